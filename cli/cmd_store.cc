@@ -1,0 +1,8 @@
+// Placeholder: filled in by the module owner.
+#include "commands.h"
+
+namespace firebreak::cli {
+
+void RegisterStoreCommands(CLI::App& /*app*/, Globals& /*g*/) {}
+
+}  // namespace firebreak::cli

@@ -1,0 +1,32 @@
+// Subcommand registration for the `firebreak` binary. Each cmd_*.cc registers its subcommands on the app;
+// callbacks throw firebreak::Error, which main() maps to exit codes (docs/exit-codes.md) in one place.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "firebreak/engine/rule_set.h"
+
+namespace firebreak::cli {
+
+struct Globals {
+  std::string lang = "zh";  // --lang zh|en
+  std::string rules_path;   // --rules FILE (default: DefaultRulesPath())
+  int exit_code = 0;        // set by a command that completes with findings (e.g. lint, drill mismatches)
+};
+
+// $FIREBREAK_RULES, else <exe>/../share/firebreak/rules/liuzhou-2022.yaml, else the source tree's copy.
+std::string DefaultRulesPath();
+// Loads globals.rules_path (or the default). Throws Error(kRuleFile).
+engine::RuleSet LoadRules(const Globals& g);
+// Root of the source tree (compile-time), for bundled demo data.
+std::string SourceDir();
+
+void RegisterRulesCommands(CLI::App& app, Globals& g);    // rules show | lint
+void RegisterAssessCommands(CLI::App& app, Globals& g);   // assess
+void RegisterStoreCommands(CLI::App& app, Globals& g);    // report, declare, close, status, store verify, audit, drill
+void RegisterTerrainCommands(CLI::App& app, Globals& g);  // terrain, demo-terrain
+void RegisterDeployCommands(CLI::App& app, Globals& g);   // deploy, forces
+
+}  // namespace firebreak::cli

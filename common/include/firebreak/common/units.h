@@ -1,0 +1,56 @@
+// Units in types: a travel time does not add to a distance, hectares do not compare with hours.
+// Quantity<Tag> wraps a double; arithmetic is only defined within one tag, scaling by a plain double.
+#pragma once
+
+#include <compare>
+
+namespace firebreak {
+
+template <class Tag>
+class Quantity {
+ public:
+  constexpr Quantity() = default;
+  constexpr explicit Quantity(double v) : v_(v) {}
+  constexpr double value() const { return v_; }
+
+  constexpr Quantity operator+(Quantity o) const { return Quantity(v_ + o.v_); }
+  constexpr Quantity operator-(Quantity o) const { return Quantity(v_ - o.v_); }
+  constexpr Quantity operator*(double k) const { return Quantity(v_ * k); }
+  constexpr Quantity operator/(double k) const { return Quantity(v_ / k); }
+  constexpr double operator/(Quantity o) const { return v_ / o.v_; }
+  constexpr Quantity& operator+=(Quantity o) { v_ += o.v_; return *this; }
+  constexpr Quantity& operator-=(Quantity o) { v_ -= o.v_; return *this; }
+  constexpr auto operator<=>(const Quantity&) const = default;
+
+ private:
+  double v_ = 0.0;
+};
+
+namespace unit_tag {
+struct Hectares {};
+struct Hours {};
+struct Seconds {};
+struct Metres {};
+struct Kilometres {};
+struct Degrees {};
+struct Celsius {};
+struct Percent {};
+struct MetresPerSecond {};
+}  // namespace unit_tag
+
+using Hectares = Quantity<unit_tag::Hectares>;
+using Hours = Quantity<unit_tag::Hours>;
+using Seconds = Quantity<unit_tag::Seconds>;
+using Metres = Quantity<unit_tag::Metres>;
+using Kilometres = Quantity<unit_tag::Kilometres>;
+using Degrees = Quantity<unit_tag::Degrees>;
+using Celsius = Quantity<unit_tag::Celsius>;
+using Percent = Quantity<unit_tag::Percent>;
+using MetresPerSecond = Quantity<unit_tag::MetresPerSecond>;
+
+constexpr Hours ToHours(Seconds s) { return Hours(s.value() / 3600.0); }
+constexpr Seconds ToSeconds(Hours h) { return Seconds(h.value() * 3600.0); }
+constexpr Kilometres ToKilometres(Metres m) { return Kilometres(m.value() / 1000.0); }
+constexpr Metres ToMetres(Kilometres k) { return Metres(k.value() * 1000.0); }
+
+}  // namespace firebreak

@@ -1,0 +1,43 @@
+// The decision engine: rule set + incident report(s) -> Decision. Pure C++: no GDAL, no SQLite, no I/O.
+//
+// Thread-safety: an Engine is immutable after construction; Assess may be called from many threads.
+#pragma once
+
+#include <vector>
+
+#include "firebreak/engine/decision.h"
+#include "firebreak/engine/incident.h"
+#include "firebreak/engine/rule_set.h"
+
+namespace firebreak::engine {
+
+// Facts about the other incidents burning at the same time (plan 6.3.2.1(5), 3.3).
+struct Concurrency {
+  int fires = 1;            // burning (not extinguished) incidents including this one
+  int dangerous_fires = 0;  // of those, 危险性较大
+};
+
+class Engine {
+ public:
+  // Keeps a reference: `rules` must outlive the engine.
+  explicit Engine(const RuleSet& rules);
+
+  // The facts the rules see for `incident` at time `at` (open_fire_hours measured up to `at`).
+  // REQUIRES: at >= incident.reported_at is NOT required (timelines evaluate later moments).
+  FactSet Facts(const Incident& incident, const Timestamp& at, const Concurrency& c) const;
+
+  // What the plan requires for `incident` at `at`.
+  Decision Assess(const Incident& incident, const Timestamp& at, const Concurrency& c) const;
+  // Convenience: at = incident.reported_at, concurrency = 1 fire (or the incident itself if dangerous).
+  Decision Assess(const Incident& incident) const;
+  // Several concurrent incidents (one report array): concurrency computed across them; each assessed
+  // at its own reported_at.
+  std::vector<Decision> AssessAll(const std::vector<Incident>& incidents) const;
+
+  const RuleSet& rules() const { return rules_; }
+
+ private:
+  const RuleSet& rules_;
+};
+
+}  // namespace firebreak::engine

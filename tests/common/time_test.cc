@@ -1,0 +1,41 @@
+#include "firebreak/common/time.h"
+
+#include <gtest/gtest.h>
+
+namespace firebreak {
+namespace {
+
+TEST(TimeTest, ParsesOffsetsToTheSameInstant) {
+  auto a = ParseIso8601("2026-03-14T09:30:00+08:00");
+  auto b = ParseIso8601("2026-03-14T01:30:00Z");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->epoch_s, b->epoch_s);
+  EXPECT_EQ(a->epoch_s, 1773451800);
+  EXPECT_EQ(FormatIso8601(*a), "2026-03-14T09:30:00+08:00");
+  EXPECT_EQ(FormatIso8601(*b), "2026-03-14T01:30:00Z");
+  EXPECT_EQ(LocalHour(*a), 9);
+  EXPECT_EQ(LocalMonth(*a), 3);
+}
+
+TEST(TimeTest, RejectsMalformed) {
+  static const char* bad[] = {"2026-03-14T09:30:00",  "2026-13-01T00:00Z",       "2026-02-30T00:00Z",
+                              "2026-03-14 09:30+8",   "yesterday",               "2026-03-14T09:30:00+08:00x",
+                              "2025-02-29T00:00:00Z", "2026-03-14T24:00:00+08:00"};
+  for (const char* s : bad) {
+    std::string why;
+    EXPECT_FALSE(ParseIso8601(s, &why)) << s;
+    EXPECT_FALSE(why.empty()) << s;
+  }
+  EXPECT_TRUE(ParseIso8601("2024-02-29T00:00Z"));
+  EXPECT_TRUE(ParseIso8601("2026-03-14T09:30:00.250-05:00"));
+}
+
+TEST(TimeTest, ArithmeticInTypedUnits) {
+  auto a = *ParseIso8601("2026-03-14T09:30:00+08:00");
+  auto b = Plus(a, ToSeconds(Hours(6)));
+  EXPECT_DOUBLE_EQ(ToHours(Between(a, b)).value(), 6.0);
+  EXPECT_EQ(FormatShort(b), "03-14 15:30");
+}
+
+}  // namespace
+}  // namespace firebreak
