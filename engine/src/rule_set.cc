@@ -141,6 +141,13 @@ const Unit* RuleSet::FindUnit(const std::string& id) const {
   return nullptr;
 }
 
+const County* RuleSet::FindCounty(const std::string& key) const {
+  for (const auto& c : counties)
+    if (c.name == key || c.adcode == key || (!c.short_name.empty() && c.short_name == key) || c.name_en == key)
+      return &c;
+  return nullptr;
+}
+
 std::string RuleSet::NameOf(const std::string& id, const std::string& lang) const {
   const Text* t = nullptr;
   if (const Role* r = FindRole(id)) t = &r->name;

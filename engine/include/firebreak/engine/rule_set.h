@@ -260,6 +260,25 @@ struct ClauseText {
   SourceLoc loc;
 };
 
+// A county-level unit of the jurisdiction (reports name it by name or adcode; unknown counties are errors).
+struct County {
+  std::string name;        // "柳城县"
+  std::string adcode;      // "450222"
+  std::string short_name;  // "柳城"
+  std::string name_en;     // "Liucheng County"
+};
+
+// A boolean fact the rule file defines from other facts when the report does not give it, e.g.
+// night := local_hour >= 19 or local_hour < 6 (an interpretation: the plan does not define night).
+struct DerivedFact {
+  FactId fact{};
+  std::string clause;
+  Text text;
+  Condition when;  // the fact is true when this holds, false when it can be evaluated and does not
+  std::vector<std::string> interpretations;
+  SourceLoc loc;
+};
+
 struct PlanMeta {
   std::string id;        // "liuzhou-2022"
   Text title;            // 柳州市森林火灾应急预案（2022年修订）
@@ -275,6 +294,8 @@ struct RuleSet {
   std::string source_sha256;  // hash of the file bytes, recorded with every decision
 
   std::map<std::string, Bound> bounds;  // word -> operator (9.4), value unused
+  std::vector<County> counties;
+  std::vector<DerivedFact> derived_facts;  // evaluated in file order, before triggers
   std::vector<Interpretation> interpretations;
   std::vector<Role> roles;
   std::vector<Unit> units;
@@ -298,6 +319,8 @@ struct RuleSet {
   const Interpretation* FindInterpretation(const std::string& id) const;
   const Role* FindRole(const std::string& id) const;
   const Unit* FindUnit(const std::string& id) const;
+  // By name, short name or adcode.
+  const County* FindCounty(const std::string& name_or_code) const;
   // Name of a role or unit id in the given language ("zh" or "en"); the id itself if unknown.
   std::string NameOf(const std::string& id, const std::string& lang) const;
 };
