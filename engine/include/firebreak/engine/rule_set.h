@@ -279,6 +279,16 @@ struct DerivedFact {
   SourceLoc loc;
 };
 
+// A value assumed for a fact the report leaves out and nothing derives (e.g. controlled := false: a fire is
+// not under effective control until reported so). Applied after derived_facts; echoed in the decision's notes.
+struct FactDefault {
+  FactId fact{};
+  double value = 0;  // bools 0/1
+  std::string clause;
+  std::vector<std::string> interpretations;
+  SourceLoc loc;
+};
+
 struct PlanMeta {
   std::string id;        // "liuzhou-2022"
   Text title;            // 柳州市森林火灾应急预案（2022年修订）
@@ -296,6 +306,7 @@ struct RuleSet {
   std::map<std::string, Bound> bounds;  // word -> operator (9.4), value unused
   std::vector<County> counties;
   std::vector<DerivedFact> derived_facts;  // evaluated in file order, before triggers
+  std::vector<FactDefault> fact_defaults;  // applied after derived_facts, for facts still unknown
   std::vector<Interpretation> interpretations;
   std::vector<Role> roles;
   std::vector<Unit> units;
