@@ -83,7 +83,10 @@ enum class FactKind : std::uint8_t { kNumber, kBool };
     "concurrent dangerous fires")                                                                           \
   /* derived by the engine from earlier rule groups */                                                      \
   X(kGrade, "grade", kNumber, "", "火灾等级", "fire grade (1 一般 .. 4 特别重大)")                            \
-  X(kResponseLevel, "response_level", kNumber, "", "响应等级", "response level (0 none, 1 IV .. 4 I)")
+  X(kResponseLevel, "response_level", kNumber, "", "响应等级", "response level (0 none, 1 IV .. 4 I)")     \
+  /* human judgements stated in a report (never computed) */                                                \
+  X(kJudgedImportant, "judged_important", kBool, "", "经研判需要报告的其他重要森林火灾",                    \
+    "judged important enough to report (plan 5.2(7))")
 
 enum class FactId : std::uint8_t {
 #define FIREBREAK_FACT_ENUM(id, name, kind, unit, zh, en) id,

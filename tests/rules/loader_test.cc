@@ -1,0 +1,302 @@
+// Tests for the rule-file loader: the real Liuzhou plan (spot checks of thresholds, words, deciders, sections),
+// the fictional county plan (a new plan is a new file), and broken fixtures under data/bad/ (kind, exact
+// line:col, message and hint).
+#include "firebreak/rules/loader.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "firebreak/common/error.h"
+#include "firebreak/common/sha256.h"
+
+namespace firebreak::rules {
+namespace {
+
+using engine::Cmp;
+using engine::FactId;
+using engine::Level;
+
+const std::string kSource = FIREBREAK_SOURCE_DIR;
+const std::string kLiuzhou = kSource + "/rules/liuzhou-2022.yaml";
+const std::string kData = kSource + "/tests/rules/data/";
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const engine::RuleSet& Liuzhou() {
+  static const engine::RuleSet rs = LoadRuleFile(kLiuzhou);
+  return rs;
+}
+
+const engine::Trigger* FindTrigger(const engine::RuleSet& rs, const std::string& clause) {
+  for (const auto& l : rs.levels)
+    for (const auto& t : l.triggers)
+      if (t.clause == clause) return &t;
+  return nullptr;
+}
+
+const engine::Alternative* FindAlt(const engine::Condition& c, const std::string& label) {
+  for (const auto& a : c.any)
+    if (a.label == label) return &a;
+  return nullptr;
+}
+
+const engine::Predicate* FindPred(const engine::Alternative& a, FactId f) {
+  for (const auto& p : a.all)
+    if (p.fact == f) return &p;
+  return nullptr;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The real plan.
+
+TEST(LiuzhouPlan, LoadsWithMetaHashAndCounties) {
+  const auto& rs = Liuzhou();
+  EXPECT_EQ(rs.meta.id, "liuzhou-2022");
+  EXPECT_EQ(rs.meta.document, "柳政办〔2022〕54号");
+  EXPECT_EQ(rs.meta.adcode, "450200");
+  EXPECT_EQ(rs.source_file, kLiuzhou);
+  EXPECT_EQ(rs.source_sha256, Sha256Hex(ReadAll(kLiuzhou)));
+  ASSERT_EQ(rs.counties.size(), 10u);
+  ASSERT_NE(rs.FindCounty("450225"), nullptr);
+  EXPECT_EQ(rs.FindCounty("450225")->name, "融水苗族自治县");
+  EXPECT_EQ(rs.FindCounty("柳城县")->adcode, "450222");
+  EXPECT_EQ(rs.FindCounty("三江")->adcode, "450226");
+  EXPECT_EQ(rs.FindCounty("城中区")->adcode, "450202");
+}
+
+TEST(LiuzhouPlan, BoundWordsFollowClause94) {
+  const auto& b = Liuzhou().bounds;
+  struct {
+    const char* word;
+    Cmp op;
+  } cases[] = {{"以上", Cmp::kGe}, {"以内", Cmp::kLe}, {"以下", Cmp::kLt},
+               {"以外", Cmp::kGt}, {"超过", Cmp::kGt}, {"达到", Cmp::kGe}};
+  for (const auto& c : cases) {
+    ASSERT_TRUE(b.count(c.word)) << c.word;
+    EXPECT_EQ(b.at(c.word).op, c.op) << c.word;
+    EXPECT_EQ(b.at(c.word).word, c.word);
+  }
+}
+
+TEST(LiuzhouPlan, FourLevelsInOrderWithDecidersAndBuildsOn) {
+  const auto& rs = Liuzhou();
+  ASSERT_EQ(rs.levels.size(), 4u);
+  EXPECT_EQ(rs.levels[0].level, Level::kIV);
+  EXPECT_EQ(rs.levels[3].level, Level::kI);
+  struct {
+    Level level;
+    std::vector<std::string> deciders;
+    std::optional<Level> builds_on;
+    std::size_t triggers, measures;
+  } cases[] = {
+      {Level::kIV, {"office_director", "office_deputy_director_entrusted"}, std::nullopt, 4, 6},
+      {Level::kIII, {"deputy_commander"}, std::nullopt, 5, 6},
+      {Level::kII, {"commander", "deputy_commander_entrusted"}, Level::kIII, 3, 4},
+      {Level::kI, {"commander"}, Level::kII, 3, 6},
+  };
+  for (const auto& c : cases) {
+    const auto* l = rs.FindLevel(c.level);
+    ASSERT_NE(l, nullptr);
+    EXPECT_EQ(l->deciders, c.deciders) << engine::LevelName(c.level);
+    EXPECT_EQ(l->builds_on, c.builds_on) << engine::LevelName(c.level);
+    EXPECT_EQ(l->triggers.size(), c.triggers) << engine::LevelName(c.level);
+    EXPECT_EQ(l->measures.size(), c.measures) << engine::LevelName(c.level);
+    for (const auto& t : l->triggers) EXPECT_EQ(t.level, c.level) << t.clause;
+  }
+  EXPECT_EQ(rs.FindLevel(Level::kIV)->decider_clause, "6.3.1.1");
+  EXPECT_NE(rs.FindLevel(Level::kIV)->decider_text.zh.find("办公室主任"), std::string::npos);
+  // The plan's second "(5)" of 6.3.4.2 is 5b, with its interpretation.
+  const auto& last = rs.FindLevel(Level::kI)->measures.back();
+  EXPECT_EQ(last.clause, "6.3.4.2(5b)");
+  EXPECT_EQ(last.interpretations, std::vector<std::string>{"two-items-5-in-6.3.4.2"});
+}
+
+TEST(LiuzhouPlan, BurnedAreaThresholdsAreStrictAndRequireUncontrolled) {
+  struct {
+    const char* clause;
+    double ha;
+  } cases[] = {{"6.3.1.1(1)", 50}, {"6.3.2.1(1)", 100}, {"6.3.3.1(1)", 500}, {"6.3.4.1(1)", 1000}};
+  for (const auto& c : cases) {
+    const auto* t = FindTrigger(Liuzhou(), c.clause);
+    ASSERT_NE(t, nullptr) << c.clause;
+    ASSERT_EQ(t->when.any.size(), 1u);
+    const auto* area = FindPred(t->when.any[0], FactId::kBurnedAreaHa);
+    ASSERT_NE(area, nullptr);
+    ASSERT_EQ(area->bounds.size(), 1u);
+    EXPECT_EQ(area->bounds[0].op, Cmp::kGt);
+    EXPECT_EQ(area->bounds[0].word, "超过");
+    EXPECT_EQ(area->bounds[0].value, c.ha);
+    const auto* ctl = FindPred(t->when.any[0], FactId::kControlled);
+    ASSERT_NE(ctl, nullptr);
+    EXPECT_EQ(ctl->is, std::optional<bool>(false));
+    EXPECT_GT(area->loc.line, 0);
+  }
+}
+
+TEST(LiuzhouPlan, OpenFireHoursSensitiveVersusOther) {
+  struct {
+    const char* clause;
+    double sensitive, other;
+  } cases[] = {{"6.3.1.1(3)", 6, 24}, {"6.3.2.1(3)", 12, 24}, {"6.3.3.1(3)", 24, 48}, {"6.3.4.1(3)", 48, 72}};
+  for (const auto& c : cases) {
+    const auto* t = FindTrigger(Liuzhou(), c.clause);
+    ASSERT_NE(t, nullptr) << c.clause;
+    ASSERT_EQ(t->when.any.size(), 3u) << c.clause;
+    for (const char* label : {"sensitive-period", "sensitive-area"}) {
+      const auto* a = FindAlt(t->when, label);
+      ASSERT_NE(a, nullptr) << label;
+      const auto* h = FindPred(*a, FactId::kOpenFireHours);
+      ASSERT_NE(h, nullptr);
+      EXPECT_EQ(h->bounds[0].value, c.sensitive) << c.clause;
+      EXPECT_EQ(h->bounds[0].op, Cmp::kGe);
+      EXPECT_EQ(h->bounds[0].word, "达到");
+    }
+    EXPECT_EQ(FindPred(*FindAlt(t->when, "sensitive-period"), FactId::kSensitivePeriod)->is, true);
+    EXPECT_EQ(FindPred(*FindAlt(t->when, "sensitive-area"), FactId::kSensitiveArea)->is, true);
+    const auto* other = FindAlt(t->when, "other");
+    ASSERT_NE(other, nullptr);
+    EXPECT_EQ(FindPred(*other, FactId::kOpenFireHours)->bounds[0].value, c.other);
+    EXPECT_EQ(FindPred(*other, FactId::kSensitivePeriod)->is, false);
+    EXPECT_EQ(FindPred(*other, FactId::kSensitiveArea)->is, false);
+    EXPECT_NE(std::find(t->interpretations.begin(), t->interpretations.end(), "sensitive-either"),
+              t->interpretations.end());
+  }
+}
+
+TEST(LiuzhouPlan, CasualtyBandsWithBothBoundWords) {
+  struct {
+    const char* clause;
+    const char* label;
+    FactId fact;
+    double lo, hi;
+  } cases[] = {
+      {"6.3.1.1(2)", "injuries", FactId::kSeriousInjuries, 1, 3},
+      {"6.3.2.1(2)", "deaths", FactId::kDeaths, 1, 3},
+      {"6.3.2.1(2)", "injuries", FactId::kSeriousInjuries, 1, 10},
+      {"6.3.3.1(2)", "deaths", FactId::kDeaths, 3, 10},
+      {"6.3.3.1(2)", "injuries", FactId::kSeriousInjuries, 10, 30},
+      {"6.3.4.1(2)", "deaths", FactId::kDeaths, 10, 20},
+      {"6.3.4.1(2)", "injuries", FactId::kSeriousInjuries, 30, 50},
+  };
+  for (const auto& c : cases) {
+    const auto* t = FindTrigger(Liuzhou(), c.clause);
+    ASSERT_NE(t, nullptr);
+    const auto* a = FindAlt(t->when, c.label);
+    ASSERT_NE(a, nullptr) << c.clause << " " << c.label;
+    const auto* p = FindPred(*a, c.fact);
+    ASSERT_NE(p, nullptr);
+    ASSERT_EQ(p->bounds.size(), 2u);
+    EXPECT_EQ(p->bounds[0].word, "以上");
+    EXPECT_EQ(p->bounds[0].op, Cmp::kGe);
+    EXPECT_EQ(p->bounds[0].value, c.lo) << c.clause;
+    EXPECT_EQ(p->bounds[1].word, "以下");
+    EXPECT_EQ(p->bounds[1].op, Cmp::kLt);
+    EXPECT_EQ(p->bounds[1].value, c.hi) << c.clause;
+  }
+  // IV(2) one death exactly; I(2) above the top band is level I by a named interpretation.
+  const auto* iv = FindTrigger(Liuzhou(), "6.3.1.1(2)");
+  EXPECT_EQ(FindPred(*FindAlt(iv->when, "death"), FactId::kDeaths)->bounds[0].op, Cmp::kEq);
+  const auto* i = FindTrigger(Liuzhou(), "6.3.4.1(2)");
+  ASSERT_NE(FindAlt(i->when, "above-top-band-deaths"), nullptr);
+  EXPECT_EQ(FindPred(*FindAlt(i->when, "above-top-band-deaths"), FactId::kDeaths)->bounds[0].value, 20);
+  EXPECT_EQ(FindPred(*FindAlt(i->when, "above-top-band-injuries"), FactId::kSeriousInjuries)->bounds[0].value, 50);
+  EXPECT_EQ(i->interpretations, std::vector<std::string>{"casualties-above-top-band"});
+}
+
+TEST(LiuzhouPlan, GradesUseDamagedForestArea) {
+  const auto& rs = Liuzhou();
+  std::set<engine::Grade> seen;
+  for (const auto& g : rs.grades) {
+    seen.insert(g.grade);
+    for (const auto& a : g.when.any) EXPECT_EQ(FindPred(a, FactId::kBurnedAreaHa), nullptr) << g.clause;
+  }
+  EXPECT_EQ(seen.size(), 4u);
+  const engine::GradeCriterion* large = nullptr;
+  for (const auto& g : rs.grades)
+    if (g.clause == "1.5/art40(较大)-area") large = &g;
+  ASSERT_NE(large, nullptr);
+  const auto* p = FindPred(large->when.any[0], FactId::kDamagedForestAreaHa);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->bounds[0].value, 1);
+  EXPECT_EQ(p->bounds[0].op, Cmp::kGe);
+  EXPECT_EQ(p->bounds[1].value, 100);
+  EXPECT_EQ(p->bounds[1].op, Cmp::kLt);
+}
+
+TEST(LiuzhouPlan, SectionCounts) {
+  const auto& rs = Liuzhou();
+  EXPECT_EQ(rs.reporting.size(), 7u);
+  for (const auto& r : rs.reporting) {
+    EXPECT_EQ(r.reporter, "city_hq_office");
+    EXPECT_EQ(r.recipients, (std::vector<std::string>{"city_party_committee", "city_government", "region_hq_office"}));
+    EXPECT_FALSE(r.when.always()) << r.clause;
+  }
+  std::map<std::string, int> groups;
+  for (const auto& s : rs.safety) ++groups[s.group];
+  EXPECT_EQ(groups["三先"], 3);
+  EXPECT_EQ(groups["四不打"], 4);
+  EXPECT_EQ(groups["十个严禁"], 10);
+  EXPECT_EQ(groups.size(), 3u);
+  EXPECT_EQ(rs.warnings.size(), 4u);
+  EXPECT_EQ(rs.force_categories.size(), 4u);
+  EXPECT_EQ(rs.force_categories[0].id, "main");
+  EXPECT_EQ(rs.force_categories[3].id, "assisting");
+  EXPECT_EQ(rs.mobilisation_bans.size(), 1u);
+  EXPECT_EQ(rs.mobilisation_bans[0].attributes, (std::vector<std::string>{"disabled", "pregnant", "minor", "unfit"}));
+  EXPECT_EQ(rs.terminations.size(), 3u);
+  EXPECT_EQ(rs.default_lead, engine::Tier::kCounty);
+}
+
+TEST(LiuzhouPlan, NamedInterpretationsTheOthersRelyOn) {
+  const auto& rs = Liuzhou();
+  for (const char* id : {"level-holds-until-termination", "sensitive-either", "uncontrolled-unless-reported",
+                         "casualties-above-top-band", "iv-injury-band-starts-at-1", "night-hours",
+                         "sensitive-periods-calendar", "two-items-5-in-6.3.4.2", "superior-role-may-decide"}) {
+    const auto* i = rs.FindInterpretation(id);
+    ASSERT_NE(i, nullptr) << id;
+    EXPECT_FALSE(i->text.zh.empty());
+    EXPECT_FALSE(i->reason.empty());
+    EXPECT_GT(i->loc.line, 0);
+  }
+}
+
+TEST(LiuzhouPlan, DefaultsAndDerivedFacts) {
+  const auto& rs = Liuzhou();
+  std::map<FactId, double> defaults;
+  for (const auto& d : rs.fact_defaults) defaults[d.fact] = d.value;
+  EXPECT_EQ(defaults.at(FactId::kSensitiveArea), 0.0);
+  EXPECT_EQ(defaults.at(FactId::kControlled), 0.0);
+  EXPECT_EQ(defaults.at(FactId::kExtinguished), 0.0);
+  ASSERT_GE(rs.derived_facts.size(), 2u);
+  EXPECT_EQ(rs.derived_facts[0].fact, FactId::kNight);
+  EXPECT_EQ(rs.derived_facts[1].fact, FactId::kPoorVisibility);
+  EXPECT_FALSE(rs.sensitive_periods.empty());
+}
+
+TEST(LiuzhouPlan, AnnexGroupSixIsMarkedTruncated) {
+  int truncated = 0;
+  for (const auto& c : Liuzhou().clauses)
+    if (c.truncated) {
+      ++truncated;
+      EXPECT_EQ(c.clause, "附件/六");
+    }
+  EXPECT_EQ(truncated, 1);
+}
+
+TEST(LiuzhouPlan, LoadTextEqualsLoadFile) {
+  auto a = LoadRuleText(ReadAll(kLiuzhou), kLiuzhou);
+  EXPECT_EQ(a.source_sha256, Liuzhou().source_sha256);
+  EXPECT_EQ(a.levels.size(), Liuzhou().levels.size());
+}
+
+}  // namespace
+}  // namespace firebreak::rules
