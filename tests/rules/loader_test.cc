@@ -260,7 +260,7 @@ TEST(LiuzhouPlan, NamedInterpretationsTheOthersRelyOn) {
   const auto& rs = Liuzhou();
   for (const char* id : {"level-holds-until-termination", "sensitive-either", "uncontrolled-unless-reported",
                          "casualties-above-top-band", "iv-injury-band-starts-at-1", "night-hours",
-                         "sensitive-periods-calendar", "two-items-5-in-6.3.4.2", "superior-role-may-decide"}) {
+                         "sensitive-periods-calendar", "two-items-5-in-6.3.4.2", "superior-role-may-declare", "declaration-timeliness"}) {
     const auto* i = rs.FindInterpretation(id);
     ASSERT_NE(i, nullptr) << id;
     EXPECT_FALSE(i->text.zh.empty());
