@@ -1,2 +1,0 @@
-// Placeholder: filled in by the module owner.
-namespace firebreak::forces {}
