@@ -2,7 +2,9 @@
 // fired on. Produced by Engine::Assess; rendered by engine/render (text, JSON). JSON shape: docs/report-format.md.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -12,10 +14,26 @@
 
 namespace firebreak::engine {
 
+// Where a fact value came from (merge order, highest first: report field > report "facts" > GIS/derived
+// by other modules > rule-file derived_facts > sensitive-period calendar > rule-file fact_defaults).
+enum class FactOrigin : std::uint8_t {
+  kUnknown = 0,
+  kReport,       // a field of the incident report (or computed from one: open_fire_hours, local_hour)
+  kReportFacts,  // the report's "facts" object
+  kGis,          // Incident::derived (terrain, places; filled by gis/ or forces/)
+  kConcurrency,  // the set of concurrent incidents (plan 6.3.2.1(5), 3.3)
+  kRuleDerived,  // a rule-file derived_facts entry (e.g. night from local_hour)
+  kCalendar,     // the rule file's sensitive_periods calendar
+  kDefault,      // a rule-file fact_defaults entry (an assumption, echoed in notes)
+  kEngine,       // grade / response_level, computed by the engine from earlier rule groups
+};
+const char* FactOriginName(FactOrigin o);  // "report", "report_facts", "gis", ...
+
 // A fact value a rule looked at (nullopt = unknown).
 struct FactUse {
   FactId fact{};
   std::optional<double> value;
+  FactOrigin origin = FactOrigin::kUnknown;
 };
 
 // One rule that held: its clause, the plan's words, the alternative that held and the facts it used.
@@ -76,6 +94,9 @@ struct DueTime {
   Level level = Level::kIV;
   Timestamp at;  // when it holds if nothing changes (fire stays uncontrolled)
   double hours = 0;  // the threshold in hours of open fire
+  std::string word;    // the bound word ("达到", "超过"...)
+  bool strict = false;  // 超过: holds strictly after since + hours; `at` is then since + hours + 1 s
+  std::string alternative;  // label of the trigger alternative ("sensitive", "other")
 };
 
 struct NextLevel {
@@ -111,8 +132,10 @@ struct Decision {
   std::vector<SafetyOut> safety;
   NextLevel next;
   std::vector<Note> notes;
-  std::vector<FactUse> facts;           // every known fact the decision was made on
+  std::vector<FactUse> facts;           // every known fact the decision was made on (with its origin)
   std::vector<std::string> unknown;     // names of facts rules wanted but the report did not give
+  std::vector<std::string> defaulted;   // names of facts taken from fact_defaults (assumptions)
+  std::vector<std::pair<std::string, std::string>> gis_sources;  // fact name -> where gis/ got it
 };
 
 }  // namespace firebreak::engine

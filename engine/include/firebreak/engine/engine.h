@@ -3,6 +3,9 @@
 // Thread-safety: an Engine is immutable after construction; Assess may be called from many threads.
 #pragma once
 
+#include <bitset>
+#include <memory>
+#include <optional>
 #include <vector>
 
 #include "firebreak/engine/decision.h"
@@ -16,6 +19,21 @@ struct Concurrency {
   int fires = 1;            // burning (not extinguished) incidents including this one
   int dangerous_fires = 0;  // of those, 危险性较大
 };
+
+// The lean result: what the plan requires, as indices into the RuleSet, computed without allocating.
+// Engine::Assess builds the full Decision (texts, facts, next level) on top of the same evaluation.
+struct Verdict {
+  std::optional<Level> level;
+  std::optional<Grade> grade;
+  Tier lead = Tier::kCounty;
+  int triggers_held = 0;     // number of triggers (all levels) that hold
+  int measures_due = 0;      // level measures (incl. inherited) + situational measures that hold
+  int reporting_due = 0;     // 5.2 rules that hold
+  int safety_applies = 0;    // safety rules that hold
+};
+
+// Compiled, flat form of a RuleSet (predicates as fact index + operator + value). Internal.
+struct CompiledRules;
 
 class Engine {
  public:
@@ -34,10 +52,17 @@ class Engine {
   // at its own reported_at.
   std::vector<Decision> AssessAll(const std::vector<Incident>& incidents) const;
 
+  // Same as Assess, but fills `out` reusing its storage (no allocation once `out` has grown).
+  void AssessInto(const Incident& incident, const Timestamp& at, const Concurrency& c, Decision& out) const;
+
+  // The lean path: level, grade, lead and counts only (no strings, no allocation).
+  Verdict Evaluate(const Incident& incident, const Timestamp& at, const Concurrency& c) const;
+
   const RuleSet& rules() const { return rules_; }
 
  private:
   const RuleSet& rules_;
+  std::shared_ptr<const CompiledRules> compiled_;
 };
 
 }  // namespace firebreak::engine

@@ -48,6 +48,7 @@ struct Incident {
   std::optional<bool> public_opinion_verification;
   std::optional<bool> dangerous;
   std::vector<Threat> threatens;
+  bool threatens_reported = false;  // the report had a `threatens` list: threats not in it are false
   std::optional<bool> satellite_detected;
   std::optional<bool> crosses_boundary;
   std::optional<bool> crosses_city_boundary;

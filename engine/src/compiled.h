@@ -1,0 +1,151 @@
+// Internal to firebreak::engine: the flat, compiled form of a RuleSet that Engine evaluates.
+//
+// Every rule of every group (derived facts, grades, triggers, level measures, lead, situational measures,
+// reporting, safety, warning measures) becomes one CRule: a condition (a range of alternatives, each a range of
+// predicates) plus the indices of the interpretations it cites. Evaluation is three-valued (Kleene): a
+// predicate on an unknown fact is unknown; an alternative is false if any predicate is false; a condition is
+// true if any alternative is true. Triggers and other rules hold only when their condition is TRUE.
+#pragma once
+
+#include <array>
+#include <bitset>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "firebreak/engine/engine.h"
+#include "firebreak/engine/facts.h"
+#include "firebreak/engine/rule_set.h"
+
+namespace firebreak::engine {
+
+enum class Tri : std::uint8_t { kFalse, kTrue, kUnknown };
+
+struct CPred {
+  FactId fact{};
+  bool is_bool = false;
+  bool is = false;
+  std::uint8_t nb = 0;  // number of bounds used (0..2)
+  std::array<Cmp, 2> op{};
+  std::array<double, 2> v{};
+};
+
+struct CAlt {
+  std::uint32_t first = 0, count = 0;  // into CompiledRules::preds
+};
+
+// One rule of any group.
+struct CRule {
+  std::uint32_t alt_first = 0, alt_count = 0;  // into CompiledRules::alts; alt_count == 0: always holds
+  std::uint32_t interp_first = 0, interp_count = 0;  // into CompiledRules::interps (indices of rules.interpretations)
+};
+
+// A half-open range of rule indices.
+struct Range {
+  std::uint32_t first = 0, last = 0;
+  std::uint32_t size() const { return last - first; }
+};
+
+inline constexpr std::size_t kMaxRules = 2048;
+inline constexpr std::int16_t kNotHeld = -1;
+inline constexpr std::int16_t kAlways = 0x7fff;
+
+struct CompiledRules {
+  std::vector<CPred> preds;
+  std::vector<CAlt> alts;
+  std::vector<CRule> rules;
+  std::vector<std::uint16_t> interps;  // interpretation indices, referenced by CRule
+
+  Range derived, grades, lead, situational, reporting, safety;
+  std::vector<Range> level_triggers;  // per rules.levels index
+  std::vector<Range> level_measures;  // per rules.levels index
+  std::vector<Range> warning_measures;  // per rules.warnings index
+  std::vector<int> levels_by_severity;  // indices of rules.levels, highest level (I) first
+  std::array<int, 5> level_index{-1, -1, -1, -1, -1};    // Level value -> rules.levels index
+  std::array<int, 5> warning_index{-1, -1, -1, -1, -1};  // Colour value -> rules.warnings index
+  std::array<int, kFactCount> default_index{};  // fact -> rules.fact_defaults index, -1 none
+  std::bitset<kFactCount> referenced;  // facts any rule tests
+  // Interpretation ids cited by the sensitive-period calendar, as indices.
+  std::vector<std::uint16_t> calendar_interps;
+  std::vector<std::string> missing_interps;  // ids cited but absent from rules.interpretations
+};
+
+// Facts plus where each came from and which rule gave it.
+struct FactsWithOrigin {
+  FactSet f;
+  std::array<FactOrigin, kFactCount> origin{};
+  std::array<std::int16_t, kFactCount> rule{};  // derived_facts / fact_defaults index, for notes
+  bool calendar_used = false;
+  bool calendar_hit = false;
+  int calendar_period = -1;  // index of the sensitive period that matched
+
+  void SetIf(FactId id, double v, FactOrigin o, std::int16_t r = -1) {
+    if (f.Has(id)) return;
+    f.Set(id, v);
+    origin[static_cast<std::size_t>(id)] = o;
+    rule[static_cast<std::size_t>(id)] = r;
+  }
+};
+
+// The result of evaluating every rule once: per rule, kNotHeld or the index of the alternative that held
+// (kAlways for conditions without alternatives).
+struct Evaluation {
+  FactsWithOrigin facts;
+  std::array<std::int16_t, kMaxRules> held{};
+  std::optional<Level> level;
+  std::optional<Grade> grade;
+  Tier lead = Tier::kCounty;
+  int level_spec = -1;  // rules.levels index of `level`
+};
+
+inline bool CompareOp(Cmp op, double x, double v) {
+  switch (op) {
+    case Cmp::kGt: return x > v;
+    case Cmp::kGe: return x >= v;
+    case Cmp::kLt: return x < v;
+    case Cmp::kLe: return x <= v;
+    case Cmp::kEq: return x == v;
+  }
+  return false;
+}
+
+inline Tri EvalPred(const CPred& p, const FactSet& f) {
+  if (!f.Has(p.fact)) return Tri::kUnknown;
+  const double x = f.ValueOr(p.fact, 0.0);
+  if (p.is_bool) return ((x != 0.0) == p.is) ? Tri::kTrue : Tri::kFalse;
+  for (std::uint8_t i = 0; i < p.nb; ++i)
+    if (!CompareOp(p.op[i], x, p.v[i])) return Tri::kFalse;
+  return Tri::kTrue;
+}
+
+// Returns the index of the first alternative that is true, kAlways for an empty condition, or kNotHeld;
+// *tri (if given) receives the three-valued result.
+inline std::int16_t EvalRule(const CompiledRules& c, const CRule& r, const FactSet& f, Tri* tri = nullptr) {
+  if (r.alt_count == 0) {
+    if (tri) *tri = Tri::kTrue;
+    return kAlways;
+  }
+  bool any_unknown = false;
+  for (std::uint32_t a = 0; a < r.alt_count; ++a) {
+    const CAlt& alt = c.alts[r.alt_first + a];
+    Tri t = Tri::kTrue;
+    for (std::uint32_t i = 0; i < alt.count; ++i) {
+      Tri pt = EvalPred(c.preds[alt.first + i], f);
+      if (pt == Tri::kFalse) {
+        t = Tri::kFalse;
+        break;
+      }
+      if (pt == Tri::kUnknown) t = Tri::kUnknown;
+    }
+    if (t == Tri::kTrue) {
+      if (tri) *tri = Tri::kTrue;
+      return static_cast<std::int16_t>(a);
+    }
+    if (t == Tri::kUnknown) any_unknown = true;
+  }
+  if (tri) *tri = any_unknown ? Tri::kUnknown : Tri::kFalse;
+  return kNotHeld;
+}
+
+}  // namespace firebreak::engine
