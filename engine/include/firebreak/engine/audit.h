@@ -1,0 +1,92 @@
+// The escalation audit: for each escalation the plan required (a rise of the required level on the timeline),
+// when it became due and by which clause, when and by whom it was declared, the delay, who should have
+// decided, the 5.2 upward reports due and made, and a verdict. Semantics and verdict words: docs/audit.md.
+//
+// Interpretations used (named in every output):
+//  - level-holds-until-termination (timeline.h);
+//  - declaration-timeliness: the plan says 及时 / 即有即报 without minutes; a declaration (an upward report)
+//    is late if made more than AuditOptions::declaration_tolerance_min (report_tolerance_min) after it fell due;
+//  - superior-role-may-declare: a role that decides a higher level may declare a lower one (e.g. the commander,
+//    who decides I, declaring IV): accepted, noted as "superior"; any other role is "wrong-role".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "firebreak/engine/rule_set.h"
+#include "firebreak/engine/scenario.h"
+#include "firebreak/engine/timeline.h"
+
+namespace firebreak::engine {
+
+inline constexpr const char* kTimelinessInterpretation = "declaration-timeliness";
+inline constexpr const char* kSuperiorInterpretation = "superior-role-may-declare";
+
+struct EscalationAudit {
+  std::optional<Level> from;
+  Level to = Level::kIV;
+  Timestamp due_at;
+  StepCause cause = StepCause::kReport;
+  std::vector<std::string> clauses;        // triggers of `to` that held when it fell due
+  std::vector<std::string> should_decide;  // role ids (6.3.x.1)
+  std::string decider_clause;
+  std::optional<Timestamp> declared_at;    // first declaration reaching `to` (or above)
+  std::optional<Level> declared_level;
+  std::string declared_by;
+  std::optional<std::int64_t> delay_s;     // declared_at - due_at, >= 0 (0 if declared before due)
+  std::string timeliness;                  // "on-time" | "late" | "missing"
+  std::string role;                        // "ok" | "superior" | "wrong-role" | "" (nothing declared)
+  std::string verdict;                     // "ok" | "late" | "missing" | "wrong-role" | "late, wrong-role"
+};
+
+struct ReportingAudit {
+  std::string clause;  // 5.2(n)
+  Timestamp due_at;
+  std::vector<std::string> recipients;  // the rule's
+  std::optional<Timestamp> made_at;
+  std::vector<std::string> made_to;
+  std::vector<std::string> missing_recipients;
+  std::optional<std::int64_t> delay_s;
+  std::string status;  // "made" | "late" | "missing" | "incomplete"
+};
+
+// Other findings: a declaration above what was required, a response ended before the termination conditions
+// held, a declaration by a role that decides nothing.
+struct AuditFinding {
+  Timestamp at;
+  std::string code;  // "over-declared" | "ended-early" | "wrong-role" | "not-ended"
+  std::string detail;
+};
+
+struct IncidentAudit {
+  std::string incident_id;
+  std::optional<std::string> county;
+  std::vector<EscalationAudit> escalations;
+  std::vector<ReportingAudit> reporting;
+  std::vector<AuditFinding> findings;
+  bool ok = true;  // every escalation "ok", every report "made", no finding
+};
+
+struct AuditReport {
+  AuditOptions options;
+  std::string rules_id, rules_sha256;
+  Timestamp from, until;
+  std::vector<IncidentAudit> incidents;
+  std::vector<std::string> interpretations;  // ids used
+  bool ok = true;
+  const IncidentAudit* Find(const std::string& incident_id) const;
+};
+
+// Audits every incident of the timeline (or only `only` if non-empty).
+AuditReport Audit(const Timeline& t, const RuleSet& rules, const AuditOptions& options,
+                  const std::vector<std::string>& only = {});
+
+// Renderers. lang "zh" | "en". The HTML is one self-contained page (inline CSS and SVG step charts of the
+// required vs declared level over time), no scripts, no external resources.
+std::string AuditToText(const AuditReport& a, const RuleSet& rules, const std::string& lang);
+std::string AuditToJson(const AuditReport& a, const RuleSet& rules, int indent = 2);
+std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& rules, const std::string& lang,
+                        const std::string& title = {});
+
+}  // namespace firebreak::engine

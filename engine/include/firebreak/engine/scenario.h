@@ -1,0 +1,130 @@
+// Drill scenarios: a YAML file of timed reports, declarations by role, upward reports, injects and expectations
+// (format: docs/scenario-format.md). Parsed here (pure C++); replayed into a store by store/drill.
+//
+// Times are ISO 8601 with an offset ("2026-04-04T08:00:00+08:00") or relative to `start`: "+6h", "+6h30m",
+// "+90m", "+1d2h", "+45s", "+0".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "firebreak/common/time.h"
+#include "firebreak/engine/rule_set.h"
+
+namespace firebreak::engine {
+
+// A report, as `firebreak assess` reads it (docs/report-format.md), with relative times resolved.
+struct ScenarioReport {
+  std::string incident_id;
+  Timestamp at;       // reported_at
+  std::string json;   // the report object as JSON text
+  std::string where;  // "scenarios/x.yaml:12:5" for messages
+};
+
+// A level declared/raised, or the response ended ("end": also closes the incident).
+struct ScenarioDeclaration {
+  std::string incident_id;
+  std::string kind;  // "declare" | "raise" | "end"
+  std::optional<Level> level;
+  std::string by;  // role id
+  Timestamp at;
+  std::string where;
+};
+
+// An upward report made (plan 5.2).
+struct ScenarioUpwardReport {
+  std::string incident_id;
+  std::string clause;  // may be empty: matches any 5.2 duty of the incident
+  std::vector<std::string> to;
+  Timestamp at;
+  std::string where;
+};
+
+// A narrative event for the drill director (shown in the timeline; no effect on the rules).
+struct ScenarioInject {
+  Timestamp at;
+  std::string incident_id;  // may be empty
+  Text text;
+};
+
+// Expectations. Each is checked by the drill; `where` points at it in the file.
+struct ExpectLevel {  // the required level (after level-holds-until-termination) at a moment
+  std::string incident_id;
+  Timestamp at;
+  std::optional<Level> level;  // nullopt = no response level required
+  std::string where;
+};
+struct ExpectDecider {  // who should decide the level required at `at` (role ids, as a set)
+  std::string incident_id;
+  Timestamp at;
+  std::vector<std::string> roles;
+  std::string where;
+};
+struct ExpectLead {  // who leads at `at` (plan 6.1 / 3.3)
+  std::string incident_id;
+  Timestamp at;
+  Tier tier = Tier::kCounty;
+  std::string where;
+};
+struct ExpectEscalation {  // the audit of the escalation to `level`
+  std::string incident_id;
+  Level level = Level::kIV;
+  std::optional<Timestamp> due;          // when it became due
+  std::optional<std::string> clause;     // one of the clauses that made it due
+  std::optional<std::string> verdict;    // "ok" | "late" | "missing" | "wrong-role" | "late, wrong-role" ...
+  std::optional<int> delay_min;          // declared - due, minutes
+  std::string where;
+};
+struct ExpectReporting {  // a 5.2 duty
+  std::string incident_id;
+  std::string clause;                 // "5.2(3)"
+  std::optional<Timestamp> due;
+  std::optional<std::string> status;  // "made" | "late" | "missing" | "incomplete" | "not-due"
+  std::string where;
+};
+
+struct ScenarioTerrain {
+  std::string dem;     // file, relative to the scenario file
+  std::string layers;  // file
+  bool demo = false;   // use the bundled demo terrain
+};
+
+struct AuditOptions {
+  // Interpretation `declaration-timeliness`: the plan says 及时/即有即报 without minutes.
+  int declaration_tolerance_min = 60;
+  int report_tolerance_min = 60;
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  Text title;
+  Text description;
+  Timestamp start;
+  std::optional<Timestamp> until;  // evaluate the clock up to here (default: the last event)
+  std::optional<ScenarioTerrain> terrain;
+  AuditOptions audit;
+  std::vector<ScenarioReport> reports;  // in file order (the drill replays them in time order)
+  std::vector<ScenarioDeclaration> declarations;
+  std::vector<ScenarioUpwardReport> upward_reports;
+  std::vector<ScenarioInject> injects;
+  std::vector<ExpectLevel> expect_levels;
+  std::vector<ExpectDecider> expect_deciders;
+  std::vector<ExpectLead> expect_leads;
+  std::vector<ExpectEscalation> expect_escalations;
+  std::vector<ExpectReporting> expect_reporting;
+  int expectation_count() const;
+};
+
+// Parses scenario YAML. `file` names it in messages. Throws Error(kInput) "file:line:col: what" (unknown keys
+// with "did you mean", bad times, unknown levels). Reports are NOT parsed here (store/drill hands their JSON to
+// engine::ParseReports, which knows the report format). Role ids are checked against `rules` if given.
+Scenario ParseScenario(const std::string& text, const std::string& file, const RuleSet* rules = nullptr);
+// Reads and parses a file. Throws Error(kNotFound) if missing.
+Scenario LoadScenario(const std::string& path, const RuleSet* rules = nullptr);
+
+// "+6h30m" relative to start, or ISO 8601. nullopt (and *why) if malformed.
+std::optional<Timestamp> ParseScenarioTime(const std::string& text, const Timestamp& start, std::string* why);
+
+}  // namespace firebreak::engine
