@@ -1,0 +1,485 @@
+// Deployment plans: exclusions (6.2.1, 4.1), request channels and tiers (4.2), ETAs over the travel graphs.
+#include "firebreak/forces/deploy.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numbers>
+
+#include "firebreak/common/error.h"
+
+namespace firebreak::forces {
+
+using engine::Level;
+using engine::LonLat;
+using engine::Text;
+
+const char* LegModeName(LegMode m) {
+  switch (m) {
+    case LegMode::kRoad: return "road";
+    case LegMode::kWalk: return "walk";
+    case LegMode::kStraightDrive: return "straight_drive";
+    case LegMode::kStraightWalk: return "straight_walk";
+  }
+  return "?";
+}
+
+const char* ExclusionName(Exclusion e) {
+  switch (e) {
+    case Exclusion::kBanned: return "banned";
+    case Exclusion::kUnknownType: return "unknown_type";
+    case Exclusion::kUnknownChannel: return "unknown_channel";
+    case Exclusion::kNoChannel: return "no_channel";
+    case Exclusion::kLevel: return "level";
+    case Exclusion::kOutsideMaps: return "outside_maps";
+    case Exclusion::kUnreachable: return "unreachable";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+std::string Fmt(double v, int prec = 1) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", prec, v);
+  return buf;
+}
+
+// Point at `frac` of the way from a to b (linear in lon/lat: fine over tens of km).
+LonLat Lerp(LonLat a, LonLat b, double frac) { return {a.lon + (b.lon - a.lon) * frac, a.lat + (b.lat - a.lat) * frac}; }
+
+bool Covers(const engine::RequestChannel& ch, const std::string& type) {
+  return ch.unit_types.empty() || std::find(ch.unit_types.begin(), ch.unit_types.end(), type) != ch.unit_types.end();
+}
+
+// Straight-line leg: length x detour at `kmh`.
+Leg StraightLeg(LegMode mode, LonLat a, LonLat b, double detour, double kmh) {
+  Leg l;
+  l.mode = mode;
+  l.length = Metres(GreatCircle(a, b).value() * detour);
+  l.time = Seconds(l.length.value() / (kmh / 3.6));
+  l.path = {a, b};
+  l.estimated = true;
+  return l;
+}
+
+// The walk field: time from every DEM cell to the fire (inward walking graph, one Dijkstra).
+struct WalkField {
+  const gis::Grid* dem = nullptr;
+  std::optional<std::pair<int, int>> fire_cell;
+  std::optional<ShortestPaths> sp;  // nullopt: no usable field
+
+  std::optional<std::size_t> CellIndex(LonLat p) const {
+    if (!dem) return std::nullopt;
+    std::optional<std::pair<int, int>> rc;
+    try {
+      rc = dem->CellOf(p);
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+    if (!rc) return std::nullopt;
+    return dem->Index(rc->first, rc->second);
+  }
+  bool Reached(std::size_t idx) const { return sp && sp->Reached(static_cast<NodeId>(idx)); }
+  // The walk from cell `idx` to the fire, starting at `start` (exact point) and ending at `fire`.
+  Leg WalkLeg(std::size_t idx, LonLat start, LonLat fire) const {
+    Leg l;
+    l.mode = LegMode::kWalk;
+    l.time = Seconds(sp->time_s[idx]);
+    l.path.push_back(start);
+    for (NodeId v : sp->ChainFrom(static_cast<NodeId>(idx))) {
+      const int r = static_cast<int>(v / dem->cols), c = static_cast<int>(v % dem->cols);
+      l.path.push_back(dem->CellCentreWgs84(r, c));
+    }
+    l.path.push_back(fire);
+    double m = 0;
+    for (std::size_t i = 1; i < l.path.size(); ++i) m += GreatCircle(l.path[i - 1], l.path[i]).value();
+    l.length = Metres(m);
+    return l;
+  }
+};
+
+struct Candidate {
+  std::vector<Leg> legs;
+  double time_s = kInf;
+  bool estimated = false;
+  void Finish() {
+    time_s = 0;
+    estimated = false;
+    for (const auto& l : legs) {
+      time_s += l.time.value();
+      estimated = estimated || l.estimated;
+    }
+  }
+};
+
+Text T(std::string zh, std::string en) { return Text{std::move(zh), std::move(en)}; }
+
+}  // namespace
+
+DeploymentPlan PlanDeployment(const engine::RuleSet& rules, const Registry& registry, const DeployRequest& req,
+                              const DeployInputs& in, const DeployOptions& opt) {
+  DeploymentPlan plan;
+  plan.request = req;
+  plan.rules_id = rules.meta.id;
+  plan.registry_source = registry.source;
+  plan.registry_demo = registry.demo;
+  if (req.county) {
+    if (const auto* c = rules.FindCounty(*req.county)) plan.county = c->name;
+    else plan.warnings.push_back(T("火场所在县（区）\"" + *req.county + "\"不在规则文件的行政区划中：没有队伍按属地力量调动",
+                                   "fire county '" + *req.county + "' is not in the rule file's counties: no unit counts as local"));
+  } else {
+    plan.warnings.push_back(T("未给出火场所在县（区）（--county 或报告中的 county）：没有队伍按属地力量调动（4.2）",
+                              "fire county not given (--county or the report's county): no unit counts as local (4.2)"));
+  }
+  plan.warnings.insert(plan.warnings.end(), in.warnings.begin(), in.warnings.end());
+  if (registry.demo)
+    plan.warnings.push_back(T("力量名册为演示数据（demo: true），不是真实编成", "the forces registry is DEMO data (demo: true), not a real order of battle"));
+
+  // What the level calls for: the level's measures (with builds_on inheritance) that concern forces, and 6.2.1.
+  auto about_forces = [](const std::string& zh) {
+    return zh.find("队伍") != std::string::npos || zh.find("部队") != std::string::npos ||
+           zh.find("力量") != std::string::npos;
+  };
+  if (req.level) {
+    std::vector<const engine::LevelSpec*> chain;
+    std::optional<Level> l = req.level;
+    while (l && chain.size() < 8) {
+      const auto* spec = rules.FindLevel(*l);
+      if (!spec) break;
+      chain.push_back(spec);
+      l = spec->builds_on;
+    }
+    for (const auto* spec : chain)
+      for (const auto& m : spec->measures)
+        if (about_forces(m.text.zh)) plan.level_calls_for.push_back({m.clause, m.text});
+  }
+  for (const auto& m : rules.situational_measures)
+    if (m.clause.rfind("6.2.1", 0) == 0) plan.level_calls_for.push_back({m.clause, m.text});
+
+  // --- Travel fields ------------------------------------------------------------------------------------
+  const LonLat fire = req.fire;
+  WalkField walk;
+  std::vector<std::string> basis;
+  if (in.dem) {
+    walk.dem = &*in.dem;
+    try {
+      walk.fire_cell = in.dem->CellOf(fire);
+    } catch (const Error&) {
+      walk.fire_cell.reset();
+    }
+    if (!walk.fire_cell) {
+      plan.warnings.push_back(T("火点不在 DEM 窗口内（" + in.dem_source + "）：步行接近段无法按地形计算",
+                                "the fire is outside the DEM window (" + in.dem_source + "): no terrain walk-in"));
+    } else if (std::isnan(in.dem->Raw(walk.fire_cell->first, walk.fire_cell->second))) {
+      plan.warnings.push_back(T("火点所在 DEM 栅格为无数据：火场按地形不可达，步行段改用直线估算",
+                                "the fire's DEM cell is nodata: the fire is unreachable on the walking graph; walk-in legs use the straight-line estimate"));
+    } else {
+      TravelGraph g = BuildWalkGraph(*in.dem, WalkDirection::kInward, opt.walk);
+      const NodeId fc = static_cast<NodeId>(in.dem->Index(walk.fire_cell->first, walk.fire_cell->second));
+      ShortestPaths sp = g.Dijkstra({{fc, Seconds(0)}});
+      std::size_t reached = 0;
+      for (double t : sp.time_s) reached += t < kInf;
+      if (reached <= 1) {
+        plan.warnings.push_back(T("火场被无数据或不可通行地形（坡度超过 " + Fmt(opt.walk.max_edge_slope.value(), 0) +
+                                      "°）包围：按地形步行不可达，步行段改用直线估算",
+                                  "the fire is enclosed by nodata or impassable terrain (slope over " +
+                                      Fmt(opt.walk.max_edge_slope.value(), 0) +
+                                      "°): unreachable on foot; walk-in legs use the straight-line estimate"));
+      } else {
+        walk.sp = std::move(sp);
+        basis.push_back("dem");
+      }
+    }
+  }
+
+  // Road field: every road node's best time to the fire = drive to a drop-off node + walk-in from there.
+  std::optional<ShortestPaths> road_sp;
+  std::vector<std::uint8_t> road_source_walks;  // per node: 1 = DEM walk-in from here, 2 = straight walk-in
+  if (in.roads && in.roads->node_count() > 0) {
+    const RoadNetwork& roads = *in.roads;
+    std::vector<std::pair<NodeId, Seconds>> sources;
+    road_source_walks.assign(roads.node_count(), 0);
+    if (walk.sp) {
+      for (NodeId n = 0; n < roads.node_count(); ++n) {
+        auto idx = walk.CellIndex(roads.NodePosition(n));
+        if (idx && walk.Reached(*idx)) {
+          sources.emplace_back(n, Seconds(walk.sp->time_s[*idx]));
+          road_source_walks[n] = 1;
+        }
+      }
+    }
+    if (sources.empty()) {
+      if (auto n = roads.Nearest(fire, opt.max_snap)) {
+        const Leg l = StraightLeg(LegMode::kStraightWalk, roads.NodePosition(*n), fire, opt.detour_factor,
+                                  opt.fallback_walk_kmh);
+        sources.emplace_back(*n, l.time);
+        road_source_walks[*n] = 2;
+      } else {
+        plan.warnings.push_back(T("火点 " + Fmt(opt.max_snap.value() / 1000, 1) + " 公里内没有道路（" + roads.source() +
+                                      "）：道路网无法用于到达火场",
+                                  "no road within " + Fmt(opt.max_snap.value() / 1000, 1) + " km of the fire (" +
+                                      roads.source() + "): the road layer cannot be used to reach it"));
+      }
+    }
+    if (!sources.empty()) {
+      road_sp = roads.graph().Dijkstra(sources);
+      basis.insert(basis.begin(), "roads");
+    }
+    for (const auto& p : roads.problems())
+      plan.warnings.push_back(T("道路图层问题：" + p.where + ": " + p.what, "road layer problem: " + p.where + ": " + p.what));
+  }
+  plan.travel_basis.clear();
+  for (const auto& b : basis) plan.travel_basis += (plan.travel_basis.empty() ? "" : "+") + b;
+  if (plan.travel_basis.empty()) {
+    plan.travel_basis = "straight-line";
+    plan.warnings.push_back(T("没有可用的道路图层或 DEM：所有行程均为直线距离×绕行系数 " + Fmt(opt.detour_factor, 2) + " 的估算",
+                              "no usable road layer or DEM: every trip is a straight line x detour factor " +
+                                  Fmt(opt.detour_factor, 2) + " (estimate)"));
+  }
+
+  auto best_for = [&](const ForceUnit& u, bool* on_map) -> std::optional<Candidate> {
+    std::vector<Candidate> cands;
+    *on_map = false;
+    const double dist_fire = GreatCircle(u.base, fire).value();
+    // A: road graph.
+    if (in.roads && road_sp) {
+      const RoadNetwork& roads = *in.roads;
+      if (auto n = roads.Nearest(u.base, opt.max_snap)) {
+        *on_map = true;
+        if (road_sp->Reached(*n)) {
+          Candidate c;
+          const LonLat np = roads.NodePosition(*n);
+          const double access_m = GreatCircle(u.base, np).value();
+          if (access_m > 0.5) {
+            Leg a = StraightLeg(LegMode::kStraightDrive, u.base, np, opt.detour_factor, opt.fallback_drive_kmh);
+            a.estimated = access_m > opt.access_estimated_above.value();
+            c.legs.push_back(a);
+          }
+          const auto chain = road_sp->ChainFrom(*n);
+          Leg road;
+          road.mode = LegMode::kRoad;
+          const NodeId drop = chain.back();
+          road.time = Seconds(road_sp->time_s[*n] - road_sp->time_s[drop]);
+          double m = 0;
+          for (std::size_t i = 0; i < chain.size(); ++i) {
+            road.path.push_back(roads.NodePosition(chain[i]));
+            if (i) m += GreatCircle(road.path[i - 1], road.path[i]).value();
+          }
+          road.length = Metres(m);
+          if (chain.size() > 1) c.legs.push_back(road);
+          const LonLat dp = roads.NodePosition(drop);
+          if (road_source_walks[drop] == 1) {
+            c.legs.push_back(walk.WalkLeg(*walk.CellIndex(dp), dp, fire));
+          } else {
+            c.legs.push_back(StraightLeg(LegMode::kStraightWalk, dp, fire, opt.detour_factor, opt.fallback_walk_kmh));
+          }
+          c.Finish();
+          cands.push_back(std::move(c));
+        }
+      }
+    }
+    // B: walk from the base over the DEM, when the base is within walk_in of the fire.
+    std::optional<std::size_t> base_cell = walk.CellIndex(u.base);
+    if (base_cell && !std::isnan(in.dem->z[*base_cell])) *on_map = true;
+    if (walk.sp && base_cell && dist_fire <= opt.walk_in.value() && walk.Reached(*base_cell)) {
+      Candidate c;
+      c.legs.push_back(walk.WalkLeg(*base_cell, u.base, fire));
+      c.Finish();
+      cands.push_back(std::move(c));
+    }
+    const bool walkable_base_in_reach = base_cell && dist_fire <= opt.walk_in.value();
+    // C: straight-line drive to the walk-in point, then walk on the DEM.
+    if (walk.sp && dist_fire > opt.walk_in.value()) {
+      // Start at walk_in from the fire on the line to the base; move towards the fire until a reached cell.
+      const double step = std::max(1.0, std::min(in.dem->cell_x_m, in.dem->cell_y_m)) / dist_fire;
+      for (double f = opt.walk_in.value() / dist_fire; f > 0; f -= step) {
+        const LonLat p = Lerp(fire, u.base, f);
+        auto idx = walk.CellIndex(p);
+        if (!idx || !walk.Reached(*idx)) continue;
+        Candidate c;
+        c.legs.push_back(StraightLeg(LegMode::kStraightDrive, u.base, p, opt.detour_factor, opt.fallback_drive_kmh));
+        c.legs.push_back(walk.WalkLeg(*idx, p, fire));
+        c.Finish();
+        cands.push_back(std::move(c));
+        break;
+      }
+    }
+    // Best non-estimated candidate, else best estimated one.
+    const Candidate* best = nullptr;
+    for (int pass = 0; pass < 2 && !best; ++pass)
+      for (const auto& c : cands)
+        if ((pass == 1 || !c.estimated) && (!best || c.time_s < best->time_s)) best = &c;
+    if (best) return *best;
+    // Base on a map but not connected to the fire: unreachable (the caller reports it).
+    if ((*on_map && (road_sp || walk.sp)) || (walkable_base_in_reach && walk.sp)) return std::nullopt;
+    // D: last resort, straight line to the fire (drive, then walk the last walk_in metres).
+    if (dist_fire > opt.fallback_radius.value() * 1000) return std::nullopt;
+    Candidate c;
+    if (dist_fire > opt.walk_in.value()) {
+      const LonLat p = Lerp(fire, u.base, opt.walk_in.value() / dist_fire);
+      c.legs.push_back(StraightLeg(LegMode::kStraightDrive, u.base, p, opt.detour_factor, opt.fallback_drive_kmh));
+      c.legs.push_back(StraightLeg(LegMode::kStraightWalk, p, fire, opt.detour_factor, opt.fallback_walk_kmh));
+    } else {
+      c.legs.push_back(StraightLeg(LegMode::kStraightWalk, u.base, fire, opt.detour_factor, opt.fallback_walk_kmh));
+    }
+    c.Finish();
+    return c;
+  };
+
+  // --- Units ---------------------------------------------------------------------------------------------
+  struct Sortable {
+    PlannedUnit pu;
+    std::size_t channel_pos = 0;
+    int priority = 0;
+  };
+  std::vector<Sortable> planned;
+  auto exclude = [&](const ForceUnit& u, Exclusion why, std::string clause, Text reason) {
+    plan.excluded.push_back(ExcludedUnit{u.id, u.name, u.type, why, std::move(clause), std::move(reason)});
+  };
+  const std::string lvl_zh = req.level ? engine::LevelNameZh(*req.level) + std::string("响应") : "未启动市级响应";
+  const std::string lvl_en = req.level ? std::string("level ") + engine::LevelName(*req.level) : "no city-level response";
+
+  for (const ForceUnit& u : registry.units) {
+    // 6.2.1: people who must not be mobilised.
+    bool banned = false;
+    for (const auto& ban : rules.mobilisation_bans) {
+      for (const auto& a : u.people) {
+        if (std::find(ban.attributes.begin(), ban.attributes.end(), a) == ban.attributes.end()) continue;
+        exclude(u, Exclusion::kBanned, ban.clause,
+                T("名册注明该队含有\"" + a + "\"人员，" + ban.clause + "：" + ban.text.zh,
+                  "the registry says the unit includes '" + a + "' people; " + ban.clause + ": " + ban.text.en));
+        banned = true;
+        break;
+      }
+      if (banned) break;
+    }
+    if (banned) continue;
+    const engine::ForceCategory* cat = nullptr;
+    for (const auto& fc : rules.force_categories)
+      if (std::find(fc.unit_types.begin(), fc.unit_types.end(), u.type) != fc.unit_types.end()) {
+        cat = &fc;
+        break;
+      }
+    if (!cat) {
+      std::string msg = u.where + ": unknown unit type '" + u.type + "'";
+      for (const auto& p : u.problems)
+        if (p.find("unknown unit type") != std::string::npos) msg = p;
+      exclude(u, Exclusion::kUnknownType, "4.1", T("未知队伍类型（不属于 4.1 任何力量类别）：" + msg, msg));
+      continue;
+    }
+    if (cat->min_level && (!req.level || static_cast<int>(*req.level) < static_cast<int>(*cat->min_level))) {
+      exclude(u, Exclusion::kLevel, cat->clause,
+              T(cat->name.zh + "须" + engine::LevelNameZh(*cat->min_level) + "及以上响应方可调动（" + cat->clause +
+                    "），当前为" + lvl_zh,
+                cat->name.en + " is mobilised from level " + engine::LevelName(*cat->min_level) + " up (" +
+                    cat->clause + "); now " + lvl_en));
+      continue;
+    }
+    // Request channel (4.2).
+    const engine::RequestChannel* ch = nullptr;
+    std::size_t ch_pos = 0;
+    const bool local = !plan.county.empty() && u.home_county == plan.county;
+    if (u.channel) {
+      for (std::size_t i = 0; i < rules.request_channels.size(); ++i)
+        if (rules.request_channels[i].id == *u.channel) ch = &rules.request_channels[i], ch_pos = i;
+      if (!ch) {
+        std::string msg = u.where + ": unknown request channel '" + *u.channel + "'";
+        for (const auto& p : u.problems)
+          if (p.find("unknown request channel") != std::string::npos) msg = p;
+        exclude(u, Exclusion::kUnknownChannel, "4.2", T("未知调动渠道：" + msg, msg));
+        continue;
+      }
+    } else {
+      for (std::size_t i = 0; i < rules.request_channels.size() && !ch; ++i) {
+        const auto& c = rules.request_channels[i];
+        if (Covers(c, u.type) && (c.scope == "local") == local) ch = &c, ch_pos = i;
+      }
+    }
+    if (!ch) {
+      exclude(u, Exclusion::kNoChannel, "4.2",
+              local ? T("规则文件 4.2 中没有覆盖类型\"" + u.type + "\"的属地调动渠道",
+                        "no local request channel in the rule file (4.2) covers type '" + u.type + "'")
+                    : T("类型\"" + u.type + "\"只能属地调动，而该队不属于火场所在县（区）" +
+                            (plan.county.empty() ? std::string("（火场县区未知）") : "（" + plan.county + "）"),
+                        "type '" + u.type + "' is only mobilised locally, and the unit is not from the fire's county" +
+                            (plan.county.empty() ? std::string(" (fire county unknown)") : " (" + plan.county + ")")));
+      continue;
+    }
+    if (!req.level && ch->scope != "local") {
+      exclude(u, Exclusion::kLevel, ch->clause,
+              T("未启动市级响应：由县级指挥机构就近组织属地力量（6.2.1），非属地渠道\"" + ch->id + "\"暂不启用",
+                "no city-level response: the county organises local forces (6.2.1); channel '" + ch->id +
+                    "' is not opened"));
+      continue;
+    }
+    bool on_map = false;
+    auto best = best_for(u, &on_map);
+    if (!best) {
+      const double km = GreatCircle(u.base, fire).value() / 1000;
+      if (on_map || (walk.sp && walk.CellIndex(u.base)))
+        exclude(u, Exclusion::kUnreachable, "",
+                T("驻地在图上但与火场不连通（道路网/地形步行图）：请核对道路图层或驻地坐标",
+                  "the base is on the map but not connected to the fire (road / walking graph): check the road layer or the base coordinates"));
+      else
+        exclude(u, Exclusion::kOutsideMaps, "",
+                T("驻地不在任何地图范围内，且距火场 " + Fmt(km, 0) + " 公里，超过直线估算上限 " +
+                      Fmt(opt.fallback_radius.value(), 0) + " 公里：请核对坐标（经纬度是否颠倒）",
+                  "the base is on no map and " + Fmt(km, 0) + " km from the fire, beyond the " +
+                      Fmt(opt.fallback_radius.value(), 0) + " km straight-line limit: check its coordinates (lon/lat swapped?)"));
+      continue;
+    }
+    Sortable s;
+    PlannedUnit& p = s.pu;
+    p.id = u.id;
+    p.name = u.name;
+    p.type = u.type;
+    p.home_county = u.home_county;
+    p.strength = u.strength;
+    p.capabilities = u.capabilities;
+    p.category_id = cat->id;
+    p.category_name = cat->name;
+    p.category_clause = cat->clause;
+    p.channel_id = ch->id;
+    p.channel_clause = ch->clause;
+    p.channel_text = ch->text;
+    p.requested_by = ch->requested_by;
+    p.requested_from = ch->requested_from;
+    p.organised_by = ch->organised_by;
+    p.readiness = u.readiness;
+    p.legs = std::move(best->legs);
+    p.estimated = best->estimated;
+    p.travel = Seconds(best->time_s);
+    p.eta = u.readiness + *p.travel;
+    s.channel_pos = ch_pos;
+    s.priority = cat->priority;
+    planned.push_back(std::move(s));
+  }
+  std::stable_sort(planned.begin(), planned.end(), [](const Sortable& a, const Sortable& b) {
+    if (a.channel_pos != b.channel_pos) return a.channel_pos < b.channel_pos;
+    if (a.priority != b.priority) return a.priority < b.priority;
+    const double ea = a.pu.eta ? a.pu.eta->value() : kInf, eb = b.pu.eta ? b.pu.eta->value() : kInf;
+    if (ea != eb) return ea < eb;
+    return a.pu.id < b.pu.id;
+  });
+  int tier = 0;
+  std::pair<std::size_t, int> last{SIZE_MAX, 0};
+  for (auto& s : planned) {
+    if (std::make_pair(s.channel_pos, s.priority) != last) {
+      ++tier;
+      last = {s.channel_pos, s.priority};
+    }
+    s.pu.tier = tier;
+    plan.units.push_back(std::move(s.pu));
+  }
+  if (plan.units.empty())
+    plan.warnings.push_back(T("没有可调动的队伍：见被排除队伍及原因", "no unit can be deployed: see the excluded units and why"));
+
+  plan.safety = AssessSafety(rules, fire, in, opt);
+  return plan;
+}
+
+}  // namespace firebreak::forces

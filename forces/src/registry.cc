@@ -1,0 +1,200 @@
+// Forces registry loader (YAML). Format: docs/forces.md.
+#include "firebreak/forces/registry.h"
+
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "firebreak/common/error.h"
+
+namespace firebreak::forces {
+
+namespace {
+
+std::string At(const std::string& name, const YAML::Mark& m) {
+  return name + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+}
+
+void CheckKeys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& name,
+               const std::string& what) {
+  for (const auto& kv : map) {
+    const std::string k = kv.first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+    const std::string close = ClosestMatch(k, allowed);
+    std::string hint = close.empty() ? "allowed keys in " + what + ":" : "did you mean '" + close + "'?";
+    if (close.empty())
+      for (const auto& a : allowed) hint += " " + a;
+    throw Error(ErrorKind::kInput, At(name, kv.first.Mark()), "unknown key '" + k + "' in " + what, hint);
+  }
+}
+
+std::string Str(const YAML::Node& n, const std::string& name, const std::string& key) {
+  if (!n.IsScalar())
+    throw Error(ErrorKind::kInput, At(name, n.Mark()), key + " must be a string");
+  return n.Scalar();
+}
+
+double Num(const YAML::Node& n, const std::string& name, const std::string& key) {
+  if (!n.IsScalar()) throw Error(ErrorKind::kInput, At(name, n.Mark()), key + " must be a number");
+  try {
+    const double v = n.as<double>();
+    if (!std::isfinite(v)) throw YAML::Exception(n.Mark(), "not finite");
+    return v;
+  } catch (const YAML::Exception&) {
+    throw Error(ErrorKind::kInput, At(name, n.Mark()), key + " must be a number, got '" + n.Scalar() + "'");
+  }
+}
+
+std::vector<std::string> StrList(const YAML::Node& n, const std::string& name, const std::string& key) {
+  std::vector<std::string> out;
+  if (n.IsScalar()) {
+    out.push_back(n.Scalar());
+    return out;
+  }
+  if (!n.IsSequence()) throw Error(ErrorKind::kInput, At(name, n.Mark()), key + " must be a list of strings");
+  for (const auto& e : n) out.push_back(Str(e, name, key));
+  return out;
+}
+
+}  // namespace
+
+Registry ParseRegistry(const std::string& text, const std::string& name, const engine::RuleSet& rules) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw Error(ErrorKind::kInput, At(name, e.mark), "YAML syntax error: " + e.msg);
+  }
+  if (!root || root.IsNull()) throw Error(ErrorKind::kInput, name, "empty forces registry", "see docs/forces.md");
+  if (!root.IsMap())
+    throw Error(ErrorKind::kInput, At(name, root.Mark()), "a forces registry is a mapping with a `units:` list");
+  CheckKeys(root, {"demo", "title", "units"}, name, "the registry");
+  Registry reg;
+  reg.source = name;
+  if (root["demo"]) {
+    try {
+      reg.demo = root["demo"].as<bool>();
+    } catch (const YAML::Exception&) {
+      throw Error(ErrorKind::kInput, At(name, root["demo"].Mark()), "demo must be true or false");
+    }
+  }
+  if (root["title"]) reg.title = Str(root["title"], name, "title");
+  const YAML::Node units = root["units"];
+  if (!units || !units.IsSequence())
+    throw Error(ErrorKind::kInput, units ? At(name, units.Mark()) : name, "`units:` must be a list of units");
+
+  // Vocabularies from the rule set.
+  std::vector<std::string> types, channels, attrs;
+  for (const auto& fc : rules.force_categories) types.insert(types.end(), fc.unit_types.begin(), fc.unit_types.end());
+  for (const auto& ch : rules.request_channels) channels.push_back(ch.id);
+  for (const auto& b : rules.mobilisation_bans) attrs.insert(attrs.end(), b.attributes.begin(), b.attributes.end());
+  std::vector<std::string> county_names;
+  for (const auto& c : rules.counties) county_names.push_back(c.name);
+
+  const std::vector<std::string> keys = {"id",       "name",         "type",     "home_county", "base",
+                                         "strength", "readiness_min", "capabilities", "channel", "people"};
+  std::set<std::string> ids;
+  for (const auto& u : units) {
+    const std::string where = At(name, u.Mark());
+    if (!u.IsMap()) throw Error(ErrorKind::kInput, where, "each unit must be a mapping");
+    CheckKeys(u, keys, name, "a unit");
+    for (const char* req : {"id", "name", "type", "base", "strength", "readiness_min"})
+      if (!u[req])
+        throw Error(ErrorKind::kInput, where, std::string("unit is missing required key '") + req + "'",
+                    "required: id, name {zh, en}, type, base {lon, lat}, strength, readiness_min");
+    ForceUnit f;
+    f.where = where;
+    f.id = Str(u["id"], name, "id");
+    if (f.id.empty()) throw Error(ErrorKind::kInput, At(name, u["id"].Mark()), "id must not be empty");
+    if (!ids.insert(f.id).second)
+      throw Error(ErrorKind::kInput, At(name, u["id"].Mark()), "duplicate unit id '" + f.id + "'",
+                  "unit ids must be unique in a registry");
+    const YAML::Node nm = u["name"];
+    if (nm.IsScalar()) {
+      f.name.zh = nm.Scalar();
+    } else if (nm.IsMap()) {
+      CheckKeys(nm, {"zh", "en"}, name, "name");
+      if (!nm["zh"]) throw Error(ErrorKind::kInput, At(name, nm.Mark()), "name needs a `zh:` entry");
+      f.name.zh = Str(nm["zh"], name, "name.zh");
+      if (nm["en"]) f.name.en = Str(nm["en"], name, "name.en");
+    } else {
+      throw Error(ErrorKind::kInput, At(name, nm.Mark()), "name must be a string or {zh, en}");
+    }
+    if (f.name.en.empty()) f.name.en = f.id;
+    f.type = Str(u["type"], name, "type");
+    if (std::find(types.begin(), types.end(), f.type) == types.end()) {
+      const std::string close = ClosestMatch(f.type, types);
+      f.problems.push_back(At(name, u["type"].Mark()) + ": unknown unit type '" + f.type +
+                           "' (not in any force category of plan 4.1 in " + rules.source_file + ")" +
+                           (close.empty() ? "" : "; did you mean '" + close + "'?"));
+    }
+    const YAML::Node base = u["base"];
+    if (!base.IsMap()) throw Error(ErrorKind::kInput, At(name, base.Mark()), "base must be {lon: .., lat: ..}");
+    CheckKeys(base, {"lon", "lat"}, name, "base");
+    if (!base["lon"] || !base["lat"])
+      throw Error(ErrorKind::kInput, At(name, base.Mark()), "base needs both lon and lat (WGS84 degrees)");
+    f.base.lon = Num(base["lon"], name, "base.lon");
+    f.base.lat = Num(base["lat"], name, "base.lat");
+    if (f.base.lon < -180 || f.base.lon > 180)
+      throw Error(ErrorKind::kInput, At(name, base["lon"].Mark()), "base.lon must be in [-180, 180]");
+    if (f.base.lat < -90 || f.base.lat > 90)
+      throw Error(ErrorKind::kInput, At(name, base["lat"].Mark()), "base.lat must be in [-90, 90]",
+                  "lon and lat swapped?");
+    const double strength = Num(u["strength"], name, "strength");
+    if (strength < 1 || strength != std::floor(strength))
+      throw Error(ErrorKind::kInput, At(name, u["strength"].Mark()), "strength must be a whole number >= 1");
+    f.strength = static_cast<int>(strength);
+    const double ready = Num(u["readiness_min"], name, "readiness_min");
+    if (ready < 0) throw Error(ErrorKind::kInput, At(name, u["readiness_min"].Mark()), "readiness_min must be >= 0");
+    f.readiness = Seconds(ready * 60.0);
+    if (u["home_county"]) {
+      const std::string hc = Str(u["home_county"], name, "home_county");
+      if (const auto* c = rules.FindCounty(hc)) {
+        f.home_county = c->name;
+      } else {
+        const std::string close = ClosestMatch(hc, county_names);
+        if (!close.empty())
+          throw Error(ErrorKind::kInput, At(name, u["home_county"].Mark()), "unknown county '" + hc + "'",
+                      "did you mean '" + close + "'? (units from outside the jurisdiction leave home_county out)");
+        f.home_county.clear();  // outside the jurisdiction: never local
+      }
+    }
+    if (u["capabilities"]) f.capabilities = StrList(u["capabilities"], name, "capabilities");
+    if (u["channel"]) {
+      const std::string ch = Str(u["channel"], name, "channel");
+      if (std::find(channels.begin(), channels.end(), ch) == channels.end()) {
+        const std::string close = ClosestMatch(ch, channels);
+        f.problems.push_back(At(name, u["channel"].Mark()) + ": unknown request channel '" + ch +
+                             "' (plan 4.2 channels in the rule file)" +
+                             (close.empty() ? "" : "; did you mean '" + close + "'?"));
+      }
+      f.channel = ch;
+    }
+    if (u["people"]) {
+      f.people = StrList(u["people"], name, "people");
+      for (const auto& a : f.people) {
+        if (std::find(attrs.begin(), attrs.end(), a) != attrs.end()) continue;
+        const std::string close = ClosestMatch(a, attrs);
+        std::string known;
+        for (const auto& k : attrs) known += (known.empty() ? "" : ", ") + k;
+        throw Error(ErrorKind::kInput, At(name, u["people"].Mark()), "unknown people attribute '" + a + "'",
+                    close.empty() ? "known (plan 6.2.1 bans): " + known : "did you mean '" + close + "'?");
+      }
+    }
+    reg.units.push_back(std::move(f));
+  }
+  return reg;
+}
+
+Registry LoadRegistry(const std::string& path, const engine::RuleSet& rules) {
+  std::ifstream in(path);
+  if (!in) throw Error(ErrorKind::kNotFound, path, "cannot open the forces registry", "check the --forces path");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseRegistry(ss.str(), path, rules);
+}
+
+}  // namespace firebreak::forces

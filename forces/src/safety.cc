@@ -1,0 +1,215 @@
+// Safety zones and escape routes (plan 3.3 十个严禁), loading of deployment inputs, the assess/report entry.
+#include <algorithm>
+#include <cmath>
+#include <deque>
+
+#include "firebreak/common/error.h"
+#include "firebreak/forces/deploy.h"
+
+namespace firebreak::forces {
+
+using engine::LonLat;
+using engine::Text;
+
+namespace {
+
+// A rectangular part of `g`: rows [r0, r0+rows), cols [c0, c0+cols); same CRS, shifted geotransform.
+gis::Grid SubGrid(const gis::Grid& g, int r0, int c0, int rows, int cols) {
+  gis::Grid s;
+  s.rows = rows;
+  s.cols = cols;
+  s.z.resize(static_cast<std::size_t>(rows) * cols);
+  for (int r = 0; r < rows; ++r)
+    std::copy_n(g.z.begin() + g.Index(r0 + r, c0), cols, s.z.begin() + s.Index(r, 0));
+  s.gt = g.gt;
+  s.gt[0] = g.gt[0] + c0 * g.gt[1] + r0 * g.gt[2];
+  s.gt[3] = g.gt[3] + c0 * g.gt[4] + r0 * g.gt[5];
+  s.wkt = g.wkt;
+  s.cell_x_m = g.cell_x_m;
+  s.cell_y_m = g.cell_y_m;
+  s.row0 = g.row0 + r0;
+  s.col0 = g.col0 + c0;
+  s.georef = g.georef;
+  return s;
+}
+
+}  // namespace
+
+SafetyResult AssessSafety(const engine::RuleSet& rules, LonLat fire, const DeployInputs& in, const DeployOptions& opt) {
+  SafetyResult res;
+  for (const auto& s : rules.safety) {
+    if (s.text.zh.find("安全区域") != std::string::npos || s.text.zh.find("撤离路线") != std::string::npos) {
+      res.rule_id = s.id;
+      res.rule_clause = s.clause;
+      res.rule_text = s.text;
+      break;
+    }
+  }
+  if (!in.dem) {
+    res.why_not = {"未提供 DEM：无法计算安全区域和撤离路线，须由现场指挥员在扑火前预设",
+                   "no DEM: safety zones and escape routes cannot be computed; the commander on site must set them before fighting"};
+    return res;
+  }
+  const gis::Grid& dem = *in.dem;
+  std::optional<std::pair<int, int>> fc;
+  try {
+    fc = dem.CellOf(fire);
+  } catch (const Error&) {
+  }
+  if (!fc) {
+    res.why_not = {"火点不在 DEM 窗口内：无法计算安全区域和撤离路线", "the fire is outside the DEM window: no safety zones or escape routes"};
+    return res;
+  }
+  // Window: as far as anyone can walk in max_escape (Tobler's peak speed), plus the work radius.
+  const double vmax = 6.0 / 3.6 * opt.walk.off_path_factor;
+  const double reach = opt.max_escape.value() * vmax + opt.work_radius.value();
+  const int hr = static_cast<int>(std::ceil(reach / dem.cell_y_m)) + 3;
+  const int hc = static_cast<int>(std::ceil(reach / dem.cell_x_m)) + 3;
+  const int r0 = std::max(0, fc->first - hr), r1 = std::min(dem.rows, fc->first + hr + 1);
+  const int c0 = std::max(0, fc->second - hc), c1 = std::min(dem.cols, fc->second + hc + 1);
+  const gis::Grid sub = SubGrid(dem, r0, c0, r1 - r0, c1 - c0);
+  const int fr = fc->first - r0, fcc = fc->second - c0;
+  const std::size_t n = sub.z.size();
+  auto orig = [&](std::size_t v) { return dem.Index(r0 + static_cast<int>(v / sub.cols), c0 + static_cast<int>(v % sub.cols)); };
+  auto mask = [&](const std::vector<std::uint8_t>& m, std::size_t v) { return m.size() == dem.z.size() && m[orig(v)]; };
+
+  const std::vector<float> slope = SlopeDegrees(sub);
+  std::vector<std::uint8_t> forbidden(n, 0), zone(n, 0);  // zone: 1 low slope, 2 low slope+fuel, 3 burned, 4 configured
+  for (std::size_t v = 0; v < n; ++v) {
+    const bool nodata = std::isnan(sub.z[v]);
+    forbidden[v] = nodata || slope[v] >= opt.forbidden_slope.value() || mask(in.forbidden, v);
+    if (forbidden[v]) continue;
+    if (mask(in.burned, v)) {
+      zone[v] = 3;
+      continue;
+    }
+    const int r = static_cast<int>(v / sub.cols), c = static_cast<int>(v % sub.cols);
+    const double d = std::hypot((r - fr) * sub.cell_y_m, (c - fcc) * sub.cell_x_m);
+    const bool fuel_ok = in.low_fuel.empty() || mask(in.low_fuel, v);
+    if (slope[v] < opt.zone_max_slope.value() && d >= opt.zone_min_fire_distance.value() && fuel_ok)
+      zone[v] = in.low_fuel.empty() ? 1 : 2;
+  }
+  // Low-slope patches must be big enough to shelter a crew: drop 8-connected components under the min area.
+  {
+    const double cell_area = sub.cell_x_m * sub.cell_y_m;
+    std::vector<std::uint8_t> seen(n, 0);
+    std::vector<std::size_t> comp;
+    for (std::size_t s = 0; s < n; ++s) {
+      if (seen[s] || (zone[s] != 1 && zone[s] != 2)) continue;
+      comp.clear();
+      std::deque<std::size_t> q{s};
+      seen[s] = 1;
+      while (!q.empty()) {
+        const std::size_t v = q.front();
+        q.pop_front();
+        comp.push_back(v);
+        const int r = static_cast<int>(v / sub.cols), c = static_cast<int>(v % sub.cols);
+        for (int dr = -1; dr <= 1; ++dr)
+          for (int dc = -1; dc <= 1; ++dc) {
+            if (!sub.InBounds(r + dr, c + dc)) continue;
+            const std::size_t w = sub.Index(r + dr, c + dc);
+            if (!seen[w] && (zone[w] == 1 || zone[w] == 2)) {
+              seen[w] = 1;
+              q.push_back(w);
+            }
+          }
+      }
+      if (comp.size() * cell_area < opt.zone_min_area_m2)
+        for (std::size_t v : comp) zone[v] = 0;
+    }
+  }
+  std::vector<std::string> configured_name(n);
+  for (const auto& z : in.zones) {
+    std::optional<std::pair<int, int>> rc;
+    try {
+      rc = sub.CellOf(z.at);
+    } catch (const Error&) {
+    }
+    if (!rc) continue;
+    const std::size_t v = sub.Index(rc->first, rc->second);
+    zone[v] = 4;
+    configured_name[v] = z.name;
+    forbidden[v] = 0;  // a configured zone is trusted
+  }
+  std::vector<std::uint8_t> stop(n);
+  for (std::size_t v = 0; v < n; ++v) stop[v] = zone[v] != 0;
+
+  const TravelGraph g = BuildWalkGraph(sub, WalkDirection::kOutward, opt.walk);
+  const int kr = static_cast<int>(std::lround(opt.work_radius.value() / sub.cell_y_m));
+  const int kc = static_cast<int>(std::lround(opt.work_radius.value() / sub.cell_x_m));
+  const struct {
+    const char* name;
+    int dr, dc;
+  } areas[] = {{"fire", 0, 0}, {"N", -kr, 0}, {"E", 0, kc}, {"S", kr, 0}, {"W", 0, -kc}};
+  for (const auto& a : areas) {
+    const int r = fr + a.dr, c = fcc + a.dc;
+    if (!sub.InBounds(r, c) || std::isnan(sub.Raw(r, c))) continue;  // off the DEM: no crew works there
+    EscapeRoute er;
+    er.work_area = a.name;
+    er.from = a.dr == 0 && a.dc == 0 ? fire : sub.CellCentreWgs84(r, c);
+    const std::size_t v = sub.Index(r, c);
+    er.from_forbidden = forbidden[v];
+    std::optional<NodeId> hit;
+    const ShortestPaths sp = g.Dijkstra({{static_cast<NodeId>(v), Seconds(0)}}, opt.max_escape, &forbidden, &stop, &hit);
+    if (hit) {
+      const int zr = static_cast<int>(*hit / sub.cols), zc = static_cast<int>(*hit % sub.cols);
+      er.zone = sub.CellCentreWgs84(zr, zc);
+      const std::uint8_t k = zone[*hit];
+      er.zone_kind = k == 4 ? "configured:" + configured_name[*hit] : k == 3 ? "burned" : k == 2 ? "low_slope_low_fuel" : "low_slope";
+      er.time = Seconds(sp.time_s[*hit]);
+      auto chain = sp.ChainFrom(*hit);
+      std::reverse(chain.begin(), chain.end());
+      er.path.push_back(er.from);
+      double m = 0;
+      for (std::size_t i = 0; i < chain.size(); ++i) {
+        if (i == 0 && a.dr == 0 && a.dc == 0) continue;  // the fire point stands for its cell
+        const LonLat p = sub.CellCentreWgs84(static_cast<int>(chain[i] / sub.cols), static_cast<int>(chain[i] % sub.cols));
+        m += GreatCircle(er.path.back(), p).value();
+        er.path.push_back(p);
+      }
+      er.length = Metres(m);
+    }
+    res.routes.push_back(std::move(er));
+  }
+  res.computed = true;
+  return res;
+}
+
+DeployInputs LoadDeployInputs(LonLat fire, const std::string& dem_path, Metres dem_radius, const std::string& roads_path,
+                              const std::string& roads_config_path) {
+  DeployInputs in;
+  if (!dem_path.empty()) {
+    gis::Dem dem = gis::Dem::Open(dem_path);
+    if (!dem.Contains(fire)) {
+      in.warnings.push_back({"火点不在 DEM（" + dem_path + "）范围内：不用地形步行图，安全区域无法计算",
+                             "the fire is outside the DEM (" + dem_path + "): no walking graph, no safety zones"});
+    } else {
+      in.dem = dem.ReadWindow(fire, dem_radius, 1);
+      in.dem_source = dem_path;
+    }
+  }
+  if (!roads_path.empty()) {
+    if (roads_config_path.empty())
+      throw Error(ErrorKind::kUsage, "--roads", "a road layer needs --roads-config (speed by road class)",
+                  "see docs/forces.md, e.g. data/forces/roads-config.yaml");
+    RoadConfig cfg = LoadRoadConfig(roads_config_path);
+    in.roads = std::make_shared<RoadNetwork>(RoadNetwork::Load(roads_path, cfg));
+  }
+  return in;
+}
+
+DeploymentPlan PlanForIncident(const engine::RuleSet& rules, const engine::Incident& incident,
+                               std::optional<engine::Level> level, const Registry& registry, const DeployInputs& in,
+                               const DeployOptions& opt) {
+  if (!incident.location)
+    throw Error(ErrorKind::kInput, incident.source + ": /location", "the incident has no location: cannot plan a deployment",
+                "give location {lon, lat} in the report, or use --at LON,LAT");
+  DeployRequest req;
+  req.incident_id = incident.incident_id;
+  req.fire = *incident.location;
+  req.county = incident.county;
+  req.level = level;
+  return PlanDeployment(rules, registry, req, in, opt);
+}
+
+}  // namespace firebreak::forces
