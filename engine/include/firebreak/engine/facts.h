@@ -86,7 +86,10 @@ enum class FactKind : std::uint8_t { kNumber, kBool };
   X(kResponseLevel, "response_level", kNumber, "", "响应等级", "response level (0 none, 1 IV .. 4 I)")     \
   /* human judgements stated in a report (never computed) */                                                \
   X(kJudgedImportant, "judged_important", kBool, "", "经研判需要报告的其他重要森林火灾",                    \
-    "judged important enough to report (plan 5.2(7))")
+    "judged important enough to report (plan 5.2(7))")                                                    \
+  /* from gis/ layers (appended) */                                                                         \
+  X(kKmToCountyBoundary, "km_to_county_boundary", kNumber, "km", "距相邻县（区）界距离",                    \
+    "distance to the nearest other county")
 
 enum class FactId : std::uint8_t {
 #define FIREBREAK_FACT_ENUM(id, name, kind, unit, zh, en) id,
