@@ -93,9 +93,19 @@ class Loader {
 
  private:
   // ---- errors and locations ----
+  // yaml-cpp counts columns in bytes; people (and editors) count characters. Column = code points from the
+  // start of the line to the mark, 1-based.
+  int CharColumn(const YAML::Mark& m) const {
+    if (m.pos < 0 || static_cast<std::size_t>(m.pos) > text_.size() || m.column > m.pos) return m.column + 1;
+    std::size_t end = static_cast<std::size_t>(m.pos), start = end - static_cast<std::size_t>(m.column);
+    int col = 1;
+    for (std::size_t i = start; i < end; ++i)
+      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++col;
+    return col;
+  }
   std::string Where(const YAML::Mark& m) const {
     if (m.is_null()) return name_;
-    return name_ + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+    return name_ + ":" + std::to_string(m.line + 1) + ":" + std::to_string(CharColumn(m));
   }
   [[noreturn]] void Fail(const YAML::Mark& m, const std::string& what, const std::string& hint = {}) const {
     throw Error(ErrorKind::kRuleFile, Where(m), what, hint);
@@ -109,7 +119,7 @@ class Loader {
     YAML::Mark m = n.Mark();
     if (!m.is_null()) {
       l.line = m.line + 1;
-      l.col = m.column + 1;
+      l.col = CharColumn(m);
     }
     return l;
   }
@@ -191,6 +201,7 @@ class Loader {
   void ReadClauses(const YAML::Node& n);
 
   std::string name_;
+  std::string text_;  // the file's bytes, for character columns
   RuleSet rs_;
   std::set<std::string> role_ids_, unit_ids_, interp_ids_;
 };
@@ -265,7 +276,7 @@ double Loader::Number(const YAML::Node& v, const std::string& what) const {
     if (s == "true" || s == "false")
       Fail(v, what + " must be a number, got the truth value " + Quote(s),
            "this fact is a number; use a bound word such as 以上/超过 with a number");
-    Fail(v, what + " must be a number, got " + Quote(s));
+    Fail(v, what + " must be a number, got " + Quote(s), "write digits, e.g. 50 or 0.5");
   }
   return d;
 }
@@ -459,8 +470,11 @@ Predicate Loader::ReadPredicate(const YAML::Node& m, const std::string& what) co
   }
   p.fact = *id;
   const auto& info = engine::Info(p.fact);
-  std::vector<std::string> allowed{"fact", "is"};
-  for (const auto& [word, b] : rs_.bounds) allowed.push_back(word);
+  std::vector<std::string> words;
+  for (const auto& [word, b] : rs_.bounds) words.push_back(word);
+  std::vector<std::string> allowed = words;
+  allowed.push_back("fact");
+  allowed.push_back("is");
   std::set<std::string> seen;
   for (auto it = m.begin(); it != m.end(); ++it) {
     const YAML::Node& k = it->first;
@@ -479,7 +493,7 @@ Predicate Loader::ReadPredicate(const YAML::Node& m, const std::string& what) co
     if (b == rs_.bounds.end()) {
       std::string near = ClosestMatch(key, allowed);
       Fail(k, what + ": unknown bound word " + Quote(key),
-           near.empty() ? "bound words come from the 'bounds' section: " + JoinList(allowed)
+           near.empty() ? "bound words come from the 'bounds' section: " + JoinList(words)
                         : "did you mean " + Quote(near) + "?");
     }
     if (info.kind == FactKind::kBool)
@@ -1122,6 +1136,7 @@ void Loader::ReadClauses(const YAML::Node& n) {
 // ------------------------------------------------------------------------------------------------------------
 
 RuleSet Loader::Load(const std::string& text) {
+  text_ = text;
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -1132,7 +1147,8 @@ RuleSet Loader::Load(const std::string& text) {
     Fail(e.mark, std::string("YAML error: ") + e.what());
   }
   if (!root || root.IsNull()) Fail(YAML::Mark(), "rule file is empty", "start from rules/liuzhou-2022.yaml");
-  if (!root.IsMap()) Fail(root, "rule file must be a mapping of sections (meta:, bounds:, levels: ...), got " + NodeTypeName(root));
+  if (!root.IsMap()) Fail(root, "rule file must be a mapping of sections (meta:, bounds:, levels: ...), got " + NodeTypeName(root),
+                         "see docs/rule-file.md for the layout");
 
   static const std::vector<std::string> kSections = {
       "format",         "meta",          "bounds",           "counties",         "interpretations",

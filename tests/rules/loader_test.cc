@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -296,6 +298,223 @@ TEST(LiuzhouPlan, LoadTextEqualsLoadFile) {
   auto a = LoadRuleText(ReadAll(kLiuzhou), kLiuzhou);
   EXPECT_EQ(a.source_sha256, Liuzhou().source_sha256);
   EXPECT_EQ(a.levels.size(), Liuzhou().levels.size());
+}
+
+
+// ---------------------------------------------------------------------------------------------------------
+// Broken files: every one fails with kind kRuleFile, at the exact place, with a message and a hint.
+
+struct BadCase {
+  const char* file;
+  int line, col;  // 1-based; columns count characters
+  const char* message;
+  const char* hint;
+};
+
+const BadCase kBadCases[] = {
+    {"bad-date.yaml", 9, 22,
+     "sensitive period '清明': 'from' must be a date MM-DD, got '13-28'",
+     "e.g. \"04-05\""},
+    {"bad-operator.yaml", 3, 33,
+     "bounds: unknown operator '=>' for '超过'",
+     "use one of >, >=, <, <=, ="},
+    {"bool-fact-with-bound.yaml", 16, 35,
+     "trigger '6.3.1.1(1)': fact 'controlled' is true/false; it takes 'is', not a bound word '以上'",
+     "write {fact: controlled, is: true}"},
+    {"builds-on-cycle.yaml", 12, 16,
+     "level IV: 'builds_on' forms a cycle",
+     "measures are inherited downwards only: e.g. II builds on III, I builds on II"},
+    {"builds-on-missing.yaml", 22, 16,
+     "level II builds_on level III, which is not defined",
+     "define that level or remove 'builds_on'"},
+    {"duplicate-clause.yaml", 17, 17,
+     "duplicate id '6.3.1.1(1)' in triggers",
+     "each entry of a section needs its own clause id; add a suffix such as '(5b)'"},
+    {"duplicate-key.yaml", 16, 9,
+     "key 'zh' given twice in level IV trigger",
+     "keep one of them"},
+    {"empty-band.yaml", 16, 16,
+     "trigger '6.3.1.1(1)': empty band on 'deaths': lower bound 3 is not below upper bound 1",
+     "no value can satisfy it; check the bound words (以上/超过 give the lower end, 以下/以内 the upper end)"},
+    {"empty.yaml", 1, 1,
+     "rule file is empty",
+     "start from rules/liuzhou-2022.yaml"},
+    {"fact-default-type.yaml", 9, 31,
+     "fact default 'controlled': fact is true/false, got '0'",
+     "write value: true or value: false"},
+    {"lead-and-raise.yaml", 20, 7,
+     "lead rule '3.3': give exactly one of 'lead' (a tier) or 'raise' (tiers up)",
+     "remove one of them"},
+    {"level-twice.yaml", 17, 12,
+     "level IV is listed twice",
+     "merge the two entries"},
+    {"missing-clause.yaml", 13, 9,
+     "level IV trigger: missing required key 'clause'",
+     "add 'clause: ...'"},
+    {"missing-section.yaml", 2, 1,
+     "missing required section 'levels'",
+     "see docs/rule-file.md for the sections"},
+    {"missing-zh.yaml", 13, 9,
+     "trigger '6.3.1.1(1)': missing required key 'zh'",
+     "add 'zh: ...'"},
+    {"not-a-map.yaml", 2, 1,
+     "rule file must be a mapping of sections (meta:, bounds:, levels: ...), got a list",
+     "see docs/rule-file.md for the layout"},
+    {"not-a-number.yaml", 16, 43,
+     "trigger '6.3.1.1(1)': '超过' must be a number, got 'fifty'",
+     "write digits, e.g. 50 or 0.5"},
+    {"number-fact-with-is.yaml", 16, 31,
+     "trigger '6.3.1.1(1)': fact 'deaths' is a number; 'is' applies to true/false facts only",
+     "compare it with a bound word, e.g. {fact: deaths, 以上: N}"},
+    {"string-not-list.yaml", 11, 70,
+     "level IV decider: 'roles' must be a list, got a scalar 'chief'",
+     "write [chief] for a list of one"},
+    {"syntax.yaml", 17, 1,
+     "YAML syntax error: end of sequence flow not found",
+     "check indentation, quotes and ':' near this place"},
+    {"unknown-bound-word.yaml", 16, 39,
+     "trigger '6.3.1.1(1)': unknown bound word '以内'",
+     "bound words come from the 'bounds' section: 以上, 以下, 超过"},
+    {"unknown-fact.yaml", 16, 23,
+     "trigger '6.3.1.1(1)': unknown fact 'burned_area'",
+     "did you mean 'burned_area_ha'?"},
+    {"unknown-interpretation.yaml", 19, 27,
+     "trigger '6.3.1.1(1)': unknown interpretation id 'sensitive-eiter'",
+     "did you mean 'sensitive-either'?"},
+    {"unknown-key.yaml", 12, 5,
+     "unknown key 'trigers' in level",
+     "did you mean 'triggers'?"},
+    {"unknown-level.yaml", 7, 12,
+     "level: unknown level 'V'",
+     "did you mean 'IV'?"},
+    {"unknown-reporter.yaml", 22, 15,
+     "reporting rule '5.2(3)': unknown role or unit id 'office'",
+     "define it under 'roles' or 'units'"},
+    {"unknown-role.yaml", 11, 71,
+     "level IV decider: unknown role id 'chef'",
+     "did you mean 'chief'?"},
+    {"unknown-section.yaml", 6, 1,
+     "unknown key 'levles' in the rule file",
+     "did you mean 'levels'?"},
+    {"unknown-unit.yaml", 21, 16,
+     "level IV measure '6.3.1.2(1)': unknown role or unit id 'city_hq_ofice'",
+     "define it under 'roles' or 'units'"},
+    {"when-and-any.yaml", 18, 11,
+     "trigger '6.3.1.1(1)': give either 'when' or 'any', not both",
+     "put the 'when' predicates into one of the 'any' alternatives"},
+};
+
+TEST(BrokenRuleFiles, EachFailsAtTheExactPlaceWithMessageAndHint) {
+  ASSERT_GE(std::size(kBadCases), 15u);
+  for (const auto& c : kBadCases) {
+    const std::string path = kData + "bad/" + c.file;
+    ASSERT_TRUE(std::ifstream(path).good()) << path;
+    try {
+      LoadRuleFile(path);
+      ADD_FAILURE() << c.file << ": loaded, but must fail";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kRuleFile) << c.file;
+      EXPECT_EQ(e.where(), path + ":" + std::to_string(c.line) + ":" + std::to_string(c.col)) << c.file;
+      EXPECT_EQ(e.message(), c.message) << c.file;
+      EXPECT_EQ(e.hint(), c.hint) << c.file;
+      EXPECT_EQ(ExitCode(e.kind()), 3);
+    }
+  }
+}
+
+TEST(BrokenRuleFiles, EveryFixtureOnDiskIsInTheTable) {
+  // A fixture without a row would be a test that cannot fail.
+  std::set<std::string> listed;
+  for (const auto& c : kBadCases) listed.insert(c.file);
+  EXPECT_EQ(listed.size(), std::size(kBadCases)) << "a fixture is listed twice";
+  for (const auto& entry : std::filesystem::directory_iterator(kData + "bad"))
+    if (entry.path().extension() == ".yaml") {
+      EXPECT_TRUE(listed.count(entry.path().filename().string())) << entry.path();
+    }
+}
+
+TEST(BrokenRuleFiles, MissingFileIsARuleFileError) {
+  try {
+    LoadRuleFile(kData + "bad/no-such-file.yaml");
+    FAIL() << "loaded a missing file";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kRuleFile);
+    EXPECT_EQ(e.message(), "cannot open rule file");
+  }
+}
+
+// Each broken fixture differs from a valid file by the one defect: fixing it makes the file load. This shows
+// the loader fails for the stated reason, not for something else in the fixture.
+TEST(BrokenRuleFiles, RepairedFixturesLoad) {
+  struct {
+    const char* file;
+    const char* bad;
+    const char* good;
+  } cases[] = {
+      {"unknown-key.yaml", "trigers:", "triggers:"},
+      {"unknown-fact.yaml", "fact: burned_area,", "fact: burned_area_ha,"},
+      {"unknown-role.yaml", "roles: [chef]", "roles: [chief]"},
+      {"empty-band.yaml", "以上: 3, 以下: 1", "以上: 1, 以下: 3"},
+      {"string-not-list.yaml", "roles: chief}", "roles: [chief]}"},
+      {"number-fact-with-is.yaml", "{fact: deaths, is: true}", "{fact: deaths, 以上: 1}"},
+      {"bool-fact-with-bound.yaml", "{fact: controlled, 以上: 1}", "{fact: controlled, is: false}"},
+      {"unknown-interpretation.yaml", "sensitive-eiter", "sensitive-either"},
+      {"bad-operator.yaml", "\"=>\"", "\">\""},
+      {"unknown-level.yaml", "level: V\n", "level: IV\n"},
+  };
+  for (const auto& c : cases) {
+    std::string text = ReadAll(kData + "bad/" + c.file);
+    auto at = text.find(c.bad);
+    ASSERT_NE(at, std::string::npos) << c.file;
+    text.replace(at, std::string(c.bad).size(), c.good);
+    EXPECT_NO_THROW(LoadRuleText(text, c.file)) << c.file;
+  }
+}
+
+TEST(BrokenRuleFiles, NeverPartiallyLoads) {
+  // A defect at the very end of an otherwise complete plan still fails the whole load.
+  std::string text = ReadAll(kLiuzhou) + "\n  - clause: \"附件/七\"\n    title: {zh: 虚构组, en: made up}\n";
+  EXPECT_THROW(LoadRuleText(text, "x.yaml"), Error);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The fictional county plan: a new plan is a new file.
+
+TEST(FictionalCounty, LoadsWithItsOwnThresholdsWordsAndDeciders) {
+  const auto rs = LoadRuleFile(kData + "fictional-county.yaml");
+  EXPECT_EQ(rs.meta.id, "qingshan-demo");
+  EXPECT_EQ(rs.bounds.count("超过"), 0u);
+  ASSERT_EQ(rs.bounds.count("大于"), 1u);
+  EXPECT_EQ(rs.bounds.at("大于").op, Cmp::kGt);
+  struct {
+    Level level;
+    const char* clause;
+    double ha;
+    const char* decider;
+  } cases[] = {{Level::kIV, "4.1(1)", 20, "bureau_director"},
+               {Level::kIII, "4.3(1)", 40, "deputy_county_head"},
+               {Level::kII, "4.4(1)", 200, "county_head"},
+               {Level::kI, "4.5(1)", 400, "party_secretary"}};
+  for (const auto& c : cases) {
+    const auto* l = rs.FindLevel(c.level);
+    ASSERT_NE(l, nullptr);
+    EXPECT_EQ(l->deciders, std::vector<std::string>{c.decider});
+    const auto* t = FindTrigger(rs, c.clause);
+    ASSERT_NE(t, nullptr) << c.clause;
+    const auto* p = FindPred(t->when.any[0], FactId::kBurnedAreaHa);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->bounds[0].value, c.ha);
+    EXPECT_EQ(p->bounds[0].word, "大于");
+  }
+  EXPECT_EQ(rs.reporting.size(), 2u);
+  EXPECT_EQ(rs.grades.size(), 3u);
+  EXPECT_TRUE(rs.safety.empty());
+  // Enumerated facts may be written by name: grade 不少于 较大 is grade >= 2.
+  ASSERT_EQ(rs.lead_rules.size(), 1u);
+  const auto& g = rs.lead_rules[0].when.any[0].all[0];
+  EXPECT_EQ(g.fact, FactId::kGrade);
+  EXPECT_EQ(g.bounds[0].value, static_cast<double>(engine::Grade::kLarge));
+  EXPECT_EQ(rs.lead_rules[0].lead, engine::Tier::kCity);
 }
 
 }  // namespace
