@@ -1107,7 +1107,7 @@ void Loader::ReadTerminations(const YAML::Node& n) {
     t.when = ReadCondition(e, what, true);
     t.proposer = RefOne(e, "proposer", RefKind::kRoleOrUnit, what, false);
     t.decider_note = Str(e, "decider_note", what, false);
-    Interps(e, what);  // validated; Termination keeps no list (the clause text carries it)
+    t.interpretations = Interps(e, what);
     t.loc = Loc(e);
     rs_.terminations.push_back(std::move(t));
   }

@@ -254,7 +254,11 @@ TEST(LiuzhouPlan, SectionCounts) {
   EXPECT_EQ(rs.force_categories[3].id, "assisting");
   EXPECT_EQ(rs.mobilisation_bans.size(), 1u);
   EXPECT_EQ(rs.mobilisation_bans[0].attributes, (std::vector<std::string>{"disabled", "pregnant", "minor", "unfit"}));
-  EXPECT_EQ(rs.terminations.size(), 3u);
+  ASSERT_EQ(rs.terminations.size(), 3u);
+  EXPECT_EQ(rs.terminations[0].clause, "6.3.6");
+  EXPECT_EQ(rs.terminations[0].proposer, "city_hq_office");
+  EXPECT_EQ(rs.terminations[0].interpretations,
+            (std::vector<std::string>{"fighting-over", "level-holds-until-termination"}));
   EXPECT_EQ(rs.default_lead, engine::Tier::kCounty);
 }
 

@@ -237,6 +237,7 @@ struct Termination {
   Condition when;
   std::string proposer;  // role/unit id
   std::string decider_note;  // "按启动响应的相应权限"
+  std::vector<std::string> interpretations;  // ids, e.g. "level-holds-until-termination"
   SourceLoc loc;
 };
 
