@@ -1,0 +1,124 @@
+// Decision-engine throughput with the real Liuzhou rules, no I/O (results: docs/bench/b.md).
+//
+//   BM_AssessFull      Engine::Assess -> a fresh Decision (every text, fact, note, next-level item): what the CLI
+//                      renders. Allocates the Decision's strings each time.
+//   BM_AssessInto      the same full Decision, written into one reused Decision (its storage is recycled).
+//   BM_EvaluateLean    level, grade, lead and counts only (no strings).
+//   BM_AssessAndJson / BM_AssessAndText   full assessment plus rendering.
+//   BM_ParseReport     parsing one JSON report.
+//   BM_LoadRules       loading and validating rules/liuzhou-2022.yaml (+ compiling it into an Engine).
+#include <benchmark/benchmark.h>
+
+#include "firebreak/engine/engine.h"
+#include "firebreak/engine/report_io.h"
+#include "firebreak/rules/loader.h"
+
+namespace {
+
+using namespace firebreak;
+using namespace firebreak::engine;
+
+const char* kRulesPath = FIREBREAK_SOURCE_DIR "/rules/liuzhou-2022.yaml";
+
+// A realistic report: III by area, casualties, residential threat, orange warning, at night, hot and windy.
+const char* kReport = R"({
+  "incident_id": "LZ-2026-0314-01", "reported_at": "2026-03-14T21:30:00+08:00", "county": "融水苗族自治县",
+  "location": {"lon": 109.25, "lat": 25.07}, "open_fire_since": "2026-03-14T08:00:00+08:00",
+  "burned_area_ha": 120, "damaged_forest_area_ha": 35, "deaths": 0, "serious_injuries": 2,
+  "threatens": ["residential"], "warning_colour": "orange", "dangerous": true,
+  "weather": {"temperature_c": 31, "humidity_pct": 28, "wind_speed_ms": 6}})";
+
+const RuleSet& Rules() {
+  static const RuleSet r = rules::LoadRuleFile(kRulesPath);
+  return r;
+}
+
+const Incident& Report() {
+  static const Incident in = ParseReports(kReport, "bench.json", Rules()).front();
+  return in;
+}
+
+void BM_AssessFull(benchmark::State& st) {
+  Engine eng(Rules());
+  const Incident& in = Report();
+  Concurrency c{1, 1};
+  for (auto _ : st) {
+    Decision d = eng.Assess(in, in.reported_at, c);
+    benchmark::DoNotOptimize(d);
+  }
+  st.SetItemsProcessed(st.iterations());
+}
+BENCHMARK(BM_AssessFull);
+
+void BM_AssessInto(benchmark::State& st) {
+  Engine eng(Rules());
+  const Incident& in = Report();
+  Concurrency c{1, 1};
+  Decision d;
+  for (auto _ : st) {
+    eng.AssessInto(in, in.reported_at, c, d);
+    benchmark::DoNotOptimize(d);
+  }
+  st.SetItemsProcessed(st.iterations());
+  st.counters["measures"] = static_cast<double>(d.measures.size());
+  st.counters["safety"] = static_cast<double>(d.safety.size());
+  st.counters["notes"] = static_cast<double>(d.notes.size());
+}
+BENCHMARK(BM_AssessInto);
+
+void BM_EvaluateLean(benchmark::State& st) {
+  Engine eng(Rules());
+  const Incident& in = Report();
+  Concurrency c{1, 1};
+  for (auto _ : st) {
+    Verdict v = eng.Evaluate(in, in.reported_at, c);
+    benchmark::DoNotOptimize(v);
+  }
+  st.SetItemsProcessed(st.iterations());
+}
+BENCHMARK(BM_EvaluateLean);
+
+void BM_AssessAndJson(benchmark::State& st) {
+  Engine eng(Rules());
+  const Incident& in = Report();
+  for (auto _ : st) {
+    std::string s = DecisionToJson(eng.Assess(in), Rules());
+    benchmark::DoNotOptimize(s);
+  }
+  st.SetItemsProcessed(st.iterations());
+}
+BENCHMARK(BM_AssessAndJson);
+
+void BM_AssessAndText(benchmark::State& st) {
+  Engine eng(Rules());
+  const Incident& in = Report();
+  for (auto _ : st) {
+    std::string s = DecisionToText(eng.Assess(in), Rules(), "zh");
+    benchmark::DoNotOptimize(s);
+  }
+  st.SetItemsProcessed(st.iterations());
+}
+BENCHMARK(BM_AssessAndText);
+
+void BM_ParseReport(benchmark::State& st) {
+  const RuleSet& r = Rules();
+  for (auto _ : st) {
+    auto v = ParseReports(kReport, "bench.json", r);
+    benchmark::DoNotOptimize(v);
+  }
+  st.SetItemsProcessed(st.iterations());
+}
+BENCHMARK(BM_ParseReport);
+
+void BM_LoadRules(benchmark::State& st) {
+  for (auto _ : st) {
+    RuleSet r = rules::LoadRuleFile(kRulesPath);
+    Engine eng(r);
+    benchmark::DoNotOptimize(eng);
+  }
+}
+BENCHMARK(BM_LoadRules)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
