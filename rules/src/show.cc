@@ -173,7 +173,7 @@ std::string BoundsText(const engine::Predicate& p, bool zh) {
       else s += n + w;
     } else {
       if (!s.empty()) s += " ";
-      s += std::string(EnSymbol(b.op)) + n;
+      s += std::string(b.op == engine::Cmp::kEq ? "=" : EnSymbol(b.op)) + n;
     }
   }
   return s;
@@ -456,7 +456,7 @@ std::string RenderMarkdown(const Grid& g) {
     std::string s;
     for (const auto& l : lines) {
       std::string e;
-      for (char ch : l) e += ch == '|' ? std::string("\\|") : std::string(1, ch);
+      for (char ch : l) e += ch == '|' || ch == '*' ? std::string("\\") + ch : std::string(1, ch);
       s += (s.empty() ? "" : "<br>") + e;
     }
     return s;

@@ -3,6 +3,8 @@
 #include "firebreak/rules/lint.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <vector>
@@ -11,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/lint/fixtures.h"
+#include "firebreak/rules/loader.h"
 
 namespace firebreak::rules {
 namespace {
@@ -380,6 +383,130 @@ TEST(LintRender, TextAndJson) {
   EXPECT_EQ(j["findings"][6]["covered"], true);
   EXPECT_EQ(j["findings"][6]["message"], j["findings"][6]["en"]);
   EXPECT_NE(j["findings"][6]["zh"].get<std::string>().find("解释"), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rule files: crafted YAML fixtures (tests/rules/data/lint/), the fictional county plan, the Liuzhou plan.
+
+std::string Data(const std::string& rel) { return std::string(FIREBREAK_SOURCE_DIR) + "/tests/rules/data/" + rel; }
+
+TEST(LintFiles, CraftedFixturesHaveExactlyTheirFindings) {
+  struct Case {
+    const char* file;
+    std::vector<std::string> findings;
+  } cases[] = {
+      {"lint/clean.yaml", {}},
+      {"lint/overlap.yaml", {"overlap 4.1.1(2) 4.2.1(2)"}},
+      {"lint/subsumed.yaml", {"subsumed 4.1.1(1) 4.2.1(1)"}},
+      {"lint/identical.yaml", {"identical 4.1.1(4) 4.2.1(4)"}},
+      {"lint/gap.yaml", {"gap 4.1.1(2)[deaths]", "gap 4.2.1(2)[injuries] 4.2.1(2)[injuries-above-band]"}},
+      {"lint/unreachable.yaml", {"unreachable 4.1.1(2)"}},
+      {"lint/undefined-clause.yaml", {"undefined-ref 9.9(1)"}},
+  };
+  for (const auto& c : cases) {
+    LintReport r = Lint(LoadRuleFile(Data(c.file)));
+    EXPECT_EQ(Summary(r), c.findings) << c.file;
+    // Every finding points into the file.
+    for (const auto& f : r.findings) {
+      EXPECT_EQ(f.loc.file, Data(c.file)) << c.file;
+      EXPECT_GT(f.loc.line, 0) << c.file;
+    }
+  }
+  LintReport gap = Lint(LoadRuleFile(Data("lint/gap.yaml")));
+  ASSERT_EQ(gap.findings.size(), 2u);
+  EXPECT_EQ(gap.findings[0].severity, Severity::kWarning);
+  EXPECT_NE(gap.findings[0].message.en.find("deaths 3–4 persons"), std::string::npos) << gap.findings[0].message.en;
+  EXPECT_EQ(gap.findings[1].severity, Severity::kInfo);
+  EXPECT_TRUE(gap.findings[1].covered);
+  EXPECT_EQ(gap.findings[1].interpretations, std::vector<std::string>{"injuries-above-band"});
+  LintReport ov = Lint(LoadRuleFile(Data("lint/overlap.yaml")));
+  EXPECT_EQ(ov.findings.at(0).loc.line, 18);
+  EXPECT_EQ(ov.findings.at(0).loc.col, 16);
+}
+
+TEST(LintFiles, FictionalCountyHasItsOwnFindings) {
+  LintReport r = Lint(LoadRuleFile(Data("fictional-county.yaml")));
+  // Its own thresholds: IV injuries [1,5) overlap III [3,10); no level for exactly 3 deaths (III stops below 3,
+  // II starts at 4). None of Liuzhou's identical/subsumed pairs.
+  EXPECT_EQ(Summary(r), (std::vector<std::string>{"overlap 4.1(2) 4.3(2)[injuries]", "gap 4.3(2)[deaths]"}));
+  EXPECT_NE(r.findings.at(1).message.en.find("deaths = 3 persons"), std::string::npos);
+  EXPECT_FALSE(r.findings.at(1).covered);
+}
+
+TEST(LintFiles, LiuzhouPlanFindingsListedExactly) {
+  LintReport r = Lint(LoadRuleFile(std::string(FIREBREAK_SOURCE_DIR) + "/rules/liuzhou-2022.yaml"));
+  std::vector<std::string> expected = {
+      // IV(2) "1人死亡" / "3人以下重伤" lie inside III(2) "1人以上3人以下死亡" / "1人以上10人以下重伤".
+      "subsumed 6.3.1.1(2)[death] 6.3.2.1(2)[deaths]",
+      "subsumed 6.3.1.1(2)[injuries] 6.3.2.1(2)[injuries]",
+      // IV(3) and III(3) both say 24 h in other periods/areas; IV(4) and III(4) are the same words.
+      "identical 6.3.1.1(3)[other] 6.3.2.1(3)[other]",
+      "identical 6.3.1.1(4) 6.3.2.1(4)",
+      "overlap 6.3.1.1(2)[death] 6.3.2.1(2)[deaths]",
+      "overlap 6.3.1.1(2)[injuries] 6.3.2.1(2)[injuries]",
+      // Above I(2)'s top band the plan is silent; closed by casualties-above-top-band.
+      "gap 6.3.4.1(2)[deaths] 6.3.4.1(2)[above-top-band-deaths]",
+      "gap 6.3.4.1(2)[injuries] 6.3.4.1(2)[above-top-band-injuries]",
+  };
+  EXPECT_EQ(Summary(r), expected);
+  for (const auto& f : r.findings)
+    if (f.code == "gap") {
+      EXPECT_TRUE(f.covered);
+      EXPECT_EQ(f.severity, Severity::kInfo);
+      EXPECT_EQ(f.interpretations, std::vector<std::string>{"casualties-above-top-band"});
+    }
+  EXPECT_EQ(r.Count(Severity::kError), 0);
+  EXPECT_EQ(r.Count(Severity::kWarning), 6);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The command: output and exit codes (0 clean, 1 findings, 3 file does not load).
+
+struct CmdResult {
+  int code;
+  std::string out;
+};
+
+CmdResult Firebreak(const std::string& args) {
+  std::string cmd = std::string(FIREBREAK_BINARY) + " " + args + " 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  CmdResult r{-1, {}};
+  if (!p) return r;
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+TEST(LintCommand, ExitCodes) {
+  EXPECT_EQ(Firebreak("rules lint " + Data("lint/clean.yaml")).code, 0);
+  EXPECT_EQ(Firebreak("rules lint " + Data("lint/overlap.yaml")).code, 1);
+  EXPECT_EQ(Firebreak("rules lint " + Data("lint/unreachable.yaml")).code, 1);
+  EXPECT_EQ(Firebreak("rules lint " + Data("lint/not-loadable.yaml")).code, 3);
+  EXPECT_EQ(Firebreak("rules lint " + Data("lint/no-such-file.yaml")).code, 3);
+  EXPECT_EQ(Firebreak("rules lint --format yaml " + Data("lint/clean.yaml")).code, 2);
+  // FILE overrides --rules.
+  EXPECT_EQ(Firebreak("--rules " + Data("lint/overlap.yaml") + " rules lint " + Data("lint/clean.yaml")).code, 0);
+  EXPECT_EQ(Firebreak("--rules " + Data("lint/overlap.yaml") + " rules lint").code, 1);
+}
+
+TEST(LintCommand, TextAndJsonOutput) {
+  CmdResult zh = Firebreak("rules lint " + Data("lint/identical.yaml"));
+  EXPECT_NE(zh.out.find("identical.yaml:18:16: 警告 [identical] 4.1.1(4) ≡ 4.2.1(4)"), std::string::npos) << zh.out;
+  CmdResult en = Firebreak("--lang en rules lint " + Data("lint/identical.yaml"));
+  EXPECT_NE(en.out.find("warning [identical]"), std::string::npos) << en.out;
+  CmdResult js = Firebreak("rules lint --format json " + Data("lint/gap.yaml"));
+  EXPECT_EQ(js.code, 1);
+  auto j = nlohmann::json::parse(js.out);
+  EXPECT_EQ(j["summary"]["warning"], 1);
+  EXPECT_EQ(j["summary"]["info"], 1);
+  EXPECT_EQ(j["findings"][1]["interpretations"][0], "injuries-above-band");
+  // The bundled plan (no FILE, no --rules) lints with findings.
+  CmdResult plan = Firebreak("rules lint");
+  EXPECT_EQ(plan.code, 1);
+  EXPECT_NE(plan.out.find("0 个错误，6 个警告，2 条提示"), std::string::npos) << plan.out;
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/lint/fixtures.h"
+#include "firebreak/rules/loader.h"
 
 namespace firebreak::rules {
 namespace {
@@ -209,6 +210,59 @@ TEST(RenderShow, PageInAllFormats) {
   EXPECT_EQ(j["levels"][0]["triggers"][0]["alternatives"][0]["text"], "过火面积超过50公顷且未控制");
   EXPECT_EQ(j["response_table"]["rows"].size(), 4u);
   EXPECT_EQ(j["interpretations"].size(), 4u);
+}
+
+TEST(ShowLiuzhou, TheBundledPlanInBothLanguages) {
+  engine::RuleSet rs = LoadRuleFile(std::string(FIREBREAK_SOURCE_DIR) + "/rules/liuzhou-2022.yaml");
+  Grid zh = ResponseGrid(rs, "zh");
+  ASSERT_EQ(zh.rows.size(), 4u);
+  EXPECT_EQ(Cell(zh, 0, "过火面积"), "(1) 超过50公顷且未控制");
+  EXPECT_EQ(Cell(zh, 2, "过火面积"), "(1) 超过500公顷且未控制");
+  EXPECT_EQ(Cell(zh, 1, "人员伤亡"), "(2) 死亡1人以上3人以下\n  或 重伤1人以上10人以下");
+  EXPECT_EQ(Cell(zh, 2, "明火持续（敏感时段/地区）"), "(3) 达到24小时且未控制");
+  EXPECT_EQ(Cell(zh, 2, "明火持续（其他时段/地区）"), "(3) 达到48小时且未控制");
+  EXPECT_EQ(Cell(zh, 1, "同时发生火灾"), "(5) 2起以上");
+  EXPECT_NE(Cell(zh, 0, "决定启动").find("(6.3.1.1)"), std::string::npos);
+  EXPECT_NE(Cell(zh, 3, "决定启动").find("指挥长"), std::string::npos);
+  EXPECT_EQ(Cell(zh, 3, "在…基础上"), "Ⅱ级\n(6.3.4.2)");
+  Grid en = ResponseGrid(rs, "en");
+  EXPECT_EQ(Cell(en, 0, "burned area"), "(1) >50 ha, not under control");
+  EXPECT_EQ(Cell(en, 3, "open fire, other"), "(3) ≥72 h, not under control");
+  EXPECT_NE(Cell(en, 1, "decided by").find("(6.3.2.1)"), std::string::npos);
+  Grid grades = GradeGrid(rs, "zh");
+  EXPECT_EQ(Cell(grades, 1, "受害森林面积"), "1公顷以上100公顷以下");
+  std::string md = RenderShow(rs, {ShowFormat::kMarkdown, "zh", false});
+  EXPECT_NE(md.find("\n|---|---|---|"), std::string::npos);
+  EXPECT_NE(md.find("casualties-above-top-band"), std::string::npos);
+}
+
+TEST(ShowCommand, FormatsAndExitCodes) {
+  auto run = [](const std::string& args, int* code) {
+    std::string cmd = std::string(FIREBREAK_BINARY) + " " + args + " 2>/dev/null";
+    FILE* p = popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    std::size_t n;
+    while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    int status = p ? pclose(p) : -1;
+    *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return out;
+  };
+  int code = -1;
+  std::string table = run("rules show", &code);
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(table.find("┌"), std::string::npos);
+  EXPECT_NE(table.find("超过50公顷且未控制"), std::string::npos);
+  std::string md = run("--lang en rules show --format markdown", &code);
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(md.find("| level |"), std::string::npos);
+  std::string js = run("rules show --format json", &code);
+  EXPECT_EQ(nlohmann::json::parse(js)["levels"].size(), 4u);
+  std::string county = run("rules show " + std::string(FIREBREAK_SOURCE_DIR) + "/tests/rules/data/fictional-county.yaml", &code);
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(county.find("大于20公顷"), std::string::npos) << county;
+  run("rules show " + std::string(FIREBREAK_SOURCE_DIR) + "/tests/rules/data/lint/not-loadable.yaml", &code);
+  EXPECT_EQ(code, 3);
 }
 
 }  // namespace

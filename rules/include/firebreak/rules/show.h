@@ -37,7 +37,7 @@ std::vector<std::string> InterpretationsUsed(const engine::RuleSet& rs);
 
 // Box-drawing (or ASCII) table aligned by display width; cells wrapped at `max_cell_width` display cells.
 std::string RenderTerminal(const Grid& g, bool ascii = false, int max_cell_width = 30);
-// GitHub Markdown table (header, separator row, cells with lines joined by "<br>", '|' escaped).
+// GitHub Markdown table (header, separator row, cells with lines joined by "<br>", '|' and '*' escaped).
 std::string RenderMarkdown(const Grid& g);
 
 enum class ShowFormat { kTable, kMarkdown, kJson };
