@@ -1,8 +1,364 @@
-// Placeholder: filled in by the module owner.
+// The duty desk and drills over the store:
+//   firebreak report FILE...            record and assess report(s) (one transaction), print the decision(s)
+//   firebreak declare INCIDENT LEVEL --by ROLE [--at TIME]
+//   firebreak close INCIDENT --by ROLE [--at TIME]
+//   firebreak status [--at TIME]        open incidents: required vs declared, overdue, next due
+//   firebreak store verify              audit chain + records + SQLite integrity (exit 6 if broken)
+//   firebreak audit INCIDENT|--all|--scenario FILE [--format text|json|html] [-o OUT]
+//   firebreak drill FILE [--store FILE|:memory:] [--format text|json]   (exit 7 on any failed expectation)
+// Store path: --store FILE, else $FIREBREAK_STORE, else ~/.local/share/firebreak/duty-office.sqlite.
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
 #include "commands.h"
+#include "firebreak/common/error.h"
+#include "firebreak/engine/audit.h"
+#include "firebreak/engine/engine.h"
+#include "firebreak/engine/report_io.h"
+#include "firebreak/engine/scenario.h"
+#include "firebreak/engine/timeline.h"
+#include "firebreak/store/desk.h"
+#include "firebreak/store/drill.h"
+#include "firebreak/store/store.h"
 
 namespace firebreak::cli {
 
-void RegisterStoreCommands(CLI::App& /*app*/, Globals& /*g*/) {}
+namespace {
+
+struct StoreOptions {
+  std::string store;
+  std::string format = "text";
+  std::string at;
+  std::string by;
+  std::string until;
+  std::string out;
+  std::string scenario;
+  bool all = false;
+  int tolerance_min = -1;
+  std::vector<std::string> files;
+  std::string incident;
+  std::string level;
+};
+
+std::string StorePath(const StoreOptions& o) { return o.store.empty() ? store::DefaultStorePath() : o.store; }
+
+Timestamp Now() { return Timestamp{static_cast<std::int64_t>(std::time(nullptr)), 8 * 60}; }
+
+Timestamp TimeOption(const std::string& text, const char* option) {
+  if (text.empty() || text == "now") return Now();
+  std::string why;
+  auto t = ParseIso8601(text, &why);
+  if (!t) throw Error(ErrorKind::kUsage, option, why, "ISO 8601 with offset, e.g. 2026-04-04T14:30:00+08:00");
+  return *t;
+}
+
+// Terrain for drills and reports: the hook the lead wires to gis/ (a scenario's `terrain:`). Without it the
+// drill runs on the reported facts only.
+store::Enrich TerrainEnrich(const std::optional<engine::ScenarioTerrain>& /*terrain*/) { return {}; }
+
+void Emit(const StoreOptions& o, const std::string& text) {
+  if (o.out.empty() || o.out == "-") {
+    std::cout << text;
+    return;
+  }
+  std::ofstream f(o.out, std::ios::binary);
+  if (!f) throw Error(ErrorKind::kNotFound, o.out, "cannot write the output file", "check the directory exists");
+  f << text;
+  std::cerr << "firebreak: wrote " << o.out << "\n";
+}
+
+std::string ReadAll(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::kNotFound, path, "cannot read the report file", "check the path");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void RunReport(const Globals& g, const StoreOptions& o) {
+  engine::RuleSet rules = LoadRules(g);
+  engine::Engine eng(rules);
+  // Read every file first: a missing file records nothing.
+  std::vector<std::pair<std::string, std::string>> texts;
+  for (const auto& f : o.files) texts.emplace_back(f, ReadAll(f));
+  store::Store st = store::Store::Open(StorePath(o));
+  store::Desk desk(st, eng, TerrainEnrich(std::nullopt));
+  std::vector<store::Recorded> recs;
+  st.Transaction([&] {
+    for (const auto& [name, text] : texts)
+      for (auto& r : desk.Report(text, name == "-" ? "stdin" : name)) recs.push_back(std::move(r));
+  });
+  if (o.format == "json") {
+    std::vector<engine::Decision> ds;
+    for (const auto& r : recs) ds.push_back(r.decision);
+    std::cout << (ds.size() == 1 ? engine::DecisionToJson(ds[0], rules) : engine::DecisionsToJson(ds, rules)) << "\n";
+    return;
+  }
+  for (std::size_t i = 0; i < recs.size(); ++i) {
+    if (i) std::cout << "\n";
+    std::cout << engine::DecisionToText(recs[i].decision, rules, g.lang);
+  }
+  std::cout << (g.lang == "en" ? "Recorded in " : "已记录于 ") << st.path() << "\n";
+}
+
+void RunDeclare(const Globals& g, const StoreOptions& o) {
+  engine::RuleSet rules = LoadRules(g);
+  engine::Engine eng(rules);
+  auto level = engine::ParseLevel(o.level);
+  if (!level) throw Error(ErrorKind::kUsage, "LEVEL", "unknown level '" + o.level + "'", "use IV, III, II or I");
+  Timestamp at = TimeOption(o.at, "--at");
+  store::Store st = store::Store::Open(StorePath(o), store::OpenOptions{10000, false});
+  store::Desk desk(st, eng);
+  desk.Declare(o.incident, *level, o.by, at);
+  const bool en = g.lang == "en";
+  std::cout << (en ? "Declared " : "已宣布 ") << (en ? engine::LevelName(*level) : engine::LevelNameZh(*level))
+            << (en ? " response for " : "响应：") << o.incident << (en ? " by " : "，决定人 ") << rules.NameOf(o.by, g.lang)
+            << (en ? " at " : "，时间 ") << FormatIso8601(at) << "\n";
+}
+
+void RunClose(const Globals& g, const StoreOptions& o) {
+  engine::RuleSet rules = LoadRules(g);
+  engine::Engine eng(rules);
+  Timestamp at = TimeOption(o.at, "--at");
+  store::Store st = store::Store::Open(StorePath(o), store::OpenOptions{10000, false});
+  store::Desk desk(st, eng);
+  desk.Close(o.incident, o.by, at);
+  std::cout << (g.lang == "en" ? "Closed " : "已终止并关闭 ") << o.incident << " (" << FormatIso8601(at) << ")\n";
+}
+
+// Timeline of the stored incidents up to `until` (all incidents; concurrency needs the others).
+engine::Timeline StoredTimeline(const store::Store& st, const engine::Engine& eng, const Timestamp& until,
+                                bool open_only) {
+  std::vector<store::IncidentHistory> hs;
+  for (const auto& inc : st.Incidents(open_only)) hs.push_back(st.History(inc.incident_id));
+  engine::TimelineInput in = store::TimelineInputFromStore(hs, eng.rules());
+  in.until = until;
+  return engine::BuildTimeline(eng, in);
+}
+
+void RunStatus(const Globals& g, const StoreOptions& o) {
+  engine::RuleSet rules = LoadRules(g);
+  engine::Engine eng(rules);
+  Timestamp now = TimeOption(o.at, "--at");
+  store::Store st = store::Store::Open(StorePath(o), store::OpenOptions{10000, false});
+  engine::Timeline tl = StoredTimeline(st, eng, now, true);
+  engine::AuditOptions ao;
+  if (o.tolerance_min >= 0) ao.declaration_tolerance_min = ao.report_tolerance_min = o.tolerance_min;
+  engine::AuditReport audit = engine::Audit(tl, rules, ao);
+  const bool en = g.lang == "en";
+  auto lv = [&](std::optional<engine::Level> l) {
+    return l ? std::string(en ? engine::LevelName(*l) : engine::LevelNameZh(*l)) : std::string(en ? "none" : "无");
+  };
+  if (o.format == "json") {
+    std::cout << "{\"at\":\"" << FormatIso8601(now) << "\",\"timeline\":" << engine::TimelineToJson(tl, rules, -1)
+              << ",\"audit\":" << engine::AuditToJson(audit, rules, -1) << "}\n";
+    return;
+  }
+  std::cout << (en ? "Open incidents at " : "在办火情，截至 ") << FormatIso8601(now) << " (" << st.path() << ")\n";
+  if (tl.incidents.empty()) std::cout << (en ? "  none\n" : "  无\n");
+  for (const auto& it : tl.incidents) {
+    const engine::Step* s = it.StepAt(now);
+    std::cout << "  " << it.incident_id << ": " << (en ? "required " : "应启动 ") << lv(it.RequiredAt(now))
+              << (en ? ", declared " : "，已宣布 ") << lv(it.DeclaredAt(now));
+    if (s && s->next_due)
+      std::cout << (en ? "; next: " : "；下一级 ") << lv(s->next_level) << (en ? " due " : " 将于 ")
+                << FormatShort(*s->next_due) << " (" << s->next_clause << ")";
+    std::cout << "\n";
+    if (const engine::IncidentAudit* a = audit.Find(it.incident_id)) {
+      for (const auto& e : a->escalations)
+        if (e.timeliness == "missing")
+          std::cout << "    ! " << (en ? "OVERDUE: " : "逾期未宣布：") << lv(e.to) << (en ? " due since " : "，应于 ")
+                    << FormatShort(e.due_at) << " (" << (e.clauses.empty() ? "" : e.clauses.front()) << ")"
+                    << (en ? ", decides: " : "，由 ") << [&] {
+                         std::string r;
+                         for (const auto& id : e.should_decide) r += (r.empty() ? "" : "/") + rules.NameOf(id, g.lang);
+                         return r;
+                       }()
+                    << "\n";
+      for (const auto& r : a->reporting)
+        if (r.status == "missing")
+          std::cout << "    ! " << (en ? "upward report not made: " : "未向上报告：") << r.clause
+                    << (en ? " due since " : "，应于 ") << FormatShort(r.due_at) << "\n";
+    }
+  }
+}
+
+void RunVerify(const Globals& g, const StoreOptions& o) {
+  store::Store st = store::Store::Open(StorePath(o), store::OpenOptions{10000, false});
+  store::VerifyResult v = st.Verify();
+  const bool en = g.lang == "en";
+  if (o.format == "json") {
+    std::cout << "{\"ok\":" << (v.ok ? "true" : "false") << ",\"audit_entries\":" << v.audit_entries
+              << ",\"incidents\":" << v.incidents << ",\"reports\":" << v.reports << ",\"decisions\":" << v.decisions
+              << ",\"declarations\":" << v.declarations << ",\"upward_reports\":" << v.upward_reports
+              << ",\"head_hash\":\"" << v.head_hash << "\",\"problems\":" << v.problems.size() << "}\n";
+  } else {
+    std::cout << st.path() << ": " << (v.ok ? "ok" : (en ? "BROKEN" : "已损坏/被篡改")) << "\n  "
+              << (en ? "audit entries " : "审计记录 ") << v.audit_entries << (en ? ", incidents " : "，火情 ")
+              << v.incidents << (en ? ", reports " : "，报告 ") << v.reports << (en ? ", decisions " : "，研判 ")
+              << v.decisions << (en ? ", declarations " : "，宣布 ") << v.declarations
+              << (en ? ", upward reports " : "，上报 ") << v.upward_reports << "\n  head " << v.head_hash << "\n";
+    for (const auto& p : v.problems) std::cout << "  ! " << p << "\n";
+  }
+  if (!v.ok)
+    throw Error(ErrorKind::kStore, st.path(),
+                "store verification failed: " + std::to_string(v.problems.size()) + " problem(s)" +
+                    (v.problems.empty() ? "" : ", first: " + v.problems.front()),
+                "the file was edited outside firebreak or damaged; keep a copy for investigation");
+}
+
+void RunAudit(const Globals& g, const StoreOptions& o) {
+  engine::RuleSet rules = LoadRules(g);
+  engine::Engine eng(rules);
+  engine::Timeline tl;
+  engine::AuditReport audit;
+  std::string title;
+  engine::AuditOptions ao;
+  if (!o.scenario.empty()) {
+    engine::Scenario sc = engine::LoadScenario(o.scenario, &rules);
+    store::DrillOptions dopt;
+    dopt.store_path = o.store.empty() ? ":memory:" : o.store;
+    dopt.enrich = TerrainEnrich(sc.terrain);
+    store::DrillResult r = store::RunDrill(sc, eng, dopt);
+    ao = sc.audit;
+    if (o.tolerance_min >= 0) ao.declaration_tolerance_min = ao.report_tolerance_min = o.tolerance_min;
+    tl = std::move(r.timeline);
+    audit = engine::Audit(tl, rules, ao);
+    title = (g.lang == "en" ? sc.title.en : sc.title.zh);
+  } else {
+    if (o.incident.empty() && !o.all)
+      throw Error(ErrorKind::kUsage, "audit", "name an INCIDENT, --all or --scenario FILE");
+    if (o.tolerance_min >= 0) ao.declaration_tolerance_min = ao.report_tolerance_min = o.tolerance_min;
+    store::Store st = store::Store::Open(StorePath(o), store::OpenOptions{10000, false});
+    std::optional<Timestamp> until;
+    if (!o.until.empty()) until = TimeOption(o.until, "--until");
+    if (!o.incident.empty()) {
+      auto inc = st.FindIncident(o.incident);
+      if (!inc)
+        throw Error(ErrorKind::kNotFound, o.incident, "no incident '" + o.incident + "' in " + st.path(),
+                    "`firebreak status` lists open incidents");
+      if (!until) until = inc->closed_at ? *inc->closed_at : Now();
+    }
+    if (!until) until = Now();
+    tl = StoredTimeline(st, eng, *until, false);
+    std::vector<std::string> only;
+    if (!o.incident.empty()) only.push_back(o.incident);
+    audit = engine::Audit(tl, rules, ao, only);
+  }
+  if (o.format == "json") Emit(o, engine::AuditToJson(audit, rules) + "\n");
+  else if (o.format == "html") Emit(o, engine::AuditToHtml(audit, tl, rules, g.lang, title));
+  else Emit(o, engine::AuditToText(audit, rules, g.lang));
+}
+
+void RunDrillCmd(Globals& g, const StoreOptions& o) {
+  engine::RuleSet rules = LoadRules(g);
+  engine::Engine eng(rules);
+  engine::Scenario sc = engine::LoadScenario(o.scenario, &rules);
+  store::DrillOptions dopt;
+  dopt.store_path = o.store.empty() ? ":memory:" : o.store;
+  dopt.enrich = TerrainEnrich(sc.terrain);
+  store::DrillResult r = store::RunDrill(sc, eng, dopt);
+  if (o.format == "json") Emit(o, store::DrillToJson(sc, r, rules) + "\n");
+  else Emit(o, store::DrillToText(sc, r, rules, g.lang));
+  if (!r.ok()) g.exit_code = ExitCode(ErrorKind::kExpectation);
+}
+
+void AddStoreOption(CLI::App* cmd, StoreOptions& o) {
+  cmd->add_option("--store", o.store,
+                  "Store file (default: $FIREBREAK_STORE, else ~/.local/share/firebreak/duty-office.sqlite)");
+}
+void AddLang(CLI::App* cmd, Globals& g) {
+  cmd->add_option("--lang", g.lang, "Language of human output: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
+}
+
+}  // namespace
+
+void RegisterStoreCommands(CLI::App& app, Globals& g) {
+  {
+    auto o = std::make_shared<StoreOptions>();
+    CLI::App* cmd = app.add_subcommand("report", "Record and assess incident report(s) in the duty-office store");
+    AddStoreOption(cmd, *o);
+    AddLang(cmd, g);
+    cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("files", o->files, "Report files (JSON or YAML, '-' = stdin); all recorded in one transaction")
+        ->required();
+    cmd->callback([&g, o] { RunReport(g, *o); });
+  }
+  {
+    auto o = std::make_shared<StoreOptions>();
+    CLI::App* cmd = app.add_subcommand("declare", "Record a declared (or raised) response level for an incident");
+    AddStoreOption(cmd, *o);
+    AddLang(cmd, g);
+    cmd->add_option("incident", o->incident, "Incident id")->required();
+    cmd->add_option("level", o->level, "Level: IV, III, II or I")->required();
+    cmd->add_option("--by", o->by, "Role id of who decided (e.g. office_director, deputy_commander, commander)")
+        ->required();
+    cmd->add_option("--at", o->at, "When (ISO 8601 with offset; default now)");
+    cmd->callback([&g, o] { RunDeclare(g, *o); });
+  }
+  {
+    auto o = std::make_shared<StoreOptions>();
+    CLI::App* cmd = app.add_subcommand("close", "End the response to an incident and close it (plan 6.3.6)");
+    AddStoreOption(cmd, *o);
+    AddLang(cmd, g);
+    cmd->add_option("incident", o->incident, "Incident id")->required();
+    cmd->add_option("--by", o->by, "Role id of who decided to end the response")->required();
+    cmd->add_option("--at", o->at, "When (ISO 8601 with offset; default now)");
+    cmd->callback([&g, o] { RunClose(g, *o); });
+  }
+  {
+    auto o = std::make_shared<StoreOptions>();
+    CLI::App* cmd = app.add_subcommand("status", "Open incidents: required vs declared level, overdue, next due");
+    AddStoreOption(cmd, *o);
+    AddLang(cmd, g);
+    cmd->add_option("--at", o->at, "As of (ISO 8601 with offset; default now)");
+    cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("--tolerance-min", o->tolerance_min, "Minutes a declaration may lag (default 60)");
+    cmd->callback([&g, o] { RunStatus(g, *o); });
+  }
+  {
+    auto o = std::make_shared<StoreOptions>();
+    CLI::App* grp = app.add_subcommand("store", "Store maintenance");
+    grp->require_subcommand(1);
+    CLI::App* cmd = grp->add_subcommand("verify", "Check the audit chain, every record and SQLite integrity (exit 6 if broken)");
+    AddStoreOption(cmd, *o);
+    AddLang(cmd, g);
+    cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+    cmd->callback([&g, o] { RunVerify(g, *o); });
+  }
+  {
+    auto o = std::make_shared<StoreOptions>();
+    CLI::App* cmd = app.add_subcommand("audit", "Escalation audit of a stored incident, all incidents, or a scenario");
+    AddStoreOption(cmd, *o);
+    AddLang(cmd, g);
+    cmd->add_option("incident", o->incident, "Incident id in the store");
+    cmd->add_flag("--all", o->all, "Audit every stored incident");
+    cmd->add_option("--scenario", o->scenario, "Replay a scenario file and audit it");
+    cmd->add_option("--format", o->format, "text (default), json or html (self-contained, SVG timeline)")
+        ->check(CLI::IsMember({"text", "json", "html"}));
+    cmd->add_option("-o,--output", o->out, "Write to this file instead of stdout");
+    cmd->add_option("--until", o->until, "Evaluate up to (default: closing time, else now)");
+    cmd->add_option("--tolerance-min", o->tolerance_min, "Minutes a declaration/upward report may lag (default 60)");
+    cmd->callback([&g, o] { RunAudit(g, *o); });
+  }
+  {
+    auto o = std::make_shared<StoreOptions>();
+    CLI::App* cmd = app.add_subcommand("drill", "Replay a drill scenario, print its timeline and check expectations (exit 7 on mismatch)");
+    cmd->add_option("--store", o->store, "Store to replay into (default :memory:; a file must not hold these incidents)");
+    AddLang(cmd, g);
+    cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("-o,--output", o->out, "Write to this file instead of stdout");
+    cmd->add_option("scenario", o->scenario, "Scenario file (scenarios/*.yaml)")->required();
+    cmd->callback([&g, o] { RunDrillCmd(g, *o); });
+  }
+}
 
 }  // namespace firebreak::cli

@@ -279,17 +279,18 @@ std::string AuditToText(const AuditReport& a, const RuleSet& rules, const std::s
     out << ": " << (inc.ok ? (en ? "OK" : "合规") : (en ? "FINDINGS" : "存在问题")) << "\n";
     if (inc.escalations.empty()) out << (en ? "  no response level was required\n" : "  未达到任何响应启动条件\n");
     else {
-      out << "  " << Pad(en ? "level" : "等级", 8) << Pad(en ? "due" : "应启动", 13) << Pad(en ? "clause" : "条款", 22)
-          << Pad(en ? "should decide" : "应由", 26) << Pad(en ? "declared" : "宣布", 13) << Pad(en ? "by" : "宣布人", 22)
-          << Pad(en ? "delay" : "延迟", 8) << (en ? "verdict" : "结论") << "\n";
+      out << "  " << Pad(en ? "level" : "等级", 8) << Pad(en ? "due" : "应启动", 13) << Pad(en ? "clause" : "条款", 13)
+          << Pad(en ? "declared" : "宣布", 13) << Pad(en ? "by" : "宣布人", 24) << Pad(en ? "delay" : "延迟", 8)
+          << Pad(en ? "verdict" : "结论", 12) << (en ? "should decide" : "应由") << "\n";
       for (const auto& e : inc.escalations) {
         std::string by = e.declared_by.empty() ? "—" : rules.NameOf(e.declared_by, lang);
         if (e.role == "superior") by += en ? " (superior)" : "（上级）";
         out << "  " << Pad(LevelText(e.to, lang), 8) << Pad(FormatShort(e.due_at), 13)
-            << Pad(e.clauses.empty() ? "—" : Join(e.clauses, ","), 22)
-            << Pad(Names(e.should_decide, rules, lang) + (e.decider_clause.empty() ? "" : " " + e.decider_clause), 26)
-            << Pad(e.declared_at ? FormatShort(*e.declared_at) : "—", 13) << Pad(by, 22)
-            << Pad(e.delay_s ? Duration(*e.delay_s) : "—", 8) << VerdictText(e.verdict, lang) << "\n";
+            << Pad(e.clauses.empty() ? "—" : Join(e.clauses, ","), 13)
+            << Pad(e.declared_at ? FormatShort(*e.declared_at) : "—", 13) << Pad(by, 24)
+            << Pad(e.delay_s ? Duration(*e.delay_s) : "—", 8) << Pad(VerdictText(e.verdict, lang), 12)
+            << Names(e.should_decide, rules, lang) << (e.decider_clause.empty() ? "" : " (" + e.decider_clause + ")")
+            << "\n";
       }
     }
     if (!inc.reporting.empty()) {

@@ -1,5 +1,6 @@
 // Scenario YAML -> Scenario (docs/scenario-format.md). yaml-cpp and nlohmann stay in this file.
 #include "firebreak/engine/scenario.h"
+#include "firebreak/engine/timeline.h"
 
 #include <cmath>
 #include <fstream>
@@ -346,6 +347,30 @@ class Parser {
 };
 
 }  // namespace
+
+std::vector<std::string> ReportObjects(const std::string& text, const std::string& source) {
+  std::size_t i = text.find_first_not_of(" \t\r\n");
+  json root;
+  if (i != std::string::npos && (text[i] == '{' || text[i] == '[')) {
+    root = json::parse(text, nullptr, false);
+    if (root.is_discarded()) throw Error(ErrorKind::kInput, source, "malformed JSON", "check the report with `firebreak assess`");
+  } else {
+    try {
+      Parser p(source, nullptr);
+      root = p.ToJson(YAML::Load(text));
+    } catch (const YAML::Exception& e) {
+      throw Error(ErrorKind::kInput,
+                  source + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
+                  "YAML syntax: " + e.msg);
+    }
+  }
+  std::vector<std::string> out;
+  if (root.is_object()) out.push_back(root.dump());
+  else if (root.is_array())
+    for (const auto& o : root) out.push_back(o.dump());
+  else throw Error(ErrorKind::kInput, source, "expected a report object or an array of reports");
+  return out;
+}
 
 int Scenario::expectation_count() const {
   return static_cast<int>(expect_levels.size() + expect_deciders.size() + expect_leads.size() +

@@ -247,6 +247,11 @@ Timeline BuildTimeline(const Engine& engine, const TimelineInput& in) {
       step.assessed = d.response_level;
       FactSet facts = engine.Facts(cur, t, conc);
       step.open_fire_hours = facts.Get(FactId::kOpenFireHours);
+      step.burned_area_ha = cur.burned_area_ha;
+      step.deaths = cur.deaths;
+      step.serious_injuries = cur.serious_injuries;
+      step.controlled = cur.controlled.value_or(false);
+      step.extinguished = cur.extinguished.value_or(false);
       step.terminated = term && ConditionHolds(term->when, facts);
       if (step.terminated) {
         s.held.reset();
@@ -365,10 +370,21 @@ std::string TimelineToText(const Timeline& t, const RuleSet& rules, const std::s
       std::string event, assessed, required, declared, basis;
     };
     std::vector<Row> rows;
+    std::vector<std::string> seen_duties;
     for (const auto& s : inc.steps) {
       std::string ev;
       switch (s.cause) {
-        case StepCause::kReport: ev = (en ? "report " : "报告 ") + s.cause_detail; break;
+        case StepCause::kReport: {
+          std::ostringstream r;
+          r << (en ? "report" : "报告");
+          if (s.burned_area_ha) r << (en ? ": " : "：") << *s.burned_area_ha << (en ? " ha" : "公顷");
+          if (s.deaths.value_or(0) > 0) r << (en ? ", deaths " : "，死亡") << *s.deaths;
+          if (s.serious_injuries.value_or(0) > 0) r << (en ? ", injured " : "，重伤") << *s.serious_injuries;
+          if (s.extinguished) r << (en ? ", out" : "，明火已扑灭");
+          else if (s.controlled) r << (en ? ", controlled" : "，已控制");
+          ev = r.str();
+          break;
+        }
         case StepCause::kClock:
           ev = (en ? "clock: " : "时钟：") + s.cause_detail;
           if (s.open_fire_hours) {
@@ -390,10 +406,13 @@ std::string TimelineToText(const Timeline& t, const RuleSet& rules, const std::s
       if (s.terminated) basis += std::string(basis.empty() ? "" : "; ") + (en ? "termination conditions hold" : "终止条件已满足");
       if (s.required && !s.deciders.empty())
         basis += std::string(basis.empty() ? "" : "; ") + (en ? "decides: " : "决定：") + Names(s.deciders, rules, lang);
-      if (!s.reporting.empty()) {
+      {
         std::vector<std::string> cl;
-        for (const auto& r : s.reporting) cl.push_back(r.clause);
-        basis += std::string(basis.empty() ? "" : "; ") + (en ? "report up: " : "上报：") + Join(cl, ",");
+        for (const auto& r : s.reporting)
+          if (std::none_of(seen_duties.begin(), seen_duties.end(), [&](const std::string& c) { return c == r.clause; }))
+            cl.push_back(r.clause);
+        seen_duties.insert(seen_duties.end(), cl.begin(), cl.end());
+        if (!cl.empty()) basis += std::string(basis.empty() ? "" : "; ") + (en ? "report up now: " : "应即上报：") + Join(cl, ",");
       }
       if (s.next_due)
         basis += std::string(basis.empty() ? "" : "; ") + (en ? "next: " : "下一级：") + LevelText(s.next_level, lang) +
@@ -402,6 +421,7 @@ std::string TimelineToText(const Timeline& t, const RuleSet& rules, const std::s
                          LevelText(inc.DeclaredAt(s.at), lang), basis});
     }
     for (const auto& d : inc.declarations) {
+      if (d.kind == "end") continue;  // shown by the "end" step
       std::string ev = d.kind == "end" ? (en ? "END declared by " : "宣布终止，") + rules.NameOf(d.by, lang)
                                        : (en ? "DECLARE " : "宣布启动 ") + LevelText(d.level, lang) +
                                              (en ? " by " : "，") + rules.NameOf(d.by, lang);

@@ -81,6 +81,10 @@ struct Step {
   std::optional<Grade> grade;
   Concurrency concurrency;
   std::optional<double> open_fire_hours;
+  // The reported state at this moment (for the timeline's "report" rows).
+  std::optional<double> burned_area_ha;
+  std::optional<int> deaths, serious_injuries;
+  bool controlled = false, extinguished = false;
   std::optional<Level> next_level;     // the next clock-driven level, if one falls due
   std::optional<Timestamp> next_due;
   std::string next_clause;
@@ -115,6 +119,10 @@ Timeline BuildTimeline(const Engine& engine, const TimelineInput& in);
 // Merges a report update into the incident's last state (JSON object texts): top-level fields replace,
 // nested objects (weather, facts) merge key by key. Throws Error(kInput) (with `where`) if either is not an object.
 std::string MergeReportJson(const std::string& base, const std::string& update, const std::string& where);
+
+// The report objects in `text` (one object or an array; JSON, or YAML as `firebreak assess` reads) as JSON
+// object texts, unvalidated (engine::ParseReports validates). Throws Error(kInput) on syntax errors.
+std::vector<std::string> ReportObjects(const std::string& text, const std::string& source);
 
 // Does `c` hold on `facts`? (Unknown facts do not hold.) Used for termination conditions.
 bool ConditionHolds(const Condition& c, const FactSet& facts);

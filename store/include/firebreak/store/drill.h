@@ -1,0 +1,50 @@
+// Drills: replay a scenario (engine/scenario.h) into a fresh store through the duty desk, build the timeline
+// from what was stored, audit it and check the scenario's expectations.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "firebreak/engine/audit.h"
+#include "firebreak/engine/engine.h"
+#include "firebreak/engine/scenario.h"
+#include "firebreak/engine/timeline.h"
+#include "firebreak/store/desk.h"
+
+namespace firebreak::store {
+
+struct DrillOptions {
+  std::string store_path = ":memory:";  // a file must not already hold the scenario's incidents
+  // Adds facts (e.g. terrain) to every report before it is assessed; the CLI wires GIS here when the scenario
+  // has `terrain:`. The drill works without it.
+  Enrich enrich;
+};
+
+// One checked expectation.
+struct Check {
+  std::string where;     // "scenarios/03-....yaml:40:7"
+  std::string what;      // "level F-1 at 04-04 14:00"
+  std::string expected;
+  std::string actual;
+  bool ok = false;
+};
+
+struct DrillResult {
+  engine::Timeline timeline;
+  engine::AuditReport audit;
+  std::vector<Check> checks;
+  VerifyResult verify;  // the store after the replay
+  int records = 0;      // reports + declarations + upward reports replayed
+  bool ok() const;      // every check holds and the store verifies
+};
+
+// Replays and checks. Throws Error(kInput) for a bad report in the scenario, Error(kStore) if the store already
+// holds one of the scenario's incidents.
+DrillResult RunDrill(const engine::Scenario& scenario, const engine::Engine& engine, const DrillOptions& options);
+
+std::string DrillToText(const engine::Scenario& scenario, const DrillResult& r, const engine::RuleSet& rules,
+                        const std::string& lang);
+std::string DrillToJson(const engine::Scenario& scenario, const DrillResult& r, const engine::RuleSet& rules,
+                        int indent = 2);
+
+}  // namespace firebreak::store

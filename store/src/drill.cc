@@ -1,0 +1,202 @@
+// Drill replay and expectation checks (drill.h).
+#include "firebreak/store/drill.h"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "firebreak/common/error.h"
+
+namespace firebreak::store {
+namespace {
+
+using nlohmann::json;
+
+std::string Lv(std::optional<engine::Level> l) { return l ? engine::LevelName(*l) : "none"; }
+
+std::string Roles(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out.empty() ? "(none)" : out;
+}
+
+}  // namespace
+
+bool DrillResult::ok() const {
+  if (!verify.ok) return false;
+  for (const auto& c : checks)
+    if (!c.ok) return false;
+  return true;
+}
+
+DrillResult RunDrill(const engine::Scenario& sc, const engine::Engine& engine, const DrillOptions& options) {
+  const engine::RuleSet& rules = engine.rules();
+  Store store = Store::Open(options.store_path);
+  std::set<std::string> ids;
+  for (const auto& r : sc.reports) ids.insert(r.incident_id);
+  for (const auto& id : ids)
+    if (store.FindIncident(id))
+      throw Error(ErrorKind::kStore, options.store_path,
+                  "the store already holds incident '" + id + "'; a drill replays into a fresh store",
+                  "use --store :memory: or a new file");
+  Desk desk(store, engine, options.enrich);
+
+  // Replay in time order; at equal times: reports, then declarations, then upward reports (file order within).
+  struct Event {
+    Timestamp at;
+    int kind;
+    std::size_t index;
+  };
+  std::vector<Event> events;
+  for (std::size_t i = 0; i < sc.reports.size(); ++i) events.push_back({sc.reports[i].at, 0, i});
+  for (std::size_t i = 0; i < sc.declarations.size(); ++i) events.push_back({sc.declarations[i].at, 1, i});
+  for (std::size_t i = 0; i < sc.upward_reports.size(); ++i) events.push_back({sc.upward_reports[i].at, 2, i});
+  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+    return a.at != b.at ? a.at < b.at : a.kind < b.kind;
+  });
+  DrillResult res;
+  for (const Event& e : events) {
+    if (e.kind == 0) {
+      const auto& r = sc.reports[e.index];
+      desk.ReportOne(r.json, r.where);
+    } else if (e.kind == 1) {
+      const auto& d = sc.declarations[e.index];
+      try {
+        if (d.kind == "end") desk.Close(d.incident_id, d.by, d.at);
+        else desk.Declare(d.incident_id, *d.level, d.by, d.at, d.kind);
+      } catch (const Error& err) {
+        throw Error(err.kind(), d.where, err.message(), err.hint());
+      }
+    } else {
+      const auto& u = sc.upward_reports[e.index];
+      desk.UpwardReport(u.incident_id, u.clause, u.to, u.at);
+    }
+    ++res.records;
+  }
+
+  // Rebuild everything from the store (what an auditor would see), restricted to the scenario's incidents.
+  std::vector<IncidentHistory> histories;
+  for (const auto& id : ids) histories.push_back(store.History(id));
+  engine::TimelineInput in = TimelineInputFromStore(histories, rules, options.enrich);
+  in.until = sc.until;
+  for (const auto& j : sc.injects) in.injects.push_back(engine::TimelineInject{j.at, j.incident_id, j.text});
+  res.timeline = engine::BuildTimeline(engine, in);
+  res.audit = engine::Audit(res.timeline, rules, sc.audit);
+  res.verify = store.Verify();
+
+  auto check = [&](const std::string& where, std::string what, std::string expected, std::string actual) {
+    bool ok = expected == actual;
+    res.checks.push_back(Check{where, std::move(what), std::move(expected), std::move(actual), ok});
+  };
+  for (const auto& x : sc.expect_levels) {
+    const auto* it = res.timeline.Find(x.incident_id);
+    check(x.where, "required level " + x.incident_id + " @ " + FormatShort(x.at), Lv(x.level),
+          it ? Lv(it->RequiredAt(x.at)) : "(no timeline)");
+  }
+  for (const auto& x : sc.expect_deciders) {
+    const auto* it = res.timeline.Find(x.incident_id);
+    const engine::Step* s = it ? it->StepAt(x.at) : nullptr;
+    check(x.where, "deciders " + x.incident_id + " @ " + FormatShort(x.at), Roles(x.roles),
+          s ? Roles(s->deciders) : "(no step)");
+  }
+  for (const auto& x : sc.expect_leads) {
+    const auto* it = res.timeline.Find(x.incident_id);
+    const engine::Step* s = it ? it->StepAt(x.at) : nullptr;
+    check(x.where, "lead " + x.incident_id + " @ " + FormatShort(x.at), engine::TierName(x.tier),
+          s && s->lead ? engine::TierName(*s->lead) : "(none)");
+  }
+  for (const auto& x : sc.expect_escalations) {
+    const engine::IncidentAudit* a = res.audit.Find(x.incident_id);
+    const engine::EscalationAudit* e = nullptr;
+    if (a)
+      for (const auto& es : a->escalations)
+        if (es.to == x.level) {
+          e = &es;
+          break;
+        }
+    std::string what = "escalation " + x.incident_id + " to " + engine::LevelName(x.level);
+    if (!e) {
+      check(x.where, what, "present", "no escalation to this level");
+      continue;
+    }
+    if (x.due) check(x.where, what + ": due", FormatShort(*x.due), FormatShort(e->due_at));
+    if (x.clause) {
+      bool has = std::find(e->clauses.begin(), e->clauses.end(), *x.clause) != e->clauses.end();
+      std::string all;
+      for (const auto& c : e->clauses) all += (all.empty() ? "" : ", ") + c;
+      check(x.where, what + ": clause", *x.clause, has ? *x.clause : all);
+    }
+    if (x.verdict) check(x.where, what + ": verdict", *x.verdict, e->verdict);
+    if (x.delay_min)
+      check(x.where, what + ": delay (min)", std::to_string(*x.delay_min),
+            e->delay_s ? std::to_string((*e->delay_s + 30) / 60) : "(not declared)");
+  }
+  for (const auto& x : sc.expect_reporting) {
+    const engine::IncidentAudit* a = res.audit.Find(x.incident_id);
+    const engine::ReportingAudit* r = nullptr;
+    if (a)
+      for (const auto& ra : a->reporting)
+        if (ra.clause == x.clause) r = &ra;
+    std::string what = "report " + x.clause + " " + x.incident_id;
+    if (x.status && *x.status == "not-due") {
+      check(x.where, what, "not-due", r ? "due at " + FormatShort(r->due_at) : "not-due");
+      continue;
+    }
+    if (!r) {
+      check(x.where, what, "due", "never due");
+      continue;
+    }
+    if (x.due) check(x.where, what + ": due", FormatShort(*x.due), FormatShort(r->due_at));
+    if (x.status) check(x.where, what + ": status", *x.status, r->status);
+  }
+  return res;
+}
+
+std::string DrillToText(const engine::Scenario& sc, const DrillResult& r, const engine::RuleSet& rules,
+                        const std::string& lang) {
+  const bool en = lang == "en";
+  std::ostringstream out;
+  out << (en ? "Drill: " : "演练：") << (en ? sc.title.en : sc.title.zh) << "  [" << sc.file << "]\n";
+  const std::string& desc = en ? sc.description.en : sc.description.zh;
+  if (!desc.empty()) out << desc << "\n";
+  out << (en ? "Start " : "开始 ") << FormatIso8601(sc.start) << (en ? "; replayed " : "；回放 ") << r.records
+      << (en ? " records into the store; " : " 条记录入库；") << r.timeline.evaluations
+      << (en ? " engine assessments\n\n" : " 次研判\n\n");
+  out << engine::TimelineToText(r.timeline, rules, lang) << "\n";
+  out << engine::AuditToText(r.audit, rules, lang) << "\n";
+  int passed = 0;
+  out << (en ? "Expectations:\n" : "预期检查：\n");
+  for (const auto& c : r.checks) {
+    passed += c.ok;
+    out << "  " << (c.ok ? "✓ " : "✗ ") << c.what << ": " << c.expected;
+    if (!c.ok) out << (en ? "  BUT GOT " : "  实际为 ") << c.actual << "   (" << c.where << ")";
+    out << "\n";
+  }
+  out << (en ? "Store verify: " : "存储校验：") << (r.verify.ok ? "ok" : "FAILED") << " (" << r.verify.audit_entries
+      << (en ? " audit entries)\n" : " 条审计记录)\n");
+  for (const auto& p : r.verify.problems) out << "  ! " << p << "\n";
+  out << (en ? "Result: " : "结果：") << passed << "/" << r.checks.size() << (en ? " expectations hold" : " 项预期成立")
+      << (r.ok() ? (en ? " — PASS\n" : " —— 通过\n") : (en ? " — FAIL\n" : " —— 未通过\n"));
+  return out.str();
+}
+
+std::string DrillToJson(const engine::Scenario& sc, const DrillResult& r, const engine::RuleSet& rules, int indent) {
+  json j;
+  j["scenario"] = {{"file", sc.file}, {"name", sc.name}, {"title", {{"zh", sc.title.zh}, {"en", sc.title.en}}},
+                   {"start", FormatIso8601(sc.start)}};
+  j["ok"] = r.ok();
+  j["records"] = r.records;
+  j["timeline"] = json::parse(engine::TimelineToJson(r.timeline, rules, -1));
+  j["audit"] = json::parse(engine::AuditToJson(r.audit, rules, -1));
+  j["checks"] = json::array();
+  for (const auto& c : r.checks)
+    j["checks"].push_back(
+        {{"where", c.where}, {"what", c.what}, {"expected", c.expected}, {"actual", c.actual}, {"ok", c.ok}});
+  j["store_verify"] = {{"ok", r.verify.ok}, {"audit_entries", r.verify.audit_entries}, {"problems", r.verify.problems}};
+  return j.dump(indent);
+}
+
+}  // namespace firebreak::store
