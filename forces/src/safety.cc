@@ -84,6 +84,8 @@ SafetyResult AssessSafety(const engine::RuleSet& rules, LonLat fire, const Deplo
       continue;
     }
     const int r = static_cast<int>(v / sub.cols), c = static_cast<int>(v % sub.cols);
+    // The window's outer ring has a replicated-edge slope: never a zone (it is beyond reach anyway).
+    if (r == 0 || c == 0 || r == sub.rows - 1 || c == sub.cols - 1) continue;
     const double d = std::hypot((r - fr) * sub.cell_y_m, (c - fcc) * sub.cell_x_m);
     const bool fuel_ok = in.low_fuel.empty() || mask(in.low_fuel, v);
     if (slope[v] < opt.zone_max_slope.value() && d >= opt.zone_min_fire_distance.value() && fuel_ok)
