@@ -167,6 +167,14 @@ class Loader {
   std::vector<Predicate> ReadPredicates(const YAML::Node& seq, const std::string& what) const;
   Predicate ReadPredicate(const YAML::Node& m, const std::string& what) const;
   double ReadBoundValue(const YAML::Node& v, FactId fact, const std::string& what) const;
+  // Facts computed from a section cannot be tested by that section (evaluation order, docs/rule-file.md).
+  void RejectFact(const Condition& c, FactId fact, const std::string& what, const std::string& why) const {
+    for (const auto& a : c.any)
+      for (const auto& p : a.all)
+        if (p.fact == fact)
+          throw Error(ErrorKind::kRuleFile, p.loc.ToString(),
+                      what + ": cannot test '" + std::string(engine::Info(fact).name) + "' here", why);
+  }
 
   // Clause-id uniqueness within one section.
   void Unique(std::set<std::string>& seen, const std::string& id, const YAML::Node& at,
@@ -214,7 +222,7 @@ void Loader::CheckMap(const YAML::Node& node, const std::string& what,
   RequireMap(node, what);
   std::set<std::string> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& k = it->first;
+    YAML::Node k = it->first;
     if (!k.IsScalar()) Fail(k, "keys of " + what + " must be plain words");
     const std::string& key = k.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
@@ -477,7 +485,7 @@ Predicate Loader::ReadPredicate(const YAML::Node& m, const std::string& what) co
   allowed.push_back("is");
   std::set<std::string> seen;
   for (auto it = m.begin(); it != m.end(); ++it) {
-    const YAML::Node& k = it->first;
+    YAML::Node k = it->first;
     if (!k.IsScalar()) Fail(k, what + ": predicate keys must be words");
     const std::string& key = k.Scalar();
     if (!seen.insert(key).second) Fail(k, what + ": " + Quote(key) + " given twice in one predicate");
@@ -563,7 +571,7 @@ void Loader::ReadBounds(const YAML::Node& n) {
   RequireMap(n, "bounds");
   for (auto it = n.begin(); it != n.end(); ++it) {
     if (!it->first.IsScalar()) Fail(it->first, "bounds: keys must be words such as 以上");
-    const std::string& word = it->first.Scalar();
+    const std::string word = it->first.Scalar();
     if (word == "fact" || word == "is") Fail(it->first, "bounds: " + Quote(word) + " is reserved");
     if (!it->second.IsScalar()) Fail(it->second, "bounds: " + Quote(word) + " must map to an operator");
     auto op = ParseOperator(it->second.Scalar());
@@ -670,6 +678,8 @@ void Loader::ReadDerivedFacts(const YAML::Node& n) {
     d.clause = Str(e, "clause", what, true);
     d.text = ReadText(e, what);
     d.when = ReadCondition(e, what, true);
+    for (FactId f : {FactId::kGrade, FactId::kResponseLevel})
+      RejectFact(d.when, f, what, "derived facts are evaluated before grades and response levels");
     d.interpretations = Interps(e, what);
     d.loc = Loc(e);
     rs_.derived_facts.push_back(std::move(d));
@@ -808,6 +818,7 @@ void Loader::ReadLevels(const YAML::Node& n) {
       t.level = s.level;
       t.text = ReadText(te, tw);
       t.when = ReadCondition(te, tw, true);
+      RejectFact(t.when, FactId::kResponseLevel, tw, "the response level is computed from the triggers themselves");
       t.interpretations = Interps(te, tw);
       t.loc = Loc(te);
       s.triggers.push_back(std::move(t));
@@ -856,6 +867,8 @@ void Loader::ReadGrades(const YAML::Node& n) {
     std::string what = "grade criterion " + Quote(g.clause);
     g.text = ReadText(e, what);
     g.when = ReadCondition(e, what, false);
+    RejectFact(g.when, FactId::kGrade, what, "the grade is computed from the grade criteria themselves");
+    RejectFact(g.when, FactId::kResponseLevel, what, "grades are computed before the response level");
     g.interpretations = Interps(e, what);
     g.loc = Loc(e);
     rs_.grades.push_back(std::move(g));

@@ -316,6 +316,9 @@ struct BadCase {
 };
 
 const BadCase kBadCases[] = {
+    {"circular-trigger.yaml", 16, 48,
+     "trigger '6.3.1.1(1)': cannot test 'response_level' here",
+     "the response level is computed from the triggers themselves"},
     {"bad-date.yaml", 9, 22,
      "sensitive period '清明': 'from' must be a date MM-DD, got '13-28'",
      "e.g. \"04-05\""},
