@@ -192,6 +192,9 @@ DemoFiles WriteDemoData(const std::string& outdir) {
   files.layers = (dir / "layers.yaml").string();
 
   DemoTerrain t = MakeDemoTerrain();
+  files.points = {{"ridge", t.ridge},        {"saddle", t.saddle},   {"gorge", t.gorge},
+                  {"box_canyon", t.box_canyon}, {"cliff", t.cliff},   {"below_cliff", t.below_cliff},
+                  {"plain", t.plain},        {"massif_top", t.massif_top}};
   WriteGeoTiff(t.dem, files.dem);
   WriteGeoTiff(t.fuel, files.fuel);
   const Frame f = DemoFrame();

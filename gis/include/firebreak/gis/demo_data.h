@@ -12,6 +12,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "firebreak/gis/raster.h"
 
@@ -30,6 +32,8 @@ DemoTerrain MakeDemoTerrain(double cell_m = 30.0);
 
 struct DemoFiles {
   std::string dem, fuel, counties, city, places, sensitive, targets, layers;
+  // The known feature points (name, WGS84), for drills and the README.
+  std::vector<std::pair<std::string, LonLat>> points;
 };
 
 // Writes the demo DEM and fuel GeoTIFFs, the vector layers (GeoJSON; key targets in UTM 49N to exercise
