@@ -455,20 +455,30 @@ std::string RenderMarkdown(const Grid& g) {
   auto cell = [](const std::vector<std::string>& lines) {
     std::string s;
     for (const auto& l : lines) {
-      std::string e;
-      for (char ch : l) e += ch == '|' || ch == '*' ? std::string("\\") + ch : std::string(1, ch);
-      s += (s.empty() ? "" : "<br>") + e;
+      if (!s.empty()) s += "<br>";
+      for (char ch : l) {
+        if (ch == '|' || ch == '*') s.push_back('\\');
+        s.push_back(ch);
+      }
     }
     return s;
   };
   std::string out = "|";
-  for (const auto& h : g.header) out += " " + cell({h}) + " |";
+  for (const auto& h : g.header) {
+    out += ' ';
+    out += cell({h});
+    out += " |";
+  }
   out += "\n|";
   for (std::size_t c = 0; c < g.header.size(); ++c) out += "---|";
   out += "\n";
   for (const auto& r : g.rows) {
     out += "|";
-    for (const auto& c : r) out += " " + cell(c) + " |";
+    for (const auto& c : r) {
+      out += ' ';
+      out += cell(c);
+      out += " |";
+    }
     out += "\n";
   }
   return out;
