@@ -241,7 +241,11 @@ std::string InterpretationLines(const AuditReport& a, const RuleSet& rules, cons
   for (const auto& id : a.interpretations) {
     out << "  " << id;
     if (const Interpretation* i = rules.FindInterpretation(id)) {
-      out << " (" << i->clause << "): " << (en ? i->text.en : i->text.zh) << "\n";
+      out << " (" << i->clause << "): " << (en ? i->text.en : i->text.zh);
+      if (id == kTimelinessInterpretation)
+        out << (en ? " [this audit: " : " [本次审计：") << a.options.declaration_tolerance_min << " / "
+            << a.options.report_tolerance_min << (en ? " min]" : " 分钟]");
+      out << "\n";
       continue;
     }
     if (id == kTimelinessInterpretation)

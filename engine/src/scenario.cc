@@ -2,6 +2,7 @@
 #include "firebreak/engine/scenario.h"
 #include "firebreak/engine/timeline.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -252,7 +253,23 @@ class Parser {
     }
     if (root["expect"]) {
       const YAML::Node e = root["expect"];
-      Keys(e, {"levels", "deciders", "leads", "escalations", "reporting"}, "expect");
+      Keys(e, {"levels", "deciders", "leads", "escalations", "reporting", "findings"}, "expect");
+      if (e["findings"])
+        for (const auto& x : Seq(e["findings"], "expect.findings")) {
+          Keys(x, {"incident", "code", "absent"}, "an expected finding");
+          ExpectFinding out;
+          out.where = Where(x);
+          out.incident_id = Str(Require(x, "incident", "an expected finding"), "incident");
+          check_incident(x["incident"], out.incident_id);
+          out.code = Str(Require(x, "code", "an expected finding"), "code");
+          static const std::vector<std::string> kCodes = {"ended-early", "wrong-role", "over-declared", "not-ended"};
+          if (std::find(kCodes.begin(), kCodes.end(), out.code) == kCodes.end()) {
+            std::string near = ClosestMatch(out.code, kCodes);
+            Fail(x["code"], "unknown finding code '" + out.code + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+          }
+          if (x["absent"]) out.present = !x["absent"].as<bool>(false);
+          sc.expect_findings.push_back(std::move(out));
+        }
       if (e["levels"])
         for (const auto& x : Seq(e["levels"], "expect.levels")) {
           Keys(x, {"incident", "at", "level"}, "an expected level");
@@ -374,7 +391,7 @@ std::vector<std::string> ReportObjects(const std::string& text, const std::strin
 
 int Scenario::expectation_count() const {
   return static_cast<int>(expect_levels.size() + expect_deciders.size() + expect_leads.size() +
-                          expect_escalations.size() + expect_reporting.size());
+                          expect_escalations.size() + expect_reporting.size() + expect_findings.size());
 }
 
 std::optional<Timestamp> ParseScenarioTime(const std::string& text, const Timestamp& start, std::string* why) {

@@ -152,6 +152,13 @@ DrillResult RunDrill(const engine::Scenario& sc, const engine::Engine& engine, c
     if (x.due) check(x.where, what + ": due", FormatShort(*x.due), FormatShort(r->due_at));
     if (x.status) check(x.where, what + ": status", *x.status, r->status);
   }
+  for (const auto& x : sc.expect_findings) {
+    const engine::IncidentAudit* a = res.audit.Find(x.incident_id);
+    bool has = false;
+    if (a)
+      for (const auto& f : a->findings) has = has || f.code == x.code;
+    check(x.where, "finding " + x.code + " " + x.incident_id, x.present ? "present" : "absent", has ? "present" : "absent");
+  }
   return res;
 }
 

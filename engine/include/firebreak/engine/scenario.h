@@ -84,6 +84,13 @@ struct ExpectReporting {  // a 5.2 duty
   std::string where;
 };
 
+struct ExpectFinding {  // an audit finding (code: ended-early, wrong-role, over-declared, not-ended)
+  std::string incident_id;
+  std::string code;
+  bool present = true;  // `absent: true` in the file expects no such finding
+  std::string where;
+};
+
 struct ScenarioTerrain {
   std::string dem;     // file, relative to the scenario file
   std::string layers;  // file
@@ -114,6 +121,7 @@ struct Scenario {
   std::vector<ExpectLead> expect_leads;
   std::vector<ExpectEscalation> expect_escalations;
   std::vector<ExpectReporting> expect_reporting;
+  std::vector<ExpectFinding> expect_findings;
   int expectation_count() const;
 };
 
