@@ -185,17 +185,37 @@ struct Words {
   const char* Pick(const char* zh, const char* e) const { return en ? e : zh; }
 };
 
+// Units as a Chinese reader expects them; English keeps the vocabulary's symbols.
+std::string UnitText(std::string_view unit, const Words& w) {
+  if (!w.en) {
+    if (unit == "persons") return "人";
+    if (unit == "h") return "小时";
+    if (unit == "km") return "公里";
+    if (unit == "fires") return "起";
+    if (unit == "ha") return "公顷";
+    if (unit == "°C" || unit == "%" || unit == "°") return std::string(unit);
+  }
+  return " " + std::string(unit);
+}
+
 std::string FactText(FactId id, const std::optional<double>& v, const Words& w) {
   const FactInfo& fi = Info(id);
   std::string s = std::string(w.en ? fi.en : fi.zh) + "=";
   if (!v) return s + w.Pick("未知", "unknown");
   if (fi.kind == FactKind::kBool) return s + (*v != 0.0 ? w.Pick("是", "yes") : w.Pick("否", "no"));
-  if (id == FactId::kWarningColour) {
-    auto c = static_cast<Colour>(static_cast<int>(*v));
+  const int iv = static_cast<int>(*v);
+  if (id == FactId::kWarningColour && iv >= 0 && iv <= 4) {
+    auto c = static_cast<Colour>(iv);
     return s + (w.en ? ColourName(c) : ColourNameZh(c));
   }
+  if (id == FactId::kGrade && iv >= 1 && iv <= 4) {
+    auto g = static_cast<Grade>(iv);
+    return s + (w.en ? GradeNameEn(g) : GradeNameZh(g));
+  }
+  if (id == FactId::kResponseLevel && iv >= 0 && iv <= 4)
+    return s + (iv == 0 ? w.Pick("无", "none") : w.en ? LevelName(static_cast<Level>(iv)) : LevelNameZh(static_cast<Level>(iv)));
   s += NumText(*v);
-  if (!fi.unit.empty()) s += " " + std::string(fi.unit);
+  if (!fi.unit.empty()) s += UnitText(fi.unit, w);
   return s;
 }
 
@@ -283,8 +303,10 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
   // Warning.
   if (d.warning_colour && *d.warning_colour != Colour::kNone) {
     o << w.Pick("【预警】", "[Warning] ") << (w.en ? ColourName(*d.warning_colour) : ColourNameZh(*d.warning_colour));
-    for (const MeasureOut& m : d.warning_response) o << "  " << m.clause;
-    if (!d.warning_response.empty()) o << ": " << Cut(Pick(d.warning_response.front().text, w), kCut);
+    for (std::size_t i = 0; i < d.warning_response.size(); ++i)
+      o << (i ? w.Pick("、", ", ") : w.Pick("：", ": ")) << d.warning_response[i].clause;
+    if (!d.warning_response.empty())
+      o << w.Pick("（首项：", " (first: ") << Cut(Pick(d.warning_response.front().text, w), kCut) << w.Pick("）", ")");
     o << "\n";
   }
   // Safety: the conditional rules in full, the standing ones by id.
@@ -331,15 +353,20 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
     o << "\n";
   }
   if (!d.unknown.empty()) {
+    // The full list is in the JSON; the sheet names the first few.
+    constexpr std::size_t kShown = 8;
     o << w.Pick("【未知】", "[Unknown] ");
-    for (std::size_t i = 0; i < d.unknown.size(); ++i) {
+    for (std::size_t i = 0; i < d.unknown.size() && i < kShown; ++i) {
       auto id = FactByName(d.unknown[i]);
       o << (i ? w.Pick("、", ", ") : "") << (id ? (w.en ? Info(*id).en : Info(*id).zh) : d.unknown[i]);
     }
+    if (d.unknown.size() > kShown)
+      o << (w.en ? " and " + std::to_string(d.unknown.size() - kShown) + " more"
+                 : " 等" + std::to_string(d.unknown.size()) + "项");
     o << "\n";
   }
   for (const Note& n : d.notes)
-    o << w.Pick("【解释】", "[Note] ") << n.id << " (" << n.clause << ") " << Cut(Pick(n.text, w), kCut * 2) << "\n";
+    o << w.Pick("【解释】", "[Note] ") << n.id << " (" << n.clause << ") " << Cut(Pick(n.text, w), kCut) << "\n";
   return o.str();
 }
 

@@ -1,0 +1,173 @@
+// Full decisions on the Liuzhou rules compared with reviewed JSON files (tests/engine/golden/), and the
+// `firebreak assess` process: exit codes, no decision on bad input, stdin, --lang.
+//
+// Regenerate the golden files after an intended change, then READ the diff:
+//   FIREBREAK_UPDATE_GOLDEN=1 build/<dir>/tests/engine/engine_liuzhou_tests --gtest_filter='Golden*'
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "firebreak/engine/engine.h"
+#include "firebreak/engine/report_io.h"
+#include "firebreak/rules/loader.h"
+
+namespace firebreak::engine {
+namespace {
+
+const std::string kDir = FIREBREAK_SOURCE_DIR "/tests/engine/";
+
+const RuleSet& Liuzhou() {
+  static const RuleSet r = rules::LoadRuleFile(FIREBREAK_SOURCE_DIR "/rules/liuzhou-2022.yaml");
+  return r;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// The rule file's hash changes with every edit of the YAML; goldens pin the content, not the hash.
+std::string Normalise(const std::string& json) {
+  return std::regex_replace(json, std::regex("\"sha256\": \"[0-9a-f]*\""), "\"sha256\": \"<sha256>\"");
+}
+
+class Golden : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(Golden, DecisionMatchesReviewedJson) {
+  const std::string input = kDir + "data/" + GetParam();
+  std::string name = GetParam();
+  const std::string golden = kDir + "golden/" + name.substr(0, name.find('.')) + ".json";
+  auto incidents = ReadReportFile(input, Liuzhou());
+  Engine eng(Liuzhou());
+  auto ds = eng.AssessAll(incidents);
+  std::string got =
+      Normalise(ds.size() == 1 ? DecisionToJson(ds.front(), Liuzhou()) : DecisionsToJson(ds, Liuzhou())) + "\n";
+  if (const char* u = std::getenv("FIREBREAK_UPDATE_GOLDEN"); u && std::string(u) == "1") {
+    std::ofstream(golden, std::ios::binary) << got;
+    GTEST_SKIP() << "wrote " << golden;
+  }
+  std::string want = Slurp(golden);
+  ASSERT_FALSE(want.empty()) << golden << " missing: run with FIREBREAK_UPDATE_GOLDEN=1 and review it";
+  EXPECT_EQ(got, want) << "decision for " << input << " differs from " << golden;
+}
+
+INSTANTIATE_TEST_SUITE_P(Liuzhou, Golden,
+                         ::testing::Values("iii-area-casualties-night.json", "sensitive-clock.yaml",
+                                           "concurrent-three.json", "controlled-small.yaml"));
+
+// Spot checks of the same decisions, independent of the golden files: what a reviewer must see there.
+TEST(GoldenFacts, WhatTheReviewedFilesSay) {
+  Engine eng(Liuzhou());
+  auto night = eng.AssessAll(ReadReportFile(kDir + "data/iii-area-casualties-night.json", Liuzhou()));
+  ASSERT_EQ(night.size(), 1u);
+  EXPECT_EQ(night[0].response_level, Level::kIII);
+  EXPECT_EQ(night[0].grade.grade, Grade::kLarge);
+  EXPECT_EQ(night[0].lead.tier, Tier::kCity);  // 6.1: large grade, burned area over 100 ha
+  EXPECT_EQ(night[0].decided_by, std::vector<std::string>{"deputy_commander"});
+  std::set<std::string> safety;
+  for (const auto& s : night[0].safety) safety.insert(s.id);
+  EXPECT_TRUE(safety.count("四不打(3)"));  // 21:30 is night
+  EXPECT_TRUE(safety.count("四不打(2)"));  // 31 °C
+
+  auto clock = eng.AssessAll(ReadReportFile(kDir + "data/sensitive-clock.yaml", Liuzhou()));
+  EXPECT_EQ(clock[0].response_level, Level::kIV);
+  ASSERT_FALSE(clock[0].next.due.empty());
+  EXPECT_EQ(FormatIso8601(clock[0].next.due[0].at), "2026-04-02T20:00:00+08:00");  // III at 12 h
+  EXPECT_EQ(clock[0].next.due[0].level, Level::kIII);
+
+  auto three = eng.AssessAll(ReadReportFile(kDir + "data/concurrent-three.json", Liuzhou()));
+  ASSERT_EQ(three.size(), 3u);
+  for (const auto& d : three) {
+    EXPECT_EQ(d.response_level, Level::kIII) << d.incident_id;  // 6.3.2.1(5): two dangerous fires
+    EXPECT_EQ(d.lead.tier, Tier::kCity) << d.incident_id;       // 3.3: three fires at once
+  }
+  EXPECT_EQ(three[1].lead.tier, Tier::kCity);  // 3 fires AND crossing a boundary: one raise rule, one tier up
+
+  auto calm = eng.AssessAll(ReadReportFile(kDir + "data/controlled-small.yaml", Liuzhou()));
+  EXPECT_FALSE(calm[0].response_level);
+  EXPECT_EQ(calm[0].grade.grade, Grade::kGeneral);
+  EXPECT_TRUE(calm[0].next.due.empty());  // controlled: no clock runs
+}
+
+// --- the process ---------------------------------------------------------------------------------------------
+
+struct ProcRun {
+  int code = -1;
+  std::string out;
+};
+
+ProcRun Exec(const std::string& args, const std::string& stdin_file = "") {
+  std::string cmd = std::string(FIREBREAK_BINARY) + " " + args + " 2>/dev/null";
+  if (!stdin_file.empty()) cmd += " < " + stdin_file;
+  ProcRun r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = pclose(p);
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::string Temp(const std::string& name, const std::string& text) {
+  std::string path = ::testing::TempDir() + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+TEST(AssessProcess, GoodReportPrintsADecision) {
+  ProcRun r = Exec("assess --format json " + kDir + "data/iii-area-casualties-night.json");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("\"response_level\": \"III\""), std::string::npos);
+  ProcRun t = Exec("assess " + kDir + "data/iii-area-casualties-night.json");
+  EXPECT_EQ(t.code, 0);
+  EXPECT_NE(t.out.find("【响应】Ⅲ级响应"), std::string::npos) << t.out;
+  ProcRun en = Exec("assess --lang en " + kDir + "data/iii-area-casualties-night.json");
+  EXPECT_NE(en.out.find("[Response] level III"), std::string::npos) << en.out;
+  ProcRun in = Exec("assess --format json -", kDir + "data/sensitive-clock.yaml");
+  EXPECT_EQ(in.code, 0);
+  EXPECT_NE(in.out.find("\"response_level\": \"IV\""), std::string::npos);
+}
+
+TEST(AssessProcess, SeveralFilesAreConcurrent) {
+  std::string a = Temp("b_a.json", R"({"incident_id":"A","reported_at":"2026-05-12T10:00:00+08:00","dangerous":true})");
+  std::string b = Temp("b_b.json", R"({"incident_id":"B","reported_at":"2026-05-12T10:00:00+08:00","dangerous":true})");
+  ProcRun r = Exec("assess --format json " + a + " " + b);
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.front(), '[');
+  EXPECT_NE(r.out.find("6.3.2.1(5)"), std::string::npos);
+  ProcRun dup = Exec("assess " + a + " " + a);
+  EXPECT_EQ(dup.code, 4);
+  EXPECT_TRUE(dup.out.empty());
+}
+
+TEST(AssessProcess, BadInputExits4WithNoDecision) {
+  const char* bad[] = {
+      R"({"incident_id":"A","reported_at":"2026-05-12T10:00:00+08:00","burned_area_ha":-3})",
+      R"({"incident_id":"A","reported_at":"2026-05-12T10:00:00+08:00","county":"柳州县"})",
+      R"({"incident_id":"A","reported_at":"2026-05-12T10:00:00+08:00",)",
+      R"({"incident_id":"A","reported_at":"2026-05-12T10:00:00+08:00","burnt_area_ha":3})",
+  };
+  std::string good = kDir + "data/iii-area-casualties-night.json";
+  for (const char* text : bad) {
+    std::string f = Temp("b_bad.json", text);
+    ProcRun r = Exec("assess " + good + " " + f);  // a good report first: still nothing printed
+    EXPECT_EQ(r.code, 4) << text;
+    EXPECT_TRUE(r.out.empty()) << text << "\n" << r.out;
+  }
+  EXPECT_EQ(Exec("assess /nonexistent/r.json").code, 8);
+  EXPECT_EQ(Exec("assess --format xml " + good).code, 2);
+}
+
+}  // namespace
+}  // namespace firebreak::engine
