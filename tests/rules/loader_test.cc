@@ -7,7 +7,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cstdlib>
 #include <map>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -522,6 +524,48 @@ TEST(FictionalCounty, LoadsWithItsOwnThresholdsWordsAndDeciders) {
   EXPECT_EQ(g.fact, FactId::kGrade);
   EXPECT_EQ(g.bounds[0].value, static_cast<double>(engine::Grade::kLarge));
   EXPECT_EQ(rs.lead_rules[0].lead, engine::Tier::kCity);
+}
+
+
+// ---------------------------------------------------------------------------------------------------------
+// Robustness: mutated rule files never crash and never escape as anything but Error(kRuleFile) with a place.
+// Deterministic; the seed can be overridden with FIREBREAK_SEED to explore further.
+
+TEST(Robustness, MutatedRuleFilesFailCleanly) {
+  const std::string base = ReadAll(kData + "fictional-county.yaml");
+  ASSERT_FALSE(base.empty());
+  unsigned seed = 20221;
+  if (const char* env = std::getenv("FIREBREAK_SEED"); env && *env) seed = static_cast<unsigned>(std::stoul(env));
+  std::mt19937 rng(seed);
+  const std::string junk = ":-[]{}\"' \n\t#&*!|>%@`,?";
+  int loaded = 0, failed = 0;
+  for (int i = 0; i < 300; ++i) {
+    std::string text = base;
+    std::uniform_int_distribution<std::size_t> pos(0, text.size() - 1);
+    switch (i % 4) {
+      case 0: text.resize(pos(rng)); break;                              // truncate
+      case 1: text[pos(rng)] = junk[rng() % junk.size()]; break;         // replace one byte
+      case 2: text.insert(pos(rng), 1, junk[rng() % junk.size()]); break;  // insert one byte
+      case 3: {                                                          // delete one line
+        std::size_t at = text.rfind('\n', pos(rng));
+        std::size_t end = text.find('\n', at == std::string::npos ? 0 : at + 1);
+        if (at != std::string::npos && end != std::string::npos) text.erase(at, end - at);
+        break;
+      }
+    }
+    try {
+      LoadRuleText(text, "mutant.yaml");
+      ++loaded;
+    } catch (const Error& e) {
+      ++failed;
+      EXPECT_EQ(e.kind(), ErrorKind::kRuleFile) << "seed " << seed << " case " << i;
+      EXPECT_EQ(e.where().rfind("mutant.yaml", 0), 0u) << e.ToString();
+      EXPECT_FALSE(e.message().empty());
+    }
+  }
+  // Most mutations break something; some (in comments or free text) do not. Both outcomes must occur.
+  EXPECT_GT(failed, 100) << "seed " << seed;
+  EXPECT_GT(loaded, 0) << "seed " << seed;
 }
 
 }  // namespace
