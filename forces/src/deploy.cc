@@ -292,21 +292,38 @@ DeploymentPlan PlanDeployment(const engine::RuleSet& rules, const Registry& regi
       cands.push_back(std::move(c));
     }
     const bool walkable_base_in_reach = base_cell && dist_fire <= opt.walk_in.value();
-    // C: straight-line drive to the walk-in point, then walk on the DEM.
+    // C: straight-line drive to a walk-in point, then walk on the DEM. Walk-in points: the point `walk_in` from
+    // the fire on the line to the base, and 36 points on the circle of radius `walk_in` (every 10°) — crews
+    // approach from the best side. Each point that is off the DEM or not reached moves towards the fire until
+    // it is on a reached cell.
     if (walk.sp && dist_fire > opt.walk_in.value()) {
-      // Start at walk_in from the fire on the line to the base; move towards the fire until a reached cell.
-      const double step = std::max(1.0, std::min(in.dem->cell_x_m, in.dem->cell_y_m)) / dist_fire;
-      for (double f = opt.walk_in.value() / dist_fire; f > 0; f -= step) {
-        const LonLat p = Lerp(fire, u.base, f);
-        auto idx = walk.CellIndex(p);
-        if (!idx || !walk.Reached(*idx)) continue;
-        Candidate c;
-        c.legs.push_back(StraightLeg(LegMode::kStraightDrive, u.base, p, opt.detour_factor, opt.fallback_drive_kmh));
-        c.legs.push_back(walk.WalkLeg(*idx, p, fire));
-        c.Finish();
-        cands.push_back(std::move(c));
-        break;
+      const double step = std::max(1.0, std::min(in.dem->cell_x_m, in.dem->cell_y_m));
+      const double kDegLat = 111195.0, kDegLon = 111195.0 * std::cos(fire.lat * std::numbers::pi / 180.0);
+      std::vector<LonLat> dirs;  // unit vectors in degrees per metre
+      dirs.push_back({(u.base.lon - fire.lon) / dist_fire, (u.base.lat - fire.lat) / dist_fire});
+      for (int k = 0; k < 36; ++k) {
+        const double a = k * 10.0 * std::numbers::pi / 180.0;
+        dirs.push_back({std::sin(a) / kDegLon, std::cos(a) / kDegLat});
       }
+      std::optional<Candidate> best_c;
+      for (const LonLat& d : dirs) {
+        for (double m = opt.walk_in.value(); m > 0; m -= step) {
+          const LonLat p{fire.lon + d.lon * m, fire.lat + d.lat * m};
+          auto idx = walk.CellIndex(p);
+          if (!idx || !walk.Reached(*idx)) continue;
+          const Leg drive = StraightLeg(LegMode::kStraightDrive, u.base, p, opt.detour_factor, opt.fallback_drive_kmh);
+          const double total = drive.time.value() + walk.sp->time_s[*idx];
+          if (!best_c || total < best_c->time_s) {
+            Candidate c;
+            c.legs.push_back(drive);
+            c.legs.push_back(walk.WalkLeg(*idx, p, fire));
+            c.Finish();
+            best_c = std::move(c);
+          }
+          break;
+        }
+      }
+      if (best_c) cands.push_back(std::move(*best_c));
     }
     // Best non-estimated candidate, else best estimated one.
     const Candidate* best = nullptr;

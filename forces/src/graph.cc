@@ -6,6 +6,7 @@
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/graph/two_bit_color_map.hpp>
+#include <boost/iterator/transform_iterator.hpp>
 
 #include "firebreak/common/error.h"
 #include "firebreak/forces/travel.h"
@@ -88,7 +89,8 @@ TravelGraph::TravelGraph(std::size_t nodes, std::vector<Edge> edges) : impl_(std
     ends.emplace_back(e.from, e.to);
     props.push_back(EdgeProp{e.time.value()});
   }
-  impl_->g = Csr(boost::edges_are_sorted, ends.begin(), ends.end(), props.begin(), static_cast<NodeId>(nodes));
+  impl_->g = Csr(boost::edges_are_sorted, ends.begin(), ends.end(), props.begin(), static_cast<NodeId>(nodes),
+                 static_cast<NodeId>(ends.size()));
   impl_->n = nodes;
 }
 
@@ -99,10 +101,10 @@ TravelGraph BuildSortedGraph(std::size_t nodes, std::vector<std::pair<NodeId, No
   TravelGraph tg;
   if (nodes >= std::numeric_limits<NodeId>::max() || ends.size() != times_s.size())
     throw Error(ErrorKind::kInternal, "BuildSortedGraph", "bad sizes");
-  std::vector<EdgeProp> props(times_s.size());
-  for (std::size_t i = 0; i < times_s.size(); ++i) props[i].time_s = times_s[i];
-  std::vector<double>().swap(times_s);
-  tg.impl_->g = Csr(boost::edges_are_sorted, ends.begin(), ends.end(), props.begin(), static_cast<NodeId>(nodes));
+  // Times go to Boost through a transform iterator (no copy); the edge count lets it allocate once.
+  auto props = boost::make_transform_iterator(times_s.cbegin(), [](double t) { return EdgeProp{t}; });
+  tg.impl_->g = Csr(boost::edges_are_sorted, ends.begin(), ends.end(), props, static_cast<NodeId>(nodes),
+                    static_cast<NodeId>(ends.size()));
   tg.impl_->n = nodes;
   return tg;
 }

@@ -249,6 +249,32 @@ TEST(Deploy, DemWalkInAndUnreachableFire) {
   EXPECT_EQ(p.units.size(), 2u);
 }
 
+// Crews approach from the best side: a nodata wall around the fire, open only to the west; a unit coming
+// from the east still walks in from the west (the walk-in circle), not around the wall from the east.
+TEST(Deploy, WalkInFromTheBestSide) {
+  const auto rules = testing::MakeRules();
+  DeployInputs in;
+  in.dem = testing::MakeDem(121, 121, 30.0, [](int r, int c) {
+    const double d = std::hypot(r - 60, c - 60);
+    return (d > 19 && d < 21 && c >= 50) ? NAN : 200.0f;  // a ring wall, open where c < 50 (west)
+  });
+  const engine::LonLat fire = in.dem->CellCentreWgs84(60, 60);
+  const engine::LonLat east = in.dem->CellCentreWgs84(60, 120);  // 1.8 km east
+  Registry r;
+  r.units = {Unit("e", "pro", "柳城县", east.lon + 0.02, east.lat, 0)};  // ~3.8 km east, beyond walk_in
+  DeployRequest q = Req(Level::kIV);
+  q.fire = fire;
+  DeployOptions opt;
+  opt.walk_in = Metres(1000);
+  const DeploymentPlan p = PlanDeployment(rules, r, q, in, opt);
+  ASSERT_EQ(p.units.size(), 1u);
+  ASSERT_EQ(p.units[0].legs.size(), 2u);
+  const Leg& walk = p.units[0].legs[1];
+  EXPECT_EQ(walk.mode, LegMode::kWalk);
+  EXPECT_LT(walk.path.front().lon, fire.lon);    // starts on the west side
+  EXPECT_LT(walk.length.value(), 1000.0 * 1.1);  // about the walk-in radius, not a detour around the wall
+}
+
 TEST(Deploy, JsonAndGeoJsonCarryTheOrder) {
   const auto rules = testing::MakeRules();
   const DeploymentPlan p = PlanDeployment(rules, Mixed(), Req(Level::kII), {});
