@@ -341,6 +341,28 @@ std::vector<std::string> RelatedInterpretations(const engine::RuleSet& rs, const
   return out;
 }
 
+// An alternative that can never hold (its box is empty). `what_zh/en` says where it sits ("Ⅳ级", "level IV").
+Finding Unreachable(const std::string& ref, const std::string& what_zh, const std::string& what_en, const Box& box,
+                    const engine::SourceLoc& loc) {
+  std::string zh_facts, en_facts;
+  for (const auto& [f, i] : box)
+    if (i.Empty()) {
+      zh_facts += (zh_facts.empty() ? "" : "、") + FactName(f, true);
+      en_facts += (en_facts.empty() ? "" : ", ") + FactName(f, false);
+    }
+  Finding fd;
+  fd.severity = Severity::kError;
+  fd.code = "unreachable";
+  fd.clauses = {ref};
+  fd.loc = loc;
+  fd.message.zh = ref + "（" + what_zh + "）永远不可能成立：对" + zh_facts +
+                  "的条件互相矛盾（下界高于上界，或同一事实既要求是又要求否）。请检查界限词和数值。";
+  fd.message.en = ref + " (" + what_en + ") can never hold: its conditions on " + en_facts +
+                  " contradict each other (lower bound above upper bound, or both true and false). Check the "
+                  "bound words and numbers.";
+  return fd;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // The ladder analysis (levels or grades).
 
@@ -358,24 +380,8 @@ void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, co
       live.push_back(&r);
       continue;
     }
-    std::string zh_facts, en_facts;
-    for (const auto& [f, i] : r.box)
-      if (i.Empty()) {
-        zh_facts += (zh_facts.empty() ? "" : "、") + FactName(f, true);
-        en_facts += (en_facts.empty() ? "" : ", ") + FactName(f, false);
-      }
-    Finding fd;
-    fd.severity = Severity::kError;
-    fd.code = "unreachable";
-    fd.clauses = {r.ref};
-    fd.loc = r.loc;
-    fd.message.zh = r.ref + "（" + r.rank_zh + "）永远不可能成立：对" + zh_facts +
-                    "的条件互相矛盾（下界高于上界，或同一事实既要求是又要求否）。请检查界限词和数值。";
-    fd.message.en = r.ref + " (" + r.rank_en + ") can never hold: its conditions on " + en_facts +
-                    " contradict each other (lower bound above upper bound, or both true and false). Check the "
-                    "bound words and numbers.";
-    fd.interpretations = RelatedInterpretations(rs, {&r});
-    out.push_back(std::move(fd));
+    out.push_back(Unreachable(r.ref, r.rank_zh, r.rank_en, r.box, r.loc));
+    out.back().interpretations = RelatedInterpretations(rs, {&r});
   }
 
   // Identical and subsumed alternatives across ranks.
@@ -559,6 +565,33 @@ void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, co
   }
 }
 
+// Contradictory alternatives in the other conditions of the file (measures, lead, reporting, safety, ...).
+void CheckOtherConditions(const engine::RuleSet& rs, std::vector<Finding>& out) {
+  auto check = [&](const std::string& clause, const char* what_zh, const char* what_en, const engine::Condition& c,
+                   const engine::SourceLoc& loc) {
+    for (std::size_t k = 0; k < c.any.size(); ++k) {
+      const auto& alt = c.any[k];
+      Box box = BuildBox(alt);
+      if (!BoxEmpty(box)) continue;
+      std::string ref = clause;
+      if (!alt.label.empty()) ref += "[" + alt.label + "]";
+      else if (c.any.size() > 1) ref += "[#" + std::to_string(k + 1) + "]";
+      out.push_back(Unreachable(ref, what_zh, what_en, box,
+                                !alt.all.empty() && alt.all.front().loc.line > 0 ? alt.all.front().loc : loc));
+    }
+  };
+  for (const auto& d : rs.derived_facts) check(d.clause, "派生事实", "derived fact", d.when, d.loc);
+  for (const auto& l : rs.levels)
+    for (const auto& m : l.measures) check(m.clause, "响应措施", "measure", m.when, m.loc);
+  for (const auto& r : rs.lead_rules) check(r.clause, "指挥规则", "lead rule", r.when, r.loc);
+  for (const auto& m : rs.situational_measures) check(m.clause, "处置措施", "measure", m.when, m.loc);
+  for (const auto& r : rs.reporting) check(r.clause, "报告规则", "reporting rule", r.when, r.loc);
+  for (const auto& w : rs.warnings)
+    for (const auto& m : w.measures) check(m.clause, "预警措施", "warning measure", m.when, m.loc);
+  for (const auto& x : rs.safety) check(x.id, "安全规则", "safety rule", x.when, x.loc);
+  for (const auto& t : rs.terminations) check(t.clause, "终止条件", "termination", t.when, t.loc);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Structure: duplicate ids, undefined references, builds_on cycles.
 
@@ -702,8 +735,12 @@ void CheckStructure(const engine::RuleSet& rs, std::vector<Finding>& out) {
   for (const auto& d : rs.fact_defaults) interp_refs(d.clause, d.interpretations, d.loc);
   for (const auto& p : rs.sensitive_periods)
     if (!p.interpretation.empty()) interp_refs(p.name, {p.interpretation}, p.loc);
+  for (const auto& r : rs.reporting) actor_refs(r.clause, r.recipients, r.loc);
   for (const auto& t : rs.terminations) actor_refs(t.clause, {t.proposer}, t.loc);
-  for (const auto& c : rs.request_channels) actor_refs(c.id, {c.requested_by}, c.loc);
+  for (const auto& c : rs.request_channels) {
+    actor_refs(c.id, {c.requested_by, c.organised_by}, c.loc);
+    actor_refs(c.id, c.requested_from, c.loc);
+  }
 
   // Clause numbers cited by interpretations must be clauses the file encodes (or sections above them).
   std::set<std::string> known;
@@ -834,6 +871,7 @@ LintReport Lint(const engine::RuleSet& rs) {
   rep.file = rs.source_file;
   AnalyseLadder(rs, LevelRungs(rs), Ladder{"级别", "level"}, rep.findings);
   AnalyseLadder(rs, GradeRungs(rs), Ladder{"等级", "grade"}, rep.findings);
+  CheckOtherConditions(rs, rep.findings);
   CheckStructure(rs, rep.findings);
   return rep;
 }

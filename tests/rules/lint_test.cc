@@ -258,6 +258,27 @@ TEST(LintUnreachable, NotComparedFurther) {
   EXPECT_EQ(Summary(r), std::vector<std::string>{"unreachable low"});
 }
 
+TEST(LintUnreachable, InEveryConditionOfTheFile) {
+  engine::RuleSet rs = LiuzhouLike();
+  engine::ReportingRule rep;
+  rep.clause = "5.2(3)";
+  rep.when.any = {A("", {P(F::kDeaths, {AtLeast(1)})}), A("odd", {P(F::kKmToCityBoundary, {Within(5), Over(5)})})};
+  rs.reporting.push_back(rep);
+  engine::LeadRule lead;
+  lead.clause = "3.3";
+  lead.when.any = {A("", {Is(F::kCrossesBoundary, true), Is(F::kCrossesBoundary, false)})};
+  rs.lead_rules.push_back(lead);
+  engine::SafetyRule safe;
+  safe.id = "四不打(2)";
+  safe.when.any = {A("", {P(F::kWindSpeedMs, {AtLeast(8)})})};  // fine
+  rs.safety.push_back(safe);
+  LintReport r = Lint(rs);
+  std::vector<std::string> unreachable;
+  for (const auto& f : r.findings)
+    if (f.code == "unreachable") unreachable.push_back(f.clauses.at(0));
+  EXPECT_EQ(unreachable, (std::vector<std::string>{"3.3", "5.2(3)[odd]"}));
+}
+
 TEST(LintStructure, DuplicateClauseIds) {
   engine::RuleSet rs = LiuzhouLike();
   LintReport before = Lint(rs);
@@ -289,6 +310,14 @@ TEST(LintStructure, UndefinedReferences) {
        Severity::kWarning, "clause 7.7.7"},
       {"grade interpretation", [](engine::RuleSet& x) { x.grades[0].interpretations = {"nope"}; }, Severity::kError,
        "'nope'"},
+      {"reporting recipient",
+       [](engine::RuleSet& x) {
+         engine::ReportingRule r;
+         r.clause = "5.2(1)";
+         r.recipients = {"commandr"};
+         x.reporting.push_back(r);
+       },
+       Severity::kError, "undefined role or unit 'commandr' (did you mean 'commander'?)"},
   };
   for (const auto& c : cases) {
     engine::RuleSet x = LiuzhouLike();
