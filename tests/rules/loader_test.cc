@@ -264,6 +264,22 @@ TEST(LiuzhouPlan, SectionCounts) {
   EXPECT_EQ(rs.default_lead, engine::Tier::kCounty);
 }
 
+TEST(LiuzhouPlan, SituationalMeasuresCarryTheirSituations) {
+  std::map<std::string, const engine::Measure*> by;
+  for (const auto& m : Liuzhou().situational_measures) by[m.clause] = &m;
+  ASSERT_TRUE(by.count("6.2.2") && by.count("6.2.4") && by.count("6.2.7(2)") && by.count("6.2.9"));
+  EXPECT_EQ(FindPred(by["6.2.2"]->when.any[0], FactId::kThreatensResidential)->is, true);
+  EXPECT_EQ(by["6.2.4"]->when.any.size(), 7u);  // military, nuclear, chemicals, pipelines, railway, hazard, key
+  const auto& withdraw = by["6.2.7(2)"]->when.any.at(0);
+  for (FactId f : {FactId::kNoFire, FactId::kNoSmoke, FactId::kNoGas}) {
+    ASSERT_NE(FindPred(withdraw, f), nullptr);
+    EXPECT_EQ(FindPred(withdraw, f)->is, true);
+  }
+  EXPECT_TRUE(by["6.2.1(1)"]->when.always());  // the county acts on every fire
+  EXPECT_EQ(by["6.2.1(3)"]->interpretations, std::vector<std::string>{"army-from-level-ii"});
+  EXPECT_EQ(by["6.2.1(3)"]->when.any[0].all[0].bounds[0].value, static_cast<double>(Level::kII));
+}
+
 TEST(LiuzhouPlan, NamedInterpretationsTheOthersRelyOn) {
   const auto& rs = Liuzhou();
   for (const char* id : {"level-holds-until-termination", "sensitive-either", "uncontrolled-unless-reported",
