@@ -5,6 +5,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/forces/deploy.h"
+#include "firebreak/gis/terrain.h"
 
 namespace firebreak::forces {
 
@@ -73,19 +74,21 @@ SafetyResult AssessSafety(const engine::RuleSet& rules, LonLat fire, const Deplo
   auto orig = [&](std::size_t v) { return dem.Index(r0 + static_cast<int>(v / sub.cols), c0 + static_cast<int>(v % sub.cols)); };
   auto mask = [&](const std::vector<std::uint8_t>& m, std::size_t v) { return m.size() == dem.z.size() && m[orig(v)]; };
 
-  const std::vector<float> slope = SlopeDegrees(sub);
+  // Slope (Horn) and landforms from gis/ (docs/terrain.md), around the fire.
+  const gis::Terrain terrain = gis::AnalyzeTerrain(sub, {}, std::make_pair(fr, fcc));
+  const std::vector<float>& slope = terrain.sa.slope_deg;  // NaN on the window's edge ring and near nodata
   std::vector<std::uint8_t> forbidden(n, 0), zone(n, 0);  // zone: 1 low slope, 2 low slope+fuel, 3 burned, 4 configured
   for (std::size_t v = 0; v < n; ++v) {
     const bool nodata = std::isnan(sub.z[v]);
-    forbidden[v] = nodata || slope[v] >= opt.forbidden_slope.value() || mask(in.forbidden, v);
+    forbidden[v] = nodata || slope[v] >= opt.forbidden_slope.value() || (terrain.landform[v] & opt.forbidden_landforms) ||
+                   mask(in.forbidden, v);
     if (forbidden[v]) continue;
     if (mask(in.burned, v)) {
       zone[v] = 3;
       continue;
     }
+    if (std::isnan(slope[v])) continue;  // slope unknown: never a low-slope zone
     const int r = static_cast<int>(v / sub.cols), c = static_cast<int>(v % sub.cols);
-    // The window's outer ring has a replicated-edge slope: never a zone (it is beyond reach anyway).
-    if (r == 0 || c == 0 || r == sub.rows - 1 || c == sub.cols - 1) continue;
     const double d = std::hypot((r - fr) * sub.cell_y_m, (c - fcc) * sub.cell_x_m);
     const bool fuel_ok = in.low_fuel.empty() || mask(in.low_fuel, v);
     if (slope[v] < opt.zone_max_slope.value() && d >= opt.zone_min_fire_distance.value() && fuel_ok)

@@ -72,29 +72,4 @@ TravelGraph BuildWalkGraph(const gis::Grid& dem, WalkDirection dir, const WalkOp
   return BuildSortedGraph(n, std::move(ends), std::move(times));
 }
 
-std::vector<float> SlopeDegrees(const gis::Grid& dem) {
-  const int R = dem.rows, C = dem.cols;
-  std::vector<float> out(dem.z.size(), std::numeric_limits<float>::quiet_NaN());
-  auto at = [&](int r, int c, float centre) {
-    r = std::clamp(r, 0, R - 1);
-    c = std::clamp(c, 0, C - 1);
-    const float v = dem.z[dem.Index(r, c)];
-    return std::isnan(v) ? centre : v;  // nodata neighbour: replicate the centre (flat towards the hole)
-  };
-  for (int r = 0; r < R; ++r) {
-    for (int c = 0; c < C; ++c) {
-      const float e = dem.z[dem.Index(r, c)];
-      if (std::isnan(e)) continue;
-      const double a = at(r - 1, c - 1, e), b = at(r - 1, c, e), cc = at(r - 1, c + 1, e);
-      const double d = at(r, c - 1, e), f = at(r, c + 1, e);
-      const double g = at(r + 1, c - 1, e), h = at(r + 1, c, e), i = at(r + 1, c + 1, e);
-      const double dzdx = ((cc + 2 * f + i) - (a + 2 * d + g)) / (8 * dem.cell_x_m);
-      const double dzdy = ((g + 2 * h + i) - (a + 2 * b + cc)) / (8 * dem.cell_y_m);
-      out[dem.Index(r, c)] =
-          static_cast<float>(std::atan(std::hypot(dzdx, dzdy)) * 180.0 / std::numbers::pi);
-    }
-  }
-  return out;
-}
-
 }  // namespace firebreak::forces

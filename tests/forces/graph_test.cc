@@ -203,16 +203,5 @@ TEST(WalkGraph, InwardTimesAreWalksTowardsTheSource) {
   EXPECT_LT(down, up);
 }
 
-TEST(Slope, HornOnTiltedPlanes) {
-  for (double deg : {4.0, 5.0, 26.565, 40.0}) {
-    const gis::Grid dem = testing::TiltedDem(5, 5, 30.0, deg);
-    const auto s = SlopeDegrees(dem);
-    EXPECT_NEAR(s[dem.Index(2, 2)], deg, 1e-3) << deg;  // interior
-  }
-  gis::Grid dem = testing::TiltedDem(3, 3, 30.0, 10);
-  dem.z[dem.Index(1, 1)] = NAN;
-  EXPECT_TRUE(std::isnan(SlopeDegrees(dem)[dem.Index(1, 1)]));
-}
-
 }  // namespace
 }  // namespace firebreak::forces

@@ -63,6 +63,26 @@ TEST(Safety, ForbiddenTerrainBothSidesOf35Degrees) {
   }
 }
 
+// 十个严禁(8): ridges and gullies (gis/ landform classes) are forbidden terrain for escape routes.
+TEST(Safety, ForbiddenLandformsFromGis) {
+  const auto rules = testing::MakeRules();
+  const double k = std::tan(20.0 * 3.14159265358979 / 180.0) * 30.0;
+  for (const bool ridge : {false, true}) {
+    Scene s;
+    s.in.dem = testing::MakeDem(81, 81, 30.0, [&](int, int c) {
+      const float v = static_cast<float>(k * std::abs(c - 40));
+      return ridge ? 1000.0f - v : 100.0f + v;  // a N-S ridge or gully through the fire
+    });
+    s.fire = s.in.dem->CellCentreWgs84(40, 40);
+    SafetyResult r = AssessSafety(rules, s.fire, s.in);
+    EXPECT_TRUE(r.routes[0].from_forbidden) << (ridge ? "ridge" : "gully");
+    DeployOptions opt;
+    opt.forbidden_landforms = 0;
+    r = AssessSafety(rules, s.fire, s.in, opt);
+    EXPECT_FALSE(r.routes[0].from_forbidden) << (ridge ? "ridge" : "gully");
+  }
+}
+
 TEST(Safety, BurnedGroundAndMaxEscapeTime) {
   const auto rules = testing::MakeRules();
   Scene s = Tilted(10.0);  // no low-slope zone anywhere

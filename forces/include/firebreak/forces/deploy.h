@@ -17,7 +17,8 @@
 // (the fire cell and four points `work_radius` N/E/S/W of it) the nearest safety zone (a configured zone,
 // burned ground, or a contiguous patch of low slope [and low fuel when a fuel mask is given] at least
 // `zone_min_fire_distance` from the fire) reachable on foot within `max_escape` without entering forbidden
-// terrain (slope >= forbidden_slope, nodata, and any cells the caller marks, e.g. gis/ landform classes).
+// terrain (slope >= forbidden_slope, the gis/ landforms in `forbidden_landforms`, nodata, and any cells the
+// caller marks). Slope and landforms come from gis::AnalyzeTerrain (docs/terrain.md).
 // None within reach: a loud warning naming the 十个严禁 rule.
 //
 // Pure computation: no printing. Throws Error(kGis) only for unusable grids; per-unit problems never throw.
@@ -34,6 +35,7 @@
 #include "firebreak/forces/registry.h"
 #include "firebreak/forces/travel.h"
 #include "firebreak/gis/raster.h"
+#include "firebreak/gis/terrain.h"
 
 namespace firebreak::forces {
 
@@ -49,6 +51,10 @@ struct DeployOptions {
   // Safety zones and escape routes.
   Degrees zone_max_slope{5};         // 平 (< 5°)
   Degrees forbidden_slope{35};       // 急/险 (>= 35°): 悬崖陡坡
+  // gis::LandformBit flags that escape routes must not enter (十个严禁(8): 山脊线、草塘沟、单口山谷、鞍部, and
+  // 悬崖、谷窄). Default: ridge | valley | saddle | narrow valley | box canyon | cliff (see docs/forces.md).
+  std::uint8_t forbidden_landforms =
+      gis::kRidge | gis::kValley | gis::kSaddle | gis::kNarrowValley | gis::kBoxCanyon | gis::kCliff;
   Metres zone_min_fire_distance{100};
   double zone_min_area_m2 = 2500;
   Seconds max_escape{900};

@@ -107,10 +107,6 @@ enum class WalkDirection { kOutward, kInward };
 // Node id of cell (r, c) is r * cols + c; nodata cells are isolated nodes.
 TravelGraph BuildWalkGraph(const gis::Grid& dem, WalkDirection dir, const WalkOptions& opt = {});
 
-// Slope in degrees per cell by Horn's method (3x3); NaN at nodata cells. Neighbours outside the grid are
-// replicated from the nearest edge cell, nodata neighbours by the centre value. Same layout as dem.z.
-// (Used for safety zones and forbidden terrain until/unless gis/ exposes its own slope on a Grid.)
-std::vector<float> SlopeDegrees(const gis::Grid& dem);
 
 // ---------------------------------------------------------------------------------------------------------
 // Roads.
