@@ -139,7 +139,8 @@ void AnalyzeTerrainPart(const Dem& dem, LonLat at, const SiteOptions& opt, doubl
   t.r = cell->first;
   t.c = cell->second;
   TerrainParams p = opt.terrain;
-  p.focus_radius_m = std::max(p.focus_radius_m, feature_radius_m);
+  // Facts need the expensive classes only within the feature radius; zones show them farther out.
+  p.focus_radius_m = opt.zones ? std::max(p.focus_radius_m, feature_radius_m) : feature_radius_m;
   t.terrain = AnalyzeTerrain(t.grid, p, cell);
   const Grid& g = t.grid;
   const std::size_t i0 = g.Index(t.r, t.c);

@@ -15,21 +15,45 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr double kRadToDeg = 180.0 / std::numbers::pi;
 
 // atan2 by range reduction and an 11th-order minimax polynomial on [0, 1]; max error about 1e-5 degrees
-// (well inside the 0.01° agreement with gdaldem). Branch-light so loops vectorise.
-inline double FastAtan2(double y, double x) {
-  const double ax = std::abs(x);
-  const double ay = std::abs(y);
-  const double mx = std::max(ax, ay);
-  const double mn = std::min(ax, ay);
-  const double a = mx > 0 ? mn / mx : 0.0;
-  const double s = a * a;
-  double r = ((((-0.0117212 * s + 0.05265332) * s - 0.11643287) * s + 0.19354346) * s - 0.33262347) * s +
-             0.99997726;
+// (well inside the 0.01° agreement with gdaldem). Branch-free so the loops below vectorise.
+inline float FastAtan2(float y, float x) {
+  const float ax = std::abs(x);
+  const float ay = std::abs(y);
+  const float mx = std::max(ax, ay);
+  const float mn = std::min(ax, ay);
+  const float a = mn / std::max(mx, 1e-30f);  // 0 when both are 0; no division in a branch
+  const float s = a * a;
+  float r = ((((-0.0117212f * s + 0.05265332f) * s - 0.11643287f) * s + 0.19354346f) * s - 0.33262347f) * s +
+            0.99997726f;
   r *= a;
-  if (ay > ax) r = std::numbers::pi / 2 - r;
-  if (x < 0) r = std::numbers::pi - r;
-  if (y < 0) r = -r;
-  return r;
+  r = ay > ax ? std::numbers::pi_v<float> / 2 - r : r;
+  r = x < 0 ? std::numbers::pi_v<float> - r : r;
+  return y < 0 ? -r : r;
+}
+
+// Horn gradients of one row (east, north; NaN if any of the 9 cells is NaN), then slope, aspect and class.
+// Split in simple loops over restrict pointers so GCC vectorises each.
+void SlopeRow(const float* __restrict n, const float* __restrict m, const float* __restrict s, int cols, float kx,
+              float ky, float* __restrict gx, float* __restrict gy, float* __restrict slope,
+              float* __restrict aspect, std::uint8_t* __restrict cls) {
+  constexpr float kRadToDegF = static_cast<float>(kRadToDeg);
+  for (int c = 1; c < cols - 1; ++c) {
+    // 0 * centre keeps a NaN centre (nodata) as NaN, as gdaldem does.
+    gx[c] = ((n[c + 1] + 2 * m[c + 1] + s[c + 1]) - (n[c - 1] + 2 * m[c - 1] + s[c - 1])) * kx + 0.0f * m[c];
+    gy[c] = ((n[c - 1] + 2 * n[c] + n[c + 1]) - (s[c - 1] + 2 * s[c] + s[c + 1])) * ky;
+  }
+  for (int c = 1; c < cols - 1; ++c) {
+    const float g2 = gx[c] * gx[c] + gy[c] * gy[c];
+    const float sl = FastAtan2(std::sqrt(g2), 1.0f) * kRadToDegF;
+    slope[c] = g2 == g2 ? sl : std::numeric_limits<float>::quiet_NaN();  // nodata in the window: unknown
+    const float az = FastAtan2(-gx[c], -gy[c]) * kRadToDegF;  // downslope azimuth from north, clockwise
+    aspect[c] = g2 > 0 ? (az < 0 ? az + 360.0f : az) : std::numeric_limits<float>::quiet_NaN();
+  }
+  for (int c = 1; c < cols - 1; ++c) {
+    const float sl = slope[c];
+    const std::uint8_t k = static_cast<std::uint8_t>((sl >= 5) + (sl >= 15) + (sl >= 25) + (sl >= 35) + (sl >= 45));
+    cls[c] = sl == sl ? k : static_cast<std::uint8_t>(SlopeClass::kUnknown);
+  }
 }
 
 void SlopeRows(const Grid& g, int r_begin, int r_end, SlopeAspect& out) {
@@ -37,9 +61,10 @@ void SlopeRows(const Grid& g, int r_begin, int r_end, SlopeAspect& out) {
   // Sign conventions: +x east, +y north. Row r-1 is north when gt[5] < 0.
   const double sx = g.gt[1] >= 0 ? 1.0 : -1.0;
   const double sy = g.gt[5] <= 0 ? 1.0 : -1.0;
-  const double kx = sx / (8.0 * g.cell_x_m);
-  const double ky = sy / (8.0 * g.cell_y_m);
+  const float kx = static_cast<float>(sx / (8.0 * g.cell_x_m));
+  const float ky = static_cast<float>(sy / (8.0 * g.cell_y_m));
   const float* z = g.z.data();
+  std::vector<float> gx(cols), gy(cols);
   for (int r = r_begin; r < r_end; ++r) {
     float* slope = out.slope_deg.data() + static_cast<std::size_t>(r) * cols;
     float* aspect = out.aspect_deg.data() + static_cast<std::size_t>(r) * cols;
@@ -50,29 +75,11 @@ void SlopeRows(const Grid& g, int r_begin, int r_end, SlopeAspect& out) {
       std::fill(cls, cls + cols, static_cast<std::uint8_t>(SlopeClass::kUnknown));
       continue;
     }
-    const float* n = z + static_cast<std::size_t>(r - 1) * cols;
-    const float* m = z + static_cast<std::size_t>(r) * cols;
-    const float* s = z + static_cast<std::size_t>(r + 1) * cols;
+    SlopeRow(z + static_cast<std::size_t>(r - 1) * cols, z + static_cast<std::size_t>(r) * cols,
+             z + static_cast<std::size_t>(r + 1) * cols, cols, kx, ky, gx.data(), gy.data(), slope, aspect, cls);
     slope[0] = slope[cols - 1] = kNaN;
     aspect[0] = aspect[cols - 1] = kNaN;
     cls[0] = cls[cols - 1] = static_cast<std::uint8_t>(SlopeClass::kUnknown);
-    for (int c = 1; c < cols - 1; ++c) {
-      const double z1 = n[c - 1], z2 = n[c], z3 = n[c + 1];
-      const double z4 = m[c - 1], z6 = m[c + 1];
-      const double z7 = s[c - 1], z8 = s[c], z9 = s[c + 1];
-      const double dzdx = ((z3 + 2 * z6 + z9) - (z1 + 2 * z4 + z7)) * kx;  // east
-      const double dzdy = ((z1 + 2 * z2 + z3) - (z7 + 2 * z8 + z9)) * ky;  // north
-      const double g2 = dzdx * dzdx + dzdy * dzdy;
-      // NaN anywhere in the window (or the centre) propagates into g2 / m[c].
-      const bool ok = !std::isnan(g2) && !std::isnan(m[c]);
-      const double sl = FastAtan2(std::sqrt(g2), 1.0) * kRadToDeg;
-      double az = FastAtan2(-dzdx, -dzdy) * kRadToDeg;  // downslope azimuth from north, clockwise
-      az = az < 0 ? az + 360.0 : az;
-      slope[c] = ok ? static_cast<float>(sl) : kNaN;
-      aspect[c] = ok && g2 > 0 ? static_cast<float>(az) : kNaN;
-      const std::uint8_t k = static_cast<std::uint8_t>((sl >= 5) + (sl >= 15) + (sl >= 25) + (sl >= 35) + (sl >= 45));
-      cls[c] = ok ? k : static_cast<std::uint8_t>(SlopeClass::kUnknown);
-    }
   }
 }
 
@@ -118,13 +125,15 @@ int CellsFor(double metres, const Grid& g) {
 
 // Morphometric classes (after Wood 1996) from the principal curvatures of a quadratic surface approximated by
 // central differences at lag L, filtered by the large-scale TPI.
-void ClassifyCurvature(const Grid& g, const TerrainParams& p, const std::vector<float>& tpi_large,
+[[gnu::noinline]] void ClassifyCurvature(const Grid& g, const TerrainParams& p, const std::vector<float>& tpi_large,
                        std::vector<std::uint8_t>& lf) {
   const int L = CellsFor(p.curvature_lag_m, g);
   const double hx = L * g.cell_x_m, hy = L * g.cell_y_m;
   const double sy = g.gt[5] <= 0 ? 1.0 : -1.0;  // +y north
   const double sx = g.gt[1] >= 0 ? 1.0 : -1.0;
   const double tol = p.curvature_tol;
+  const double kx1 = sx / (2 * hx), ky1 = sy / (2 * hy);
+  const double kxx = 1.0 / (hx * hx), kyy = 1.0 / (hy * hy), kxy = sx * sy / (4 * hx * hy);
   const double flat_tan = std::tan(p.saddle_max_slope_deg / kRadToDeg);
   for (int r = L; r < g.rows - L; ++r) {
     for (int c = L; c < g.cols - L; ++c) {
@@ -134,11 +143,11 @@ void ClassifyCurvature(const Grid& g, const TerrainParams& p, const std::vector<
       const float zne = g.Raw(r - L, c + L), znw = g.Raw(r - L, c - L);
       const float zse = g.Raw(r + L, c + L), zsw = g.Raw(r + L, c - L);
       if (std::isnan(z0 + ze + zw + zn + zs + zne + znw + zse + zsw)) continue;
-      const double zx = sx * (ze - zw) / (2 * hx);
-      const double zy = sy * (zn - zs) / (2 * hy);
-      const double zxx = (ze - 2.0 * z0 + zw) / (hx * hx);
-      const double zyy = (zn - 2.0 * z0 + zs) / (hy * hy);
-      const double zxy = sx * sy * ((zne - znw) - (zse - zsw)) / (4 * hx * hy);
+      const double zx = (ze - zw) * kx1;
+      const double zy = (zn - zs) * ky1;
+      const double zxx = (ze - 2.0 * z0 + zw) * kxx;
+      const double zyy = (zn - 2.0 * z0 + zs) * kyy;
+      const double zxy = ((zne - znw) - (zse - zsw)) * kxy;
       const double grad2 = zx * zx + zy * zy;
       const float tl = tpi_large[g.Index(r, c)];
       // Eigenvalues of the Hessian: the principal curvatures (1/m) of the fitted surface.
@@ -167,7 +176,7 @@ bool InFocus(int r, int c, const std::optional<std::pair<int, int>>& focus, doub
 
 // Narrow valley: valley cell whose walls rise narrow_depth_m on both sides of one of 4 axes within a total
 // width of narrow_width_m.
-void ClassifyNarrow(const Grid& g, const TerrainParams& p, const std::optional<std::pair<int, int>>& focus,
+[[gnu::noinline]] void ClassifyNarrow(const Grid& g, const TerrainParams& p, const std::optional<std::pair<int, int>>& focus,
                     std::vector<std::uint8_t>& lf) {
   static constexpr std::array<std::array<int, 2>, 4> kAxes{{{0, 1}, {1, 0}, {1, 1}, {1, -1}}};
   const double fr = p.focus_radius_m / (0.5 * (g.cell_x_m + g.cell_y_m));
@@ -200,7 +209,7 @@ void ClassifyNarrow(const Grid& g, const TerrainParams& p, const std::optional<s
 }
 
 // Box canyon (single-exit valley) by ray enclosure; see TerrainParams.
-void ClassifyBoxCanyon(const Grid& g, const TerrainParams& p, const std::vector<float>& tpi_large,
+[[gnu::noinline]] void ClassifyBoxCanyon(const Grid& g, const TerrainParams& p, const std::vector<float>& tpi_large,
                        const std::optional<std::pair<int, int>>& focus, std::vector<std::uint8_t>& lf) {
   constexpr int kRays = 16;
   std::array<double, kRays> dr{}, dc{};
@@ -249,7 +258,7 @@ void ClassifyBoxCanyon(const Grid& g, const TerrainParams& p, const std::vector<
   }
 }
 
-void ClassifyCliffs(const Grid& g, const TerrainParams& p, const SlopeAspect& sa, std::vector<std::uint8_t>& lf) {
+[[gnu::noinline]] void ClassifyCliffs(const Grid& g, const TerrainParams& p, const SlopeAspect& sa, std::vector<std::uint8_t>& lf) {
   const int reach = CellsFor(p.below_cliff_m, g);
   for (int r = 0; r < g.rows; ++r) {
     for (int c = 0; c < g.cols; ++c) {
