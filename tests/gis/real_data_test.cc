@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -155,6 +156,54 @@ TEST_F(RealLiuzhou, BoundaryDistancesAgreeWithIndependentComputation) {
     near_border |= ref[i].first < 3.0;
   }
   EXPECT_TRUE(near_border);
+}
+
+}  // namespace
+}  // namespace firebreak::gis
+
+namespace firebreak::gis {
+namespace {
+
+// The LANDFIRE landscape: band 1 elevation (Int16, nodata -9999), band 4 Scott & Burgan fuel model.
+TEST(RealLandscape, FuelBandMapsToPlanCategoriesAndElevationBandIsADem) {
+  const std::string lcp = SharedData("fallback_dem_montana_idaho/example_lcp.tif");
+  if (!fs::exists(lcp)) GTEST_SKIP() << "shared data not available";
+  const fs::path dir = fs::temp_directory_path() / ("firebreak_lcp_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "layers.yaml") << "fuel:\n  file: " << lcp
+                                     << "\n  band: 4\n  dangerous:\n    shrub: [121-124, 141-149]\n"
+                                        "    meadow: [101-109]\n    young_conifer: [161-165]\n"
+                                        "  dangerous_fraction: 0.25\n";
+  Layers layers = Layers::Open((dir / "layers.yaml").string());
+  Dem dem = Dem::Open(lcp, 1);
+  Grid fuel = layers.fuel()->ReadAll();
+  // Count dangerous cells over the whole band by hand (codes outside the mapping are not dangerous).
+  std::size_t valid = 0, dangerous = 0;
+  std::map<int, bool> codes;
+  for (float v : fuel.z) {
+    if (std::isnan(v)) continue;
+    ++valid;
+    const int code = static_cast<int>(v);
+    const bool d = (code >= 121 && code <= 124) || (code >= 141 && code <= 149) || (code >= 101 && code <= 109) ||
+                   (code >= 161 && code <= 165);
+    dangerous += d;
+    codes[code] = d;
+  }
+  for (const auto& [code, d] : codes) EXPECT_EQ(layers.DangerousCategory(code).has_value(), d) << code;
+  EXPECT_GE(codes.size(), 5u);
+  EXPECT_GT(valid, 100000u);
+  EXPECT_GT(dangerous, 0u);
+  // At the landscape centre every fuel/terrain fact is computed (known), none guessed.
+  const LonLat centre = fuel.CellCentreWgs84(fuel.rows / 2, fuel.cols / 2);
+  SiteAnalysis s = AnalyzeSite(layers, &dem, centre);
+  EXPECT_TRUE(s.facts.Has(engine::FactId::kFuelDangerous));
+  EXPECT_TRUE(s.facts.Has(engine::FactId::kSlopeDeg));
+  ASSERT_TRUE(s.fuel_code.has_value());
+  EXPECT_EQ(*s.fuel_code, static_cast<int>(*fuel.At(fuel.rows / 2, fuel.cols / 2)));
+  ASSERT_TRUE(s.elevation_m.has_value());
+  EXPECT_GE(*s.elevation_m, 964);  // SOURCES.md: band 1 is 964–2794 m
+  EXPECT_LE(*s.elevation_m, 2794);
+  fs::remove_all(dir);
 }
 
 }  // namespace
