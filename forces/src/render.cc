@@ -130,8 +130,9 @@ std::string PlanToText(const DeploymentPlan& p, const engine::RuleSet& rules, co
       if (r.zone) {
         char z[64];
         std::snprintf(z, sizeof z, "%.5f,%.5f", r.zone->lon, r.zone->lat);
-        o << (zh ? "安全区 " : "safety zone ") << z << " (" << r.zone_kind << "), "
-          << (zh ? "撤离 " : "escape ") << Minutes(*r.time) << "/" << Km(r.length);
+        o << (zh ? "安全区 " : "safety zone ") << z << " (" << r.zone_kind << "), ";
+        if (r.length.value() < 1.0) o << (zh ? "作业点即在安全区内" : "the work area is in the zone");
+        else o << (zh ? "撤离 " : "escape ") << Minutes(*r.time) << "/" << Km(r.length);
       } else {
         o << "!!! " << (zh ? "可达范围内无安全区域" : "NO safety zone within reach");
       }

@@ -77,12 +77,17 @@ SafetyResult AssessSafety(const engine::RuleSet& rules, LonLat fire, const Deplo
   // Slope (Horn) and landforms from gis/ (docs/terrain.md), around the fire.
   const gis::Terrain terrain = gis::AnalyzeTerrain(sub, {}, std::make_pair(fr, fcc));
   const std::vector<float>& slope = terrain.sa.slope_deg;  // NaN on the window's edge ring and near nodata
-  std::vector<std::uint8_t> forbidden(n, 0), zone(n, 0);  // zone: 1 low slope, 2 low slope+fuel, 3 burned, 4 configured
+  // hard: never walked on (nodata, too steep, cliffs, caller's mask). soft: hazardous landforms an escape route
+  // may walk OUT of (the connected patch the crew stands in) but never INTO.
+  std::vector<std::uint8_t> hard(n, 0), soft(n, 0), zone(n, 0);  // zone: 1 low slope, 2 +low fuel, 3 burned, 4 configured
+  const std::uint8_t soft_bits = opt.forbidden_landforms & static_cast<std::uint8_t>(~gis::kCliff);
+  const std::uint8_t hard_bits = opt.forbidden_landforms & gis::kCliff;
   for (std::size_t v = 0; v < n; ++v) {
     const bool nodata = std::isnan(sub.z[v]);
-    forbidden[v] = nodata || slope[v] >= opt.forbidden_slope.value() || (terrain.landform[v] & opt.forbidden_landforms) ||
-                   mask(in.forbidden, v);
-    if (forbidden[v]) continue;
+    hard[v] = nodata || slope[v] >= opt.forbidden_slope.value() || (terrain.landform[v] & hard_bits) ||
+              mask(in.forbidden, v);
+    soft[v] = !hard[v] && (terrain.landform[v] & soft_bits);
+    if (hard[v] || soft[v]) continue;
     if (mask(in.burned, v)) {
       zone[v] = 3;
       continue;
@@ -134,7 +139,7 @@ SafetyResult AssessSafety(const engine::RuleSet& rules, LonLat fire, const Deplo
     const std::size_t v = sub.Index(rc->first, rc->second);
     zone[v] = 4;
     configured_name[v] = z.name;
-    forbidden[v] = 0;  // a configured zone is trusted
+    hard[v] = soft[v] = 0;  // a configured zone is trusted
   }
   std::vector<std::uint8_t> stop(n);
   for (std::size_t v = 0; v < n; ++v) stop[v] = zone[v] != 0;
@@ -153,9 +158,30 @@ SafetyResult AssessSafety(const engine::RuleSet& rules, LonLat fire, const Deplo
     er.work_area = a.name;
     er.from = a.dr == 0 && a.dc == 0 ? fire : sub.CellCentreWgs84(r, c);
     const std::size_t v = sub.Index(r, c);
-    er.from_forbidden = forbidden[v];
+    er.from_forbidden = hard[v] || soft[v];
+    // Blocked for this work area: hard cells, and soft cells outside the soft patch it stands in.
+    std::vector<std::uint8_t> blocked(n);
+    for (std::size_t w = 0; w < n; ++w) blocked[w] = hard[w] || soft[w];
+    if (soft[v]) {
+      std::deque<std::size_t> q{v};
+      blocked[v] = 0;
+      while (!q.empty()) {
+        const std::size_t x = q.front();
+        q.pop_front();
+        const int xr = static_cast<int>(x / sub.cols), xc = static_cast<int>(x % sub.cols);
+        for (int dr = -1; dr <= 1; ++dr)
+          for (int dc = -1; dc <= 1; ++dc) {
+            if (!sub.InBounds(xr + dr, xc + dc)) continue;
+            const std::size_t y = sub.Index(xr + dr, xc + dc);
+            if (soft[y] && blocked[y]) {
+              blocked[y] = 0;
+              q.push_back(y);
+            }
+          }
+      }
+    }
     std::optional<NodeId> hit;
-    const ShortestPaths sp = g.Dijkstra({{static_cast<NodeId>(v), Seconds(0)}}, opt.max_escape, &forbidden, &stop, &hit);
+    const ShortestPaths sp = g.Dijkstra({{static_cast<NodeId>(v), Seconds(0)}}, opt.max_escape, &blocked, &stop, &hit);
     if (hit) {
       const int zr = static_cast<int>(*hit / sub.cols), zc = static_cast<int>(*hit % sub.cols);
       er.zone = sub.CellCentreWgs84(zr, zc);

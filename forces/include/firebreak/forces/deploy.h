@@ -17,8 +17,10 @@
 // (the fire cell and four points `work_radius` N/E/S/W of it) the nearest safety zone (a configured zone,
 // burned ground, or a contiguous patch of low slope [and low fuel when a fuel mask is given] at least
 // `zone_min_fire_distance` from the fire) reachable on foot within `max_escape` without entering forbidden
-// terrain (slope >= forbidden_slope, the gis/ landforms in `forbidden_landforms`, nodata, and any cells the
-// caller marks). Slope and landforms come from gis::AnalyzeTerrain (docs/terrain.md).
+// terrain. Hard-forbidden (never walked on): nodata, slope >= forbidden_slope, cliffs, cells the caller marks.
+// Hazardous landforms (the other `forbidden_landforms`: ridge, gully/valley, saddle, narrow valley, box canyon)
+// may be walked OUT of — the connected patch the crew stands in — but never INTO. Slope and landforms come
+// from gis::AnalyzeTerrain (docs/terrain.md).
 // None within reach: a loud warning naming the 十个严禁 rule.
 //
 // Pure computation: no printing. Throws Error(kGis) only for unusable grids; per-unit problems never throw.
