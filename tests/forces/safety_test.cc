@@ -83,6 +83,30 @@ TEST(Safety, ForbiddenLandformsFromGis) {
   }
 }
 
+// A crew standing in a gully may walk out of it to a zone; a crew beside the gully may not cross it.
+TEST(Safety, WalkOutOfAGullyButNeverIntoOne) {
+  const auto rules = testing::MakeRules();
+  const double k = std::tan(15.0 * 3.14159265358979 / 180.0) * 30.0;
+  Scene s;
+  s.in.dem = testing::MakeDem(81, 81, 30.0, [&](int, int c) { return static_cast<float>(100.0 + k * std::abs(c - 40)); });
+  const engine::LonLat west_zone = s.in.dem->CellCentreWgs84(40, 33);
+  s.in.zones = {{"west", west_zone}};
+  DeployOptions opt;
+  opt.work_radius = Metres(1e6);  // only the fire's own work area (the others fall off the grid)
+  // In the gully: walks out west to the zone.
+  SafetyResult r = AssessSafety(rules, s.in.dem->CellCentreWgs84(40, 40), s.in, opt);
+  ASSERT_TRUE(r.routes[0].from_forbidden);
+  EXPECT_TRUE(r.routes[0].zone.has_value());
+  // East of the gully, outside it: the zone is across the gully, which runs the whole grid: no route.
+  for (int c = 47; c < 60; ++c) {
+    r = AssessSafety(rules, s.in.dem->CellCentreWgs84(40, c), s.in, opt);
+    if (r.routes[0].from_forbidden) continue;  // still inside the gully's landform patch
+    EXPECT_FALSE(r.routes[0].zone.has_value()) << "start col " << c;
+    return;
+  }
+  FAIL() << "no start cell outside the gully";
+}
+
 TEST(Safety, BurnedGroundAndMaxEscapeTime) {
   const auto rules = testing::MakeRules();
   Scene s = Tilted(10.0);  // no low-slope zone anywhere
