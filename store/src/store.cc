@@ -245,18 +245,27 @@ struct Store::Impl {
     }
   }
 
+  // Reads one integer PRAGMA (never writes). Retries while another process holds a lock that makes SQLite
+  // return BUSY at once (e.g. while it switches the journal to WAL), up to the busy timeout.
   std::int64_t PragmaInt(const std::string& name) {
-    sqlite3_stmt* s = nullptr;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.busy_timeout_ms);
     std::string sql = "PRAGMA " + name;
-    int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr);
-    if (rc == SQLITE_OK) rc = sqlite3_step(s);
+    int rc = SQLITE_OK;
     std::int64_t v = 0;
-    if (rc == SQLITE_ROW) {
-      v = sqlite3_column_int64(s, 0);
-      rc = SQLITE_OK;
+    std::string msg;
+    for (int backoff_ms = 1;; backoff_ms = std::min(backoff_ms * 2, 50)) {
+      sqlite3_stmt* s = nullptr;
+      rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr);
+      if (rc == SQLITE_OK) rc = sqlite3_step(s);
+      if (rc == SQLITE_ROW) {
+        v = sqlite3_column_int64(s, 0);
+        rc = SQLITE_OK;
+      }
+      msg = sqlite3_errmsg(db);
+      sqlite3_finalize(s);
+      if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
     }
-    std::string msg = sqlite3_errmsg(db);
-    sqlite3_finalize(s);
     if (rc != SQLITE_OK && rc != SQLITE_DONE) {
       if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
         Fail("not a firebreak store: the file is not a readable SQLite database (" + msg + ")",
@@ -418,7 +427,17 @@ Store Store::Open(const std::string& path, const OpenOptions& options) {
     // Read-only checks first: a foreign database must not be modified.
     std::int64_t app = impl->PragmaInt("application_id");
     std::int64_t version = impl->PragmaInt("user_version");
-    if (app != kApplicationId) {
+    // An SQLite file with no tables and no ids holds nothing to overwrite (e.g. a store whose creating process
+    // was killed before its first commit): it is initialised like a new file.
+    bool empty_db = false;
+    if (app == 0 && version == 0) {
+      sqlite3_stmt* s = nullptr;
+      if (sqlite3_prepare_v2(impl->db, "SELECT count(*) FROM sqlite_master", -1, &s, nullptr) == SQLITE_OK &&
+          sqlite3_step(s) == SQLITE_ROW)
+        empty_db = sqlite3_column_int64(s, 0) == 0;
+      sqlite3_finalize(s);
+    }
+    if (app != kApplicationId && !empty_db) {
       char buf[32];
       std::snprintf(buf, sizeof buf, "0x%08llx", static_cast<unsigned long long>(static_cast<std::uint32_t>(app)));
       throw Error(ErrorKind::kStore, path,

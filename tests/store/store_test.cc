@@ -234,3 +234,18 @@ TEST(Store, DirectoryIsRefused) {
 
 }  // namespace
 }  // namespace firebreak::store
+
+namespace firebreak::store {
+namespace {
+
+// A store whose creating process died before the first commit is an empty SQLite file: it is initialised.
+TEST(Store, EmptySqliteFileIsInitialised) {
+  std::string path = TempPath("empty-db.sqlite");
+  ASSERT_EQ(std::system(("sqlite3 '" + path + "' 'PRAGMA journal_mode=WAL;' > /dev/null").c_str()), 0);
+  Store s = Store::Open(path);
+  s.EnsureIncident("F-1", T("2026-04-04T08:00:00+08:00"), std::nullopt);
+  EXPECT_TRUE(s.Verify().ok);
+}
+
+}  // namespace
+}  // namespace firebreak::store

@@ -1,0 +1,232 @@
+// The firebreak binary's store commands, for real: exit codes, the duty-desk flow, foreign files left untouched,
+// tampering found by `store verify`, and SIGKILL in the middle of a drill or a report.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "firebreak/store/store.h"
+
+namespace firebreak::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Out {
+  int code = -1;
+  std::string text;
+};
+
+Out Fb(const std::string& args) {
+  std::string cmd = std::string(FIREBREAK_BINARY) + " " + args + " 2>&1";
+  Out o;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return o;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.text.append(buf, n);
+  int st = ::pclose(p);
+  o.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return o;
+}
+
+std::string Dir() {
+  static std::string d = [] {
+    fs::path p = fs::temp_directory_path() / ("firebreak-cli-test-" + std::to_string(::getpid()));
+    fs::create_directories(p);
+    return p.string();
+  }();
+  return d;
+}
+std::string Fresh(const std::string& name) {
+  std::string p = Dir() + "/" + name;
+  for (const char* s : {"", "-wal", "-shm"}) fs::remove(p + s);
+  return p;
+}
+void Write(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+std::string Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+const std::string kScenario03 = std::string(FIREBREAK_SOURCE_DIR) + "/scenarios/03-sensitive-clock-escalation.yaml";
+
+TEST(StoreCli, DrillExitCodes) {
+  Out ok = Fb("drill " + kScenario03 + " --lang en");
+  EXPECT_EQ(ok.code, 0) << ok.text;
+  EXPECT_NE(ok.text.find("26/26 expectations hold"), std::string::npos) << ok.text;
+  std::string bad = Read(kScenario03);
+  const std::string late = "verdict: late, delay_min: 150";
+  auto pos = bad.find(late);
+  ASSERT_NE(pos, std::string::npos);
+  bad.replace(pos, late.size(), "verdict: ok, delay_min: 150");
+  std::string badf = Fresh("bad-expectation.yaml");
+  Write(badf, bad);
+  Out fail = Fb("drill " + badf + " --lang en");
+  EXPECT_EQ(fail.code, 7) << fail.text;
+  EXPECT_NE(fail.text.find("BUT GOT late"), std::string::npos);
+  EXPECT_EQ(Fb("drill " + Fresh("missing.yaml")).code, 8);
+  std::string broken = Fresh("broken.yaml");
+  Write(broken, "start: 2026-01-01T00:00:00+08:00\nreports: [{incident_id: X}]\n");
+  Out b = Fb("drill " + broken);
+  EXPECT_EQ(b.code, 4) << b.text;
+  EXPECT_NE(b.text.find("broken.yaml:2:"), std::string::npos) << b.text;
+  Out js = Fb("drill " + kScenario03 + " --format json");
+  EXPECT_EQ(js.code, 0);
+  EXPECT_NE(js.text.find("\"ok\": true"), std::string::npos);
+}
+
+TEST(StoreCli, DutyDeskFlow) {
+  std::string st = Fresh("desk.sqlite");
+  std::string r1 = Fresh("r1.json"), r2 = Fresh("r2.json");
+  Write(r1, R"({"incident_id":"LC-1","reported_at":"2026-05-01T10:00:00+08:00","county":"柳城县",
+              "open_fire_since":"2026-05-01T09:00:00+08:00","burned_area_ha":60,"sensitive_period":false})");
+  Write(r2, R"({"incident_id":"LC-1","reported_at":"2026-05-01T12:00:00+08:00","burned_area_ha":130})");
+  Out a = Fb("report " + r1 + " --store " + st + " --lang en");
+  EXPECT_EQ(a.code, 0) << a.text;
+  EXPECT_NE(a.text.find("IV"), std::string::npos);
+  Out d = Fb("declare LC-1 IV --by office_director --at 2026-05-01T10:30:00+08:00 --store " + st);
+  EXPECT_EQ(d.code, 0) << d.text;
+  EXPECT_EQ(Fb("declare LC-1 IV --by ofice_director --store " + st).code, 4);
+  EXPECT_EQ(Fb("declare LC-9 IV --by office_director --store " + st).code, 8);
+  EXPECT_EQ(Fb("declare LC-1 V --by office_director --store " + st).code, 2);
+  EXPECT_EQ(Fb("report " + r2 + " --store " + st + " --format json").code, 0);
+  Out s = Fb("status --store " + st + " --at 2026-05-01T14:00:00+08:00 --lang en");
+  EXPECT_EQ(s.code, 0) << s.text;
+  EXPECT_NE(s.text.find("required III, declared IV"), std::string::npos) << s.text;
+  EXPECT_NE(s.text.find("OVERDUE: III"), std::string::npos) << s.text;
+  Out au = Fb("audit LC-1 --store " + st + " --until 2026-05-01T14:00:00+08:00 --format json");
+  EXPECT_EQ(au.code, 0) << au.text;
+  EXPECT_NE(au.text.find("\"verdict\": \"missing\""), std::string::npos) << au.text;
+  std::string html = Fresh("audit.html");
+  EXPECT_EQ(Fb("audit LC-1 --store " + st + " --until 2026-05-01T14:00:00+08:00 --format html -o " + html).code, 0);
+  EXPECT_NE(Read(html).find("<svg"), std::string::npos);
+  EXPECT_EQ(Fb("audit NOPE --store " + st).code, 8);
+  EXPECT_EQ(Fb("close LC-1 --by deputy_commander --at 2026-05-01T18:00:00+08:00 --store " + st).code, 0);
+  EXPECT_NE(Fb("close LC-1 --by deputy_commander --store " + st).code, 0);
+  Out v = Fb("store verify --store " + st);
+  EXPECT_EQ(v.code, 0) << v.text;
+  EXPECT_NE(v.text.find("ok"), std::string::npos);
+  // A bad report records nothing and exits 4.
+  std::string r3 = Fresh("r3.json");
+  Write(r3, R"({"incident_id":"LC-2","reported_at":"2026-05-01T10:00:00+08:00","burned_area_ha":-3})");
+  EXPECT_EQ(Fb("report " + r3 + " --store " + st).code, 4);
+  Store check = Store::Open(st);
+  EXPECT_FALSE(check.FindIncident("LC-2").has_value());
+}
+
+TEST(StoreCli, ForeignFilesExitSixAndStayUntouched) {
+  std::string txt = Fresh("roster.txt");
+  Write(txt, "duty roster: Zhang, Li\n");
+  std::string other = Fresh("other.sqlite");
+  ASSERT_EQ(std::system(("sqlite3 '" + other + "' 'CREATE TABLE t(x); INSERT INTO t VALUES(42);'").c_str()), 0);
+  std::string r = Fresh("r.json");
+  Write(r, R"({"incident_id":"X","reported_at":"2026-05-01T10:00:00+08:00"})");
+  for (const auto& f : {txt, other}) {
+    SCOPED_TRACE(f);
+    std::string before = Read(f);
+    for (const std::string& cmd : {"report " + r + " --store " + f, "status --store " + f, "store verify --store " + f,
+                                   "declare X IV --by office_director --store " + f}) {
+      Out o = Fb(cmd);
+      EXPECT_EQ(o.code, 6) << cmd << "\n" << o.text;
+      EXPECT_NE(o.text.find("not a firebreak store"), std::string::npos) << o.text;
+    }
+    EXPECT_EQ(Read(f), before);
+    EXPECT_FALSE(fs::exists(f + "-wal"));
+  }
+}
+
+TEST(StoreCli, VerifyFindsTampering) {
+  std::string st = Fresh("tamper.sqlite");
+  std::string r = Fresh("t.json");
+  Write(r, R"({"incident_id":"T","reported_at":"2026-05-01T10:00:00+08:00","burned_area_ha":60})");
+  ASSERT_EQ(Fb("report " + r + " --store " + st).code, 0);
+  ASSERT_EQ(Fb("declare T IV --by office_director --at 2026-05-01T13:00:00+08:00 --store " + st).code, 0);
+  ASSERT_EQ(Fb("store verify --store " + st).code, 0);
+  // Back-date the late declaration, as someone covering up a delay would.
+  ASSERT_EQ(std::system(("sqlite3 '" + st + "' 'DROP TRIGGER declarations_no_update; "
+                         "UPDATE declarations SET at = at - 10000;'").c_str()), 0);
+  Out v = Fb("store verify --store " + st + " --lang en");
+  EXPECT_EQ(v.code, 6) << v.text;
+  EXPECT_NE(v.text.find("declarations row 1: content differs"), std::string::npos) << v.text;
+}
+
+// fork + exec the binary, SIGKILL it after `delay_ms`.
+int RunAndKill(const std::vector<std::string>& args, int delay_ms) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    std::string bin = FIREBREAK_BINARY;
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, 1);
+    ::dup2(devnull, 2);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+TEST(StoreCli, KilledDrillLeavesWholeRecords) {
+  int killed = 0;
+  for (int delay : {2, 8, 15, 25, 40, 60, 90}) {
+    SCOPED_TRACE(delay);
+    std::string st = Fresh("killed-drill-" + std::to_string(delay) + ".sqlite");
+    killed += RunAndKill({"drill", kScenario03, "--store", st}, delay) == -SIGKILL;
+    if (!fs::exists(st)) continue;  // killed before the store was created
+    Store s = Store::Open(st);
+    VerifyResult v = s.Verify();
+    EXPECT_TRUE(v.ok) << (v.problems.empty() ? "" : v.problems.front());
+    EXPECT_EQ(v.reports, v.decisions);  // a report is never stored without its decision
+  }
+  EXPECT_GT(killed, 0) << "no run was killed mid-way; the test proved nothing";
+}
+
+TEST(StoreCli, KilledReportIsAllOrNothing) {
+  // One report file holding 400 concurrent incidents: one transaction.
+  std::ostringstream arr;
+  arr << "[";
+  for (int i = 0; i < 400; ++i)
+    arr << (i ? "," : "") << R"({"incident_id":"K-)" << i << R"(","reported_at":"2026-05-01T10:00:00+08:00","burned_area_ha":)"
+        << (i % 120) << "}";
+  arr << "]";
+  std::string r = Fresh("many.json");
+  Write(r, arr.str());
+  int all = 0, none = 0;
+  for (int delay : {5, 20, 40, 70, 100, 150, 250}) {
+    SCOPED_TRACE(delay);
+    std::string st = Fresh("killed-report-" + std::to_string(delay) + ".sqlite");
+    RunAndKill({"report", r, "--store", st}, delay);
+    if (!fs::exists(st)) {
+      ++none;
+      continue;
+    }
+    Store s = Store::Open(st);
+    VerifyResult v = s.Verify();
+    EXPECT_TRUE(v.ok) << (v.problems.empty() ? "" : v.problems.front());
+    EXPECT_TRUE(v.reports == 0 || v.reports == 400) << v.reports << " of 400 reports stored";
+    EXPECT_EQ(v.reports, v.decisions);
+    (v.reports == 400 ? all : none)++;
+  }
+  EXPECT_EQ(all + none, 7);
+}
+
+}  // namespace
+}  // namespace firebreak::store
