@@ -216,6 +216,19 @@ TEST(LiuzhouPlan, CasualtyBandsWithBothBoundWords) {
   EXPECT_EQ(i->interpretations, std::vector<std::string>{"casualties-above-top-band"});
 }
 
+TEST(LiuzhouPlan, TwoDangerousFiresApplyToTheDangerousOnes) {
+  const auto* t = FindTrigger(Liuzhou(), "6.3.2.1(5)");
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->when.any.size(), 1u);
+  const auto* n = FindPred(t->when.any[0], FactId::kConcurrentDangerousFires);
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->bounds[0].op, Cmp::kGe);
+  EXPECT_EQ(n->bounds[0].value, 2);
+  ASSERT_NE(FindPred(t->when.any[0], FactId::kDangerous), nullptr);
+  EXPECT_EQ(FindPred(t->when.any[0], FactId::kDangerous)->is, true);
+  EXPECT_EQ(t->interpretations, std::vector<std::string>{"dangerous-fires-reported"});
+}
+
 TEST(LiuzhouPlan, GradesUseDamagedForestArea) {
   const auto& rs = Liuzhou();
   std::set<engine::Grade> seen;
