@@ -135,12 +135,6 @@ class Loader {
       Fail(node, what + " must be a list, got " + NodeTypeName(node),
            "write it as a YAML list: '- item' lines or [a, b]");
   }
-  // Mark of key `key` in map `m` (for "missing"/"bad value" messages point at the value, else at the map).
-  YAML::Mark KeyMark(const YAML::Node& m, const std::string& key) const {
-    for (auto it = m.begin(); it != m.end(); ++it)
-      if (it->first.IsScalar() && it->first.Scalar() == key) return it->first.Mark();
-    return m.Mark();
-  }
   std::string Str(const YAML::Node& m, const std::string& key, const std::string& what, bool required) const;
   std::vector<std::string> StrList(const YAML::Node& m, const std::string& key, const std::string& what,
                                    bool required) const;
