@@ -293,6 +293,52 @@ TEST(LiuzhouPlan, SituationalMeasuresCarryTheirSituations) {
   EXPECT_EQ(by["6.2.1(3)"]->when.any[0].all[0].bounds[0].value, static_cast<double>(Level::kII));
 }
 
+TEST(LiuzhouPlan, EveryElementKnowsWhereItCameFrom) {
+  const auto& rs = Liuzhou();
+  int checked = 0;
+  auto check = [&](const engine::SourceLoc& loc, const std::string& what) {
+    ++checked;
+    EXPECT_EQ(loc.file, kLiuzhou) << what;
+    EXPECT_GT(loc.line, 0) << what;
+    EXPECT_GT(loc.col, 0) << what;
+  };
+  auto check_cond = [&](const engine::Condition& c, const std::string& what) {
+    for (const auto& a : c.any)
+      for (const auto& p : a.all) check(p.loc, what + " predicate");
+  };
+  for (const auto& l : rs.levels) {
+    check(l.loc, l.clause);
+    for (const auto& t : l.triggers) check(t.loc, t.clause), check_cond(t.when, t.clause);
+    for (const auto& m : l.measures) check(m.loc, m.clause);
+  }
+  for (const auto& x : rs.interpretations) check(x.loc, x.id);
+  for (const auto& x : rs.derived_facts) check(x.loc, x.clause), check_cond(x.when, x.clause);
+  for (const auto& x : rs.fact_defaults) check(x.loc, x.clause);
+  for (const auto& x : rs.grades) check(x.loc, x.clause), check_cond(x.when, x.clause);
+  for (const auto& x : rs.lead_rules) check(x.loc, x.clause), check_cond(x.when, x.clause);
+  for (const auto& x : rs.situational_measures) check(x.loc, x.clause), check_cond(x.when, x.clause);
+  for (const auto& x : rs.reporting) check(x.loc, x.clause), check_cond(x.when, x.clause);
+  for (const auto& x : rs.warnings) {
+    check(x.loc, x.clause);
+    for (const auto& m : x.measures) check(m.loc, m.clause);
+  }
+  for (const auto& x : rs.safety) check(x.loc, x.id), check_cond(x.when, x.id);
+  for (const auto& x : rs.force_categories) check(x.loc, x.id);
+  for (const auto& x : rs.request_channels) check(x.loc, x.id);
+  for (const auto& x : rs.mobilisation_bans) check(x.loc, x.clause);
+  for (const auto& x : rs.terminations) check(x.loc, x.clause), check_cond(x.when, x.clause);
+  for (const auto& x : rs.sensitive_periods) check(x.loc, x.name);
+  for (const auto& x : rs.clauses) check(x.loc, x.clause);
+  EXPECT_GT(checked, 300);
+  // The location points at the element: line 1 of the file is a comment, and the 6.3.1.1(1) trigger starts
+  // with "- clause:" at the column of its "clause" key.
+  const auto* t = FindTrigger(rs, "6.3.1.1(1)");
+  const std::string text = ReadAll(kLiuzhou);
+  std::size_t at = 0;
+  for (int line = 1; line < t->loc.line; ++line) at = text.find('\n', at) + 1;
+  EXPECT_EQ(text.compare(at + static_cast<std::size_t>(t->loc.col) - 1, 20, "clause: \"6.3.1.1(1)\""), 0);
+}
+
 TEST(LiuzhouPlan, NamedInterpretationsTheOthersRelyOn) {
   const auto& rs = Liuzhou();
   for (const char* id : {"level-holds-until-termination", "sensitive-either", "uncontrolled-unless-reported",
