@@ -378,6 +378,23 @@ class Builder {
       : rules_(rules), c_(c), ev_(ev), in_(in) {}
 
   void Build(const Timestamp& at, Decision& d) {
+    // Upper bounds from the rule file: one allocation per list for a fresh Decision, none when reused.
+    auto reserve = [](auto& v, std::size_t n) {
+      if (v.capacity() < n) v.reserve(n);
+    };
+    std::size_t n_measures = c_.situational.size(), n_triggers = 0, n_warn = 0;
+    for (const Range& r : c_.level_measures) n_measures += r.size();
+    for (const Range& r : c_.level_triggers) n_triggers += r.size();
+    for (const Range& r : c_.warning_measures) n_warn += r.size();
+    reserve(d.triggers, n_triggers);
+    reserve(d.measures, n_measures);
+    reserve(d.warning_response, n_warn);
+    reserve(d.reporting, c_.reporting.size());
+    reserve(d.safety, c_.safety.size());
+    reserve(d.notes, rules_.interpretations.size() + c_.missing_interps.size());
+    reserve(d.facts, kFactCount);
+    reserve(d.unknown, kFactCount);
+    reserve(d.defaulted, rules_.fact_defaults.size());
     d.incident_id = in_.incident_id;
     d.at = at;
     d.rules_id = rules_.meta.id;
@@ -407,8 +424,7 @@ class Builder {
       d.decided_by = L.deciders;
     } else {
       d.decider_clause.clear();
-      d.decider_text.zh.clear();
-      d.decider_text.en.clear();
+      d.decider_text = TextView{};
       d.decided_by.clear();
     }
 
@@ -510,6 +526,7 @@ class Builder {
     const CRule& r = c_.rules[rule];
     if (a >= 0 && a != kAlways && static_cast<std::uint32_t>(a) < r.alt_count) {
       const CAlt& alt = c_.alts[r.alt_first + static_cast<std::uint32_t>(a)];
+      if (out.capacity() < alt.count) out.reserve(alt.count);
       for (std::uint32_t k = 0; k < alt.count; ++k) {
         FactId id = c_.preds[alt.first + k].fact;
         bool seen = false;
@@ -532,9 +549,9 @@ class Builder {
     o.text.en = text.en;
     std::int16_t a = ev_.held[rule];
     if (a >= 0 && a != kAlways && static_cast<std::size_t>(a) < cond.any.size()) o.alternative = cond.any[a].label;
-    else o.alternative.clear();
+    else o.alternative = {};
     FillFacts(o.facts, rule);
-    o.interpretations = interps;
+    o.interpretations.assign(interps.begin(), interps.end());
   }
 
   void FillMeasure(MeasureOut& o, std::uint32_t rule, const Measure& m, std::optional<Level> level) {
@@ -542,7 +559,7 @@ class Builder {
     o.clause = m.clause;
     o.text.zh = m.text.zh;
     o.text.en = m.text.en;
-    o.lead = m.lead;
+    o.lead.assign(m.lead.begin(), m.lead.end());
     o.from_level = level;
     FillFacts(o.facts, rule);
   }
@@ -704,8 +721,7 @@ class Builder {
       } else {
         note.id = c_.missing_interps[i - rules_.interpretations.size()];
         note.clause.clear();
-        note.text.zh.clear();
-        note.text.en.clear();
+        note.text = TextView{};
       }
     }
     d.notes.resize(n);

@@ -21,9 +21,16 @@ json FactValue(FactId id, const std::optional<double>& v) {
   return *v;
 }
 
-json TextJson(const Text& t) { return json{{"zh", t.zh}, {"en", t.en}}; }
+json TextJson(const TextView& t) { return json{{"zh", std::string(t.zh)}, {"en", std::string(t.en)}}; }
 
-json NamedId(const RuleSet& rules, const std::string& id) {
+json Strings(const std::vector<std::string_view>& v) {
+  json a = json::array();
+  for (std::string_view s : v) a.push_back(std::string(s));
+  return a;
+}
+
+json NamedId(const RuleSet& rules, std::string_view sv) {
+  std::string id(sv);
   return json{{"id", id}, {"zh", rules.NameOf(id, "zh")}, {"en", rules.NameOf(id, "en")}};
 }
 
@@ -37,9 +44,9 @@ json FiringJson(const Firing& f) {
   json o;
   o["clause"] = f.clause;
   o["text"] = TextJson(f.text);
-  if (!f.alternative.empty()) o["alternative"] = f.alternative;
+  if (!f.alternative.empty()) o["alternative"] = std::string(f.alternative);
   o["facts"] = FactsJson(f.facts);
-  if (!f.interpretations.empty()) o["interpretations"] = f.interpretations;
+  if (!f.interpretations.empty()) o["interpretations"] = Strings(f.interpretations);
   return o;
 }
 
@@ -144,8 +151,8 @@ json DecisionJsonValue(const Decision& d, const RuleSet& rules) {
   for (const FactUse& u : d.facts)
     facts[std::string(Info(u.fact).name)] = json{{"value", FactValue(u.fact, u.value)}, {"from", FactOriginName(u.origin)}};
   o["facts"] = facts;
-  o["unknown"] = d.unknown;
-  o["defaulted"] = d.defaulted;
+  o["unknown"] = Strings(d.unknown);
+  o["defaulted"] = Strings(d.defaulted);
   json gis = json::object();
   for (const auto& [name, src] : d.gis_sources) gis[name] = src;
   o["gis_sources"] = gis;
@@ -158,15 +165,15 @@ json DecisionJsonValue(const Decision& d, const RuleSet& rules) {
 // --- text sheet ----------------------------------------------------------------------------------------------
 
 // The first `n` characters (UTF-8) of s, with an ellipsis when cut.
-std::string Cut(const std::string& s, std::size_t n) {
+std::string Cut(std::string_view s, std::size_t n) {
   std::size_t chars = 0, i = 0;
   while (i < s.size()) {
-    if (chars == n) return s.substr(0, i) + "…";
+    if (chars == n) return std::string(s.substr(0, i)) + "…";
     auto c = static_cast<unsigned char>(s[i]);
     i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
     ++chars;
   }
-  return s;
+  return std::string(s);
 }
 
 std::string NumText(double v) {
@@ -227,15 +234,16 @@ std::string FactsText(const std::vector<FactUse>& facts, const Words& w) {
   return s + "]";
 }
 
-const std::string& Pick(const Text& t, const Words& w) { return w.en && !t.en.empty() ? t.en : t.zh; }
+std::string_view Pick(const TextView& t, const Words& w) { return w.en && !t.en.empty() ? t.en : t.zh; }
 
 std::string LevelText(Level l, const Words& w) {
   return w.en ? std::string("level ") + LevelName(l) : std::string(LevelNameZh(l)) + "响应";
 }
 
-std::string Names(const RuleSet& rules, const std::vector<std::string>& ids, const Words& w) {
+template <class Ids>
+std::string Names(const RuleSet& rules, const Ids& ids, const Words& w) {
   std::string s;
-  for (const auto& id : ids) s += (s.empty() ? "" : w.Pick("、", ", ")) + rules.NameOf(id, w.en ? "en" : "zh");
+  for (const auto& id : ids) s += (s.empty() ? "" : w.Pick("、", ", ")) + rules.NameOf(std::string(id), w.en ? "en" : "zh");
   return s;
 }
 
@@ -348,7 +356,7 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
       std::optional<double> v;
       for (const FactUse& u : d.facts)
         if (id && u.fact == *id) v = u.value;
-      o << (i ? w.Pick("；", "; ") : "") << (id ? FactText(*id, v, w) : d.defaulted[i]);
+      o << (i ? w.Pick("；", "; ") : "") << (id ? FactText(*id, v, w) : std::string(d.defaulted[i]));
     }
     o << "\n";
   }

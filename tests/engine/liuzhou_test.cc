@@ -208,9 +208,14 @@ TEST(Liuzhou, PublicOpinionAndConcurrentDangerous) {
     std::optional<Level> want;
   } cases[] = {{0, std::nullopt}, {1, std::nullopt}, {2, Level::kIII}, {3, Level::kIII}};
   for (const auto& c : cases) {
-    Decision dc = Eng().Assess(Base(), At(), Concurrency{std::max(1, c.dangerous), c.dangerous});
+    Incident danger = Base();
+    danger.dangerous = true;  // 6.3.2.1(5) applies to the dangerous fires themselves (dangerous-fires-reported)
+    Decision dc = Eng().Assess(danger, At(), Concurrency{std::max(1, c.dangerous), c.dangerous});
     EXPECT_EQ(Show(dc.response_level), Show(c.want)) << c.dangerous;
   }
+  Incident calm = Base();
+  calm.dangerous = false;
+  EXPECT_FALSE(Eng().Assess(calm, At(), Concurrency{3, 2}).response_level) << "a fire that is not dangerous itself";
 }
 
 // --- 1.5 / art. 40 grades -----------------------------------------------------------------------------------

@@ -1,11 +1,16 @@
 // What the plan requires for one incident at one moment, with the clauses that fired and the facts they
 // fired on. Produced by Engine::Assess; rendered by engine/render (text, JSON). JSON shape: docs/report-format.md.
+//
+// LIFETIME: the plan's texts (TextView, labels, interpretation ids, lead ids, fact names) are views into the
+// RuleSet the Engine was built on — a Decision must not outlive that RuleSet. Copy with std::string(view) to
+// keep one. Clause ids, recipients, deciders and due times are owned strings.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <utility>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "firebreak/common/time.h"
@@ -29,6 +34,14 @@ enum class FactOrigin : std::uint8_t {
 };
 const char* FactOriginName(FactOrigin o);  // "report", "report_facts", "gis", ...
 
+// The plan's words, viewed in the RuleSet (see LIFETIME above).
+struct TextView {
+  std::string_view zh;
+  std::string_view en;
+  TextView() = default;
+  TextView(const Text& t) : zh(t.zh), en(t.en) {}  // NOLINT: implicit on purpose
+};
+
 // A fact value a rule looked at (nullopt = unknown).
 struct FactUse {
   FactId fact{};
@@ -39,10 +52,10 @@ struct FactUse {
 // One rule that held: its clause, the plan's words, the alternative that held and the facts it used.
 struct Firing {
   std::string clause;
-  Text text;
-  std::string alternative;  // label of the alternative that held, if any
+  TextView text;
+  std::string_view alternative;  // label of the alternative that held, if any
   std::vector<FactUse> facts;
-  std::vector<std::string> interpretations;
+  std::vector<std::string_view> interpretations;  // interpretation ids
 };
 
 struct TriggerFiring : Firing {
@@ -61,8 +74,8 @@ struct LeadResult {
 
 struct MeasureOut {
   std::string clause;
-  Text text;
-  std::vector<std::string> lead;  // role/unit ids
+  TextView text;
+  std::vector<std::string_view> lead;  // role/unit ids
   std::optional<Level> from_level;  // the level whose measures these are (inherited ones keep their level)
   std::vector<FactUse> facts;       // for situational measures: the facts that made them due
 };
@@ -77,7 +90,7 @@ struct SafetyOut {
   std::string id;
   std::string group;
   Firing rule;
-  Text advice;
+  TextView advice;
 };
 
 // For the next level up: how close each threshold is, and when clock-driven ones fall due.
@@ -108,7 +121,7 @@ struct NextLevel {
 struct Note {
   std::string id;  // interpretation id
   std::string clause;
-  Text text;
+  TextView text;
 };
 
 struct Decision {
@@ -121,7 +134,7 @@ struct Decision {
   std::vector<TriggerFiring> triggers;  // every trigger that held, all levels, highest first
   // Decider of response_level (6.3.x.1 first sentence).
   std::string decider_clause;
-  Text decider_text;
+  TextView decider_text;
   std::vector<std::string> decided_by;  // role ids
   GradeResult grade;
   LeadResult lead;
@@ -133,8 +146,8 @@ struct Decision {
   NextLevel next;
   std::vector<Note> notes;
   std::vector<FactUse> facts;           // every known fact the decision was made on (with its origin)
-  std::vector<std::string> unknown;     // names of facts rules wanted but the report did not give
-  std::vector<std::string> defaulted;   // names of facts taken from fact_defaults (assumptions)
+  std::vector<std::string_view> unknown;    // names of facts rules wanted but the report did not give
+  std::vector<std::string_view> defaulted;  // names of facts taken from fact_defaults (assumptions)
   std::vector<std::pair<std::string, std::string>> gis_sources;  // fact name -> where gis/ got it
 };
 
