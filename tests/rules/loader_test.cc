@@ -564,6 +564,23 @@ TEST(BrokenRuleFiles, NeverPartiallyLoads) {
 // ---------------------------------------------------------------------------------------------------------
 // The fictional county plan: a new plan is a new file.
 
+TEST(FictionalCounty, ByteOrderMarkAndWindowsLineEndingsAreAccepted) {
+  const std::string text = ReadAll(kData + "fictional-county.yaml");
+  EXPECT_EQ(LoadRuleText("\xEF\xBB\xBF" + text, "bom.yaml").levels.size(), 4u);
+  std::string crlf;
+  for (char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  EXPECT_EQ(LoadRuleText(crlf, "crlf.yaml").levels.size(), 4u);
+  // Positions in a CRLF file are the same as in the LF file.
+  std::string bad = ReadAll(kData + "bad/unknown-role.yaml"), bad_crlf;
+  for (char c : bad) bad_crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  try {
+    LoadRuleText(bad_crlf, "crlf-bad.yaml");
+    FAIL() << "loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.where(), "crlf-bad.yaml:11:71");
+  }
+}
+
 TEST(FictionalCounty, LoadsWithItsOwnThresholdsWordsAndDeciders) {
   const auto rs = LoadRuleFile(kData + "fictional-county.yaml");
   EXPECT_EQ(rs.meta.id, "qingshan-demo");
