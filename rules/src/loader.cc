@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -1222,6 +1223,10 @@ engine::RuleSet LoadRuleText(const std::string& text, const std::string& name) {
 }
 
 engine::RuleSet LoadRuleFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error(ErrorKind::kRuleFile, path, "is a directory, not a rule file",
+                "name a .yaml file, e.g. rules/liuzhou-2022.yaml");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw Error(ErrorKind::kRuleFile, path, "cannot open rule file",

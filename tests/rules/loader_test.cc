@@ -517,6 +517,16 @@ TEST(BrokenRuleFiles, EveryFixtureOnDiskIsInTheTable) {
     }
 }
 
+TEST(BrokenRuleFiles, DirectoryIsARuleFileError) {
+  try {
+    LoadRuleFile(kData + "bad");
+    FAIL() << "loaded a directory";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kRuleFile);
+    EXPECT_EQ(e.message(), "is a directory, not a rule file");
+  }
+}
+
 TEST(BrokenRuleFiles, MissingFileIsARuleFileError) {
   try {
     LoadRuleFile(kData + "bad/no-such-file.yaml");
