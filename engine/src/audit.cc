@@ -396,7 +396,7 @@ std::string Num(double v) {
 // Step chart of required vs declared level for one incident.
 std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Timeline& t, const std::string& lang) {
   const bool en = lang == "en";
-  const double W = 1000, H = 250, L = 64, R = 16, T = 18, B = 46;
+  const double W = 1000, H = 250, L = 64, R = 16, T = 22, B = 46;
   const double pw = W - L - R, ph = H - T - B;
   std::int64_t t0 = it.first_report.epoch_s;
   std::int64_t t1 = it.ended_at ? it.ended_at->epoch_s : t.until.epoch_s;
@@ -464,6 +464,10 @@ std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Time
       std::string col = e.timeliness == "late" ? "#c62828" : "#2e7d32";
       s << "<rect x='" << Num(x) << "' y='" << Num(y - 7) << "' width='" << Num(std::max(1.0, x2 - x))
         << "' height='14' fill='" << col << "' opacity='0.13'/>";
+      if (x2 - x > 45)
+        s << "<text x='" << Num((x + x2) / 2) << "' y='" << Num(y + 20) << "' text-anchor='middle' font-size='11' fill='"
+        << col << "'>" << Esc((e.timeliness == "late" ? (en ? "late " : "迟延 ") : (en ? "+" : "+")) + Duration(*e.delay_s))
+        << "</text>";
     }
     s << "<circle cx='" << Num(x) << "' cy='" << Num(y) << "' r='5' fill='#c62828'/>";
     s << "<text x='" << Num(x + 6) << "' y='" << Num(y - 9) << "' font-size='11' fill='#c62828'>"
@@ -476,7 +480,10 @@ std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Time
   }
   for (const auto& u : it.upward_reports) {
     double x = X(u.at.epoch_s);
-    s << "<path d='M" << Num(x) << " " << T + ph + 36 << " l4 -7 l4 7 z' fill='#6a1b9a'/>";
+    s << "<line x1='" << Num(x) << "' x2='" << Num(x) << "' y1='" << T << "' y2='" << T + ph
+      << "' stroke='#6a1b9a' stroke-width='1' stroke-dasharray='2 3'/>";
+    s << "<path d='M" << Num(x - 5) << " " << T - 6 << " h10 l-5 8 z' fill='#6a1b9a'><title>" << Esc(u.clause)
+      << "</title></path>";
   }
   // Legend.
   double lx = L + 8;
@@ -491,7 +498,7 @@ std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Time
   s << "<circle cx='" << lx + 5 << "' cy='" << H - 6 << "' r='5' fill='#c62828'/><text x='" << lx + 16 << "' y='"
     << H - 2 << "'>" << (en ? "became due (clause)" : "达到启动条件（条款）") << "</text>";
   lx += 190;
-  s << "<path d='M" << lx << " " << H - 1 << " l4 -7 l4 7 z' fill='#6a1b9a'/><text x='" << lx + 14 << "' y='" << H - 2
+  s << "<path d='M" << lx << " " << H - 11 << " h10 l-5 8 z' fill='#6a1b9a'/><text x='" << lx + 14 << "' y='" << H - 2
     << "'>" << (en ? "upward report (5.2)" : "向上报告（5.2）") << "</text></g>";
   s << "</svg>";
   return s.str();
@@ -567,8 +574,8 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
       h << "<p class='" << (f.code == "over-declared" || f.code == "not-ended" ? "note" : "bad") << "'>"
         << Esc(FormatShort(f.at)) << " · " << Esc(f.code) << ": " << Esc(f.detail) << "</p>";
   }
-  h << "<h2>" << (en ? "Interpretations" : "解释") << "</h2><pre class='note'>" << Esc(InterpretationLines(a, rules, lang))
-    << "</pre></body></html>\n";
+  h << "<h2>" << (en ? "Interpretations" : "解释") << "</h2><div class='note' style='white-space:pre-wrap'>"
+    << Esc(InterpretationLines(a, rules, lang)) << "</div></body></html>\n";
   return h.str();
 }
 
