@@ -339,6 +339,51 @@ TEST(LiuzhouPlan, EveryElementKnowsWhereItCameFrom) {
   EXPECT_EQ(text.compare(at + static_cast<std::size_t>(t->loc.col) - 1, 20, "clause: \"6.3.1.1(1)\""), 0);
 }
 
+// The plan's own words: every quoted text (triggers, deciders, measures, reporting, safety, bans,
+// terminations, display clauses) appears verbatim in the plan (whitespace and page breaks ignored; "……"
+// marks an elision). Grades quote art. 40, not the plan, and are not checked here.
+TEST(LiuzhouPlan, QuotationsAreVerbatim) {
+  const std::string spec_path = std::string(FIREBREAK_SHARED_DATA) + "/../spec/liuzhou-forest-fire-plan-2022.md";
+  std::string plan = ReadAll(spec_path);
+  if (plan.empty()) GTEST_SKIP() << "plan text not found at " << spec_path;
+  auto squeeze = [](const std::string& t) {
+    std::string out;
+    for (char c : t)
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') out += c;
+    return out;
+  };
+  plan = squeeze(plan);
+  int checked = 0;
+  auto verbatim = [&](const std::string& zh, const std::string& what) {
+    const std::string ellipsis = "……";
+    std::string rest = squeeze(zh);
+    for (std::size_t cut; !rest.empty(); rest = cut == std::string::npos ? "" : rest.substr(cut + ellipsis.size())) {
+      cut = rest.find(ellipsis);
+      std::string piece = rest.substr(0, cut);
+      if (piece.rfind("（本副本于此处截断）", 0) == 0 || piece.empty()) continue;
+      ++checked;
+      EXPECT_NE(plan.find(piece), std::string::npos) << what << ": " << piece;
+    }
+  };
+  const auto& rs = Liuzhou();
+  for (const auto& l : rs.levels) {
+    verbatim(l.decider_text.zh, l.decider_clause);
+    for (const auto& t : l.triggers) verbatim(t.text.zh, t.clause);
+    for (const auto& m : l.measures) verbatim(m.text.zh, m.clause);
+  }
+  for (const auto& m : rs.situational_measures) verbatim(m.text.zh, m.clause);
+  for (const auto& r : rs.reporting) verbatim(r.text.zh, r.clause);
+  for (const auto& w : rs.warnings)
+    for (const auto& m : w.measures) verbatim(m.text.zh, m.clause);
+  for (const auto& x : rs.safety) verbatim(x.text.zh, x.id);
+  for (const auto& x : rs.force_categories) verbatim(x.name.zh, x.id);
+  for (const auto& x : rs.request_channels) verbatim(x.text.zh, x.id);
+  for (const auto& x : rs.mobilisation_bans) verbatim(x.text.zh, x.clause);
+  for (const auto& x : rs.terminations) verbatim(x.text.zh, x.clause);
+  for (const auto& x : rs.clauses) verbatim(x.text.zh, x.clause);
+  EXPECT_GT(checked, 100);
+}
+
 TEST(LiuzhouPlan, NamedInterpretationsTheOthersRelyOn) {
   const auto& rs = Liuzhou();
   for (const char* id : {"level-holds-until-termination", "sensitive-either", "uncontrolled-unless-reported",
