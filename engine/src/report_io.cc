@@ -1,6 +1,7 @@
 // Incident reports in (JSON or YAML, format in docs/report-format.md). Every problem is an Error(kInput) that
 // names the input, the JSON path (and for YAML the line:col) and what to do; nothing is half-parsed.
 #include <cerrno>
+#include <cstdio>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -76,10 +77,10 @@ std::string Describe(const json& v) {
   switch (v.type()) {
     case json::value_t::null: return "null";
     case json::value_t::boolean: return v.get<bool>() ? "true" : "false";
-    case json::value_t::string: return "string " + v.dump();
+    case json::value_t::string: return "string " + v.dump(-1, ' ', false, json::error_handler_t::replace);
     case json::value_t::object: return "an object";
     case json::value_t::array: return "an array";
-    default: return v.dump();
+    default: return v.dump(-1, ' ', false, json::error_handler_t::replace);
   }
 }
 
@@ -442,6 +443,26 @@ json YamlToJson(const YAML::Node& n, const std::string& path, MarkMap& marks, co
   return nullptr;
 }
 
+// Reports must be UTF-8 (names, counties, Chinese text). Throws at the first bad byte with its line:col.
+void CheckUtf8(const std::string& text, const std::string& source) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (ok && len == 2) ok = c >= 0xC2;  // no overlong 2-byte forms
+    if (!ok) {
+      auto [line, col] = LineCol(text, i);
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", c);
+      throw Error(ErrorKind::kInput, source + ":" + std::to_string(line) + ":" + std::to_string(col),
+                  std::string("not valid UTF-8 (byte ") + hex + ")", "save the report as UTF-8");
+    }
+    i += len;
+  }
+}
+
 bool LooksLikeJson(const std::string& text) {
   for (char ch : text) {
     if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') continue;
@@ -452,13 +473,29 @@ bool LooksLikeJson(const std::string& text) {
 
 }  // namespace
 
+static std::vector<Incident> ParseYamlReports(const std::string& text, const std::string& source, const RuleSet& rules);
+
 std::vector<Incident> ParseReports(const std::string& text, const std::string& source, const RuleSet& rules) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     throw Error(ErrorKind::kInput, source, "empty report", "give a JSON or YAML report object (docs/report-format.md)");
-  if (LooksLikeJson(text)) {
-    json j = ParseJson(text, source);
-    return Parser(source, rules, nullptr).ParseRoot(j);
+  CheckUtf8(text, source);
+  try {
+    if (LooksLikeJson(text)) {
+      json j = ParseJson(text, source);
+      return Parser(source, rules, nullptr).ParseRoot(j);
+    }
+    return ParseYamlReports(text, source, rules);
+  } catch (const json::exception& e) {
+    // Defensive: the parser converts every problem it knows; anything else is still bad input, not a crash.
+    throw Error(ErrorKind::kInput, source, std::string("unreadable report: ") + e.what());
+  } catch (const YAML::Exception& e) {
+    throw Error(ErrorKind::kInput,
+                source + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
+                "unreadable YAML report: " + e.msg);
   }
+}
+
+static std::vector<Incident> ParseYamlReports(const std::string& text, const std::string& source, const RuleSet& rules) {
   YAML::Node root;
   try {
     root = YAML::Load(text);

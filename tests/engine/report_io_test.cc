@@ -2,6 +2,9 @@
 // message saying what to do; good JSON and YAML give the same Incident.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <random>
+
 #include "firebreak/common/error.h"
 #include "firebreak/engine/report_io.h"
 #include "mini_rules.h"
@@ -126,6 +129,7 @@ std::vector<Bad> BadCases() {
       {"scalar root", k("just words"), {"expected a report object or an array of reports"}},
       {"empty", k("  \n"), {"empty report"}},
       {"empty array", k("[]"), {"no incident reports"}},
+      {"invalid utf-8", k(obj("\"county\": \"\xff\"")), {"r.json:1:", "not valid UTF-8 (byte 0xFF)"}},
       {"empty id", k(R"({"incident_id":"","reported_at":"2026-03-14T09:30:00+08:00"})"), {"/incident_id: must not be empty"}},
   };
 }
@@ -168,6 +172,42 @@ TEST(ReportIo, QuotedYamlScalarsStayStrings) {
   } catch (const Error& e) {
     EXPECT_NE(e.ToString().find("must be a number, got string \"12\""), std::string::npos) << e.ToString();
   }
+}
+
+// Never crash on bad input: random byte edits of good JSON and YAML reports either parse or throw
+// Error(kInput) with a message; nothing else escapes. Seed overridable with FIREBREAK_SEED.
+TEST(ReportIo, MutatedReportsParseOrFailCleanly) {
+  const std::string json = R"({"incident_id":"LZ-1","reported_at":"2026-03-14T09:30:00+08:00","county":"甲县",)"
+                           R"("burned_area_ha":120.5,"deaths":1,"threatens":["railway"],"weather":{"wind_speed_ms":4},)"
+                           R"("facts":{"no_smoke":true},"open_fire_since":"2026-03-14T01:30:00+08:00"})";
+  const std::string yaml = "incident_id: LZ-1\nreported_at: \"2026-03-14T09:30:00+08:00\"\ncounty: 甲县\n"
+                           "burned_area_ha: 120.5\ndeaths: 1\nthreatens: [railway]\nweather: {wind_speed_ms: 4}\n";
+  const char* env = std::getenv("FIREBREAK_SEED");
+  std::mt19937 rng(env && *env ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : 7u);
+  const std::string alphabet = "{}[]:,\"-. 0123456789aeflnrstu\n\t#&*!|>";
+  int parsed = 0, rejected = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string t = i % 2 ? json : yaml;
+    int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits && !t.empty(); ++e) {
+      std::size_t pos = rng() % t.size();
+      switch (rng() % 3) {
+        case 0: t[pos] = alphabet[rng() % alphabet.size()]; break;
+        case 1: t.erase(pos, 1 + rng() % 8); break;
+        case 2: t.insert(pos, 1, alphabet[rng() % alphabet.size()]); break;
+      }
+    }
+    try {
+      ParseReports(t, "m.json", Rules());
+      ++parsed;
+    } catch (const Error& e) {
+      ASSERT_EQ(e.kind(), ErrorKind::kInput) << t;
+      ASSERT_FALSE(e.message().empty()) << t;
+      ++rejected;
+    }
+  }
+  EXPECT_GT(rejected, 1000);  // most edits break something...
+  EXPECT_GT(parsed, 10);      // ...and some do not
 }
 
 TEST(ReportIo, MissingFileIsNotFound) {
