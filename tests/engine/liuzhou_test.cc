@@ -96,8 +96,12 @@ TEST(Liuzhou, AreaAndCasualtyThresholds) {
     in.controlled = c.controlled;
     Decision d = Eng().Assess(in);
     EXPECT_EQ(Show(d.response_level), Show(c.want)) << c.name;
-    if (*c.clause) EXPECT_TRUE(Fired(d, c.clause)) << c.name << ": " << c.clause;
-    if (!c.want) EXPECT_TRUE(d.triggers.empty()) << c.name;
+    if (*c.clause) {
+      EXPECT_TRUE(Fired(d, c.clause)) << c.name << ": " << c.clause;
+    }
+    if (!c.want) {
+      EXPECT_TRUE(d.triggers.empty()) << c.name;
+    }
   }
 }
 

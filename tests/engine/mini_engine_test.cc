@@ -57,7 +57,9 @@ TEST_F(MiniEngine, DefaultsAreRecordedAndNoted) {
   for (const auto& n : d.notes) noted |= n.id == "uncontrolled-unless-reported";
   EXPECT_TRUE(noted);
   for (const auto& f : d.facts)
-    if (f.fact == FactId::kControlled) EXPECT_EQ(f.origin, FactOrigin::kDefault);
+    if (f.fact == FactId::kControlled) {
+      EXPECT_EQ(f.origin, FactOrigin::kDefault);
+    }
 }
 
 TEST_F(MiniEngine, UnknownFactsDoNotHoldAndAreListed) {
@@ -221,9 +223,11 @@ TEST_F(MiniEngine, GradeAndLead) {
     EXPECT_EQ(d.grade.grade, c.want) << c.damaged;
     EXPECT_EQ(d.lead.tier, c.lead) << c.damaged;
     ASSERT_FALSE(d.grade.criteria.empty());
-    if (c.want != Grade::kGeneral)
+    if (c.want != Grade::kGeneral) {
       for (const auto& f : d.grade.criteria) EXPECT_NE(f.clause, "G-general") << "only criteria of the final grade";
-    if (c.want == Grade::kGeneral) EXPECT_EQ(d.grade.criteria[0].clause, "G-general");
+    } else {
+      EXPECT_EQ(d.grade.criteria[0].clause, "G-general");
+    }
   }
 }
 
