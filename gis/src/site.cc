@@ -385,6 +385,12 @@ void AddSafety(const SiteOptions& opt, const std::optional<TerrainAtPoint>& t, c
                          "above the fire: no approach downhill onto it", Wedge(s.at, *s.upslope_dir_deg, 45.0, len), 0});
     }
   }
+  if (s.other_county && s.other_county->km <= layers.config().county_near_km) {
+    s.advice_zh.push_back("距" + s.other_county->name + "仅" + Fixed(s.other_county->km, 1) +
+                          " km：火场可能跨两个行政区域，跨区域时由上一级森林防灭火指挥机构指挥（3.3），提前通报邻县。");
+    s.advice_en.push_back(s.other_county->name + " is only " + Fixed(s.other_county->km, 1) +
+                          " km away: if the fire crosses into it, the next level up commands (3.3); warn that county.");
+  }
   if (opt.night.value_or(false)) {
     s.advice_zh.push_back("夜间可视度差：不打火（四不打），地形不利先规避。");
     s.advice_en.push_back("Night, poor visibility: do not fight the fire (四不打); avoid unfavourable terrain.");

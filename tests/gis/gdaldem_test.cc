@@ -70,5 +70,37 @@ INSTANTIATE_TEST_SUITE_P(RealDems, GdaldemTest,
                          ::testing::Values(Case{"fallback_dem_montana_idaho/missoula_valley.tif"},
                                            Case{"fallback_dem_montana_idaho/big_butte_small.tif"}));
 
+// A geographic (EPSG:4326) DEM: cell sizes are converted to metres, so slopes match the projected original.
+TEST(GeographicDem, SlopesMatchTheProjectedOriginal) {
+  const std::string dem = SharedData("fallback_dem_montana_idaho/missoula_valley.tif");
+  if (!fs::exists(dem)) GTEST_SKIP() << "shared data not available: " << dem;
+  if (!fs::exists("/usr/bin/gdalwarp")) GTEST_SKIP() << "gdalwarp (Debian gdal-bin) not installed";
+  const fs::path dir = fs::temp_directory_path() / ("firebreak_geo_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string geo = (dir / "geo.tif").string();
+  const std::string cmd = "/usr/bin/gdalwarp -q -t_srs EPSG:4326 -r bilinear '" + dem + "' '" + geo + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  const LonLat at{-114.05, 46.95};
+  auto mean_slope = [&](const std::string& path) {
+    Grid g = Raster::Open(path).ReadWindow(at, Metres(2000));
+    SlopeAspect sa = ComputeSlopeAspect(g);
+    double sum = 0;
+    int n = 0;
+    for (float v : sa.slope_deg) {
+      if (!std::isnan(v)) {
+        sum += v;
+        ++n;
+      }
+    }
+    return n ? sum / n : -1.0;
+  };
+  const double projected = mean_slope(dem);
+  const double geographic = mean_slope(geo);
+  ASSERT_GT(projected, 5.0);  // real relief here
+  // Without the degree-to-metre conversion the geographic slopes would be near 90°.
+  EXPECT_NEAR(geographic, projected, 0.05 * projected);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace firebreak::gis
