@@ -205,9 +205,28 @@ std::string UnitText(std::string_view unit, const Words& w) {
   return " " + std::string(unit);
 }
 
+// A fact's label; the vocabulary's English labels of coded facts carry their coding, which the sheet decodes.
+std::string_view Label(FactId id, const Words& w) {
+  if (w.en && id == FactId::kGrade) return "grade";
+  if (w.en && id == FactId::kResponseLevel) return "response level";
+  if (w.en && id == FactId::kWarningColour) return "warning colour";
+  return w.en ? Info(id).en : Info(id).zh;
+}
+
+// A bound word of the plan, glossed in English.
+std::string Word(const std::string& word, const Words& w) {
+  if (!w.en) return word;
+  static const std::pair<const char*, const char*> kGloss[] = {{"超过", "over "}, {"以上", ">= "}, {"达到", "reaching "},
+                                                               {"以下", "< "},    {"以内", "<= "}, {"以外", "> "},
+                                                               {"等于", "= "}};
+  for (const auto& [zh, en] : kGloss)
+    if (word == zh) return en;
+  return word + " ";
+}
+
 std::string FactText(FactId id, const std::optional<double>& v, const Words& w) {
   const FactInfo& fi = Info(id);
-  std::string s = std::string(w.en ? fi.en : fi.zh) + "=";
+  std::string s = std::string(Label(id, w)) + "=";
   if (!v) return s + w.Pick("未知", "unknown");
   if (fi.kind == FactKind::kBool) return s + (*v != 0.0 ? w.Pick("是", "yes") : w.Pick("否", "no"));
   const int iv = static_cast<int>(*v);
@@ -334,8 +353,8 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
     o << w.Pick("【下一级】", "[Next] ") << LevelText(*d.next.level, w) << ":";
     bool any = false;
     for (const Proximity& p : d.next.closest) {
-      o << (any ? w.Pick("；", "; ") : " ") << p.clause << " " << (w.en ? Info(p.fact).en : Info(p.fact).zh) << " "
-        << (p.current ? NumText(*p.current) : "?") << " → " << p.word << NumText(p.threshold)
+      o << (any ? w.Pick("；", "; ") : " ") << p.clause << " " << Label(p.fact, w) << " "
+        << (p.current ? NumText(*p.current) : "?") << " → " << Word(p.word, w) << NumText(p.threshold)
         << w.Pick("（差 ", " (gap ") << NumText(p.gap) << w.Pick("）", ")");
       any = true;
     }
@@ -344,7 +363,7 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
   }
   for (const DueTime& t : d.next.due)
     o << w.Pick("【时钟】", "[Clock] ") << LevelName(t.level) << " " << t.clause
-      << (t.alternative.empty() ? "" : "/" + t.alternative) << w.Pick(" 明火持续", " open fire ") << t.word
+      << (t.alternative.empty() ? "" : "/" + t.alternative) << w.Pick(" 明火持续", " open fire ") << Word(t.word, w)
       << NumText(t.hours) << w.Pick("小时，若仍未控制则于 ", " h: due at ") << FormatIso8601(t.at)
       << w.Pick(" 到期", " if still uncontrolled") << "\n";
 
