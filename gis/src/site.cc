@@ -46,6 +46,11 @@ const char* Compass(double deg, bool zh) {
   return zh ? kZh[i] : kEn[i];
 }
 
+void Unknown(SiteAnalysis& s, std::string en, std::string zh) {
+  s.unknown.push_back(std::move(en));
+  s.unknown_zh.push_back(std::move(zh));
+}
+
 void SetFact(SiteAnalysis& s, FactId id, double v, std::string source) {
   s.facts.Set(id, v);
   s.sources.emplace_back(id, std::move(source));
@@ -123,8 +128,8 @@ void AnalyzeTerrainPart(const Dem& dem, LonLat at, const SiteOptions& opt, doubl
                         std::optional<TerrainAtPoint>& keep) {
   const std::string src = "dem:" + BaseName(dem.path());
   if (!dem.Contains(at)) {
-    s.unknown.push_back("terrain: point " + Fixed(at.lon, 5) + "," + Fixed(at.lat, 5) + " is outside the DEM " +
-                        dem.path());
+    Unknown(s, "terrain: point " + Fixed(at.lon, 5) + "," + Fixed(at.lat, 5) + " is outside the DEM " + dem.path(),
+            "地形：地点不在DEM范围内（" + dem.path() + "）");
     return;
   }
   TerrainAtPoint t;
@@ -133,7 +138,7 @@ void AnalyzeTerrainPart(const Dem& dem, LonLat at, const SiteOptions& opt, doubl
   s.window_cells = static_cast<double>(t.grid.rows) * t.grid.cols;
   auto cell = t.grid.CellOf(at);
   if (!cell) {
-    s.unknown.push_back("terrain: point not in the window read from " + dem.path());
+    Unknown(s, "terrain: point not in the window read from " + dem.path(), "地形：读取窗口不含该点（" + dem.path() + "）");
     return;
   }
   t.r = cell->first;
@@ -152,7 +157,8 @@ void AnalyzeTerrainPart(const Dem& dem, LonLat at, const SiteOptions& opt, doubl
     s.slope_class = ClassifySlope(sl);
     SetFact(s, FactId::kSlopeDeg, std::round(sl * 10) / 10, where + " (Horn 3x3)");
   } else {
-    s.unknown.push_back("slope_deg: nodata in the 3x3 window at the point (" + where + ")");
+    Unknown(s, "slope_deg: nodata in the 3x3 window at the point (" + where + ")",
+            "坡度：该点3×3窗口内有无数据格（" + where + "）");
   }
   const float asp = t.terrain.sa.aspect_deg[i0];
   if (!std::isnan(asp)) {
@@ -185,8 +191,8 @@ void AnalyzeTerrainPart(const Dem& dem, LonLat at, const SiteOptions& opt, doubl
     }
   }
   if (total == 0 || valid * 2 < total) {
-    s.unknown.push_back("terrain_*: more than half of the cells within " + Fixed(feature_radius_m, 0) +
-                        " m are nodata or off the DEM (" + src + ")");
+    Unknown(s, "terrain_*: more than half of the cells within " + Fixed(feature_radius_m, 0) + " m are nodata or off the DEM (" + src + ")",
+            "地形类事实：" + Fixed(feature_radius_m, 0) + " 米内过半格无数据或超出DEM（" + src + "）");
     return;
   }
   s.steep_share = static_cast<double>(steep) / valid;
@@ -218,19 +224,20 @@ void AnalyzeTerrainPart(const Dem& dem, LonLat at, const SiteOptions& opt, doubl
     if (n > 0) why += ", nearest " + Fixed(found[b].second, 0) + " m";
     SetFact(s, m.fact, n >= kMinFeatureCells, why);
   }
-  s.unknown.push_back("terrain_rock_outcrop, terrain_landslide: not derivable from a DEM (report them)");
+  Unknown(s, "terrain_rock_outcrop, terrain_landslide: not derivable from a DEM (report them)",
+          "山岩凸起、山体滑坡滚石：无法由DEM推算（请在报告中填写）");
   keep = std::move(t);
 }
 
 void AnalyzeFuel(const Layers& layers, LonLat at, double feature_radius_m, SiteAnalysis& s) {
   const Raster* fuel = layers.fuel();
   if (!fuel) {
-    s.unknown.push_back("fuel_dangerous: no fuel raster configured (layers config 'fuel')");
+    Unknown(s, "fuel_dangerous: no fuel raster configured (layers config 'fuel')", "危险可燃物：未配置可燃物栅格（图层配置 fuel）");
     return;
   }
   const std::string src = "fuel:" + BaseName(fuel->path());
   if (!fuel->Contains(at)) {
-    s.unknown.push_back("fuel_dangerous: point outside the fuel raster " + fuel->path());
+    Unknown(s, "fuel_dangerous: point outside the fuel raster " + fuel->path(), "危险可燃物：地点不在可燃物栅格范围内（" + fuel->path() + "）");
     return;
   }
   Grid g = fuel->ReadWindow(at, Metres(feature_radius_m), 0);
@@ -254,7 +261,8 @@ void AnalyzeFuel(const Layers& layers, LonLat at, double feature_radius_m, SiteA
     }
   }
   if (valid == 0) {
-    s.unknown.push_back("fuel_dangerous: only nodata within " + Fixed(feature_radius_m, 0) + " m in " + fuel->path());
+    Unknown(s, "fuel_dangerous: only nodata within " + Fixed(feature_radius_m, 0) + " m in " + fuel->path(),
+            "危险可燃物：" + Fixed(feature_radius_m, 0) + " 米内均无数据（" + fuel->path() + "）");
     return;
   }
   s.dangerous_fuel_share = static_cast<double>(dangerous) / valid;
@@ -276,13 +284,13 @@ void AnalyzeLayers(const Layers& layers, LonLat at, SiteAnalysis& s) {
         SetFact(s, FactId::kKmToCountyBoundary, std::round(s.other_county->km * 100) / 100,
                 src + ": nearest other county " + s.other_county->name);
       } else {
-        s.unknown.push_back("km_to_county_boundary: no other county in " + cfg.counties->file);
+        Unknown(s, "km_to_county_boundary: no other county in " + cfg.counties->file, "距相邻县界：图层中无其他县（" + cfg.counties->file + "）");
       }
     } else {
-      s.unknown.push_back("county: point is in no county polygon of " + cfg.counties->file);
+      Unknown(s, "county: point is in no county polygon of " + cfg.counties->file, "所在县：地点不在任何县（区）面内（" + cfg.counties->file + "）");
     }
   } else {
-    s.unknown.push_back("county, km_to_county_boundary: no counties layer configured");
+    Unknown(s, "county, km_to_county_boundary: no counties layer configured", "所在县、距相邻县界：未配置县界图层");
   }
   if (cfg.city) {
     s.km_to_city_boundary = layers.KmToCityBoundary(at);
@@ -292,7 +300,7 @@ void AnalyzeLayers(const Layers& layers, LonLat at, SiteAnalysis& s) {
               "layers:" + BaseName(cfg.city->file) + (s.inside_city.value_or(false) ? " (inside the city)" : " (outside the city)"));
     }
   } else {
-    s.unknown.push_back("km_to_city_boundary: no city outline configured");
+    Unknown(s, "km_to_city_boundary: no city outline configured", "距市界：未配置市界图层");
   }
   if (auto places = layers.PlacesNear(at)) {
     s.places = *places;
@@ -301,7 +309,7 @@ void AnalyzeLayers(const Layers& layers, LonLat at, SiteAnalysis& s) {
     if (!places->empty()) why += ", nearest " + places->front().name + " " + Fixed(places->front().km, 2) + " km";
     SetFact(s, FactId::kThreatensResidential, !places->empty(), why);
   } else {
-    s.unknown.push_back("threatens_residential: no places layer configured");
+    Unknown(s, "threatens_residential: no places layer configured", "威胁居民区：未配置居民点图层");
   }
   if (auto targets = layers.TargetsNear(at)) {
     s.targets = *targets;
@@ -337,7 +345,7 @@ void AnalyzeLayers(const Layers& layers, LonLat at, SiteAnalysis& s) {
       SetFact(s, *id, !names.empty(), why);
     }
   } else {
-    s.unknown.push_back("threatens_<key target>: no key_targets layer configured");
+    Unknown(s, "threatens_<key target>: no key_targets layer configured", "威胁重要目标：未配置重要目标图层");
   }
   if (auto areas = layers.SensitiveAreasAt(at)) {
     s.sensitive = *areas;
@@ -345,7 +353,7 @@ void AnalyzeLayers(const Layers& layers, LonLat at, SiteAnalysis& s) {
             "layers:" + BaseName(cfg.sensitive_areas->file) +
                 (areas->empty() ? ": point in no sensitive area" : ": inside " + areas->front().name));
   } else {
-    s.unknown.push_back("sensitive_area: no sensitive_areas layer configured");
+    Unknown(s, "sensitive_area: no sensitive_areas layer configured", "敏感地区：未配置敏感地区图层");
   }
 }
 
@@ -464,7 +472,7 @@ SiteAnalysis AnalyzeSite(const Layers& layers, const Dem* dem, LonLat at, const 
     s.dem_path = dem->path();
     AnalyzeTerrainPart(*dem, at, opt, feature_radius_m, s, t);
   } else {
-    s.unknown.push_back("slope_deg, terrain_*: no DEM given (--dem)");
+    Unknown(s, "slope_deg, terrain_*: no DEM given (--dem)", "坡度、地形类事实：未给出DEM（--dem）");
   }
   AnalyzeFuel(layers, at, feature_radius_m, s);
   AddSafety(opt, t, layers, s);
@@ -474,7 +482,7 @@ SiteAnalysis AnalyzeSite(const Layers& layers, const Dem* dem, LonLat at, const 
 SiteAnalysis FillIncidentFacts(const Layers& layers, const Dem* dem, engine::Incident& incident, Metres radius) {
   if (!incident.location) {
     SiteAnalysis s;
-    s.unknown.push_back("all GIS facts: the report has no location (lon/lat)");
+    Unknown(s, "all GIS facts: the report has no location (lon/lat)", "全部地理事实：报告没有位置（经纬度）");
     return s;
   }
   SiteOptions opt;
@@ -538,6 +546,7 @@ std::string SiteJson(const SiteAnalysis& s) {
   if (!s.dem_path.empty()) j["dem"] = s.dem_path;
   j["facts"] = FactsJson(s);
   j["unknown"] = s.unknown;
+  j["unknown_zh"] = s.unknown_zh;
   if (s.county) j["county"] = NearJson(*s.county);
   if (s.other_county) j["nearest_other_county"] = NearJson(*s.other_county);
   if (s.km_to_city_boundary) j["km_to_city_boundary"] = *s.km_to_city_boundary;
@@ -635,7 +644,7 @@ std::string SiteText(const SiteAnalysis& s, bool zh) {
   }
   if (!s.unknown.empty()) {
     o << (zh ? "未知（未推测）：\n" : "Unknown (not guessed):\n");
-    for (const auto& u : s.unknown) o << "  " << u << "\n";
+    for (const auto& u : zh ? s.unknown_zh : s.unknown) o << "  " << u << "\n";
   }
   const auto& advice = zh ? s.advice_zh : s.advice_en;
   if (!advice.empty()) {

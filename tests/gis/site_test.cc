@@ -237,6 +237,7 @@ TEST_F(DemoSite, NoLayersNoDemMeansEverythingUnknown) {
   SiteAnalysis s = AnalyzeSite(empty, nullptr, terrain_->ridge);
   EXPECT_TRUE(s.sources.empty());
   EXPECT_GE(s.unknown.size(), 5u);
+  EXPECT_EQ(s.unknown_zh.size(), s.unknown.size());  // every reason in both languages
 }
 
 TEST_F(DemoSite, SiteContextOpensBothAndEnriches) {

@@ -81,7 +81,8 @@ struct SiteAnalysis {
   // Engine facts and provenance ("dem:FILE Horn 3x3 at row,col", "layers:counties.geojson", ...).
   engine::FactSet facts;
   std::vector<std::pair<engine::FactId, std::string>> sources;
-  std::vector<std::string> unknown;  // why facts are unknown
+  std::vector<std::string> unknown;     // why facts are unknown (English)
+  std::vector<std::string> unknown_zh;  // the same, Chinese
   double window_cells = 0;           // cells read from the DEM
 };
 
