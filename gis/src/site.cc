@@ -57,7 +57,18 @@ void SetFact(SiteAnalysis& s, FactId id, double v, std::string source) {
 }
 
 // GeoJSON geometry (WGS84) of the cells of `g` where mask != 0, via GDALPolygonize.
-std::string PolygonizeMask(const Grid& g, const std::vector<std::uint8_t>& mask) {
+// Transformation from a grid's CRS to WGS84 (created once per analysis: PROJ pipelines are costly).
+std::unique_ptr<OGRCoordinateTransformation> ToWgs84(const Grid& g) {
+  internal::QuietGdal quiet;
+  OGRSpatialReference src;
+  src.importFromWkt(g.wkt.c_str());
+  src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  OGRSpatialReference wgs = internal::Wgs84();
+  return std::unique_ptr<OGRCoordinateTransformation>(OGRCreateCoordinateTransformation(&src, &wgs));
+}
+
+std::string PolygonizeMask(const Grid& g, const std::vector<std::uint8_t>& mask, OGRCoordinateTransformation* ct) {
+  if (!ct) return "null";
   internal::EnsureGdal();
   internal::QuietGdal quiet;
   GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
@@ -81,23 +92,19 @@ std::string PolygonizeMask(const Grid& g, const std::vector<std::uint8_t>& mask)
                      nullptr, nullptr, nullptr) != CE_None) {
     return "null";
   }
-  OGRSpatialReference src;
-  src.importFromWkt(g.wkt.c_str());
-  src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  OGRSpatialReference wgs = internal::Wgs84();
-  std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&src, &wgs));
-  if (!ct) return "null";
   OGRMultiPolygon multi;
   layer->ResetReading();
   for (auto& f : *layer) {
     OGRGeometry* geom = f->GetGeometryRef();
     if (!geom || wkbFlatten(geom->getGeometryType()) != wkbPolygon) continue;
     std::unique_ptr<OGRGeometry> c(geom->clone());
-    if (c->transform(ct.get()) != OGRERR_NONE) continue;
+    if (c->transform(ct) != OGRERR_NONE) continue;
     multi.addGeometryDirectly(c.release());
   }
   if (multi.IsEmpty()) return "null";
-  char* json = multi.exportToJson();
+  char** opts = CSLSetNameValue(nullptr, "COORDINATE_PRECISION", "6");  // 6 decimals: ~0.1 m
+  char* json = OGR_G_ExportToJsonEx(OGRGeometry::ToHandle(&multi), opts);
+  CSLDestroy(opts);
   std::string out = json ? json : "null";
   CPLFree(json);
   return out;
@@ -416,6 +423,7 @@ void AddSafety(const SiteOptions& opt, const std::optional<TerrainAtPoint>& t, c
   if (!t || !opt.zones) return;
   const Grid& g = t->grid;
   const auto& lf = t->terrain.landform;
+  const auto ct = ToWgs84(g);
   auto zone = [&](const std::string& kind, std::uint8_t bits, const char* clause, const std::string& zh,
                   const std::string& en) {
     std::vector<std::uint8_t> mask(lf.size());
@@ -425,7 +433,7 @@ void AddSafety(const SiteOptions& opt, const std::optional<TerrainAtPoint>& t, c
       n += mask[i];
     }
     if (n == 0) return;
-    s.zones.push_back({kind, clause, zh, en, PolygonizeMask(g, mask), n});
+    s.zones.push_back({kind, clause, zh, en, PolygonizeMask(g, mask, ct.get()), n});
   };
   zone("no_fight", kCliff | kSteepSlope | kNarrowValley, "3.3 四不打", "悬崖陡坡沟深谷窄：不利地形不打火",
        "cliffs, steep slopes, deep narrow valleys: do not fight here");
@@ -450,7 +458,8 @@ void AddSafety(const SiteOptions& opt, const std::optional<TerrainAtPoint>& t, c
       }
       if (n > 0) {
         s.zones.push_back({"dangerous_fuel", "3.3 十个严禁", "危险可燃物分布集中区域：严禁贸然直接扑火",
-                           "dangerous fuels concentrated: do not attack directly", PolygonizeMask(fg, mask), n});
+                           "dangerous fuels concentrated: do not attack directly",
+                           PolygonizeMask(fg, mask, fg.wkt == g.wkt ? ct.get() : ToWgs84(fg).get()), n});
       }
     }
   }
