@@ -747,9 +747,10 @@ Concurrency SelfConcurrency(const Incident& in) {
 Engine::Engine(const RuleSet& rules) : rules_(rules), compiled_(Compile(rules)) {}
 
 FactSet Engine::Facts(const Incident& incident, const Timestamp& at, const Concurrency& c) const {
-  FactsWithOrigin fo;
-  ComputeFacts(rules_, Cal(compiled_), incident, at, c, fo);
-  return fo.f;
+  // Including grade and response_level, which later rule groups (and terminations) may test.
+  thread_local Evaluation ev;
+  Run(rules_, Cal(compiled_), incident, at, c, ev);
+  return ev.facts.f;
 }
 
 void Engine::AssessInto(const Incident& incident, const Timestamp& at, const Concurrency& c, Decision& out) const {

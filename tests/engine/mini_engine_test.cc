@@ -93,6 +93,17 @@ TEST_F(MiniEngine, MergeOrderReportOverExtraOverGis) {
   EXPECT_TRUE(evac);
 }
 
+TEST_F(MiniEngine, FactsIncludeGradeAndLevel) {
+  Incident in = Base();
+  in.burned_area_ha = 90;
+  in.damaged_forest_area_ha = 5;
+  FactSet f = eng.Facts(in, in.reported_at, {});
+  EXPECT_EQ(f.Get(FactId::kGrade), static_cast<double>(Grade::kLarge));
+  EXPECT_EQ(f.Get(FactId::kResponseLevel), static_cast<double>(Level::kIII));
+  Incident none = Base();
+  EXPECT_EQ(eng.Facts(none, none.reported_at, {}).Get(FactId::kResponseLevel), 0.0);
+}
+
 TEST_F(MiniEngine, ThreatListMakesUnlistedThreatsFalse) {
   Incident in = Base();
   in.threatens_reported = true;

@@ -40,7 +40,8 @@ class Engine {
   // Keeps a reference: `rules` must outlive the engine.
   explicit Engine(const RuleSet& rules);
 
-  // The facts the rules see for `incident` at time `at` (open_fire_hours measured up to `at`).
+  // The facts the rules see for `incident` at time `at` (open_fire_hours measured up to `at`), including the
+  // engine-computed `grade` and `response_level`.
   // REQUIRES: at >= incident.reported_at is NOT required (timelines evaluate later moments).
   FactSet Facts(const Incident& incident, const Timestamp& at, const Concurrency& c) const;
 
