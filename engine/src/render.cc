@@ -15,7 +15,7 @@ using json = nlohmann::ordered_json;
 // --- shared helpers ------------------------------------------------------------------------------------------
 
 json FactValue(FactId id, const std::optional<double>& v) {
-  if (!v) return nullptr;
+  if (!v || !std::isfinite(*v)) return nullptr;  // JSON has no NaN/Inf; GIS modules should not produce them
   if (Info(id).kind == FactKind::kBool) return *v != 0.0;
   if (std::floor(*v) == *v && std::fabs(*v) < 1e15) return static_cast<long long>(*v);
   return *v;
@@ -178,6 +178,7 @@ std::string Cut(std::string_view s, std::size_t n) {
 
 std::string NumText(double v) {
   std::ostringstream os;
+  if (!std::isfinite(v)) return "?";
   if (std::floor(v) == v && std::fabs(v) < 1e15) os << static_cast<long long>(v);
   else {
     os.setf(std::ios::fixed);
@@ -229,7 +230,8 @@ std::string FactText(FactId id, const std::optional<double>& v, const Words& w) 
   std::string s = std::string(Label(id, w)) + "=";
   if (!v) return s + w.Pick("未知", "unknown");
   if (fi.kind == FactKind::kBool) return s + (*v != 0.0 ? w.Pick("是", "yes") : w.Pick("否", "no"));
-  const int iv = static_cast<int>(*v);
+  // Coded facts (colour, grade, level) are small whole numbers; anything else (NaN, huge) prints as a number.
+  const int iv = std::isfinite(*v) && *v >= 0 && *v <= 4 ? static_cast<int>(*v) : -1;
   if (id == FactId::kWarningColour && iv >= 0 && iv <= 4) {
     auto c = static_cast<Colour>(iv);
     return s + (w.en ? ColourName(c) : ColourNameZh(c));

@@ -2,7 +2,11 @@
 // builds_on, lead raise, warnings, next level and clock due times, notes.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "firebreak/engine/engine.h"
+#include "firebreak/engine/report_io.h"
 #include "mini_rules.h"
 
 namespace firebreak::engine {
@@ -102,6 +106,17 @@ TEST_F(MiniEngine, FactsIncludeGradeAndLevel) {
   EXPECT_EQ(f.Get(FactId::kResponseLevel), static_cast<double>(Level::kIII));
   Incident none = Base();
   EXPECT_EQ(eng.Facts(none, none.reported_at, {}).Get(FactId::kResponseLevel), 0.0);
+}
+
+TEST_F(MiniEngine, NonFiniteGisValuesRenderSafely) {
+  Incident in = Base();
+  in.derived.Set(FactId::kSlopeDeg, std::numeric_limits<double>::quiet_NaN());
+  in.derived.Set(FactId::kWarningColour, 1e300);
+  Decision d = eng.Assess(in);
+  std::string json = DecisionToJson(d, rules);
+  EXPECT_NE(json.find("\"slope_deg\": {\n      \"value\": null"), std::string::npos) << json;
+  EXPECT_FALSE(DecisionToText(d, rules, "zh").empty());
+  EXPECT_TRUE(d.warning_response.empty());  // not a colour
 }
 
 TEST_F(MiniEngine, ThreatListMakesUnlistedThreatsFalse) {
