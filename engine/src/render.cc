@@ -394,8 +394,12 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
                  : " 等" + std::to_string(d.unknown.size()) + "项");
     o << "\n";
   }
-  for (const Note& n : d.notes)
-    o << w.Pick("【解释】", "[Note] ") << n.id << " (" << n.clause << ") " << Cut(Pick(n.text, w), kCut) << "\n";
+  // Interpretations by id on one line (their texts: --format json, or `firebreak rules show`).
+  if (!d.notes.empty()) {
+    o << w.Pick("【解释】", "[Interpretations] ");
+    for (std::size_t i = 0; i < d.notes.size(); ++i) o << (i ? " " : "") << d.notes[i].id;
+    o << w.Pick("（全文见 --format json）", " (texts: --format json)") << "\n";
+  }
   return o.str();
 }
 
