@@ -5,6 +5,8 @@
 #include <optional>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "commands.h"
 #include "firebreak/common/error.h"
 #include "firebreak/engine/engine.h"
@@ -109,14 +111,20 @@ void RunForces(const std::string& file, const std::string& format, Globals& g) {
   const bool zh = g.lang != "en";
   int problems = 0;
   if (format == "json") {
-    std::cout << "[";
-    for (std::size_t i = 0; i < reg.units.size(); ++i) {
-      const auto& u = reg.units[i];
-      std::cout << (i ? "," : "") << "\n  {\"id\": \"" << u.id << "\", \"type\": \"" << u.type << "\", \"problems\": "
-                << u.problems.size() << "}";
+    nlohmann::json j = {{"source", reg.source}, {"demo", reg.demo}, {"units", nlohmann::json::array()}};
+    for (const auto& u : reg.units) {
+      j["units"].push_back({{"id", u.id},
+                            {"name", {{"zh", u.name.zh}, {"en", u.name.en}}},
+                            {"type", u.type},
+                            {"home_county", u.home_county},
+                            {"base", {u.base.lon, u.base.lat}},
+                            {"strength", u.strength},
+                            {"readiness_s", u.readiness.value()},
+                            {"where", u.where},
+                            {"problems", u.problems}});
       problems += static_cast<int>(u.problems.size());
     }
-    std::cout << "\n]\n";
+    std::cout << j.dump(2) << "\n";
   } else {
     std::cout << reg.source << (reg.demo ? (zh ? "【演示数据】" : " [DEMO DATA]") : "") << ": " << reg.units.size()
               << (zh ? " 支队伍\n" : " units\n");

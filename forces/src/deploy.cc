@@ -229,8 +229,14 @@ DeploymentPlan PlanDeployment(const engine::RuleSet& rules, const Registry& regi
       road_sp = roads.graph().Dijkstra(sources);
       basis.insert(basis.begin(), "roads");
     }
-    for (const auto& p : roads.problems())
-      plan.warnings.push_back(T("道路图层问题：" + p.where + ": " + p.what, "road layer problem: " + p.where + ": " + p.what));
+    // Every skipped feature is listed, up to 20; then a count (a large layer may have thousands).
+    const auto& probs = roads.problems();
+    for (std::size_t i = 0; i < probs.size() && i < 20; ++i)
+      plan.warnings.push_back(T("道路图层问题：" + probs[i].where + ": " + probs[i].what,
+                                "road layer problem: " + probs[i].where + ": " + probs[i].what));
+    if (probs.size() > 20)
+      plan.warnings.push_back(T("道路图层另有 " + std::to_string(probs.size() - 20) + " 处问题（要素已跳过）",
+                                std::to_string(probs.size() - 20) + " more road layer problems (features skipped)"));
   }
   plan.travel_basis.clear();
   for (const auto& b : basis) plan.travel_basis += (plan.travel_basis.empty() ? "" : "+") + b;
