@@ -16,6 +16,7 @@ namespace {
 
 struct AssessOptions {
   std::string format = "text";
+  std::string at;  // --at TIME: assess every incident at this moment instead of its reported_at
   std::vector<std::string> reports;
 };
 
@@ -34,7 +35,23 @@ void RunAssess(const Globals& g, const AssessOptions& opt) {
     }
   }
   engine::Engine eng(rules);
-  std::vector<engine::Decision> ds = eng.AssessAll(incidents);
+  std::vector<engine::Decision> ds;
+  if (opt.at.empty()) {
+    ds = eng.AssessAll(incidents);
+  } else {
+    // What the plan will require at a later moment if nothing else changes (clock-driven conditions).
+    std::string why;
+    auto at = ParseIso8601(opt.at, &why);
+    if (!at)
+      throw Error(ErrorKind::kUsage, "--at", "not an ISO 8601 time with UTC offset: '" + opt.at + "'",
+                  "write e.g. 2026-03-14T20:00:00+08:00");
+    for (const engine::Incident& in : incidents)
+      if (*at < in.reported_at)
+        throw Error(ErrorKind::kUsage, "--at",
+                    "is before the report " + in.incident_id + " (" + FormatIso8601(in.reported_at) + ")",
+                    "assess at or after the moment the report describes");
+    ds = eng.AssessAll(incidents, *at);
+  }
   if (opt.format == "json") {
     std::cout << (ds.size() == 1 ? engine::DecisionToJson(ds.front(), rules) : engine::DecisionsToJson(ds, rules))
               << "\n";
@@ -54,6 +71,9 @@ void RegisterAssessCommands(CLI::App& app, Globals& g) {
       "assess", "What the plan requires for incident report(s): response level, grade, lead, measures, reporting");
   cmd->add_option("--format", opt->format, "Output: text (duty officer's sheet, default) or json")
       ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--at", opt->at,
+                  "Assess at this ISO 8601 time (>= every reported_at) instead of each report's own time: "
+                  "what the clock will require if nothing else changes");
   cmd->add_option("--lang", g.lang, "Language of the text sheet: zh (default) or en")
       ->check(CLI::IsMember({"zh", "en"}));
   cmd->add_option("reports", opt->reports,

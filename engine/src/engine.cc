@@ -794,6 +794,14 @@ Verdict Engine::Evaluate(const Incident& incident, const Timestamp& at, const Co
 }
 
 std::vector<Decision> Engine::AssessAll(const std::vector<Incident>& incidents) const {
+  return AssessAllAt(incidents, nullptr);
+}
+
+std::vector<Decision> Engine::AssessAll(const std::vector<Incident>& incidents, const Timestamp& at) const {
+  return AssessAllAt(incidents, &at);
+}
+
+std::vector<Decision> Engine::AssessAllAt(const std::vector<Incident>& incidents, const Timestamp* at) const {
   // Plan 6.3.2.1(5) and 3.3 count the fires burning at the same time: incidents not reported extinguished.
   Concurrency all;
   all.fires = 0;
@@ -808,7 +816,7 @@ std::vector<Decision> Engine::AssessAll(const std::vector<Incident>& incidents) 
   for (const Incident& in : incidents) {
     Concurrency c = all;
     if (c.fires < 1) c.fires = 1;
-    out.push_back(Assess(in, in.reported_at, c));
+    out.push_back(Assess(in, at ? *at : in.reported_at, c));
   }
   return out;
 }

@@ -139,6 +139,18 @@ TEST(AssessProcess, GoodReportPrintsADecision) {
   EXPECT_NE(in.out.find("\"response_level\": \"IV\""), std::string::npos);
 }
 
+TEST(AssessProcess, AtALaterMomentTheClockDecides) {
+  const std::string f = kDir + "data/sensitive-clock.yaml";  // IV at 15:00; III due at 20:00 (12 h)
+  ProcRun before = Exec("assess --format json --at 2026-04-02T19:59:59+08:00 " + f);
+  EXPECT_EQ(before.code, 0);
+  EXPECT_NE(before.out.find("\"response_level\": \"IV\""), std::string::npos);
+  ProcRun due = Exec("assess --format json --at 2026-04-02T20:00:00+08:00 " + f);
+  EXPECT_EQ(due.code, 0);
+  EXPECT_NE(due.out.find("\"response_level\": \"III\""), std::string::npos);
+  EXPECT_EQ(Exec("assess --at 2026-04-02T14:00:00+08:00 " + f).code, 2);  // before the report
+  EXPECT_EQ(Exec("assess --at tomorrow " + f).code, 2);
+}
+
 TEST(AssessProcess, SeveralFilesAreConcurrent) {
   std::string a = Temp("b_a.json", R"({"incident_id":"A","reported_at":"2026-05-12T10:00:00+08:00","dangerous":true})");
   std::string b = Temp("b_b.json", R"({"incident_id":"B","reported_at":"2026-05-12T10:00:00+08:00","dangerous":true})");

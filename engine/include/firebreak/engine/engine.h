@@ -52,6 +52,8 @@ class Engine {
   // Several concurrent incidents (one report array): concurrency computed across them; each assessed
   // at its own reported_at.
   std::vector<Decision> AssessAll(const std::vector<Incident>& incidents) const;
+  // Same concurrency, all assessed at `at` (a later moment: what the clock will require).
+  std::vector<Decision> AssessAll(const std::vector<Incident>& incidents, const Timestamp& at) const;
 
   // Same as Assess, but fills `out` reusing its storage (no allocation once `out` has grown).
   void AssessInto(const Incident& incident, const Timestamp& at, const Concurrency& c, Decision& out) const;
@@ -62,6 +64,8 @@ class Engine {
   const RuleSet& rules() const { return rules_; }
 
  private:
+  std::vector<Decision> AssessAllAt(const std::vector<Incident>& incidents, const Timestamp* at) const;
+
   const RuleSet& rules_;
   std::shared_ptr<const CompiledRules> compiled_;
 };
