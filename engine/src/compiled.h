@@ -66,6 +66,8 @@ struct CompiledRules {
   std::array<int, 5> warning_index{-1, -1, -1, -1, -1};  // Colour value -> rules.warnings index
   std::array<int, kFactCount> default_index{};  // fact -> rules.fact_defaults index, -1 none
   std::bitset<kFactCount> referenced;  // facts any rule tests
+  // Interpretation indices cited by each fact_defaults entry (parallel to rules.fact_defaults).
+  std::vector<std::vector<std::uint16_t>> default_interps;
   // Interpretation ids cited by the sensitive-period calendar, as indices.
   std::vector<std::uint16_t> calendar_interps;
   std::vector<std::string> missing_interps;  // ids cited but absent from rules.interpretations

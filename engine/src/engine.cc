@@ -161,8 +161,10 @@ std::shared_ptr<const CompiledRules> Compile(const RuleSet& rules) {
   for (std::size_t i = 0; i < rules.fact_defaults.size(); ++i)
     if (c.default_index[Ix(rules.fact_defaults[i].fact)] < 0)
       c.default_index[Ix(rules.fact_defaults[i].fact)] = static_cast<int>(i);
-  for (const FactDefault& d : rules.fact_defaults)
-    for (const std::string& id : d.interpretations) k.InterpIndex(id);
+  for (const FactDefault& d : rules.fact_defaults) {
+    c.default_interps.emplace_back();
+    for (const std::string& id : d.interpretations) c.default_interps.back().push_back(k.InterpIndex(id));
+  }
   for (const SensitivePeriod& p : rules.sensitive_periods) {
     int from = ParseMmdd(p.from_mmdd), to = ParseMmdd(p.to_mmdd);
     if (from < 0 || to < 0)
@@ -672,10 +674,8 @@ class Builder {
         u.origin = fo.origin[i];
         if (fo.origin[i] == FactOrigin::kDefault) {
           Slot(d.defaulted, nd) = Info(id).name;
-          if (fo.rule[i] >= 0) {
-            for (const std::string& s : rules_.fact_defaults[static_cast<std::size_t>(fo.rule[i])].interpretations)
-              used_.set(InterpIndexSlow(s));
-          }
+          if (fo.rule[i] >= 0)
+            for (std::uint16_t ix : c_.default_interps[static_cast<std::size_t>(fo.rule[i])]) used_.set(ix);
         } else if (fo.origin[i] == FactOrigin::kRuleDerived && fo.rule[i] >= 0) {
           Use(c_.derived.first + static_cast<std::uint32_t>(fo.rule[i]));
         } else if (fo.origin[i] == FactOrigin::kGis) {
@@ -696,14 +696,6 @@ class Builder {
     d.unknown.resize(nu);
     d.defaulted.resize(nd);
     d.gis_sources.resize(ng);
-  }
-
-  std::uint16_t InterpIndexSlow(const std::string& id) const {
-    for (std::size_t i = 0; i < rules_.interpretations.size(); ++i)
-      if (rules_.interpretations[i].id == id) return static_cast<std::uint16_t>(i);
-    for (std::size_t i = 0; i < c_.missing_interps.size(); ++i)
-      if (c_.missing_interps[i] == id) return static_cast<std::uint16_t>(rules_.interpretations.size() + i);
-    return 0;
   }
 
   void BuildNotes(Decision& d) {
