@@ -64,6 +64,24 @@ INSTANTIATE_TEST_SUITE_P(Liuzhou, Golden,
                          ::testing::Values("iii-area-casualties-night.json", "sensitive-clock.yaml",
                                            "concurrent-three.json", "controlled-small.yaml"));
 
+// AssessInto recycles a Decision's storage: nothing of an earlier, different decision may survive in it.
+TEST(GoldenFacts, ReusedDecisionEqualsFreshOne) {
+  Engine eng(Liuzhou());
+  std::vector<Incident> all;
+  for (const char* f : {"iii-area-casualties-night.json", "sensitive-clock.yaml", "concurrent-three.json",
+                        "controlled-small.yaml"})
+    for (auto& in : ReadReportFile(kDir + "data/" + f, Liuzhou())) all.push_back(in);
+  Decision reused;
+  for (std::size_t round = 0; round < 2; ++round)
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const Incident& in = all[(i * 3 + round) % all.size()];  // a different predecessor each round
+      Concurrency c{2, 1};
+      eng.AssessInto(in, in.reported_at, c, reused);
+      EXPECT_EQ(DecisionToJson(reused, Liuzhou()), DecisionToJson(eng.Assess(in, in.reported_at, c), Liuzhou()))
+          << in.incident_id << " round " << round;
+    }
+}
+
 // Spot checks of the same decisions, independent of the golden files: what a reviewer must see there.
 TEST(GoldenFacts, WhatTheReviewedFilesSay) {
   Engine eng(Liuzhou());
