@@ -143,6 +143,7 @@ Timeline BuildTimeline(const Engine& engine, const TimelineInput& in) {
     std::optional<Level> held;
     std::optional<Timestamp> ended_at;
     bool done = false;
+    std::optional<Concurrency> last_conc;  // concurrency at the last evaluation
   };
   std::vector<State> states;
   std::set<std::int64_t> events;
@@ -171,7 +172,7 @@ Timeline BuildTimeline(const Engine& engine, const TimelineInput& in) {
     it.first_report = rs.front()->reported_at;
     for (const Incident* r : rs)
       if (r->county) it.county = r->county;
-    states.push_back(State{&it, rs, 0, std::nullopt, std::nullopt, false});
+    states.push_back(State{&it, rs, 0, std::nullopt, std::nullopt, false, std::nullopt});
     index[order[i]] = i;
   }
   int offset = by_id[order[0]].front()->reported_at.offset_min;
@@ -211,15 +212,21 @@ Timeline BuildTimeline(const Engine& engine, const TimelineInput& in) {
   const long limit = 200L * static_cast<long>(in.reports.size() + 1) + 1000;
   std::map<std::int64_t, std::map<std::size_t, std::string>> due_owner;  // time -> incident -> clause
   Decision d;
+  // Incidents that have started and may still change (states are in order of first report).
+  std::vector<std::size_t> active;
+  std::size_t next_start = 0;
+  std::vector<bool> reported_now(states.size(), false);
   while (!events.empty()) {
     const std::int64_t now = *events.begin();
     events.erase(events.begin());
     if (now > until) break;
     const Timestamp t{now, offset};
-    // Advance every incident to `now` and count the fires burning (plan 6.3.2.1(5), 3.3).
+    while (next_start < states.size() && states[next_start].reports.front()->reported_at.epoch_s <= now)
+      active.push_back(next_start++);
+    // Advance every active incident to `now` and count the fires burning (plan 6.3.2.1(5), 3.3).
     Concurrency conc{0, 0};
-    std::vector<bool> reported_now(states.size(), false);
-    for (std::size_t i = 0; i < states.size(); ++i) {
+    for (std::size_t i : active) reported_now[i] = false;
+    for (std::size_t i : active) {
       State& s = states[i];
       while (s.next < s.reports.size() && s.reports[s.next]->reported_at.epoch_s <= now) {
         reported_now[i] = reported_now[i] || s.reports[s.next]->reported_at.epoch_s == now;
@@ -233,15 +240,22 @@ Timeline BuildTimeline(const Engine& engine, const TimelineInput& in) {
       if (cur.dangerous.value_or(false)) ++conc.dangerous_fires;
     }
     conc.fires = std::max(conc.fires, 1);
-    for (std::size_t i = 0; i < states.size(); ++i) {
+    for (std::size_t i : active) {
       State& s = states[i];
       if (s.next == 0 || s.done) continue;
       const Incident& cur = *s.reports[s.next - 1];
       const bool ending = s.ended_at && s.ended_at->epoch_s <= now;
+      auto owner_it = due_owner.find(now);
+      const bool due_now = owner_it != due_owner.end() && owner_it->second.count(i);
+      const bool conc_changed = !s.last_conc || s.last_conc->fires != conc.fires ||
+                                s.last_conc->dangerous_fires != conc.dangerous_fires;
+      // Nothing about this incident changes at `now`: no report, no due time of its own, same concurrency.
+      if (!reported_now[i] && !due_now && !ending && !conc_changed) continue;
+      s.last_conc = conc;
       if (++tl.evaluations > limit)
         throw Error(ErrorKind::kInternal, "timeline", "step limit reached (" + std::to_string(limit) + " evaluations)",
                     "a clock-driven condition keeps falling due; please report this");
-      d = engine.Assess(cur, t, conc);
+      engine.AssessInto(cur, t, conc, d);
       Step step;
       step.at = t;
       step.assessed = d.response_level;
@@ -305,8 +319,15 @@ Timeline BuildTimeline(const Engine& engine, const TimelineInput& in) {
           !SameState(steps.back(), step))
         steps.push_back(std::move(step));
       if (ending) s.done = true;
+      // Finished: no more reports, not burning, nothing due. It can no longer change (nor count as burning).
+      const Step& last = s.tl->steps.back();
+      if (s.next == s.reports.size() && cur.extinguished.value_or(false) && !last.next_due &&
+          (last.terminated || !last.required) && !(s.ended_at && s.ended_at->epoch_s > now))
+        s.done = true;
     }
     due_owner.erase(now);
+    active.erase(std::remove_if(active.begin(), active.end(), [&](std::size_t i) { return states[i].done; }),
+                 active.end());
   }
   return tl;
 }

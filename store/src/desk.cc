@@ -2,6 +2,8 @@
 #include "firebreak/store/desk.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +21,82 @@ std::string IncidentIdOf(const std::string& obj, const std::string& source) {
     throw Error(ErrorKind::kInput, source + ": /incident_id", "missing or not a string",
                 "every report names its incident, e.g. \"incident_id\": \"F-1\"");
   return j["incident_id"].get<std::string>();
+}
+
+// The decision as stored: its essentials (level, firing clauses, deciders, grade, lead, 5.2 duties, next due,
+// assumptions) in ≈0.5 KB instead of the ≈15 KB full rendering. The full decision is reproducible from the stored
+// report and the rule file whose SHA-256 is stored with it (`firebreak assess`). Built by hand: it is on the
+// recording hot path (docs/bench/e.md).
+void AppendString(std::string& out, std::string_view v) {
+  out += '"';
+  for (char c : v) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+template <class Range, class F>
+void AppendArray(std::string& out, const Range& r, F&& item) {
+  out += '[';
+  bool first = true;
+  for (const auto& x : r) {
+    if (!first) out += ',';
+    first = false;
+    item(x);
+  }
+  out += ']';
+}
+
+std::string CompactDecisionJson(const engine::Decision& d) {
+  std::string o;
+  o.reserve(512);
+  o += "{\"incident_id\":";
+  AppendString(o, d.incident_id);
+  o += ",\"at\":";
+  AppendString(o, FormatIso8601(d.at));
+  o += ",\"rules_sha256\":";
+  AppendString(o, d.rules_sha256);
+  o += ",\"response_level\":";
+  if (d.response_level) AppendString(o, engine::LevelName(*d.response_level));
+  else o += "null";
+  o += ",\"triggers\":";
+  AppendArray(o, d.triggers, [&](const engine::TriggerFiring& t) { AppendString(o, t.clause); });
+  o += ",\"decided_by\":";
+  AppendArray(o, d.decided_by, [&](const std::string& r) { AppendString(o, r); });
+  o += ",\"grade\":";
+  if (d.grade.grade) AppendString(o, engine::GradeNameEn(*d.grade.grade));
+  else o += "null";
+  o += ",\"lead\":";
+  AppendString(o, engine::TierName(d.lead.tier));
+  o += ",\"reporting\":";
+  AppendArray(o, d.reporting, [&](const engine::ReportingOut& r) { AppendString(o, r.rule.clause); });
+  o += ",\"next_due\":";
+  AppendArray(o, d.next.due, [&](const engine::DueTime& x) {
+    o += "{\"clause\":";
+    AppendString(o, x.clause);
+    o += ",\"level\":";
+    AppendString(o, engine::LevelName(x.level));
+    o += ",\"at\":";
+    AppendString(o, FormatIso8601(x.at));
+    o += '}';
+  });
+  o += ",\"defaulted\":";
+  AppendArray(o, d.defaulted, [&](std::string_view f) { AppendString(o, f); });
+  o += '}';
+  return o;
 }
 
 }  // namespace
@@ -71,10 +149,10 @@ void Desk::CheckRole(const std::string& role) const {
 Recorded Desk::ReportOne(const std::string& obj, const std::string& source) {
   const engine::RuleSet& rules = engine_.rules();
   const std::string id = IncidentIdOf(obj, source);
-  if (store_.FindIncident(id) && !open_.count(id))
-    throw Error(ErrorKind::kInput, source, "incident '" + id + "' is closed", "a new fire needs a new incident id");
   auto prev = open_.find(id);
-  std::string merged = engine::MergeReportJson(prev == open_.end() ? "{}" : prev->second.merged, obj, source);
+  if (prev == open_.end() && store_.FindIncident(id))
+    throw Error(ErrorKind::kInput, source, "incident '" + id + "' is closed", "a new fire needs a new incident id");
+  std::string merged = prev == open_.end() ? obj : engine::MergeReportJson(prev->second.merged, obj, source);
   std::vector<engine::Incident> parsed = engine::ParseReports(merged, source, rules);
   Recorded rec;
   rec.incident = std::move(parsed.at(0));
@@ -97,12 +175,12 @@ Recorded Desk::ReportOne(const std::string& obj, const std::string& source) {
   }
   burning += o.burning;
   dangerous += o.burning && o.dangerous;
-  rec.decision = engine_.Assess(rec.incident, rec.incident.reported_at, engine::Concurrency{std::max(1, burning), dangerous});
-  const std::string decision_json = engine::DecisionToJson(rec.decision, rules, -1);
-  json body = json::parse(obj);
+  engine_.AssessInto(rec.incident, rec.incident.reported_at, engine::Concurrency{std::max(1, burning), dangerous},
+                     rec.decision);
+  const std::string decision_json = CompactDecisionJson(rec.decision);
   store_.Transaction([&] {
-    store_.EnsureIncident(id, rec.incident.reported_at, rec.incident.county);
-    rec.report_id = store_.AddReport(id, rec.incident.reported_at, body.dump(), source);
+    if (prev == open_.end()) store_.EnsureIncident(id, rec.incident.reported_at, rec.incident.county);
+    rec.report_id = store_.AddReport(id, rec.incident.reported_at, obj, source);
     store_.AddDecision(rec.report_id, rec.incident.reported_at, rec.decision.response_level, rules.meta.id,
                        rules.source_sha256, decision_json);
   });

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <string_view>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -39,7 +40,7 @@ CREATE TABLE audit_log(
   row_id INTEGER NOT NULL,
   payload TEXT NOT NULL,
   prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL UNIQUE);
+  hash TEXT NOT NULL);
 CREATE TABLE incidents(
   id INTEGER PRIMARY KEY,
   incident_id TEXT NOT NULL UNIQUE,
@@ -92,6 +93,16 @@ CREATE TABLE closures(
   at_offset INTEGER NOT NULL,
   by_role TEXT NOT NULL,
   audit_seq INTEGER NOT NULL REFERENCES audit_log(seq) DEFERRABLE INITIALLY DEFERRED);
+)sql",
+    // 1 -> 2: index every child key of the deferred audit_seq foreign keys. Without them SQLite scans the child
+    // tables on every audit_log insert while a deferred constraint is pending (O(n) per record).
+    R"sql(
+CREATE INDEX incidents_by_audit ON incidents(audit_seq);
+CREATE INDEX reports_by_audit ON reports(audit_seq);
+CREATE INDEX decisions_by_audit ON decisions(audit_seq);
+CREATE INDEX declarations_by_audit ON declarations(audit_seq);
+CREATE INDEX upward_by_audit ON upward_reports(audit_seq);
+CREATE INDEX closures_by_audit ON closures(audit_seq);
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -195,6 +206,12 @@ struct Store::Impl {
   int schema_version = 0;
   int depth = 0;  // transaction nesting
   std::map<std::string, sqlite3_stmt*> cache;
+  // Valid only inside a write transaction (we hold the write lock): the chain's head, so that appending an audit
+  // entry needs no query. Cleared at Begin and on rollback.
+  std::optional<std::pair<std::int64_t, std::string>> head;  // (seq, hash)
+  // incident_id -> row id (rows are never deleted; entries added in a rolled-back transaction are dropped).
+  std::map<std::string, std::int64_t> incident_refs;
+  std::vector<std::string> refs_added_in_txn;
 
   ~Impl() {
     for (auto& [sql, s] : cache) sqlite3_finalize(s);
@@ -276,16 +293,17 @@ struct Store::Impl {
   }
 
   // Appends an audit entry for a row just inserted into `tbl` (seq = the row's audit_seq). In a transaction.
+  void LoadHead() {
+    if (head) return;
+    Stmt s = Prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    head = s.Step() ? std::make_pair(s.Int(0), s.Text(1)) : std::make_pair(std::int64_t{0}, std::string(kZeroHash));
+  }
+
   void AppendAudit(std::int64_t seq, const std::string& action, const std::string& tbl, std::int64_t row_id,
                    const std::string& payload) {
-    std::string prev = kZeroHash;
-    {
-      Stmt s = Prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-      if (s.Step()) {
-        if (s.Int(0) != seq - 1) Fail("audit log sequence out of step (internal)");
-        prev = s.Text(1);
-      }
-    }
+    LoadHead();
+    if (head->first != seq - 1) Fail("audit log sequence out of step (internal)");
+    std::string prev = head->second;
     std::int64_t now = NowEpoch();
     std::string hash = ChainHash(prev, seq, now, action, tbl, row_id, payload);
     Stmt s = Prepare(
@@ -293,6 +311,7 @@ struct Store::Impl {
         "VALUES(?,?,?,?,?,?,?,?)");
     s.Bind(1, seq).Bind(2, now).Bind(3, action).Bind(4, tbl).Bind(5, row_id).Bind(6, payload).Bind(7, prev).Bind(8, hash);
     s.Run();
+    head = std::make_pair(seq, hash);
   }
 
   static std::string ChainHash(const std::string& prev, std::int64_t seq, std::int64_t recorded_at,
@@ -305,61 +324,127 @@ struct Store::Impl {
   }
 
   std::int64_t NextSeq() {
-    Stmt s = Prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_log");
-    s.Step();
-    return s.Int(0);
+    LoadHead();
+    return head->first + 1;
   }
 
   std::int64_t IncidentRef(const std::string& incident_id) {
+    if (auto it = incident_refs.find(incident_id); it != incident_refs.end()) return it->second;
     Stmt s = Prepare("SELECT id FROM incidents WHERE incident_id = ?");
     s.Bind(1, incident_id);
     if (!s.Step())
       throw Error(ErrorKind::kNotFound, path, "no incident '" + incident_id + "' in the store",
                   "`firebreak status` lists open incidents; `firebreak report FILE` opens one");
+    incident_refs[incident_id] = s.Int(0);
+    if (depth > 0) refs_added_in_txn.push_back(incident_id);
     return s.Int(0);
+  }
+
+  void ForgetTransaction(bool rolled_back) {
+    head.reset();
+    if (rolled_back)
+      for (const auto& id : refs_added_in_txn) incident_refs.erase(id);
+    refs_added_in_txn.clear();
   }
 };
 
 // ---- canonical audit payloads (verify recomputes them from the rows) ----
+// A payload is a compact JSON object with sorted keys (the same text nlohmann::json::dump() gives), built by hand
+// because it is on the recording hot path.
 namespace {
 
+class Canon {
+ public:
+  Canon& Int(const char* k, std::int64_t v) {
+    Key(k);
+    s_ += std::to_string(v);
+    return *this;
+  }
+  Canon& OptInt(const char* k, std::optional<std::int64_t> v) {
+    if (v) return Int(k, *v);
+    Key(k);
+    s_ += "null";
+    return *this;
+  }
+  Canon& Str(const char* k, std::string_view v) {
+    Key(k);
+    s_ += '"';
+    for (char c : v) {
+      switch (c) {
+        case '"': s_ += "\\\""; break;
+        case '\\': s_ += "\\\\"; break;
+        case '\b': s_ += "\\b"; break;
+        case '\f': s_ += "\\f"; break;
+        case '\n': s_ += "\\n"; break;
+        case '\r': s_ += "\\r"; break;
+        case '\t': s_ += "\\t"; break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+            s_ += buf;
+          } else {
+            s_ += c;
+          }
+      }
+    }
+    s_ += '"';
+    return *this;
+  }
+  Canon& OptStr(const char* k, const std::optional<std::string>& v) {
+    if (v) return Str(k, *v);
+    Key(k);
+    s_ += "null";
+    return *this;
+  }
+  std::string Done() {
+    s_ += '}';
+    return std::move(s_);
+  }
+
+ private:
+  void Key(const char* k) {
+    if (s_.size() > 1) s_ += ',';
+    s_ += '"';
+    s_ += k;
+    s_ += "\":";
+  }
+  std::string s_ = "{";
+};
+
+// Keys in sorted order.
 std::string IncidentPayload(std::int64_t id, const std::string& incident_id, std::int64_t at, std::int64_t off,
                             const std::optional<std::string>& county) {
-  json j = {{"id", id}, {"incident_id", incident_id}, {"opened_at", at}, {"offset", off},
-            {"county", county ? json(*county) : json(nullptr)}};
-  return j.dump();
+  return Canon().OptStr("county", county).Int("id", id).Str("incident_id", incident_id).Int("offset", off)
+      .Int("opened_at", at).Done();
 }
 std::string ReportPayload(std::int64_t id, std::int64_t incident_ref, std::int64_t at, std::int64_t off,
                           const std::string& body, const std::string& source) {
-  json j = {{"id", id}, {"incident_ref", incident_ref}, {"reported_at", at}, {"offset", off},
-            {"body_sha256", Sha256Hex(body)}, {"source", source}};
-  return j.dump();
+  return Canon().Str("body_sha256", Sha256Hex(body)).Int("id", id).Int("incident_ref", incident_ref)
+      .Int("offset", off).Int("reported_at", at).Str("source", source).Done();
 }
 std::string DecisionPayload(std::int64_t id, std::int64_t report_ref, std::int64_t at, std::int64_t off,
                             std::optional<std::int64_t> level, const std::string& rules_id,
                             const std::string& rules_sha, const std::string& js) {
-  json j = {{"id", id}, {"report_ref", report_ref}, {"at", at}, {"offset", off},
-            {"level", level ? json(*level) : json(nullptr)}, {"rules_id", rules_id}, {"rules_sha256", rules_sha},
-            {"json_sha256", Sha256Hex(js)}};
-  return j.dump();
+  return Canon().Int("at", at).Int("id", id).Str("json_sha256", Sha256Hex(js)).OptInt("level", level)
+      .Int("offset", off).Int("report_ref", report_ref).Str("rules_id", rules_id).Str("rules_sha256", rules_sha)
+      .Done();
 }
 std::string DeclarationPayload(std::int64_t id, std::int64_t incident_ref, const std::string& kind,
                                std::optional<std::int64_t> level, const std::string& by, std::int64_t at,
                                std::int64_t off) {
-  json j = {{"id", id}, {"incident_ref", incident_ref}, {"kind", kind},
-            {"level", level ? json(*level) : json(nullptr)}, {"by", by}, {"at", at}, {"offset", off}};
-  return j.dump();
+  return Canon().Int("at", at).Str("by", by).Int("id", id).Int("incident_ref", incident_ref).Str("kind", kind)
+      .OptInt("level", level).Int("offset", off).Done();
 }
 std::string UpwardPayload(std::int64_t id, std::int64_t incident_ref, const std::string& clause,
                           const std::string& recipients, std::int64_t at, std::int64_t off) {
-  json j = {{"id", id}, {"incident_ref", incident_ref}, {"clause", clause}, {"recipients", recipients},
-            {"at", at}, {"offset", off}};
-  return j.dump();
+  return Canon().Int("at", at).Str("clause", clause).Int("id", id).Int("incident_ref", incident_ref)
+      .Int("offset", off).Str("recipients", recipients).Done();
 }
 std::string ClosurePayload(std::int64_t id, std::int64_t incident_ref, std::int64_t at, std::int64_t off,
                            const std::string& by) {
-  json j = {{"id", id}, {"incident_ref", incident_ref}, {"at", at}, {"offset", off}, {"by", by}};
-  return j.dump();
+  return Canon().Int("at", at).Str("by", by).Int("id", id).Int("incident_ref", incident_ref).Int("offset", off)
+      .Done();
 }
 
 Timestamp Ts(std::int64_t epoch, std::int64_t off) { return Timestamp{epoch, static_cast<int>(off)}; }
@@ -454,7 +539,7 @@ Store Store::Open(const std::string& path, const OpenOptions& options) {
   if (!memory) impl->Exec("PRAGMA journal_mode=WAL");
   // NORMAL in WAL: a committed transaction survives a killed process; a power loss may lose the last commits
   // but never corrupts the file.
-  impl->Exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+  impl->Exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536");  // 64 MiB page cache
 
   // Migrate (in one transaction; another process may have migrated meanwhile, so re-read inside).
   std::int64_t version = impl->PragmaInt("user_version");
@@ -494,6 +579,7 @@ Store Store::Open(const std::string& path, const OpenOptions& options) {
 
 void Store::Begin() {
   if (impl_->depth++ == 0) {
+    impl_->ForgetTransaction(false);
     try {
       impl_->Exec("BEGIN IMMEDIATE");
     } catch (...) {
@@ -506,19 +592,25 @@ void Store::Commit() {
   if (--impl_->depth == 0) {
     try {
       impl_->Exec("COMMIT");
+      impl_->ForgetTransaction(false);
     } catch (...) {
       sqlite3_exec(impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+      impl_->ForgetTransaction(true);
       throw;
     }
   }
 }
 void Store::Rollback() {
-  if (impl_->depth > 0 && --impl_->depth == 0) sqlite3_exec(impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (impl_->depth > 0 && --impl_->depth == 0) {
+    sqlite3_exec(impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+    impl_->ForgetTransaction(true);
+  }
 }
 
 bool Store::EnsureIncident(const std::string& incident_id, const Timestamp& at,
                            const std::optional<std::string>& county) {
   return Transaction([&] {
+    if (impl_->incident_refs.count(incident_id)) return false;
     {
       Stmt s = impl_->Prepare("SELECT id FROM incidents WHERE incident_id = ?");
       s.Bind(1, incident_id);
@@ -532,6 +624,8 @@ bool Store::EnsureIncident(const std::string& incident_id, const Timestamp& at,
       s.Run();
     }
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
+    impl_->incident_refs[incident_id] = id;
+    impl_->refs_added_in_txn.push_back(incident_id);
     impl_->AppendAudit(seq, "incident.open", "incidents", id,
                        IncidentPayload(id, incident_id, at.epoch_s, at.offset_min, county));
     return true;

@@ -249,3 +249,42 @@ TEST(Store, EmptySqliteFileIsInitialised) {
 
 }  // namespace
 }  // namespace firebreak::store
+
+namespace firebreak::store {
+namespace {
+
+std::string Sql(const std::string& path, const std::string& sql) {
+  std::string cmd = "sqlite3 '" + path + "' \"" + sql + "\"";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[256];
+  while (std::fgets(buf, sizeof buf, p)) out += buf;
+  ::pclose(p);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+// A version-1 store (made by taking a current one back: its version-2 indexes dropped) is migrated on open,
+// keeps its records and still verifies.
+TEST(Store, MigratesAnOlderSchema) {
+  std::string path = TempPath("v1.sqlite");
+  {
+    Store s = Store::Open(path);
+    Fill(s);
+  }
+  ASSERT_EQ(Sql(path, "DROP INDEX incidents_by_audit; DROP INDEX reports_by_audit; DROP INDEX decisions_by_audit;"
+                      "DROP INDEX declarations_by_audit; DROP INDEX upward_by_audit; DROP INDEX closures_by_audit;"
+                      "PRAGMA user_version=1; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"),
+            "0");
+  {
+    Store s = Store::Open(path);
+    EXPECT_EQ(s.schema_version(), 2);
+    EXPECT_EQ(s.History("F-1").reports.size(), 1u);
+    EXPECT_TRUE(s.Verify().ok);
+  }
+  EXPECT_EQ(Sql(path, "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"),
+            "2\n6");
+}
+
+}  // namespace
+}  // namespace firebreak::store

@@ -57,7 +57,7 @@ class Desk {
 
  private:
   struct Open {
-    std::string merged;  // JSON object text
+    std::string merged;  // JSON object text of the merged state
     Timestamp last_at;
     bool burning = false;
     bool dangerous = false;
