@@ -5,7 +5,10 @@
 #include <map>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "commands.h"
+#include "enrich.h"
 #include "firebreak/common/error.h"
 #include "firebreak/engine/engine.h"
 #include "firebreak/engine/report_io.h"
@@ -18,7 +21,15 @@ struct AssessOptions {
   std::string format = "text";
   std::string at;  // --at TIME: assess every incident at this moment instead of its reported_at
   std::vector<std::string> reports;
+  EnrichOptions enrich;  // --dem/--layers/--radius, --forces/--roads/--roads-config
 };
+
+// The decision JSON with the enricher's members ("site", "deployment") appended.
+std::string WithExtras(const std::string& decision_json, const std::string& extras_json) {
+  auto j = nlohmann::ordered_json::parse(decision_json);
+  for (auto& [k, v] : nlohmann::ordered_json::parse(extras_json).items()) j[k] = v;
+  return j.dump(2);
+}
 
 void RunAssess(const Globals& g, const AssessOptions& opt) {
   engine::RuleSet rules = LoadRules(g);
@@ -34,6 +45,8 @@ void RunAssess(const Globals& g, const AssessOptions& opt) {
       incidents.push_back(std::move(in));
     }
   }
+  Enricher enricher(opt.enrich, rules);
+  for (engine::Incident& in : incidents) enricher.Enrich(in);
   engine::Engine eng(rules);
   std::vector<engine::Decision> ds;
   if (opt.at.empty()) {
@@ -53,12 +66,27 @@ void RunAssess(const Globals& g, const AssessOptions& opt) {
     ds = eng.AssessAll(incidents, *at);
   }
   if (opt.format == "json") {
-    std::cout << (ds.size() == 1 ? engine::DecisionToJson(ds.front(), rules) : engine::DecisionsToJson(ds, rules))
-              << "\n";
+    if (!enricher.active()) {
+      std::cout << (ds.size() == 1 ? engine::DecisionToJson(ds.front(), rules)
+                                   : engine::DecisionsToJson(ds, rules))
+                << "\n";
+      return;
+    }
+    std::vector<std::string> parts;
+    for (std::size_t i = 0; i < ds.size(); ++i)
+      parts.push_back(WithExtras(engine::DecisionToJson(ds[i], rules), enricher.Json(incidents[i], ds[i])));
+    if (parts.size() == 1) {
+      std::cout << parts.front() << "\n";
+    } else {
+      std::cout << "[\n";
+      for (std::size_t i = 0; i < parts.size(); ++i) std::cout << parts[i] << (i + 1 < parts.size() ? ",\n" : "\n");
+      std::cout << "]\n";
+    }
   } else {
     for (std::size_t i = 0; i < ds.size(); ++i) {
       if (i) std::cout << "\n";
       std::cout << engine::DecisionToText(ds[i], rules, g.lang);
+      if (enricher.active()) std::cout << enricher.Text(incidents[i], ds[i], g.lang);
     }
   }
 }
@@ -76,6 +104,7 @@ void RegisterAssessCommands(CLI::App& app, Globals& g) {
                   "what the clock will require if nothing else changes");
   cmd->add_option("--lang", g.lang, "Language of the text sheet: zh (default) or en")
       ->check(CLI::IsMember({"zh", "en"}));
+  AddEnrichOptions(cmd, opt->enrich);
   cmd->add_option("reports", opt->reports,
                   "Report files (JSON or YAML; '-' reads stdin). Several reports are concurrent incidents")
       ->required();

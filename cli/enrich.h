@@ -1,0 +1,55 @@
+// `--dem/--layers/--radius` (terrain and places, gis/) and `--forces/--roads/--roads-config` (deployment,
+// forces/) shared by `assess`, `report` and `drill`: derive an incident's facts from maps before the engine
+// sees it, and add the terrain advice and the deployment plan to what is printed.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "firebreak/engine/decision.h"
+#include "firebreak/engine/incident.h"
+#include "firebreak/engine/rule_set.h"
+
+namespace firebreak::cli {
+
+struct EnrichOptions {
+  std::string dem;           // DEM raster (any GDAL format/CRS)
+  std::string layers;        // layers config (docs/layers-config.md)
+  double radius_km = 3.0;    // analysis radius around the incident
+  std::string forces;        // forces registry (docs/forces.md)
+  std::string roads;         // OGR line layer
+  std::string roads_config;  // speeds by road class
+  bool any_gis() const { return !dem.empty() || !layers.empty(); }
+  bool any() const { return any_gis() || !forces.empty(); }
+};
+
+void AddEnrichOptions(CLI::App* cmd, EnrichOptions& o);
+
+// Opens the maps and registry once; enriches many incidents. Thread-compatible, not thread-safe.
+class Enricher {
+ public:
+  Enricher(const EnrichOptions& o, const engine::RuleSet& rules);
+  ~Enricher();
+  Enricher(const Enricher&) = delete;
+  Enricher& operator=(const Enricher&) = delete;
+
+  bool active() const;
+  // Fills incident.derived (terrain, places, county) when --dem/--layers were given. Never overrides reported
+  // facts. Remembers the analysis for Text/Json below (keyed by incident id; the latest wins).
+  void Enrich(engine::Incident& incident);
+  // Extra human text after the decision sheet: terrain advice and, with --forces, the deployment plan.
+  std::string Text(const engine::Incident& incident, const engine::Decision& d, const std::string& lang);
+  // The same as JSON members to merge into the decision JSON: {"site": …, "deployment": …} (serialized object).
+  std::string Json(const engine::Incident& incident, const engine::Decision& d);
+
+ struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace firebreak::cli
