@@ -189,9 +189,9 @@ Recorded Desk::ReportOne(const std::string& obj, const std::string& source) {
 }
 
 std::vector<Recorded> Desk::Report(const std::string& text, const std::string& source) {
+  // Each report is validated on the incident's merged state (a partial update is not a whole report); the
+  // single transaction below makes the file all-or-nothing.
   std::vector<std::string> objs = engine::ReportObjects(text, source);
-  // Validate the whole file first (nothing is recorded if any report is bad).
-  engine::ParseReports(text, source, engine_.rules());
   std::vector<Recorded> out;
   auto saved = open_;
   int saved_burning = burning_, saved_dangerous = dangerous_;

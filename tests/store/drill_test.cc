@@ -132,13 +132,18 @@ TEST(Desk, ReportsOutOfOrderAndBadReportsRecordNothing) {
   Desk desk(st, eng);
   desk.Report(R"({"incident_id":"F","reported_at":"2026-05-01T10:00:00+08:00","burned_area_ha":60})", "a.json");
   EXPECT_THROW(desk.Report(R"({"incident_id":"F","reported_at":"2026-05-01T09:00:00+08:00"})", "b.json"), Error);
+  // A partial update is judged on the merged state: "extinguished" after an earlier "controlled" is fine.
+  desk.Report(R"({"incident_id":"F","reported_at":"2026-05-01T10:05:00+08:00","controlled":true})", "b2.json");
+  auto upd = desk.Report(R"({"incident_id":"F","reported_at":"2026-05-01T10:06:00+08:00","extinguished":true})", "b3.json");
+  EXPECT_TRUE(upd.at(0).incident.controlled.value_or(false));
+  EXPECT_EQ(upd.at(0).incident.burned_area_ha, 60);
   // An array with one bad report: nothing of it is recorded.
   EXPECT_THROW(desk.Report(R"([{"incident_id":"G","reported_at":"2026-05-01T11:00:00+08:00"},
                               {"incident_id":"H","reported_at":"2026-05-01T11:00:00+08:00","burned_area_ha":-3}])",
                            "c.json"),
                Error);
   EXPECT_FALSE(st.FindIncident("G").has_value());
-  EXPECT_EQ(st.History("F").reports.size(), 1u);
+  EXPECT_EQ(st.History("F").reports.size(), 3u);
   EXPECT_EQ(st.History("F").decisions.at(0).level, engine::Level::kIV);
   EXPECT_THROW(desk.Declare("F", engine::Level::kIV, "ofice_director", Timestamp{}), Error);
   EXPECT_THROW(desk.Declare("NOPE", engine::Level::kIV, "office_director", Timestamp{}), Error);
