@@ -1,13 +1,9 @@
+// The Enricher (enrich.h) as a proxy: the maps and the forces registry are opened by the geo plugin
+// (geo_plugin.h), which is loaded only when EnrichOptions::any() — plain `assess` never loads GDAL.
 #include "enrich.h"
 
-#include <map>
-
-#include <nlohmann/json.hpp>
-
 #include "firebreak/common/error.h"
-#include "firebreak/forces/deploy.h"
-#include "firebreak/forces/registry.h"
-#include "firebreak/gis/site.h"
+#include "geo_plugin.h"
 
 namespace firebreak::cli {
 
@@ -22,19 +18,15 @@ void AddEnrichOptions(CLI::App* cmd, EnrichOptions& o) {
 }
 
 struct Enricher::Impl {
-  const engine::RuleSet& rules;
   EnrichOptions opt;
-  std::optional<gis::SiteContext> site;
-  std::optional<forces::Registry> registry;
-  std::map<std::string, gis::SiteAnalysis> analyses;
-  Impl(const EnrichOptions& o, const engine::RuleSet& r) : rules(r), opt(o) {}
+  std::unique_ptr<GeoSession> session;  // null when !opt.any()
 };
 
-Enricher::Enricher(const EnrichOptions& o, const engine::RuleSet& rules) : impl_(std::make_unique<Impl>(o, rules)) {
+Enricher::Enricher(const EnrichOptions& o, const engine::RuleSet& rules) : impl_(std::make_unique<Impl>()) {
+  impl_->opt = o;
   if (!o.roads.empty() && o.forces.empty())
     throw Error(ErrorKind::kUsage, "--roads", "a road layer is only used for deployment", "add --forces FILE");
-  if (o.any_gis()) impl_->site.emplace(gis::SiteContext::Open(o.dem, o.layers));
-  if (!o.forces.empty()) impl_->registry.emplace(forces::LoadRegistry(o.forces, rules));
+  if (o.any()) ThrowIfError(Geo().OpenSession(o, rules, impl_->session));
 }
 
 Enricher::~Enricher() = default;
@@ -42,42 +34,19 @@ Enricher::~Enricher() = default;
 bool Enricher::active() const { return impl_->opt.any(); }
 
 void Enricher::Enrich(engine::Incident& incident) {
-  if (!impl_->site) return;
-  impl_->analyses[incident.incident_id] = impl_->site->Enrich(incident, ToMetres(Kilometres(impl_->opt.radius_km)));
+  if (impl_->session) ThrowIfError(impl_->session->Enrich(incident));
 }
 
 std::string Enricher::Text(const engine::Incident& incident, const engine::Decision& d, const std::string& lang) {
   std::string out;
-  bool zh = lang != "en";
-  if (auto it = impl_->analyses.find(incident.incident_id); it != impl_->analyses.end()) {
-    out += zh ? "\n【地形与地物】\n" : "\n[Terrain and places]\n";
-    out += gis::SiteText(it->second, zh);
-  }
-  if (impl_->registry) {
-    if (!incident.location) {
-      out += zh ? "\n【力量调动】报告无经纬度，无法生成调动方案。\n"
-                : "\n[Deployment] the report has no location: no deployment plan.\n";
-    } else {
-      auto in = forces::LoadDeployInputs(*incident.location, impl_->opt.dem, Metres(5000), impl_->opt.roads,
-                                         impl_->opt.roads_config);
-      auto plan = forces::PlanForIncident(impl_->rules, incident, d.response_level, *impl_->registry, in);
-      out += "\n" + forces::PlanToText(plan, impl_->rules, lang);
-    }
-  }
+  if (impl_->session) ThrowIfError(impl_->session->Text(incident, d, lang, out));
   return out;
 }
 
 std::string Enricher::Json(const engine::Incident& incident, const engine::Decision& d) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  if (auto it = impl_->analyses.find(incident.incident_id); it != impl_->analyses.end())
-    j["site"] = nlohmann::ordered_json::parse(gis::SiteJson(it->second));
-  if (impl_->registry && incident.location) {
-    auto in = forces::LoadDeployInputs(*incident.location, impl_->opt.dem, Metres(5000), impl_->opt.roads,
-                                       impl_->opt.roads_config);
-    auto plan = forces::PlanForIncident(impl_->rules, incident, d.response_level, *impl_->registry, in);
-    j["deployment"] = nlohmann::ordered_json::parse(forces::PlanToJson(plan, impl_->rules, -1));
-  }
-  return j.dump();
+  std::string out = "{}";
+  if (impl_->session) ThrowIfError(impl_->session->Json(incident, d, out));
+  return out;
 }
 
 }  // namespace firebreak::cli
