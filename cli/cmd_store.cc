@@ -168,7 +168,8 @@ void RunStatus(const Globals& g, const StoreOptions& o) {
     const engine::Step* s = it.StepAt(now);
     std::cout << "  " << it.incident_id << ": " << (en ? "required " : "应启动 ") << lv(it.RequiredAt(now))
               << (en ? ", declared " : "，已宣布 ") << lv(it.DeclaredAt(now));
-    if (s && s->next_due)
+    if (s && s->next_due && s->next_level &&
+        (!s->required || static_cast<int>(*s->next_level) > static_cast<int>(*s->required)))
       std::cout << (en ? "; next: " : "；下一级 ") << lv(s->next_level) << (en ? " due " : " 将于 ")
                 << FormatShort(*s->next_due) << " (" << s->next_clause << ")";
     std::cout << "\n";
