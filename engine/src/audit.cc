@@ -152,24 +152,32 @@ IncidentAudit AuditIncident(const IncidentTimeline& it, const RuleSet& rules, co
         if (st.cause == StepCause::kEnd) s = &st;
       if (s && !s->terminated) {
         a.findings.push_back({d.at, "ended-early",
-                              "response ended by " + d.by + " before the termination conditions held (6.3.6)"});
+                              "response ended by " + rules.NameOf(d.by, "en") +
+                                  " before the termination conditions held (6.3.6)",
+                              rules.NameOf(d.by, "zh") + "在终止条件（6.3.6）成立前终止了响应"});
         a.ok = false;
       }
       continue;
     }
     if (!matched_declarations.count(k) && RoleVerdict(rules, d.by, *d.level) == "wrong-role") {
-      a.findings.push_back({d.at, "wrong-role", d.by + " does not decide level " + LevelName(*d.level)});
+      a.findings.push_back({d.at, "wrong-role",
+                            rules.NameOf(d.by, "en") + " (" + d.by + ") does not decide level " + LevelName(*d.level),
+                            rules.NameOf(d.by, "zh") + "无权决定启动" + LevelNameZh(*d.level) + "响应"});
       a.ok = false;
     }
     if (Rank(d.level) > Rank(it.RequiredAt(d.at)))
       a.findings.push_back({d.at, "over-declared",
                             std::string("declared ") + LevelName(*d.level) + " while " +
                                 (it.RequiredAt(d.at) ? LevelName(*it.RequiredAt(d.at)) : "none") +
-                                " was required (6.3.5 allows adjusting; noted, not a failure)"});
+                                " was required (6.3.5 allows adjusting; noted, not a failure)",
+                            std::string("宣布") + LevelNameZh(*d.level) + "，而应启动" +
+                                (it.RequiredAt(d.at) ? LevelNameZh(*it.RequiredAt(d.at)) : "无") +
+                                "（6.3.5允许调整；仅作记录）"});
   }
   if (!it.steps.empty() && !it.ended_at && it.steps.back().terminated && it.DeclaredAt(it.steps.back().at))
     a.findings.push_back({it.steps.back().at, "not-ended",
-                          "termination conditions hold but the declared response was not ended (6.3.6)"});
+                          "termination conditions hold but the declared response was not ended (6.3.6)",
+                          "终止条件已成立，但已宣布的响应尚未终止（6.3.6）"});
 
   // 5.2 upward reports.
   std::set<std::string> seen;
@@ -311,7 +319,8 @@ std::string AuditToText(const AuditReport& a, const RuleSet& rules, const std::s
         out << "\n";
       }
     }
-    for (const auto& f : inc.findings) out << "  ! " << FormatShort(f.at) << " " << f.code << ": " << f.detail << "\n";
+    for (const auto& f : inc.findings)
+      out << "  ! " << FormatShort(f.at) << " " << f.code << ": " << (en ? f.detail : f.detail_zh) << "\n";
     out << "\n";
   }
   out << InterpretationLines(a, rules, lang);
@@ -572,7 +581,7 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
     }
     for (const auto& f : inc.findings)
       h << "<p class='" << (f.code == "over-declared" || f.code == "not-ended" ? "note" : "bad") << "'>"
-        << Esc(FormatShort(f.at)) << " · " << Esc(f.code) << ": " << Esc(f.detail) << "</p>";
+        << Esc(FormatShort(f.at)) << " · " << Esc(f.code) << ": " << Esc(en ? f.detail : f.detail_zh) << "</p>";
   }
   h << "<h2>" << (en ? "Interpretations" : "解释") << "</h2><div class='note' style='white-space:pre-wrap'>"
     << Esc(InterpretationLines(a, rules, lang)) << "</div></body></html>\n";

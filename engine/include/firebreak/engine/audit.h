@@ -56,7 +56,8 @@ struct ReportingAudit {
 struct AuditFinding {
   Timestamp at;
   std::string code;  // "over-declared" | "ended-early" | "wrong-role" | "not-ended"
-  std::string detail;
+  std::string detail;     // English
+  std::string detail_zh;  // Chinese
 };
 
 struct IncidentAudit {
