@@ -8,12 +8,14 @@
 //   firebreak drill FILE [--store FILE|:memory:] [--format text|json]   (exit 7 on any failed expectation)
 // Store path: --store FILE, else $FIREBREAK_STORE, else ~/.local/share/firebreak/duty-office.sqlite.
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "commands.h"
+#include "enrich.h"
 #include "firebreak/common/error.h"
 #include "firebreak/engine/audit.h"
 #include "firebreak/engine/engine.h"
@@ -41,6 +43,7 @@ struct StoreOptions {
   std::vector<std::string> files;
   std::string incident;
   std::string level;
+  EnrichOptions enrich;  // --dem/--layers/--radius (report, drill)
 };
 
 std::string StorePath(const StoreOptions& o) { return o.store.empty() ? store::DefaultStorePath() : o.store; }
@@ -55,9 +58,24 @@ Timestamp TimeOption(const std::string& text, const char* option) {
   return *t;
 }
 
-// Terrain for drills and reports: the hook the lead wires to gis/ (a scenario's `terrain:`). Without it the
-// drill runs on the reported facts only.
-store::Enrich TerrainEnrich(const std::optional<engine::ScenarioTerrain>& /*terrain*/) { return {}; }
+// Terrain and places for reports and drills: --dem/--layers on the command line, else a scenario's
+// `terrain: {dem, layers}` (paths relative to the scenario file). Without maps the reported facts are used as
+// they are. The Enricher must outlive the returned hook.
+store::Enrich TerrainEnrich(Enricher& enricher) {
+  if (!enricher.active()) return {};
+  return [&enricher](engine::Incident& in) { enricher.Enrich(in); };
+}
+
+EnrichOptions ScenarioEnrichOptions(const StoreOptions& o, const engine::Scenario& sc) {
+  EnrichOptions e = o.enrich;
+  if (e.any_gis() || !sc.terrain) return e;
+  namespace fs = std::filesystem;
+  fs::path base = fs::path(sc.file).parent_path();
+  auto resolve = [&](const std::string& f) { return f.empty() || fs::path(f).is_absolute() ? f : (base / f).string(); };
+  e.dem = resolve(sc.terrain->dem);
+  e.layers = resolve(sc.terrain->layers);
+  return e;
+}
 
 void Emit(const StoreOptions& o, const std::string& text) {
   if (o.out.empty() || o.out == "-") {
@@ -89,8 +107,9 @@ void RunReport(const Globals& g, const StoreOptions& o) {
   // Read every file first: a missing file records nothing.
   std::vector<std::pair<std::string, std::string>> texts;
   for (const auto& f : o.files) texts.emplace_back(f, ReadAll(f));
+  Enricher enricher(o.enrich, rules);
   store::Store st = store::Store::Open(StorePath(o));
-  store::Desk desk(st, eng, TerrainEnrich(std::nullopt));
+  store::Desk desk(st, eng, TerrainEnrich(enricher));
   std::vector<store::Recorded> recs;
   st.Transaction([&] {
     for (const auto& [name, text] : texts)
@@ -105,6 +124,7 @@ void RunReport(const Globals& g, const StoreOptions& o) {
   for (std::size_t i = 0; i < recs.size(); ++i) {
     if (i) std::cout << "\n";
     std::cout << engine::DecisionToText(recs[i].decision, rules, g.lang);
+    if (enricher.active()) std::cout << enricher.Text(recs[i].incident, recs[i].decision, g.lang);
   }
   std::cout << (g.lang == "en" ? "Recorded in " : "已记录于 ") << st.path() << "\n";
 }
@@ -225,9 +245,10 @@ void RunAudit(const Globals& g, const StoreOptions& o) {
   engine::AuditOptions ao;
   if (!o.scenario.empty()) {
     engine::Scenario sc = engine::LoadScenario(o.scenario, &rules);
+    Enricher enricher(ScenarioEnrichOptions(o, sc), rules);
     store::DrillOptions dopt;
     dopt.store_path = o.store.empty() ? ":memory:" : o.store;
-    dopt.enrich = TerrainEnrich(sc.terrain);
+    dopt.enrich = TerrainEnrich(enricher);
     store::DrillResult r = store::RunDrill(sc, eng, dopt);
     ao = sc.audit;
     if (o.tolerance_min >= 0) ao.declaration_tolerance_min = ao.report_tolerance_min = o.tolerance_min;
@@ -263,9 +284,10 @@ void RunDrillCmd(Globals& g, const StoreOptions& o) {
   engine::RuleSet rules = LoadRules(g);
   engine::Engine eng(rules);
   engine::Scenario sc = engine::LoadScenario(o.scenario, &rules);
+  Enricher enricher(ScenarioEnrichOptions(o, sc), rules);
   store::DrillOptions dopt;
   dopt.store_path = o.store.empty() ? ":memory:" : o.store;
-  dopt.enrich = TerrainEnrich(sc.terrain);
+  dopt.enrich = TerrainEnrich(enricher);
   store::DrillResult r = store::RunDrill(sc, eng, dopt);
   if (o.format == "json") Emit(o, store::DrillToJson(sc, r, rules) + "\n");
   else Emit(o, store::DrillToText(sc, r, rules, g.lang));
@@ -291,6 +313,7 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
     cmd->add_option("files", o->files, "Report files (JSON or YAML, '-' = stdin); all recorded in one transaction")
         ->required();
+    AddEnrichOptions(cmd, o->enrich);
     cmd->callback([&g, o] { RunReport(g, *o); });
   }
   {
@@ -358,6 +381,7 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
     cmd->add_option("-o,--output", o->out, "Write to this file instead of stdout");
     cmd->add_option("scenario", o->scenario, "Scenario file (scenarios/*.yaml)")->required();
+    AddEnrichOptions(cmd, o->enrich);
     cmd->callback([&g, o] { RunDrillCmd(g, *o); });
   }
 }
