@@ -230,3 +230,36 @@ TEST(StoreCli, KilledReportIsAllOrNothing) {
 
 }  // namespace
 }  // namespace firebreak::store
+
+namespace firebreak::store {
+namespace {
+
+// A scenario's `terrain: {dem, layers}` (relative to the scenario file) reaches the drill's enrich hook: the
+// incident gets its county from the layers although no report names one.
+TEST(StoreCli, DrillUsesScenarioTerrain) {
+  std::string dir = Dir() + "/demo";
+  fs::remove_all(dir);
+  Out demo = Fb("demo-data " + dir);
+  ASSERT_EQ(demo.code, 0) << demo.text;
+  Write(dir + "/sc.yaml", R"(scenario: terrain
+start: 2026-05-12T10:00:00+08:00
+terrain: {dem: dem.tif, layers: layers.yaml}
+reports:
+  - {incident_id: T-1, reported_at: +0, location: {lon: 109.32374, lat: 24.97523}, open_fire_since: +0, burned_area_ha: 60, sensitive_period: false}
+expect:
+  levels: [{incident: T-1, at: +0, level: IV}]
+)");
+  Out with = Fb("drill " + dir + "/sc.yaml --format json");
+  EXPECT_EQ(with.code, 0) << with.text;
+  EXPECT_NE(with.text.find("\"county\": \""), std::string::npos) << with.text.substr(0, 400);
+  std::string plain = Read(dir + "/sc.yaml");
+  const std::string terrain = "terrain: {dem: dem.tif, layers: layers.yaml}\n";
+  plain.replace(plain.find(terrain), terrain.size(), "");
+  Write(dir + "/plain.yaml", plain);
+  Out without = Fb("drill " + dir + "/plain.yaml --format json");
+  EXPECT_EQ(without.code, 0) << without.text;
+  EXPECT_NE(without.text.find("\"county\": null"), std::string::npos) << without.text.substr(0, 400);
+}
+
+}  // namespace
+}  // namespace firebreak::store
