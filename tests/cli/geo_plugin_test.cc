@@ -122,6 +122,24 @@ TEST(GeoPluginCli, PluginFoundNextToTheBinaryRunsTheWork) {
   std::filesystem::remove_all(dir);
 }
 
+// assess with --dem/--layers/--forces: the Enricher's session in the plugin adds terrain, places and the
+// deployment plan after the decision sheet.
+TEST(GeoPluginCli, EnrichedAssessRunsThroughThePlugin) {
+  const auto dir = TempDir("enrich");
+  ASSERT_EQ(Cli("demo-data " + dir.string()).code, 0);
+  CliRun r = Cli("--lang en assess --dem " + (dir / "dem.tif").string() + " --layers " +
+                 (dir / "layers.yaml").string() + " --forces " + kSrc + "/data/forces/liuzhou-demo.yaml " + kReport);
+  EXPECT_EQ(r.code, 0) << r.out;
+  const auto sheet = r.out.find("[Response] level III");
+  const auto terrain = r.out.find("[Terrain and places]");
+  ASSERT_NE(sheet, std::string::npos) << r.out;
+  ASSERT_NE(terrain, std::string::npos) << r.out;
+  EXPECT_LT(sheet, terrain) << r.out;  // the plugin's text follows the executable's in one stream
+  EXPECT_NE(r.out.find("km_to_county_boundary"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Safety zones and escape routes"), std::string::npos) << r.out;
+  std::filesystem::remove_all(dir);
+}
+
 // The factory refuses another interface version; the boundary returns errors as values.
 TEST(GeoPluginAbi, FactoryChecksVersionAndErrorsComeBackAsValues) {
   void* h = dlopen(FIREBREAK_GEO_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
