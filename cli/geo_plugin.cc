@@ -157,7 +157,7 @@ void RunDeploy(const DeployArgs& a, const engine::RuleSet& rules, const std::str
     req.level = d.response_level;
     req.level_source = "engine";
     for (const auto& t : d.triggers)
-      if (d.response_level && t.level == *d.response_level) req.level_source += (req.level_source == "engine" ? ": " : ", ") + t.clause;
+      if (d.response_level && t.level == *d.response_level) req.level_source += (req.level_source == "engine" ? ": " : ", ") + std::string(t.clause);
   } else if (a.level.empty()) {
     throw Error(ErrorKind::kUsage, "deploy", "--at needs --level IV|III|II|I|none",
                 "or give --incident REPORT and let the engine decide the level");

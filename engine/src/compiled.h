@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "firebreak/engine/engine.h"
@@ -33,12 +34,15 @@ struct CPred {
 
 struct CAlt {
   std::uint32_t first = 0, count = 0;  // into CompiledRules::preds
+  std::uint32_t facts_first = 0, facts_count = 0;  // into CompiledRules::alt_facts: the facts tested, each once
 };
 
 // One rule of any group.
 struct CRule {
   std::uint32_t alt_first = 0, alt_count = 0;  // into CompiledRules::alts; alt_count == 0: always holds
   std::uint32_t interp_first = 0, interp_count = 0;  // into CompiledRules::interps (indices of rules.interpretations)
+  // Role/unit ids a measure names as lead, or a reporting rule's recipients: into CompiledRules::names.
+  std::uint32_t names_first = 0, names_count = 0;
 };
 
 // A half-open range of rule indices.
@@ -56,6 +60,9 @@ struct CompiledRules {
   std::vector<CAlt> alts;
   std::vector<CRule> rules;
   std::vector<std::uint16_t> interps;  // interpretation indices, referenced by CRule
+  std::vector<FactId> alt_facts;  // per CAlt: the distinct facts its predicates test, in predicate order
+  std::vector<std::string_view> interp_ids;  // parallel to interps: the ids as the rule cites them (RuleSet views)
+  std::vector<std::string_view> names;  // role/unit ids (RuleSet views), referenced by CRule::names_*
 
   Range derived, grades, lead, situational, reporting, safety;
   std::vector<Range> level_triggers;  // per rules.levels index
@@ -70,7 +77,7 @@ struct CompiledRules {
   std::vector<std::vector<std::uint16_t>> default_interps;
   // Interpretation ids cited by the sensitive-period calendar, as indices.
   std::vector<std::uint16_t> calendar_interps;
-  std::vector<std::string> missing_interps;  // ids cited but absent from rules.interpretations
+  std::vector<std::string_view> missing_interps;  // ids cited but absent from rules.interpretations (views into the RuleSet)
 };
 
 // Facts plus where each came from and which rule gave it.

@@ -48,11 +48,19 @@ class Compiler {
       ca.first = static_cast<std::uint32_t>(c_.preds.size());
       for (const Predicate& p : a.all) c_.preds.push_back(CompilePred(p));
       ca.count = static_cast<std::uint32_t>(a.all.size());
+      ca.facts_first = static_cast<std::uint32_t>(c_.alt_facts.size());
+      for (const Predicate& p : a.all)
+        if (std::find(c_.alt_facts.begin() + ca.facts_first, c_.alt_facts.end(), p.fact) == c_.alt_facts.end())
+          c_.alt_facts.push_back(p.fact);
+      ca.facts_count = static_cast<std::uint32_t>(c_.alt_facts.size()) - ca.facts_first;
       c_.alts.push_back(ca);
     }
     r.alt_count = static_cast<std::uint32_t>(cond.any.size());
     r.interp_first = static_cast<std::uint32_t>(c_.interps.size());
-    for (const std::string& id : interps) c_.interps.push_back(InterpIndex(id));
+    for (const std::string& id : interps) {
+      c_.interps.push_back(InterpIndex(id));
+      c_.interp_ids.push_back(id);
+    }
     r.interp_count = static_cast<std::uint32_t>(interps.size());
     if (c_.rules.size() >= kMaxRules)
       throw Error(ErrorKind::kRuleFile, loc.ToString(),
@@ -60,6 +68,14 @@ class Compiler {
                   "the engine's evaluation buffer is sized for plans of city scale");
     c_.rules.push_back(r);
     return static_cast<std::uint32_t>(c_.rules.size() - 1);
+  }
+
+  // Attaches a list of role/unit ids (measure lead, reporting recipients) to the rule just added.
+  void AttachNames(const std::vector<std::string>& ids) {
+    CRule& r = c_.rules.back();
+    r.names_first = static_cast<std::uint32_t>(c_.names.size());
+    for (const std::string& id : ids) c_.names.push_back(id);
+    r.names_count = static_cast<std::uint32_t>(ids.size());
   }
 
   template <class Vec, class Fn>
@@ -140,7 +156,10 @@ std::shared_ptr<const CompiledRules> Compile(const RuleSet& rules) {
     c.level_triggers.push_back(
         k.AddAll(L.triggers, [&](const Trigger& t) { k.Add(t.when, t.interpretations, t.loc); }));
     c.level_measures.push_back(
-        k.AddAll(L.measures, [&](const Measure& m) { k.Add(m.when, m.interpretations, m.loc); }));
+        k.AddAll(L.measures, [&](const Measure& m) {
+          k.Add(m.when, m.interpretations, m.loc);
+          k.AttachNames(m.lead);
+        }));
     c.level_index[static_cast<std::size_t>(L.level)] = static_cast<int>(li);
     c.levels_by_severity.push_back(static_cast<int>(li));
   }
@@ -148,13 +167,22 @@ std::shared_ptr<const CompiledRules> Compile(const RuleSet& rules) {
             [&](int a, int b) { return rules.levels[a].level > rules.levels[b].level; });
   c.lead = k.AddAll(rules.lead_rules, [&](const LeadRule& r) { k.Add(r.when, r.interpretations, r.loc); });
   c.situational =
-      k.AddAll(rules.situational_measures, [&](const Measure& m) { k.Add(m.when, m.interpretations, m.loc); });
-  c.reporting = k.AddAll(rules.reporting, [&](const ReportingRule& r) { k.Add(r.when, r.interpretations, r.loc); });
+      k.AddAll(rules.situational_measures, [&](const Measure& m) {
+        k.Add(m.when, m.interpretations, m.loc);
+        k.AttachNames(m.lead);
+      });
+  c.reporting = k.AddAll(rules.reporting, [&](const ReportingRule& r) {
+    k.Add(r.when, r.interpretations, r.loc);
+    k.AttachNames(r.recipients);
+  });
   c.safety = k.AddAll(rules.safety, [&](const SafetyRule& r) { k.Add(r.when, r.interpretations, r.loc); });
   for (std::size_t wi = 0; wi < rules.warnings.size(); ++wi) {
     const WarningResponse& w = rules.warnings[wi];
     c.warning_measures.push_back(
-        k.AddAll(w.measures, [&](const Measure& m) { k.Add(m.when, m.interpretations, m.loc); }));
+        k.AddAll(w.measures, [&](const Measure& m) {
+          k.Add(m.when, m.interpretations, m.loc);
+          k.AttachNames(m.lead);
+        }));
     c.warning_index[static_cast<std::size_t>(w.colour)] = static_cast<int>(wi);
   }
   c.default_index.fill(-1);
@@ -199,8 +227,12 @@ constexpr std::pair<Threat, FactId> kThreatFacts[] = {
 
 void ComputeFacts(const RuleSet& rules, const CompiledRulesWithCalendar& c, const Incident& in, const Timestamp& at,
                   const Concurrency& cc, FactsWithOrigin& fo) {
-  fo = FactsWithOrigin{};
+  // Reset in place (no temporary: FactsWithOrigin is ~700 bytes).
+  fo.f = FactSet{};
+  fo.origin.fill(FactOrigin::kUnknown);
   fo.rule.fill(-1);
+  fo.calendar_used = fo.calendar_hit = false;
+  fo.calendar_period = -1;
   const auto R = FactOrigin::kReport;
   auto num = [&](FactId id, const auto& opt) {
     if (opt) fo.SetIf(id, static_cast<double>(*opt), R);
@@ -241,7 +273,7 @@ void ComputeFacts(const RuleSet& rules, const CompiledRulesWithCalendar& c, cons
   }
   fo.SetIf(FactId::kLocalHour, static_cast<double>(LocalHour(at)), R);
   // 2. The report's "facts" object.
-  for (std::size_t i = 0; i < kFactCount; ++i) {
+  for (std::size_t i = 0; in.extra.Any() && i < kFactCount; ++i) {
     auto id = static_cast<FactId>(i);
     if (in.extra.Has(id)) fo.SetIf(id, in.extra.ValueOr(id, 0.0), FactOrigin::kReportFacts);
   }
@@ -249,7 +281,7 @@ void ComputeFacts(const RuleSet& rules, const CompiledRulesWithCalendar& c, cons
   fo.SetIf(FactId::kConcurrentFires, cc.fires, FactOrigin::kConcurrency);
   fo.SetIf(FactId::kConcurrentDangerousFires, cc.dangerous_fires, FactOrigin::kConcurrency);
   // 4. GIS and other modules.
-  for (std::size_t i = 0; i < kFactCount; ++i) {
+  for (std::size_t i = 0; in.derived.Any() && i < kFactCount; ++i) {
     auto id = static_cast<FactId>(i);
     if (in.derived.Has(id)) fo.SetIf(id, in.derived.ValueOr(id, 0.0), FactOrigin::kGis);
   }
@@ -423,9 +455,9 @@ class Builder {
       const LevelSpec& L = rules_.levels[static_cast<std::size_t>(ev_.level_spec)];
       d.decider_clause = L.decider_clause;
       d.decider_text = L.decider_text;
-      d.decided_by = L.deciders;
+      d.decided_by.assign(L.deciders.begin(), L.deciders.end());
     } else {
-      d.decider_clause.clear();
+      d.decider_clause = {};
       d.decider_text = TextView{};
       d.decided_by.clear();
     }
@@ -477,7 +509,7 @@ class Builder {
       ReportingOut& o = Slot(d.reporting, n);
       Fill(o.rule, i, r.clause, r.text, r.when, r.interpretations);
       o.reporter = r.reporter;
-      o.recipients = r.recipients;
+      AssignNames(o.recipients, i);
     }
     d.reporting.resize(n);
 
@@ -523,24 +555,21 @@ class Builder {
 
   // The facts an alternative tested, each once, with their values and origins.
   void FillFacts(std::vector<FactUse>& out, std::uint32_t rule) {
-    std::size_t n = 0;
     std::int16_t a = ev_.held[rule];
     const CRule& r = c_.rules[rule];
-    if (a >= 0 && a != kAlways && static_cast<std::uint32_t>(a) < r.alt_count) {
-      const CAlt& alt = c_.alts[r.alt_first + static_cast<std::uint32_t>(a)];
-      if (out.capacity() < alt.count) out.reserve(alt.count);
-      for (std::uint32_t k = 0; k < alt.count; ++k) {
-        FactId id = c_.preds[alt.first + k].fact;
-        bool seen = false;
-        for (std::size_t j = 0; j < n; ++j) seen |= out[j].fact == id;
-        if (seen) continue;
-        FactUse& u = Slot(out, n);
-        u.fact = id;
-        u.value = ev_.facts.f.Get(id);
-        u.origin = ev_.facts.origin[Ix(id)];
-      }
+    if (a < 0 || a == kAlways || static_cast<std::uint32_t>(a) >= r.alt_count) {
+      out.clear();
+      return;
     }
-    out.resize(n);
+    const CAlt& alt = c_.alts[r.alt_first + static_cast<std::uint32_t>(a)];
+    out.resize(alt.facts_count);
+    const FactId* ids = c_.alt_facts.data() + alt.facts_first;
+    for (std::uint32_t k = 0; k < alt.facts_count; ++k) {
+      FactUse& u = out[k];
+      u.fact = ids[k];
+      u.value = ev_.facts.f.Get(ids[k]);
+      u.origin = ev_.facts.origin[Ix(ids[k])];
+    }
   }
 
   void Fill(Firing& o, std::uint32_t rule, const std::string& clause, const Text& text, const Condition& cond,
@@ -553,7 +582,15 @@ class Builder {
     if (a >= 0 && a != kAlways && static_cast<std::size_t>(a) < cond.any.size()) o.alternative = cond.any[a].label;
     else o.alternative = {};
     FillFacts(o.facts, rule);
-    o.interpretations.assign(interps.begin(), interps.end());
+    const CRule& cr = c_.rules[rule];
+    o.interpretations.assign(c_.interp_ids.begin() + cr.interp_first,
+                             c_.interp_ids.begin() + cr.interp_first + cr.interp_count);
+    (void)interps;
+  }
+
+  void AssignNames(std::vector<std::string_view>& out, std::uint32_t rule) {
+    const CRule& cr = c_.rules[rule];
+    out.assign(c_.names.begin() + cr.names_first, c_.names.begin() + cr.names_first + cr.names_count);
   }
 
   void FillMeasure(MeasureOut& o, std::uint32_t rule, const Measure& m, std::optional<Level> level) {
@@ -561,7 +598,7 @@ class Builder {
     o.clause = m.clause;
     o.text.zh = m.text.zh;
     o.text.en = m.text.en;
-    o.lead.assign(m.lead.begin(), m.lead.end());
+    AssignNames(o.lead, rule);
     o.from_level = level;
     FillFacts(o.facts, rule);
   }
@@ -653,7 +690,9 @@ class Builder {
       }
     }
     nx.due.resize(n_due);
-    std::stable_sort(nx.due.begin(), nx.due.end(), [](const DueTime& x, const DueTime& y) { return x.at < y.at; });
+    // Stable insertion sort by time (a handful of items; std::stable_sort would allocate a buffer).
+    for (std::size_t i = 1; i < nx.due.size(); ++i)
+      for (std::size_t j = i; j > 0 && nx.due[j].at < nx.due[j - 1].at; --j) std::swap(nx.due[j], nx.due[j - 1]);
   }
 
   static const std::string& WordOf(const Condition& cond, std::uint32_t a, std::uint32_t k, std::uint8_t b) {
@@ -712,7 +751,7 @@ class Builder {
         note.text.en = it.text.en;
       } else {
         note.id = c_.missing_interps[i - rules_.interpretations.size()];
-        note.clause.clear();
+        note.clause = {};
         note.text = TextView{};
       }
     }

@@ -215,14 +215,14 @@ std::string_view Label(FactId id, const Words& w) {
 }
 
 // A bound word of the plan, glossed in English.
-std::string Word(const std::string& word, const Words& w) {
-  if (!w.en) return word;
+std::string Word(std::string_view word, const Words& w) {
+  if (!w.en) return std::string(word);
   static const std::pair<const char*, const char*> kGloss[] = {{"超过", "over "}, {"以上", ">= "}, {"达到", "reaching "},
                                                                {"以下", "< "},    {"以内", "<= "}, {"以外", "> "},
                                                                {"等于", "= "}};
   for (const auto& [zh, en] : kGloss)
     if (word == zh) return en;
-  return word + " ";
+  return std::string(word) + " ";
 }
 
 std::string FactText(FactId id, const std::optional<double>& v, const Words& w) {
@@ -342,7 +342,8 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
   std::string standing;
   for (const SafetyOut& s : d.safety) {
     if (s.rule.facts.empty()) {
-      standing += (standing.empty() ? "" : " ") + s.id;
+      standing += (standing.empty() ? "" : " ");
+      standing += s.id;
       continue;
     }
     o << w.Pick("【安全】", "[Safety] ") << s.id << " " << Cut(Pick(s.rule.text, w), kCut)
@@ -365,7 +366,7 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
   }
   for (const DueTime& t : d.next.due)
     o << w.Pick("【时钟】", "[Clock] ") << LevelName(t.level) << " " << t.clause
-      << (t.alternative.empty() ? "" : "/" + t.alternative) << w.Pick(" 明火持续", " open fire ") << Word(t.word, w)
+      << (t.alternative.empty() ? "" : "/") << t.alternative << w.Pick(" 明火持续", " open fire ") << Word(t.word, w)
       << NumText(t.hours) << w.Pick("小时，若仍未控制则于 ", " h: due at ") << FormatIso8601(t.at)
       << w.Pick(" 到期", " if still uncontrolled") << "\n";
 

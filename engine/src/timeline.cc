@@ -276,14 +276,15 @@ Timeline BuildTimeline(const Engine& engine, const TimelineInput& in) {
       }
       step.held = Rank(step.required) > Rank(step.assessed);
       for (const auto& f : d.triggers)
-        if (d.response_level && f.level == *d.response_level) step.triggers.push_back(f.clause);
+        if (d.response_level && f.level == *d.response_level) step.triggers.emplace_back(f.clause);
       if (step.required) {
         if (const LevelSpec* ls = rules.FindLevel(*step.required)) {
           step.deciders = ls->deciders;
           step.decider_clause = ls->decider_clause;
         }
       }
-      for (const auto& r : d.reporting) step.reporting.push_back(ReportingDuty{r.rule.clause, r.recipients});
+      for (const auto& r : d.reporting) step.reporting.push_back(ReportingDuty{std::string(r.rule.clause),
+                                                               {r.recipients.begin(), r.recipients.end()}});
       step.lead = d.lead.tier;
       step.grade = d.grade.grade;
       step.concurrency = conc;

@@ -75,7 +75,7 @@ std::string CompactDecisionJson(const engine::Decision& d) {
   o += ",\"triggers\":";
   AppendArray(o, d.triggers, [&](const engine::TriggerFiring& t) { AppendString(o, t.clause); });
   o += ",\"decided_by\":";
-  AppendArray(o, d.decided_by, [&](const std::string& r) { AppendString(o, r); });
+  AppendArray(o, d.decided_by, [&](std::string_view r) { AppendString(o, r); });
   o += ",\"grade\":";
   if (d.grade.grade) AppendString(o, engine::GradeNameEn(*d.grade.grade));
   else o += "null";

@@ -200,7 +200,7 @@ TEST_F(MiniEngine, BuildsOnAndDecider) {
   in.burned_area_ha = 100;
   Decision d = eng.Assess(in);
   ASSERT_EQ(d.response_level, Level::kIII);
-  EXPECT_EQ(d.decided_by, std::vector<std::string>{"deputy_commander"});
+  EXPECT_EQ(d.decided_by, std::vector<std::string_view>{"deputy_commander"});
   ASSERT_GE(d.measures.size(), 2u);
   EXPECT_EQ(d.measures[0].clause, "M-III(1)");
   EXPECT_EQ(d.measures[0].from_level, Level::kIII);

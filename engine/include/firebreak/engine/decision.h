@@ -1,9 +1,10 @@
 // What the plan requires for one incident at one moment, with the clauses that fired and the facts they
 // fired on. Produced by Engine::Assess; rendered by engine/render (text, JSON). JSON shape: docs/report-format.md.
 //
-// LIFETIME: the plan's texts (TextView, labels, interpretation ids, lead ids, fact names) are views into the
-// RuleSet the Engine was built on — a Decision must not outlive that RuleSet. Copy with std::string(view) to
-// keep one. Clause ids, recipients, deciders and due times are owned strings.
+// LIFETIME: every string_view in a Decision (the plan's texts, clause ids, labels, interpretation ids, lead
+// ids, deciders, reporters, recipients, safety ids/groups, bound words, fact names) is a view into the RuleSet
+// the Engine was built on — a Decision must not outlive that RuleSet. Copy with std::string(view) to keep one.
+// Only incident_id, rules_id, rules_sha256 and gis_sources are owned strings.
 #pragma once
 
 #include <cstdint>
@@ -51,7 +52,7 @@ struct FactUse {
 
 // One rule that held: its clause, the plan's words, the alternative that held and the facts it used.
 struct Firing {
-  std::string clause;
+  std::string_view clause;
   TextView text;
   std::string_view alternative;  // label of the alternative that held, if any
   std::vector<FactUse> facts;
@@ -73,7 +74,7 @@ struct LeadResult {
 };
 
 struct MeasureOut {
-  std::string clause;
+  std::string_view clause;
   TextView text;
   std::vector<std::string_view> lead;  // role/unit ids
   std::optional<Level> from_level;  // the level whose measures these are (inherited ones keep their level)
@@ -82,34 +83,34 @@ struct MeasureOut {
 
 struct ReportingOut {
   Firing rule;
-  std::string reporter;
-  std::vector<std::string> recipients;
+  std::string_view reporter;
+  std::vector<std::string_view> recipients;
 };
 
 struct SafetyOut {
-  std::string id;
-  std::string group;
+  std::string_view id;
+  std::string_view group;
   Firing rule;
   TextView advice;
 };
 
 // For the next level up: how close each threshold is, and when clock-driven ones fall due.
 struct Proximity {
-  std::string clause;
+  std::string_view clause;
   FactId fact{};
   std::optional<double> current;
   double threshold = 0;
-  std::string word;  // the bound word, e.g. "超过"
+  std::string_view word;  // the bound word, e.g. "超过"
   double gap = 0;    // threshold - current (>= 0)
 };
 struct DueTime {
-  std::string clause;
+  std::string_view clause;
   Level level = Level::kIV;
   Timestamp at;  // when it holds if nothing changes (fire stays uncontrolled)
   double hours = 0;  // the threshold in hours of open fire
-  std::string word;    // the bound word ("达到", "超过"...)
+  std::string_view word;    // the bound word ("达到", "超过"...)
   bool strict = false;  // 超过: holds strictly after since + hours; `at` is then since + hours + 1 s
-  std::string alternative;  // label of the trigger alternative ("sensitive", "other")
+  std::string_view alternative;  // label of the trigger alternative ("sensitive", "other")
 };
 
 struct NextLevel {
@@ -119,8 +120,8 @@ struct NextLevel {
 };
 
 struct Note {
-  std::string id;  // interpretation id
-  std::string clause;
+  std::string_view id;  // interpretation id
+  std::string_view clause;
   TextView text;
 };
 
@@ -133,9 +134,9 @@ struct Decision {
   std::optional<Level> response_level;
   std::vector<TriggerFiring> triggers;  // every trigger that held, all levels, highest first
   // Decider of response_level (6.3.x.1 first sentence).
-  std::string decider_clause;
+  std::string_view decider_clause;
   TextView decider_text;
-  std::vector<std::string> decided_by;  // role ids
+  std::vector<std::string_view> decided_by;  // role ids
   GradeResult grade;
   LeadResult lead;
   std::vector<MeasureOut> measures;

@@ -128,6 +128,7 @@ class FactSet {
   void SetBool(FactId id, bool b) { Set(id, b ? 1.0 : 0.0); }
   void Clear(FactId id) { known_.reset(Index(id)); }
   bool Has(FactId id) const { return known_.test(Index(id)); }
+  bool Any() const { return known_.any(); }  // at least one fact is known
   std::optional<double> Get(FactId id) const {
     return Has(id) ? std::optional<double>(values_[Index(id)]) : std::nullopt;
   }
