@@ -27,7 +27,8 @@ struct AssessOptions {
 // The decision JSON with the enricher's members ("site", "deployment") appended.
 std::string WithExtras(const std::string& decision_json, const std::string& extras_json) {
   auto j = nlohmann::ordered_json::parse(decision_json);
-  for (auto& [k, v] : nlohmann::ordered_json::parse(extras_json).items()) j[k] = v;
+  auto extras = nlohmann::ordered_json::parse(extras_json);  // named: items() must not outlive a temporary
+  for (auto& [k, v] : extras.items()) j[k] = v;
   return j.dump(2);
 }
 

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "geo_plugin.h"
 
 namespace firebreak::cli {
@@ -137,6 +139,21 @@ TEST(GeoPluginCli, EnrichedAssessRunsThroughThePlugin) {
   EXPECT_LT(sheet, terrain) << r.out;  // the plugin's text follows the executable's in one stream
   EXPECT_NE(r.out.find("km_to_county_boundary"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Safety zones and escape routes"), std::string::npos) << r.out;
+  std::filesystem::remove_all(dir);
+}
+
+// The same as JSON: the decision's members first, then "site" (facts from the maps) and "deployment".
+TEST(GeoPluginCli, EnrichedAssessJsonCarriesSiteAndDeployment) {
+  const auto dir = TempDir("enrich-json");
+  ASSERT_EQ(Cli("demo-data " + dir.string()).code, 0);
+  CliRun r = Cli("assess --format json --dem " + (dir / "dem.tif").string() + " --layers " +
+                 (dir / "layers.yaml").string() + " --forces " + kSrc + "/data/forces/liuzhou-demo.yaml " + kReport);
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("response_level"), "III");
+  ASSERT_TRUE(j.contains("site")) << r.out;
+  ASSERT_TRUE(j.contains("deployment")) << r.out;
+  EXPECT_FALSE(j.at("deployment").at("units").empty()) << r.out;
   std::filesystem::remove_all(dir);
 }
 

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every benchmark program of a Release build and the whole-process timings, printing the machine first.
+# Results are recorded by hand in docs/benchmarks.md with this command and the machine line.
+#   tools/run_benchmarks.sh [BUILD_DIR]      (default build/release)
+#   FIREBREAK_BENCH_QUICK=1 skips the 10,000 x 10,000 DEM cases of gis_bench (they take minutes).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-"$root/build/release"}
+echo "== machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== commit: $(git -C "$root" rev-parse --short HEAD)  build: $build"
+filter_gis=()
+[ "${FIREBREAK_BENCH_QUICK:-0}" = 1 ] && filter_gis=(--benchmark_filter='Missoula|Local5km/')
+for b in engine_bench rules_bench lint_bench store_bench forces_bench; do
+  echo "== $b"
+  (cd "$root" && "$build/bench/$b" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true)
+done
+echo "== gis_bench (with gdaldem side by side)"
+(cd /tmp && "$build/bench/gis_bench" "${filter_gis[@]}")
+echo "== whole process: firebreak assess"
+"$root/tools/bench_assess_process.sh" "$build" 100
