@@ -40,7 +40,13 @@ case "$cmd" in
   demo)
     install_deps
     build release
-    exec ./build/release/cli/firebreak drill scenarios/03-sensitive-clock-escalation.yaml "$@"
+    # The main job: a drill of a bundled scenario into a fresh SQLite file store, with the project's own
+    # generated demo terrain (firebreak demo-data: a synthetic DEM, fuel raster and map layers).
+    demo=build/demo
+    ./build/release/cli/firebreak demo-data "$demo" >/dev/null
+    rm -f "$demo"/duty-office.sqlite*
+    exec ./build/release/cli/firebreak drill scenarios/03-sensitive-clock-escalation.yaml \
+      --store "$demo/duty-office.sqlite" --dem "$demo/dem.tif" --layers "$demo/layers.yaml" "$@"
     ;;
   test)
     install_deps
