@@ -25,12 +25,15 @@ install_deps() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# build PRESET [TARGET...]: configure and build (all targets unless some are named).
 build() {
   local preset=$1
-  local launcher=()
+  shift
+  local launcher=() targets=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  [ $# -gt 0 ] && targets=(--target "$@")
   cmake --preset "$preset" "${launcher[@]}" >/dev/null
-  cmake --build --preset "$preset" -j "$(nproc)"
+  cmake --build --preset "$preset" -j "$(nproc)" "${targets[@]}"
 }
 
 cmd=${1:-demo}
@@ -39,7 +42,7 @@ case "$cmd" in
   deps) install_deps ;;
   demo)
     install_deps
-    build release
+    build release firebreak   # the binary and its geo plugin
     # The main job: a drill of a bundled scenario into a fresh SQLite file store, with the project's own
     # generated demo terrain (firebreak demo-data: a synthetic DEM, fuel raster and map layers).
     demo=build/demo
