@@ -43,6 +43,8 @@ struct StoreOptions {
   std::vector<std::string> files;
   std::string incident;
   std::string level;
+  std::string clause;           // upward: the 5.2 condition reported on
+  std::vector<std::string> to;  // upward: who was told
   EnrichOptions enrich;  // --dem/--layers/--radius (report, drill)
 };
 
@@ -152,6 +154,21 @@ void RunClose(const Globals& g, const StoreOptions& o) {
   store::Desk desk(st, eng);
   desk.Close(o.incident, o.by, at);
   std::cout << (g.lang == "en" ? "Closed " : "已终止并关闭 ") << o.incident << " (" << FormatIso8601(at) << ")\n";
+}
+
+// Records an upward report made under 5.2 (who was told, when), so that status and audit can judge it.
+void RunUpward(const Globals& g, const StoreOptions& o) {
+  engine::RuleSet rules = LoadRules(g);
+  engine::Engine eng(rules);
+  Timestamp at = TimeOption(o.at, "--at");
+  store::Store st = store::Store::Open(StorePath(o), store::OpenOptions{10000, false});
+  store::Desk desk(st, eng);
+  desk.UpwardReport(o.incident, o.clause, o.to, at);
+  const bool en = g.lang == "en";
+  std::string names;
+  for (const auto& id : o.to) names += (names.empty() ? "" : (en ? ", " : "、")) + rules.NameOf(id, g.lang);
+  std::cout << (en ? "Recorded upward report " : "已记录向上报告 ") << o.clause << " " << o.incident << " → " << names
+            << (en ? " at " : "，时间 ") << FormatIso8601(at) << "\n";
 }
 
 // Timeline of the stored incidents up to `until` (all incidents; concurrency needs the others).
@@ -327,6 +344,19 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
         ->required();
     cmd->add_option("--at", o->at, "When (ISO 8601 with offset; default now)");
     cmd->callback([&g, o] { RunDeclare(g, *o); });
+  }
+  {
+    auto o = std::make_shared<StoreOptions>();
+    CLI::App* cmd = app.add_subcommand("upward", "Record an upward report made under plan 5.2 (to whom, when)");
+    AddStoreOption(cmd, *o);
+    AddLang(cmd, g);
+    cmd->add_option("incident", o->incident, "Incident id")->required();
+    cmd->add_option("clause", o->clause, "The 5.2 condition reported on, e.g. 5.2(4)")->required();
+    cmd->add_option("--to", o->to, "Recipient ids, e.g. city_party_committee city_government region_hq_office")
+        ->required()
+        ->delimiter(',');
+    cmd->add_option("--at", o->at, "When (ISO 8601 with offset; default now)");
+    cmd->callback([&g, o] { RunUpward(g, *o); });
   }
   {
     auto o = std::make_shared<StoreOptions>();

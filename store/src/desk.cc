@@ -251,7 +251,37 @@ void Desk::Close(const std::string& incident_id, const std::string& by, const Ti
 
 void Desk::UpwardReport(const std::string& incident_id, const std::string& clause, const std::vector<std::string>& to,
                         const Timestamp& at) {
-  store_.AddUpwardReport(UpwardReportRecord{0, incident_id, clause, to, at});
+  // The clause must be one of the rule file's 5.2 reporting conditions, and every recipient one it names.
+  const engine::RuleSet& rules = engine_.rules();
+  const engine::ReportingRule* rule = nullptr;
+  std::vector<std::string> clauses, recipients;
+  for (const auto& r : rules.reporting) {
+    clauses.push_back(r.clause);
+    if (r.clause == clause) rule = &r;
+    for (const auto& id : r.recipients)
+      if (std::find(recipients.begin(), recipients.end(), id) == recipients.end()) recipients.push_back(id);
+  }
+  if (!rule) {
+    std::string hint = ClosestMatch(clause, clauses);
+    throw Error(ErrorKind::kInput, "CLAUSE", "'" + clause + "' is not a reporting condition of the rule file",
+                hint.empty() ? "see `firebreak rules show --format json` (reporting)" : "did you mean '" + hint + "'?");
+  }
+  if (to.empty())
+    throw Error(ErrorKind::kInput, "--to", "no recipient given", "name who was told, e.g. city_government");
+  for (const auto& id : to)
+    if (std::find(recipients.begin(), recipients.end(), id) == recipients.end()) {
+      std::string hint = ClosestMatch(id, recipients);
+      throw Error(ErrorKind::kInput, "--to", "unknown recipient '" + id + "'",
+                  hint.empty() ? "recipients of " + clause + " are the ids in the rule file's reporting section"
+                               : "did you mean '" + hint + "'?");
+    }
+  store_.Transaction([&] {
+    auto inc = store_.FindIncident(incident_id);
+    if (!inc)
+      throw Error(ErrorKind::kNotFound, incident_id, "no incident '" + incident_id + "' in the store",
+                  "`firebreak status` lists open incidents");
+    store_.AddUpwardReport(UpwardReportRecord{0, incident_id, clause, to, at});
+  });
 }
 
 engine::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>& histories,

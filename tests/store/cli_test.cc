@@ -125,6 +125,33 @@ TEST(StoreCli, DutyDeskFlow) {
   EXPECT_FALSE(check.FindIncident("LC-2").has_value());
 }
 
+// `upward`: a 5.2 report made to every recipient clears the "not reported" line of `status`; a clause that is
+// not a reporting condition, an unknown recipient or an unknown incident is refused and nothing is recorded.
+TEST(StoreCli, UpwardReportClearsTheStatusLine) {
+  std::string db = Fresh("upward.sqlite");
+  std::string r = Fresh("up.json");
+  Write(r, R"({"incident_id":"UP-1","reported_at":"2026-05-01T10:00:00+08:00","burned_area_ha":60,)"
+           R"("threatens":["residential"],"open_fire_since":"2026-05-01T09:00:00+08:00"})");
+  ASSERT_EQ(Fb("report --store " + db + " " + r).code, 0);
+  const std::string at = " --at 2026-05-01T11:00:00+08:00";
+  Out before = Fb("status --lang en --store " + db + at);
+  ASSERT_EQ(before.code, 0) << before.text;
+  EXPECT_NE(before.text.find("5.2(4)"), std::string::npos) << before.text;
+
+  EXPECT_EQ(Fb("upward --store " + db + " UP-1 '5.2(9)' --to city_government").code, 4);
+  EXPECT_EQ(Fb("upward --store " + db + " UP-1 '5.2(4)' --to city_govt").code, 4);
+  EXPECT_EQ(Fb("upward --store " + db + " NOPE '5.2(4)' --to city_government").code, 8);
+  Out still = Fb("status --lang en --store " + db + at);
+  EXPECT_NE(still.text.find("5.2(4)"), std::string::npos) << still.text;
+
+  Out made = Fb("upward --store " + db +
+                " UP-1 '5.2(4)' --to city_party_committee,city_government,region_hq_office --at 2026-05-01T10:20:00+08:00");
+  ASSERT_EQ(made.code, 0) << made.text;
+  Out after = Fb("status --lang en --store " + db + at);
+  EXPECT_EQ(after.text.find("5.2(4)"), std::string::npos) << after.text;
+  EXPECT_EQ(Fb("store verify --store " + db).code, 0);
+}
+
 TEST(StoreCli, ForeignFilesExitSixAndStayUntouched) {
   std::string txt = Fresh("roster.txt");
   Write(txt, "duty roster: Zhang, Li\n");
