@@ -15,11 +15,8 @@
 
 namespace firebreak::engine {
 
-using text::Join;
-using text::LevelText;
-using text::Names;
-using text::Pad;
-using text::Width;
+using namespace text;  // LevelText, Join, Names, Width, Pad (text_util.h)
+
 namespace {
 
 using nlohmann::json;
