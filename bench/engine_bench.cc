@@ -10,13 +10,15 @@
 #include <benchmark/benchmark.h>
 
 #include "firebreak/engine/engine.h"
-#include "firebreak/engine/report_io.h"
+#include "firebreak/format/render.h"
+#include "firebreak/format/report_io.h"
 #include "firebreak/rules/loader.h"
 
 namespace {
 
 using namespace firebreak;
 using namespace firebreak::engine;
+using namespace firebreak::format;
 
 const char* kRulesPath = FIREBREAK_SOURCE_DIR "/rules/liuzhou-2022.yaml";
 

@@ -17,9 +17,9 @@
 
 #include <benchmark/benchmark.h>
 
-#include "firebreak/engine/audit.h"
+#include "firebreak/timeline/audit.h"
 #include "firebreak/engine/engine.h"
-#include "firebreak/engine/timeline.h"
+#include "firebreak/timeline/timeline.h"
 #include "firebreak/rules/loader.h"
 #include "firebreak/store/desk.h"
 #include "firebreak/store/store.h"
@@ -109,15 +109,15 @@ void Record(store::Store& st, const engine::Engine& eng, int batch) {
   }
 }
 
-engine::AuditReport AuditAll(const store::Store& st, const engine::Engine& eng, engine::Timeline* out = nullptr) {
-  engine::TimelineInput in = store::TimelineInputFromStore(st.AllHistories(), Rules());
-  engine::Timeline t = engine::BuildTimeline(eng, in);
-  engine::AuditReport a = engine::Audit(t, Rules(), engine::AuditOptions{});
+timeline::AuditReport AuditAll(const store::Store& st, const engine::Engine& eng, timeline::Timeline* out = nullptr) {
+  timeline::TimelineInput in = store::TimelineInputFromStore(st.AllHistories(), Rules());
+  timeline::Timeline t = timeline::BuildTimeline(eng, in);
+  timeline::AuditReport a = timeline::Audit(t, Rules(), timeline::AuditOptions{});
   if (out) *out = std::move(t);
   return a;
 }
 
-void CheckAudit(benchmark::State& state, const engine::AuditReport& a) {
+void CheckAudit(benchmark::State& state, const timeline::AuditReport& a) {
   std::size_t escalations = 0, ok = 0;
   for (const auto& i : a.incidents)
     for (const auto& e : i.escalations) {
@@ -142,7 +142,7 @@ void BM_RecordAndAuditAll(benchmark::State& state) {
     state.ResumeTiming();
     store::Store st = store::Store::Open(path);
     Record(st, eng, batch);
-    engine::AuditReport a = AuditAll(st, eng);
+    timeline::AuditReport a = AuditAll(st, eng);
     state.PauseTiming();
     CheckAudit(state, a);
     store::VerifyResult v = st.Verify();
@@ -178,9 +178,9 @@ void BM_AuditAllFromStore(benchmark::State& state) {
     Record(st, eng, 1000);
   }
   store::Store st = store::Store::Open(path);
-  engine::Timeline t;
+  timeline::Timeline t;
   for (auto _ : state) {
-    engine::AuditReport a = AuditAll(st, eng, &t);
+    timeline::AuditReport a = AuditAll(st, eng, &t);
     benchmark::DoNotOptimize(a);
     CheckAudit(state, a);
   }

@@ -11,7 +11,8 @@
 #include "enrich.h"
 #include "firebreak/common/error.h"
 #include "firebreak/engine/engine.h"
-#include "firebreak/engine/report_io.h"
+#include "firebreak/format/render.h"
+#include "firebreak/format/report_io.h"
 
 namespace firebreak::cli {
 
@@ -37,7 +38,7 @@ void RunAssess(const Globals& g, const AssessOptions& opt) {
   std::vector<engine::Incident> incidents;
   std::map<std::string, std::string> seen;  // incident id -> source
   for (const std::string& path : opt.reports) {
-    for (engine::Incident& in : engine::ReadReportFile(path, rules)) {
+    for (engine::Incident& in : format::ReadReportFile(path, rules)) {
       auto [it, fresh] = seen.emplace(in.incident_id, in.source);
       if (!fresh)
         throw Error(ErrorKind::kInput, in.source + ": /incident_id",
@@ -68,14 +69,14 @@ void RunAssess(const Globals& g, const AssessOptions& opt) {
   }
   if (opt.format == "json") {
     if (!enricher.active()) {
-      std::cout << (ds.size() == 1 ? engine::DecisionToJson(ds.front(), rules)
-                                   : engine::DecisionsToJson(ds, rules))
+      std::cout << (ds.size() == 1 ? format::DecisionToJson(ds.front(), rules)
+                                   : format::DecisionsToJson(ds, rules))
                 << "\n";
       return;
     }
     std::vector<std::string> parts;
     for (std::size_t i = 0; i < ds.size(); ++i)
-      parts.push_back(WithExtras(engine::DecisionToJson(ds[i], rules), enricher.Json(incidents[i], ds[i])));
+      parts.push_back(WithExtras(format::DecisionToJson(ds[i], rules), enricher.Json(incidents[i], ds[i])));
     if (parts.size() == 1) {
       std::cout << parts.front() << "\n";
     } else {
@@ -86,7 +87,7 @@ void RunAssess(const Globals& g, const AssessOptions& opt) {
   } else {
     for (std::size_t i = 0; i < ds.size(); ++i) {
       if (i) std::cout << "\n";
-      std::cout << engine::DecisionToText(ds[i], rules, g.lang);
+      std::cout << format::DecisionToText(ds[i], rules, g.lang);
       if (enricher.active()) std::cout << enricher.Text(incidents[i], ds[i], g.lang);
     }
   }

@@ -17,11 +17,12 @@
 #include "commands.h"
 #include "enrich.h"
 #include "firebreak/common/error.h"
-#include "firebreak/engine/audit.h"
+#include "firebreak/timeline/audit.h"
 #include "firebreak/engine/engine.h"
-#include "firebreak/engine/report_io.h"
-#include "firebreak/engine/scenario.h"
-#include "firebreak/engine/timeline.h"
+#include "firebreak/format/render.h"
+#include "firebreak/format/report_io.h"
+#include "firebreak/timeline/scenario.h"
+#include "firebreak/timeline/timeline.h"
 #include "firebreak/store/desk.h"
 #include "firebreak/store/drill.h"
 #include "firebreak/store/store.h"
@@ -68,7 +69,7 @@ store::Enrich TerrainEnrich(Enricher& enricher) {
   return [&enricher](engine::Incident& in) { enricher.Enrich(in); };
 }
 
-EnrichOptions ScenarioEnrichOptions(const StoreOptions& o, const engine::Scenario& sc) {
+EnrichOptions ScenarioEnrichOptions(const StoreOptions& o, const timeline::Scenario& sc) {
   EnrichOptions e = o.enrich;
   if (e.any_gis() || !sc.terrain) return e;
   namespace fs = std::filesystem;
@@ -120,12 +121,12 @@ void RunReport(const Globals& g, const StoreOptions& o) {
   if (o.format == "json") {
     std::vector<engine::Decision> ds;
     for (const auto& r : recs) ds.push_back(r.decision);
-    std::cout << (ds.size() == 1 ? engine::DecisionToJson(ds[0], rules) : engine::DecisionsToJson(ds, rules)) << "\n";
+    std::cout << (ds.size() == 1 ? format::DecisionToJson(ds[0], rules) : format::DecisionsToJson(ds, rules)) << "\n";
     return;
   }
   for (std::size_t i = 0; i < recs.size(); ++i) {
     if (i) std::cout << "\n";
-    std::cout << engine::DecisionToText(recs[i].decision, rules, g.lang);
+    std::cout << format::DecisionToText(recs[i].decision, rules, g.lang);
     if (enricher.active()) std::cout << enricher.Text(recs[i].incident, recs[i].decision, g.lang);
   }
   std::cout << (g.lang == "en" ? "Recorded in " : "已记录于 ") << st.path() << "\n";
@@ -171,62 +172,16 @@ void RunUpward(const Globals& g, const StoreOptions& o) {
             << (en ? " at " : "，时间 ") << FormatIso8601(at) << "\n";
 }
 
-// Timeline of the stored incidents up to `until` (all incidents; concurrency needs the others).
-engine::Timeline StoredTimeline(const store::Store& st, const engine::Engine& eng, const Timestamp& until,
-                                bool open_only) {
-  std::vector<store::IncidentHistory> hs;
-  for (const auto& inc : st.Incidents(open_only)) hs.push_back(st.History(inc.incident_id));
-  engine::TimelineInput in = store::TimelineInputFromStore(hs, eng.rules());
-  in.until = until;
-  return engine::BuildTimeline(eng, in);
-}
-
 void RunStatus(const Globals& g, const StoreOptions& o) {
   engine::RuleSet rules = LoadRules(g);
   engine::Engine eng(rules);
   Timestamp now = TimeOption(o.at, "--at");
   store::Store st = store::Store::Open(StorePath(o), store::OpenOptions{10000, false});
-  engine::Timeline tl = StoredTimeline(st, eng, now, true);
-  engine::AuditOptions ao;
+  timeline::AuditOptions ao;
   if (o.tolerance_min >= 0) ao.declaration_tolerance_min = ao.report_tolerance_min = o.tolerance_min;
-  engine::AuditReport audit = engine::Audit(tl, rules, ao);
-  const bool en = g.lang == "en";
-  auto lv = [&](std::optional<engine::Level> l) {
-    return l ? std::string(en ? engine::LevelName(*l) : engine::LevelNameZh(*l)) : std::string(en ? "none" : "无");
-  };
-  if (o.format == "json") {
-    std::cout << "{\"at\":\"" << FormatIso8601(now) << "\",\"timeline\":" << engine::TimelineToJson(tl, rules, -1)
-              << ",\"audit\":" << engine::AuditToJson(audit, rules, -1) << "}\n";
-    return;
-  }
-  std::cout << (en ? "Open incidents at " : "在办火情，截至 ") << FormatIso8601(now) << " (" << st.path() << ")\n";
-  if (tl.incidents.empty()) std::cout << (en ? "  none\n" : "  无\n");
-  for (const auto& it : tl.incidents) {
-    const engine::Step* s = it.StepAt(now);
-    std::cout << "  " << it.incident_id << ": " << (en ? "required " : "应启动 ") << lv(it.RequiredAt(now))
-              << (en ? ", declared " : "，已宣布 ") << lv(it.DeclaredAt(now));
-    if (s && s->next_due && s->next_level &&
-        (!s->required || static_cast<int>(*s->next_level) > static_cast<int>(*s->required)))
-      std::cout << (en ? "; next: " : "；下一级 ") << lv(s->next_level) << (en ? " due " : " 将于 ")
-                << FormatShort(*s->next_due) << " (" << s->next_clause << ")";
-    std::cout << "\n";
-    if (const engine::IncidentAudit* a = audit.Find(it.incident_id)) {
-      for (const auto& e : a->escalations)
-        if (e.timeliness == "missing")
-          std::cout << "    ! " << (en ? "OVERDUE: " : "逾期未宣布：") << lv(e.to) << (en ? " due since " : "，应于 ")
-                    << FormatShort(e.due_at) << " (" << (e.clauses.empty() ? "" : e.clauses.front()) << ")"
-                    << (en ? ", decides: " : "，由 ") << [&] {
-                         std::string r;
-                         for (const auto& id : e.should_decide) r += (r.empty() ? "" : "/") + rules.NameOf(id, g.lang);
-                         return r;
-                       }()
-                    << "\n";
-      for (const auto& r : a->reporting)
-        if (r.status == "missing")
-          std::cout << "    ! " << (en ? "upward report not made: " : "未向上报告：") << r.clause
-                    << (en ? " due since " : "，应于 ") << FormatShort(r.due_at) << "\n";
-    }
-  }
+  timeline::StatusBoard board = store::StoredStatus(st, eng, now, ao);
+  if (o.format == "json") std::cout << timeline::StatusToJson(board, rules) << "\n";
+  else std::cout << timeline::StatusToText(board, rules, g.lang);
 }
 
 void RunVerify(const Globals& g, const StoreOptions& o) {
@@ -256,12 +211,12 @@ void RunVerify(const Globals& g, const StoreOptions& o) {
 void RunAudit(const Globals& g, const StoreOptions& o) {
   engine::RuleSet rules = LoadRules(g);
   engine::Engine eng(rules);
-  engine::Timeline tl;
-  engine::AuditReport audit;
+  timeline::Timeline tl;
+  timeline::AuditReport audit;
   std::string title;
-  engine::AuditOptions ao;
+  timeline::AuditOptions ao;
   if (!o.scenario.empty()) {
-    engine::Scenario sc = engine::LoadScenario(o.scenario, &rules);
+    timeline::Scenario sc = timeline::LoadScenario(o.scenario, &rules);
     Enricher enricher(ScenarioEnrichOptions(o, sc), rules);
     store::DrillOptions dopt;
     dopt.store_path = o.store.empty() ? ":memory:" : o.store;
@@ -270,7 +225,7 @@ void RunAudit(const Globals& g, const StoreOptions& o) {
     ao = sc.audit;
     if (o.tolerance_min >= 0) ao.declaration_tolerance_min = ao.report_tolerance_min = o.tolerance_min;
     tl = std::move(r.timeline);
-    audit = engine::Audit(tl, rules, ao);
+    audit = timeline::Audit(tl, rules, ao);
     title = (g.lang == "en" ? sc.title.en : sc.title.zh);
   } else {
     if (o.incident.empty() && !o.all)
@@ -287,20 +242,20 @@ void RunAudit(const Globals& g, const StoreOptions& o) {
       if (!until) until = inc->closed_at ? *inc->closed_at : Now();
     }
     if (!until) until = Now();
-    tl = StoredTimeline(st, eng, *until, false);
+    tl = store::StoredTimeline(st, eng, *until, false);
     std::vector<std::string> only;
     if (!o.incident.empty()) only.push_back(o.incident);
-    audit = engine::Audit(tl, rules, ao, only);
+    audit = timeline::Audit(tl, rules, ao, only);
   }
-  if (o.format == "json") Emit(o, engine::AuditToJson(audit, rules) + "\n");
-  else if (o.format == "html") Emit(o, engine::AuditToHtml(audit, tl, rules, g.lang, title));
-  else Emit(o, engine::AuditToText(audit, rules, g.lang));
+  if (o.format == "json") Emit(o, timeline::AuditToJson(audit, rules) + "\n");
+  else if (o.format == "html") Emit(o, timeline::AuditToHtml(audit, tl, rules, g.lang, title));
+  else Emit(o, timeline::AuditToText(audit, rules, g.lang));
 }
 
 void RunDrillCmd(Globals& g, const StoreOptions& o) {
   engine::RuleSet rules = LoadRules(g);
   engine::Engine eng(rules);
-  engine::Scenario sc = engine::LoadScenario(o.scenario, &rules);
+  timeline::Scenario sc = timeline::LoadScenario(o.scenario, &rules);
   Enricher enricher(ScenarioEnrichOptions(o, sc), rules);
   store::DrillOptions dopt;
   dopt.store_path = o.store.empty() ? ":memory:" : o.store;

@@ -14,7 +14,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/engine/engine.h"
-#include "firebreak/engine/report_io.h"
+#include "firebreak/format/report_io.h"
 #include "firebreak/forces/deploy.h"
 #include "firebreak/forces/registry.h"
 #include "firebreak/gis/demo_data.h"
@@ -134,7 +134,7 @@ void RunDeploy(const DeployArgs& a, const engine::RuleSet& rules, const std::str
   forces::DeployRequest req;
   std::optional<engine::Incident> incident;
   if (!a.incident.empty()) {
-    auto incidents = engine::ReadReportFile(a.incident, rules);
+    auto incidents = format::ReadReportFile(a.incident, rules);
     if (incidents.empty()) throw Error(ErrorKind::kInput, a.incident, "the report holds no incident");
     incident = incidents.front();
     if (!incident->location)

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "firebreak/common/error.h"
-#include "firebreak/engine/report_io.h"
+#include "firebreak/format/report_io.h"
 
 namespace firebreak::store {
 namespace {
@@ -108,12 +108,12 @@ Desk::Desk(Store& store, const engine::Engine& engine, Enrich enrich)
     IncidentHistory h = store_.History(inc.incident_id);
     if (h.reports.empty()) continue;
     std::string merged = "{}";
-    for (const auto& r : h.reports) merged = engine::MergeReportJson(merged, r.body, "store: report " + std::to_string(r.id));
+    for (const auto& r : h.reports) merged = timeline::MergeReportJson(merged, r.body, "store: report " + std::to_string(r.id));
     Open o;
     o.merged = merged;
     o.last_at = h.reports.back().reported_at;
     try {
-      auto parsed = engine::ParseReports(merged, "store: incident " + inc.incident_id, rules);
+      auto parsed = format::ParseReports(merged, "store: incident " + inc.incident_id, rules);
       o.burning = !parsed.at(0).extinguished.value_or(false);
       o.dangerous = parsed.at(0).dangerous.value_or(false);
     } catch (const Error&) {
@@ -152,8 +152,8 @@ Recorded Desk::ReportOne(const std::string& obj, const std::string& source) {
   auto prev = open_.find(id);
   if (prev == open_.end() && store_.FindIncident(id))
     throw Error(ErrorKind::kInput, source, "incident '" + id + "' is closed", "a new fire needs a new incident id");
-  std::string merged = prev == open_.end() ? obj : engine::MergeReportJson(prev->second.merged, obj, source);
-  std::vector<engine::Incident> parsed = engine::ParseReports(merged, source, rules);
+  std::string merged = prev == open_.end() ? obj : timeline::MergeReportJson(prev->second.merged, obj, source);
+  std::vector<engine::Incident> parsed = format::ParseReports(merged, source, rules);
   Recorded rec;
   rec.incident = std::move(parsed.at(0));
   if (prev != open_.end() && rec.incident.reported_at < prev->second.last_at)
@@ -191,7 +191,7 @@ Recorded Desk::ReportOne(const std::string& obj, const std::string& source) {
 std::vector<Recorded> Desk::Report(const std::string& text, const std::string& source) {
   // Each report is validated on the incident's merged state (a partial update is not a whole report); the
   // single transaction below makes the file all-or-nothing.
-  std::vector<std::string> objs = engine::ReportObjects(text, source);
+  std::vector<std::string> objs = timeline::ReportObjects(text, source);
   std::vector<Recorded> out;
   auto saved = open_;
   int saved_burning = burning_, saved_dangerous = dangerous_;
@@ -284,17 +284,17 @@ void Desk::UpwardReport(const std::string& incident_id, const std::string& claus
   });
 }
 
-engine::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>& histories,
+timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>& histories,
                                              const engine::RuleSet& rules, const Enrich& enrich) {
-  engine::TimelineInput in;
+  timeline::TimelineInput in;
   for (const auto& h : histories) {
     std::string merged = "{}";
     for (const auto& r : h.reports) {
       std::string where = "store: " + h.incident.incident_id + " report " + std::to_string(r.id);
-      merged = engine::MergeReportJson(merged, r.body, where);
+      merged = timeline::MergeReportJson(merged, r.body, where);
       std::vector<engine::Incident> parsed;
       try {
-        parsed = engine::ParseReports(merged, r.source.empty() ? where : r.source, rules);
+        parsed = format::ParseReports(merged, r.source.empty() ? where : r.source, rules);
       } catch (const Error& e) {
         throw Error(ErrorKind::kStore, where, "a stored report no longer parses with these rules: " + e.ToString(),
                     "use the rule file the store was recorded with (see `firebreak store verify`)");
@@ -304,11 +304,25 @@ engine::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>&
       in.reports.push_back(std::move(inc));
     }
     for (const auto& d : h.declarations)
-      in.declarations.push_back(engine::TimelineDeclaration{h.incident.incident_id, d.kind, d.level, d.by, d.at});
+      in.declarations.push_back(timeline::TimelineDeclaration{h.incident.incident_id, d.kind, d.level, d.by, d.at});
     for (const auto& u : h.upward_reports)
-      in.upward_reports.push_back(engine::TimelineUpwardReport{h.incident.incident_id, u.clause, u.to, u.at});
+      in.upward_reports.push_back(timeline::TimelineUpwardReport{h.incident.incident_id, u.clause, u.to, u.at});
   }
   return in;
+}
+
+timeline::Timeline StoredTimeline(const Store& store, const engine::Engine& engine, const Timestamp& until,
+                                  bool open_only) {
+  std::vector<IncidentHistory> hs;
+  for (const auto& inc : store.Incidents(open_only)) hs.push_back(store.History(inc.incident_id));
+  timeline::TimelineInput in = TimelineInputFromStore(hs, engine.rules());
+  in.until = until;
+  return timeline::BuildTimeline(engine, in);
+}
+
+timeline::StatusBoard StoredStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
+                                   const timeline::AuditOptions& options) {
+  return timeline::BuildStatusBoard(StoredTimeline(store, engine, at, true), engine.rules(), at, options, store.path());
 }
 
 }  // namespace firebreak::store

@@ -32,7 +32,7 @@ bool DrillResult::ok() const {
   return true;
 }
 
-DrillResult RunDrill(const engine::Scenario& sc, const engine::Engine& engine, const DrillOptions& options) {
+DrillResult RunDrill(const timeline::Scenario& sc, const engine::Engine& engine, const DrillOptions& options) {
   const engine::RuleSet& rules = engine.rules();
   Store store = Store::Open(options.store_path);
   std::set<std::string> ids;
@@ -80,11 +80,11 @@ DrillResult RunDrill(const engine::Scenario& sc, const engine::Engine& engine, c
   // Rebuild everything from the store (what an auditor would see), restricted to the scenario's incidents.
   std::vector<IncidentHistory> histories;
   for (const auto& id : ids) histories.push_back(store.History(id));
-  engine::TimelineInput in = TimelineInputFromStore(histories, rules, options.enrich);
+  timeline::TimelineInput in = TimelineInputFromStore(histories, rules, options.enrich);
   in.until = sc.until;
-  for (const auto& j : sc.injects) in.injects.push_back(engine::TimelineInject{j.at, j.incident_id, j.text});
-  res.timeline = engine::BuildTimeline(engine, in);
-  res.audit = engine::Audit(res.timeline, rules, sc.audit);
+  for (const auto& j : sc.injects) in.injects.push_back(timeline::TimelineInject{j.at, j.incident_id, j.text});
+  res.timeline = timeline::BuildTimeline(engine, in);
+  res.audit = timeline::Audit(res.timeline, rules, sc.audit);
   res.verify = store.Verify();
 
   auto check = [&](const std::string& where, std::string what, std::string expected, std::string actual) {
@@ -98,19 +98,19 @@ DrillResult RunDrill(const engine::Scenario& sc, const engine::Engine& engine, c
   }
   for (const auto& x : sc.expect_deciders) {
     const auto* it = res.timeline.Find(x.incident_id);
-    const engine::Step* s = it ? it->StepAt(x.at) : nullptr;
+    const timeline::Step* s = it ? it->StepAt(x.at) : nullptr;
     check(x.where, "deciders " + x.incident_id + " @ " + FormatShort(x.at), Roles(x.roles),
           s ? Roles(s->deciders) : "(no step)");
   }
   for (const auto& x : sc.expect_leads) {
     const auto* it = res.timeline.Find(x.incident_id);
-    const engine::Step* s = it ? it->StepAt(x.at) : nullptr;
+    const timeline::Step* s = it ? it->StepAt(x.at) : nullptr;
     check(x.where, "lead " + x.incident_id + " @ " + FormatShort(x.at), engine::TierName(x.tier),
           s && s->lead ? engine::TierName(*s->lead) : "(none)");
   }
   for (const auto& x : sc.expect_escalations) {
-    const engine::IncidentAudit* a = res.audit.Find(x.incident_id);
-    const engine::EscalationAudit* e = nullptr;
+    const timeline::IncidentAudit* a = res.audit.Find(x.incident_id);
+    const timeline::EscalationAudit* e = nullptr;
     if (a)
       for (const auto& es : a->escalations)
         if (es.to == x.level) {
@@ -135,8 +135,8 @@ DrillResult RunDrill(const engine::Scenario& sc, const engine::Engine& engine, c
             e->delay_s ? std::to_string((*e->delay_s + 30) / 60) : "(not declared)");
   }
   for (const auto& x : sc.expect_reporting) {
-    const engine::IncidentAudit* a = res.audit.Find(x.incident_id);
-    const engine::ReportingAudit* r = nullptr;
+    const timeline::IncidentAudit* a = res.audit.Find(x.incident_id);
+    const timeline::ReportingAudit* r = nullptr;
     if (a)
       for (const auto& ra : a->reporting)
         if (ra.clause == x.clause) r = &ra;
@@ -153,7 +153,7 @@ DrillResult RunDrill(const engine::Scenario& sc, const engine::Engine& engine, c
     if (x.status) check(x.where, what + ": status", *x.status, r->status);
   }
   for (const auto& x : sc.expect_findings) {
-    const engine::IncidentAudit* a = res.audit.Find(x.incident_id);
+    const timeline::IncidentAudit* a = res.audit.Find(x.incident_id);
     bool has = false;
     if (a)
       for (const auto& f : a->findings) has = has || f.code == x.code;
@@ -162,7 +162,7 @@ DrillResult RunDrill(const engine::Scenario& sc, const engine::Engine& engine, c
   return res;
 }
 
-std::string DrillToText(const engine::Scenario& sc, const DrillResult& r, const engine::RuleSet& rules,
+std::string DrillToText(const timeline::Scenario& sc, const DrillResult& r, const engine::RuleSet& rules,
                         const std::string& lang) {
   const bool en = lang == "en";
   std::ostringstream out;
@@ -172,8 +172,8 @@ std::string DrillToText(const engine::Scenario& sc, const DrillResult& r, const 
   out << (en ? "Start " : "开始 ") << FormatIso8601(sc.start) << (en ? "; replayed " : "；回放 ") << r.records
       << (en ? " records into the store; " : " 条记录入库；") << r.timeline.evaluations
       << (en ? " engine assessments\n\n" : " 次研判\n\n");
-  out << engine::TimelineToText(r.timeline, rules, lang) << "\n";
-  out << engine::AuditToText(r.audit, rules, lang) << "\n";
+  out << timeline::TimelineToText(r.timeline, rules, lang) << "\n";
+  out << timeline::AuditToText(r.audit, rules, lang) << "\n";
   int passed = 0;
   out << (en ? "Expectations:\n" : "预期检查：\n");
   for (const auto& c : r.checks) {
@@ -190,14 +190,14 @@ std::string DrillToText(const engine::Scenario& sc, const DrillResult& r, const 
   return out.str();
 }
 
-std::string DrillToJson(const engine::Scenario& sc, const DrillResult& r, const engine::RuleSet& rules, int indent) {
+std::string DrillToJson(const timeline::Scenario& sc, const DrillResult& r, const engine::RuleSet& rules, int indent) {
   json j;
   j["scenario"] = {{"file", sc.file}, {"name", sc.name}, {"title", {{"zh", sc.title.zh}, {"en", sc.title.en}}},
                    {"start", FormatIso8601(sc.start)}};
   j["ok"] = r.ok();
   j["records"] = r.records;
-  j["timeline"] = json::parse(engine::TimelineToJson(r.timeline, rules, -1));
-  j["audit"] = json::parse(engine::AuditToJson(r.audit, rules, -1));
+  j["timeline"] = json::parse(timeline::TimelineToJson(r.timeline, rules, -1));
+  j["audit"] = json::parse(timeline::AuditToJson(r.audit, rules, -1));
   j["checks"] = json::array();
   for (const auto& c : r.checks)
     j["checks"].push_back(

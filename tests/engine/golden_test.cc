@@ -15,11 +15,14 @@
 #include <sstream>
 
 #include "firebreak/engine/engine.h"
-#include "firebreak/engine/report_io.h"
+#include "firebreak/format/render.h"
+#include "firebreak/format/report_io.h"
 #include "firebreak/rules/loader.h"
 
 namespace firebreak::engine {
 namespace {
+
+using namespace firebreak::format;
 
 const std::string kDir = FIREBREAK_SOURCE_DIR "/tests/engine/";
 

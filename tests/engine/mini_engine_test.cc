@@ -6,11 +6,14 @@
 #include <limits>
 
 #include "firebreak/engine/engine.h"
-#include "firebreak/engine/report_io.h"
+#include "firebreak/format/render.h"
+#include "firebreak/format/report_io.h"
 #include "mini_rules.h"
 
 namespace firebreak::engine {
 namespace {
+
+using namespace firebreak::format;
 
 Timestamp T(const char* s) { return *ParseIso8601(s); }
 

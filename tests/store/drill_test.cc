@@ -45,7 +45,7 @@ TEST(Drill, EveryScenarioMeetsItsExpectations) {
   engine::Engine eng(Rules());
   for (const auto& f : ScenarioFiles()) {
     SCOPED_TRACE(f);
-    engine::Scenario sc = engine::LoadScenario(f, &Rules());
+    timeline::Scenario sc = timeline::LoadScenario(f, &Rules());
     EXPECT_GE(sc.expectation_count(), 3) << "a drill without expectations proves nothing";
     DrillResult r = RunDrill(sc, eng, DrillOptions{});
     for (const auto& c : r.checks)
@@ -62,7 +62,7 @@ TEST(Drill, AWrongExpectationFails) {
   engine::Engine eng(Rules());
   for (const auto& f : ScenarioFiles()) {
     SCOPED_TRACE(f);
-    engine::Scenario sc = engine::LoadScenario(f, &Rules());
+    timeline::Scenario sc = timeline::LoadScenario(f, &Rules());
     if (sc.expect_levels.empty()) continue;
     auto& x = sc.expect_levels.front();
     x.level = x.level == engine::Level::kI ? engine::Level::kIV : engine::Level::kI;
@@ -75,14 +75,14 @@ TEST(Drill, AWrongExpectationFails) {
 
 TEST(Drill, MainScenarioShowsTheClockAndTheLateDeclaration) {
   engine::Engine eng(Rules());
-  engine::Scenario sc =
-      engine::LoadScenario(FIREBREAK_SOURCE_DIR "/scenarios/03-sensitive-clock-escalation.yaml", &Rules());
+  timeline::Scenario sc =
+      timeline::LoadScenario(FIREBREAK_SOURCE_DIR "/scenarios/03-sensitive-clock-escalation.yaml", &Rules());
   DrillResult r = RunDrill(sc, eng, DrillOptions{});
   ASSERT_TRUE(r.ok());
   const auto* it = r.timeline.Find("RA-0404");
   ASSERT_NE(it, nullptr);
   int clock_steps = 0;
-  for (const auto& s : it->steps) clock_steps += s.cause == engine::StepCause::kClock;
+  for (const auto& s : it->steps) clock_steps += s.cause == timeline::StepCause::kClock;
   EXPECT_EQ(clock_steps, 3);  // IV at 6 h, III at 12 h, II at 24 h: all between reports
   const auto* a = r.audit.Find("RA-0404");
   ASSERT_NE(a, nullptr);
@@ -94,7 +94,7 @@ TEST(Drill, FileStoreMustNotHoldTheIncidentsAlready) {
   fs::path p = fs::temp_directory_path() / ("firebreak-drill-" + std::to_string(::getpid()) + ".sqlite");
   fs::remove(p);
   engine::Engine eng(Rules());
-  engine::Scenario sc = engine::LoadScenario(FIREBREAK_SOURCE_DIR "/scenarios/01-level-iv-area.yaml", &Rules());
+  timeline::Scenario sc = timeline::LoadScenario(FIREBREAK_SOURCE_DIR "/scenarios/01-level-iv-area.yaml", &Rules());
   DrillOptions o;
   o.store_path = p.string();
   EXPECT_TRUE(RunDrill(sc, eng, o).ok());
@@ -106,8 +106,8 @@ TEST(Drill, FileStoreMustNotHoldTheIncidentsAlready) {
   }
   // What was stored rebuilds the same timeline.
   Store st = Store::Open(p.string());
-  engine::TimelineInput in = TimelineInputFromStore(st.AllHistories(), Rules());
-  engine::Timeline t = engine::BuildTimeline(eng, in);
+  timeline::TimelineInput in = TimelineInputFromStore(st.AllHistories(), Rules());
+  timeline::Timeline t = timeline::BuildTimeline(eng, in);
   ASSERT_NE(t.Find("LZ-0512"), nullptr);
   EXPECT_EQ(t.Find("LZ-0512")->declarations.size(), 2u);
   fs::remove(p);
@@ -115,7 +115,7 @@ TEST(Drill, FileStoreMustNotHoldTheIncidentsAlready) {
 
 TEST(Drill, EnrichHookIsCalledForEveryReport) {
   engine::Engine eng(Rules());
-  engine::Scenario sc = engine::LoadScenario(FIREBREAK_SOURCE_DIR "/scenarios/01-level-iv-area.yaml", &Rules());
+  timeline::Scenario sc = timeline::LoadScenario(FIREBREAK_SOURCE_DIR "/scenarios/01-level-iv-area.yaml", &Rules());
   int calls = 0;
   DrillOptions o;
   o.enrich = [&](engine::Incident& in) {

@@ -1,14 +1,16 @@
 // The scenario format: relative times, report conversion, and errors with file:line:col and "did you mean".
-#include "firebreak/engine/scenario.h"
+#include "firebreak/timeline/scenario.h"
 
 #include <gtest/gtest.h>
 
 #include "firebreak/common/error.h"
-#include "firebreak/engine/timeline.h"
+#include "firebreak/timeline/timeline.h"
 #include "firebreak/rules/loader.h"
 
-namespace firebreak::engine {
+namespace firebreak::timeline {
 namespace {
+
+using namespace engine;
 
 const RuleSet& Rules() {
   static const RuleSet r = rules::LoadRuleFile(FIREBREAK_SOURCE_DIR "/rules/liuzhou-2022.yaml");
@@ -145,4 +147,4 @@ TEST(Scenario, ReportObjectsSplitsJsonAndYaml) {
 }
 
 }  // namespace
-}  // namespace firebreak::engine
+}  // namespace firebreak::timeline

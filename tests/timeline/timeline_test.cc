@@ -1,16 +1,19 @@
 // Timeline and audit on the real Liuzhou rule file: clock-driven steps at the exact moments, the ratchet
 // (level-holds-until-termination), concurrency, and the audit's verdicts on both sides of each boundary.
-#include "firebreak/engine/timeline.h"
+#include "firebreak/timeline/timeline.h"
 
 #include <gtest/gtest.h>
 
 #include "firebreak/common/error.h"
-#include "firebreak/engine/audit.h"
-#include "firebreak/engine/report_io.h"
+#include "firebreak/timeline/audit.h"
+#include "firebreak/format/report_io.h"
 #include "firebreak/rules/loader.h"
 
-namespace firebreak::engine {
+namespace firebreak::timeline {
 namespace {
+
+using namespace engine;
+using namespace firebreak::format;
 
 const RuleSet& Rules() {
   static const RuleSet r = rules::LoadRuleFile(FIREBREAK_SOURCE_DIR "/rules/liuzhou-2022.yaml");
@@ -301,4 +304,4 @@ TEST(Audit, RenderersNameTheInterpretationsAndHtmlIsSelfContained) {
 }
 
 }  // namespace
-}  // namespace firebreak::engine
+}  // namespace firebreak::timeline

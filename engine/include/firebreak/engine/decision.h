@@ -1,5 +1,5 @@
 // What the plan requires for one incident at one moment, with the clauses that fired and the facts they
-// fired on. Produced by Engine::Assess; rendered by engine/render (text, JSON). JSON shape: docs/report-format.md.
+// fired on. Produced by Engine::Assess; rendered by format/render.h (text, JSON). JSON shape: docs/report-format.md.
 //
 // LIFETIME: every string_view in a Decision (the plan's texts, clause ids, labels, interpretation ids, lead
 // ids, deciders, reporters, recipients, safety ids/groups, bound words, fact names) is a view into the RuleSet

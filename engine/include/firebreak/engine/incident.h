@@ -1,4 +1,4 @@
-// An incident report as the engine sees it (format in docs/report-format.md; parsed by engine/report_io).
+// An incident report as the engine sees it (format in docs/report-format.md; parsed by format/report_io).
 // Every field the duty officer may leave out is optional: missing means unknown, never zero.
 #pragma once
 
@@ -30,6 +30,7 @@ enum class Threat { kResidential, kKeyFacility, kMilitary, kHazardousChemicals, 
                     kNuclear, kMajorHazard };
 std::optional<Threat> ParseThreat(std::string_view s);  // "residential", "key_facility", "military", ...
 const char* ThreatName(Threat t);
+const std::vector<std::string>& ThreatNames();  // every name ParseThreat accepts, in enum order
 
 struct Incident {
   std::string incident_id;

@@ -1,7 +1,7 @@
 // The duty desk over a store: record reports with the engine's decision, declarations, upward reports and
 // closures (each call ONE transaction: all written or nothing), and rebuild timelines from what is stored.
 //
-// Reports update an incident (engine::MergeReportJson): the store keeps each report as given; the decision is
+// Reports update an incident (timeline::MergeReportJson): the store keeps each report as given; the decision is
 // made on the merged state. An incident's reports must arrive in time order (an earlier reported_at than the
 // last stored one is refused: the decision of the later report would have been made without it).
 //
@@ -14,11 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "firebreak/engine/audit.h"
+#include "firebreak/timeline/audit.h"
 #include "firebreak/engine/decision.h"
 #include "firebreak/engine/engine.h"
 #include "firebreak/engine/incident.h"
-#include "firebreak/engine/timeline.h"
+#include "firebreak/timeline/status.h"
+#include "firebreak/timeline/timeline.h"
 #include "firebreak/store/store.h"
 
 namespace firebreak::store {
@@ -75,7 +76,15 @@ class Desk {
 
 // The timeline input of stored incidents (reports merged in time order, enriched), for BuildTimeline.
 // Throws Error(kStore) if a stored report no longer parses (e.g. another rule file's counties).
-engine::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>& histories,
+timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>& histories,
                                              const engine::RuleSet& rules, const Enrich& enrich = {});
+
+// The timeline of the stored incidents (open ones only, or all) evaluated up to `until`.
+timeline::Timeline StoredTimeline(const Store& store, const engine::Engine& engine, const Timestamp& until,
+                                  bool open_only);
+
+// The duty board of the store's open incidents at `at` (timeline::BuildStatusBoard over StoredTimeline).
+timeline::StatusBoard StoredStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
+                                   const timeline::AuditOptions& options);
 
 }  // namespace firebreak::store

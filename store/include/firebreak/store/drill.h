@@ -1,14 +1,14 @@
-// Drills: replay a scenario (engine/scenario.h) into a fresh store through the duty desk, build the timeline
+// Drills: replay a scenario (timeline/scenario.h) into a fresh store through the duty desk, build the timeline
 // from what was stored, audit it and check the scenario's expectations.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "firebreak/engine/audit.h"
+#include "firebreak/timeline/audit.h"
 #include "firebreak/engine/engine.h"
-#include "firebreak/engine/scenario.h"
-#include "firebreak/engine/timeline.h"
+#include "firebreak/timeline/scenario.h"
+#include "firebreak/timeline/timeline.h"
 #include "firebreak/store/desk.h"
 
 namespace firebreak::store {
@@ -30,8 +30,8 @@ struct Check {
 };
 
 struct DrillResult {
-  engine::Timeline timeline;
-  engine::AuditReport audit;
+  timeline::Timeline timeline;
+  timeline::AuditReport audit;
   std::vector<Check> checks;
   VerifyResult verify;  // the store after the replay
   int records = 0;      // reports + declarations + upward reports replayed
@@ -40,11 +40,11 @@ struct DrillResult {
 
 // Replays and checks. Throws Error(kInput) for a bad report in the scenario, Error(kStore) if the store already
 // holds one of the scenario's incidents.
-DrillResult RunDrill(const engine::Scenario& scenario, const engine::Engine& engine, const DrillOptions& options);
+DrillResult RunDrill(const timeline::Scenario& scenario, const engine::Engine& engine, const DrillOptions& options);
 
-std::string DrillToText(const engine::Scenario& scenario, const DrillResult& r, const engine::RuleSet& rules,
+std::string DrillToText(const timeline::Scenario& scenario, const DrillResult& r, const engine::RuleSet& rules,
                         const std::string& lang);
-std::string DrillToJson(const engine::Scenario& scenario, const DrillResult& r, const engine::RuleSet& rules,
+std::string DrillToJson(const timeline::Scenario& scenario, const DrillResult& r, const engine::RuleSet& rules,
                         int indent = 2);
 
 }  // namespace firebreak::store

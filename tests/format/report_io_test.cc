@@ -6,11 +6,13 @@
 #include <random>
 
 #include "firebreak/common/error.h"
-#include "firebreak/engine/report_io.h"
-#include "mini_rules.h"
+#include "firebreak/format/report_io.h"
+#include "../engine/mini_rules.h"
 
-namespace firebreak::engine {
+namespace firebreak::format {
 namespace {
+
+using namespace engine;
 
 const RuleSet& Rules() {
   static const RuleSet r = testing::MiniRules();
@@ -220,4 +222,4 @@ TEST(ReportIo, MissingFileIsNotFound) {
 }
 
 }  // namespace
-}  // namespace firebreak::engine
+}  // namespace firebreak::format

@@ -18,36 +18,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include "firebreak/common/error.h"
-#include "firebreak/engine/report_io.h"
+#include "firebreak/format/report_io.h"
 
-namespace firebreak::engine {
+namespace firebreak::format {
 
-namespace {
-
-constexpr std::pair<Threat, const char*> kThreatNames[] = {
-    {Threat::kResidential, "residential"},
-    {Threat::kKeyFacility, "key_facility"},
-    {Threat::kMilitary, "military"},
-    {Threat::kHazardousChemicals, "hazardous_chemicals"},
-    {Threat::kOilGasPipeline, "oil_gas_pipeline"},
-    {Threat::kRailway, "railway"},
-    {Threat::kNuclear, "nuclear"},
-    {Threat::kMajorHazard, "major_hazard"},
-};
-
-}  // namespace
-
-std::optional<Threat> ParseThreat(std::string_view s) {
-  for (const auto& [t, name] : kThreatNames)
-    if (s == name) return t;
-  return std::nullopt;
-}
-
-const char* ThreatName(Threat t) {
-  for (const auto& [tt, name] : kThreatNames)
-    if (tt == t) return name;
-  return "?";
-}
+using namespace engine;
 
 namespace {
 
@@ -223,8 +198,7 @@ class Parser {
     if (const json* v = field("threatens")) {
       if (!v->is_array()) Fail(path("threatens"), "must be an array of threat names, got " + Describe(*v));
       in.threatens_reported = true;
-      std::vector<std::string> names;
-      for (const auto& [t, n] : kThreatNames) names.emplace_back(n);
+      const std::vector<std::string>& names = ThreatNames();
       for (std::size_t i = 0; i < v->size(); ++i) {
         const json& e = (*v)[i];
         std::string p = path("threatens") + "/" + std::to_string(i);
@@ -523,4 +497,4 @@ std::vector<Incident> ReadReportFile(const std::string& path, const RuleSet& rul
   return ParseReports(text, source, rules);
 }
 
-}  // namespace firebreak::engine
+}  // namespace firebreak::format

@@ -1,6 +1,6 @@
 // Scenario YAML -> Scenario (docs/scenario-format.md). yaml-cpp and nlohmann stay in this file.
-#include "firebreak/engine/scenario.h"
-#include "firebreak/engine/timeline.h"
+#include "firebreak/timeline/scenario.h"
+#include "firebreak/timeline/timeline.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,7 +13,9 @@
 
 #include "firebreak/common/error.h"
 
-namespace firebreak::engine {
+namespace firebreak::timeline {
+
+using namespace engine;
 namespace {
 
 using nlohmann::json;
@@ -445,4 +447,4 @@ Scenario LoadScenario(const std::string& path, const RuleSet* rules) {
   return ParseScenario(ss.str(), path, rules);
 }
 
-}  // namespace firebreak::engine
+}  // namespace firebreak::timeline

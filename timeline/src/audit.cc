@@ -1,5 +1,5 @@
 // The escalation audit over a timeline (semantics in audit.h and docs/audit.md).
-#include "firebreak/engine/audit.h"
+#include "firebreak/timeline/audit.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,9 @@
 
 #include "text_util.h"
 
-namespace firebreak::engine {
+namespace firebreak::timeline {
+
+using namespace engine;
 
 using namespace text;  // LevelText, Join, Names, Width, Pad (text_util.h)
 
@@ -562,4 +564,4 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
   return h.str();
 }
 
-}  // namespace firebreak::engine
+}  // namespace firebreak::timeline

@@ -8,7 +8,11 @@
 
 #include "firebreak/engine/rule_set.h"
 
-namespace firebreak::engine::text {
+namespace firebreak::timeline::text {
+
+using engine::Level;
+using engine::RuleSet;
+
 
 // "IV" / "Ⅳ级", or "none" / "无".
 std::string LevelText(std::optional<Level> l, const std::string& lang);
@@ -20,4 +24,4 @@ std::size_t Width(const std::string& s);
 // s padded with spaces to display width w (at least one space after it).
 std::string Pad(const std::string& s, std::size_t w);
 
-}  // namespace firebreak::engine::text
+}  // namespace firebreak::timeline::text

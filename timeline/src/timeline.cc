@@ -1,5 +1,5 @@
 // Timeline: the required level over time (see timeline.h for the semantics and the interpretation it cites).
-#include "firebreak/engine/timeline.h"
+#include "firebreak/timeline/timeline.h"
 
 #include <algorithm>
 #include <limits>
@@ -13,7 +13,9 @@
 
 #include "text_util.h"
 
-namespace firebreak::engine {
+namespace firebreak::timeline {
+
+using namespace engine;
 
 using namespace text;  // LevelText, Join, Names, Width, Pad (text_util.h)
 
@@ -130,8 +132,8 @@ const IncidentTimeline* Timeline::Find(const std::string& incident_id) const {
   return nullptr;
 }
 
-Timeline BuildTimeline(const Engine& engine, const TimelineInput& in) {
-  const RuleSet& rules = engine.rules();
+Timeline BuildTimeline(const Engine& eng, const TimelineInput& in) {
+  const RuleSet& rules = eng.rules();
   const Termination* term = ResponseTermination(rules);
   Timeline tl;
   tl.rules_id = rules.meta.id;
@@ -260,11 +262,11 @@ Timeline BuildTimeline(const Engine& engine, const TimelineInput& in) {
       if (++tl.evaluations > limit)
         throw Error(ErrorKind::kInternal, "timeline", "step limit reached (" + std::to_string(limit) + " evaluations)",
                     "a clock-driven condition keeps falling due; please report this");
-      engine.AssessInto(cur, t, conc, d);
+      eng.AssessInto(cur, t, conc, d);
       Step step;
       step.at = t;
       step.assessed = d.response_level;
-      FactSet facts = engine.Facts(cur, t, conc);
+      FactSet facts = eng.Facts(cur, t, conc);
       step.open_fire_hours = facts.Get(FactId::kOpenFireHours);
       step.burned_area_ha = cur.burned_area_ha;
       step.deaths = cur.deaths;
@@ -489,4 +491,4 @@ std::string TimelineToJson(const Timeline& t, const RuleSet& rules, int indent) 
   return j.dump(indent);
 }
 
-}  // namespace firebreak::engine
+}  // namespace firebreak::timeline

@@ -15,24 +15,24 @@
 #include <vector>
 
 #include "firebreak/engine/rule_set.h"
-#include "firebreak/engine/scenario.h"
-#include "firebreak/engine/timeline.h"
+#include "firebreak/timeline/scenario.h"
+#include "firebreak/timeline/timeline.h"
 
-namespace firebreak::engine {
+namespace firebreak::timeline {
 
 inline constexpr const char* kTimelinessInterpretation = "declaration-timeliness";
 inline constexpr const char* kSuperiorInterpretation = "superior-role-may-declare";
 
 struct EscalationAudit {
-  std::optional<Level> from;
-  Level to = Level::kIV;
+  std::optional<engine::Level> from;
+  engine::Level to = engine::Level::kIV;
   Timestamp due_at;
   StepCause cause = StepCause::kReport;
   std::vector<std::string> clauses;        // triggers of `to` that held when it fell due
   std::vector<std::string> should_decide;  // role ids (6.3.x.1)
   std::string decider_clause;
   std::optional<Timestamp> declared_at;    // first declaration reaching `to` (or above)
-  std::optional<Level> declared_level;
+  std::optional<engine::Level> declared_level;
   std::string declared_by;
   std::optional<std::int64_t> delay_s;     // declared_at - due_at, >= 0 (0 if declared before due)
   std::string timeliness;                  // "on-time" | "late" | "missing"
@@ -80,14 +80,14 @@ struct AuditReport {
 };
 
 // Audits every incident of the timeline (or only `only` if non-empty).
-AuditReport Audit(const Timeline& t, const RuleSet& rules, const AuditOptions& options,
+AuditReport Audit(const Timeline& t, const engine::RuleSet& rules, const AuditOptions& options,
                   const std::vector<std::string>& only = {});
 
 // Renderers. lang "zh" | "en". The HTML is one self-contained page (inline CSS and SVG step charts of the
 // required vs declared level over time), no scripts, no external resources.
-std::string AuditToText(const AuditReport& a, const RuleSet& rules, const std::string& lang);
-std::string AuditToJson(const AuditReport& a, const RuleSet& rules, int indent = 2);
-std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& rules, const std::string& lang,
+std::string AuditToText(const AuditReport& a, const engine::RuleSet& rules, const std::string& lang);
+std::string AuditToJson(const AuditReport& a, const engine::RuleSet& rules, int indent = 2);
+std::string AuditToHtml(const AuditReport& a, const Timeline& t, const engine::RuleSet& rules, const std::string& lang,
                         const std::string& title = {});
 
-}  // namespace firebreak::engine
+}  // namespace firebreak::timeline

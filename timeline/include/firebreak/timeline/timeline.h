@@ -23,14 +23,14 @@
 #include "firebreak/engine/incident.h"
 #include "firebreak/engine/rule_set.h"
 
-namespace firebreak::engine {
+namespace firebreak::timeline {
 
 inline constexpr const char* kLevelHoldsInterpretation = "level-holds-until-termination";
 
 struct TimelineDeclaration {
   std::string incident_id;
   std::string kind;  // "declare" | "raise" | "end"
-  std::optional<Level> level;
+  std::optional<engine::Level> level;
   std::string by;  // role id
   Timestamp at;
 };
@@ -45,11 +45,11 @@ struct TimelineUpwardReport {
 struct TimelineInject {
   Timestamp at;
   std::string incident_id;
-  Text text;
+  engine::Text text;
 };
 
 struct TimelineInput {
-  std::vector<Incident> reports;  // effective states (see MergeReportJson), any order
+  std::vector<engine::Incident> reports;  // effective states (see MergeReportJson), any order
   std::vector<TimelineDeclaration> declarations;
   std::vector<TimelineUpwardReport> upward_reports;
   std::vector<TimelineInject> injects;
@@ -69,23 +69,23 @@ struct Step {
   Timestamp at;
   StepCause cause = StepCause::kReport;
   std::string cause_detail;            // report source / clock clause / other incident
-  std::optional<Level> assessed;       // what the engine requires at this instant
-  std::optional<Level> required;       // after level-holds-until-termination
+  std::optional<engine::Level> assessed;       // what the engine requires at this instant
+  std::optional<engine::Level> required;       // after level-holds-until-termination
   bool held = false;                   // required > assessed because of the ratchet
   bool terminated = false;             // the termination condition holds
   std::vector<std::string> triggers;   // clauses of the triggers that hold at the assessed level
   std::vector<std::string> deciders;   // role ids deciding the required level (6.3.x.1)
   std::string decider_clause;
   std::vector<ReportingDuty> reporting;  // 5.2 duties whose condition holds
-  std::optional<Tier> lead;
-  std::optional<Grade> grade;
-  Concurrency concurrency;
+  std::optional<engine::Tier> lead;
+  std::optional<engine::Grade> grade;
+  engine::Concurrency concurrency;
   std::optional<double> open_fire_hours;
   // The reported state at this moment (for the timeline's "report" rows).
   std::optional<double> burned_area_ha;
   std::optional<int> deaths, serious_injuries;
   bool controlled = false, extinguished = false;
-  std::optional<Level> next_level;     // the next clock-driven level, if one falls due
+  std::optional<engine::Level> next_level;     // the next clock-driven level, if one falls due
   std::optional<Timestamp> next_due;
   std::string next_clause;
 };
@@ -101,8 +101,8 @@ struct IncidentTimeline {
   std::vector<TimelineInject> injects;
 
   const Step* StepAt(const Timestamp& t) const;  // last step at or before t (nullptr before the first report)
-  std::optional<Level> RequiredAt(const Timestamp& t) const;
-  std::optional<Level> DeclaredAt(const Timestamp& t) const;  // last declaration at or before t
+  std::optional<engine::Level> RequiredAt(const Timestamp& t) const;
+  std::optional<engine::Level> DeclaredAt(const Timestamp& t) const;  // last declaration at or before t
 };
 
 struct Timeline {
@@ -114,23 +114,23 @@ struct Timeline {
 };
 
 // Builds the timeline. Throws Error(kInternal) if the step limit (200 evaluations per report) is hit.
-Timeline BuildTimeline(const Engine& engine, const TimelineInput& in);
+Timeline BuildTimeline(const engine::Engine& engine, const TimelineInput& in);
 
 // Merges a report update into the incident's last state (JSON object texts): top-level fields replace,
 // nested objects (weather, facts) merge key by key. Throws Error(kInput) (with `where`) if either is not an object.
 std::string MergeReportJson(const std::string& base, const std::string& update, const std::string& where);
 
 // The report objects in `text` (one object or an array; JSON, or YAML as `firebreak assess` reads) as JSON
-// object texts, unvalidated (engine::ParseReports validates). Throws Error(kInput) on syntax errors.
+// object texts, unvalidated (format::ParseReports validates). Throws Error(kInput) on syntax errors.
 std::vector<std::string> ReportObjects(const std::string& text, const std::string& source);
 
 // Does `c` hold on `facts`? (Unknown facts do not hold.) Used for termination conditions.
-bool ConditionHolds(const Condition& c, const FactSet& facts);
+bool ConditionHolds(const engine::Condition& c, const engine::FactSet& facts);
 // The rule file's termination rule used by the timeline (6.3.6, else 6.2.8; the first with a condition), or null.
-const Termination* ResponseTermination(const RuleSet& rules);
+const engine::Termination* ResponseTermination(const engine::RuleSet& rules);
 
 // Renderers: the duty officer's table (lang "zh" or "en") and JSON.
-std::string TimelineToText(const Timeline& t, const RuleSet& rules, const std::string& lang);
-std::string TimelineToJson(const Timeline& t, const RuleSet& rules, int indent = 2);
+std::string TimelineToText(const Timeline& t, const engine::RuleSet& rules, const std::string& lang);
+std::string TimelineToJson(const Timeline& t, const engine::RuleSet& rules, int indent = 2);
 
-}  // namespace firebreak::engine
+}  // namespace firebreak::timeline

@@ -4,9 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "firebreak/engine/report_io.h"
+#include "firebreak/format/render.h"
 
-namespace firebreak::engine {
+namespace firebreak::format {
+
+using namespace engine;
 
 namespace {
 
@@ -404,4 +406,4 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
   return o.str();
 }
 
-}  // namespace firebreak::engine
+}  // namespace firebreak::format

@@ -12,7 +12,7 @@
 #include "firebreak/common/time.h"
 #include "firebreak/engine/rule_set.h"
 
-namespace firebreak::engine {
+namespace firebreak::timeline {
 
 // A report, as `firebreak assess` reads it (docs/report-format.md), with relative times resolved.
 struct ScenarioReport {
@@ -26,7 +26,7 @@ struct ScenarioReport {
 struct ScenarioDeclaration {
   std::string incident_id;
   std::string kind;  // "declare" | "raise" | "end"
-  std::optional<Level> level;
+  std::optional<engine::Level> level;
   std::string by;  // role id
   Timestamp at;
   std::string where;
@@ -45,14 +45,14 @@ struct ScenarioUpwardReport {
 struct ScenarioInject {
   Timestamp at;
   std::string incident_id;  // may be empty
-  Text text;
+  engine::Text text;
 };
 
 // Expectations. Each is checked by the drill; `where` points at it in the file.
 struct ExpectLevel {  // the required level (after level-holds-until-termination) at a moment
   std::string incident_id;
   Timestamp at;
-  std::optional<Level> level;  // nullopt = no response level required
+  std::optional<engine::Level> level;  // nullopt = no response level required
   std::string where;
 };
 struct ExpectDecider {  // who should decide the level required at `at` (role ids, as a set)
@@ -64,12 +64,12 @@ struct ExpectDecider {  // who should decide the level required at `at` (role id
 struct ExpectLead {  // who leads at `at` (plan 6.1 / 3.3)
   std::string incident_id;
   Timestamp at;
-  Tier tier = Tier::kCounty;
+  engine::Tier tier = engine::Tier::kCounty;
   std::string where;
 };
 struct ExpectEscalation {  // the audit of the escalation to `level`
   std::string incident_id;
-  Level level = Level::kIV;
+  engine::Level level = engine::Level::kIV;
   std::optional<Timestamp> due;          // when it became due
   std::optional<std::string> clause;     // one of the clauses that made it due
   std::optional<std::string> verdict;    // "ok" | "late" | "missing" | "wrong-role" | "late, wrong-role" ...
@@ -106,8 +106,8 @@ struct AuditOptions {
 struct Scenario {
   std::string file;
   std::string name;
-  Text title;
-  Text description;
+  engine::Text title;
+  engine::Text description;
   Timestamp start;
   std::optional<Timestamp> until;  // evaluate the clock up to here (default: the last event)
   std::optional<ScenarioTerrain> terrain;
@@ -128,11 +128,11 @@ struct Scenario {
 // Parses scenario YAML. `file` names it in messages. Throws Error(kInput) "file:line:col: what" (unknown keys
 // with "did you mean", bad times, unknown levels). Reports are NOT parsed here (store/drill hands their JSON to
 // engine::ParseReports, which knows the report format). Role ids are checked against `rules` if given.
-Scenario ParseScenario(const std::string& text, const std::string& file, const RuleSet* rules = nullptr);
+Scenario ParseScenario(const std::string& text, const std::string& file, const engine::RuleSet* rules = nullptr);
 // Reads and parses a file. Throws Error(kNotFound) if missing.
-Scenario LoadScenario(const std::string& path, const RuleSet* rules = nullptr);
+Scenario LoadScenario(const std::string& path, const engine::RuleSet* rules = nullptr);
 
 // "+6h30m" relative to start, or ISO 8601. nullopt (and *why) if malformed.
 std::optional<Timestamp> ParseScenarioTime(const std::string& text, const Timestamp& start, std::string* why);
 
-}  // namespace firebreak::engine
+}  // namespace firebreak::timeline

@@ -1,6 +1,6 @@
 #include "text_util.h"
 
-namespace firebreak::engine::text {
+namespace firebreak::timeline::text {
 
 std::string LevelText(std::optional<Level> l, const std::string& lang) {
   if (!l) return lang == "en" ? "none" : "无";
@@ -36,4 +36,4 @@ std::string Pad(const std::string& s, std::size_t w) {
   return n >= w ? s + " " : s + std::string(w - n, ' ');
 }
 
-}  // namespace firebreak::engine::text
+}  // namespace firebreak::timeline::text
