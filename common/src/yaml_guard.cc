@@ -159,11 +159,70 @@ std::string YamlWhere(std::string_view text, const std::string& name, const YAML
   return WhereFrom(text, name, m, LineStart(text, m.line));
 }
 
+namespace {
+
+// The fast path (one parse): taken only for text that cannot hold an anchor or alias (no '&' or '*' followed
+// by a name character), has no second-document marker and is small enough that building the tree is bounded
+// (<= 1 MiB: at most ~500k nodes). Then the tree is walked for the remaining rules; any finding sends the
+// text through the event pass, which reports the canonical (first-in-document-order) error.
+bool FastPathEligible(std::string_view text) {
+  if (text.size() > (std::size_t{1} << 20)) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if ((c == '&' || c == '*') && i + 1 < text.size()) {
+      const char n = text[i + 1];
+      if (n != ' ' && n != '\t' && n != '\n' && n != '\r') return false;
+    }
+    if ((c == '-' || c == '.') && (i == 0 || text[i - 1] == '\n') && text.substr(i, 3) == (c == '-' ? "---" : "...")) {
+      if (i != 0 || c == '.') return false;  // a leading "---" starts the one document
+    }
+  }
+  return true;
+}
+
+// True when the tree (known to hold no aliases) satisfies items 2, 4, 6, 7 and 9 of the contract.
+bool TreeIsClean(const YAML::Node& root, const YamlLimits& limits) {
+  std::vector<std::pair<YAML::Node, int>> todo;
+  todo.emplace_back(root, 1);
+  std::size_t nodes = 0;
+  while (!todo.empty()) {
+    auto [n, depth] = std::move(todo.back());
+    todo.pop_back();
+    if (++nodes > limits.max_nodes) return false;
+    if (n.IsScalar()) {
+      if (FindBadText(n.Scalar()) != std::string_view::npos) return false;
+    } else if (n.IsSequence() || n.IsMap()) {
+      if (depth > limits.max_depth) return false;
+      if (n.IsSequence()) {
+        for (const auto& child : n) todo.emplace_back(child, depth + 1);
+        continue;
+      }
+      std::unordered_map<std::string, int> keys;
+      for (const auto& kv : n) {
+        if (!kv.first.IsScalar() || !keys.emplace(kv.first.Scalar(), 0).second) return false;
+        todo.emplace_back(kv.first, depth + 1);
+        todo.emplace_back(kv.second, depth + 1);
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 YAML::Node LoadYaml(std::string_view text, const std::string& name, ErrorKind kind, const YamlLimits& limits) {
   CheckSize(text, name, kind, limits.max_bytes);
   CheckUtf8(text, name, kind);
   const std::string owned(text);
   try {
+    if (FastPathEligible(text)) {
+      try {
+        YAML::Node root = YAML::Load(owned);
+        if (TreeIsClean(root, limits)) return root;
+      } catch (const YAML::Exception&) {
+        // Reported by the event pass below, at its place.
+      }
+    }
     {
       std::istringstream in(owned);
       YAML::Parser parser(in);

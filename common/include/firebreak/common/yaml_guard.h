@@ -16,8 +16,10 @@
 //   7. a key that is not a scalar (a list or mapping used as a key);
 //   8. a second document (after `---` or `...`): "a second YAML document ... is not read" at its start;
 //   9. more than limits.max_nodes nodes in all.
-// Empty text (or only comments) gives a Null node. The checks run on yaml-cpp's event stream first; the tree
-// is built only from text that passed them.
+// Empty text (or only comments) gives a Null node. Text that may hold aliases or a second document, or is
+// larger than 1 MiB, is checked on yaml-cpp's event stream first and the tree is built only if it passed;
+// other text (every file we ship) is parsed once and its tree walked for the same rules (any finding is then
+// reported by the event pass, so messages do not depend on the path taken).
 //
 // Positions: 1-based lines, columns in characters (text_guard.h). YamlText::Where(mark) converts any mark of
 // the returned tree the same way.
