@@ -1,5 +1,8 @@
 #include "firebreak/common/json_guard.h"
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <unordered_map>
 #include <vector>
 
@@ -273,6 +276,17 @@ void CheckJson(std::string_view text, const std::string& name, ErrorKind kind, c
   CheckSize(text, name, kind, limits.max_bytes);
   CheckUtf8(text, name, kind);
   JsonChecker(text, name, kind, limits).Run();
+}
+
+bool CheckJsonFile(const std::string& path, ErrorKind kind, const JsonLimits& limits) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (ext != ".json" && ext != ".geojson") return false;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || size > limits.max_bytes) return false;
+  CheckJson(ReadFileBounded(path, kind, limits.max_bytes, kind), path, kind, limits);
+  return true;
 }
 
 }  // namespace firebreak::guard

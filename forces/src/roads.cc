@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "firebreak/common/error.h"
+#include "firebreak/common/json_guard.h"
 #include "firebreak/common/yaml_guard.h"
 #include "firebreak/forces/travel.h"
 
@@ -247,6 +248,11 @@ void AppendLine(const OGRLineString& ls, OGRCoordinateTransformation* ct, std::v
 }  // namespace
 
 RoadNetwork RoadNetwork::Load(const std::string& path, const RoadConfig& cfg) {
+  // A GeoJSON road layer up to 256 MiB is checked as JSON first (UTF-8, duplicate keys, nesting; file:line:col).
+  guard::JsonLimits json_limits;
+  json_limits.max_bytes = std::size_t{256} << 20;
+  json_limits.max_values = std::size_t{1} << 28;
+  guard::CheckJsonFile(path, ErrorKind::kGis, json_limits);
   GDALAllRegister();
   CPLPushErrorHandler(CPLQuietErrorHandler);
   std::unique_ptr<GDALDataset, DatasetCloser> ds(static_cast<GDALDataset*>(
@@ -296,6 +302,10 @@ RoadNetwork RoadNetwork::Load(const std::string& path, const RoadConfig& cfg) {
       continue;
     }
     const std::string cls = f->IsFieldSetAndNotNull(field) ? f->GetFieldAsString(field) : "";
+    std::string why;
+    if (guard::FindBadText(cls, &why) != std::string_view::npos)
+      throw Error(ErrorKind::kGis, where + " field '" + cfg.class_field + "'", why,
+                  "convert the layer to UTF-8 (ogr2ogr -lco ENCODING=UTF-8)");
     const auto type = wkbFlatten(g->getGeometryType());
     if (type == wkbLineString) {
       RoadLine l{cls, {}, where};

@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "firebreak/common/error.h"
+#include "firebreak/common/json_guard.h"
 #include "firebreak/common/yaml_guard.h"
 #include "gdal_util.h"
 
@@ -228,9 +229,24 @@ struct Vector {
   std::vector<Feature> features;
 };
 
-std::string FieldText(OGRFeature& f, int idx) {
+// A field's text; Error(kGis) naming the feature and field if it is not UTF-8 (it would go out in every output).
+std::string FieldText(OGRFeature& f, int idx, const std::string& where) {
   if (idx < 0 || !f.IsFieldSetAndNotNull(idx)) return {};
-  return f.GetFieldAsString(idx);
+  std::string text = f.GetFieldAsString(idx);
+  std::string why;
+  if (guard::FindBadText(text, &why) != std::string_view::npos)
+    throw Error(ErrorKind::kGis, where + " field '" + f.GetFieldDefnRef(idx)->GetNameRef() + "'", why,
+                "convert the layer to UTF-8 (ogr2ogr -lco ENCODING=UTF-8, or a .cpg file naming the shapefile's "
+                "code page)");
+  return text;
+}
+
+// GeoJSON layers up to 64 MiB are checked as JSON first (UTF-8, duplicate keys, nesting) at file:line:col.
+guard::JsonLimits GeoJsonLimits() {
+  guard::JsonLimits l;
+  l.max_bytes = std::size_t{64} << 20;
+  l.max_values = std::size_t{1} << 26;
+  return l;
 }
 
 Vector LoadVector(const std::string& section, const VectorLayerConfig& cfg) {
@@ -242,6 +258,11 @@ Vector LoadVector(const std::string& section, const VectorLayerConfig& cfg) {
   if (!fs::exists(cfg.file)) {
     throw Error(ErrorKind::kGis, cfg.file, section + " layer file not found", "check 'file' in the layers config");
   }
+  if (!fs::is_regular_file(cfg.file) && !fs::is_directory(cfg.file)) {
+    throw Error(ErrorKind::kGis, cfg.file, section + " layer is not a regular file (a pipe or device)",
+                "give the path of a vector file");
+  }
+  guard::CheckJsonFile(cfg.file, ErrorKind::kGis, GeoJsonLimits());
   internal::DatasetPtr ds(GDALDataset::Open(cfg.file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
   if (!ds) internal::ThrowGis(cfg.file, "cannot open as a vector layer", "give a file OGR reads (ogrinfo FILE)");
   OGRLayer* layer = cfg.layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(cfg.layer.c_str());
@@ -299,9 +320,10 @@ Vector LoadVector(const std::string& section, const VectorLayerConfig& cfg) {
     }
     f.geom->assignSpatialReference(nullptr);
     f.geom->getEnvelope(&f.env);
-    f.name = FieldText(*feat, name_idx);
-    f.code = FieldText(*feat, code_idx);
-    f.type = FieldText(*feat, type_idx);
+    const std::string fwhere = cfg.file + ": " + section + " feature " + std::to_string(index);
+    f.name = FieldText(*feat, name_idx, fwhere);
+    f.code = FieldText(*feat, code_idx, fwhere);
+    f.type = FieldText(*feat, type_idx, fwhere);
     if (f.name.empty()) f.name = section + " #" + std::to_string(index);
     v.features.push_back(std::move(f));
   }

@@ -35,4 +35,11 @@ struct JsonLimits {
 
 void CheckJson(std::string_view text, const std::string& name, ErrorKind kind, const JsonLimits& limits = {});
 
+// For JSON files another library reads (GeoJSON layers opened by GDAL/OGR): if `path` ends in .json or
+// .geojson (any case) and is at most limits.max_bytes long, reads it and runs CheckJson, so that invalid
+// UTF-8, duplicate keys and runaway nesting are refused at their file:line:col before GDAL sees the file.
+// Returns false (nothing checked) for other names and for larger files, which the caller's library must then
+// bound itself. Throws as CheckJson (an unreadable file: Error(kind, path, ...)).
+bool CheckJsonFile(const std::string& path, ErrorKind kind, const JsonLimits& limits);
+
 }  // namespace firebreak::guard
