@@ -689,8 +689,13 @@ std::string QuickCheck(sqlite3* db, int* rc_out) {
     if (rc == SQLITE_DONE) rc = SQLITE_OK;
   }
   sqlite3_finalize(s);
+  // A page that could not be read is an I/O error, not damage: "... unable to get the page. error code=266".
+  if (auto at = first.find("error code="); rc == SQLITE_OK && at != std::string::npos) {
+    const int code = std::atoi(first.c_str() + at + 11);
+    if ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_NOMEM) rc = code & 0xff;
+  }
   *rc_out = rc;
-  return rc == SQLITE_OK ? first : std::string(sqlite3_errmsg(db));
+  return rc == SQLITE_OK || !first.empty() ? first : std::string(sqlite3_errmsg(db));
 }
 
 bool WalHasContent(const std::string& path) {
@@ -711,7 +716,7 @@ sqlite3* OpenCheckedReadOnly(const std::string& path, const OpenOptions& o, bool
   sqlite3* db = OpenDb(path, SQLITE_OPEN_READONLY, o.vfs, o.busy_timeout_ms);
   int rc = SQLITE_OK;
   std::string finding = probe(db, &rc);
-  if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB && !WalHasContent(path)) {
+  if (((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY) && !WalHasContent(path)) {
     sqlite3_close_v2(db);
     db = OpenDb("file:" + UriPath(path) + "?immutable=1", SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, o.vfs,
                 o.busy_timeout_ms);
@@ -1470,8 +1475,10 @@ VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options) 
   const internal::FileState st = internal::Inspect(path);
   switch (st.kind) {
     case internal::FileState::kMissing:
-      if (!side.exists) throw Error(ErrorKind::kNotFound, path, "no store at this path", "check the path or --store");
-      finding("the store file is missing" + claim + ": it was deleted or moved");
+      if (!side.exists && options.anchor_text.empty())
+        throw Error(ErrorKind::kNotFound, path, "no store at this path", "check the path or --store");
+      finding("the store file is missing" + claim + (options.anchor_text.empty() ? "" : ", and an anchor names it") +
+              ": it was deleted or moved");
       return r;
     case internal::FileState::kEmptyFile:
       finding("the store file is empty (0 bytes)" + claim + ": it holds no store (truncated?)");
