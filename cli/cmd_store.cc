@@ -3,7 +3,8 @@
 //   firebreak declare INCIDENT LEVEL --by ROLE [--at TIME]
 //   firebreak close INCIDENT --by ROLE [--at TIME]
 //   firebreak status [--at TIME]        open incidents: required vs declared, overdue, next due
-//   firebreak store verify              audit chain + records + SQLite integrity (exit 6 if broken)
+//   firebreak store verify [--anchor F] audit chains + records + SQLite integrity + head file/anchor (exit 6 if broken)
+//   firebreak store head [-o FILE]      the signed head of the audit chain (anchor it outside the store)
 //   firebreak audit INCIDENT|--all|--scenario FILE [--format text|json|html] [-o OUT]
 //   firebreak drill FILE [--store FILE|:memory:] [--format text|json]   (exit 7 on any failed expectation)
 // Store path: --store FILE, else $FIREBREAK_STORE, else ~/.local/share/firebreak/duty-office.sqlite.
@@ -44,12 +45,26 @@ struct StoreOptions {
   std::vector<std::string> files;
   std::string incident;
   std::string level;
+  std::string anchor;           // store verify --anchor FILE
   std::string clause;           // upward: the 5.2 condition reported on
   std::vector<std::string> to;  // upward: who was told
   EnrichOptions enrich;  // --dem/--layers/--radius (report, drill)
 };
 
 std::string StorePath(const StoreOptions& o) { return o.store.empty() ? store::DefaultStorePath() : o.store; }
+
+// Opening modes: commands that record write (and may create); the others only read and never write a byte.
+store::OpenOptions Writing(bool create) {
+  store::OpenOptions opt;
+  opt.create = create;
+  return opt;
+}
+store::OpenOptions Reading() {
+  store::OpenOptions opt;
+  opt.create = false;
+  opt.mode = store::OpenMode::kRead;
+  return opt;
+}
 
 Timestamp Now() { return Timestamp{static_cast<std::int64_t>(std::time(nullptr)), 8 * 60}; }
 
@@ -111,7 +126,7 @@ void RunReport(const Globals& g, const StoreOptions& o) {
   std::vector<std::pair<std::string, std::string>> texts;
   for (const auto& f : o.files) texts.emplace_back(f, ReadAll(f));
   Enricher enricher(o.enrich, rules);
-  store::Store st = store::Store::Open(StorePath(o));
+  store::Store st = store::Store::Open(StorePath(o), Writing(true));
   store::Desk desk(st, eng, TerrainEnrich(enricher));
   std::vector<store::Recorded> recs;
   st.Transaction([&] {
@@ -138,7 +153,7 @@ void RunDeclare(const Globals& g, const StoreOptions& o) {
   auto level = engine::ParseLevel(o.level);
   if (!level) throw Error(ErrorKind::kUsage, "LEVEL", "unknown level '" + o.level + "'", "use IV, III, II or I");
   Timestamp at = TimeOption(o.at, "--at");
-  store::Store st = store::Store::Open(StorePath(o), store::OpenOptions{10000, false});
+  store::Store st = store::Store::Open(StorePath(o), Writing(false));
   store::Desk desk(st, eng);
   desk.Declare(o.incident, *level, o.by, at);
   const bool en = g.lang == "en";
@@ -151,7 +166,7 @@ void RunClose(const Globals& g, const StoreOptions& o) {
   engine::RuleSet rules = LoadRules(g);
   engine::Engine eng(rules);
   Timestamp at = TimeOption(o.at, "--at");
-  store::Store st = store::Store::Open(StorePath(o), store::OpenOptions{10000, false});
+  store::Store st = store::Store::Open(StorePath(o), Writing(false));
   store::Desk desk(st, eng);
   desk.Close(o.incident, o.by, at);
   std::cout << (g.lang == "en" ? "Closed " : "已终止并关闭 ") << o.incident << " (" << FormatIso8601(at) << ")\n";
@@ -162,7 +177,7 @@ void RunUpward(const Globals& g, const StoreOptions& o) {
   engine::RuleSet rules = LoadRules(g);
   engine::Engine eng(rules);
   Timestamp at = TimeOption(o.at, "--at");
-  store::Store st = store::Store::Open(StorePath(o), store::OpenOptions{10000, false});
+  store::Store st = store::Store::Open(StorePath(o), Writing(false));
   store::Desk desk(st, eng);
   desk.UpwardReport(o.incident, o.clause, o.to, at);
   const bool en = g.lang == "en";
@@ -176,7 +191,7 @@ void RunStatus(const Globals& g, const StoreOptions& o) {
   engine::RuleSet rules = LoadRules(g);
   engine::Engine eng(rules);
   Timestamp now = TimeOption(o.at, "--at");
-  store::Store st = store::Store::Open(StorePath(o), store::OpenOptions{10000, false});
+  store::Store st = store::Store::Open(StorePath(o), Reading());
   timeline::AuditOptions ao;
   if (o.tolerance_min >= 0) ao.declaration_tolerance_min = ao.report_tolerance_min = o.tolerance_min;
   timeline::StatusBoard board = store::StoredStatus(st, eng, now, ao);
@@ -185,16 +200,26 @@ void RunStatus(const Globals& g, const StoreOptions& o) {
 }
 
 void RunVerify(const Globals& g, const StoreOptions& o) {
-  store::Store st = store::Store::Open(StorePath(o), store::OpenOptions{10000, false});
-  store::VerifyResult v = st.Verify();
+  store::VerifyOptions vo;
+  if (!o.anchor.empty()) {
+    std::ifstream in(o.anchor, std::ios::binary);
+    if (!in) throw Error(ErrorKind::kNotFound, o.anchor, "cannot read the anchor file", "check the --anchor path");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    vo.anchor_text = ss.str().substr(0, 1 << 16);
+    vo.anchor_name = o.anchor;
+  }
+  const std::string path = StorePath(o);
+  store::VerifyResult v = store::VerifyStore(path, vo);
   const bool en = g.lang == "en";
   if (o.format == "json") {
     std::cout << "{\"ok\":" << (v.ok ? "true" : "false") << ",\"audit_entries\":" << v.audit_entries
               << ",\"incidents\":" << v.incidents << ",\"reports\":" << v.reports << ",\"decisions\":" << v.decisions
               << ",\"declarations\":" << v.declarations << ",\"upward_reports\":" << v.upward_reports
-              << ",\"head_hash\":\"" << v.head_hash << "\",\"problems\":" << v.problems.size() << "}\n";
+              << ",\"head_hash\":\"" << v.head_hash << "\",\"keyed\":" << (v.keyed ? "true" : "false")
+              << ",\"problems\":" << v.problems.size() << "}\n";
   } else {
-    std::cout << st.path() << ": " << (v.ok ? "ok" : (en ? "BROKEN" : "已损坏/被篡改")) << "\n  "
+    std::cout << path << ": " << (v.ok ? "ok" : (en ? "BROKEN" : "已损坏/被篡改")) << "\n  "
               << (en ? "audit entries " : "审计记录 ") << v.audit_entries << (en ? ", incidents " : "，火情 ")
               << v.incidents << (en ? ", reports " : "，报告 ") << v.reports << (en ? ", decisions " : "，研判 ")
               << v.decisions << (en ? ", declarations " : "，宣布 ") << v.declarations
@@ -202,10 +227,17 @@ void RunVerify(const Globals& g, const StoreOptions& o) {
     for (const auto& p : v.problems) std::cout << "  ! " << p << "\n";
   }
   if (!v.ok)
-    throw Error(ErrorKind::kStore, st.path(),
+    throw Error(ErrorKind::kStore, path,
                 "store verification failed: " + std::to_string(v.problems.size()) + " problem(s)" +
                     (v.problems.empty() ? "" : ", first: " + v.problems.front()),
                 "the file was edited outside firebreak or damaged; keep a copy for investigation");
+}
+
+// The signed head of the chain, to write down outside the store (shift log, a message to the city office) and
+// check later with `store verify --anchor FILE`.
+void RunHead(const Globals&, const StoreOptions& o) {
+  store::Store st = store::Store::Open(StorePath(o), Reading());
+  Emit(o, st.Head().Text());
 }
 
 void RunAudit(const Globals& g, const StoreOptions& o) {
@@ -231,7 +263,7 @@ void RunAudit(const Globals& g, const StoreOptions& o) {
     if (o.incident.empty() && !o.all)
       throw Error(ErrorKind::kUsage, "audit", "name an INCIDENT, --all or --scenario FILE");
     if (o.tolerance_min >= 0) ao.declaration_tolerance_min = ao.report_tolerance_min = o.tolerance_min;
-    store::Store st = store::Store::Open(StorePath(o), store::OpenOptions{10000, false});
+    store::Store st = store::Store::Open(StorePath(o), Reading());
     std::optional<Timestamp> until;
     if (!o.until.empty()) until = TimeOption(o.until, "--until");
     if (!o.incident.empty()) {
@@ -341,7 +373,13 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
     AddStoreOption(cmd, *o);
     AddLang(cmd, g);
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("--anchor", o->anchor, "A signed head printed earlier by `store head`: the store must still contain and extend it");
     cmd->callback([&g, o] { RunVerify(g, *o); });
+    auto h = std::make_shared<StoreOptions>();
+    CLI::App* head = grp->add_subcommand("head", "Print the signed head of the audit chain (keep it outside the store; check with verify --anchor)");
+    AddStoreOption(head, *h);
+    head->add_option("-o,--output", h->out, "Write to this file instead of stdout");
+    head->callback([&g, h] { RunHead(g, *h); });
   }
   {
     auto o = std::make_shared<StoreOptions>();

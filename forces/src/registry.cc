@@ -9,16 +9,27 @@
 #include <yaml-cpp/yaml.h>
 
 #include "firebreak/common/error.h"
+#include "firebreak/common/yaml_guard.h"
 
 namespace firebreak::forces {
 
 namespace {
 
-std::string At(const std::string& name, const YAML::Mark& m) {
-  return name + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
-}
+// The registry text and its file name: places in messages are "file:line:col" with character columns.
+struct Src {
+  std::string_view text;
+  std::string name;
+  operator std::string() const { return name; }  // NOLINT: where a message names the whole file
+};
 
-void CheckKeys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& name,
+std::string At(const Src& src, const YAML::Mark& m) { return guard::YamlWhere(src.text, src.name, m); }
+
+// Upper bounds on what one registry may ask for (each drives work in a deployment plan).
+constexpr std::size_t kMaxUnits = 10000;
+constexpr double kMaxStrength = 100000;           // people in one unit
+constexpr double kMaxReadinessMin = 7 * 24 * 60;  // a week
+
+void CheckKeys(const YAML::Node& map, const std::vector<std::string>& allowed, const Src& name,
                const std::string& what) {
   for (const auto& kv : map) {
     const std::string k = kv.first.Scalar();
@@ -31,13 +42,12 @@ void CheckKeys(const YAML::Node& map, const std::vector<std::string>& allowed, c
   }
 }
 
-std::string Str(const YAML::Node& n, const std::string& name, const std::string& key) {
-  if (!n.IsScalar())
-    throw Error(ErrorKind::kInput, At(name, n.Mark()), key + " must be a string");
+std::string Str(const YAML::Node& n, const Src& name, const std::string& key) {
+  if (!n.IsScalar()) throw Error(ErrorKind::kInput, At(name, n.Mark()), key + " must be a string");
   return n.Scalar();
 }
 
-double Num(const YAML::Node& n, const std::string& name, const std::string& key) {
+double Num(const YAML::Node& n, const Src& name, const std::string& key) {
   if (!n.IsScalar()) throw Error(ErrorKind::kInput, At(name, n.Mark()), key + " must be a number");
   try {
     const double v = n.as<double>();
@@ -48,7 +58,7 @@ double Num(const YAML::Node& n, const std::string& name, const std::string& key)
   }
 }
 
-std::vector<std::string> StrList(const YAML::Node& n, const std::string& name, const std::string& key) {
+std::vector<std::string> StrList(const YAML::Node& n, const Src& name, const std::string& key) {
   std::vector<std::string> out;
   if (n.IsScalar()) {
     out.push_back(n.Scalar());
@@ -61,13 +71,10 @@ std::vector<std::string> StrList(const YAML::Node& n, const std::string& name, c
 
 }  // namespace
 
-Registry ParseRegistry(const std::string& text, const std::string& name, const engine::RuleSet& rules) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw Error(ErrorKind::kInput, At(name, e.mark), "YAML syntax error: " + e.msg);
-  }
+Registry ParseRegistry(const std::string& text, const std::string& file_name, const engine::RuleSet& rules) {
+  const Src name{text, file_name};
+  // Bounded, UTF-8, one document, no aliases, no duplicate keys, nesting <= 64 (yaml_guard.h).
+  YAML::Node root = guard::LoadYaml(text, file_name, ErrorKind::kInput);
   if (!root || root.IsNull()) throw Error(ErrorKind::kInput, name, "empty forces registry", "see docs/forces.md");
   if (!root.IsMap())
     throw Error(ErrorKind::kInput, At(name, root.Mark()), "a forces registry is a mapping with a `units:` list");
@@ -94,8 +101,13 @@ Registry ParseRegistry(const std::string& text, const std::string& name, const e
   std::vector<std::string> county_names;
   for (const auto& c : rules.counties) county_names.push_back(c.name);
 
-  const std::vector<std::string> keys = {"id",       "name",         "type",     "home_county", "base",
-                                         "strength", "readiness_min", "capabilities", "channel", "people"};
+  const std::vector<std::string> keys = {"id",       "name",          "type",         "home_county", "base",
+                                         "strength", "readiness_min", "capabilities", "channel",     "people"};
+  if (units.size() > kMaxUnits)
+    throw Error(
+        ErrorKind::kInput, At(name, units.Mark()),
+        "a registry holds at most " + std::to_string(kMaxUnits) + " units, this one " + std::to_string(units.size()),
+        "split the registry by county");
   std::set<std::string> ids;
   for (const auto& u : units) {
     const std::string where = At(name, u.Mark());
@@ -146,9 +158,18 @@ Registry ParseRegistry(const std::string& text, const std::string& name, const e
     const double strength = Num(u["strength"], name, "strength");
     if (strength < 1 || strength != std::floor(strength))
       throw Error(ErrorKind::kInput, At(name, u["strength"].Mark()), "strength must be a whole number >= 1");
+    if (strength > kMaxStrength)
+      throw Error(ErrorKind::kInput, At(name, u["strength"].Mark()),
+                  "strength must be at most " + std::to_string(static_cast<int>(kMaxStrength)) + " people",
+                  "strength is the number of people in the unit");
     f.strength = static_cast<int>(strength);
     const double ready = Num(u["readiness_min"], name, "readiness_min");
     if (ready < 0) throw Error(ErrorKind::kInput, At(name, u["readiness_min"].Mark()), "readiness_min must be >= 0");
+    if (ready > kMaxReadinessMin)
+      throw Error(
+          ErrorKind::kInput, At(name, u["readiness_min"].Mark()),
+          "readiness_min must be at most " + std::to_string(static_cast<int>(kMaxReadinessMin)) + " minutes (a week)",
+          "readiness_min is the time from the call to moving off, in minutes");
     f.readiness = Seconds(ready * 60.0);
     if (u["home_county"]) {
       const std::string hc = Str(u["home_county"], name, "home_county");
@@ -190,11 +211,9 @@ Registry ParseRegistry(const std::string& text, const std::string& name, const e
 }
 
 Registry LoadRegistry(const std::string& path, const engine::RuleSet& rules) {
-  std::ifstream in(path);
-  if (!in) throw Error(ErrorKind::kNotFound, path, "cannot open the forces registry", "check the --forces path");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseRegistry(ss.str(), path, rules);
+  if (!std::ifstream(path))
+    throw Error(ErrorKind::kNotFound, path, "cannot open the forces registry", "check the --forces path");
+  return ParseRegistry(guard::ReadFileBounded(path, ErrorKind::kInput), path, rules);
 }
 
 }  // namespace firebreak::forces

@@ -11,15 +11,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include "firebreak/common/error.h"
+#include "firebreak/common/json_guard.h"
+#include "firebreak/common/yaml_guard.h"
 #include "firebreak/forces/travel.h"
 
 namespace firebreak::forces {
 
 namespace {
-
-std::string Where(const std::string& name, const YAML::Mark& m) {
-  return name + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
-}
 
 constexpr double kDeg = std::numbers::pi / 180.0;
 
@@ -45,58 +43,70 @@ struct BucketIndex {
 };
 
 bool ValidLonLat(LonLat p) {
-  return std::isfinite(p.lon) && std::isfinite(p.lat) && p.lon >= -180 && p.lon <= 180 && p.lat >= -90 &&
-         p.lat <= 90;
+  return std::isfinite(p.lon) && std::isfinite(p.lat) && p.lon >= -180 && p.lon <= 180 && p.lat >= -90 && p.lat <= 90;
 }
 
 }  // namespace
 
+// Upper bounds of a road config (each drives work or travel times): snap distance and speeds.
+constexpr double kMaxSnapM = 1000.0;
+constexpr double kMaxSpeedKmh = 300.0;
+
 RoadConfig ParseRoadConfig(const std::string& yaml_text, const std::string& name) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::ParserException& e) {
-    throw Error(ErrorKind::kInput, Where(name, e.mark), "YAML syntax error: " + e.msg);
-  }
+  // Bounded, UTF-8, one document, no aliases, no duplicate keys, nesting <= 64 (yaml_guard.h).
+  const YAML::Node root = guard::LoadYaml(yaml_text, name, ErrorKind::kInput);
+  auto where = [&](const YAML::Node& n) { return guard::YamlWhere(yaml_text, name, n.Mark()); };
   if (!root.IsMap()) throw Error(ErrorKind::kInput, name, "road config must be a mapping", "see docs/forces.md");
   RoadConfig cfg;
   const std::vector<std::string> keys = {"class_field", "speeds_kmh", "default_kmh", "snap_m", "layer"};
   for (const auto& kv : root) {
-    const std::string k = kv.first.as<std::string>();
+    const std::string k = kv.first.Scalar();
     if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
       const std::string close = ClosestMatch(k, keys);
-      throw Error(ErrorKind::kInput, Where(name, kv.first.Mark()), "unknown key '" + k + "'",
+      throw Error(ErrorKind::kInput, where(kv.first), "unknown key '" + k + "'",
                   close.empty() ? "allowed: class_field, speeds_kmh, default_kmh, snap_m, layer"
                                 : "did you mean '" + close + "'?");
     }
   }
-  auto number = [&](const YAML::Node& n, const std::string& what) {
+  // A number in (0, max]; `unit` names it in messages.
+  auto number = [&](const YAML::Node& n, const std::string& what, double max, const char* unit) {
+    double v = 0;
     try {
-      const double v = n.as<double>();
-      if (!(v > 0) || !std::isfinite(v)) throw Error(ErrorKind::kInput, Where(name, n.Mark()), what + " must be > 0");
-      return v;
+      if (!n.IsScalar()) throw YAML::Exception(n.Mark(), "not a scalar");
+      v = n.as<double>();
     } catch (const YAML::Exception&) {
-      throw Error(ErrorKind::kInput, Where(name, n.Mark()), what + " must be a number");
+      throw Error(ErrorKind::kInput, where(n), what + " must be a number");
     }
+    if (!(v > 0) || !std::isfinite(v)) throw Error(ErrorKind::kInput, where(n), what + " must be > 0");
+    if (v > max)
+      throw Error(
+          ErrorKind::kInput, where(n),
+          what + " must be at most " + std::to_string(static_cast<int>(max)) + " " + unit + ", got " + n.Scalar(),
+          "see docs/forces.md for the road config");
+    return v;
   };
-  if (root["class_field"]) cfg.class_field = root["class_field"].as<std::string>();
-  if (root["layer"]) cfg.layer = root["layer"].as<std::string>();
-  if (root["snap_m"]) cfg.snap = Metres(number(root["snap_m"], "snap_m"));
-  if (root["default_kmh"] && !root["default_kmh"].IsNull()) cfg.default_kmh = number(root["default_kmh"], "default_kmh");
+  auto text = [&](const YAML::Node& n, const std::string& what) {
+    if (!n.IsScalar()) throw Error(ErrorKind::kInput, where(n), what + " must be a string");
+    return n.Scalar();
+  };
+  if (root["class_field"]) cfg.class_field = text(root["class_field"], "class_field");
+  if (root["layer"]) cfg.layer = text(root["layer"], "layer");
+  if (root["snap_m"]) cfg.snap = Metres(number(root["snap_m"], "snap_m", kMaxSnapM, "m"));
+  if (root["default_kmh"] && !root["default_kmh"].IsNull())
+    cfg.default_kmh = number(root["default_kmh"], "default_kmh", kMaxSpeedKmh, "km/h");
   const YAML::Node sp = root["speeds_kmh"];
   if (!sp || !sp.IsMap() || sp.size() == 0)
-    throw Error(ErrorKind::kInput, sp ? Where(name, sp.Mark()) : name, "speeds_kmh: a mapping class -> km/h is required",
+    throw Error(ErrorKind::kInput, sp ? where(sp) : name, "speeds_kmh: a mapping class -> km/h is required",
                 "e.g. speeds_kmh: {primary: 60, secondary: 40, track: 15}");
-  for (const auto& kv : sp) cfg.speed_kmh[kv.first.as<std::string>()] = number(kv.second, "speed of '" + kv.first.as<std::string>() + "'");
+  for (const auto& kv : sp)
+    cfg.speed_kmh[kv.first.Scalar()] = number(kv.second, "speed of '" + kv.first.Scalar() + "'", kMaxSpeedKmh, "km/h");
   return cfg;
 }
 
 RoadConfig LoadRoadConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(ErrorKind::kNotFound, path, "cannot open road config", "check the --roads-config path");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseRoadConfig(ss.str(), path);
+  if (!std::ifstream(path))
+    throw Error(ErrorKind::kNotFound, path, "cannot open road config", "check the --roads-config path");
+  return ParseRoadConfig(guard::ReadFileBounded(path, ErrorKind::kInput), path);
 }
 
 struct RoadNetwork::Impl {
@@ -178,10 +188,13 @@ RoadNetwork RoadNetwork::FromLines(const std::vector<RoadLine>& lines, const Roa
   std::vector<TravelGraph::Edge> edges;
   for (const RoadLine& l : lines) {
     std::optional<double> kmh;
-    if (auto it = cfg.speed_kmh.find(l.road_class); it != cfg.speed_kmh.end()) kmh = it->second;
-    else kmh = cfg.default_kmh;
+    if (auto it = cfg.speed_kmh.find(l.road_class); it != cfg.speed_kmh.end())
+      kmh = it->second;
+    else
+      kmh = cfg.default_kmh;
     if (!kmh) {
-      m.problems.push_back({l.where, "road class '" + l.road_class + "' has no speed in the config (and no default_kmh): skipped"});
+      m.problems.push_back(
+          {l.where, "road class '" + l.road_class + "' has no speed in the config (and no default_kmh): skipped"});
       continue;
     }
     if (l.points.size() < 2) {
@@ -235,14 +248,19 @@ void AppendLine(const OGRLineString& ls, OGRCoordinateTransformation* ct, std::v
 }  // namespace
 
 RoadNetwork RoadNetwork::Load(const std::string& path, const RoadConfig& cfg) {
+  // A GeoJSON road layer up to 256 MiB is checked as JSON first (UTF-8, duplicate keys, nesting; file:line:col).
+  guard::JsonLimits json_limits;
+  json_limits.max_bytes = std::size_t{256} << 20;
+  json_limits.max_values = std::size_t{1} << 28;
+  guard::CheckJsonFile(path, ErrorKind::kGis, json_limits);
   GDALAllRegister();
   CPLPushErrorHandler(CPLQuietErrorHandler);
-  std::unique_ptr<GDALDataset, DatasetCloser> ds(
-      static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+  std::unique_ptr<GDALDataset, DatasetCloser> ds(static_cast<GDALDataset*>(
+      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
   CPLPopErrorHandler();
   if (!ds) throw Error(ErrorKind::kGis, path, "cannot open as a vector layer", "check the --roads path and format");
-  OGRLayer* layer = cfg.layer.empty() ? (ds->GetLayerCount() > 0 ? ds->GetLayer(0) : nullptr)
-                                      : ds->GetLayerByName(cfg.layer.c_str());
+  OGRLayer* layer =
+      cfg.layer.empty() ? (ds->GetLayerCount() > 0 ? ds->GetLayer(0) : nullptr) : ds->GetLayerByName(cfg.layer.c_str());
   if (!layer) {
     std::vector<std::string> names;
     for (int i = 0; i < ds->GetLayerCount(); ++i) names.push_back(ds->GetLayer(i)->GetName());
@@ -284,6 +302,10 @@ RoadNetwork RoadNetwork::Load(const std::string& path, const RoadConfig& cfg) {
       continue;
     }
     const std::string cls = f->IsFieldSetAndNotNull(field) ? f->GetFieldAsString(field) : "";
+    std::string why;
+    if (guard::FindBadText(cls, &why) != std::string_view::npos)
+      throw Error(ErrorKind::kGis, where + " field '" + cfg.class_field + "'", why,
+                  "convert the layer to UTF-8 (ogr2ogr -lco ENCODING=UTF-8)");
     const auto type = wkbFlatten(g->getGeometryType());
     if (type == wkbLineString) {
       RoadLine l{cls, {}, where};
@@ -297,8 +319,8 @@ RoadNetwork RoadNetwork::Load(const std::string& path, const RoadConfig& cfg) {
         lines.push_back(std::move(l));
       }
     } else {
-      problems.push_back({where, std::string("geometry is ") + OGRGeometryTypeToName(g->getGeometryType()) +
-                                     ", not a line: skipped"});
+      problems.push_back(
+          {where, std::string("geometry is ") + OGRGeometryTypeToName(g->getGeometryType()) + ", not a line: skipped"});
     }
   }
   RoadNetwork net = FromLines(lines, cfg);

@@ -210,7 +210,7 @@ DeployInputs LoadDeployInputs(LonLat fire, const std::string& dem_path, Metres d
                               const std::string& roads_config_path) {
   DeployInputs in;
   if (!dem_path.empty()) {
-    gis::Dem dem = gis::Dem::Open(dem_path);
+    gis::Dem dem = gis::Dem::Open(dem_path, 1, gis::RasterRole::kElevation);
     if (!dem.Contains(fire)) {
       in.warnings.push_back({"火点不在 DEM（" + dem_path + "）范围内：不用地形步行图，安全区域无法计算",
                              "the fire is outside the DEM (" + dem_path + "): no walking graph, no safety zones"});

@@ -10,6 +10,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "firebreak/common/error.h"
+#include "firebreak/common/json_guard.h"
+#include "firebreak/common/yaml_guard.h"
 #include "gdal_util.h"
 
 namespace firebreak::gis {
@@ -21,13 +23,46 @@ using engine::LonLat;
 
 namespace {
 
-std::string At(const std::string& path, const YAML::Node& n) {
-  const YAML::Mark m = n.Mark();
-  if (m.line < 0) return path;
-  return path + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+// The config's text and path: places in messages are "file:line:col" with character columns.
+struct Src {
+  std::string_view text;
+  std::string path;
+  operator const std::string&() const { return path; }  // NOLINT: where a message names the whole file
+};
+
+std::string At(const Src& src, const YAML::Node& n) { return guard::YamlWhere(src.text, src.path, n.Mark()); }
+
+// Bounds on numbers that drive work (how far around the incident the facts look) or mean nothing beyond them.
+constexpr double kMaxFeatureRadiusM = 5000.0;
+constexpr double kMaxDistanceKm = 100.0;
+
+// A number in [min, max] (min_open: (min, max]); the message names the limit.
+double Bounded(const Src& path, const YAML::Node& n, const char* key, double min, bool min_open, double max,
+               const char* unit) {
+  double v = 0;
+  try {
+    if (!n.IsScalar()) throw YAML::Exception(n.Mark(), "not a scalar");
+    v = n.as<double>();
+  } catch (const YAML::Exception&) {
+    throw Error(
+        ErrorKind::kInput, At(path, n),
+        std::string(key) + ": expected a distance in " + unit + (n.IsScalar() ? ", got '" + n.Scalar() + "'" : ""),
+        "see docs/layers-config.md");
+  }
+  const bool low = min_open ? !(v > min) : !(v >= min);
+  if (low)
+    throw Error(ErrorKind::kInput, At(path, n),
+                std::string(key) + " must be " + (min_open ? "> " : ">= ") + std::to_string(static_cast<int>(min)) +
+                    " " + unit + ", got " + n.Scalar());
+  if (!(v <= max))
+    throw Error(ErrorKind::kInput, At(path, n),
+                std::string(key) + " must be at most " + std::to_string(static_cast<int>(max)) + " " + unit + ", got " +
+                    n.Scalar(),
+                "larger values read more map than a duty desk can wait for; see docs/layers-config.md");
+  return v;
 }
 
-void CheckKeys(const std::string& path, const YAML::Node& map, const std::vector<std::string>& allowed) {
+void CheckKeys(const Src& path, const YAML::Node& map, const std::vector<std::string>& allowed) {
   if (!map.IsMap()) throw Error(ErrorKind::kInput, At(path, map), "expected a mapping", "see docs/layers-config.md");
   for (const auto& kv : map) {
     const std::string key = kv.first.as<std::string>();
@@ -41,7 +76,7 @@ void CheckKeys(const std::string& path, const YAML::Node& map, const std::vector
 }
 
 template <class T>
-T Scalar(const std::string& path, const YAML::Node& n, const char* what) {
+T Scalar(const Src& path, const YAML::Node& n, const char* what) {
   try {
     return n.as<T>();
   } catch (const YAML::Exception&) {
@@ -55,11 +90,11 @@ std::string ResolvePath(const std::string& cfg_path, const std::string& file) {
   return (fs::path(cfg_path).parent_path() / p).lexically_normal().string();
 }
 
-VectorLayerConfig ParseVector(const std::string& path, const YAML::Node& n, const std::string& section,
-                              bool name_required) {
+VectorLayerConfig ParseVector(const Src& path, const YAML::Node& n, const std::string& section, bool name_required) {
   CheckKeys(path, n, {"file", "layer", "name_field", "code_field", "type_field", "threat_km", "types"});
   VectorLayerConfig v;
-  if (!n["file"]) throw Error(ErrorKind::kInput, At(path, n), section + ": missing 'file'", "give the layer's file path");
+  if (!n["file"])
+    throw Error(ErrorKind::kInput, At(path, n), section + ": missing 'file'", "give the layer's file path");
   v.file = ResolvePath(path, Scalar<std::string>(path, n["file"], "a file path"));
   if (n["layer"]) v.layer = Scalar<std::string>(path, n["layer"], "a layer name");
   if (n["name_field"]) v.name_field = Scalar<std::string>(path, n["name_field"], "a field name");
@@ -69,10 +104,7 @@ VectorLayerConfig ParseVector(const std::string& path, const YAML::Node& n, cons
   }
   if (n["code_field"]) v.code_field = Scalar<std::string>(path, n["code_field"], "a field name");
   if (n["type_field"]) v.type_field = Scalar<std::string>(path, n["type_field"], "a field name");
-  if (n["threat_km"]) {
-    v.threat_km = Scalar<double>(path, n["threat_km"], "a distance in km");
-    if (!(v.threat_km >= 0)) throw Error(ErrorKind::kInput, At(path, n["threat_km"]), "threat_km must be >= 0");
-  }
+  if (n["threat_km"]) v.threat_km = Bounded(path, n["threat_km"], "threat_km", 0, false, kMaxDistanceKm, "km");
   if (n["types"]) {
     const YAML::Node t = n["types"];
     if (!t.IsMap()) throw Error(ErrorKind::kInput, At(path, t), "types: expected a mapping value -> threat");
@@ -81,8 +113,8 @@ VectorLayerConfig ParseVector(const std::string& path, const YAML::Node& n, cons
       if (!engine::ParseThreat(threat)) {
         std::vector<std::string> names;
         for (auto th : {engine::Threat::kResidential, engine::Threat::kKeyFacility, engine::Threat::kMilitary,
-                        engine::Threat::kHazardousChemicals, engine::Threat::kOilGasPipeline,
-                        engine::Threat::kRailway, engine::Threat::kNuclear, engine::Threat::kMajorHazard}) {
+                        engine::Threat::kHazardousChemicals, engine::Threat::kOilGasPipeline, engine::Threat::kRailway,
+                        engine::Threat::kNuclear, engine::Threat::kMajorHazard}) {
           names.emplace_back(engine::ThreatName(th));
         }
         const std::string near = ClosestMatch(threat, names);
@@ -97,7 +129,7 @@ VectorLayerConfig ParseVector(const std::string& path, const YAML::Node& n, cons
   return v;
 }
 
-std::pair<int, int> ParseRange(const std::string& path, const YAML::Node& n) {
+std::pair<int, int> ParseRange(const Src& path, const YAML::Node& n) {
   const std::string s = Scalar<std::string>(path, n, "a code or a range like 141-149");
   try {
     std::size_t pos = 0;
@@ -113,12 +145,15 @@ std::pair<int, int> ParseRange(const std::string& path, const YAML::Node& n) {
   throw Error(ErrorKind::kInput, At(path, n), "bad fuel code '" + s + "'", "write a code (145) or a range (141-149)");
 }
 
-FuelConfig ParseFuel(const std::string& path, const YAML::Node& n) {
+FuelConfig ParseFuel(const Src& path, const YAML::Node& n) {
   CheckKeys(path, n, {"file", "band", "system", "dangerous", "dangerous_fraction"});
   FuelConfig f;
   if (!n["file"]) throw Error(ErrorKind::kInput, At(path, n), "fuel: missing 'file'", "give the fuel raster path");
   f.file = ResolvePath(path, Scalar<std::string>(path, n["file"], "a file path"));
-  if (n["band"]) f.band = Scalar<int>(path, n["band"], "a band number (1-based)");
+  if (n["band"]) {
+    f.band = Scalar<int>(path, n["band"], "a band number (1-based)");
+    if (f.band < 1) throw Error(ErrorKind::kInput, At(path, n["band"]), "band must be >= 1 (bands count from 1)");
+  }
   if (n["system"]) f.system = Scalar<std::string>(path, n["system"], "text");
   if (n["dangerous_fraction"]) {
     f.dangerous_fraction = Scalar<double>(path, n["dangerous_fraction"], "a fraction 0..1");
@@ -143,28 +178,25 @@ FuelConfig ParseFuel(const std::string& path, const YAML::Node& n) {
 
 }  // namespace
 
-LayersConfig LoadLayersConfig(const std::string& path) {
-  if (!fs::exists(path)) {
-    throw Error(ErrorKind::kNotFound, path, "layers config not found", "check the --layers path");
+LayersConfig LoadLayersConfig(const std::string& file) {
+  if (!fs::exists(file)) {
+    throw Error(ErrorKind::kNotFound, file, "layers config not found", "check the --layers path");
   }
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::ParserException& e) {
-    throw Error(ErrorKind::kInput, path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
-                "YAML syntax error: " + e.msg, "fix the YAML syntax");
-  } catch (const YAML::Exception& e) {
-    throw Error(ErrorKind::kInput, path, std::string("cannot read: ") + e.what(), "check the file is readable");
-  }
+  const std::string text = guard::ReadFileBounded(file, ErrorKind::kInput, std::size_t{1} << 20);
+  const Src path{text, file};
+  // UTF-8, one document, no aliases, no duplicate keys, nesting <= 64 (yaml_guard.h).
+  const YAML::Node root = guard::LoadYaml(text, file, ErrorKind::kInput);
   LayersConfig cfg;
   cfg.path = path;
   if (!root || root.IsNull()) return cfg;
-  CheckKeys(path, root, {"counties", "city", "places", "sensitive_areas", "key_targets", "fuel", "county_near_km",
-                         "feature_radius_m"});
+  CheckKeys(
+      path, root,
+      {"counties", "city", "places", "sensitive_areas", "key_targets", "fuel", "county_near_km", "feature_radius_m"});
   if (root["counties"]) cfg.counties = ParseVector(path, root["counties"], "counties", true);
   if (root["city"]) cfg.city = ParseVector(path, root["city"], "city", false);
   if (root["places"]) cfg.places = ParseVector(path, root["places"], "places", true);
-  if (root["sensitive_areas"]) cfg.sensitive_areas = ParseVector(path, root["sensitive_areas"], "sensitive_areas", true);
+  if (root["sensitive_areas"])
+    cfg.sensitive_areas = ParseVector(path, root["sensitive_areas"], "sensitive_areas", true);
   if (root["key_targets"]) {
     cfg.key_targets = ParseVector(path, root["key_targets"], "key_targets", true);
     if (cfg.key_targets->type_field.empty()) {
@@ -173,13 +205,11 @@ LayersConfig LoadLayersConfig(const std::string& path) {
     }
   }
   if (root["fuel"]) cfg.fuel = ParseFuel(path, root["fuel"]);
-  if (root["county_near_km"]) cfg.county_near_km = Scalar<double>(path, root["county_near_km"], "a distance in km");
-  if (root["feature_radius_m"]) {
-    cfg.feature_radius_m = Scalar<double>(path, root["feature_radius_m"], "a distance in metres");
-    if (!(cfg.feature_radius_m > 0)) {
-      throw Error(ErrorKind::kInput, At(path, root["feature_radius_m"]), "feature_radius_m must be > 0");
-    }
-  }
+  if (root["county_near_km"])
+    cfg.county_near_km = Bounded(path, root["county_near_km"], "county_near_km", 0, false, kMaxDistanceKm, "km");
+  if (root["feature_radius_m"])
+    cfg.feature_radius_m =
+        Bounded(path, root["feature_radius_m"], "feature_radius_m", 0, true, kMaxFeatureRadiusM, "m");
   return cfg;
 }
 
@@ -199,9 +229,24 @@ struct Vector {
   std::vector<Feature> features;
 };
 
-std::string FieldText(OGRFeature& f, int idx) {
+// A field's text; Error(kGis) naming the feature and field if it is not UTF-8 (it would go out in every output).
+std::string FieldText(OGRFeature& f, int idx, const std::string& where) {
   if (idx < 0 || !f.IsFieldSetAndNotNull(idx)) return {};
-  return f.GetFieldAsString(idx);
+  std::string text = f.GetFieldAsString(idx);
+  std::string why;
+  if (guard::FindBadText(text, &why) != std::string_view::npos)
+    throw Error(ErrorKind::kGis, where + " field '" + f.GetFieldDefnRef(idx)->GetNameRef() + "'", why,
+                "convert the layer to UTF-8 (ogr2ogr -lco ENCODING=UTF-8, or a .cpg file naming the shapefile's "
+                "code page)");
+  return text;
+}
+
+// GeoJSON layers up to 64 MiB are checked as JSON first (UTF-8, duplicate keys, nesting) at file:line:col.
+guard::JsonLimits GeoJsonLimits() {
+  guard::JsonLimits l;
+  l.max_bytes = std::size_t{64} << 20;
+  l.max_values = std::size_t{1} << 26;
+  return l;
 }
 
 Vector LoadVector(const std::string& section, const VectorLayerConfig& cfg) {
@@ -213,6 +258,11 @@ Vector LoadVector(const std::string& section, const VectorLayerConfig& cfg) {
   if (!fs::exists(cfg.file)) {
     throw Error(ErrorKind::kGis, cfg.file, section + " layer file not found", "check 'file' in the layers config");
   }
+  if (!fs::is_regular_file(cfg.file) && !fs::is_directory(cfg.file)) {
+    throw Error(ErrorKind::kGis, cfg.file, section + " layer is not a regular file (a pipe or device)",
+                "give the path of a vector file");
+  }
+  guard::CheckJsonFile(cfg.file, ErrorKind::kGis, GeoJsonLimits());
   internal::DatasetPtr ds(GDALDataset::Open(cfg.file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
   if (!ds) internal::ThrowGis(cfg.file, "cannot open as a vector layer", "give a file OGR reads (ogrinfo FILE)");
   OGRLayer* layer = cfg.layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(cfg.layer.c_str());
@@ -220,7 +270,8 @@ Vector LoadVector(const std::string& section, const VectorLayerConfig& cfg) {
     std::vector<std::string> names;
     for (int i = 0; i < ds->GetLayerCount(); ++i) names.emplace_back(ds->GetLayer(i)->GetName());
     const std::string near = ClosestMatch(cfg.layer, names);
-    throw Error(ErrorKind::kGis, cfg.file, "no layer '" + cfg.layer + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"),
+    throw Error(ErrorKind::kGis, cfg.file,
+                "no layer '" + cfg.layer + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"),
                 "set 'layer' to one of the file's layers (ogrinfo FILE)");
   }
   OGRFeatureDefn* defn = layer->GetLayerDefn();
@@ -269,9 +320,10 @@ Vector LoadVector(const std::string& section, const VectorLayerConfig& cfg) {
     }
     f.geom->assignSpatialReference(nullptr);
     f.geom->getEnvelope(&f.env);
-    f.name = FieldText(*feat, name_idx);
-    f.code = FieldText(*feat, code_idx);
-    f.type = FieldText(*feat, type_idx);
+    const std::string fwhere = cfg.file + ": " + section + " feature " + std::to_string(index);
+    f.name = FieldText(*feat, name_idx, fwhere);
+    f.code = FieldText(*feat, code_idx, fwhere);
+    f.type = FieldText(*feat, type_idx, fwhere);
     if (f.name.empty()) f.name = section + " #" + std::to_string(index);
     v.features.push_back(std::move(f));
   }
@@ -307,7 +359,8 @@ class LocalFrame {
   double EnvelopeKmLowerBound(const OGREnvelope& e) const {
     const double dlon = std::max({0.0, e.MinX - p_.lon, p_.lon - e.MaxX});
     const double dlat = std::max({0.0, e.MinY - p_.lat, p_.lat - e.MaxY});
-    const double coslat = std::cos(std::max(std::abs(p_.lat), std::max(std::abs(e.MinY), std::abs(e.MaxY))) * std::numbers::pi / 180.0);
+    const double coslat =
+        std::cos(std::max(std::abs(p_.lat), std::max(std::abs(e.MinY), std::abs(e.MaxY))) * std::numbers::pi / 180.0);
     return 0.99 * std::hypot(dlon * 111.0 * coslat, dlat * 110.5);
   }
 
@@ -386,7 +439,8 @@ std::optional<NearFeature> Layers::NearestOtherCounty(LonLat p) const {
   LocalFrame frame(p);
   std::optional<NearFeature> best;
   for (const Feature& f : impl_->counties->features) {
-    if (&f == own || (!own->code.empty() && f.code == own->code) || (own->code.empty() && f.name == own->name)) continue;
+    if (&f == own || (!own->code.empty() && f.code == own->code) || (own->code.empty() && f.name == own->name))
+      continue;
     if (best && frame.EnvelopeKmLowerBound(f.env) > best->km) continue;
     const double km = frame.Metres(*f.geom) / 1000.0;
     if (!best || km < best->km) best = Near(*impl_->counties, f, km);

@@ -88,10 +88,10 @@ CrsPoint Grid::Wgs84ToCrs(LonLat ll) const {
   if (!georef) throw Error(ErrorKind::kGis, "grid", "grid has no CRS", "open a georeferenced raster");
   CrsPoint p;
   if (!georef->FromWgs84(ll.lon, ll.lat, &p.x, &p.y)) {
-    throw Error(ErrorKind::kGis, "grid",
-                "cannot transform lon/lat " + std::to_string(ll.lon) + "," + std::to_string(ll.lat) +
-                    " to the raster CRS",
-                "give the point as LON,LAT in WGS84 degrees");
+    throw Error(
+        ErrorKind::kGis, "grid",
+        "cannot transform lon/lat " + std::to_string(ll.lon) + "," + std::to_string(ll.lat) + " to the raster CRS",
+        "give the point as LON,LAT in WGS84 degrees");
   }
   return p;
 }
@@ -126,8 +126,8 @@ void SetCellSizes(Grid& g, const OGRSpatialReference* srs) {
 
 Grid MakeGrid(int rows, int cols, const GeoTransform& gt, std::string_view crs) {
   if (rows <= 0 || cols <= 0) {
-    throw Error(ErrorKind::kGis, "grid", "grid size must be positive, got " + std::to_string(rows) + "x" +
-                                             std::to_string(cols));
+    throw Error(ErrorKind::kGis, "grid",
+                "grid size must be positive, got " + std::to_string(rows) + "x" + std::to_string(cols));
   }
   Grid g;
   g.rows = rows;
@@ -191,6 +191,13 @@ struct Raster::Impl {
 
   // Reads [r0, r0+nr) x [c0, c0+nc) into a Grid. REQUIRES: the window is inside the raster.
   Grid Read(int r0, int c0, int nr, int nc) const {
+    if (static_cast<long long>(nr) * nc > kMaxReadCells) {
+      throw Error(ErrorKind::kGis, path,
+                  "reading " + std::to_string(nr) + " x " + std::to_string(nc) + " cells at once is more than the " +
+                      "limit of " + std::to_string(kMaxReadCells) + " cells",
+                  "the raster's cells are too small for this radius: resample it (gdalwarp -tr 30 30 in.tif "
+                  "out.tif) or give a smaller --radius");
+    }
     Grid g;
     g.rows = nr;
     g.cols = nc;
@@ -234,7 +241,34 @@ Raster::Raster(Raster&&) noexcept = default;
 Raster& Raster::operator=(Raster&&) noexcept = default;
 Raster::~Raster() = default;
 
-Raster Raster::Open(const std::string& path, int band) {
+namespace {
+
+bool IsImageChannel(GDALColorInterp ci) {
+  switch (ci) {
+    case GCI_PaletteIndex:
+    case GCI_RedBand:
+    case GCI_GreenBand:
+    case GCI_BlueBand:
+    case GCI_AlphaBand:
+    case GCI_HueBand:
+    case GCI_SaturationBand:
+    case GCI_LightnessBand:
+    case GCI_CyanBand:
+    case GCI_MagentaBand:
+    case GCI_YellowBand:
+    case GCI_BlackBand:
+    case GCI_YCbCr_YBand:
+    case GCI_YCbCr_CbBand:
+    case GCI_YCbCr_CrBand:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+Raster Raster::Open(const std::string& path, int band, RasterRole role) {
   EnsureGdal();
   QuietGdal quiet;
   auto impl = std::make_unique<Impl>();
@@ -244,6 +278,10 @@ Raster Raster::Open(const std::string& path, int band) {
   if (VSIStatL(path.c_str(), &st) != 0) {
     throw Error(ErrorKind::kGis, path, "raster file not found", "check the path given to --dem / in the layers config");
   }
+  if (!VSI_ISREG(st.st_mode) && !VSI_ISDIR(st.st_mode)) {
+    // A FIFO or a device would block GDAL or never end.
+    throw Error(ErrorKind::kGis, path, "not a regular file (a pipe or device)", "give the path of a raster file");
+  }
   impl->ds.reset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
   if (!impl->ds) {
     ThrowGis(path, "cannot open as a raster", "give a GeoTIFF or another raster format GDAL reads (gdalinfo FILE)");
@@ -251,16 +289,45 @@ Raster Raster::Open(const std::string& path, int band) {
   const int nbands = impl->ds->GetRasterCount();
   if (band < 1 || band > nbands) {
     throw Error(ErrorKind::kGis, path,
-                "band " + std::to_string(band) + " does not exist (the raster has " + std::to_string(nbands) +
-                    " band" + (nbands == 1 ? "" : "s") + ")",
+                "band " + std::to_string(band) + " does not exist (the raster has " + std::to_string(nbands) + " band" +
+                    (nbands == 1 ? "" : "s") + ")",
                 "choose a band between 1 and " + std::to_string(nbands));
   }
   impl->band = impl->ds->GetRasterBand(band);
   impl->rows = impl->ds->GetRasterYSize();
   impl->cols = impl->ds->GetRasterXSize();
+  if (impl->rows < 1 || impl->cols < 1) {
+    throw Error(ErrorKind::kGis, path,
+                "raster has no cells (" + std::to_string(impl->cols) + " x " + std::to_string(impl->rows) + ")",
+                "give a raster with data");
+  }
+  const GDALDataType type = impl->band->GetRasterDataType();
+  if (type == GDT_Unknown || GDALDataTypeIsComplex(type)) {
+    throw Error(ErrorKind::kGis, path,
+                "band " + std::to_string(band) + " holds " + GDALGetDataTypeName(type) +
+                    " values (complex numbers), not elevations or class codes",
+                "give a band of real numbers or integers");
+  }
+  if (role == RasterRole::kElevation && IsImageChannel(impl->band->GetColorInterpretation())) {
+    throw Error(ErrorKind::kGis, path,
+                "band " + std::to_string(band) + " is the " +
+                    GDALGetColorInterpretationName(impl->band->GetColorInterpretation()) +
+                    " channel of an image, not elevations",
+                "give a DEM: one band of elevations in metres (e.g. SRTM, ASTER GDEM, a LANDFIRE LCP's band 1)");
+  }
   if (impl->ds->GetGeoTransform(impl->gt.data()) != CE_None) {
     throw Error(ErrorKind::kGis, path, "raster has no geotransform (not georeferenced)",
                 "georeference it, e.g. gdal_translate -a_ullr ... -a_srs EPSG:32649");
+  }
+  for (double v : impl->gt) {
+    if (!std::isfinite(v)) {
+      throw Error(ErrorKind::kGis, path, "raster geotransform has a non-finite entry",
+                  "fix its georeferencing, e.g. gdal_translate -a_ullr ... -a_srs EPSG:32649");
+    }
+  }
+  if (impl->gt[1] == 0 || impl->gt[5] == 0) {
+    throw Error(ErrorKind::kGis, path, "raster cell size is zero",
+                "fix its georeferencing (gdalinfo shows Pixel Size)");
   }
   if (impl->gt[2] != 0 || impl->gt[4] != 0) {
     throw Error(ErrorKind::kGis, path, "rotated geotransforms are not supported",
@@ -307,38 +374,43 @@ Grid Raster::ReadWindow(LonLat centre, Metres radius, int margin_cells) const {
       LonLat a = whole.CrsToWgs84(whole.PixelToCrs(0, 0));
       LonLat b = whole.CrsToWgs84(whole.PixelToCrs(whole.cols, whole.rows));
       extent = " (raster covers about lon " + std::to_string(std::min(a.lon, b.lon)) + ".." +
-               std::to_string(std::max(a.lon, b.lon)) + ", lat " + std::to_string(std::min(a.lat, b.lat)) +
-               ".." + std::to_string(std::max(a.lat, b.lat)) + ")";
+               std::to_string(std::max(a.lon, b.lon)) + ", lat " + std::to_string(std::min(a.lat, b.lat)) + ".." +
+               std::to_string(std::max(a.lat, b.lat)) + ")";
     } catch (const Error&) {
     }
-    throw Error(ErrorKind::kGis, impl_->path,
-                "point " + std::to_string(centre.lon) + "," + std::to_string(centre.lat) +
-                    " is outside the raster" + extent,
-                "check --at LON,LAT (WGS84, longitude first) or use a DEM that covers the incident");
+    throw Error(
+        ErrorKind::kGis, impl_->path,
+        "point " + std::to_string(centre.lon) + "," + std::to_string(centre.lat) + " is outside the raster" + extent,
+        "check --at LON,LAT (WGS84, longitude first) or use a DEM that covers the incident");
   }
   double mx = 0, my = 0;
   internal::CellSizeMetres(impl_->georef->srs(), impl_->gt[1], impl_->gt[5], centre.lat, &mx, &my);
+  if (!(mx > 0) || !(my > 0) || !std::isfinite(mx) || !std::isfinite(my)) {
+    throw Error(ErrorKind::kGis, impl_->path, "cannot tell the raster's cell size in metres",
+                "check its CRS and pixel size (gdalinfo)");
+  }
   const double r = std::max(0.0, radius.value());
   const double rx = r / mx;
   const double ry = r / my;
-  const int m = std::max(0, margin_cells);
+  const double m = std::max(0, margin_cells);
   // Cells whose centre (index + 0.5) lies within [p - rx, p + rx] (with 1e-6 cell of slack for the
-  // round trip through PROJ).
+  // round trip through PROJ), always with the centre cell; clamped to the raster in floating point before
+  // any conversion to int (tiny cells make rx larger than any int).
   constexpr double kEps = 1e-6;
-  int c0 = static_cast<int>(std::ceil(px->x - rx - 0.5 - kEps)) - m;
-  int c1 = static_cast<int>(std::floor(px->x + rx - 0.5 + kEps)) + m;
-  int r0 = static_cast<int>(std::ceil(px->y - ry - 0.5 - kEps)) - m;
-  int r1 = static_cast<int>(std::floor(px->y + ry - 0.5 + kEps)) + m;
-  // Always include the centre cell.
-  c0 = std::min(c0, static_cast<int>(px->x));
-  c1 = std::max(c1, static_cast<int>(px->x));
-  r0 = std::min(r0, static_cast<int>(px->y));
-  r1 = std::max(r1, static_cast<int>(px->y));
-  c0 = std::clamp(c0, 0, impl_->cols - 1);
-  c1 = std::clamp(c1, 0, impl_->cols - 1);
-  r0 = std::clamp(r0, 0, impl_->rows - 1);
-  r1 = std::clamp(r1, 0, impl_->rows - 1);
-  return impl_->Read(r0, c0, r1 - r0 + 1, c1 - c0 + 1);
+  auto clamp = [](double v, int hi) { return static_cast<int>(std::clamp(v, 0.0, static_cast<double>(hi))); };
+  const int c0 = clamp(std::min(std::ceil(px->x - rx - 0.5 - kEps) - m, std::floor(px->x)), impl_->cols - 1);
+  const int c1 = clamp(std::max(std::floor(px->x + rx - 0.5 + kEps) + m, std::floor(px->x)), impl_->cols - 1);
+  const int r0 = clamp(std::min(std::ceil(px->y - ry - 0.5 - kEps) - m, std::floor(px->y)), impl_->rows - 1);
+  const int r1 = clamp(std::max(std::floor(px->y + ry - 0.5 + kEps) + m, std::floor(px->y)), impl_->rows - 1);
+  Grid g = impl_->Read(r0, c0, r1 - r0 + 1, c1 - c0 + 1);
+  if (g.NodataCount() == g.z.size()) {
+    throw Error(ErrorKind::kGis, impl_->path,
+                "no data around " + std::to_string(centre.lon) + "," + std::to_string(centre.lat) + ": all " +
+                    std::to_string(g.z.size()) + " cells within " + std::to_string(static_cast<int>(r)) +
+                    " m are nodata (or NaN/infinite)",
+                "check the raster (gdalinfo -stats) or give one that covers the incident with data");
+  }
+  return g;
 }
 
 std::optional<float> Raster::ValueAt(LonLat ll) const {

@@ -520,7 +520,7 @@ SiteAnalysis FillIncidentFacts(const Layers& layers, const Dem* dem, engine::Inc
 SiteContext SiteContext::Open(const std::string& dem_path, const std::string& layers_path) {
   SiteContext ctx;
   if (!layers_path.empty()) ctx.layers_ = Layers::Open(layers_path);
-  if (!dem_path.empty()) ctx.dem_ = Dem::Open(dem_path);
+  if (!dem_path.empty()) ctx.dem_ = Dem::Open(dem_path, 1, RasterRole::kElevation);
   return ctx;
 }
 

@@ -18,6 +18,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/common/sha256.h"
+#include "firebreak/common/yaml_guard.h"
 
 namespace firebreak::rules {
 namespace {
@@ -81,6 +82,13 @@ std::optional<Cmp> ParseOperator(const std::string& s) {
   if (s == "<=") return Cmp::kLe;
   if (s == "=" || s == "==") return Cmp::kEq;
   return std::nullopt;
+}
+
+// A rule file is a few hundred KB; 8 MiB leaves room for a much larger plan.
+guard::YamlLimits RuleFileLimits() {
+  guard::YamlLimits l;
+  l.max_bytes = std::size_t{8} << 20;
+  return l;
 }
 
 // Which kind of id a reference must resolve to.
@@ -1145,15 +1153,8 @@ void Loader::ReadClauses(const YAML::Node& n) {
 
 RuleSet Loader::Load(const std::string& text) {
   text_ = text;
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    std::string msg = e.msg;
-    Fail(e.mark, "YAML syntax error: " + msg, "check indentation, quotes and ':' near this place");
-  } catch (const YAML::Exception& e) {
-    Fail(e.mark, std::string("YAML error: ") + e.what());
-  }
+  // Bounded, UTF-8, one document, no aliases, no duplicate keys, nesting <= 64 (yaml_guard.h).
+  YAML::Node root = guard::LoadYaml(text, name_, ErrorKind::kRuleFile, RuleFileLimits());
   if (!root || root.IsNull()) Fail(YAML::Mark(), "rule file is empty", "start from rules/liuzhou-2022.yaml");
   if (!root.IsMap()) Fail(root, "rule file must be a mapping of sections (meta:, bounds:, levels: ...), got " + NodeTypeName(root),
                          "see docs/rule-file.md for the layout");
@@ -1227,14 +1228,11 @@ engine::RuleSet LoadRuleFile(const std::string& path) {
   if (std::filesystem::is_directory(path, ec))
     throw Error(ErrorKind::kRuleFile, path, "is a directory, not a rule file",
                 "name a .yaml file, e.g. rules/liuzhou-2022.yaml");
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
+  if (!std::ifstream(path, std::ios::binary))
     throw Error(ErrorKind::kRuleFile, path, "cannot open rule file",
                 "check the path, or pass --rules FILE / set FIREBREAK_RULES");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw Error(ErrorKind::kRuleFile, path, "cannot read rule file");
-  return LoadRuleText(ss.str(), path);
+  return LoadRuleText(
+      guard::ReadFileBounded(path, ErrorKind::kRuleFile, RuleFileLimits().max_bytes, ErrorKind::kRuleFile), path);
 }
 
 }  // namespace firebreak::rules

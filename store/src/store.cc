@@ -3,6 +3,11 @@
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <iterator>
+#include <sstream>
 
 #include <chrono>
 #include <cstdio>
@@ -18,6 +23,8 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/common/sha256.h"
+#include "office_key.h"
+#include "preflight.h"
 
 namespace firebreak::store {
 namespace {
@@ -104,6 +111,12 @@ CREATE INDEX declarations_by_audit ON declarations(audit_seq);
 CREATE INDEX upward_by_audit ON upward_reports(audit_seq);
 CREATE INDEX closures_by_audit ON closures(audit_seq);
 )sql",
+    // 2 -> 3 (harden): the keyed chain. Every entry gets mac = HMAC-SHA256(office key, store id, previous mac,
+    // its hash); meta gets store_id and key_id. The C++ step KeyTheChain() signs the existing entries in the same
+    // transaction, after checking their plain chain (docs/tamper-evidence.md).
+    R"sql(
+ALTER TABLE audit_log ADD COLUMN mac TEXT;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
@@ -134,6 +147,35 @@ std::optional<engine::Level> LevelFromInt(std::optional<std::int64_t> v) {
 }
 
 }  // namespace
+
+// Error(kStore) for an SQLite failure, saying what it means for the duty office. `rc` is a primary code.
+[[noreturn]] void ThrowSqlite(int rc, const std::string& msg, const std::string& where) {
+  switch (rc) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      throw Error(ErrorKind::kStore, where, "the store is locked by another process: " + msg,
+                  "retry, or raise the busy timeout");
+    case SQLITE_CONSTRAINT:
+      throw Error(ErrorKind::kStore, where, "store constraint failed: " + msg);
+    case SQLITE_FULL:
+      throw Error(ErrorKind::kStore, where, "the disk is full: nothing of this command was recorded (" + msg + ")",
+                  "free some space and run the command again; the store keeps its last committed state");
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+      throw Error(ErrorKind::kStore, where, "the store cannot be written here: " + msg,
+                  "check the permissions of the file and its directory; reading commands still work");
+    case SQLITE_IOERR:
+      throw Error(ErrorKind::kStore, where, "I/O error on the store: nothing of this command was recorded (" + msg + ")",
+                  "check the disk; `firebreak store verify` checks the store");
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      throw Error(ErrorKind::kStore, where, "the store is damaged or not a firebreak store: " + msg,
+                  "run `firebreak store verify`; restore the file from a backup");
+    default:
+      throw Error(ErrorKind::kStore, where, "SQLite error: " + msg);
+  }
+}
 
 // A prepared statement, reset on destruction of the binding scope.
 class Stmt {
@@ -185,15 +227,7 @@ class Stmt {
     if (rc != SQLITE_OK) Fail(rc);
     return *this;
   }
-  [[noreturn]] void Fail(int rc) {
-    std::string msg = sqlite3_errmsg(db_);
-    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-      throw Error(ErrorKind::kStore, where_, "the store is locked by another process: " + msg,
-                  "retry, or raise the busy timeout");
-    if (rc == SQLITE_CONSTRAINT)
-      throw Error(ErrorKind::kStore, where_, "store constraint failed: " + msg);
-    throw Error(ErrorKind::kStore, where_, "SQLite error: " + msg);
-  }
+  [[noreturn]] void Fail(int rc) { ThrowSqlite(rc & 0xff, sqlite3_errmsg(db_), where_); }
   sqlite3* db_;
   sqlite3_stmt* s_;
   const std::string& where_;
@@ -204,16 +238,37 @@ struct Store::Impl {
   std::string path;
   OpenOptions options;
   int schema_version = 0;
+  bool memory = false;
   int depth = 0;  // transaction nesting
   std::map<std::string, sqlite3_stmt*> cache;
+  // The keyed chain (schema >= 3): the store's id, and the office key (absent only for readers without it).
+  std::string store_id;
+  std::string store_key_id;  // the key the store names (meta key_id)
+  std::optional<internal::OfficeKey> key;
+  std::string key_problem;  // readers: why there is no key (missing, bad permissions)
+  // The sidecar PATH.head: written after commits, at most every kSidecarInterval, and when the Store closes.
+  std::chrono::steady_clock::time_point sidecar_written{};
+  bool sidecar_dirty = false;
   // Valid only inside a write transaction (we hold the write lock): the chain's head, so that appending an audit
   // entry needs no query. Cleared at Begin and on rollback.
-  std::optional<std::pair<std::int64_t, std::string>> head;  // (seq, hash)
+  struct Head {
+    std::int64_t seq = 0;
+    std::string hash;  // plain chain
+    std::string mac;   // keyed chain
+  };
+  std::optional<Head> head;
   // incident_id -> row id (rows are never deleted; entries added in a rolled-back transaction are dropped).
   std::map<std::string, std::int64_t> incident_refs;
   std::vector<std::string> refs_added_in_txn;
 
   ~Impl() {
+    if (sidecar_dirty && depth == 0) {
+      try {
+        WriteSidecar();
+      } catch (...) {
+        // Best effort: a lagging sidecar is allowed (docs/tamper-evidence.md).
+      }
+    }
     for (auto& [sql, s] : cache) sqlite3_finalize(s);
     if (db) sqlite3_close_v2(db);
   }
@@ -257,8 +312,7 @@ struct Store::Impl {
         Fail("the store stayed locked by another process for " + std::to_string(options.busy_timeout_ms) +
                  " ms: " + msg,
              "retry later; another firebreak process is writing");
-      if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) Fail("not a firebreak store or corrupt: " + msg);
-      Fail("SQLite error: " + msg);
+      ThrowSqlite(rc & 0xff, msg.empty() ? sqlite3_errmsg(db) : msg, path);
     }
   }
 
@@ -292,26 +346,30 @@ struct Store::Impl {
     return v;
   }
 
-  // Appends an audit entry for a row just inserted into `tbl` (seq = the row's audit_seq). In a transaction.
   void LoadHead() {
     if (head) return;
-    Stmt s = Prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-    head = s.Step() ? std::make_pair(s.Int(0), s.Text(1)) : std::make_pair(std::int64_t{0}, std::string(kZeroHash));
+    Stmt s = Prepare(schema_version >= 3 ? "SELECT seq, hash, mac FROM audit_log ORDER BY seq DESC LIMIT 1"
+                                         : "SELECT seq, hash, '' FROM audit_log ORDER BY seq DESC LIMIT 1");
+    head = s.Step() ? Head{s.Int(0), s.Text(1), s.Text(2)} : Head{0, kZeroHash, kZeroHash};
   }
 
+  // Appends an audit entry for a row just inserted into `tbl` (seq = the row's audit_seq). In a transaction.
   void AppendAudit(std::int64_t seq, const std::string& action, const std::string& tbl, std::int64_t row_id,
                    const std::string& payload) {
     LoadHead();
-    if (head->first != seq - 1) Fail("audit log sequence out of step (internal)");
-    std::string prev = head->second;
+    if (head->seq != seq - 1) Fail("audit log sequence out of step (internal)");
+    if (!key) Fail("no office key to sign the audit log (internal: opened read-only?)");
     std::int64_t now = NowEpoch();
-    std::string hash = ChainHash(prev, seq, now, action, tbl, row_id, payload);
+    std::string hash = ChainHash(head->hash, seq, now, action, tbl, row_id, payload);
+    std::string mac = ChainMac(key->secret, store_id, head->mac, hash);
     Stmt s = Prepare(
-        "INSERT INTO audit_log(seq, recorded_at, action, tbl, row_id, payload, prev_hash, hash) "
-        "VALUES(?,?,?,?,?,?,?,?)");
-    s.Bind(1, seq).Bind(2, now).Bind(3, action).Bind(4, tbl).Bind(5, row_id).Bind(6, payload).Bind(7, prev).Bind(8, hash);
+        "INSERT INTO audit_log(seq, recorded_at, action, tbl, row_id, payload, prev_hash, hash, mac) "
+        "VALUES(?,?,?,?,?,?,?,?,?)");
+    s.Bind(1, seq).Bind(2, now).Bind(3, action).Bind(4, tbl).Bind(5, row_id).Bind(6, payload).Bind(7, head->hash)
+        .Bind(8, hash).Bind(9, mac);
     s.Run();
-    head = std::make_pair(seq, hash);
+    head = Head{seq, hash, mac};
+    sidecar_dirty = true;
   }
 
   static std::string ChainHash(const std::string& prev, std::int64_t seq, std::int64_t recorded_at,
@@ -323,9 +381,19 @@ struct Store::Impl {
     return Sha256Hex(data);
   }
 
+  // The keyed chain: mac(n) = HMAC-SHA256(key, "firebreak audit v3\n" store_id "\n" mac(n-1) "\n" hash(n)).
+  // hash(n) covers every field of the entry and hash(n-1), so the mac authenticates the whole entry.
+  static std::string ChainMac(const std::string& secret, const std::string& store_id, const std::string& prev_mac,
+                              const std::string& hash) {
+    return HmacSha256Hex(secret, "firebreak audit v3\n" + store_id + "\n" + prev_mac + "\n" + hash);
+  }
+
+  void WriteSidecar();
+  void MaybeWriteSidecar();
+
   std::int64_t NextSeq() {
     LoadHead();
-    return head->first + 1;
+    return head->seq + 1;
   }
 
   std::int64_t IncidentRef(const std::string& incident_id) {
@@ -458,6 +526,295 @@ std::string DefaultStorePath() {
   return base + "/.local/share/firebreak/duty-office.sqlite";
 }
 
+std::string DefaultOfficeKeyPath() {
+  if (const char* env = std::getenv("FIREBREAK_OFFICE_KEY"); env && *env) return env;
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::string(xdg) + "/firebreak/office.key";
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.config/firebreak/office.key";
+}
+
+std::string HeadSidecarPath(const std::string& store_path) { return store_path + ".head"; }
+
+// ---- signed heads ----
+
+namespace {
+
+constexpr const char* kHeadMagic = "firebreak store head v1";
+
+std::string KeyPath(const std::string& configured) { return configured.empty() ? DefaultOfficeKeyPath() : configured; }
+constexpr auto kSidecarInterval = std::chrono::milliseconds(200);
+
+std::string HeadBody(const SignedHead& h) {
+  return std::string(kHeadMagic) + "\nstore: " + h.store_id + "\nseq: " + std::to_string(h.seq) +
+         "\nhash: " + h.hash + "\nmac: " + h.mac + "\nkey: " + h.key_id + "\nat: " + h.at + "\n";
+}
+
+SignedHead SignHead(const internal::OfficeKey& key, const std::string& store_id, std::int64_t seq,
+                    const std::string& hash, const std::string& mac) {
+  SignedHead h;
+  h.store_id = store_id;
+  h.seq = seq;
+  h.hash = hash;
+  h.mac = mac;
+  h.key_id = key.id;
+  h.at = FormatIso8601(Timestamp{NowEpoch(), 8 * 60});
+  h.signature = HmacSha256Hex(key.secret, HeadBody(h));
+  return h;
+}
+
+bool SignatureValid(const SignedHead& h, const internal::OfficeKey& key) {
+  return h.key_id == key.id && h.signature == HmacSha256Hex(key.secret, HeadBody(h));
+}
+
+// Replaces `path` with `text` atomically (a temporary file, then rename). Best effort: false on any failure,
+// and never a partly written `path`.
+bool WriteFileAtomic(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return false;
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+// The sidecar as found next to a store.
+struct Sidecar {
+  bool exists = false;
+  std::optional<SignedHead> head;
+  std::string problem;  // unreadable or malformed
+};
+
+Sidecar ReadSidecar(const std::string& store_path) {
+  Sidecar s;
+  const std::string p = HeadSidecarPath(store_path);
+  std::error_code ec;
+  if (!std::filesystem::exists(p, ec)) return s;
+  s.exists = true;
+  std::ifstream in(p, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string why;
+  s.head = SignedHead::Parse(text.substr(0, 4096), &why);
+  if (!s.head) s.problem = "its head file " + p + " is unreadable or malformed (" + why + ")";
+  return s;
+}
+
+std::string SidecarClaim(const std::string& store_path, const SignedHead& h) {
+  return "its head file " + HeadSidecarPath(store_path) + " says it held " + std::to_string(h.seq) +
+         " audit entries (head " + h.mac.substr(0, 16) + "…, " + h.at + ")";
+}
+
+[[noreturn]] void ThrowTruncated(const std::string& path, const std::string& what, const Sidecar& side) {
+  throw Error(ErrorKind::kStore, path,
+              what + ", but " + (side.head ? SidecarClaim(path, *side.head) : side.problem) +
+                  ": the store was truncated, emptied or replaced",
+              "restore it from a backup (`firebreak store verify` reports the finding); to start a new store here "
+              "on purpose, move " + HeadSidecarPath(path) + " away first");
+}
+
+// One query on a raw connection: the (hash, mac) of entry `seq`, or nullopt.
+std::optional<std::pair<std::string, std::string>> EntryAt(sqlite3* db, std::int64_t seq, bool keyed) {
+  sqlite3_stmt* s = nullptr;
+  const char* sql = keyed ? "SELECT hash, mac FROM audit_log WHERE seq = ?" : "SELECT hash, '' FROM audit_log WHERE seq = ?";
+  std::optional<std::pair<std::string, std::string>> out;
+  if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK) {
+    sqlite3_bind_int64(s, 1, seq);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+      auto col = [&](int i) {
+        const unsigned char* t = sqlite3_column_text(s, i);
+        return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
+      };
+      out = std::make_pair(col(0), col(1));
+    }
+  }
+  sqlite3_finalize(s);
+  return out;
+}
+
+// Why the store does not contain and extend `h` (a sidecar or an anchor named `what`), or "" if it does.
+std::string HeadProblem(sqlite3* db, bool keyed, const std::string& store_id, const SignedHead& h,
+                        const std::string& what) {
+  if (!store_id.empty() && h.store_id != store_id)
+    return what + " belongs to another store (" + h.store_id + ", this store is " + store_id + ")";
+  auto e = EntryAt(db, h.seq, keyed);
+  if (!e)
+    return "the store no longer contains entry " + std::to_string(h.seq) + " named by " + what +
+           ": it was truncated or rolled back to an older copy";
+  if ((keyed ? e->second : e->first) != (keyed ? h.mac : h.hash))
+    return "entry " + std::to_string(h.seq) + " differs from " + what + ": the chain was rewritten";
+  return "";
+}
+
+// Percent-encodes a path for an SQLite URI ("file:...?immutable=1").
+std::string UriPath(const std::string& path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (c == '%' || c == '?' || c == '#' || c < 0x20) {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+sqlite3* OpenDb(const std::string& path, int flags, const std::string& vfs, int busy_ms) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, vfs.empty() ? nullptr : vfs.c_str());
+  if (rc != SQLITE_OK) {
+    const std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    throw Error(ErrorKind::kStore, path, "cannot open the store: " + msg, "check the path and its permissions");
+  }
+  sqlite3_busy_timeout(db, busy_ms);
+  sqlite3_extended_result_codes(db, 0);
+  return db;
+}
+
+// Runs PRAGMA quick_check; "" if the store is sound, else SQLite's first finding. Throws for I/O errors.
+std::string QuickCheck(sqlite3* db, int* rc_out) {
+  sqlite3_stmt* s = nullptr;
+  std::string first;
+  int rc = sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &s, nullptr);
+  if (rc == SQLITE_OK) {
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      const unsigned char* t = sqlite3_column_text(s, 0);
+      std::string line = t ? reinterpret_cast<const char*>(t) : "";
+      if (line != "ok" && first.empty()) first = line;
+    }
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
+  }
+  sqlite3_finalize(s);
+  // A page that could not be read is an I/O error, not damage: "... unable to get the page. error code=266".
+  if (auto at = first.find("error code="); rc == SQLITE_OK && at != std::string::npos) {
+    const int code = std::atoi(first.c_str() + at + 11);
+    if ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_NOMEM) rc = code & 0xff;
+  }
+  *rc_out = rc;
+  return rc == SQLITE_OK || !first.empty() ? first : std::string(sqlite3_errmsg(db));
+}
+
+bool WalHasContent(const std::string& path) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path + "-wal", ec);
+  return !ec && size > 0;
+}
+
+// A read-only connection that has checked the store: quick_check passes (`check` false: only that it can be
+// read; verify runs the full integrity check itself). A directory where SQLite cannot make the -shm file
+// (read-only, full) is read "immutable" when no -wal holds data (then the file is complete).
+sqlite3* OpenCheckedReadOnly(const std::string& path, const OpenOptions& o, bool check = true) {
+  auto probe = [&](sqlite3* db, int* rc) {
+    if (check) return QuickCheck(db, rc);
+    *rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+    return *rc == SQLITE_OK ? std::string() : std::string(sqlite3_errmsg(db));
+  };
+  sqlite3* db = OpenDb(path, SQLITE_OPEN_READONLY, o.vfs, o.busy_timeout_ms);
+  int rc = SQLITE_OK;
+  std::string finding = probe(db, &rc);
+  if (((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY) && !WalHasContent(path)) {
+    sqlite3_close_v2(db);
+    db = OpenDb("file:" + UriPath(path) + "?immutable=1", SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, o.vfs,
+                o.busy_timeout_ms);
+    finding = probe(db, &rc);
+  }
+  if (!check && ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)) return db;  // verify reports it
+  if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB) {
+    sqlite3_close_v2(db);
+    ThrowSqlite(rc & 0xff, finding, path);
+  }
+  if (rc != SQLITE_OK || !finding.empty()) {
+    sqlite3_close_v2(db);
+    throw Error(ErrorKind::kStore, path, "the store is damaged (SQLite quick_check: " + finding + ")",
+                "nothing was read or written; run `firebreak store verify` and restore the file from a backup");
+  }
+  return db;
+}
+
+std::string MetaValue(sqlite3* db, const char* key) {
+  sqlite3_stmt* s = nullptr;
+  std::string v;
+  if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &s, nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+      v = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+  }
+  sqlite3_finalize(s);
+  return v;
+}
+
+}  // namespace
+
+std::string SignedHead::Text() const { return HeadBody(*this) + "signature: " + signature + "\n"; }
+
+std::optional<SignedHead> SignedHead::Parse(const std::string& text, std::string* why) {
+  std::istringstream in(text);
+  std::string line;
+  std::getline(in, line);
+  if (line != kHeadMagic) {
+    if (why) *why = "it does not start with '" + std::string(kHeadMagic) + "'";
+    return std::nullopt;
+  }
+  std::map<std::string, std::string> kv;
+  while (std::getline(in, line)) {
+    auto colon = line.find(": ");
+    if (colon != std::string::npos) kv[line.substr(0, colon)] = line.substr(colon + 2);
+  }
+  for (const char* k : {"store", "seq", "hash", "mac", "key", "at", "signature"}) {
+    if (!kv.count(k)) {
+      if (why) *why = std::string("no '") + k + ":' line";
+      return std::nullopt;
+    }
+  }
+  SignedHead h;
+  h.store_id = kv["store"];
+  h.hash = kv["hash"];
+  h.mac = kv["mac"];
+  h.key_id = kv["key"];
+  h.at = kv["at"];
+  h.signature = kv["signature"];
+  try {
+    std::size_t used = 0;
+    h.seq = std::stoll(kv["seq"], &used);
+    if (used != kv["seq"].size() || h.seq < 1) throw std::invalid_argument("seq");
+  } catch (const std::exception&) {
+    if (why) *why = "'seq:' is not a positive whole number";
+    return std::nullopt;
+  }
+  return h;
+}
+
+void Store::Impl::WriteSidecar() {
+  if (memory || options.mode != OpenMode::kWrite || !key || schema_version < 3) return;
+  sidecar_written = std::chrono::steady_clock::now();
+  // Under the write lock (one attempt, no waiting: a writer holding it writes the sidecar after its own
+  // commit), so that concurrent writers never publish an older head over a newer one.
+  sqlite3_busy_timeout(db, 0);
+  const int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  if (rc != SQLITE_OK) return;
+  try {
+    Stmt s = Prepare("SELECT seq, hash, mac FROM audit_log ORDER BY seq DESC LIMIT 1");
+    if (s.Step() && !s.IsNull(2))
+      WriteFileAtomic(HeadSidecarPath(path), SignHead(*key, store_id, s.Int(0), s.Text(1), s.Text(2)).Text());
+  } catch (...) {
+  }
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  sidecar_dirty = false;
+}
+
+void Store::Impl::MaybeWriteSidecar() {
+  if (!sidecar_dirty || std::chrono::steady_clock::now() - sidecar_written < kSidecarInterval) return;
+  try {
+    WriteSidecar();
+  } catch (...) {
+  }
+}
+
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
@@ -466,114 +823,249 @@ Store::~Store() = default;
 const std::string& Store::path() const { return impl_->path; }
 int Store::schema_version() const { return impl_->schema_version; }
 
-Store Store::Open(const std::string& path, const OpenOptions& options) {
+namespace {
+
+// Version 3 (harden): every existing entry of the plain chain, once verified, gets its keyed mac, and the
+// store gets an id. In the migration transaction. A broken chain is not signed over.
+void KeyTheChain(Store::Impl& impl) {
+  if (MetaValue(impl.db, "store_id").empty())
+    impl.Exec("INSERT INTO meta(key, value) VALUES('store_id', '" + HexOf(RandomBytes(16)) + "')");
+  impl.store_id = MetaValue(impl.db, "store_id");
+  impl.Exec("INSERT OR REPLACE INTO meta(key, value) VALUES('key_id', '" + impl.key->id + "')");
+  std::vector<std::pair<std::int64_t, std::string>> macs;
+  {
+    Stmt s = impl.Prepare("SELECT seq, recorded_at, action, tbl, row_id, payload, prev_hash, hash FROM audit_log "
+                          "ORDER BY seq");
+    std::string prev = kZeroHash, prev_mac = kZeroHash;
+    for (std::int64_t expect = 1; s.Step(); ++expect) {
+      const std::int64_t seq = s.Int(0);
+      const std::string h = Store::Impl::ChainHash(s.Text(6), seq, s.Int(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5));
+      if (seq != expect || s.Text(6) != prev || h != s.Text(7))
+        impl.Fail("cannot key this store's audit chain: it is broken at entry " + std::to_string(seq),
+                  "run `firebreak store verify` with the previous firebreak; restore the file from a backup");
+      prev = h;
+      prev_mac = Store::Impl::ChainMac(impl.key->secret, impl.store_id, prev_mac, h);
+      macs.emplace_back(seq, prev_mac);
+    }
+  }
+  impl.Exec("DROP TRIGGER IF EXISTS audit_log_no_update");
+  for (const auto& [seq, mac] : macs) {
+    Stmt u = impl.Prepare("UPDATE audit_log SET mac = ? WHERE seq = ?");
+    u.Bind(1, mac).Bind(2, seq);
+    u.Run();
+  }
+}
+
+// Runs the missing migrations in one transaction (another process may have migrated meanwhile: re-read inside).
+void Migrate(Store::Impl& impl) {
+  std::int64_t version = impl.PragmaInt("user_version");
+  if (version >= kSchemaVersion) return;
+  impl.Exec("BEGIN IMMEDIATE");
+  try {
+    version = impl.PragmaInt("user_version");
+    std::int64_t app = impl.PragmaInt("application_id");
+    if (version == 0 && app != 0 && app != kApplicationId)
+      impl.Fail("not a firebreak store: another application's database");
+    if (version == 0) {
+      // A fresh file must hold no tables (a concurrent creator or a stray database would).
+      Stmt s = impl.Prepare("SELECT count(*) FROM sqlite_master");
+      s.Step();
+      if (s.Int(0) != 0 && app != kApplicationId) impl.Fail("not a firebreak store: unknown tables present");
+    }
+    for (std::int64_t v = version; v < kSchemaVersion; ++v) {
+      impl.Exec(kMigrations[v]);
+      if (v + 1 == 3) KeyTheChain(impl);
+      impl.Exec(AppendOnlyTriggers());
+      impl.Exec("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '" + std::to_string(v + 1) + "')");
+      impl.Exec("PRAGMA user_version = " + std::to_string(v + 1));
+    }
+    impl.Exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+    impl.Exec("INSERT OR IGNORE INTO meta(key, value) VALUES('created_at', '" + std::to_string(NowEpoch()) +
+              "'); INSERT OR IGNORE INTO meta(key, value) VALUES('application', 'firebreak duty-office store')");
+    impl.Exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(impl.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  impl.sidecar_dirty = true;
+}
+
+// A read-write connection on `impl->path`, migrated, with its key. `fresh`: the file may be created.
+void OpenWriter(Store::Impl& impl, bool fresh) {
+  const bool memory = impl.memory;
+  impl.db = OpenDb(impl.path, SQLITE_OPEN_READWRITE | (fresh || memory ? SQLITE_OPEN_CREATE : 0), impl.options.vfs,
+                   impl.options.busy_timeout_ms);
+  if (!memory) impl.Exec("PRAGMA journal_mode=WAL");
+  // NORMAL in WAL: a committed transaction survives a killed process; a power loss may lose the last commits
+  // but never corrupts the file.
+  impl.Exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536");  // 64 MiB page cache
+  if (memory) {
+    impl.key = internal::EphemeralKey();
+  } else {
+    // The key is created on first use: a new store, or one written by a firebreak that did not key its chain.
+    const std::string key_path = KeyPath(impl.options.key_file);
+    impl.key = internal::LoadOfficeKey(key_path, fresh || impl.PragmaInt("user_version") < 3);
+    if (!impl.key)
+      impl.Fail("this store is signed with office key " + MetaValue(impl.db, "key_id") + ", and there is no key at " +
+                    key_path,
+                "set FIREBREAK_OFFICE_KEY to the office key that signed this store (docs/tamper-evidence.md)");
+  }
+  Migrate(impl);
+  impl.schema_version = kSchemaVersion;
+  impl.store_id = MetaValue(impl.db, "store_id");
+  impl.store_key_id = MetaValue(impl.db, "key_id");
+  if (impl.store_id.empty()) impl.Fail("the store is damaged: it has no store id", "run `firebreak store verify`");
+  if (impl.store_key_id != impl.key->id)
+    impl.Fail("this store was signed with office key " + impl.store_key_id + ", but the key at " + impl.key->path +
+                  " is " + impl.key->id,
+              "set FIREBREAK_OFFICE_KEY to the office key that signed this store (docs/tamper-evidence.md)");
+}
+
+// Builds a new store aside and links it into place, so that `path` is either absent or a complete store (a
+// process killed while creating leaves no half-made store). Another process may win: then its store is used.
+void CreateAtomically(const std::string& path, const OpenOptions& options) {
   namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty()) {
+    fs::create_directories(parent, ec);
+    if (ec) throw Error(ErrorKind::kStore, path, "cannot create directory " + parent.string() + ": " + ec.message());
+  }
+  const std::string tmp = path + ".creating." + std::to_string(::getpid());
+  for (const char* sfx : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp + sfx, ec);
+  try {
+    Store::Impl impl;
+    impl.path = tmp;
+    impl.options = options;
+    OpenWriter(impl, true);
+    impl.Exec("PRAGMA wal_checkpoint(TRUNCATE)");  // the header (application_id, version) into the file
+    impl.sidecar_dirty = false;                     // no entry yet, and this is not the store's path
+  } catch (...) {
+    for (const char* sfx : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp + sfx, ec);
+    throw;
+  }
+  const int rc = ::link(tmp.c_str(), path.c_str());
+  const int err = errno;
+  for (const char* sfx : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp + sfx, ec);
+  if (rc != 0 && err != EEXIST)
+    throw Error(ErrorKind::kStore, path, std::string("cannot create the store: ") + std::strerror(err),
+                "check the directory's permissions and free space");
+}
+
+}  // namespace
+
+Store Store::Open(const std::string& path, const OpenOptions& options) { return OpenImpl(path, options, false); }
+
+Store Store::OpenImpl(const std::string& path, const OpenOptions& options, bool for_verify) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->options = options;
-  const bool memory = path == ":memory:";
-  bool fresh = memory;
-  if (!memory) {
-    std::error_code ec;
-    auto st = fs::status(path, ec);
-    if (ec || !fs::exists(st)) {
-      if (!options.create)
-        throw Error(ErrorKind::kNotFound, path, "no store at this path", "run a command that records (report)");
-      fs::path parent = fs::path(path).parent_path();
-      if (!parent.empty()) {
-        fs::create_directories(parent, ec);
-        if (ec) throw Error(ErrorKind::kStore, path, "cannot create directory " + parent.string() + ": " + ec.message());
-      }
-      fresh = true;
-    } else if (!fs::is_regular_file(st)) {
-      throw Error(ErrorKind::kStore, path, "not a regular file", "give the path of a store file");
-    } else if (fs::file_size(path, ec) == 0) {
-      fresh = true;  // an empty file holds nothing to overwrite
-    } else {
-      // Check the SQLite header ourselves before SQLite touches the file.
-      char header[16] = {};
-      std::ifstream in(path, std::ios::binary);
-      in.read(header, sizeof header);
-      if (in.gcount() != 16 || std::memcmp(header, "SQLite format 3\0", 16) != 0)
+  impl->memory = path == ":memory:";
+  if (impl->memory) {
+    if (options.mode == OpenMode::kRead) throw Error(ErrorKind::kNotFound, path, "an in-memory store is empty");
+    OpenWriter(*impl, true);
+    return Store(std::move(impl));
+  }
+  const bool write = options.mode == OpenMode::kWrite;
+  const Sidecar side = ReadSidecar(path);
+  bool fresh = false;
+  for (int attempt = 0;; ++attempt) {
+    const internal::FileState st = internal::Inspect(path);
+    switch (st.kind) {
+      case internal::FileState::kMissing:
+        if (side.exists) ThrowTruncated(path, "the store file is missing", side);
+        if (!write || !options.create || attempt > 0)
+          throw Error(ErrorKind::kNotFound, path, "no store at this path", "run a command that records (report)");
+        CreateAtomically(path, options);
+        continue;
+      case internal::FileState::kNotRegular:
+        throw Error(ErrorKind::kStore, path, "not a regular file", "give the path of a store file");
+      case internal::FileState::kEmptyFile:
+        if (side.exists) ThrowTruncated(path, "the store file is empty (0 bytes)", side);
+        if (!write) throw Error(ErrorKind::kStore, path, "the file is empty (0 bytes): it holds no store yet",
+                                "record a report into it first, or check the path");
+        fresh = true;  // an empty file holds nothing to overwrite
+        break;
+      case internal::FileState::kNotSqlite:
         throw Error(ErrorKind::kStore, path, "not a firebreak store: the file is not an SQLite database",
                     "give the path of a firebreak store, or a new path to create one (the file was not modified)");
+      case internal::FileState::kHotJournal:
+        if (write && st.journal_of_empty && !side.exists) {
+          fresh = true;  // a creation that never committed: rolling it back leaves an empty file
+          break;
+        }
+        throw Error(ErrorKind::kStore, path,
+                    "the file has a hot rollback journal (" + st.detail +
+                        "): a program was killed while writing it, and opening it would replay the journal into it",
+                    "firebreak does not touch it (the file was not modified); open it with the program that wrote it");
+      case internal::FileState::kSqlite:
+        if (st.application_id != kApplicationId) {
+          if (st.application_id == 0 && st.user_version == 0 && st.empty_database) {
+            if (side.exists) ThrowTruncated(path, "the store holds no tables", side);
+            if (!write) throw Error(ErrorKind::kStore, path, "an empty SQLite database: it holds no store yet");
+            fresh = true;
+            break;
+          }
+          char buf[32];
+          std::snprintf(buf, sizeof buf, "0x%08llx",
+                        static_cast<unsigned long long>(static_cast<std::uint32_t>(st.application_id)));
+          throw Error(ErrorKind::kStore, path,
+                      std::string("not a firebreak store: an SQLite database of another application (application_id ") +
+                          buf + (st.wal_frames ? ", with an un-checkpointed WAL" : "") + ")",
+                      "give the path of a firebreak store, or a new path to create one (the file was not modified)");
+        }
+        if (st.user_version > kSchemaVersion)
+          throw Error(ErrorKind::kStore, path,
+                      "store schema version " + std::to_string(st.user_version) + " is newer than this firebreak (" +
+                          std::to_string(kSchemaVersion) + ")",
+                      "upgrade firebreak; the file was not modified");
+        break;
     }
+    break;
   }
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (fresh ? SQLITE_OPEN_CREATE : 0);
-  int rc = sqlite3_open_v2(path.c_str(), &impl->db, flags, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = impl->db ? sqlite3_errmsg(impl->db) : "out of memory";
-    throw Error(ErrorKind::kStore, path, "cannot open the store: " + msg, "check the path and its permissions");
-  }
-  sqlite3_busy_timeout(impl->db, options.busy_timeout_ms);
-  sqlite3_extended_result_codes(impl->db, 0);
-
   if (!fresh) {
-    // Read-only checks first: a foreign database must not be modified.
-    std::int64_t app = impl->PragmaInt("application_id");
-    std::int64_t version = impl->PragmaInt("user_version");
-    // An SQLite file with no tables and no ids holds nothing to overwrite (e.g. a store whose creating process
-    // was killed before its first commit): it is initialised like a new file.
-    bool empty_db = false;
-    if (app == 0 && version == 0) {
-      sqlite3_stmt* s = nullptr;
-      if (sqlite3_prepare_v2(impl->db, "SELECT count(*) FROM sqlite_master", -1, &s, nullptr) == SQLITE_OK &&
-          sqlite3_step(s) == SQLITE_ROW)
-        empty_db = sqlite3_column_int64(s, 0) == 0;
-      sqlite3_finalize(s);
-    }
-    if (app != kApplicationId && !empty_db) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "0x%08llx", static_cast<unsigned long long>(static_cast<std::uint32_t>(app)));
-      throw Error(ErrorKind::kStore, path,
-                  std::string("not a firebreak store: an SQLite database of another application (application_id ") +
-                      buf + ")",
-                  "give the path of a firebreak store, or a new path to create one (the file was not modified)");
-    }
-    if (version > kSchemaVersion)
-      throw Error(ErrorKind::kStore, path,
-                  "store schema version " + std::to_string(version) + " is newer than this firebreak (" +
-                      std::to_string(kSchemaVersion) + ")",
-                  "upgrade firebreak; the file was not modified");
-  }
-  if (!memory) impl->Exec("PRAGMA journal_mode=WAL");
-  // NORMAL in WAL: a committed transaction survives a killed process; a power loss may lose the last commits
-  // but never corrupts the file.
-  impl->Exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536");  // 64 MiB page cache
-
-  // Migrate (in one transaction; another process may have migrated meanwhile, so re-read inside).
-  std::int64_t version = impl->PragmaInt("user_version");
-  if (version < kSchemaVersion) {
-    impl->Exec("BEGIN IMMEDIATE");
-    try {
-      version = impl->PragmaInt("user_version");
-      std::int64_t app = impl->PragmaInt("application_id");
-      if (version == 0 && app != 0 && app != kApplicationId)
-        impl->Fail("not a firebreak store: another application's database");
-      if (version == 0) {
-        // A fresh file must hold no tables (a concurrent creator or a stray database would).
-        Stmt s = impl->Prepare("SELECT count(*) FROM sqlite_master");
-        s.Step();
-        if (s.Int(0) != 0 && app != kApplicationId) impl->Fail("not a firebreak store: unknown tables present");
+    // Read-only first: a damaged store, or one that lost its head, is refused before anything can write to it.
+    sqlite3* ro = nullptr;
+    if (!for_verify) {
+      ro = OpenCheckedReadOnly(path, options);
+      const std::int64_t version = [&] {
+        sqlite3_stmt* s = nullptr;
+        std::int64_t v = 0;
+        if (sqlite3_prepare_v2(ro, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+          v = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+        return v;
+      }();
+      if (side.exists) {
+        if (!side.head) ThrowTruncated(path, "the store cannot be checked against its head", side);
+        const std::string problem = HeadProblem(ro, version >= 3, MetaValue(ro, "store_id"), *side.head,
+                                                "its head file " + HeadSidecarPath(path));
+        if (!problem.empty()) {
+          sqlite3_close_v2(ro);
+          throw Error(ErrorKind::kStore, path, problem,
+                      "restore the store from a backup (`firebreak store verify` reports it); to accept the store "
+                      "as it is, move " + HeadSidecarPath(path) + " away");
+        }
       }
-      for (std::int64_t v = version; v < kSchemaVersion; ++v) {
-        impl->Exec(kMigrations[v]);
-        impl->Exec(AppendOnlyTriggers());
-        impl->Exec("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '" + std::to_string(v + 1) +
-                   "')");
-        impl->Exec("PRAGMA user_version = " + std::to_string(v + 1));
-      }
-      impl->Exec("PRAGMA application_id = " + std::to_string(kApplicationId));
-      impl->Exec("INSERT OR IGNORE INTO meta(key, value) VALUES('created_at', '" + std::to_string(NowEpoch()) +
-                 "'); INSERT OR IGNORE INTO meta(key, value) VALUES('application', 'firebreak duty-office store')");
-      impl->Exec("COMMIT");
-    } catch (...) {
-      sqlite3_exec(impl->db, "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
+    } else {
+      ro = OpenCheckedReadOnly(path, options, false);
     }
-    version = kSchemaVersion;
+    if (!write) {
+      impl->db = ro;
+      impl->schema_version = static_cast<int>(impl->PragmaInt("user_version"));
+      impl->store_id = MetaValue(ro, "store_id");
+      impl->store_key_id = MetaValue(ro, "key_id");
+      try {
+        impl->key = internal::LoadOfficeKey(KeyPath(options.key_file), false);
+        if (!impl->key) impl->key_problem = "no office key at " + KeyPath(options.key_file);
+      } catch (const Error& e) {
+        impl->key_problem = e.ToString();  // readers need no key; Verify and Head report it
+      }
+      return Store(std::move(impl));
+    }
+    sqlite3_close_v2(ro);
   }
-  impl->schema_version = static_cast<int>(version);
+  OpenWriter(*impl, fresh);
   return Store(std::move(impl));
 }
 
@@ -598,6 +1090,7 @@ void Store::Commit() {
       impl_->ForgetTransaction(true);
       throw;
     }
+    impl_->MaybeWriteSidecar();
   }
 }
 void Store::Rollback() {
@@ -841,13 +1334,33 @@ VerifyResult Store::Verify() const {
       Stmt s = impl_->Prepare("PRAGMA foreign_key_check");
       while (s.Step()) problem("foreign key broken: table " + s.Text(0) + " row " + std::to_string(s.Int(1)));
     }
-    // 1. The chain.
+    // 1. The chain, and the keyed chain (schema >= 3) under the office key.
     std::map<std::int64_t, std::pair<std::string, std::string>> entries;  // seq -> (tbl:row_id, payload)
+    const bool keyed = impl_->schema_version >= 3;
+    r.key_id = impl_->store_key_id;
+    const internal::OfficeKey* key = impl_->key ? &*impl_->key : nullptr;
+    if (!keyed) {
+      problem("the audit chain is not keyed (schema " + std::to_string(impl_->schema_version) +
+              ", written by an older firebreak): edits that recompute its hashes cannot be detected; the next "
+              "recording command keys it (docs/tamper-evidence.md)");
+    } else if (impl_->store_id.empty()) {
+      problem("meta: the store id is missing (edited)");
+    } else if (!key) {
+      problem("the keyed chain cannot be checked: " + impl_->key_problem +
+              " (set FIREBREAK_OFFICE_KEY to the office key that signed this store)");
+    } else if (key->id != impl_->store_key_id) {
+      problem("the store names office key " + impl_->store_key_id + ", but the key at " + key->path + " is " +
+              key->id + ": the keyed chain cannot be checked (or meta was edited)");
+      key = nullptr;
+    }
     {
-      Stmt s = impl_->Prepare(
-          "SELECT seq, recorded_at, action, tbl, row_id, payload, prev_hash, hash FROM audit_log ORDER BY seq");
-      std::string prev = kZeroHash;
+      Stmt s = impl_->Prepare(keyed ? "SELECT seq, recorded_at, action, tbl, row_id, payload, prev_hash, hash, mac "
+                                      "FROM audit_log ORDER BY seq"
+                                    : "SELECT seq, recorded_at, action, tbl, row_id, payload, prev_hash, hash, NULL "
+                                      "FROM audit_log ORDER BY seq");
+      std::string prev = kZeroHash, prev_mac = kZeroHash;
       std::int64_t expect_seq = 1;
+      bool macs_ok = keyed && key;
       while (s.Step()) {
         std::int64_t seq = s.Int(0);
         if (seq != expect_seq)
@@ -857,11 +1370,20 @@ VerifyResult Store::Verify() const {
         if (s.Text(6) != prev) problem("audit_log seq " + std::to_string(seq) + ": prev_hash does not match the previous entry");
         std::string h = Impl::ChainHash(s.Text(6), seq, s.Int(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5));
         if (h != s.Text(7)) problem("audit_log seq " + std::to_string(seq) + ": hash does not match its content (edited)");
+        if (keyed && key) {
+          if (s.IsNull(8) || s.Text(8) != Impl::ChainMac(key->secret, impl_->store_id, prev_mac, h)) {
+            problem("audit_log seq " + std::to_string(seq) +
+                    ": its keyed mac does not match (edited, forged or re-signed without the office key)");
+            macs_ok = false;
+          }
+        }
         prev = s.Text(7);
+        prev_mac = keyed ? s.Text(8) : prev;
         entries[seq] = {s.Text(3) + ":" + std::to_string(s.Int(4)), s.Text(5)};
         ++r.audit_entries;
       }
-      r.head_hash = prev == kZeroHash ? "" : prev;
+      r.head_hash = prev_mac == kZeroHash ? "" : prev_mac;
+      r.keyed = macs_ok;
     }
     // 2. Every record against its audit entry, and every audit entry against its record.
     std::map<std::int64_t, bool> seen;
@@ -921,6 +1443,84 @@ VerifyResult Store::Verify() const {
       if (!seen.count(seq)) problem("audit_log seq " + std::to_string(seq) + ": its record " + e.first + " is missing (deleted)");
   } catch (const Error& e) {
     problem(e.message());
+  }
+  return r;
+}
+
+SignedHead Store::Head() const {
+  if (impl_->schema_version < 3)
+    throw Error(ErrorKind::kStore, impl_->path, "the store's audit chain is not keyed yet (schema " +
+                                                    std::to_string(impl_->schema_version) + ")",
+                "record into it once (any recording command keys it), then take its head");
+  if (!impl_->key || impl_->key->id != impl_->store_key_id)
+    throw Error(ErrorKind::kStore, impl_->path,
+                "cannot sign the head: " + (impl_->key ? "the office key at " + impl_->key->path + " is " +
+                                                             impl_->key->id + ", the store names " +
+                                                             impl_->store_key_id
+                                                       : impl_->key_problem),
+                "set FIREBREAK_OFFICE_KEY to the office key that signed this store");
+  Stmt s = impl_->Prepare("SELECT seq, hash, mac FROM audit_log ORDER BY seq DESC LIMIT 1");
+  if (!s.Step()) throw Error(ErrorKind::kStore, impl_->path, "the store holds no audit entry yet", "record a report first");
+  return SignHead(*impl_->key, impl_->store_id, s.Int(0), s.Text(1), s.Text(2));
+}
+
+VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options) {
+  VerifyResult r;
+  auto finding = [&](std::string p) {
+    r.ok = false;
+    r.problems.push_back(std::move(p));
+  };
+  const Sidecar side = ReadSidecar(path);
+  const std::string claim = side.head ? ", but " + SidecarClaim(path, *side.head) : (side.exists ? ", and " + side.problem : "");
+  const internal::FileState st = internal::Inspect(path);
+  switch (st.kind) {
+    case internal::FileState::kMissing:
+      if (!side.exists && options.anchor_text.empty())
+        throw Error(ErrorKind::kNotFound, path, "no store at this path", "check the path or --store");
+      finding("the store file is missing" + claim + (options.anchor_text.empty() ? "" : ", and an anchor names it") +
+              ": it was deleted or moved");
+      return r;
+    case internal::FileState::kEmptyFile:
+      finding("the store file is empty (0 bytes)" + claim + ": it holds no store (truncated?)");
+      return r;
+    case internal::FileState::kHotJournal:
+      finding("the store has a hot rollback journal (" + st.detail +
+              "): a program was killed while writing it; verify does not replay it (the file was not modified)");
+      return r;
+    case internal::FileState::kSqlite:
+      if (st.application_id == 0 && st.user_version == 0 && st.empty_database) {
+        finding("the file is an empty SQLite database" + claim + ": it holds no store");
+        return r;
+      }
+      break;
+    default:
+      break;  // Open below gives the refusal (not a store, not regular)
+  }
+  OpenOptions o;
+  o.mode = OpenMode::kRead;
+  o.key_file = options.key_file;
+  o.vfs = options.vfs;
+  Store store = Store::OpenImpl(path, o, true);
+  r = store.Verify();
+  Store::Impl& impl = *store.impl_;
+  const bool keyed = impl.schema_version >= 3;
+  const internal::OfficeKey* key = impl.key && impl.key->id == impl.store_key_id ? &*impl.key : nullptr;
+  auto check_head = [&](const SignedHead& h, const std::string& what) {
+    if (key && !SignatureValid(h, *key))
+      finding(what + " is not signed by this office's key (edited or forged)");
+    const std::string p = HeadProblem(impl.db, keyed, impl.store_id, h, what);
+    if (!p.empty()) finding(p);
+  };
+  if (side.exists) {
+    if (!side.head) finding(side.problem);
+    else check_head(*side.head, "its head file " + HeadSidecarPath(path));
+  }
+  if (!options.anchor_text.empty()) {
+    std::string why;
+    auto anchor = SignedHead::Parse(options.anchor_text, &why);
+    const std::string name = "the anchor " + (options.anchor_name.empty() ? std::string("given") : options.anchor_name);
+    if (!anchor) finding(name + " is not a signed head (" + why + ")");
+    else check_head(*anchor, name);
   }
   return r;
 }

@@ -3,6 +3,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/forces/registry.h"
+#include "../common/hostile_inputs.h"
 #include "test_util.h"
 
 namespace firebreak::forces {
@@ -122,6 +123,49 @@ TEST(Registry, MissingFileIsNotFound) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kNotFound);
+  }
+}
+
+// Hostile input (issue 13): every variant refused with its exact place, and numbers that drive work bounded.
+TEST(Registry, HostileVariantsRefusedWithTheirPlace) {
+  const auto rules = testing::MakeRules();
+  for (const auto& h : firebreak::testing::HostileVariants(kValid, "r.yaml", std::size_t{16} << 20)) {
+    SCOPED_TRACE(h.name);
+    try {
+      ParseRegistry(h.text, "r.yaml", rules);
+      ADD_FAILURE() << "parsed";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kInput) << e.ToString();
+      EXPECT_EQ(e.where(), h.where) << e.ToString();
+      EXPECT_NE(e.message().find(h.what), std::string::npos) << e.ToString();
+    }
+  }
+}
+
+TEST(Registry, NumbersAreBoundedOnBothSides) {
+  const auto rules = testing::MakeRules();
+  auto unit = [](const std::string& strength, const std::string& ready) {
+    return "units:\n  - {id: a, name: 甲, type: pro, base: {lon: 109, lat: 24}, strength: " + strength +
+           ", readiness_min: " + ready + "}\n";
+  };
+  EXPECT_NO_THROW(ParseRegistry(unit("100000", "10080"), "r.yaml", rules));
+  const BadCase cases[] = {
+      {"strength above the limit", unit("100001", "5"), ErrorKind::kInput, "r.yaml:2:", "at most 100000 people"},
+      {"strength 1e9", unit("1e9", "5"), ErrorKind::kInput, "r.yaml:2:", "at most 100000 people"},
+      {"readiness above a week", unit("3", "10081"), ErrorKind::kInput, "r.yaml:2:", "at most 10080 minutes"},
+      {"readiness infinite", unit("3", ".inf"), ErrorKind::kInput, "r.yaml:2:", "must be a number"},
+      {"columns count characters", "units:\n  - {id: 甲甲, name: 甲, type: pro, base: {lon: 甲, lat: 24}, strength: 1, readiness_min: 1}\n",
+       ErrorKind::kInput, "r.yaml:2:46", "base.lon must be a number"},
+  };
+  for (const auto& c : cases) {
+    try {
+      ParseRegistry(c.text, "r.yaml", rules);
+      ADD_FAILURE() << c.name << ": no error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), c.kind) << c.name;
+      EXPECT_EQ(e.where().rfind(c.where, 0), 0u) << c.name << ": where = " << e.where();
+      EXPECT_NE((e.message() + " " + e.hint()).find(c.what), std::string::npos) << c.name << ": " << e.ToString();
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/forces/deploy.h"
+#include "../common/hostile_inputs.h"
 #include "test_util.h"
 
 namespace firebreak::forces {
@@ -35,6 +36,14 @@ TEST(RoadConfig, ParsesAndRejects) {
       {"speed_kmh: {primary: 50}\n", "c.yaml:1:1", "did you mean 'speeds_kmh'?"},
       {"class_field: highway\n", "c.yaml", "speeds_kmh"},
       {"speeds_kmh: [\n", "c.yaml:2:1", "YAML syntax error"},
+      // Issue 13: numbers that drive work are bounded; wrong types are errors with a place (was exit 10).
+      {"speeds_kmh: {primary: 301}\n", "c.yaml:1:23", "at most 300 km/h"},
+      {"speeds_kmh: {primary: 60}\ndefault_kmh: 1e9\n", "c.yaml:2:14", "at most 300 km/h"},
+      {"speeds_kmh: {primary: 60}\nsnap_m: 1001\n", "c.yaml:2:9", "at most 1000 m"},
+      {"speeds_kmh: {primary: 60}\nsnap_m: .nan\n", "c.yaml:2:9", "must be > 0"},
+      {"speeds_kmh: {primary: 60}\nclass_field: {a: b}\n", "c.yaml:2:14", "class_field must be a string"},
+      {"speeds_kmh: {primary: [60]}\n", "c.yaml:1:23", "must be a number"},
+      {"speeds_kmh: {主路: x}\n", "c.yaml:1:18", "must be a number"},
   };
   for (const auto& b : bad) {
     try {
@@ -44,6 +53,22 @@ TEST(RoadConfig, ParsesAndRejects) {
       EXPECT_EQ(e.kind(), ErrorKind::kInput) << b.text;
       EXPECT_EQ(e.where(), b.where) << b.text;
       EXPECT_NE((e.message() + " " + e.hint()).find(b.what), std::string::npos) << e.ToString();
+    }
+  }
+}
+
+TEST(RoadConfig, HostileVariantsRefusedWithTheirPlace) {
+  const std::string valid = "class_field: fclass\nspeeds_kmh: {primary: 60, track: 15}\nsnap_m: 1000\n";
+  EXPECT_NO_THROW(ParseRoadConfig(valid, "c.yaml"));
+  for (const auto& h : firebreak::testing::HostileVariants(valid, "c.yaml", std::size_t{16} << 20)) {
+    SCOPED_TRACE(h.name);
+    try {
+      ParseRoadConfig(h.text, "c.yaml");
+      ADD_FAILURE() << "parsed";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kInput) << e.ToString();
+      EXPECT_EQ(e.where(), h.where) << e.ToString();
+      EXPECT_NE(e.message().find(h.what), std::string::npos) << e.ToString();
     }
   }
 }

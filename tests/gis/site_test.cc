@@ -11,6 +11,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/gis/demo_data.h"
+#include "../common/hostile_inputs.h"
 
 namespace firebreak::gis {
 namespace {
@@ -291,6 +292,56 @@ TEST(LayersConfig, ErrorsNameFileLineAndFix) {
     EXPECT_NE(msg.find(c.msg_part), std::string::npos) << c.yaml << " -> " << msg;
   }
   EXPECT_EQ(KindOf([&] { LoadLayersConfig((dir / "missing.yaml").string()); }), ErrorKind::kNotFound);
+}
+
+// Issue 13: numbers that drive work are bounded (feature_radius_m: 1e9 read maps for minutes), on both sides.
+TEST(LayersConfig, NumbersThatDriveWorkAreBounded) {
+  const fs::path dir = TempDir("bounds");
+  static const struct {
+    const char* yaml;
+    const char* where_suffix;  // empty: loads
+    const char* msg_part;
+  } cases[] = {
+      {"feature_radius_m: 5000\ncounty_near_km: 100\n", "", ""},
+      {"feature_radius_m: 1e9\n", ":1:19", "feature_radius_m must be at most 5000 m, got 1e9"},
+      {"feature_radius_m: 5000.5\n", ":1:19", "at most 5000 m"},
+      {"feature_radius_m: 0\n", ":1:19", "must be > 0 m"},
+      {"feature_radius_m: .nan\n", ":1:19", "must be > 0 m"},
+      {"feature_radius_m: [1]\n", ":1:19", "expected a distance in m"},
+      {"county_near_km: 100.1\n", ":1:17", "at most 100 km"},
+      {"county_near_km: -1\n", ":1:17", "must be >= 0 km"},
+      {"places:\n  file: p.geojson\n  name_field: n\n  threat_km: .inf\n", ":4:14", "at most 100 km"},
+      {"fuel:\n  file: f.tif\n  band: 0\n", ":3:9", "band must be >= 1"},
+      {"名称: 1\n", ":1:1", "unknown key '名称'"},
+      {"counties:\n  名称: 1\n", ":2:3", "unknown key '名称'"},
+  };
+  int i = 0;
+  for (const auto& c : cases) {
+    const fs::path p = dir / ("b" + std::to_string(i++) + ".yaml");
+    WriteText(p, c.yaml);
+    std::string where, msg;
+    if (std::string(c.where_suffix).empty()) {
+      EXPECT_NO_THROW(LoadLayersConfig(p.string())) << c.yaml;
+      continue;
+    }
+    EXPECT_EQ(KindOf([&] { LoadLayersConfig(p.string()); }, &where, &msg), ErrorKind::kInput) << c.yaml;
+    EXPECT_EQ(where, p.string() + c.where_suffix) << c.yaml;
+    EXPECT_NE(msg.find(c.msg_part), std::string::npos) << c.yaml << " -> " << msg;
+  }
+}
+
+TEST(LayersConfig, HostileVariantsRefusedWithTheirPlace) {
+  const fs::path dir = TempDir("hostile");
+  const std::string valid = "county_near_km: 5\nfeature_radius_m: 500\n";
+  const fs::path p = dir / "h.yaml";
+  for (const auto& h : firebreak::testing::HostileVariants(valid, p.string(), std::size_t{1} << 20)) {
+    SCOPED_TRACE(h.name);
+    WriteText(p, h.text);
+    std::string where, msg;
+    EXPECT_EQ(KindOf([&] { LoadLayersConfig(p.string()); }, &where, &msg), ErrorKind::kInput);
+    EXPECT_EQ(where, h.where);
+    EXPECT_NE(msg.find(h.what), std::string::npos) << msg;
+  }
 }
 
 TEST(LayersConfig, RelativePathsResolveAgainstTheConfigFile) {

@@ -16,6 +16,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/common/sha256.h"
+#include "../common/hostile_inputs.h"
 
 namespace firebreak::rules {
 namespace {
@@ -460,8 +461,8 @@ const BadCase kBadCases[] = {
      "duplicate id '6.3.1.1(1)' in triggers",
      "each entry of a section needs its own clause id; add a suffix such as '(5b)'"},
     {"duplicate-key.yaml", 16, 9,
-     "key 'zh' given twice in level IV trigger",
-     "keep one of them"},
+     "key 'zh' given twice in one mapping (first at {file}:14:9)",
+     "keep one of them: YAML would silently keep only one value"},
     {"empty-band.yaml", 16, 16,
      "trigger '6.3.1.1(1)': empty band on 'deaths': lower bound 3 is not below upper bound 1",
      "no value can satisfy it; check the bound words (以上/超过 give the lower end, 以下/以内 the upper end)"},
@@ -544,7 +545,9 @@ TEST(BrokenRuleFiles, EachFailsAtTheExactPlaceWithMessageAndHint) {
     } catch (const Error& e) {
       EXPECT_EQ(e.kind(), ErrorKind::kRuleFile) << c.file;
       EXPECT_EQ(e.where(), path + ":" + std::to_string(c.line) + ":" + std::to_string(c.col)) << c.file;
-      EXPECT_EQ(e.message(), c.message) << c.file;
+      std::string message = c.message;  // "{file}" stands for the fixture's path
+      if (auto at = message.find("{file}"); at != std::string::npos) message.replace(at, 6, path);
+      EXPECT_EQ(e.message(), message) << c.file;
       EXPECT_EQ(e.hint(), c.hint) << c.file;
       EXPECT_EQ(ExitCode(e.kind()), 3);
     }
@@ -713,6 +716,43 @@ TEST(Robustness, MutatedRuleFilesFailCleanly) {
   // Most mutations break something; some (in comments or free text) do not. Both outcomes must occur.
   EXPECT_GT(failed, 100) << "seed " << seed;
   EXPECT_GT(loaded, 0) << "seed " << seed;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Hostile input (issue 13): every variant refused with its exact place (kind kRuleFile, exit 3), quickly.
+
+TEST(RuleFileHostile, EveryVariantRefusedWithItsPlace) {
+  const std::string valid = ReadAll(kLiuzhou);
+  for (const auto& h : firebreak::testing::HostileVariants(valid, "r.yaml", std::size_t{8} << 20)) {
+    SCOPED_TRACE(h.name);
+    try {
+      LoadRuleText(h.text, "r.yaml");
+      ADD_FAILURE() << "loaded";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kRuleFile) << e.ToString();
+      EXPECT_EQ(e.where(), h.where) << e.ToString();
+      EXPECT_NE(e.message().find(h.what), std::string::npos) << e.ToString();
+    }
+  }
+}
+
+TEST(RuleFileHostile, InvalidUtf8InAFileNeverLoads) {
+  // On the original main this loaded (exit 0) and the bad bytes went out in every rendered decision.
+  const std::string dir = ::testing::TempDir();
+  std::string text = ReadAll(kLiuzhou);
+  const std::size_t at = text.find("森林火灾");
+  ASSERT_NE(at, std::string::npos);
+  text.insert(at, "\xFF");
+  const std::string path = dir + "/bad-utf8.yaml";
+  std::ofstream(path, std::ios::binary) << text;
+  try {
+    LoadRuleFile(path);
+    FAIL() << "loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kRuleFile);
+    EXPECT_EQ(e.where().rfind(path + ":", 0), 0u) << e.ToString();
+    EXPECT_NE(e.message().find("invalid UTF-8 byte 0xFF"), std::string::npos) << e.ToString();
+  }
 }
 
 }  // namespace

@@ -264,26 +264,77 @@ std::string Sql(const std::string& path, const std::string& sql) {
   return out;
 }
 
-// A version-1 store (made by taking a current one back: its version-2 indexes dropped) is migrated on open,
-// keeps its records and still verifies.
-TEST(Store, MigratesAnOlderSchema) {
-  std::string path = TempPath("v1.sqlite");
+// Takes a current store back to schema 2 (as firebreak wrote it before the keyed chain: no mac column, no
+// store or key id) and, with `v1`, to schema 1 (no audit_seq indexes). The plain chain is unchanged.
+void Downgrade(const std::string& path, bool v1) {
+  std::string sql = "ALTER TABLE audit_log DROP COLUMN mac; DELETE FROM meta WHERE key IN ('store_id', 'key_id');"
+                    "UPDATE meta SET value = '2' WHERE key = 'schema_version'; PRAGMA user_version=2;";
+  if (v1)
+    sql += "DROP INDEX incidents_by_audit; DROP INDEX reports_by_audit; DROP INDEX decisions_by_audit;"
+           "DROP INDEX declarations_by_audit; DROP INDEX upward_by_audit; DROP INDEX closures_by_audit;"
+           "PRAGMA user_version=1;";
+  ASSERT_EQ(Sql(path, sql + "SELECT count(*) FROM pragma_table_info('audit_log') WHERE name = 'mac';"), "0");
+  fs::remove(HeadSidecarPath(path));  // older firebreaks wrote no head file
+}
+
+// Version-1 and version-2 stores are migrated on open: they keep their records, their chain gets keyed under
+// the office key (migration 3), and they verify.
+TEST(Store, MigratesOlderSchemasAndKeysTheChain) {
+  for (bool v1 : {true, false}) {
+    SCOPED_TRACE(v1 ? "v1" : "v2");
+    std::string path = TempPath(v1 ? "v1.sqlite" : "v2.sqlite");
+    {
+      Store s = Store::Open(path);
+      Fill(s);
+    }
+    Downgrade(path, v1);
+    {
+      OpenOptions ro;
+      ro.mode = OpenMode::kRead;
+      Store r = Store::Open(path, ro);  // readers read an older store as it is, without migrating it
+      EXPECT_EQ(r.schema_version(), v1 ? 1 : 2);
+      EXPECT_EQ(r.History("F-1").reports.size(), 1u);
+      VerifyResult v = r.Verify();
+      EXPECT_FALSE(v.keyed);
+      ASSERT_FALSE(v.problems.empty());
+      EXPECT_NE(v.problems[0].find("the audit chain is not keyed"), std::string::npos) << v.problems[0];
+    }
+    {
+      Store s = Store::Open(path);
+      EXPECT_EQ(s.schema_version(), 3);
+      EXPECT_EQ(s.History("F-1").reports.size(), 1u);
+      VerifyResult v = s.Verify();
+      EXPECT_TRUE(v.ok) << (v.problems.empty() ? "" : v.problems[0]);
+      EXPECT_TRUE(v.keyed);
+      EXPECT_EQ(v.audit_entries, 6);
+    }
+    EXPECT_EQ(Sql(path, "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"
+                        "SELECT count(*) FROM audit_log WHERE mac IS NULL;"),
+              "3\n6\n0");
+    EXPECT_TRUE(VerifyStore(path).ok);
+  }
+}
+
+// A v2 store whose plain chain is already broken is not signed over: writers refuse it (byte-identical).
+TEST(Store, BrokenOlderChainIsNotKeyed) {
+  std::string path = TempPath("v2-broken.sqlite");
   {
     Store s = Store::Open(path);
     Fill(s);
   }
-  ASSERT_EQ(Sql(path, "DROP INDEX incidents_by_audit; DROP INDEX reports_by_audit; DROP INDEX decisions_by_audit;"
-                      "DROP INDEX declarations_by_audit; DROP INDEX upward_by_audit; DROP INDEX closures_by_audit;"
-                      "PRAGMA user_version=1; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"),
-            "0");
-  {
-    Store s = Store::Open(path);
-    EXPECT_EQ(s.schema_version(), 2);
-    EXPECT_EQ(s.History("F-1").reports.size(), 1u);
-    EXPECT_TRUE(s.Verify().ok);
+  Downgrade(path, false);
+  Sql(path, "DROP TRIGGER reports_no_update; UPDATE reports SET source = 'x'; DROP TRIGGER audit_log_no_update;"
+            "UPDATE audit_log SET action = 'edited' WHERE seq = 2;");
+  std::string before = ReadBytes(path);
+  try {
+    Store::Open(path);
+    FAIL() << "keyed a broken chain";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kStore);
+    EXPECT_NE(e.message().find("cannot key this store's audit chain: it is broken at entry 2"), std::string::npos)
+        << e.ToString();
   }
-  EXPECT_EQ(Sql(path, "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"),
-            "2\n6");
+  EXPECT_EQ(ReadBytes(path), before);
 }
 
 }  // namespace

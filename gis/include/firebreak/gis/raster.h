@@ -51,9 +51,9 @@ struct Grid {
   int cols = 0;
   std::vector<float> z;  // rows*cols values, row-major; NaN = nodata
   GeoTransform gt{0, 1, 0, 0, 0, -1};
-  std::string wkt;        // CRS as WKT (empty only for grids made without a CRS)
-  double cell_x_m = 0;    // east-west cell size, metres (> 0)
-  double cell_y_m = 0;    // north-south cell size, metres (> 0)
+  std::string wkt;      // CRS as WKT (empty only for grids made without a CRS)
+  double cell_x_m = 0;  // east-west cell size, metres (> 0)
+  double cell_y_m = 0;  // north-south cell size, metres (> 0)
   // Offset of this grid inside the raster it was read from (0,0 for a whole raster or a made grid).
   int row0 = 0;
   int col0 = 0;
@@ -95,12 +95,21 @@ Grid MakeGrid(int rows, int cols, const GeoTransform& gt, std::string_view crs);
 // Writes a grid as a single-band Float32 GeoTIFF (DEFLATE), nodata -32768. Throws Error(kGis).
 void WriteGeoTiff(const Grid& grid, const std::string& path);
 
+// What a raster band is read for: elevations refuse the channels of an image (red/green/blue/alpha, a palette).
+enum class RasterRole { kAny, kElevation };
+
+// Upper bound on the cells one read may hold (a window or a whole band): 25 million cells = 100 MB of floats.
+// A 3 km window is 200 x 200 cells on a 30 m DEM, 6000 x 6000 (36 M, refused) on a 1 m lidar DEM.
+inline constexpr long long kMaxReadCells = 25'000'000;
+
 class Raster {
  public:
-  // Opens `path`, band `band` (1-based). Throws Error(kGis, path, ...) if the file is missing or
-  // unreadable, the band does not exist, the raster has no CRS or no geotransform, or the geotransform is
-  // rotated (not supported).
-  static Raster Open(const std::string& path, int band = 1);
+  // Opens `path`, band `band` (1-based). Throws Error(kGis, path, ...) — never anything else, never hangs —
+  // if the file is missing, not a regular file (a FIFO or device), or unreadable; the band does not exist or
+  // holds complex numbers; the raster has no CRS, no geotransform, a rotated geotransform (not supported), or
+  // a geotransform with a zero or non-finite entry; for kElevation, if the band is a colour channel of an
+  // image (red, green, blue, alpha, palette, ...).
+  static Raster Open(const std::string& path, int band = 1, RasterRole role = RasterRole::kAny);
 
   Raster(Raster&&) noexcept;
   Raster& operator=(Raster&&) noexcept;
@@ -118,12 +127,14 @@ class Raster {
   // True if the WGS84 point falls inside the raster extent.
   bool Contains(LonLat ll) const;
 
-  // The whole band as a Grid.
+  // The whole band as a Grid. Throws Error(kGis) if it holds more than kMaxReadCells cells.
   Grid ReadAll() const;
 
   // The cells whose centres lie within the axis-aligned square of half-side `radius` around `centre`
   // (plus `margin_cells` extra cells on each side, for kernels that need neighbours), clipped to the
-  // raster. Reads only that window. Throws Error(kGis, path, ...) if `centre` is outside the raster.
+  // raster. Reads only that window. Throws Error(kGis, path, ...) if `centre` is outside the raster, if the
+  // window would hold more than kMaxReadCells cells (cells too small for the radius), or if every cell of the
+  // window is nodata (or NaN/infinite): such a raster holds no data for this place.
   Grid ReadWindow(LonLat centre, Metres radius, int margin_cells = 1) const;
 
   // Value of the cell containing `ll`; nullopt if outside the raster or nodata.

@@ -1,14 +1,29 @@
-// The duty office's store: one embedded SQLite file per duty office (schema: docs/store-schema.md).
+// The duty office's store: one embedded SQLite file per duty office (schema: docs/store-schema.md; what an
+// editor of the file can and cannot do: docs/tamper-evidence.md).
 //
 // Contract:
-//  - Opening refuses a file that is not a firebreak store (a text file, another application's SQLite
-//    database, a newer schema) with Error(kStore) and never writes to it. A missing or empty file is created
-//    and initialised; ":memory:" is a private in-memory store.
+//  - Opening inspects the file WITHOUT SQLite first (store/src/preflight.h) and refuses, with Error(kStore) and
+//    without one byte changed, a file that is not a firebreak store (a text file, another application's SQLite
+//    database — with or without an un-checkpointed WAL or a hot rollback journal —, a newer schema). A missing
+//    file is created atomically (built aside, then linked into place); an empty file (0 bytes) is initialised
+//    by writers; ":memory:" is a private in-memory store with a key that lives as long as the process.
+//  - Truncation is a finding, not a fresh start: after every commit, writers record the signed head of the
+//    audit chain in a sidecar file PATH.head (best effort: at most every 200 ms, and when the Store closes).
+//    A missing or empty store, or one that no longer contains that head (truncated, rolled back, rewritten),
+//    is refused by every command (Error(kStore)) and reported by VerifyStore.
+//  - Damage is refused: before anything else every open runs SQLite's quick_check on a read-only connection;
+//    a store that fails it is refused by readers and writers (Error(kStore)), byte-identical afterwards.
+//  - OpenMode::kRead never writes: read-only connection (falling back to an immutable read when no -wal exists
+//    and the directory is read-only), no migration, no sidecar. Readers work where writers cannot (read-only
+//    directory, full disk); a write that cannot complete leaves the last committed state and gives
+//    Error(kStore) ("the disk is full", "read-only").
 //  - WAL journal, foreign keys on, busy timeout; write transactions are BEGIN IMMEDIATE and retried while
 //    another process holds the write lock (up to OpenOptions::busy_timeout_ms, then Error(kStore)).
-//  - Every record (incident, report, decision, declaration, upward report, close) is appended to the
-//    hash-chained audit log in the SAME transaction: a record is either fully present with its audit entry or
-//    absent. Verify() recomputes the chain and cross-checks every record against its audit entry.
+//  - Every record (incident, report, decision, declaration, upward report, close) is appended to the audit log
+//    in the SAME transaction: a record is either fully present with its audit entry or absent. The log is a
+//    hash chain AND a keyed chain: entry n carries mac(n) = HMAC-SHA256(office key, store id, mac(n-1), hash(n)),
+//    so nobody without the office key (kept outside the store, OpenOptions::key_file) can edit, back-date,
+//    re-sign or append entries undetected. Verify() recomputes both chains and cross-checks every record.
 //
 // Thread-safety: a Store is one SQLite connection; use it from one thread at a time. Several processes (or
 // several Store objects) may use the same file at once.
@@ -26,13 +41,22 @@
 
 namespace firebreak::store {
 
-inline constexpr int kSchemaVersion = 2;
+// Schema versions: 1 tables; 2 audit_seq indexes; 3 (harden) keyed chain: audit_log.mac, meta store_id/key_id.
+inline constexpr int kSchemaVersion = 3;
 // PRAGMA application_id of a firebreak store: "FBRK".
 inline constexpr std::int32_t kApplicationId = 0x4642524B;
 
+enum class OpenMode {
+  kWrite,  // read and record (creates, migrates, writes the head sidecar)
+  kRead,   // read only: never writes to the store, its sidecar or the key (status, audit, verify, head)
+};
+
 struct OpenOptions {
   int busy_timeout_ms = 10000;  // how long a writer waits for another process's write lock
-  bool create = true;           // create the file if missing (else Error(kNotFound))
+  bool create = true;           // create the file if missing (else Error(kNotFound)); kWrite only
+  OpenMode mode = OpenMode::kWrite;
+  std::string key_file;         // the office key; empty: DefaultOfficeKeyPath(). Created on first write.
+  std::string vfs;              // SQLite VFS name (tests: fault injection); empty: the default
 };
 
 // One declaration at a moment: a level declared / raised, or the response ended (level empty).
@@ -94,8 +118,42 @@ struct VerifyResult {
   std::vector<std::string> problems;  // each: what is wrong, where (table/row), e.g. "audit_log seq 7: hash ..."
   std::int64_t audit_entries = 0;
   std::int64_t incidents = 0, reports = 0, decisions = 0, declarations = 0, upward_reports = 0;
-  std::string head_hash;  // hash of the last audit entry (write it down to detect truncation later)
+  std::string head_hash;  // keyed mac of the last audit entry (or its plain hash in an unkeyed v2 store)
+  bool keyed = false;     // every entry carries a valid mac under the office key
+  std::string key_id;     // the key the store names
 };
+
+// The head of a store's audit chain, signed with the office key: printed by `firebreak store head` to anchor
+// the store externally (a shift log, a message to the city office), and kept in the sidecar PATH.head.
+// Text form (docs/tamper-evidence.md):
+//   firebreak store head v1 / store: ID / seq: N / hash: H / mac: M / key: K / at: ISO / signature: S
+struct SignedHead {
+  std::string store_id;
+  std::int64_t seq = 0;
+  std::string hash;  // the plain hash of entry seq
+  std::string mac;   // the keyed mac of entry seq
+  std::string key_id;
+  std::string at;         // when the head was taken (ISO 8601)
+  std::string signature;  // HMAC-SHA256(office key, the lines above)
+  std::string Text() const;
+  // Parses the text form; nullopt with *why on a malformed text (the signature is checked by VerifyStore).
+  static std::optional<SignedHead> Parse(const std::string& text, std::string* why);
+};
+
+struct VerifyOptions {
+  std::string key_file;     // empty: DefaultOfficeKeyPath()
+  std::string anchor_text;  // a SignedHead printed earlier (`store head`); empty: none
+  std::string anchor_name;  // its file name, for messages
+  std::string vfs;
+};
+
+// Verifies the store at `path` without writing anything (read-only; a missing store with a sidecar, an empty
+// file, a hot journal or a corrupt page are findings, not errors). Checks: SQLite integrity and foreign keys;
+// both chains (the keyed one under the office key: a missing key is a finding); every record against its
+// entry; the sidecar PATH.head (signed, and contained in the store); the anchor if given (signed, and the
+// store still contains it and extends it). Throws Error(kNotFound) if neither the store nor its sidecar
+// exist, Error(kStore) for a file that is not a firebreak store.
+VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options = {});
 
 class Store {
  public:
@@ -149,15 +207,22 @@ class Store {
   IncidentHistory History(const std::string& incident_id) const;  // throws kNotFound
   std::vector<IncidentHistory> AllHistories() const;               // every incident, by opened_at
 
-  // Recomputes the audit chain, cross-checks every record against its audit entry, runs SQLite's integrity and
-  // foreign-key checks. Never throws for findings (they go into problems).
+  // Recomputes the audit chain (and the keyed chain), cross-checks every record against its audit entry, runs
+  // SQLite's integrity and foreign-key checks. Never throws for findings (they go into problems).
   VerifyResult Verify() const;
+
+  // The current head, signed with the office key. Throws Error(kStore) if the store has no entry yet or is not
+  // keyed (schema 2, opened read-only).
+  SignedHead Head() const;
 
   // Low-level (tests, tooling): runs one SQL statement outside the API, e.g. to simulate tampering.
   void ExecForTest(const std::string& sql);
 
+  struct Impl;  // opaque (store/src/store.cc)
+
  private:
-  struct Impl;
+  friend VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options);
+  static Store OpenImpl(const std::string& path, const OpenOptions& options, bool for_verify);
   explicit Store(std::unique_ptr<Impl> impl);
   void Begin();
   void Commit();
@@ -168,5 +233,12 @@ class Store {
 // Default store path: $FIREBREAK_STORE, else $HOME/.local/share/firebreak/duty-office.sqlite (directories
 // created on open).
 std::string DefaultStorePath();
+
+// Default office key: $FIREBREAK_OFFICE_KEY, else $XDG_CONFIG_HOME/firebreak/office.key, else
+// $HOME/.config/firebreak/office.key. Created (mode 0600) the first time a store is written.
+std::string DefaultOfficeKeyPath();
+
+// The sidecar holding a store's last signed head: PATH + ".head".
+std::string HeadSidecarPath(const std::string& store_path);
 
 }  // namespace firebreak::store
