@@ -264,8 +264,8 @@ std::string Sql(const std::string& path, const std::string& sql) {
   return out;
 }
 
-// A version-1 store (made by taking a current one back: its version-2 indexes dropped) is migrated on open,
-// keeps its records and still verifies.
+// A version-1 store (made by taking a current one back: its version-2 indexes and version-3 tables dropped) is
+// migrated on open, keeps its records and still verifies.
 TEST(Store, MigratesAnOlderSchema) {
   std::string path = TempPath("v1.sqlite");
   {
@@ -274,16 +274,17 @@ TEST(Store, MigratesAnOlderSchema) {
   }
   ASSERT_EQ(Sql(path, "DROP INDEX incidents_by_audit; DROP INDEX reports_by_audit; DROP INDEX decisions_by_audit;"
                       "DROP INDEX declarations_by_audit; DROP INDEX upward_by_audit; DROP INDEX closures_by_audit;"
+                      "DROP TABLE users; DROP TABLE shift_events; DROP TABLE acknowledgements;"
                       "PRAGMA user_version=1; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"),
             "0");
   {
     Store s = Store::Open(path);
-    EXPECT_EQ(s.schema_version(), 2);
+    EXPECT_EQ(s.schema_version(), kSchemaVersion);
     EXPECT_EQ(s.History("F-1").reports.size(), 1u);
     EXPECT_TRUE(s.Verify().ok);
   }
   EXPECT_EQ(Sql(path, "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"),
-            "2\n6");
+            std::to_string(kSchemaVersion) + "\n9");  // 6 of version 2, 3 of the accounts tables (version 3)
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "firebreak/common/time.h"
@@ -26,9 +27,13 @@
 
 namespace firebreak::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;  // 3: the web desk's accounts tables (accounts.h)
 // PRAGMA application_id of a firebreak store: "FBRK".
 inline constexpr std::int32_t kApplicationId = 0x4642524B;
+
+// A value bound to or read from SQL by store modules (null, integer, text).
+using SqlValue = std::variant<std::monostate, std::int64_t, std::string>;
+using SqlRow = std::vector<SqlValue>;
 
 struct OpenOptions {
   int busy_timeout_ms = 10000;  // how long a writer waits for another process's write lock
@@ -152,6 +157,16 @@ class Store {
   // Recomputes the audit chain, cross-checks every record against its audit entry, runs SQLite's integrity and
   // foreign-key checks. Never throws for findings (they go into problems).
   VerifyResult Verify() const;
+
+  // --- for store modules with audited tables of their own (store/src/accounts.cc) ---
+  // Inserts one row into `table` (one of the tables listed in store/src/accounts_schema.h) with `insert_sql`,
+  // whose parameters are `args` followed by the audit sequence number (bound here, last), and appends the
+  // row's audit entry (`action`, payload = the table's canonical payload of the new row) in the same
+  // transaction. Returns the row id. Throws Error(kStore) for an unknown table or a constraint failure.
+  std::int64_t InsertAudited(const std::string& table, const std::string& action, const std::string& insert_sql,
+                             const SqlRow& args);
+  // Runs one SELECT with `args` bound in order; every row, columns as SqlValue (REAL columns as text).
+  std::vector<SqlRow> Query(const std::string& sql, const SqlRow& args = {}) const;
 
   // Low-level (tests, tooling): runs one SQL statement outside the API, e.g. to simulate tampering.
   void ExecForTest(const std::string& sql);
