@@ -233,4 +233,20 @@ std::vector<Acknowledgement> Accounts::Acknowledgements(const std::vector<std::s
   return out;
 }
 
+void Accounts::RecordAction(const User& user, const std::string& tbl, std::int64_t row_id, const Timestamp& at) {
+  if (tbl != "reports" && tbl != "declarations" && tbl != "upward_reports" && tbl != "closures")
+    throw Error(ErrorKind::kInternal, "desk_actions", "not a desk record table: " + tbl);
+  store_.InsertAudited("desk_actions", "desk.action",
+                       "INSERT INTO desk_actions(tbl, row_id, username, role, at, at_offset, audit_seq) "
+                       "VALUES(?,?,?,?,?,?,?)",
+                       {tbl, row_id, user.username, user.role, at.epoch_s, std::int64_t{at.offset_min}});
+}
+
+std::vector<DeskAction> Accounts::Actions() const {
+  std::vector<DeskAction> out;
+  for (const auto& r : store_.Query("SELECT tbl, row_id, username, role, at, at_offset FROM desk_actions ORDER BY id"))
+    out.push_back(DeskAction{Str(r[0]), Int(r[1]), Str(r[2]), Str(r[3]), Ts(Int(r[4]), Int(r[5]))});
+  return out;
+}
+
 }  // namespace firebreak::store

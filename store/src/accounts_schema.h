@@ -1,6 +1,6 @@
 // Internal to store/src: the tables of the web duty desk (accounts.h) — users with hashed passwords, shift
-// sign-in/out with handover sheets, acknowledgements of overdue duties — as one schema migration, and how each
-// row is audited. store.cc appends kAccountsMigration to its migrations and checks kAccountsTables in Verify.
+// sign-in/out with handover sheets, acknowledgements of overdue duties, and which person at the desk made each
+// report, declaration, upward report or closure — as one schema migration, and how each row is audited. store.cc appends kAccountsMigration to its migrations and checks kAccountsTables in Verify.
 //
 // Like every firebreak table they are append-only (a password change or a disabled user is a new row) and
 // each row names the audit entry that recorded it. A row's audit payload is the SQL expression `payload` over
@@ -52,6 +52,19 @@ CREATE TABLE acknowledgements(
   audit_seq INTEGER NOT NULL REFERENCES audit_log(seq) DEFERRABLE INITIALLY DEFERRED);
 CREATE INDEX acks_by_incident ON acknowledgements(incident_ref, item);
 CREATE INDEX acks_by_audit ON acknowledgements(audit_seq);
+CREATE TABLE desk_actions(
+  id INTEGER PRIMARY KEY,
+  tbl TEXT NOT NULL,
+  row_id INTEGER NOT NULL,
+  username TEXT NOT NULL,
+  role TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  at_offset INTEGER NOT NULL,
+  audit_seq INTEGER NOT NULL REFERENCES audit_log(seq) DEFERRABLE INITIALLY DEFERRED);
+CREATE INDEX desk_actions_by_row ON desk_actions(tbl, row_id);
+CREATE INDEX desk_actions_by_audit ON desk_actions(audit_seq);
+CREATE TRIGGER desk_actions_no_update BEFORE UPDATE ON desk_actions BEGIN SELECT RAISE(ABORT, 'firebreak store: desk_actions is append-only'); END;
+CREATE TRIGGER desk_actions_no_delete BEFORE DELETE ON desk_actions BEGIN SELECT RAISE(ABORT, 'firebreak store: desk_actions is append-only'); END;
 CREATE TRIGGER users_no_update BEFORE UPDATE ON users BEGIN SELECT RAISE(ABORT, 'firebreak store: users is append-only'); END;
 CREATE TRIGGER users_no_delete BEFORE DELETE ON users BEGIN SELECT RAISE(ABORT, 'firebreak store: users is append-only'); END;
 CREATE TRIGGER shift_events_no_update BEFORE UPDATE ON shift_events BEGIN SELECT RAISE(ABORT, 'firebreak store: shift_events is append-only'); END;
@@ -74,6 +87,9 @@ inline constexpr AuditedTable kAccountsTables[] = {
     {"shift_events",
      "json_object('at', at, 'handover', handover, 'id', id, 'kind', kind, 'note', note, 'offset', at_offset, "
      "'role', role, 'username', username)"},
+    {"desk_actions",
+     "json_object('at', at, 'id', id, 'offset', at_offset, 'role', role, 'row_id', row_id, 'tbl', tbl, "
+     "'username', username)"},
     {"acknowledgements",
      "json_object('at', at, 'due_at', due_at, 'due_offset', due_offset, 'id', id, 'incident_ref', incident_ref, "
      "'item', item, 'note', note, 'offset', at_offset, 'role', role, 'username', username)"},

@@ -111,9 +111,17 @@ TEST(Accounts, ShiftsAndAcknowledgementsAreAudited) {
   EXPECT_EQ(acks[0].due_at, T("2026-04-04T20:00:00+08:00"));
   EXPECT_TRUE(a.Acknowledgements({"F-2"}).empty());
 
+  s.Transaction([&] {
+    s.AddDeclaration({0, "F-1", "declare", engine::Level::kIII, "deputy_commander", T("2026-04-04T21:05:00+08:00")});
+    a.RecordAction(u2, "declarations", 1, T("2026-04-04T21:05:00+08:00"));
+  });
+  ASSERT_EQ(a.Actions().size(), 1u);
+  EXPECT_EQ(a.Actions()[0].username, "duty2");
+  EXPECT_EQ(a.Actions()[0].tbl, "declarations");
+
   VerifyResult v = s.Verify();
   EXPECT_TRUE(v.ok) << (v.problems.empty() ? "" : v.problems[0]);
-  EXPECT_EQ(v.audit_entries, 2 + 3 + 1 + 1);  // users, shift events, incident, ack
+  EXPECT_EQ(v.audit_entries, 2 + 3 + 1 + 1 + 2);  // users, shift events, incident, ack, declaration + its actor
 }
 
 // Editing an accounts row outside firebreak (here: the role of a user, the note of a handover) breaks

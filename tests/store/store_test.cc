@@ -274,7 +274,7 @@ TEST(Store, MigratesAnOlderSchema) {
   }
   ASSERT_EQ(Sql(path, "DROP INDEX incidents_by_audit; DROP INDEX reports_by_audit; DROP INDEX decisions_by_audit;"
                       "DROP INDEX declarations_by_audit; DROP INDEX upward_by_audit; DROP INDEX closures_by_audit;"
-                      "DROP TABLE users; DROP TABLE shift_events; DROP TABLE acknowledgements;"
+                      "DROP TABLE users; DROP TABLE shift_events; DROP TABLE acknowledgements; DROP TABLE desk_actions;"
                       "PRAGMA user_version=1; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"),
             "0");
   {
@@ -284,7 +284,7 @@ TEST(Store, MigratesAnOlderSchema) {
     EXPECT_TRUE(s.Verify().ok);
   }
   EXPECT_EQ(Sql(path, "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"),
-            std::to_string(kSchemaVersion) + "\n9");  // 6 of version 2, 3 of the accounts tables (version 3)
+            std::to_string(kSchemaVersion) + "\n10");  // 6 of version 2, 4 of the accounts tables (version 3)
 }
 
 }  // namespace

@@ -8,6 +8,9 @@
 // logged in clear. Authenticate() spends the same hash work on unknown users as on known ones.
 //
 // Thread-safety: as the Store (one thread at a time).
+//
+// Desk actions: the store's declarations, reports, upward reports and closures record a role; when a person
+// signed in at the web desk made one, RecordAction() names them (username and role) in the same transaction.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +53,15 @@ struct Acknowledgement {
   std::string note;
 };
 
+// Which person at the desk made a record: `tbl` is "reports", "declarations", "upward_reports" or "closures".
+struct DeskAction {
+  std::string tbl;
+  std::int64_t row_id = 0;
+  std::string username;
+  std::string role;
+  Timestamp at;
+};
+
 // How much work a password hash costs. kInteractive for people; kMinimal only for tests (fast, weak).
 enum class PasswordCost { kInteractive, kMinimal };
 
@@ -87,6 +99,10 @@ class Accounts {
                            std::optional<Timestamp> due_at, const Timestamp& at, const std::string& note);
   // Acknowledgements of the given incidents (all if empty), in time order.
   std::vector<Acknowledgement> Acknowledgements(const std::vector<std::string>& incident_ids = {}) const;
+
+  // Names the person who made row `row_id` of `tbl` (call inside the transaction that wrote it).
+  void RecordAction(const User& user, const std::string& tbl, std::int64_t row_id, const Timestamp& at);
+  std::vector<DeskAction> Actions() const;  // every desk action, in id order
 
  private:
   void CheckPassword(const std::string& password) const;
