@@ -92,13 +92,14 @@ void RunServe(const Globals& g, const ServeOptions& o) {
     store::Store st = store::Store::Open(so.store_path);
     store::Accounts acc(st, rules);
     if (acc.Users().empty())
-      std::cout << (en ? "No users yet. Create one (password on stdin):\n  firebreak users add NAME --role ROLE --store "
-                       : "尚无用户。先创建（密码从标准输入读取）：\n  firebreak users add 用户名 --role 角色 --store ")
-                << so.store_path << "\n";
+      std::cout
+          << (en ? "No users yet. Create one (password on stdin):\n  firebreak users add NAME --role ROLE --store "
+                 : "尚无用户。先创建（密码从标准输入读取）：\n  firebreak users add 用户名 --role 角色 --store ")
+          << so.store_path << "\n";
   }
   std::cout << (en ? "Duty desk: " : "值班台：") << srv.url() << (en ? "   (store " : "   （存储 ") << so.store_path
-            << (so.test_clock ? (en ? "; TEST CLOCK" : "；测试时钟") : "") << (en ? "; Ctrl-C stops)" : "；Ctrl-C 停止）")
-            << std::endl;
+            << (so.test_clock ? (en ? "; TEST CLOCK" : "；测试时钟") : "")
+            << (en ? "; Ctrl-C stops)" : "；Ctrl-C 停止）") << std::endl;
   int sig = 0;
   sigwait(&signals, &sig);
   srv.Stop();
@@ -109,18 +110,21 @@ void RunServe(const Globals& g, const ServeOptions& o) {
 
 void RegisterServeCommands(CLI::App& app, Globals& g) {
   auto o = std::make_shared<ServeOptions>();
-  CLI::App* cmd = app.add_subcommand("serve", "The web duty desk: status board, report form, sheet, map, audit, drills, "
-                                              "shift handover (docs/web.md)");
+  CLI::App* cmd = app.add_subcommand("serve",
+                                     "The web duty desk: status board, report form, sheet, map, audit, drills, "
+                                     "shift handover (docs/web.md)");
   cmd->add_option("--store", o->store,
                   "Store file (default: $FIREBREAK_STORE, else ~/.local/share/firebreak/duty-office.sqlite)");
   cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free port)");
   cmd->add_option("--allow-host", o->allow_hosts, "Another Host name the desk answers to (repeatable)");
   cmd->add_option("--threads", o->threads, "I/O threads (default 2)")->check(CLI::Range(1, 64));
-  cmd->add_option("--scenarios", o->scenarios, "Directory of drill scenarios for the 演练 page (default: the bundled ones)");
+  cmd->add_option("--scenarios", o->scenarios,
+                  "Directory of drill scenarios for the 演练 page (default: the bundled ones)");
   cmd->add_option("--tolerance-min", o->tolerance_min, "Minutes a declaration/upward report may lag (default 60)");
   cmd->add_option("--test-clock", o->test_clock,
                   "TESTS ONLY: start the desk's clock at this ISO 8601 time and allow POST /api/test/clock");
-  cmd->add_option("--lang", g.lang, "Language of console messages: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
+  cmd->add_option("--lang", g.lang, "Language of console messages: zh (default) or en")
+      ->check(CLI::IsMember({"zh", "en"}));
   AddEnrichOptions(cmd, o->maps);
   cmd->callback([&g, o] { RunServe(g, *o); });
 }

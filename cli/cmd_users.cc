@@ -67,7 +67,9 @@ std::string ReadPassword(const Globals& g) {
   return a;
 }
 
-store::Store OpenStore(const UserOptions& o) { return store::Store::Open(o.store.empty() ? store::DefaultStorePath() : o.store); }
+store::Store OpenStore(const UserOptions& o) {
+  return store::Store::Open(o.store.empty() ? store::DefaultStorePath() : o.store);
+}
 
 void RunAdd(const Globals& g, const UserOptions& o) {
   const engine::RuleSet rules = LoadRules(g);
@@ -101,7 +103,10 @@ void RunList(const Globals& g, const UserOptions& o) {
   if (o.format == "json") {
     nlohmann::json a = nlohmann::json::array();
     for (const auto& u : users)
-      a.push_back({{"username", u.username}, {"role", u.role}, {"display_name", u.display_name}, {"active", u.active},
+      a.push_back({{"username", u.username},
+                   {"role", u.role},
+                   {"display_name", u.display_name},
+                   {"active", u.active},
                    {"changed_at", FormatIso8601(u.changed_at)}});
     std::cout << a.dump(2) << "\n";
     return;

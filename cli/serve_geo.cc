@@ -50,7 +50,9 @@ std::function<void(engine::Incident&)> PluginDeskGeo::ScenarioEnrich(const engin
   if (!e) {
     namespace fs = std::filesystem;
     const fs::path base = fs::path(sc.file).parent_path();
-    auto resolve = [&](const std::string& f) { return f.empty() || fs::path(f).is_absolute() ? f : (base / f).string(); };
+    auto resolve = [&](const std::string& f) {
+      return f.empty() || fs::path(f).is_absolute() ? f : (base / f).string();
+    };
     EnrichOptions o;
     o.dem = resolve(sc.terrain->dem);
     o.layers = resolve(sc.terrain->layers);

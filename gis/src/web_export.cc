@@ -24,7 +24,8 @@ json LayerCollection(const std::string& section, const VectorLayerConfig& cfg, s
   internal::DatasetPtr ds(GDALDataset::Open(cfg.file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
   if (!ds) internal::ThrowGis(cfg.file, "cannot open as a vector layer", "give a file OGR reads (ogrinfo FILE)");
   OGRLayer* layer = cfg.layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(cfg.layer.c_str());
-  if (!layer) throw Error(ErrorKind::kGis, cfg.file, "no layer '" + cfg.layer + "'", "check 'layer' in the layers config");
+  if (!layer)
+    throw Error(ErrorKind::kGis, cfg.file, "no layer '" + cfg.layer + "'", "check 'layer' in the layers config");
   OGRFeatureDefn* defn = layer->GetLayerDefn();
   const int name_idx = cfg.name_field.empty() ? -1 : defn->GetFieldIndex(cfg.name_field.c_str());
   const int code_idx = cfg.code_field.empty() ? -1 : defn->GetFieldIndex(cfg.code_field.c_str());
@@ -50,11 +51,14 @@ json LayerCollection(const std::string& section, const VectorLayerConfig& cfg, s
     char* text = copy->exportToJson();
     json geometry = json::parse(text ? text : "null", nullptr, false);
     CPLFree(text);
-    auto field = [&](int idx) { return idx >= 0 && f->IsFieldSetAndNotNull(idx) ? json(f->GetFieldAsString(idx)) : json(nullptr); };
-    features.push_back({{"type", "Feature"},
-                        {"geometry", geometry},
-                        {"properties", {{"name", field(name_idx)}, {"code", field(code_idx)}, {"type", field(type_idx)},
-                                        {"layer", section}}}});
+    auto field = [&](int idx) {
+      return idx >= 0 && f->IsFieldSetAndNotNull(idx) ? json(f->GetFieldAsString(idx)) : json(nullptr);
+    };
+    features.push_back(
+        {{"type", "Feature"},
+         {"geometry", geometry},
+         {"properties",
+          {{"name", field(name_idx)}, {"code", field(code_idx)}, {"type", field(type_idx)}, {"layer", section}}}});
   }
   return json{{"type", "FeatureCollection"}, {"features", features}};
 }
@@ -84,8 +88,11 @@ std::string ReadVsiMem(const std::string& path) {
 std::string LayersGeoJson(const LayersConfig& cfg, std::size_t max_features) {
   json out = json::object();
   const std::pair<const char*, const std::optional<VectorLayerConfig>*> layers[] = {
-      {"counties", &cfg.counties}, {"city", &cfg.city}, {"places", &cfg.places},
-      {"key_targets", &cfg.key_targets}, {"sensitive_areas", &cfg.sensitive_areas}};
+      {"counties", &cfg.counties},
+      {"city", &cfg.city},
+      {"places", &cfg.places},
+      {"key_targets", &cfg.key_targets},
+      {"sensitive_areas", &cfg.sensitive_areas}};
   for (const auto& [name, layer] : layers)
     if (*layer) out[name] = LayerCollection(name, **layer, max_features);
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -103,10 +110,12 @@ HillshadeImage RenderHillshade(const std::string& dem_path, int max_px) {
   const std::string shade = tag + "_shade.tif", merc = tag + "_3857.tif", png = tag + ".png";
 
   // 1. gdaldem hillshade in the DEM's own CRS (metres per degree for a geographic DEM).
-  Args dargs({"-compute_edges", "-az", "315", "-alt", "45", "-s", srs->IsGeographic() ? "111120" : "1", "-of", "GTiff"});
+  Args dargs(
+      {"-compute_edges", "-az", "315", "-alt", "45", "-s", srs->IsGeographic() ? "111120" : "1", "-of", "GTiff"});
   GDALDEMProcessingOptions* dopt = GDALDEMProcessingOptionsNew(dargs.argv(), nullptr);
   int err = 0;
-  GDALDatasetH hs = GDALDEMProcessing(shade.c_str(), GDALDataset::ToHandle(dem.get()), "hillshade", nullptr, dopt, &err);
+  GDALDatasetH hs =
+      GDALDEMProcessing(shade.c_str(), GDALDataset::ToHandle(dem.get()), "hillshade", nullptr, dopt, &err);
   GDALDEMProcessingOptionsFree(dopt);
   if (!hs || err) internal::ThrowGis(dem_path, "gdaldem hillshade failed");
   // 2. Warp to Web Mercator (what Leaflet shows), long side at most max_px, outside = 0 (transparent).

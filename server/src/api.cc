@@ -50,23 +50,31 @@ void RefuseClientRole(const JsonObject& o) {
 
 std::string Server::Impl::BuildMeta() const {
   json j;
-  j["plan"] = {{"id", rules.meta.id}, {"title", Names(rules.meta.title)}, {"document", rules.meta.document},
-               {"jurisdiction", rules.meta.jurisdiction}, {"sha256", rules.source_sha256}};
+  j["plan"] = {{"id", rules.meta.id},
+               {"title", Names(rules.meta.title)},
+               {"document", rules.meta.document},
+               {"jurisdiction", rules.meta.jurisdiction},
+               {"sha256", rules.source_sha256}};
   json roles_j = json::array();
   for (const auto& r : rules.roles)
-    roles_j.push_back({{"id", r.id}, {"name", Names(r.name)}, {"clause", r.clause},
+    roles_j.push_back({{"id", r.id},
+                       {"name", Names(r.name)},
+                       {"clause", r.clause},
                        {"permissions", PermissionsJson(roles.Of(r.id))}});
   j["roles"] = roles_j;
   json levels = json::array();
   for (const auto& l : rules.levels)
-    levels.push_back({{"level", engine::LevelName(l.level)}, {"name", Names(l.name)}, {"clause", l.clause},
-                      {"decider_clause", l.decider_clause}, {"decider_text", Names(l.decider_text)},
+    levels.push_back({{"level", engine::LevelName(l.level)},
+                      {"name", Names(l.name)},
+                      {"clause", l.clause},
+                      {"decider_clause", l.decider_clause},
+                      {"decider_text", Names(l.decider_text)},
                       {"deciders", l.deciders}});
   j["levels"] = levels;
   json reporting = json::array();
   for (const auto& r : rules.reporting)
-    reporting.push_back({{"clause", r.clause}, {"text", Names(r.text)}, {"reporter", r.reporter},
-                         {"recipients", r.recipients}});
+    reporting.push_back(
+        {{"clause", r.clause}, {"text", Names(r.text)}, {"reporter", r.reporter}, {"recipients", r.recipients}});
   j["reporting"] = reporting;
   json counties = json::array();
   for (const auto& c : rules.counties)
@@ -74,14 +82,17 @@ std::string Server::Impl::BuildMeta() const {
   j["counties"] = counties;
   json facts = json::array();
   for (const auto& f : engine::AllFacts())
-    facts.push_back({{"name", f.name}, {"kind", f.kind == engine::FactKind::kBool ? "bool" : "number"},
-                     {"unit", f.unit}, {"zh", f.zh}, {"en", f.en}});
+    facts.push_back({{"name", f.name},
+                     {"kind", f.kind == engine::FactKind::kBool ? "bool" : "number"},
+                     {"unit", f.unit},
+                     {"zh", f.zh},
+                     {"en", f.en}});
   j["facts"] = facts;
   j["names"] = json::object();  // every role and unit id -> names (recipients, leading units)
   for (const auto& r : rules.roles) j["names"][r.id] = Names(r.name);
   for (const auto& u : rules.units) j["names"][u.id] = Names(u.name);
-  j["maps"] = {{"dem", geo && geo->has_dem()}, {"layers", geo && geo->has_layers()},
-               {"forces", geo && geo->has_forces()}};
+  j["maps"] = {
+      {"dem", geo && geo->has_dem()}, {"layers", geo && geo->has_layers()}, {"forces", geo && geo->has_forces()}};
   j["test_clock"] = clock.test_mode();
   j["scenarios"] = !opt.scenarios_dir.empty();
   return Dump(j);
@@ -127,11 +138,12 @@ void Server::Impl::AddApiRoutes() {
   router.Add({"POST", "/api/logout", Access::kUser, Where::kInline, [this](Request& req) {
                 sessions.Remove(req.user->session_id);
                 Response r = Response::Json("{\"ok\":true}");
-                r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) +
-                                                         "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+                r.headers.emplace_back("Set-Cookie",
+                                       std::string(kSessionCookie) + "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
                 return r;
               }});
-  router.Add({"GET", "/api/meta", Access::kUser, Where::kInline, [this](Request&) { return Response::Json(meta_json); }});
+  router.Add(
+      {"GET", "/api/meta", Access::kUser, Where::kInline, [this](Request&) { return Response::Json(meta_json); }});
   router.Add({"GET", "/api/status", Access::kUser, Where::kInline, [this](Request&) {
                 Response r;
                 r.shared_body = Snapshot();
@@ -178,8 +190,8 @@ void Server::Impl::AddApiRoutes() {
                 recs = desk->Report(req.body, UserOf(req));
                 std::vector<engine::Decision> ds;
                 for (const auto& r : recs) ds.push_back(r.decision);
-                std::string out = ds.size() == 1 ? engine::DecisionToJson(ds[0], rules, -1)
-                                                 : engine::DecisionsToJson(ds, rules, -1);
+                std::string out =
+                    ds.size() == 1 ? engine::DecisionToJson(ds[0], rules, -1) : engine::DecisionsToJson(ds, rules, -1);
                 RefreshLocked();
                 return Response::Json(std::move(out), 201);
               }});
@@ -213,8 +225,10 @@ void Server::Impl::AddApiRoutes() {
                 const Timestamp at = clock.Now();
                 desk->Declare(req.params["id"], *level, expect, UserOf(req), at);
                 RefreshLocked();
-                return Response::Json(Dump(json{{"incident_id", req.params["id"]}, {"declared", engine::LevelName(*level)},
-                                                {"by", req.user->role}, {"by_user", req.user->username},
+                return Response::Json(Dump(json{{"incident_id", req.params["id"]},
+                                                {"declared", engine::LevelName(*level)},
+                                                {"by", req.user->role},
+                                                {"by_user", req.user->username},
                                                 {"at", FormatIso8601(at)}}),
                                       201);
               }});
@@ -229,8 +243,10 @@ void Server::Impl::AddApiRoutes() {
                 const Timestamp at = clock.Now();
                 desk->Close(req.params["id"], expect, UserOf(req), at);
                 RefreshLocked();
-                return Response::Json(Dump(json{{"incident_id", req.params["id"]}, {"closed_at", FormatIso8601(at)},
-                                                {"by", req.user->role}, {"by_user", req.user->username}}),
+                return Response::Json(Dump(json{{"incident_id", req.params["id"]},
+                                                {"closed_at", FormatIso8601(at)},
+                                                {"by", req.user->role},
+                                                {"by_user", req.user->username}}),
                                       201);
               }});
   router.Add({"POST", "/api/incidents/{id}/upward", Access::kUser, Where::kBlocking, [this](Request& req) {
@@ -251,8 +267,11 @@ void Server::Impl::AddApiRoutes() {
                   throw;
                 }
                 RefreshLocked();
-                return Response::Json(Dump(json{{"incident_id", req.params["id"]}, {"clause", clause}, {"to", to},
-                                                {"at", FormatIso8601(at)}, {"by_user", req.user->username}}),
+                return Response::Json(Dump(json{{"incident_id", req.params["id"]},
+                                                {"clause", clause},
+                                                {"to", to},
+                                                {"at", FormatIso8601(at)},
+                                                {"by_user", req.user->username}}),
                                       201);
               }});
   router.Add({"POST", "/api/incidents/{id}/ack", Access::kUser, Where::kBlocking, [this](Request& req) {
@@ -269,15 +288,18 @@ void Server::Impl::AddApiRoutes() {
                 const Timestamp at = clock.Now();
                 desk->Acknowledge(req.params["id"], item, due, note, UserOf(req), at);
                 RefreshLocked();
-                return Response::Json(Dump(json{{"incident_id", req.params["id"]}, {"item", item},
-                                                {"at", FormatIso8601(at)}, {"by_user", req.user->username}}),
+                return Response::Json(Dump(json{{"incident_id", req.params["id"]},
+                                                {"item", item},
+                                                {"at", FormatIso8601(at)},
+                                                {"by_user", req.user->username}}),
                                       201);
               }});
 
   auto audit = [this](Request& req, const std::string& id) {
     const std::string format = req.Query("format", "json");
     const std::string lang = req.Query("lang", "zh");
-    if (lang != "zh" && lang != "en") throw Error(ErrorKind::kUsage, "?lang", "unknown language '" + lang + "'", "zh or en");
+    if (lang != "zh" && lang != "en")
+      throw Error(ErrorKind::kUsage, "?lang", "unknown language '" + lang + "'", "zh or en");
     std::string body;
     {
       std::lock_guard<std::mutex> lock(desk_mu);
@@ -314,10 +336,14 @@ void Server::Impl::AddApiRoutes() {
                   std::lock_guard<std::mutex> lock(desk_mu);
                   v = desk->store().Verify();
                 }
-                return Response::Json(Dump(json{{"ok", v.ok}, {"audit_entries", v.audit_entries},
-                                                {"incidents", v.incidents}, {"reports", v.reports},
-                                                {"decisions", v.decisions}, {"declarations", v.declarations},
-                                                {"upward_reports", v.upward_reports}, {"head_hash", v.head_hash},
+                return Response::Json(Dump(json{{"ok", v.ok},
+                                                {"audit_entries", v.audit_entries},
+                                                {"incidents", v.incidents},
+                                                {"reports", v.reports},
+                                                {"decisions", v.decisions},
+                                                {"declarations", v.declarations},
+                                                {"upward_reports", v.upward_reports},
+                                                {"head_hash", v.head_hash},
                                                 {"problems", v.problems}}));
               }});
 
@@ -333,11 +359,16 @@ void Server::Impl::AddApiRoutes() {
         since = FormatIso8601(e.at);
       }
     for (const auto& e : desk->accounts().Shifts(Timestamp{now.epoch_s - 48 * 3600, now.offset_min}))
-      events.push_back({{"id", e.id}, {"kind", e.kind}, {"username", e.username}, {"role", e.role},
-                        {"at", FormatIso8601(e.at)}, {"note", e.note},
+      events.push_back({{"id", e.id},
+                        {"kind", e.kind},
+                        {"username", e.username},
+                        {"role", e.role},
+                        {"at", FormatIso8601(e.at)},
+                        {"note", e.note},
                         {"handover", e.handover.empty() ? json(nullptr) : json::parse(e.handover, nullptr, false)}});
-    return Dump(json{{"me", {{"username", req.user->username}, {"on_duty", on}, {"since", on ? json(since) : json(nullptr)}}},
-                     {"events", events}});
+    return Dump(
+        json{{"me", {{"username", req.user->username}, {"on_duty", on}, {"since", on ? json(since) : json(nullptr)}}},
+             {"events", events}});
   };
   router.Add({"GET", "/api/shift", Access::kUser, Where::kBlocking, [this, shift_json](Request& req) {
                 std::lock_guard<std::mutex> lock(desk_mu);
@@ -385,8 +416,10 @@ void Server::Impl::AddApiRoutes() {
                 o.Done();
                 if (set.has_value() == advance.has_value())
                   throw Error(ErrorKind::kInput, "request body: /", "give exactly one of 'set' or 'advance_s'");
-                if (set) clock.Set(ParseTime(*set, "request body: /set"));
-                else clock.Advance(std::chrono::seconds(static_cast<std::int64_t>(*advance)));
+                if (set)
+                  clock.Set(ParseTime(*set, "request body: /set"));
+                else
+                  clock.Advance(std::chrono::seconds(static_cast<std::int64_t>(*advance)));
                 std::lock_guard<std::mutex> lock(desk_mu);
                 RefreshLocked();
                 return Response::Json(Dump(json{{"now", FormatIso8601(clock.Now())}}));

@@ -72,10 +72,11 @@ void Server::Impl::AddMapRoutes() {
   router.Add({"GET", "/api/map/hillshade", Access::kUser, Where::kBlocking, [this, hillshade](Request& req) {
                 std::lock_guard<std::mutex> lock(geo_mu);
                 const Hillshade& h = hillshade(req);
-                return Response::Json(json{{"url", "/api/map/hillshade.png"},
-                                           {"bounds", {{h.south, h.west}, {h.north, h.east}}},
-                                           {"bytes", h.png.size()}}
-                                          .dump());
+                return Response::Json(json{
+                    {"url", "/api/map/hillshade.png"},
+                    {"bounds", {{h.south, h.west}, {h.north, h.east}}},
+                    {"bytes",
+                     h.png.size()}}.dump());
               }});
   router.Add({"GET", "/api/map/hillshade.png", Access::kUser, Where::kBlocking, [this, hillshade](Request& req) {
                 std::lock_guard<std::mutex> lock(geo_mu);
@@ -101,21 +102,24 @@ void Server::Impl::AddMapRoutes() {
                 return Response::Json(g.Terrain(q));
               }});
 
-  router.Add({"GET", "/api/deploy", Access::kUser, Where::kBlocking, [this](Request& req) {
-                DeskGeo& g = NeedMaps(geo, geo && geo->has_forces(), req.path, "--forces");
-                const std::string id = req.Query("incident");
-                if (id.empty()) throw Error(ErrorKind::kUsage, "?incident", "name the incident: ?incident=ID");
-                std::optional<engine::Level> level;
-                if (!req.Query("level").empty()) {
-                  level = engine::ParseLevel(req.Query("level"));
-                  if (!level) throw Error(ErrorKind::kUsage, "?level", "unknown level '" + req.Query("level") + "'", "IV, III, II or I");
-                }
-                std::lock_guard<std::mutex> lock(desk_mu);
-                engine::Incident inc = desk->LatestState(id);
-                if (!level) level = engine.Assess(inc, std::max(clock.Now(), inc.reported_at), engine::Concurrency{}).response_level;
-                std::lock_guard<std::mutex> glock(geo_mu);
-                return Response::Json(g.Deploy(inc, level));
-              }});
+  router.Add(
+      {"GET", "/api/deploy", Access::kUser, Where::kBlocking, [this](Request& req) {
+         DeskGeo& g = NeedMaps(geo, geo && geo->has_forces(), req.path, "--forces");
+         const std::string id = req.Query("incident");
+         if (id.empty()) throw Error(ErrorKind::kUsage, "?incident", "name the incident: ?incident=ID");
+         std::optional<engine::Level> level;
+         if (!req.Query("level").empty()) {
+           level = engine::ParseLevel(req.Query("level"));
+           if (!level)
+             throw Error(ErrorKind::kUsage, "?level", "unknown level '" + req.Query("level") + "'", "IV, III, II or I");
+         }
+         std::lock_guard<std::mutex> lock(desk_mu);
+         engine::Incident inc = desk->LatestState(id);
+         if (!level)
+           level = engine.Assess(inc, std::max(clock.Now(), inc.reported_at), engine::Concurrency{}).response_level;
+         std::lock_guard<std::mutex> glock(geo_mu);
+         return Response::Json(g.Deploy(inc, level));
+       }});
 
   router.Add({"GET", "/api/scenarios", Access::kUser, Where::kBlocking, [this](Request&) {
                 json a = json::array();

@@ -53,8 +53,10 @@ Principal Sessions::Create(const store::User& user) {
   std::lock_guard<std::mutex> lock(mu_);
   // Drop expired sessions while we are here (bounded memory).
   for (auto it = sessions_.begin(); it != sessions_.end();) {
-    if (now - it->second.last_seen > idle_ || now - it->second.created > max_) it = sessions_.erase(it);
-    else ++it;
+    if (now - it->second.last_seen > idle_ || now - it->second.created > max_)
+      it = sessions_.erase(it);
+    else
+      ++it;
   }
   sessions_[p.session_id] = Entry{p, now, now};
   return p;
@@ -102,9 +104,10 @@ void LoginThrottle::Check(const std::string& username) {
   const auto now = std::chrono::steady_clock::now();
   if (it->second.locked_until > now) {
     const auto s = std::chrono::duration_cast<std::chrono::seconds>(it->second.locked_until - now).count() + 1;
-    throw HttpError(429, "rate-limited", "request body: /username",
-                    "too many failed logins for '" + username + "': try again in " + std::to_string(s) + " s",
-                    "check the user name and password; ask the office to reset the password (`firebreak users passwd`)");
+    throw HttpError(
+        429, "rate-limited", "request body: /username",
+        "too many failed logins for '" + username + "': try again in " + std::to_string(s) + " s",
+        "check the user name and password; ask the office to reset the password (`firebreak users passwd`)");
   }
 }
 

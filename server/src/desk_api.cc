@@ -55,14 +55,18 @@ json BoardRows(const engine::Timeline& tl, const engine::AuditReport& audit, con
   auto ack_json = [&](const std::string& id, const std::string& item, const Timestamp& due) -> json {
     auto it = acked.find(id + "|" + ItemKey(item, due));
     if (it == acked.end()) return nullptr;
-    return json{{"username", it->second->username}, {"role", it->second->role},
-                {"at", FormatIso8601(it->second->at)}, {"note", it->second->note}};
+    return json{{"username", it->second->username},
+                {"role", it->second->role},
+                {"at", FormatIso8601(it->second->at)},
+                {"note", it->second->note}};
   };
   json rows = json::array();
   for (const auto& it : tl.incidents) {
     const engine::Step* s = it.StepAt(now);
-    json row = {{"incident_id", it.incident_id}, {"county", it.county ? json(*it.county) : json(nullptr)},
-                {"required", Lv(it.RequiredAt(now))}, {"declared", Lv(it.DeclaredAt(now))}};
+    json row = {{"incident_id", it.incident_id},
+                {"county", it.county ? json(*it.county) : json(nullptr)},
+                {"required", Lv(it.RequiredAt(now))},
+                {"declared", Lv(it.DeclaredAt(now))}};
     row["deciders"] = s ? json(s->deciders) : json::array();
     row["decider_clause"] = s ? s->decider_clause : "";
     row["lead"] = s && s->lead ? json(engine::TierName(*s->lead)) : json(nullptr);
@@ -72,22 +76,31 @@ json BoardRows(const engine::Timeline& tl, const engine::AuditReport& audit, con
     row["next"] = nullptr;
     if (s && s->next_due && s->next_level &&
         (!s->required || static_cast<int>(*s->next_level) > static_cast<int>(*s->required)))
-      row["next"] = {{"level", engine::LevelName(*s->next_level)}, {"due", FormatIso8601(*s->next_due)},
+      row["next"] = {{"level", engine::LevelName(*s->next_level)},
+                     {"due", FormatIso8601(*s->next_due)},
                      {"clause", s->next_clause}};
     json overdue = json::array();
     if (const engine::IncidentAudit* a = audit.Find(it.incident_id)) {
       for (const auto& e : a->escalations)
         if (e.timeliness == "missing") {
           const std::string item = std::string("level:") + engine::LevelName(e.to);
-          overdue.push_back({{"item", item}, {"kind", "level"}, {"level", engine::LevelName(e.to)},
-                             {"due_at", FormatIso8601(e.due_at)}, {"clauses", e.clauses},
-                             {"should_decide", e.should_decide}, {"ack", ack_json(it.incident_id, item, e.due_at)}});
+          overdue.push_back({{"item", item},
+                             {"kind", "level"},
+                             {"level", engine::LevelName(e.to)},
+                             {"due_at", FormatIso8601(e.due_at)},
+                             {"clauses", e.clauses},
+                             {"should_decide", e.should_decide},
+                             {"ack", ack_json(it.incident_id, item, e.due_at)}});
         }
       for (const auto& r : a->reporting)
         if (r.status == "missing" || r.status == "incomplete") {
           const std::string item = "report:" + r.clause;
-          overdue.push_back({{"item", item}, {"kind", "report"}, {"clause", r.clause}, {"status", r.status},
-                             {"due_at", FormatIso8601(r.due_at)}, {"recipients", r.recipients},
+          overdue.push_back({{"item", item},
+                             {"kind", "report"},
+                             {"clause", r.clause},
+                             {"status", r.status},
+                             {"due_at", FormatIso8601(r.due_at)},
+                             {"recipients", r.recipients},
                              {"missing_recipients", r.status == "missing" ? r.recipients : r.missing_recipients},
                              {"ack", ack_json(it.incident_id, item, r.due_at)}});
         }
@@ -131,8 +144,13 @@ std::int64_t LastId(store::Store& st, const std::string& tbl) {
 
 DeskApi::DeskApi(const engine::RuleSet& rules, const engine::Engine& engine, const std::string& store_path,
                  store::PasswordCost cost, std::shared_ptr<DeskGeo> geo, std::mutex& geo_mu, int tolerance_min)
-    : rules_(rules), engine_(engine), geo_(std::move(geo)), geo_mu_(geo_mu), tolerance_min_(tolerance_min),
-      store_(store::Store::Open(store_path)), accounts_(store_, rules, cost) {
+    : rules_(rules),
+      engine_(engine),
+      geo_(std::move(geo)),
+      geo_mu_(geo_mu),
+      tolerance_min_(tolerance_min),
+      store_(store::Store::Open(store_path)),
+      accounts_(store_, rules, cost) {
   desk_ = std::make_unique<store::Desk>(store_, engine_, [this](engine::Incident& i) { Enrich(i); });
 }
 
@@ -187,8 +205,8 @@ void DeskApi::CheckExpected(const std::string& incident_id, const std::optional<
   throw HttpError(409, "conflict", "request body: /expect_declared",
                   "the declared level of " + incident_id + " is now " +
                       (now ? std::string(engine::LevelName(*now)) : std::string("none")) +
-                      (last ? ", declared by " + who + " at " + FormatIso8601(last->at) : std::string()) +
-                      ", not " + (expect ? engine::LevelName(*expect) : "none") + " as your page showed",
+                      (last ? ", declared by " + who + " at " + FormatIso8601(last->at) : std::string()) + ", not " +
+                      (expect ? engine::LevelName(*expect) : "none") + " as your page showed",
                   "someone declared while you were deciding: look at the sheet again, then decide");
 }
 
@@ -241,16 +259,18 @@ DeskSnapshot DeskApi::Snapshot(const Timestamp& now) {
     if (!latest.count(r.incident_id) || latest[r.incident_id]->reported_at <= r.reported_at) latest[r.incident_id] = &r;
   json incidents = json::array();
   for (const auto& [id, inc] : latest)
-    incidents.push_back({{"incident_id", id},
-                         {"county", inc->county ? json(*inc->county) : json(nullptr)},
-                         {"location", inc->location ? json{{"lon", inc->location->lon}, {"lat", inc->location->lat}}
-                                                    : json(nullptr)},
-                         {"reported_at", FormatIso8601(inc->reported_at)}});
+    incidents.push_back(
+        {{"incident_id", id},
+         {"county", inc->county ? json(*inc->county) : json(nullptr)},
+         {"location", inc->location ? json{{"lon", inc->location->lon}, {"lat", inc->location->lat}} : json(nullptr)},
+         {"reported_at", FormatIso8601(inc->reported_at)}});
   j["incidents"] = std::move(incidents);
   json duty = json::array();
   for (const auto& e : accounts_.OnDuty()) {
     auto u = accounts_.FindUser(e.username);
-    duty.push_back({{"username", e.username}, {"role", e.role}, {"display_name", u ? u->display_name : e.username},
+    duty.push_back({{"username", e.username},
+                    {"role", e.role},
+                    {"display_name", u ? u->display_name : e.username},
                     {"since", FormatIso8601(e.at)}});
   }
   j["on_duty"] = std::move(duty);
@@ -293,17 +313,27 @@ std::string DeskApi::IncidentJson(const std::string& incident_id, const Timestam
   json reports = json::array();
   for (const auto& r : h.reports) {
     merged = engine::MergeReportJson(merged, r.body, "store: report " + std::to_string(r.id));
-    reports.push_back({{"id", r.id}, {"reported_at", FormatIso8601(r.reported_at)}, {"source", r.source},
-                       {"body", json::parse(r.body, nullptr, false)}, {"by_user", Actor(actors, "reports", r.id)}});
+    reports.push_back({{"id", r.id},
+                       {"reported_at", FormatIso8601(r.reported_at)},
+                       {"source", r.source},
+                       {"body", json::parse(r.body, nullptr, false)},
+                       {"by_user", Actor(actors, "reports", r.id)}});
   }
   j["state"] = json::parse(merged, nullptr, false);
   json decls = json::array();
   for (const auto& d : h.declarations)
-    decls.push_back({{"id", d.id}, {"kind", d.kind}, {"level", Lv(d.level)}, {"by", d.by},
-                     {"at", FormatIso8601(d.at)}, {"by_user", Actor(actors, "declarations", d.id)}});
+    decls.push_back({{"id", d.id},
+                     {"kind", d.kind},
+                     {"level", Lv(d.level)},
+                     {"by", d.by},
+                     {"at", FormatIso8601(d.at)},
+                     {"by_user", Actor(actors, "declarations", d.id)}});
   json ups = json::array();
   for (const auto& u : h.upward_reports)
-    ups.push_back({{"id", u.id}, {"clause", u.clause}, {"to", u.to}, {"at", FormatIso8601(u.at)},
+    ups.push_back({{"id", u.id},
+                   {"clause", u.clause},
+                   {"to", u.to},
+                   {"at", FormatIso8601(u.at)},
                    {"by_user", Actor(actors, "upward_reports", u.id)}});
   j["reports"] = std::move(reports);
   j["declarations"] = std::move(decls);
@@ -357,7 +387,9 @@ std::string DeskApi::Handover(const store::User& who, const Timestamp& now) {
   json due = json::array();
   for (const auto& r : board)
     if (!r["next"].is_null() && r["next"]["due"].get<std::string>() <= FormatIso8601(horizon))
-      due.push_back({{"incident_id", r["incident_id"]}, {"level", r["next"]["level"]}, {"due", r["next"]["due"]},
+      due.push_back({{"incident_id", r["incident_id"]},
+                     {"level", r["next"]["level"]},
+                     {"due", r["next"]["due"]},
                      {"clause", r["next"]["clause"]}});
   const auto actors = ActionsByRow(accounts_);
   json done = {{"reports", json::array()}, {"declarations", json::array()}, {"upward_reports", json::array()}};
@@ -366,22 +398,32 @@ std::string DeskApi::Handover(const store::User& who, const Timestamp& now) {
     const auto h = store_.History(inc.incident_id);
     for (const auto& r : h.reports)
       if (in_shift(r.reported_at))
-        done["reports"].push_back({{"incident_id", inc.incident_id}, {"reported_at", FormatIso8601(r.reported_at)},
-                                   {"source", r.source}, {"by_user", Actor(actors, "reports", r.id)}});
+        done["reports"].push_back({{"incident_id", inc.incident_id},
+                                   {"reported_at", FormatIso8601(r.reported_at)},
+                                   {"source", r.source},
+                                   {"by_user", Actor(actors, "reports", r.id)}});
     for (const auto& d : h.declarations)
       if (in_shift(d.at))
-        done["declarations"].push_back({{"incident_id", inc.incident_id}, {"kind", d.kind}, {"level", Lv(d.level)},
-                                        {"by", d.by}, {"at", FormatIso8601(d.at)},
+        done["declarations"].push_back({{"incident_id", inc.incident_id},
+                                        {"kind", d.kind},
+                                        {"level", Lv(d.level)},
+                                        {"by", d.by},
+                                        {"at", FormatIso8601(d.at)},
                                         {"by_user", Actor(actors, "declarations", d.id)}});
     for (const auto& u : h.upward_reports)
       if (in_shift(u.at))
-        done["upward_reports"].push_back({{"incident_id", inc.incident_id}, {"clause", u.clause}, {"to", u.to},
+        done["upward_reports"].push_back({{"incident_id", inc.incident_id},
+                                          {"clause", u.clause},
+                                          {"to", u.to},
                                           {"at", FormatIso8601(u.at)},
                                           {"by_user", Actor(actors, "upward_reports", u.id)}});
   }
   json j = {{"at", FormatIso8601(now)},
-            {"shift", {{"username", who.username}, {"role", who.role}, {"display_name", who.display_name},
-                       {"since", FormatIso8601(since)}}},
+            {"shift",
+             {{"username", who.username},
+              {"role", who.role},
+              {"display_name", who.display_name},
+              {"since", FormatIso8601(since)}}},
             {"open_incidents", board},
             {"due_next_12h", std::move(due)},
             {"done_this_shift", std::move(done)}};

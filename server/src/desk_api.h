@@ -27,8 +27,8 @@
 namespace firebreak::server {
 
 struct DeskSnapshot {
-  std::string json;                        // the status event's data (docs/api.md, GET /api/status)
-  std::optional<Timestamp> next_wakeup;    // the earliest clock-driven due time after `now` (recompute then)
+  std::string json;                      // the status event's data (docs/api.md, GET /api/status)
+  std::optional<Timestamp> next_wakeup;  // the earliest clock-driven due time after `now` (recompute then)
 };
 
 class DeskApi {

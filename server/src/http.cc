@@ -70,8 +70,8 @@ std::optional<std::string> Decode(std::string_view s, bool plus_space) {
 // Fills method, path, query, headers and body from a parsed request. Returns false for an undecodable target.
 template <class Msg>
 bool ToRequest(const Msg& m, Request& r) {
-  r.method = std::string(m.method_string());
-  const std::string_view target = m.target();
+  r.method = std::string(m.method_string().data(), m.method_string().size());
+  const std::string_view target(m.target().data(), m.target().size());
   const std::size_t q = target.find('?');
   auto path = Decode(target.substr(0, q), false);
   if (!path || path->empty() || (*path)[0] != '/') return false;
@@ -91,9 +91,9 @@ bool ToRequest(const Msg& m, Request& r) {
     }
   }
   for (const auto& f : m) {
-    std::string name(f.name_string());
+    std::string name(f.name_string().data(), f.name_string().size());
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    r.headers[name] = std::string(f.value());
+    r.headers[name] = std::string(f.value().data(), f.value().size());
   }
   r.body = m.body();
   return true;
@@ -244,10 +244,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted)
       return Close();
     if (ec == http::error::body_limit)
-      return Refuse(HttpError(413, "too-large", "request body",
-                              "the request body is larger than " + std::to_string(shared_->limits.max_body_bytes) +
-                                  " bytes",
-                              "send one report (or a small batch) at a time"));
+      return Refuse(
+          HttpError(413, "too-large", "request body",
+                    "the request body is larger than " + std::to_string(shared_->limits.max_body_bytes) + " bytes",
+                    "send one report (or a small batch) at a time"));
     if (ec == http::error::header_limit)
       return Refuse(HttpError(431, "too-large", "request headers", "the request headers are too large"));
     if (ec && ec.category() == http::make_error_code(http::error::bad_method).category())
@@ -367,7 +367,8 @@ unsigned short HttpServer::Listen(const std::string& host, unsigned short port) 
   if (!ec) acceptor->bind(ep, ec);
   if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    throw Error(ErrorKind::kUsage, "--listen", "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message(),
+    throw Error(ErrorKind::kUsage, "--listen",
+                "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message(),
                 "is another firebreak serve running? choose another port, e.g. --listen 127.0.0.1:8081");
   const unsigned short bound = acceptor->local_endpoint().port();
   shared_->acceptor = std::move(acceptor);

@@ -6,14 +6,20 @@ namespace firebreak::server {
 
 int HttpStatusOf(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kUsage: return 400;
-    case ErrorKind::kInput: return 422;
-    case ErrorKind::kNotFound: return 404;
-    case ErrorKind::kStore: return 503;
-    case ErrorKind::kExpectation: return 409;
+    case ErrorKind::kUsage:
+      return 400;
+    case ErrorKind::kInput:
+      return 422;
+    case ErrorKind::kNotFound:
+      return 404;
+    case ErrorKind::kStore:
+      return 503;
+    case ErrorKind::kExpectation:
+      return 409;
     case ErrorKind::kRuleFile:
     case ErrorKind::kGis:
-    case ErrorKind::kInternal: return 500;
+    case ErrorKind::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -29,11 +35,11 @@ std::string PathOf(const std::string& where) {
 
 Response Build(int status, const std::string& kind, int exit_code, const std::string& where, const std::string& what,
                const std::string& hint, const std::string& text) {
-  nlohmann::json e = {{"status", status}, {"kind", kind},  {"where", where},
-                      {"path", PathOf(where)}, {"message", what}, {"hint", hint}, {"text", text}};
+  nlohmann::json e = {{"status", status}, {"kind", kind}, {"where", where}, {"path", PathOf(where)},
+                      {"message", what},  {"hint", hint}, {"text", text}};
   if (exit_code > 0) e["exit_code"] = exit_code;
-  Response r = Response::Json(nlohmann::json{{"error", e}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                              status);
+  Response r = Response::Json(
+      nlohmann::json{{"error", e}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), status);
   if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Cookie realm=\"firebreak\"");
   return r;
 }

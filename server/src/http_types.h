@@ -17,21 +17,21 @@ namespace firebreak::server {
 // The person behind a request (resolved from the session cookie).
 struct Principal {
   std::string username;
-  std::string role;          // a role id of the rule file
+  std::string role;  // a role id of the rule file
   std::string display_name;
-  std::string csrf;          // the session's CSRF token
+  std::string csrf;  // the session's CSRF token
   std::string session_id;
 };
 
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // decoded path, no query ("/api/incidents/F-1")
-  std::map<std::string, std::string> query;     // decoded ?a=b&c=d (last wins)
-  std::map<std::string, std::string> params;    // path parameters of the route ({id})
-  std::map<std::string, std::string> headers;   // lower-case names
+  std::string method;                          // "GET", "POST", ...
+  std::string path;                            // decoded path, no query ("/api/incidents/F-1")
+  std::map<std::string, std::string> query;    // decoded ?a=b&c=d (last wins)
+  std::map<std::string, std::string> params;   // path parameters of the route ({id})
+  std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
-  std::string remote;                           // peer address
-  std::optional<Principal> user;                // set by the auth layer when the route needs a user
+  std::string remote;             // peer address
+  std::optional<Principal> user;  // set by the auth layer when the route needs a user
 
   std::string Header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
@@ -47,7 +47,7 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
-  std::shared_ptr<const std::string> shared_body;  // for bodies shared between responses (assets, status)
+  std::shared_ptr<const std::string> shared_body;            // for bodies shared between responses (assets, status)
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Set-Cookie, ETag, ...)
   bool sse = false;  // turn the connection into an event stream (GET /api/events)
 
@@ -66,8 +66,12 @@ struct Response {
 class HttpError : public std::runtime_error {
  public:
   HttpError(int status, std::string kind, std::string where, std::string what, std::string hint = {})
-      : std::runtime_error(what), status_(status), kind_(std::move(kind)), where_(std::move(where)),
-        what_(std::move(what)), hint_(std::move(hint)) {}
+      : std::runtime_error(what),
+        status_(status),
+        kind_(std::move(kind)),
+        where_(std::move(where)),
+        what_(std::move(what)),
+        hint_(std::move(hint)) {}
   int status() const { return status_; }
   const std::string& kind() const { return kind_; }
   const std::string& where() const { return where_; }

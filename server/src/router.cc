@@ -27,8 +27,10 @@ const Route* Router::Match(const std::string& method, const std::string& path,
     bool ok = true;
     for (std::size_t i = 0; ok && i < pat.size(); ++i) {
       if (pat[i].size() > 2 && pat[i].front() == '{' && pat[i].back() == '}') {
-        if (segs[i].empty()) ok = false;
-        else found[std::string(pat[i].substr(1, pat[i].size() - 2))] = std::string(segs[i]);
+        if (segs[i].empty())
+          ok = false;
+        else
+          found[std::string(pat[i].substr(1, pat[i].size() - 2))] = std::string(segs[i]);
       } else if (pat[i] != segs[i]) {
         ok = false;
       }

@@ -24,7 +24,8 @@ Response Call(const Route& route, Request& req) {
   } catch (const HttpError& e) {
     return ErrorResponse(e);
   } catch (const Error& e) {
-    if (HttpStatusOf(e.kind()) >= 500) std::cerr << "firebreak serve: " << req.method << " " << req.path << ": " << e.ToString() << "\n";
+    if (HttpStatusOf(e.kind()) >= 500)
+      std::cerr << "firebreak serve: " << req.method << " " << req.path << ": " << e.ToString() << "\n";
     return ErrorResponse(e);
   } catch (const std::exception& e) {
     std::cerr << "firebreak serve: internal error in " << req.method << " " << req.path << ": " << e.what() << "\n";
@@ -55,11 +56,17 @@ Response Asset(const Request& req) {
 }  // namespace
 
 Server::Impl::Impl(const engine::RuleSet& r, ServerOptions o, std::shared_ptr<DeskGeo> g)
-    : rules(r), opt(std::move(o)), geo(std::move(g)), engine(rules), clock(opt.test_clock, opt.utc_offset_min),
-      roles(rules), sessions(opt.session_idle, opt.session_max), work(static_cast<std::size_t>(std::max(1, opt.workers))),
+    : rules(r),
+      opt(std::move(o)),
+      geo(std::move(g)),
+      engine(rules),
+      clock(opt.test_clock, opt.utc_offset_min),
+      roles(rules),
+      sessions(opt.session_idle, opt.session_max),
+      work(static_cast<std::size_t>(std::max(1, opt.workers))),
       ticker(ioc) {
-  desk = std::make_unique<DeskApi>(rules, engine, opt.store_path, opt.password_cost, geo, geo_mu,
-                                   opt.audit_tolerance_min);
+  desk =
+      std::make_unique<DeskApi>(rules, engine, opt.store_path, opt.password_cost, geo, geo_mu, opt.audit_tolerance_min);
   meta_json = BuildMeta();
   AddApiRoutes();
   AddMapRoutes();
@@ -69,7 +76,8 @@ store::User Server::Impl::UserOf(const Request& req) {
   return store::User{req.user->username, req.user->role, req.user->display_name, true, {}};
 }
 
-void Server::Impl::Require(bool allowed, const Request& req, const std::string& what, const std::string& who_may) const {
+void Server::Impl::Require(bool allowed, const Request& req, const std::string& what,
+                           const std::string& who_may) const {
   if (allowed) return;
   throw HttpError(403, "forbidden", req.path,
                   rules.NameOf(req.user->role, "en") + " (" + req.user->role + ", signed in as " + req.user->username +
@@ -86,9 +94,9 @@ void Server::Impl::CheckHost(const Request& req) const {
     if (h.find(':') == std::string::npos) ok.insert(h + ":" + std::to_string(port));
   }
   if (!ok.count(host))
-    throw HttpError(421, "host", "Host: " + host, "this desk does not answer to the host name '" + host + "'",
-                    "open it as http://127.0.0.1:" + std::to_string(port) +
-                        "/ or start the server with --allow-host NAME");
+    throw HttpError(
+        421, "host", "Host: " + host, "this desk does not answer to the host name '" + host + "'",
+        "open it as http://127.0.0.1:" + std::to_string(port) + "/ or start the server with --allow-host NAME");
 }
 
 void Server::Impl::CheckWrite(const Request& req, const Route& route) const {
@@ -97,7 +105,8 @@ void Server::Impl::CheckWrite(const Request& req, const Route& route) const {
     throw HttpError(403, "csrf", "Origin: " + origin, "a request from another site was refused",
                     "use the desk's own page");
   if (req.Header("sec-fetch-site") == "cross-site")
-    throw HttpError(403, "csrf", "Sec-Fetch-Site", "a request from another site was refused", "use the desk's own page");
+    throw HttpError(403, "csrf", "Sec-Fetch-Site", "a request from another site was refused",
+                    "use the desk's own page");
   if (route.access == Access::kUser && req.Header("x-csrf-token") != req.user->csrf)
     throw HttpError(403, "csrf", "X-CSRF-Token", "missing or wrong CSRF token",
                     "reload the page (the token comes with GET /api/session)");
@@ -106,8 +115,9 @@ void Server::Impl::CheckWrite(const Request& req, const Route& route) const {
   const bool yaml = StartsWith(type, "application/yaml") || StartsWith(type, "text/yaml");
   const bool reports = req.path == "/api/assess" || req.path == "/api/reports";
   if ((!req.body.empty() || req.path == "/api/login") && !(json || (yaml && reports)))
-    throw HttpError(415, "media-type", "Content-Type: " + type, "the body must be JSON",
-                    reports ? "Content-Type: application/json (or application/yaml)" : "Content-Type: application/json");
+    throw HttpError(
+        415, "media-type", "Content-Type: " + type, "the body must be JSON",
+        reports ? "Content-Type: application/json (or application/yaml)" : "Content-Type: application/json");
 }
 
 void Server::Impl::Dispatch(Request req, std::function<void(Response)> done) {
@@ -140,9 +150,8 @@ void Server::Impl::RefreshLocked() {
   DeskSnapshot snap = desk->Snapshot(clock.Now());
   std::lock_guard<std::mutex> lock(snap_mu);
   ++version;
-  auto body = std::make_shared<std::string>("{\"version\":" + std::to_string(version) +
-                                            ",\"test_clock\":" + (clock.test_mode() ? "true" : "false") + "," +
-                                            snap.json.substr(1));
+  auto body = std::make_shared<std::string>("{\"version\":" + std::to_string(version) + ",\"test_clock\":" +
+                                            (clock.test_mode() ? "true" : "false") + "," + snap.json.substr(1));
   snapshot = body;
   snapshot_event = std::make_shared<const std::string>("event: status\ndata: " + *body + "\n\n");
   next_wakeup = snap.next_wakeup;
@@ -227,9 +236,7 @@ void Server::Stop() {
   s.ioc.stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
-  {
-    std::lock_guard<std::mutex> lock(s.wait_mu);
-  }
+  { std::lock_guard<std::mutex> lock(s.wait_mu); }
   s.wait_cv.notify_all();
 }
 

@@ -79,8 +79,8 @@ struct Server::Impl {
   // HttpError(403) unless `allowed`; `what` names the action ("declare a response level").
   void Require(bool allowed, const Request& req, const std::string& what, const std::string& who_may) const;
 
-  void AddApiRoutes();   // api.cc
-  void AddMapRoutes();   // api_maps.cc
+  void AddApiRoutes();            // api.cc
+  void AddMapRoutes();            // api_maps.cc
   std::string BuildMeta() const;  // api.cc
 };
 

@@ -16,7 +16,7 @@ namespace firebreak::gis {
 std::string LayersGeoJson(const LayersConfig& cfg, std::size_t max_features = 20000);
 
 struct HillshadeImage {
-  std::string png;                               // 8-bit grey, nodata (outside the DEM) transparent
+  std::string png;                                  // 8-bit grey, nodata (outside the DEM) transparent
   double west = 0, south = 0, east = 0, north = 0;  // extent, WGS84 degrees
   int width = 0, height = 0;
 };
