@@ -3,7 +3,7 @@
 // fresh in-memory store through the duty desk (store::RunDrill); the page walks through what was recorded.
 import { api, currentMeta } from './api.js';
 import { pick, t } from './i18n.js';
-import { banner, clear, el, full, levelBadge, levelName, ms, names, short } from './util.js';
+import { banner, clear, el, fill, full, levelBadge, levelName, ms, names, short } from './util.js';
 
 let timer = null;
 
@@ -21,7 +21,7 @@ export function leave() { clearInterval(timer); }
 
 async function load(name, out) {
   clearInterval(timer);
-  clear(out).append(el('p.muted', '…'));
+  fill(out, el('p.muted', '…'));
   let r;
   try { r = await api('POST', '/api/drill', { scenario: name }); } catch (e) { clear(out); banner(e.text || e.message); return; }
   const meta = currentMeta();
@@ -50,8 +50,8 @@ async function load(name, out) {
   const render = () => {
     clock.textContent = full(new Date(now + 8 * 3600e3).toISOString().slice(0, 19) + '+08:00');
     scrub.value = String(Math.round((now - start) / 1000));
-    clear(evList).append(events.map((e) => el(`li${ms(e.at) > now ? '.future' : ''}`, `${short(e.at)} ${e.text}`)));
-    clear(levels).append(r.timeline.incidents.map((it) => {
+    fill(evList, events.map((e) => el(`li${ms(e.at) > now ? '.future' : ''}`, `${short(e.at)} ${e.text}`)));
+    fill(levels, r.timeline.incidents.map((it) => {
       let req = null, decl = null;
       for (const s of it.steps) if (ms(s.at) <= now) req = s.required;
       for (const d of it.declarations) if (ms(d.at) <= now) decl = d.kind === 'end' ? null : d.level;
@@ -65,7 +65,7 @@ async function load(name, out) {
       if (ticked) { due += 1; passed += c.ok ? 1 : 0; }
       checks.append(el('tr', { dataset: { state: ticked ? (c.ok ? 'ok' : 'bad') : 'pending' } },
         el('td', ticked ? el(c.ok ? 'span.ok' : 'span.bad', c.ok ? '✓' : '✗') : el('span.pending', '…')),
-        el('td', c.what), el('td', c.expected), el('td', ticked ? c.actual : ''), el('td.muted.mono', c.where)));
+        el('td', c.what), el('td', c.expected), el('td', ticked ? c.actual : ''), el('td.muted.mono', c.where.split('/').pop())));
     }
     result.textContent = `${t('drill.result')}: ${passed}/${due} (${r.checks.length}) ${now >= end ? (r.ok ? '— PASS' : '— FAIL') : ''}`;
     result.dataset.done = now >= end ? '1' : '0';
@@ -87,7 +87,7 @@ async function load(name, out) {
     }, 200);
   });
   scrub.addEventListener('input', () => { now = start + Number(scrub.value) * 1000; render(); });
-  clear(out).append(el('div.panel', el('h2', pick(r.scenario.title)), el('div.actions', `${t('drill.clock')}: `, clock, playBtn, stepBtn,
+  fill(out, el('div.panel', el('h2', pick(r.scenario.title)), el('div.actions', `${t('drill.clock')}: `, clock, playBtn, stepBtn,
     el('button', { type: 'button', on: { click: () => { now = start; render(); } } }, t('drill.reset')), `${t('drill.speed')}: `, speedSel), scrub, levels),
     el('div.row', el('div.panel.grow', el('h3', t('drill.events')), evList),
       el('div.panel.grow', el('h3', t('drill.expect')), result, el('table#drill-checks', checks))));

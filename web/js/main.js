@@ -15,7 +15,8 @@ const PAGES = { board, report, sheet, map, audit, drill, shift };
 let currentPage = null;
 
 function route() {
-  const [, name = 'board', ...rest] = (location.hash || '#/board').split('/');
+  const [path, query = ''] = (location.hash || '#/board').split('?');
+  const [, name = 'board', ...rest] = path.split('/');
   const page = PAGES[name] ? name : 'board';
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.dataset.page === page);
   if (currentPage && currentPage.leave) currentPage.leave();
@@ -23,7 +24,7 @@ function route() {
   view.dataset.page = page;
   banner('');
   currentPage = PAGES[page];
-  currentPage.show(view, rest.map(decodeURIComponent), new URLSearchParams(location.hash.split('?')[1] || ''));
+  currentPage.show(view, rest.map(decodeURIComponent), new URLSearchParams(query));
 }
 
 function tickClock() {

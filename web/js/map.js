@@ -4,7 +4,7 @@
 // the deployment routes with ETAs. A click on the map starts a report there.
 import { api, currentMeta, currentSnapshot, onStatus } from './api.js';
 import { lang, pick, t } from './i18n.js';
-import { banner, clear, duration, el, levelBadge, levelName } from './util.js';
+import { banner, clear, duration, el, fill, levelBadge, levelName } from './util.js';
 
 const LEVEL_COLOUR = { IV: '#1e88e5', III: '#f9a825', II: '#ef6c00', I: '#b71c1c', none: '#78909c' };
 const ZONE_COLOUR = { no_fight: '#c62828', no_rest: '#6a1b9a', dangerous_fuel: '#ef6c00', no_approach_head: '#d32f2f',
@@ -38,6 +38,7 @@ export async function show(view, args) {
   const legend = L.control({ position: 'bottomleft' });
   legend.onAdd = () => el('div.legend', ['IV', 'III', 'II', 'I'].map((l) => el('div', el(`i.dot-${l}`), levelName(l))), el('div', el('i.dot-none'), t('level.none')));
   legend.addTo(map);
+  L.control.scale({ imperial: false }).addTo(map);
   for (const i of legend.getContainer().querySelectorAll('i')) i.style.background = LEVEL_COLOUR[i.className.slice(4)];
   if (meta.maps.dem) {
     try {
@@ -59,7 +60,7 @@ export async function show(view, args) {
       if (layers.sensitive_areas) L.geoJSON(layers.sensitive_areas, { style: { color: '#6a1b9a', weight: 1, fillOpacity: 0.12 } }).addTo(map);
       if (layers.places)
         overlays[t('map.places')] = L.geoJSON(layers.places, { pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 3, color: '#263238', weight: 1, fillOpacity: 0.8 })
-          .bindTooltip(f.properties.name || '', { permanent: false }) }).addTo(map);
+          .bindTooltip(f.properties.name || '', { permanent: true, direction: 'right', className: 'place-label' }) }).addTo(map);
       if (layers.key_targets)
         overlays[t('map.targets')] = L.geoJSON(layers.key_targets, { pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 5, color: '#b71c1c', weight: 2, fill: false })
           .bindTooltip(`${f.properties.name || ''} (${f.properties.type || ''})`) }).addTo(map);
@@ -132,10 +133,11 @@ async function select(L, id, side) {
         style: (f) => ({ color: ZONE_COLOUR[f.properties.kind] || '#8e24aa', weight: 1, fillOpacity: 0.25 }),
         onEachFeature: (f, l) => l.bindTooltip(lang() === 'en' ? f.properties.label_en || f.properties.kind : f.properties.label_zh || f.properties.kind),
       }).addTo(selectedLayer);
-      clear(box).append(el('h3', t('map.zones')),
+      fill(box, el('h3', t('map.zones')),
         el('ul', ((lang() === 'en' ? r.site.safety && r.site.safety.advice_en : r.site.safety && r.site.safety.advice_zh) || []).map((a) => el('li', a))),
-        el('ul.facts', Object.entries(r.site.facts || {}).map(([k, v]) => el('li', `${k} = ${v.value}`, el('div.muted', v.source)))));
-    } catch (e) { clear(box).append(el('p.field-error', e.text || e.message)); }
+        el('details', el('summary', t('sheet.facts')),
+          el('ul.facts', Object.entries(r.site.facts || {}).map(([k, v]) => el('li', `${k} = ${v.value}`, el('div.muted', v.source))))));
+    } catch (e) { fill(box, el('p.field-error', e.text || e.message)); }
   }
   const dep = el('div#deploy-box', el('h3', t('map.deploy')));
   side.append(dep);
@@ -145,7 +147,7 @@ async function select(L, id, side) {
     const r = await api('GET', `/api/deploy?incident=${encodeURIComponent(id)}`);
     L.geoJSON(r.geojson, {
       filter: (f) => ['route', 'safety_zone', 'escape_route', 'no_safety_zone'].includes(f.properties.kind),
-      style: (f) => f.properties.kind === 'route' ? { color: '#1565c0', weight: 2, dashArray: f.properties.estimated ? '6 4' : null }
+      style: (f) => f.properties.kind === 'route' ? { color: '#1565c0', weight: 1.5, opacity: 0.55, dashArray: f.properties.estimated ? '6 4' : null }
         : f.properties.kind === 'escape_route' ? { color: '#2e7d32', weight: 4 } : { color: '#2e7d32' },
       pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 7, color: f.properties.kind === 'safety_zone' ? '#2e7d32' : '#c62828', weight: 3, fillOpacity: 0.4 }),
       onEachFeature: (f, l) => l.bindTooltip(f.properties.kind === 'route'
@@ -153,8 +155,8 @@ async function select(L, id, side) {
         : f.properties.kind),
     }).addTo(selectedLayer);
     const units = (r.plan.units || []).slice().sort((a, b) => (a.tier - b.tier) || (a.eta_s - b.eta_s));
-    clear(dep).append(el('h3', t('map.deploy'), ' ', levelBadge(r.plan.level)),
+    fill(dep, el('h3', t('map.deploy'), ' ', levelBadge(r.plan.level)),
       el('ol#eta-list', units.map((u) => el('li', pick(u.name) || u.id, ' · ', t('map.eta'), ' ', duration(u.eta_s), u.estimated ? ' *' : ''))),
       r.plan.safety && r.plan.safety.routes ? el('p.muted', `${t('map.deploy')}: ${r.plan.safety.routes.filter((x) => x.zone).length}/${r.plan.safety.routes.length}`) : null);
-  } catch (e) { clear(dep).append(el('h3', t('map.deploy')), el('p.field-error', e.text || e.message)); }
+  } catch (e) { fill(dep, el('h3', t('map.deploy')), el('p.field-error', e.text || e.message)); }
 }

@@ -4,7 +4,7 @@
 // marked late. A click on the map opens this form with the location filled in.
 import { api, currentMeta, currentSession, currentSnapshot } from './api.js';
 import { fieldMessage, lang, pick, t } from './i18n.js';
-import { append, banner, clear, el, fromLocalInput, isoAt, levelName, ms, names, serverNow, short, toLocalInput } from './util.js';
+import { append, banner, clear, el, fill, fromLocalInput, isoAt, levelName, ms, names, serverNow, short, toLocalInput } from './util.js';
 
 const UNIT_ZH = { ha: '公顷', persons: '人', km: '公里', h: '小时', 'm/s': '米/秒' };
 const THREATS = ['residential', 'key_facility', 'military', 'hazardous_chemicals', 'oil_gas_pipeline', 'railway', 'nuclear', 'major_hazard'];
@@ -90,7 +90,7 @@ function otherFacts() {
     const val = el('span');
     const setVal = () => {
       const info = factInfo(sel.value);
-      clear(val).append(info && info.kind === 'bool'
+      fill(val, info && info.kind === 'bool'
         ? el('select.fact-value', el('option', { value: 'true' }, t('report.yes')), el('option', { value: 'false' }, t('report.no')))
         : el('input.fact-value', { type: 'number', step: 'any' }), info && info.unit ? el('span.unit', unitText(info.unit)) : null);
     };
@@ -128,7 +128,7 @@ function collect(form) {
   return r;
 }
 
-function fill(form, state) {
+function fillForm(form, state) {
   for (const [, f] of FIELDS) {
     const [a, b] = f.name.split('/');
     let v = b ? (state[a] || {})[b] : state[a];
@@ -207,7 +207,7 @@ export async function show(view, _args, params) {
   if (incident) {
     try {
       const inc = await api('GET', `/api/incidents/${encodeURIComponent(incident)}`);
-      fill(form, inc.state || {});
+      fillForm(form, inc.state || {});
       form.elements.reported_at.value = toLocalInput(isoAt(serverNow()));
     } catch (e) { banner(e.text || e.message); }
   }

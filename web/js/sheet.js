@@ -1,7 +1,7 @@
 // 研判单: the engine's decision for an incident now — level and who decides it, grade, lead, measures with their
 // leading units, the 5.2 upward reports due (with a button to record them), safety advice with its reasons,
 // the clauses and facts on demand — the declaration buttons for the roles that decide, and a printable form.
-import { api, currentMeta, currentSession, onStatus } from './api.js';
+import { api, currentMeta, currentSession, currentSnapshot, onStatus } from './api.js';
 import { lang, pick, t } from './i18n.js';
 import { append, banner, clear, el, full, levelBadge, levelName, names, short } from './util.js';
 
@@ -25,7 +25,7 @@ export async function show(view, args) {
     try { render(body, await api('GET', `/api/incidents/${encodeURIComponent(id)}`)); } catch (e) { banner(e.text || e.message); }
   };
   await load();
-  let last = null;
+  let last = currentSnapshot() ? currentSnapshot().version : null;
   off = onStatus((snap) => { if (last !== null && snap.version !== last) load(); last = snap.version; });
 }
 export function leave() { if (off) off(); }

@@ -1,6 +1,6 @@
 // 交接班: sign in and out of a shift in one's role; the handover sheet (open incidents, what falls due in the next
 // 12 hours, what this shift reported and declared) is computed by the server and recorded with the sign-out.
-import { api, currentMeta, onStatus } from './api.js';
+import { api, currentMeta, currentSnapshot, onStatus } from './api.js';
 import { t } from './i18n.js';
 import { banner, clear, el, levelBadge, levelName, names, short } from './util.js';
 
@@ -17,7 +17,7 @@ export async function show(view) {
     } catch (e) { banner(e.text || e.message); }
   };
   await load();
-  let last = null;
+  let last = currentSnapshot() ? currentSnapshot().version : null;
   off = onStatus((snap) => { if (last !== null && snap.version !== last) load(); last = snap.version; });
 }
 export function leave() { if (off) off(); }

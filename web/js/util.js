@@ -33,6 +33,8 @@ export function append(node, children) {
 }
 
 export function clear(node) { while (node.firstChild) node.firstChild.remove(); return node; }
+// Replaces a node's children (arrays flattened; null, undefined and false skipped).
+export function fill(node, ...children) { return append(clear(node), children); }
 
 // Levels: "III" -> "Ⅲ级" (zh) / "level III" (en), with a coloured badge.
 const ROMAN_ZH = { IV: 'Ⅳ级', III: 'Ⅲ级', II: 'Ⅱ级', I: 'Ⅰ级' };
