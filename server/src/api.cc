@@ -155,9 +155,29 @@ void Server::Impl::AddApiRoutes() {
                 return r;
               }});
 
+  // The engine's lean path (Engine::Evaluate: level, grade, lead and counts; nothing listed) for ONE report, at
+  // its reported_at (or ?at), with the concurrency Engine::Assess(incident) assumes (this fire alone).
+  auto Verdict = [this](const std::vector<engine::Incident>& incidents, const std::string& at_text) {
+    if (incidents.size() != 1)
+      throw Error(ErrorKind::kInput, "request body: /", "?view=verdict takes one report, got " + std::to_string(incidents.size()),
+                  "send each report on its own, or use the full decision");
+    const engine::Incident& in = incidents[0];
+    const Timestamp at = at_text.empty() ? in.reported_at : ParseTime(at_text, "?at");
+    // The concurrency Engine::Assess(incident) uses (engine.cc SelfConcurrency; REPOINT if the engine exposes it).
+    const bool dangerous = in.dangerous.value_or(in.extra.ValueOr(engine::FactId::kDangerous, 0.0) != 0.0);
+    const engine::Verdict v = engine.Evaluate(in, at, engine::Concurrency{1, dangerous ? 1 : 0});
+    return Response::Json(Dump(json{{"incident_id", in.incident_id}, {"at", FormatIso8601(at)},
+                                    {"response_level", v.level ? json(engine::LevelName(*v.level)) : json(nullptr)},
+                                    {"grade", v.grade ? json(engine::GradeNameEn(*v.grade)) : json(nullptr)},
+                                    {"lead", engine::TierName(v.lead)}, {"triggers_held", v.triggers_held},
+                                    {"measures_due", v.measures_due}, {"reporting_due", v.reporting_due},
+                                    {"safety_applies", v.safety_applies}}));
+  };
+
   // Pure engine, no store: what the plan requires for report(s), as `firebreak assess --format json`.
-  router.Add({"POST", "/api/assess", Access::kUser, Where::kInline, [this](Request& req) {
+  router.Add({"POST", "/api/assess", Access::kUser, Where::kInline, [this, Verdict](Request& req) {
                 std::vector<engine::Incident> incidents = engine::ParseReports(req.body, "request body", rules);
+                if (req.Query("view") == "verdict") return Verdict(incidents, req.Query("at"));
                 std::vector<engine::Decision> ds;
                 const std::string at_text = req.Query("at");
                 if (at_text.empty()) {
