@@ -1,5 +1,7 @@
 // The desk's JSON API against the in-process server: the same answers as the CLI's library calls, the
 // person and role behind every record, refusals by role, and nothing half-written on bad input.
+#include <yaml-cpp/yaml.h>
+
 #include <thread>
 
 #include "desk_fixture.h"
@@ -36,6 +38,13 @@ TEST_F(DeskTest, AssessAnswersWhatTheLibraryAnswers) {
   Reply two = c.Post("/api/assess", json::array({ReportIII("A"), ReportIII("B")}).dump());
   ASSERT_EQ(two.status, 200);
   EXPECT_EQ(two.Json().size(), 2u);
+  // The lean verdict (Engine::Evaluate): the same level as the full decision; one report only.
+  Reply v = c.Post("/api/assess?view=verdict", report);
+  ASSERT_EQ(v.status, 200) << v.body;
+  EXPECT_EQ(v.Json()["response_level"], "III");
+  EXPECT_EQ(v.Json()["lead"], r.Json()["lead"]["tier"]);
+  EXPECT_EQ(v.Json()["reporting_due"].get<std::size_t>(), r.Json()["reporting"].size());
+  EXPECT_EQ(c.Post("/api/assess?view=verdict", json::array({ReportIII("A"), ReportIII("B")}).dump()).status, 422);
   // The text sheet.
   Reply text = c.Request("POST", "/api/assess?format=text&lang=en", report);
   EXPECT_NE(text.body.find("[Response] level III"), std::string::npos) << text.body;
@@ -313,6 +322,31 @@ TEST_F(DeskTest, MapsAreAbsentWithoutGeo) {
   EXPECT_FALSE(meta["maps"]["dem"]);
   EXPECT_EQ(meta["levels"].size(), 4u);
   EXPECT_TRUE(meta["roles"][0]["permissions"].is_object());
+}
+
+// docs/openapi.yaml and the server agree: every documented path and method exists (no 404 "no such API
+// endpoint", no 405).
+TEST_F(DeskTest, EveryDocumentedEndpointExists) {
+  Client c = SignedIn("deputy");
+  ASSERT_EQ(c.Post("/api/reports", ReportIII()).status, 201);
+  const YAML::Node doc = YAML::LoadFile(std::string(FIREBREAK_SOURCE_DIR) + "/docs/openapi.yaml");
+  int checked = 0;
+  for (const auto& p : doc["paths"]) {
+    std::string path = p.first.as<std::string>();
+    if (path == "/api/events" || path == "/api/logout" || path == "/api/test/expire-sessions") continue;  // below
+    if (const auto at = path.find("{id}"); at != std::string::npos) path.replace(at, 4, "F-1");
+    for (const auto& m : p.second) {
+      std::string method = m.first.as<std::string>();
+      if (method == "parameters") continue;
+      for (auto& ch : method) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      Reply r = c.Request(method, path, method == "POST" ? "{}" : "");
+      EXPECT_NE(r.status, 405) << method << " " << path;
+      EXPECT_EQ(r.Message().find("no such API endpoint"), std::string::npos) << method << " " << path;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 28);
+  EXPECT_EQ(c.Post("/api/logout", std::string()).status, 200);
 }
 
 }  // namespace
