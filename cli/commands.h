@@ -28,5 +28,7 @@ void RegisterAssessCommands(CLI::App& app, Globals& g);   // assess
 void RegisterStoreCommands(CLI::App& app, Globals& g);    // report, declare, close, status, store verify, audit, drill
 void RegisterTerrainCommands(CLI::App& app, Globals& g);  // terrain, demo-terrain
 void RegisterDeployCommands(CLI::App& app, Globals& g);   // deploy, forces
+void RegisterServeCommands(CLI::App& app, Globals& g);    // serve (the web duty desk)
+void RegisterUserCommands(CLI::App& app, Globals& g);     // users add|passwd|disable|list
 
 }  // namespace firebreak::cli

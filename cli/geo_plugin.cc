@@ -21,6 +21,7 @@
 #include "firebreak/gis/layers.h"
 #include "firebreak/gis/raster.h"
 #include "firebreak/gis/site.h"
+#include "firebreak/gis/web_export.h"
 #include "geo_plugin.h"
 
 namespace firebreak::cli {
@@ -276,6 +277,66 @@ class Session final : public GeoSession {
   std::map<std::string, gis::SiteAnalysis> analyses_;
 };
 
+// ---- the web desk's maps (firebreak serve) ----
+
+class DeskMapsImpl final : public DeskMaps {
+ public:
+  DeskMapsImpl(const EnrichOptions& o, const engine::RuleSet& rules) : rules_(rules), opt_(o) {
+    if (o.any_gis()) site_.emplace(gis::SiteContext::Open(o.dem, o.layers));
+    if (!o.layers.empty()) layers_cfg_ = gis::LoadLayersConfig(o.layers);
+    if (!o.forces.empty()) registry_.emplace(forces::LoadRegistry(o.forces, rules));
+  }
+
+  GeoError Enrich(engine::Incident& incident) override {
+    return Guard([&] {
+      if (site_) site_->Enrich(incident, ToMetres(Kilometres(opt_.radius_km)));
+    });
+  }
+  GeoError Layers(std::string& geojson) override {
+    return Guard([&] {
+      if (!layers_cfg_) throw Error(ErrorKind::kGis, "--layers", "no layers config");
+      geojson = gis::LayersGeoJson(*layers_cfg_);
+    });
+  }
+  GeoError Hillshade(HillshadeOut& out) override {
+    return Guard([&] {
+      if (opt_.dem.empty()) throw Error(ErrorKind::kGis, "--dem", "no DEM");
+      gis::HillshadeImage h = gis::RenderHillshade(opt_.dem);
+      out = HillshadeOut{std::move(h.png), h.west, h.south, h.east, h.north};
+    });
+  }
+  GeoError Site(const SiteArgs& a, std::string& json) override {
+    return Guard([&] {
+      if (!site_) throw Error(ErrorKind::kGis, "--dem", "no DEM or layers");
+      gis::SiteOptions opt;
+      opt.radius = Metres(a.radius_km * 1000);
+      opt.wind_from_deg = a.wind_from;
+      opt.wind_speed_ms = a.wind_speed;
+      if (a.night) opt.night = true;
+      const gis::SiteAnalysis s = gis::AnalyzeSite(site_->layers(), site_->dem(), a.at, opt);
+      json = "{\"site\":" + gis::SiteJson(s) + ",\"zones\":" + gis::SiteGeoJson(s) + "}";
+    });
+  }
+  GeoError Deploy(const engine::Incident& incident, std::optional<engine::Level> level, std::string& json) override {
+    return Guard([&] {
+      if (!registry_) throw Error(ErrorKind::kGis, "--forces", "no forces registry");
+      if (!incident.location)
+        throw Error(ErrorKind::kInput, incident.incident_id + ": /location", "the incident has no location",
+                    "report its location (lon, lat) to plan the deployment");
+      auto in = forces::LoadDeployInputs(*incident.location, opt_.dem, Metres(5000), opt_.roads, opt_.roads_config);
+      const forces::DeploymentPlan plan = forces::PlanForIncident(rules_, incident, level, *registry_, in);
+      json = "{\"plan\":" + forces::PlanToJson(plan, rules_, -1) + ",\"geojson\":" + forces::PlanToGeoJson(plan) + "}";
+    });
+  }
+
+ private:
+  const engine::RuleSet& rules_;
+  EnrichOptions opt_;
+  std::optional<gis::SiteContext> site_;
+  std::optional<gis::LayersConfig> layers_cfg_;
+  std::optional<forces::Registry> registry_;
+};
+
 class Plugin final : public GeoPlugin {
  public:
   GeoError OpenSession(const EnrichOptions& o, const engine::RuleSet& rules,
@@ -294,6 +355,10 @@ class Plugin final : public GeoPlugin {
   GeoError Forces(const std::string& file, const std::string& format, const engine::RuleSet& rules,
                   const std::string& lang, int& exit_code) override {
     return Guard([&] { RunForces(file, format, rules, lang, exit_code); });
+  }
+  GeoError OpenDeskMaps(const EnrichOptions& o, const engine::RuleSet& rules,
+                        std::unique_ptr<DeskMaps>& out) override {
+    return Guard([&] { out = std::make_unique<DeskMapsImpl>(o, rules); });
   }
 };
 

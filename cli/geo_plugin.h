@@ -28,7 +28,7 @@
 
 namespace firebreak::cli {
 
-inline constexpr int kGeoPluginVersion = 1;
+inline constexpr int kGeoPluginVersion = 2;  // 2: DeskMaps for `firebreak serve`
 inline constexpr const char* kGeoPluginFile = "libfirebreak_geo.so";
 inline constexpr const char* kGeoPluginFactory = "firebreak_geo_plugin";
 
@@ -76,6 +76,34 @@ class GeoSession {
   virtual GeoError Json(const engine::Incident& incident, const engine::Decision& d, std::string& out) = 0;
 };
 
+// `firebreak serve`: a point query for terrain (as `firebreak terrain --at LON,LAT`).
+struct SiteArgs {
+  engine::LonLat at;
+  std::optional<double> wind_from, wind_speed;
+  bool night = false;
+  double radius_km = 3.0;
+};
+
+struct HillshadeOut {
+  std::string png;  // Web Mercator pixels; extent in WGS84 degrees below
+  double west = 0, south = 0, east = 0, north = 0;
+};
+
+// The web desk's maps, opened once by `firebreak serve` and asked per request (gis/web_export.h,
+// gis/site.h, forces/deploy.h). Thread-compatible, not thread-safe: the server serialises calls.
+class DeskMaps {
+ public:
+  virtual ~DeskMaps() = default;
+  virtual GeoError Enrich(engine::Incident& incident) = 0;
+  // {"counties": FeatureCollection, ...} (gis::LayersGeoJson).
+  virtual GeoError Layers(std::string& geojson) = 0;
+  virtual GeoError Hillshade(HillshadeOut& out) = 0;
+  // {"site": `terrain --format json`, "zones": its --geojson}.
+  virtual GeoError Site(const SiteArgs& a, std::string& json) = 0;
+  // {"plan": `deploy --format json`, "geojson": its --geojson} for an incident with a location.
+  virtual GeoError Deploy(const engine::Incident& incident, std::optional<engine::Level> level, std::string& json) = 0;
+};
+
 class GeoPlugin {
  public:
   virtual ~GeoPlugin() = default;
@@ -89,6 +117,9 @@ class GeoPlugin {
   // exit_code set to 1 when a unit has problems (the command completes with findings).
   virtual GeoError Forces(const std::string& file, const std::string& format, const engine::RuleSet& rules,
                           const std::string& lang, int& exit_code) = 0;
+  // Opens the DEM, layers and forces registry named in o (any may be empty) for the web desk.
+  virtual GeoError OpenDeskMaps(const EnrichOptions& o, const engine::RuleSet& rules,
+                                std::unique_ptr<DeskMaps>& out) = 0;
 };
 
 // The plugin's one exported symbol (kGeoPluginFactory): the process-wide plugin object, or nullptr when

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   firebreak::cli::RegisterStoreCommands(app, g);
   firebreak::cli::RegisterTerrainCommands(app, g);
   firebreak::cli::RegisterDeployCommands(app, g);
+  firebreak::cli::RegisterServeCommands(app, g);
+  firebreak::cli::RegisterUserCommands(app, g);
 
   try {
     app.parse(argc, argv);

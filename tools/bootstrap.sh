@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # One entry point for a newcomer on Debian 12 (as root) and for CI:
 #   tools/bootstrap.sh demo   install what is missing, build (release), run the main job (a drill)
-#   tools/bootstrap.sh test   install what is missing, build (asan: ASan+UBSan), run every test
+#   tools/bootstrap.sh serve  the same, then open the web duty desk on the drill's store (prints the URL and
+#                             the demo users' passwords)
+#   tools/bootstrap.sh test   install what is missing, build (asan: ASan+UBSan), run every test (including the
+#                             browser tests: Debian's chromium driven by playwright-core from tests/e2e, npm ci)
 #   tools/bootstrap.sh deps   only install the Debian packages
 #   tools/bootstrap.sh bench  install, build (release), run the benchmarks (see docs/benchmarks.md)
 set -euo pipefail
@@ -10,13 +13,16 @@ cd "$(dirname "$0")/.."
 PACKAGES=(build-essential cmake ninja-build pkg-config git ccache
   libboost-graph-dev libgdal-dev gdal-bin libeigen3-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
-  libssl-dev hyperfine python3 python3-gdal python3-networkx)
+  libssl-dev hyperfine python3 python3-gdal python3-networkx
+  libsodium-dev libjs-leaflet nodejs chromium fonts-wqy-microhei wrk libcpp-httplib-dev)
 
 install_deps() {
   local missing=()
   for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  # npm: Debian's package, unless a nodejs that bundles npm (e.g. NodeSource's) is installed.
+  command -v npm >/dev/null || missing+=(npm)
   if [ ${#missing[@]} -eq 0 ]; then return 0; fi
   echo "bootstrap: installing ${missing[*]}" >&2
   local sudo=""
@@ -48,11 +54,41 @@ case "$cmd" in
     demo=build/demo
     ./build/release/cli/firebreak demo-data "$demo" >/dev/null
     rm -f "$demo"/duty-office.sqlite*
-    exec ./build/release/cli/firebreak drill scenarios/03-sensitive-clock-escalation.yaml \
-      --store "$demo/duty-office.sqlite" --dem "$demo/dem.tif" --layers "$demo/layers.yaml" "$@"
+    rc=0
+    ./build/release/cli/firebreak drill scenarios/03-sensitive-clock-escalation.yaml \
+      --store "$demo/duty-office.sqlite" --dem "$demo/dem.tif" --layers "$demo/layers.yaml" "$@" || rc=$?
+    echo
+    echo "值班台 / the web duty desk on this store:  bash tools/bootstrap.sh serve   (then open the URL it prints)"
+    exit $rc
+    ;;
+  serve)
+    install_deps
+    build release firebreak
+    demo=build/demo
+    fb=./build/release/cli/firebreak
+    [ -f "$demo/dem.tif" ] || $fb demo-data "$demo" >/dev/null
+    [ -f "$demo/duty-office.sqlite" ] || $fb drill scenarios/03-sensitive-clock-escalation.yaml \
+      --store "$demo/duty-office.sqlite" --dem "$demo/dem.tif" --layers "$demo/layers.yaml" >/dev/null || true
+    # Demo users, one per deciding role and a duty officer, with random passwords (kept in users.txt).
+    if [ "$($fb users list --store "$demo/duty-office.sqlite" --format json)" = "[]" ]; then
+      umask 077
+      : > "$demo/users.txt"
+      for u in duty:city_hq_office:值班员 director:office_director:办公室主任 deputy:deputy_commander:副指挥长 \
+               commander:commander:指挥长; do
+        IFS=: read -r name role label <<< "$u"
+        pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+        echo "$pw" | $fb users add "$name" --role "$role" --name "$label" --store "$demo/duty-office.sqlite" >/dev/null
+        echo "$name  $pw  ($role)" >> "$demo/users.txt"
+      done
+    fi
+    echo "Demo users (user  password  role), also in $demo/users.txt:"
+    cat "$demo/users.txt" 2>/dev/null || echo "  (created earlier; see firebreak users list --store $demo/duty-office.sqlite)"
+    exec $fb serve --store "$demo/duty-office.sqlite" --dem "$demo/dem.tif" --layers "$demo/layers.yaml" \
+      --forces data/forces/liuzhou-demo.yaml "$@"
     ;;
   test)
     install_deps
+    (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)  # browser tests
     build asan
     ctest --preset asan -j "$(nproc)" "$@"
     ;;
@@ -61,5 +97,5 @@ case "$cmd" in
     build release
     exec tools/run_benchmarks.sh "$@"
     ;;
-  *) echo "usage: tools/bootstrap.sh demo|test|deps|bench" >&2; exit 2 ;;
+  *) echo "usage: tools/bootstrap.sh demo|serve|test|deps|bench" >&2; exit 2 ;;
 esac

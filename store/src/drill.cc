@@ -87,26 +87,27 @@ DrillResult RunDrill(const timeline::Scenario& sc, const engine::Engine& engine,
   res.audit = timeline::Audit(res.timeline, rules, sc.audit);
   res.verify = store.Verify();
 
-  auto check = [&](const std::string& where, std::string what, std::string expected, std::string actual) {
+  auto check = [&](const std::string& where, std::string what, std::string expected, std::string actual,
+                   std::optional<Timestamp> at = std::nullopt) {
     bool ok = expected == actual;
-    res.checks.push_back(Check{where, std::move(what), std::move(expected), std::move(actual), ok});
+    res.checks.push_back(Check{where, std::move(what), std::move(expected), std::move(actual), ok, at});
   };
   for (const auto& x : sc.expect_levels) {
     const auto* it = res.timeline.Find(x.incident_id);
     check(x.where, "required level " + x.incident_id + " @ " + FormatShort(x.at), Lv(x.level),
-          it ? Lv(it->RequiredAt(x.at)) : "(no timeline)");
+          it ? Lv(it->RequiredAt(x.at)) : "(no timeline)", x.at);
   }
   for (const auto& x : sc.expect_deciders) {
     const auto* it = res.timeline.Find(x.incident_id);
     const timeline::Step* s = it ? it->StepAt(x.at) : nullptr;
     check(x.where, "deciders " + x.incident_id + " @ " + FormatShort(x.at), Roles(x.roles),
-          s ? Roles(s->deciders) : "(no step)");
+          s ? Roles(s->deciders) : "(no step)", x.at);
   }
   for (const auto& x : sc.expect_leads) {
     const auto* it = res.timeline.Find(x.incident_id);
     const timeline::Step* s = it ? it->StepAt(x.at) : nullptr;
     check(x.where, "lead " + x.incident_id + " @ " + FormatShort(x.at), engine::TierName(x.tier),
-          s && s->lead ? engine::TierName(*s->lead) : "(none)");
+          s && s->lead ? engine::TierName(*s->lead) : "(none)", x.at);
   }
   for (const auto& x : sc.expect_escalations) {
     const timeline::IncidentAudit* a = res.audit.Find(x.incident_id);
@@ -122,17 +123,17 @@ DrillResult RunDrill(const timeline::Scenario& sc, const engine::Engine& engine,
       check(x.where, what, "present", "no escalation to this level");
       continue;
     }
-    if (x.due) check(x.where, what + ": due", FormatShort(*x.due), FormatShort(e->due_at));
+    if (x.due) check(x.where, what + ": due", FormatShort(*x.due), FormatShort(e->due_at), e->due_at);
     if (x.clause) {
       bool has = std::find(e->clauses.begin(), e->clauses.end(), *x.clause) != e->clauses.end();
       std::string all;
       for (const auto& c : e->clauses) all += (all.empty() ? "" : ", ") + c;
-      check(x.where, what + ": clause", *x.clause, has ? *x.clause : all);
+      check(x.where, what + ": clause", *x.clause, has ? *x.clause : all, e->due_at);
     }
-    if (x.verdict) check(x.where, what + ": verdict", *x.verdict, e->verdict);
+    if (x.verdict) check(x.where, what + ": verdict", *x.verdict, e->verdict, e->declared_at);
     if (x.delay_min)
       check(x.where, what + ": delay (min)", std::to_string(*x.delay_min),
-            e->delay_s ? std::to_string((*e->delay_s + 30) / 60) : "(not declared)");
+            e->delay_s ? std::to_string((*e->delay_s + 30) / 60) : "(not declared)", e->declared_at);
   }
   for (const auto& x : sc.expect_reporting) {
     const timeline::IncidentAudit* a = res.audit.Find(x.incident_id);
@@ -149,8 +150,8 @@ DrillResult RunDrill(const timeline::Scenario& sc, const engine::Engine& engine,
       check(x.where, what, "due", "never due");
       continue;
     }
-    if (x.due) check(x.where, what + ": due", FormatShort(*x.due), FormatShort(r->due_at));
-    if (x.status) check(x.where, what + ": status", *x.status, r->status);
+    if (x.due) check(x.where, what + ": due", FormatShort(*x.due), FormatShort(r->due_at), r->due_at);
+    if (x.status) check(x.where, what + ": status", *x.status, r->status, r->made_at ? r->made_at : r->due_at);
   }
   for (const auto& x : sc.expect_findings) {
     const timeline::IncidentAudit* a = res.audit.Find(x.incident_id);
@@ -201,7 +202,8 @@ std::string DrillToJson(const timeline::Scenario& sc, const DrillResult& r, cons
   j["checks"] = json::array();
   for (const auto& c : r.checks)
     j["checks"].push_back(
-        {{"where", c.where}, {"what", c.what}, {"expected", c.expected}, {"actual", c.actual}, {"ok", c.ok}});
+        {{"where", c.where}, {"what", c.what}, {"expected", c.expected}, {"actual", c.actual}, {"ok", c.ok},
+         {"at", c.at ? json(FormatIso8601(*c.at)) : json(nullptr)}});
   j["store_verify"] = {{"ok", r.verify.ok}, {"audit_entries", r.verify.audit_entries}, {"problems", r.verify.problems}};
   return j.dump(indent);
 }

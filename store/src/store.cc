@@ -25,6 +25,7 @@
 #include "firebreak/common/sha256.h"
 #include "office_key.h"
 #include "preflight.h"
+#include "accounts_schema.h"
 
 namespace firebreak::store {
 namespace {
@@ -117,6 +118,8 @@ CREATE INDEX closures_by_audit ON closures(audit_seq);
     R"sql(
 ALTER TABLE audit_log ADD COLUMN mac TEXT;
 )sql",
+    // 3 -> 4 (server): the web desk's users, shift sign-in/out with handovers, acknowledgements (accounts_schema.h).
+    internal::kAccountsMigration,
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
@@ -195,6 +198,19 @@ class Stmt {
   }
   Stmt& Bind(int i, std::optional<engine::Level> v) {
     return v ? Bind(i, static_cast<std::int64_t>(*v)) : Check(sqlite3_bind_null(s_, i));
+  }
+  Stmt& Bind(int i, const SqlValue& v) {
+    if (const auto* n = std::get_if<std::int64_t>(&v)) return Bind(i, *n);
+    if (const auto* t = std::get_if<std::string>(&v)) return Bind(i, *t);
+    return Check(sqlite3_bind_null(s_, i));
+  }
+  int Columns() const { return sqlite3_column_count(s_); }
+  SqlValue Value(int col) const {
+    switch (sqlite3_column_type(s_, col)) {
+      case SQLITE_NULL: return std::monostate{};
+      case SQLITE_INTEGER: return Int(col);
+      default: return Text(col);
+    }
   }
   // Returns true while a row is available.
   bool Step() {
@@ -1439,6 +1455,11 @@ VerifyResult Store::Verify() const {
       Stmt s = impl_->Prepare("SELECT id, incident_ref, at, at_offset, by_role, audit_seq FROM closures");
       while (s.Step()) check("closures", s.Int(0), s.Int(5), ClosurePayload(s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4)));
     }
+    for (const auto& t : internal::kAccountsTables) {
+      if (impl_->schema_version < 4) break;  // an older store read as it is (no accounts tables yet)
+      Stmt s = impl_->Prepare(std::string("SELECT id, audit_seq, ") + t.payload + " FROM " + t.name);
+      while (s.Step()) check(t.name, s.Int(0), s.Int(1), s.Text(2));
+    }
     for (const auto& [seq, e] : entries)
       if (!seen.count(seq)) problem("audit_log seq " + std::to_string(seq) + ": its record " + e.first + " is missing (deleted)");
   } catch (const Error& e) {
@@ -1523,6 +1544,47 @@ VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options) 
     else check_head(*anchor, name);
   }
   return r;
+}
+
+std::int64_t Store::InsertAudited(const std::string& table, const std::string& action, const std::string& insert_sql,
+                                  const SqlRow& args) {
+  const internal::AuditedTable* t = nullptr;
+  for (const auto& x : internal::kAccountsTables)
+    if (table == x.name) t = &x;
+  if (!t) impl_->Fail("InsertAudited: '" + table + "' is not an audited table of a store module (internal)");
+  return Transaction([&] {
+    std::int64_t seq = impl_->NextSeq();
+    {
+      Stmt s = impl_->Prepare(insert_sql);
+      int i = 1;
+      for (const auto& v : args) s.Bind(i++, v);
+      s.Bind(i, seq);
+      s.Run();
+    }
+    std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
+    std::string payload;
+    {
+      Stmt s = impl_->Prepare(std::string("SELECT ") + t->payload + " FROM " + t->name + " WHERE id = ?");
+      s.Bind(1, id);
+      if (!s.Step()) impl_->Fail("InsertAudited: the new row of " + table + " is missing (internal)");
+      payload = s.Text(0);
+    }
+    impl_->AppendAudit(seq, action, t->name, id, payload);
+    return id;
+  });
+}
+
+std::vector<SqlRow> Store::Query(const std::string& sql, const SqlRow& args) const {
+  Stmt s = impl_->Prepare(sql);
+  int i = 1;
+  for (const auto& v : args) s.Bind(i++, v);
+  std::vector<SqlRow> rows;
+  while (s.Step()) {
+    SqlRow row;
+    for (int c = 0; c < s.Columns(); ++c) row.push_back(s.Value(c));
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 void Store::ExecForTest(const std::string& sql) { impl_->Exec(sql); }

@@ -264,10 +264,11 @@ std::string Sql(const std::string& path, const std::string& sql) {
   return out;
 }
 
-// Takes a current store back to schema 2 (as firebreak wrote it before the keyed chain: no mac column, no
-// store or key id) and, with `v1`, to schema 1 (no audit_seq indexes). The plain chain is unchanged.
+// Takes a current store back to schema 2 (as firebreak wrote it before the keyed chain: no accounts tables, no
+// mac column, no store or key id) and, with `v1`, to schema 1 (no audit_seq indexes). The plain chain is unchanged.
 void Downgrade(const std::string& path, bool v1) {
-  std::string sql = "ALTER TABLE audit_log DROP COLUMN mac; DELETE FROM meta WHERE key IN ('store_id', 'key_id');"
+  std::string sql = "DROP TABLE users; DROP TABLE shift_events; DROP TABLE acknowledgements; DROP TABLE desk_actions;"
+                    "ALTER TABLE audit_log DROP COLUMN mac; DELETE FROM meta WHERE key IN ('store_id', 'key_id');"
                     "UPDATE meta SET value = '2' WHERE key = 'schema_version'; PRAGMA user_version=2;";
   if (v1)
     sql += "DROP INDEX incidents_by_audit; DROP INDEX reports_by_audit; DROP INDEX decisions_by_audit;"
@@ -278,7 +279,7 @@ void Downgrade(const std::string& path, bool v1) {
 }
 
 // Version-1 and version-2 stores are migrated on open: they keep their records, their chain gets keyed under
-// the office key (migration 3), and they verify.
+// the office key (migration 3), they get the accounts tables (migration 4), and they verify.
 TEST(Store, MigratesOlderSchemasAndKeysTheChain) {
   for (bool v1 : {true, false}) {
     SCOPED_TRACE(v1 ? "v1" : "v2");
@@ -301,7 +302,7 @@ TEST(Store, MigratesOlderSchemasAndKeysTheChain) {
     }
     {
       Store s = Store::Open(path);
-      EXPECT_EQ(s.schema_version(), 3);
+      EXPECT_EQ(s.schema_version(), kSchemaVersion);
       EXPECT_EQ(s.History("F-1").reports.size(), 1u);
       VerifyResult v = s.Verify();
       EXPECT_TRUE(v.ok) << (v.problems.empty() ? "" : v.problems[0]);
@@ -310,7 +311,7 @@ TEST(Store, MigratesOlderSchemasAndKeysTheChain) {
     }
     EXPECT_EQ(Sql(path, "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"
                         "SELECT count(*) FROM audit_log WHERE mac IS NULL;"),
-              "3\n6\n0");
+              std::to_string(kSchemaVersion) + "\n10\n0");  // 6 indexes of version 2, 4 of the accounts tables
     EXPECT_TRUE(VerifyStore(path).ok);
   }
 }

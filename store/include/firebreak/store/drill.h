@@ -2,6 +2,7 @@
 // from what was stored, audit it and check the scenario's expectations.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct Check {
   std::string expected;
   std::string actual;
   bool ok = false;
+  std::optional<Timestamp> at;  // the moment the expectation is about (a replay ticks it then); none: the end
 };
 
 struct DrillResult {

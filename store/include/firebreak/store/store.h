@@ -34,6 +34,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "firebreak/common/time.h"
@@ -41,8 +42,9 @@
 
 namespace firebreak::store {
 
-// Schema versions: 1 tables; 2 audit_seq indexes; 3 (harden) keyed chain: audit_log.mac, meta store_id/key_id.
-inline constexpr int kSchemaVersion = 3;
+// Schema versions: 1 tables; 2 audit_seq indexes; 3 (harden) keyed chain: audit_log.mac, meta store_id/key_id;
+// 4 (server) the web desk's accounts tables (accounts.h).
+inline constexpr int kSchemaVersion = 4;
 // PRAGMA application_id of a firebreak store: "FBRK".
 inline constexpr std::int32_t kApplicationId = 0x4642524B;
 
@@ -50,6 +52,10 @@ enum class OpenMode {
   kWrite,  // read and record (creates, migrates, writes the head sidecar)
   kRead,   // read only: never writes to the store, its sidecar or the key (status, audit, verify, head)
 };
+
+// A value bound to or read from SQL by store modules (null, integer, text).
+using SqlValue = std::variant<std::monostate, std::int64_t, std::string>;
+using SqlRow = std::vector<SqlValue>;
 
 struct OpenOptions {
   int busy_timeout_ms = 10000;  // how long a writer waits for another process's write lock
@@ -214,6 +220,16 @@ class Store {
   // The current head, signed with the office key. Throws Error(kStore) if the store has no entry yet or is not
   // keyed (schema 2, opened read-only).
   SignedHead Head() const;
+
+  // --- for store modules with audited tables of their own (store/src/accounts.cc) ---
+  // Inserts one row into `table` (one of the tables listed in store/src/accounts_schema.h) with `insert_sql`,
+  // whose parameters are `args` followed by the audit sequence number (bound here, last), and appends the
+  // row's audit entry (`action`, payload = the table's canonical payload of the new row) in the same
+  // transaction. Returns the row id. Throws Error(kStore) for an unknown table or a constraint failure.
+  std::int64_t InsertAudited(const std::string& table, const std::string& action, const std::string& insert_sql,
+                             const SqlRow& args);
+  // Runs one SELECT with `args` bound in order; every row, columns as SqlValue (REAL columns as text).
+  std::vector<SqlRow> Query(const std::string& sql, const SqlRow& args = {}) const;
 
   // Low-level (tests, tooling): runs one SQL statement outside the API, e.g. to simulate tampering.
   void ExecForTest(const std::string& sql);
