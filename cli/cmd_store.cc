@@ -91,33 +91,18 @@ void Emit(const StoreOptions& o, const std::string& text) {
   std::cerr << "firebreak: wrote " << o.out << "\n";
 }
 
-std::string ReadAll(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::kNotFound, path, "cannot read the report file", "check the path");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string ReadAll(const std::string& path) { return format::ReadTextFile(path, "report"); }
 
 void RunReport(const Globals& g, const StoreOptions& o) {
   engine::RuleSet rules = LoadRules(g);
   engine::Engine eng(rules);
-  // Read every file first: a missing file records nothing.
-  std::vector<std::pair<std::string, std::string>> texts;
-  for (const auto& f : o.files) texts.emplace_back(f, ReadAll(f));
+  // Read every file first: a missing file records nothing. Every report of every file: one transaction.
+  std::vector<store::ReportInput> inputs;
+  for (const auto& f : o.files) inputs.push_back(store::ReportInput{ReadAll(f), f == "-" ? "stdin" : f});
   Enricher enricher(o.enrich, rules);
   store::Store st = store::Store::Open(StorePath(o));
   store::Desk desk(st, eng, TerrainEnrich(enricher));
-  std::vector<store::Recorded> recs;
-  st.Transaction([&] {
-    for (const auto& [name, text] : texts)
-      for (auto& r : desk.Report(text, name == "-" ? "stdin" : name)) recs.push_back(std::move(r));
-  });
+  std::vector<store::Recorded> recs = desk.Report(inputs);
   if (o.format == "json") {
     std::vector<engine::Decision> ds;
     for (const auto& r : recs) ds.push_back(r.decision);
@@ -127,6 +112,11 @@ void RunReport(const Globals& g, const StoreOptions& o) {
   for (std::size_t i = 0; i < recs.size(); ++i) {
     if (i) std::cout << "\n";
     std::cout << format::DecisionToText(recs[i].decision, rules, g.lang);
+    if (recs[i].late)
+      std::cout << (g.lang == "en" ? "[Late report] recorded after a report of a later moment: placed at the moment it "
+                                     "describes; the incident's timeline is re-derived (known-to-the-office)\n"
+                                   : "【迟到报告】记录时已有描述更晚时刻的报告：按其描述的时刻并入，时间线重新推演"
+                                     "（known-to-the-office）\n");
     if (enricher.active()) std::cout << enricher.Text(recs[i].incident, recs[i].decision, g.lang);
   }
   std::cout << (g.lang == "en" ? "Recorded in " : "已记录于 ") << st.path() << "\n";

@@ -274,16 +274,18 @@ TEST(Store, MigratesAnOlderSchema) {
   }
   ASSERT_EQ(Sql(path, "DROP INDEX incidents_by_audit; DROP INDEX reports_by_audit; DROP INDEX decisions_by_audit;"
                       "DROP INDEX declarations_by_audit; DROP INDEX upward_by_audit; DROP INDEX closures_by_audit;"
+                      "ALTER TABLE reports DROP COLUMN recorded_at; ALTER TABLE reports DROP COLUMN recorded_offset;"
                       "PRAGMA user_version=1; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"),
             "0");
   {
     Store s = Store::Open(path);
-    EXPECT_EQ(s.schema_version(), 2);
+    EXPECT_EQ(s.schema_version(), 3);
     EXPECT_EQ(s.History("F-1").reports.size(), 1u);
+    EXPECT_FALSE(s.History("F-1").reports[0].recorded_at.has_value());  // before schema 3: in time order
     EXPECT_TRUE(s.Verify().ok);
   }
   EXPECT_EQ(Sql(path, "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"),
-            "2\n6");
+            "3\n6");
 }
 
 }  // namespace

@@ -26,7 +26,7 @@
 
 namespace firebreak::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 // PRAGMA application_id of a firebreak store: "FBRK".
 inline constexpr std::int32_t kApplicationId = 0x4642524B;
 
@@ -57,9 +57,10 @@ struct UpwardReportRecord {
 struct ReportRecord {
   std::int64_t id = 0;
   std::string incident_id;
-  Timestamp reported_at;
+  Timestamp reported_at;  // the moment the report describes
   std::string body;    // the report as given (JSON object text)
   std::string source;  // file name
+  std::optional<Timestamp> recorded_at;  // when the office recorded it (schema >= 3; older rows: none)
 };
 
 struct DecisionRecord {
@@ -134,8 +135,15 @@ class Store {
   // Creates the incident if new. Returns true if created.
   bool EnsureIncident(const std::string& incident_id, const Timestamp& at, const std::optional<std::string>& county);
   // Appends a report (body = JSON object text) and returns its id. REQUIRES: the incident exists.
+  // reported_at: the moment it describes; recorded_at: when the office recorded it (a late report has a
+  // reported_at before that of reports recorded earlier).
   std::int64_t AddReport(const std::string& incident_id, const Timestamp& reported_at, const std::string& body,
-                         const std::string& source);
+                         const std::string& source, const Timestamp& recorded_at);
+  // Recorded when it describes (a report in time order).
+  std::int64_t AddReport(const std::string& incident_id, const Timestamp& reported_at, const std::string& body,
+                         const std::string& source) {
+    return AddReport(incident_id, reported_at, body, source, reported_at);
+  }
   std::int64_t AddDecision(std::int64_t report_id, const Timestamp& at, std::optional<engine::Level> level,
                            const std::string& rules_id, const std::string& rules_sha256, const std::string& json);
   std::int64_t AddDeclaration(const DeclarationRecord& d);
@@ -155,6 +163,13 @@ class Store {
 
   // Low-level (tests, tooling): runs one SQL statement outside the API, e.g. to simulate tampering.
   void ExecForTest(const std::string& sql);
+
+  // Changes whenever another connection (another process or Store) commits to the file (PRAGMA data_version):
+  // a reader that noted it before reading knows, inside a later write transaction, whether what it read is
+  // still current.
+  std::int64_t DataVersion() const;
+  // Inside Transaction() (this connection holds the write lock).
+  bool InTransaction() const;
 
  private:
   struct Impl;
