@@ -35,6 +35,7 @@ struct StoreOptions {
   std::string store;
   std::string format = "text";
   std::string at;
+  std::string recorded_at;  // report: when the office recorded the reports (back-filling; default now)
   std::string by;
   std::string until;
   std::string out;
@@ -100,8 +101,16 @@ void RunReport(const Globals& g, const StoreOptions& o) {
   std::vector<store::ReportInput> inputs;
   for (const auto& f : o.files) inputs.push_back(store::ReportInput{ReadAll(f), f == "-" ? "stdin" : f});
   Enricher enricher(o.enrich, rules);
+  store::Clock clock;  // the wall clock, or the recording time given
+  if (!o.recorded_at.empty()) {
+    const Timestamp at = TimeOption(o.recorded_at, "--recorded-at"), now = Now();
+    if (at.epoch_s > now.epoch_s + store::kFutureToleranceS || at.epoch_s < now.epoch_s - store::kPastToleranceS)
+      throw Error(ErrorKind::kUsage, "--recorded-at", FormatIso8601(at) + " is not a time the office can have recorded",
+                  "give a time within the last ten years, not in the future");
+    clock = [at] { return at; };
+  }
   store::Store st = store::Store::Open(StorePath(o));
-  store::Desk desk(st, eng, TerrainEnrich(enricher));
+  store::Desk desk(st, eng, TerrainEnrich(enricher), clock);
   std::vector<store::Recorded> recs = desk.Report(inputs);
   if (o.format == "json") {
     std::vector<engine::Decision> ds;
@@ -275,6 +284,8 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
     cmd->add_option("files", o->files, "Report files (JSON or YAML, '-' = stdin); all recorded in one transaction")
         ->required();
+    cmd->add_option("--recorded-at", o->recorded_at,
+                    "When the office recorded them (ISO 8601 with offset; default now): for back-filling a log");
     AddEnrichOptions(cmd, o->enrich);
     cmd->callback([&g, o] { RunReport(g, *o); });
   }
