@@ -163,7 +163,7 @@ struct Desk::Impl {
   engine::Concurrency ConcurrencyAt(const Timestamp& t, std::map<std::string, Cached>& work) {
     engine::Concurrency c{0, 0};
     auto count = [&](Cached& x) {
-      if (x.closed_at && *x.closed_at < t) return;
+      if (x.closed_at && *x.closed_at <= t) return;  // a response ended at t no longer counts at t
       if (auto f = FireAt(x, t); f && f->burning) {
         ++c.fires;
         c.dangerous_fires += f->dangerous ? 1 : 0;

@@ -155,7 +155,7 @@ class Sweep {
         ++tr.next;
         tr.fire.reset();
       }
-      if (tr.done || (tr.ended_at && tr.ended_at->epoch_s < now)) continue;
+      if (tr.done || (tr.ended_at && tr.ended_at->epoch_s <= now)) continue;  // ended: no longer burning for 6.3.2.1(5)
       burning_set.push_back(&tr.states[tr.next - 1]);
     }
     // Plan 6.3.2.1(5), 3.3: the fires burning at this moment, as the engine's facts say.
@@ -183,6 +183,15 @@ class Sweep {
     eng_.AssessInto(cur, t, conc, d_);
     Step step = MakeStep(eng_.rules(), tr, cur, d_, t, conc);
     if (tr.reported_now) step.warnings = cur.notices;
+    if (ending) {  // the response was ended by its decider: nothing is required from here on
+      step.required.reset();
+      step.held = false;
+      step.deciders.clear();
+      step.decider_clause.clear();
+      step.next_due.reset();
+      step.next_level.reset();
+      step.next_clause.clear();
+    }
     if (!ending)
       if (auto w = NextWake(d_, t); w && w->at.epoch_s <= until_) {
         events_.insert(w->at.epoch_s);
