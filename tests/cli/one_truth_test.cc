@@ -115,8 +115,12 @@ std::pair<std::string, json> StatusAt(const std::string& store, const std::strin
   return {s.is_null() ? "none" : Level(s["required"]), s};
 }
 
+// `report` recorded at `recorded_at`. (A build without --recorded-at, e.g. f5a4690, records in time order,
+// which these in-order reports are: the cases then fail for what they test, not for the option.)
 std::string Record(const std::string& store, const std::string& report, const std::string& recorded_at) {
   Out o = Fb("report --store " + store + " --format json " + report + " --recorded-at " + recorded_at);
+  if (o.code != 0 && o.err.find("--recorded-at") != std::string::npos)
+    o = Fb("report --store " + store + " --format json " + report);
   EXPECT_EQ(o.code, 0) << o.err;
   return o.out;
 }
@@ -219,10 +223,9 @@ TEST(OneTruth, Case4ReignitionDoesNotCountHoursOut) {
   Record(store, Write("c4-1.json", kCase4), "2026-05-12T08:00:00+08:00");
   Record(store, Write("c4-2.json", R"({"incident_id":"R1","reported_at":"2026-05-12T10:00:00+08:00",
     "controlled":true,"extinguished":true})"), "2026-05-12T10:00:00+08:00");
-  Out re = Fb("report --store " + store + " --format json --recorded-at 2026-05-12T12:00:00+08:00 " +
-              Write("c4-3.json", R"({"incident_id":"R1","reported_at":"2026-05-12T12:00:00+08:00",
-                "controlled":false,"extinguished":false})"));
-  ASSERT_EQ(re.code, 0) << re.err;
+  Out re;
+  re.out = Record(store, Write("c4-3.json", R"({"incident_id":"R1","reported_at":"2026-05-12T12:00:00+08:00",
+                "controlled":false,"extinguished":false})"), "2026-05-12T12:00:00+08:00");
   // Interpretation reignition-at-report: no new open_fire_since, so re-ignited at 12:00, with a warning.
   json w = Json(re)["warnings"];
   ASSERT_EQ(w.size(), 1u) << re.out;
@@ -239,10 +242,10 @@ TEST(OneTruth, Case4ReignitionWithItsTime) {
   Record(store, Write("c4b-1.json", kCase4), "2026-05-12T08:00:00+08:00");
   Record(store, Write("c4b-2.json", R"({"incident_id":"R1","reported_at":"2026-05-12T10:00:00+08:00",
     "controlled":true,"extinguished":true})"), "2026-05-12T10:00:00+08:00");
-  Out re = Fb("report --store " + store + " --format json --recorded-at 2026-05-12T12:00:00+08:00 " +
-              Write("c4b-3.json", R"({"incident_id":"R1","reported_at":"2026-05-12T12:00:00+08:00",
-                "controlled":false,"extinguished":false,"open_fire_since":"2026-05-12T11:30:00+08:00"})"));
-  ASSERT_EQ(re.code, 0) << re.err;
+  Out re;
+  re.out = Record(store, Write("c4b-3.json", R"({"incident_id":"R1","reported_at":"2026-05-12T12:00:00+08:00",
+                "controlled":false,"extinguished":false,"open_fire_since":"2026-05-12T11:30:00+08:00"})"),
+                  "2026-05-12T12:00:00+08:00");
   EXPECT_TRUE(Json(re)["warnings"].empty()) << re.out;
   // 2 h before, 4 more from 11:30: IV at 15:30.
   EXPECT_EQ(StatusAt(store, "R1", "2026-05-12T15:29:59+08:00").first, "none");
