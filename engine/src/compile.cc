@@ -1,5 +1,6 @@
 // Compilation of a RuleSet into the flat form the engine evaluates (compiled.h).
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <string>
 
@@ -113,8 +114,10 @@ int ParseMmdd(const std::string& s) {
 }  // namespace
 
 std::shared_ptr<const CompiledRules> Compile(const RuleSet& rules) {
+  static std::atomic<std::uint64_t> next_id{1};
   auto out = std::make_shared<CompiledRules>();
   CompiledRules& c = *out;
+  c.id = next_id++;
   Compiler k(rules, c);
   c.derived = k.AddAll(rules.derived_facts, [&](const DerivedFact& d) { k.Add(d.when, d.interpretations, d.loc); });
   c.grades = k.AddAll(rules.grades, [&](const GradeCriterion& g) { k.Add(g.when, g.interpretations, g.loc); });

@@ -97,6 +97,8 @@ struct CompiledRules {
   int response_termination = -1;
   // The longest clock threshold any trigger tests, in seconds (bounds the due-time forecast).
   std::int64_t max_clock_s = 0;
+  // Unique per compilation (never reused): keys the per-thread memo of calendar look-ups.
+  std::uint64_t id = 0;
 };
 
 // Compiles a rule set. Throws Error(kRuleFile) for what the loader cannot see (too many rules, bad MM-DD).

@@ -1,6 +1,7 @@
 // Facts and evaluation (compiled.h): what the rules see for an incident at a moment, and every rule group
 // evaluated once in the plan's order. No allocation.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "compiled.h"
@@ -20,12 +21,23 @@ constexpr std::pair<Threat, FactId> kThreatFacts[] = {
     {Threat::kMajorHazard, FactId::kThreatensMajorHazard},
 };
 
-// Index of the calendar window containing local day `day`, or -1.
+// Index of the calendar window containing local day `day`, or -1. Memoised per thread (a few days are asked
+// again and again: the day assessed, the outbreak, the window edges).
 int WindowOfDay(const CompiledRules& c, std::int64_t day) {
+  struct Memo {
+    std::uint64_t rules = 0;
+    std::int64_t day = 0;
+    int window = -1;
+  };
+  thread_local std::array<Memo, 32> memo;
+  Memo& m = memo[static_cast<std::size_t>(day) & 31];
+  if (m.rules == c.id && m.day == day) return m.window;
   const int md = MonthDayOfDay(day);
-  for (std::size_t i = 0; i < c.windows.size(); ++i)
-    if (c.windows[i].Contains(md)) return static_cast<int>(i);
-  return -1;
+  int w = -1;
+  for (std::size_t i = 0; i < c.windows.size() && w < 0; ++i)
+    if (c.windows[i].Contains(md)) w = static_cast<int>(i);
+  m = Memo{c.id, day, w};
+  return w;
 }
 
 // The first local day in [first, last] inside a window, or nullopt. A span of a year or more meets every window.
@@ -116,13 +128,34 @@ std::optional<Timestamp> NextCalendarChange(const CompiledRules& c, const FactsW
                             fo.origin[Ix(FactId::kCalendarSensitiveWhileBurning)] == FactOrigin::kCalendar &&
                             fo.f.ValueOr(FactId::kCalendarSensitiveWhileBurning, 1.0) == 0.0 && fo.fire.burning;
   if (!now_used && !burning_used) return std::nullopt;
+  // The value can only change on the first day of a window or the day after its last: those days this year and
+  // next (a handful), checked in order. Memoised per thread for the day and the question.
   const std::int64_t today = LocalDayNumber(at);
-  const bool in_now = WindowOfDay(c, today) >= 0;
-  for (std::int64_t d = today + 1; d <= today + 367; ++d) {
+  struct Memo {
+    std::uint64_t rules = 0;
+    std::int64_t today = 0;
+    int question = 0;
+    std::int64_t best = 0;
+  };
+  thread_local Memo memo;
+  const int question = (now_used ? 1 : 0) | (burning_used ? 2 : 0);
+  if (memo.rules == c.id && memo.today == today && memo.question == question)
+    return memo.best == INT64_MAX ? std::nullopt : std::optional<Timestamp>(LocalMidnight(memo.best, at.offset_min));
+  const int year = YearOfDay(today);
+  std::int64_t best = INT64_MAX;
+  auto consider = [&](std::int64_t d) {
+    if (d <= today || d >= best) return;
     const bool in_d = WindowOfDay(c, d) >= 0;
-    if ((now_used && in_d != in_now) || (burning_used && in_d)) return LocalMidnight(d, at.offset_min);
-  }
-  return std::nullopt;
+    if ((burning_used && in_d) || (now_used && in_d != (WindowOfDay(c, d - 1) >= 0))) best = d;
+  };
+  for (int y = year - 1; y <= year + 1; ++y)
+    for (const CalendarWindow& w : c.windows) {
+      consider(DayNumber(y, w.from / 100, w.from % 100));
+      consider(DayNumber(y, w.to / 100, w.to % 100) + 1);
+    }
+  memo = Memo{c.id, today, question, best};
+  if (best == INT64_MAX) return std::nullopt;
+  return LocalMidnight(best, at.offset_min);
 }
 
 void ComputeFacts(const RuleSet& rules, const CompiledRules& c, const Incident& in, const Timestamp& at,

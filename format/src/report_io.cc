@@ -360,9 +360,57 @@ Node ReadNonEmpty(const std::string& text, const std::string& source) {
   return ReadDocument(text, source);
 }
 
+// A fast path for valid JSON (reports as the store keeps them): nlohmann's parser, no positions. It returns
+// nothing — and the caller reads the text through the one document reader, which gives the canonical answer
+// and error — whenever the text is not plainly valid: anything the document rules might refuse (too deep,
+// duplicate keys, an escape libyaml does not take) or any report error.
+std::optional<std::vector<Incident>> FastJson(const std::string& text, const std::string& source,
+                                              const RuleSet& rules) {
+  const Limits limits;
+  std::size_t i = text.find_first_not_of(" \t\r\n");
+  if (i == std::string::npos || (text[i] != '{' && text[i] != '[') || text.size() > limits.max_bytes) return std::nullopt;
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t k = i; k < text.size(); ++k) {
+    const char c = text[k];
+    if (in_string) {
+      if (c == '\\') {
+        if (k + 2 < text.size() && text[k + 1] == 'u' && (text[k + 2] == 'd' || text[k + 2] == 'D')) return std::nullopt;
+        ++k;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  if (deepest > limits.max_depth) return std::nullopt;
+  std::vector<std::set<std::string>> keys;
+  bool duplicate = false;
+  auto cb = [&](int, json::parse_event_t ev, json& parsed) {
+    if (ev == json::parse_event_t::object_start) keys.emplace_back();
+    else if (ev == json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
+    else if (ev == json::parse_event_t::key && !keys.empty() && !keys.back().insert(parsed.get<std::string>()).second)
+      duplicate = true;
+    return true;
+  };
+  json j = json::parse(text, cb, false);
+  if (j.is_discarded() || duplicate) return std::nullopt;
+  try {
+    return Parser(source, rules, nullptr).ParseRoot(j);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::vector<Incident> ParseReports(const std::string& text, const std::string& source, const RuleSet& rules) {
+  if (auto fast = FastJson(text, source, rules)) return std::move(*fast);
   return ParseReportNode(ReadNonEmpty(text, source), source, rules);
 }
 

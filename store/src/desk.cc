@@ -58,6 +58,7 @@ struct Cached {
   std::string merged = "{}";         // JSON of the state after every report
   engine::Incident latest;           // that state, parsed (not enriched: only burning/dangerous are read)
   engine::FireState latest_fire;
+  std::optional<timeline::HistoryMerger> merger;        // after every report, when built (appending in order)
   std::optional<std::vector<engine::Incident>> states;  // MergeHistory(reports), when needed
   std::vector<engine::FireState> fire;                  // per state
   std::optional<Timestamp> closed_at;                   // closed incidents (late concurrency only)
@@ -254,7 +255,7 @@ struct Batch {
 namespace {
 
 void CheckIdentity(const engine::RuleSet& rules, const Cached& c, const Pending& p) {
-  if (c.reports.empty() || p.own.correction.value_or(false)) return;
+  if (p.own.correction.value_or(false)) return;
   const engine::Incident& was = c.latest;
   if (p.own.county && was.county && rules.FindCounty(*p.own.county) != rules.FindCounty(*was.county))
     throw Error(ErrorKind::kInput, p.where + ": /county",
@@ -274,18 +275,64 @@ void CheckIdentity(const engine::RuleSet& rules, const Cached& c, const Pending&
 
 }  // namespace
 
+// Adds `mine` (this batch's reports of one incident) to `c` and returns the state at each of them (by order):
+// in time order, by continuing the incident's merge; a late report re-derives the whole history.
+static std::map<std::int64_t, engine::Incident> AddReports(Desk::Impl& impl, Cached& c, std::vector<ReportEntry> mine) {
+  timeline::SortByMoment(mine);
+  std::map<std::int64_t, engine::Incident> at;
+  const bool in_order = c.reports.empty() || mine.front().reported_at >= c.reports.back().reported_at;
+  if (in_order) {
+    if (!c.merger) {  // built once per desk and incident, then appended to
+      c.merger.emplace(impl.eng);
+      for (const ReportEntry& r : c.reports) c.merger->Add(r);
+    }
+    for (const ReportEntry& e : mine) {
+      engine::Incident s = c.merger->Add(e);
+      c.reports.push_back(e);
+      c.merged = format::MergeReportJson(c.merged, e.json, e.source);
+      if (c.states) {
+        c.states->push_back(s);
+        c.fire.push_back(impl.eng.Fire(s));
+      }
+      c.latest = s;
+      at.emplace(e.order, std::move(s));
+    }
+  } else {
+    c.reports.insert(c.reports.end(), mine.begin(), mine.end());
+    timeline::SortByMoment(c.reports);
+    c.merger.emplace(impl.eng);
+    c.states.emplace();
+    c.merged = "{}";
+    for (const ReportEntry& r : c.reports) {
+      c.states->push_back(c.merger->Add(r));
+      c.merged = format::MergeReportJson(c.merged, r.json, r.source);
+    }
+    c.fire.clear();
+    for (const auto& st : *c.states) c.fire.push_back(impl.eng.Fire(st));
+    c.latest = c.states->back();
+    for (std::size_t k = 0; k < c.reports.size(); ++k)
+      if (std::any_of(mine.begin(), mine.end(), [&](const ReportEntry& e) { return e.order == c.reports[k].order; }))
+        at.emplace(c.reports[k].order, (*c.states)[k]);
+  }
+  c.latest_fire = impl.eng.Fire(c.latest);
+  return at;
+}
+
 static Batch Prepare(Desk::Impl& impl, std::vector<Pending>& pending) {
   impl.Refresh();
   const engine::RuleSet& rules = impl.eng.rules();
   Batch b;
   std::int64_t order = std::numeric_limits<std::int64_t>::max() / 2;
+  std::map<std::string, std::vector<ReportEntry>> mine;
   for (Pending& p : pending) {
     const std::string& id = p.entry.incident_id;
     if (!b.work.count(id)) {
-      if (auto it = impl.open.find(id); it != impl.open.end()) b.work.emplace(id, it->second);
-      else if (impl.store.FindIncident(id))
+      if (auto it = impl.open.find(id); it != impl.open.end()) {
+        b.work.emplace(id, std::move(it->second));  // moved: the cache is re-read if the batch fails
+        impl.open.erase(it);
+      } else if (impl.store.FindIncident(id)) {
         throw Error(ErrorKind::kInput, p.where, "incident '" + id + "' is closed", "a new fire needs a new incident id");
-      else {
+      } else {
         b.work.emplace(id, Cached{});
         b.created.insert(id);
       }
@@ -294,33 +341,29 @@ static Batch Prepare(Desk::Impl& impl, std::vector<Pending>& pending) {
     CheckIdentity(rules, c, p);
     if (p.own.county) c.latest.county = p.own.county;
     if (p.own.location) c.latest.location = p.own.location;
+    if (c.reports.empty() && mine[id].empty()) c.latest.reported_at = p.entry.reported_at;
     p.entry.order = order++;
-    c.reports.push_back(p.entry);
-    timeline::SortByMoment(c.reports);
+    mine[id].push_back(p.entry);
   }
-  for (auto& [id, c] : b.work) {
+  std::map<std::int64_t, engine::Incident> states;
+  for (auto& [id, entries] : mine) {
     try {
-      c.states = timeline::MergeHistory(impl.eng, c.reports, impl.Hook());
+      states.merge(AddReports(impl, b.work[id], entries));
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::kInput) throw;
       throw Error(ErrorKind::kInput, e.where(), "the incident's merged state: " + e.message(), e.hint());
     }
-    c.fire.clear();
-    for (const auto& st : *c.states) c.fire.push_back(impl.eng.Fire(st));
-    c.latest = c.states->back();
-    c.latest_fire = c.fire.back();
-    c.merged = "{}";
-    for (const auto& r : c.reports) c.merged = format::MergeReportJson(c.merged, r.json, r.source);
   }
   for (const Pending& p : pending) {
     Cached& c = b.work[p.entry.incident_id];
-    std::size_t k = 0;
-    while (c.reports[k].order != p.entry.order) ++k;
     Recorded r;
-    r.incident = (*c.states)[k];
+    r.incident = states.at(p.entry.order);
+    impl.Enriched(r.incident);  // maps: before any write transaction (desk.h)
     const engine::Concurrency conc = impl.ConcurrencyAt(p.entry.reported_at, b.work);
     impl.eng.AssessInto(r.incident, p.entry.reported_at, conc, r.decision);
-    r.late = timeline::KnownTimes(c.reports)[k] != p.entry.reported_at;
+    r.late = std::any_of(c.reports.begin(), c.reports.end(), [&](const ReportEntry& x) {
+      return x.order < p.entry.order && x.reported_at > p.entry.reported_at;
+    });
     b.recorded.push_back(std::move(r));
   }
   return b;
@@ -345,22 +388,27 @@ static std::vector<Recorded> RecordAll(Desk::Impl& impl, std::vector<Pending>& p
     for (auto& [id, c] : b.work) impl.open[id] = std::move(c);
     return std::move(b.recorded);
   };
-  if (impl.store.InTransaction()) {  // the caller's transaction: read, enrich and write in it
-    Batch b = Prepare(impl, pending);
-    Write(impl, b, pending);
-    return keep(b);
-  }
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    Batch b = Prepare(impl, pending);  // reads and maps, no lock held
-    try {
-      impl.store.Transaction([&] {
-        if (impl.store.DataVersion() != *impl.version) throw Stale{};  // another process wrote meanwhile
-        Write(impl, b, pending);
-      });
+  try {
+    if (impl.store.InTransaction()) {  // the caller's transaction: read, enrich and write in it
+      Batch b = Prepare(impl, pending);
+      Write(impl, b, pending);
       return keep(b);
-    } catch (const Stale&) {
-      impl.version.reset();
     }
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+      Batch b = Prepare(impl, pending);  // reads and maps, no lock held
+      try {
+        impl.store.Transaction([&] {
+          if (impl.store.DataVersion() != *impl.version) throw Stale{};  // another process wrote meanwhile
+          Write(impl, b, pending);
+        });
+        return keep(b);
+      } catch (const Stale&) {
+        impl.version.reset();
+      }
+    }
+  } catch (...) {
+    impl.version.reset();  // the batch moved incidents out of the cache: read the store again next time
+    throw;
   }
   throw Error(ErrorKind::kStore, impl.store.path(),
               "other processes kept writing while the reports were being recorded (" + std::to_string(kAttempts) +

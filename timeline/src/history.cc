@@ -57,50 +57,52 @@ std::vector<Timestamp> KnownTimes(const std::vector<ReportEntry>& reports) {
   return known;
 }
 
+Incident HistoryMerger::Add(const ReportEntry& r) {
+  const RuleSet& rules = engine_->rules();
+  merged_ = format::MergeReportJson(merged_, r.json, r.source);
+  Incident in = ParseState(merged_, r, rules);
+  const bool was_out = !periods_.empty() && !periods_.back().until;
+  const std::optional<Timestamp> own_since = OwnSince(r, rules);
+  in.out_periods = periods_;
+  const bool burning = engine_->Fire(in).burning;
+  if (was_out && burning) {
+    // Re-ignition: the out period ends when the report says the fire burned again, else at the report.
+    OutPeriod& p = periods_.back();
+    if (own_since && *own_since > p.from) {
+      p.until = std::min(*own_since, r.reported_at);
+    } else {
+      p.until = r.reported_at;
+      p.until_assumed = true;
+      in.notices.push_back(Notice{"reignition-without-since", kReignitionInterpretation, r.reported_at,
+                                  "the fire reported out at " + Stamp(p.from) + " burns again; the report gives no "
+                                  "new open_fire_since, so it is taken to have re-ignited at " +
+                                      Stamp(r.reported_at) + " (hours before are not open fire)",
+                                  "火情于" + Stamp(p.from) + "报告明火已扑灭，本报告又有明火但未给出复燃时刻（open_fire_since），按本报告时刻" +
+                                      Stamp(r.reported_at) + "复燃处理（此前不计明火时长），请补报复燃时刻"});
+    }
+  } else if (own_since) {
+    first_since_ = own_since;  // a (corrected) start of open fire
+  }
+  if (!first_since_) first_since_ = in.open_fire_since;
+  if (!burning && !was_out) periods_.push_back(OutPeriod{r.reported_at, std::nullopt, false});
+  in.open_fire_since = first_since_;
+  in.out_periods = periods_;
+  if (last_ && *last_ == r.reported_at)
+    in.notices.push_back(Notice{"same-moment", kSameMomentInterpretation, r.reported_at,
+                                "merged with the report of the same moment recorded before it",
+                                "与先记录的同一时刻报告合并"});
+  last_ = r.reported_at;
+  return in;
+}
+
 std::vector<Incident> MergeHistory(const Engine& engine, const std::vector<ReportEntry>& reports,
                                    const Enrich& enrich) {
-  const RuleSet& rules = engine.rules();
+  HistoryMerger m(engine);
   std::vector<Incident> out;
   out.reserve(reports.size());
-  std::string merged = "{}";
-  std::optional<Timestamp> first_since;
-  std::vector<OutPeriod> periods;
-  for (std::size_t k = 0; k < reports.size(); ++k) {
-    const ReportEntry& r = reports[k];
-    merged = format::MergeReportJson(merged, r.json, r.source);
-    Incident in = ParseState(merged, r, rules);
-    if (enrich) enrich(in);
-    const bool was_out = !periods.empty() && !periods.back().until;
-    const std::optional<Timestamp> own_since = OwnSince(r, rules);
-    in.out_periods = periods;
-    const bool burning = engine.Fire(in).burning;
-    if (was_out && burning) {
-      // Re-ignition: the out period ends when the report says the fire burned again, else at the report.
-      OutPeriod& p = periods.back();
-      if (own_since && *own_since > p.from) {
-        p.until = std::min(*own_since, r.reported_at);
-      } else {
-        p.until = r.reported_at;
-        p.until_assumed = true;
-        in.notices.push_back(Notice{"reignition-without-since", kReignitionInterpretation, r.reported_at,
-                                    "the fire reported out at " + Stamp(p.from) + " burns again; the report gives no "
-                                    "new open_fire_since, so it is taken to have re-ignited at " +
-                                        Stamp(r.reported_at) + " (hours before are not open fire)",
-                                    "火情于" + Stamp(p.from) + "报告明火已扑灭，本报告又有明火但未给出复燃时刻（open_fire_since），按本报告时刻" +
-                                        Stamp(r.reported_at) + "复燃处理（此前不计明火时长），请补报复燃时刻"});
-      }
-    } else if (own_since) {
-      first_since = own_since;  // a (corrected) start of open fire
-    }
-    if (!first_since) first_since = in.open_fire_since;
-    if (!burning && !was_out) periods.push_back(OutPeriod{r.reported_at, std::nullopt, false});
-    in.open_fire_since = first_since;
-    in.out_periods = periods;
-    if (k > 0 && reports[k - 1].reported_at == r.reported_at)
-      in.notices.push_back(Notice{"same-moment", kSameMomentInterpretation, r.reported_at,
-                                  "merged with the report of the same moment recorded before it",
-                                  "与先记录的同一时刻报告合并"});
-    out.push_back(std::move(in));
+  for (const ReportEntry& r : reports) {
+    out.push_back(m.Add(r));
+    if (enrich) enrich(out.back());
   }
   return out;
 }

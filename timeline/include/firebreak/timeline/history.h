@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,5 +58,24 @@ std::vector<Timestamp> KnownTimes(const std::vector<ReportEntry>& reports);
 // invalid.
 std::vector<engine::Incident> MergeHistory(const engine::Engine& engine, const std::vector<ReportEntry>& reports,
                                            const Enrich& enrich = {});
+
+// The same merge one report at a time (MergeHistory is this in a loop): a desk appending a report in time order
+// continues from the incident's last state instead of merging its whole history again. Copyable; keeps a
+// pointer to the engine, which must outlive it.
+class HistoryMerger {
+ public:
+  explicit HistoryMerger(const engine::Engine& engine) : engine_(&engine) {}
+  // The state after `r` (not enriched). REQUIRES: r is not before the reports added so far (SortByMoment order).
+  engine::Incident Add(const ReportEntry& r);
+  // The moment of the last report added (nullopt before the first).
+  const std::optional<Timestamp>& last() const { return last_; }
+
+ private:
+  const engine::Engine* engine_;
+  std::string merged_ = "{}";
+  std::optional<Timestamp> first_since_;
+  std::vector<engine::OutPeriod> periods_;
+  std::optional<Timestamp> last_;
+};
 
 }  // namespace firebreak::timeline
