@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -364,44 +366,52 @@ Node ReadNonEmpty(const std::string& text, const std::string& source) {
 // nothing — and the caller reads the text through the one document reader, which gives the canonical answer
 // and error — whenever the text is not plainly valid: anything the document rules might refuse (too deep,
 // duplicate keys, an escape libyaml does not take) or any report error.
-std::optional<std::vector<Incident>> FastJson(const std::string& text, const std::string& source,
-                                              const RuleSet& rules) {
+// Is `text` plainly valid JSON that the document reader would read the same way? One pass over the text:
+// nesting depth, escapes libyaml refuses, duplicate keys (compared as written; a key with an escape sends the
+// text to the document reader). nlohmann's callback parser is not used for duplicates: it rescans an array at
+// every object's end (quadratic in the number of reports).
+bool PlainJson(const std::string& text) {
   const Limits limits;
   std::size_t i = text.find_first_not_of(" \t\r\n");
-  if (i == std::string::npos || (text[i] != '{' && text[i] != '[') || text.size() > limits.max_bytes) return std::nullopt;
-  int depth = 0, deepest = 0;
-  bool in_string = false;
+  if (i == std::string::npos || (text[i] != '{' && text[i] != '[') || text.size() > limits.max_bytes) return false;
+  struct Level {
+    bool object;
+    std::unordered_set<std::string_view> keys;
+  };
+  std::vector<Level> stack;
   for (std::size_t k = i; k < text.size(); ++k) {
     const char c = text[k];
-    if (in_string) {
-      if (c == '\\') {
-        if (k + 2 < text.size() && text[k + 1] == 'u' && (text[k + 2] == 'd' || text[k + 2] == 'D')) return std::nullopt;
-        ++k;
-      } else if (c == '"') {
-        in_string = false;
+    if (c == '"') {
+      const std::size_t start = k + 1;
+      bool escaped = false;
+      for (++k; k < text.size() && text[k] != '"'; ++k)
+        if (text[k] == '\\') {
+          escaped = true;
+          if (k + 2 < text.size() && text[k + 1] == 'u' && (text[k + 2] == 'd' || text[k + 2] == 'D')) return false;
+          ++k;
+        }
+      std::size_t after = text.find_first_not_of(" \t\r\n", k + 1);
+      if (after != std::string::npos && text[after] == ':' && !stack.empty() && stack.back().object) {
+        if (escaped) return false;
+        if (!stack.back().keys.insert(std::string_view(text).substr(start, k - start)).second) return false;
       }
-    } else if (c == '"') {
-      in_string = true;
     } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == ']' || c == '}') {
-      --depth;
+      stack.push_back(Level{c == '{', {}});
+      if (static_cast<int>(stack.size()) > limits.max_depth) return false;
+    } else if ((c == ']' || c == '}') && !stack.empty()) {
+      stack.pop_back();
     }
   }
-  if (deepest > limits.max_depth) return std::nullopt;
-  std::vector<std::set<std::string>> keys;
-  bool duplicate = false;
-  auto cb = [&](int, json::parse_event_t ev, json& parsed) {
-    if (ev == json::parse_event_t::object_start) keys.emplace_back();
-    else if (ev == json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
-    else if (ev == json::parse_event_t::key && !keys.empty() && !keys.back().insert(parsed.get<std::string>()).second)
-      duplicate = true;
-    return true;
-  };
-  json j = json::parse(text, cb, false);
-  if (j.is_discarded() || duplicate) return std::nullopt;
+  return true;
+}
+
+std::optional<std::vector<Incident>> FastJson(const std::string& text, const std::string& source,
+                                              const RuleSet& rules, bool partial = false) {
+  if (!PlainJson(text)) return std::nullopt;
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
   try {
-    return Parser(source, rules, nullptr).ParseRoot(j);
+    return Parser(source, rules, nullptr, partial).ParseRoot(j);
   } catch (const Error&) {
     return std::nullopt;
   }
@@ -419,6 +429,21 @@ std::vector<Incident> ParseReportNode(const Node& root, const std::string& sourc
   MarkMap marks;
   json j = NodeToJson(root, "", marks);
   return Parser(source, rules, &marks, partial).ParseRoot(j);
+}
+
+ReportUpdate ParseReportUpdate(const std::string& text, const std::string& source, const RuleSet& rules) {
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (auto fast = first != std::string::npos && text[first] == '{' ? FastJson(text, source, rules, true) : std::nullopt)
+  {
+    nlohmann::ordered_json o = nlohmann::ordered_json::parse(text);  // document order, as ToJson writes it
+    return ReportUpdate{std::move(fast->front()), o.dump()};
+  }
+  Node n = ReadDocument(text, source);
+  if (!n.IsMap())
+    throw Error(ErrorKind::kInput, Where(source, n.mark), "expected a report object",
+                "a report is a mapping of the fields in docs/report-format.md");
+  std::vector<Incident> v = ParseReportNode(n, source, rules, true);
+  return ReportUpdate{std::move(v.front()), ToJson(n)};
 }
 
 std::vector<ReportObject> ReadReportObjects(const std::string& text, const std::string& source) {

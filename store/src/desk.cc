@@ -74,6 +74,21 @@ struct Desk::Impl {
   std::map<std::string, Cached> closed;  // closed ones whose end is late enough to matter (loaded on demand)
   std::optional<std::int64_t> version;   // DataVersion when `open` was read
   std::int64_t latest_closure = std::numeric_limits<std::int64_t>::min();
+  // Over `open`: fires burning and dangerous in their latest states, and the latest moment any reports.
+  int open_burning = 0, open_dangerous = 0;
+  std::int64_t open_last = std::numeric_limits<std::int64_t>::min();
+
+  // Adds (sign +1) or removes (-1) an open incident's latest state from the counts above.
+  void Count(const Cached& c, int sign) {
+    if (c.reports.empty() || !c.latest_fire.burning) return;
+    open_burning += sign;
+    open_dangerous += c.latest_fire.dangerous ? sign : 0;
+  }
+  void PutBack(const std::string& id, Cached c) {
+    Count(c, +1);
+    if (!c.reports.empty()) open_last = std::max(open_last, c.reports.back().reported_at.epoch_s);
+    open[id] = std::move(c);
+  }
 
   Impl(const engine::Engine& e, Store& s, Enrich en) : eng(e), store(s), enrich(std::move(en)) {}
 
@@ -137,6 +152,12 @@ struct Desk::Impl {
       IncidentHistory h = store.History(inc.incident_id);
       if (!h.reports.empty()) open.emplace(inc.incident_id, Load(h));
     }
+    open_burning = open_dangerous = 0;
+    open_last = std::numeric_limits<std::int64_t>::min();
+    for (const auto& [id, c] : open) {
+      Count(c, +1);
+      open_last = std::max(open_last, c.reports.back().reported_at.epoch_s);
+    }
     version = v;
   }
 
@@ -171,6 +192,11 @@ struct Desk::Impl {
       }
     };
     for (auto& [id, x] : work) count(x);
+    if (t.epoch_s >= open_last && t.epoch_s > latest_closure) {  // every other open fire: its latest state
+      c.fires += open_burning;
+      c.dangerous_fires += open_dangerous;
+      return engine::Concurrency{std::max(c.fires, 1), c.dangerous_fires};
+    }
     for (auto& [id, x] : open)
       if (!work.count(id)) count(x);
     if (t.epoch_s <= latest_closure) {
@@ -289,7 +315,7 @@ static std::map<std::int64_t, engine::Incident> AddReports(Desk::Impl& impl, Cac
     for (const ReportEntry& e : mine) {
       engine::Incident s = c.merger->Add(e);
       c.reports.push_back(e);
-      c.merged = format::MergeReportJson(c.merged, e.json, e.source);
+      c.merged = c.merger->merged();
       if (c.states) {
         c.states->push_back(s);
         c.fire.push_back(impl.eng.Fire(s));
@@ -302,11 +328,8 @@ static std::map<std::int64_t, engine::Incident> AddReports(Desk::Impl& impl, Cac
     timeline::SortByMoment(c.reports);
     c.merger.emplace(impl.eng);
     c.states.emplace();
-    c.merged = "{}";
-    for (const ReportEntry& r : c.reports) {
-      c.states->push_back(c.merger->Add(r));
-      c.merged = format::MergeReportJson(c.merged, r.json, r.source);
-    }
+    for (const ReportEntry& r : c.reports) c.states->push_back(c.merger->Add(r));
+    c.merged = c.merger->merged();
     c.fire.clear();
     for (const auto& st : *c.states) c.fire.push_back(impl.eng.Fire(st));
     c.latest = c.states->back();
@@ -328,6 +351,7 @@ static Batch Prepare(Desk::Impl& impl, std::vector<Pending>& pending) {
     const std::string& id = p.entry.incident_id;
     if (!b.work.count(id)) {
       if (auto it = impl.open.find(id); it != impl.open.end()) {
+        impl.Count(it->second, -1);
         b.work.emplace(id, std::move(it->second));  // moved: the cache is re-read if the batch fails
         impl.open.erase(it);
       } else if (impl.store.FindIncident(id)) {
@@ -385,7 +409,7 @@ static void Write(Desk::Impl& impl, Batch& b, const std::vector<Pending>& pendin
 
 static std::vector<Recorded> RecordAll(Desk::Impl& impl, std::vector<Pending>& pending) {
   auto keep = [&](Batch& b) {
-    for (auto& [id, c] : b.work) impl.open[id] = std::move(c);
+    for (auto& [id, c] : b.work) impl.PutBack(id, std::move(c));
     return std::move(b.recorded);
   };
   try {
@@ -438,13 +462,13 @@ std::vector<Recorded> Desk::Report(const std::string& text, const std::string& s
 }
 
 Recorded Desk::ReportOne(const std::string& obj, const std::string& source, std::optional<Timestamp> recorded_at) {
-  format::Node n = format::ReadDocument(obj, source);
+  format::ReportUpdate u = format::ParseReportUpdate(obj, source, engine_.rules());
   Pending p;
-  p.own = format::ParseReportNode(n, source, engine_.rules(), true).at(0);
+  p.own = std::move(u.own);
   p.where = source;
   CheckTime(p.own.reported_at, source + ": /reported_at");
   const Timestamp at = recorded_at.value_or(std::max(clock_(), p.own.reported_at));
-  p.entry = ReportEntry{p.own.incident_id, p.own.reported_at, at, 0, format::ToJson(n), source};
+  p.entry = ReportEntry{p.own.incident_id, p.own.reported_at, at, 0, std::move(u.json), source};
   std::vector<Pending> one{std::move(p)};
   return std::move(RecordAll(*impl_, one).at(0));
 }
@@ -507,7 +531,10 @@ void Desk::Close(const std::string& incident_id, const std::string& by, const Ti
     store_.AddDeclaration(DeclarationRecord{0, incident_id, "end", std::nullopt, by, at});
     store_.CloseIncident(incident_id, at, by);
   });
-  impl_->open.erase(incident_id);
+  if (auto it = impl_->open.find(incident_id); it != impl_->open.end()) {
+    impl_->Count(it->second, -1);
+    impl_->open.erase(it);
+  }
   impl_->latest_closure = std::max(impl_->latest_closure, at.epoch_s);
 }
 

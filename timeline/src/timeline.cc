@@ -541,6 +541,8 @@ std::string TimelineToText(const Timeline& t, const RuleSet& rules, const std::s
         seen_duties.insert(seen_duties.end(), cl.begin(), cl.end());
         if (!cl.empty()) basis += std::string(basis.empty() ? "" : "; ") + (en ? "report up now: " : "应即上报：") + Join(cl, ",");
       }
+      for (const auto& w : s.warnings)
+        basis += std::string(basis.empty() ? "" : "; ") + (en ? "warning: " : "提示：") + (en ? w.en : w.zh);
       if (s.next_due && Rank(s.next_level) > Rank(s.required))  // a clock step below a held level changes nothing
         basis += std::string(basis.empty() ? "" : "; ") + (en ? "next: " : "下一级：") + LevelText(s.next_level, lang) +
                  (en ? " at " : " 于 ") + FormatShort(*s.next_due);

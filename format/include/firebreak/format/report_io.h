@@ -24,6 +24,14 @@ std::vector<engine::Incident> ParseReports(const std::string& text, const std::s
 std::vector<engine::Incident> ParseReportNode(const Node& root, const std::string& source,
                                               const engine::RuleSet& rules, bool partial = false);
 
+// One report object given as JSON text (a drill's report, a store's row) read as an update of an incident
+// (ParseReportNode with partial), and its canonical JSON text (ToJson). The same rules and errors as above.
+struct ReportUpdate {
+  engine::Incident own;
+  std::string json;
+};
+ReportUpdate ParseReportUpdate(const std::string& text, const std::string& source, const engine::RuleSet& rules);
+
 // The report objects of a document (one object or an array of them), unvalidated beyond the document rules.
 struct ReportObject {
   Node node;           // the object as written

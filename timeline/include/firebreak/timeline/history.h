@@ -69,6 +69,8 @@ class HistoryMerger {
   engine::Incident Add(const ReportEntry& r);
   // The moment of the last report added (nullopt before the first).
   const std::optional<Timestamp>& last() const { return last_; }
+  // The reports added so far merged (JSON object text; format::MergeReportJson).
+  const std::string& merged() const { return merged_; }
 
  private:
   const engine::Engine* engine_;
