@@ -112,6 +112,34 @@ void BM_ParseReport(benchmark::State& st) {
 }
 BENCHMARK(BM_ParseReport);
 
+// One `firebreak assess` of N concurrent reports (one JSON array), without the process: read the document,
+// parse every report, count the fires burning (ConcurrencyOf), assess each and render the text sheets (issue 13:
+// 10,000 concurrent reports <= 1 s). Linear in N: ms per 1,000 reports stays flat from 1,000 to 10,000.
+std::string ConcurrentReports(int n) {
+  std::string text = "[";
+  for (int i = 0; i < n; ++i) {
+    text += (i ? ",\n" : "") + std::string(R"({"incident_id":"C-)") + std::to_string(i) +
+            R"(","reported_at":"2026-05-12T10:00:00+08:00","open_fire_since":"2026-05-12T08:00:00+08:00",)" +
+            R"("burned_area_ha":)" + std::to_string(i % 700 + 1) + R"(,"county":"柳城县","dangerous":)" +
+            (i % 3 == 0 ? "true" : "false") + "}";
+  }
+  return text + "]";
+}
+
+void BM_AssessConcurrent(benchmark::State& st) {
+  const std::string text = ConcurrentReports(static_cast<int>(st.range(0)));
+  Engine eng(Rules());
+  for (auto _ : st) {
+    std::vector<Incident> all = ParseReports(text, "bench.json", Rules());
+    std::vector<Decision> ds = eng.AssessAll(all);
+    std::size_t bytes = 0;
+    for (const Decision& d : ds) bytes += DecisionToText(d, Rules(), "zh").size();
+    benchmark::DoNotOptimize(bytes);
+  }
+  st.SetItemsProcessed(st.iterations() * st.range(0));
+}
+BENCHMARK(BM_AssessConcurrent)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
 void BM_LoadRules(benchmark::State& st) {
   for (auto _ : st) {
     RuleSet r = rules::LoadRuleFile(kRulesPath);

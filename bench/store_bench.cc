@@ -110,7 +110,7 @@ void Record(store::Store& st, const engine::Engine& eng, int batch) {
 }
 
 timeline::AuditReport AuditAll(const store::Store& st, const engine::Engine& eng, timeline::Timeline* out = nullptr) {
-  timeline::TimelineInput in = store::TimelineInputFromStore(st.AllHistories(), Rules());
+  timeline::TimelineInput in = store::TimelineInputFromStore(st.AllHistories());
   timeline::Timeline t = timeline::BuildTimeline(eng, in);
   timeline::AuditReport a = timeline::Audit(t, Rules(), timeline::AuditOptions{});
   if (out) *out = std::move(t);

@@ -36,6 +36,7 @@ struct StoreOptions {
   std::string store;
   std::string format = "text";
   std::string at;
+  std::string recorded_at;  // report: when the office recorded the reports (back-filling; default now)
   std::string by;
   std::string until;
   std::string out;
@@ -106,33 +107,26 @@ void Emit(const StoreOptions& o, const std::string& text) {
   std::cerr << "firebreak: wrote " << o.out << "\n";
 }
 
-std::string ReadAll(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::kNotFound, path, "cannot read the report file", "check the path");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string ReadAll(const std::string& path) { return format::ReadTextFile(path, "report"); }
 
 void RunReport(const Globals& g, const StoreOptions& o) {
   engine::RuleSet rules = LoadRules(g);
   engine::Engine eng(rules);
-  // Read every file first: a missing file records nothing.
-  std::vector<std::pair<std::string, std::string>> texts;
-  for (const auto& f : o.files) texts.emplace_back(f, ReadAll(f));
+  // Read every file first: a missing file records nothing. Every report of every file: one transaction.
+  std::vector<store::ReportInput> inputs;
+  for (const auto& f : o.files) inputs.push_back(store::ReportInput{ReadAll(f), f == "-" ? "stdin" : f});
   Enricher enricher(o.enrich, rules);
+  store::Clock clock;  // the wall clock, or the recording time given
+  if (!o.recorded_at.empty()) {
+    const Timestamp at = TimeOption(o.recorded_at, "--recorded-at"), now = Now();
+    if (at.epoch_s > now.epoch_s + store::kFutureToleranceS || at.epoch_s < now.epoch_s - store::kPastToleranceS)
+      throw Error(ErrorKind::kUsage, "--recorded-at", FormatIso8601(at) + " is not a time the office can have recorded",
+                  "give a time within the last ten years, not in the future");
+    clock = [at] { return at; };
+  }
   store::Store st = store::Store::Open(StorePath(o), Writing(true));
-  store::Desk desk(st, eng, TerrainEnrich(enricher));
-  std::vector<store::Recorded> recs;
-  st.Transaction([&] {
-    for (const auto& [name, text] : texts)
-      for (auto& r : desk.Report(text, name == "-" ? "stdin" : name)) recs.push_back(std::move(r));
-  });
+  store::Desk desk(st, eng, TerrainEnrich(enricher), clock);
+  std::vector<store::Recorded> recs = desk.Report(inputs);
   if (o.format == "json") {
     std::vector<engine::Decision> ds;
     for (const auto& r : recs) ds.push_back(r.decision);
@@ -142,6 +136,11 @@ void RunReport(const Globals& g, const StoreOptions& o) {
   for (std::size_t i = 0; i < recs.size(); ++i) {
     if (i) std::cout << "\n";
     std::cout << format::DecisionToText(recs[i].decision, rules, g.lang);
+    if (recs[i].late)
+      std::cout << (g.lang == "en" ? "[Late report] recorded after a report of a later moment: placed at the moment it "
+                                     "describes; the incident's timeline is re-derived (known-to-the-office)\n"
+                                   : "【迟到报告】记录时已有描述更晚时刻的报告：按其描述的时刻并入，时间线重新推演"
+                                     "（known-to-the-office）\n");
     if (enricher.active()) std::cout << enricher.Text(recs[i].incident, recs[i].decision, g.lang);
   }
   std::cout << (g.lang == "en" ? "Recorded in " : "已记录于 ") << st.path() << "\n";
@@ -317,6 +316,8 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
     cmd->add_option("files", o->files, "Report files (JSON or YAML, '-' = stdin); all recorded in one transaction")
         ->required();
+    cmd->add_option("--recorded-at", o->recorded_at,
+                    "When the office recorded them (ISO 8601 with offset; default now): for back-filling a log");
     AddEnrichOptions(cmd, o->enrich);
     cmd->callback([&g, o] { RunReport(g, *o); });
   }

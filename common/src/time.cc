@@ -145,4 +145,31 @@ int LocalHour(const Timestamp& t) { return ToLocal(t).h; }
 int LocalMonth(const Timestamp& t) { return static_cast<int>(ToLocal(t).mo); }
 int LocalDay(const Timestamp& t) { return static_cast<int>(ToLocal(t).d); }
 
+std::int64_t LocalDayNumber(const Timestamp& t) {
+  std::int64_t local = t.epoch_s + static_cast<std::int64_t>(t.offset_min) * 60;
+  return local >= 0 ? local / 86400 : (local - 86399) / 86400;
+}
+
+Timestamp LocalMidnight(std::int64_t day, int offset_min) {
+  return Timestamp{day * 86400 - static_cast<std::int64_t>(offset_min) * 60, offset_min};
+}
+
+std::int64_t DayNumber(int year, int month, int day) {
+  return DaysFromCivil(year, static_cast<unsigned>(month), 1) + (day - 1);
+}
+
+int YearOfDay(std::int64_t day) {
+  int y;
+  unsigned m, d;
+  CivilFromDays(day, &y, &m, &d);
+  return y;
+}
+
+int MonthDayOfDay(std::int64_t day) {
+  int y;
+  unsigned m, d;
+  CivilFromDays(day, &y, &m, &d);
+  return static_cast<int>(m * 100 + d);
+}
+
 }  // namespace firebreak

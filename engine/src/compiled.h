@@ -10,6 +10,7 @@
 #include <array>
 #include <bitset>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,7 @@ struct CRule {
   std::uint32_t interp_first = 0, interp_count = 0;  // into CompiledRules::interps (indices of rules.interpretations)
   // Role/unit ids a measure names as lead, or a reporting rule's recipients: into CompiledRules::names.
   std::uint32_t names_first = 0, names_count = 0;
+  bool tests_calendar = false;  // a predicate tests a calendar fact (its use cites the calendar's interpretation)
 };
 
 // A half-open range of rule indices.
@@ -52,8 +54,17 @@ struct Range {
 };
 
 inline constexpr std::size_t kMaxRules = 2048;
+inline constexpr std::size_t kMaxInterps = 1024;
 inline constexpr std::int16_t kNotHeld = -1;
 inline constexpr std::int16_t kAlways = 0x7fff;
+
+inline std::size_t Ix(FactId id) { return static_cast<std::size_t>(id); }
+
+// A sensitive-period window of the calendar: MM*100+DD, inclusive; from > to wraps the year end.
+struct CalendarWindow {
+  int from = 0, to = 0;
+  bool Contains(int md) const { return from <= to ? (md >= from && md <= to) : (md >= from || md <= to); }
+};
 
 struct CompiledRules {
   std::vector<CPred> preds;
@@ -64,7 +75,7 @@ struct CompiledRules {
   std::vector<std::string_view> interp_ids;  // parallel to interps: the ids as the rule cites them (RuleSet views)
   std::vector<std::string_view> names;  // role/unit ids (RuleSet views), referenced by CRule::names_*
 
-  Range derived, grades, lead, situational, reporting, safety;
+  Range derived, grades, lead, situational, reporting, safety, terminations;
   std::vector<Range> level_triggers;  // per rules.levels index
   std::vector<Range> level_measures;  // per rules.levels index
   std::vector<Range> warning_measures;  // per rules.warnings index
@@ -78,16 +89,41 @@ struct CompiledRules {
   // Interpretation ids cited by the sensitive-period calendar, as indices.
   std::vector<std::uint16_t> calendar_interps;
   std::vector<std::string_view> missing_interps;  // ids cited but absent from rules.interpretations (views into the RuleSet)
+
+  // The calendar (parallel to rules.sensitive_periods).
+  std::vector<CalendarWindow> windows;
+  // The termination that ends a response level (the rule citing level-holds-until-termination), index into
+  // rules.terminations, or -1.
+  int response_termination = -1;
+  // The longest clock threshold any trigger tests, in seconds (bounds the due-time forecast).
+  std::int64_t max_clock_s = 0;
+  // Unique per compilation (never reused): keys the per-thread memo of calendar look-ups.
+  std::uint64_t id = 0;
 };
+
+// Compiles a rule set. Throws Error(kRuleFile) for what the loader cannot see (too many rules, bad MM-DD).
+std::shared_ptr<const CompiledRules> Compile(const RuleSet& rules);
+
+// Is `id` one of the facts that grow with the time the fire burns (hours of open fire)?
+inline bool IsClockFact(FactId id) {
+  return id == FactId::kOpenFireHours || id == FactId::kOpenFireHoursSinceReignition;
+}
+
+// The open fire of an incident at one moment (plan 6.3.x.1(3)), from open_fire_since and the out periods.
+struct OpenFire {
+  bool known = false;         // open_fire_since given
+  bool burning = true;        // not out at `at` (so the clock runs on)
+  std::int64_t total_s = 0;   // seconds of open fire since open_fire_since, out periods excluded
+  std::int64_t current_s = 0; // seconds of open fire since the last re-ignition (or the start)
+};
+OpenFire OpenFireAt(const Incident& in, bool extinguished, const Timestamp& at);
 
 // Facts plus where each came from and which rule gave it.
 struct FactsWithOrigin {
   FactSet f;
   std::array<FactOrigin, kFactCount> origin{};
   std::array<std::int16_t, kFactCount> rule{};  // derived_facts / fact_defaults index, for notes
-  bool calendar_used = false;
-  bool calendar_hit = false;
-  int calendar_period = -1;  // index of the sensitive period that matched
+  OpenFire fire;
 
   void SetIf(FactId id, double v, FactOrigin o, std::int16_t r = -1) {
     if (f.Has(id)) return;
@@ -106,7 +142,22 @@ struct Evaluation {
   std::optional<Grade> grade;
   Tier lead = Tier::kCounty;
   int level_spec = -1;  // rules.levels index of `level`
+  bool terminated = false;  // the response termination holds
 };
+
+// The facts the rules see for `in` at `at` (report > report facts > concurrency > GIS > calendar > derived
+// facts > defaults). `cc` null: the concurrency facts stay unknown (used to decide whether a fire burns).
+void ComputeFacts(const RuleSet& rules, const CompiledRules& c, const Incident& in, const Timestamp& at,
+                  const Concurrency* cc, FactsWithOrigin& fo);
+// Evaluates every rule group in the plan's order (grade -> level -> lead, measures, reporting, safety,
+// warnings, terminations).
+void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const Timestamp& at,
+         const Concurrency& cc, Evaluation& ev);
+int CountHeld(const Evaluation& ev, Range r);
+
+// The next instant after `at` at which a calendar fact that some rule tests changes its value, assuming the
+// fire keeps burning (nullopt: none within a year).
+std::optional<Timestamp> NextCalendarChange(const CompiledRules& c, const FactsWithOrigin& fo, const Timestamp& at);
 
 inline bool CompareOp(Cmp op, double x, double v) {
   switch (op) {

@@ -29,374 +29,6 @@ const char* FactOriginName(FactOrigin o) {
 
 namespace {
 
-constexpr std::size_t kMaxInterps = 1024;
-
-std::size_t Ix(FactId id) { return static_cast<std::size_t>(id); }
-
-// ---------------------------------------------------------------------------------------------------------
-// Compilation
-
-class Compiler {
- public:
-  Compiler(const RuleSet& rules, CompiledRules& out) : rules_(rules), c_(out) {}
-
-  std::uint32_t Add(const Condition& cond, const std::vector<std::string>& interps, const SourceLoc& loc) {
-    CRule r;
-    r.alt_first = static_cast<std::uint32_t>(c_.alts.size());
-    for (const Alternative& a : cond.any) {
-      CAlt ca;
-      ca.first = static_cast<std::uint32_t>(c_.preds.size());
-      for (const Predicate& p : a.all) c_.preds.push_back(CompilePred(p));
-      ca.count = static_cast<std::uint32_t>(a.all.size());
-      ca.facts_first = static_cast<std::uint32_t>(c_.alt_facts.size());
-      for (const Predicate& p : a.all)
-        if (std::find(c_.alt_facts.begin() + ca.facts_first, c_.alt_facts.end(), p.fact) == c_.alt_facts.end())
-          c_.alt_facts.push_back(p.fact);
-      ca.facts_count = static_cast<std::uint32_t>(c_.alt_facts.size()) - ca.facts_first;
-      c_.alts.push_back(ca);
-    }
-    r.alt_count = static_cast<std::uint32_t>(cond.any.size());
-    r.interp_first = static_cast<std::uint32_t>(c_.interps.size());
-    for (const std::string& id : interps) {
-      c_.interps.push_back(InterpIndex(id));
-      c_.interp_ids.push_back(id);
-    }
-    r.interp_count = static_cast<std::uint32_t>(interps.size());
-    if (c_.rules.size() >= kMaxRules)
-      throw Error(ErrorKind::kRuleFile, loc.ToString(),
-                  "the rule file has more than " + std::to_string(kMaxRules) + " rules",
-                  "the engine's evaluation buffer is sized for plans of city scale");
-    c_.rules.push_back(r);
-    return static_cast<std::uint32_t>(c_.rules.size() - 1);
-  }
-
-  // Attaches a list of role/unit ids (measure lead, reporting recipients) to the rule just added.
-  void AttachNames(const std::vector<std::string>& ids) {
-    CRule& r = c_.rules.back();
-    r.names_first = static_cast<std::uint32_t>(c_.names.size());
-    for (const std::string& id : ids) c_.names.push_back(id);
-    r.names_count = static_cast<std::uint32_t>(ids.size());
-  }
-
-  template <class Vec, class Fn>
-  Range AddAll(const Vec& v, Fn fn) {
-    Range r;
-    r.first = static_cast<std::uint32_t>(c_.rules.size());
-    for (const auto& e : v) fn(e);
-    r.last = static_cast<std::uint32_t>(c_.rules.size());
-    return r;
-  }
-
-  std::uint16_t InterpIndex(const std::string& id) {
-    for (std::size_t i = 0; i < rules_.interpretations.size(); ++i)
-      if (rules_.interpretations[i].id == id) return static_cast<std::uint16_t>(i);
-    for (std::size_t i = 0; i < c_.missing_interps.size(); ++i)
-      if (c_.missing_interps[i] == id) return static_cast<std::uint16_t>(rules_.interpretations.size() + i);
-    c_.missing_interps.push_back(id);
-    return static_cast<std::uint16_t>(rules_.interpretations.size() + c_.missing_interps.size() - 1);
-  }
-
- private:
-  CPred CompilePred(const Predicate& p) {
-    CPred cp;
-    cp.fact = p.fact;
-    c_.referenced.set(Ix(p.fact));
-    if (p.is.has_value()) {
-      cp.is_bool = true;
-      cp.is = *p.is;
-    }
-    if (p.bounds.size() > 2)
-      throw Error(ErrorKind::kRuleFile, p.loc.ToString(), "a predicate may carry at most two bounds (a band)");
-    cp.nb = static_cast<std::uint8_t>(p.bounds.size());
-    for (std::size_t i = 0; i < p.bounds.size(); ++i) {
-      cp.op[i] = p.bounds[i].op;
-      cp.v[i] = p.bounds[i].value;
-    }
-    return cp;
-  }
-
-  const RuleSet& rules_;
-  CompiledRules& c_;
-};
-
-int ParseMmdd(const std::string& s) {
-  // "MM-DD" -> MM*100+DD; -1 if malformed.
-  if (s.size() != 5 || s[2] != '-') return -1;
-  auto dig = [&](std::size_t i) { return s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -100; };
-  int m = dig(0) * 10 + dig(1), d = dig(3) * 10 + dig(4);
-  if (m < 1 || m > 12 || d < 1 || d > 31) return -1;
-  return m * 100 + d;
-}
-
-struct CalendarWindow {
-  int from = 0, to = 0;
-};
-
-}  // namespace
-
-// Compiled rules plus the calendar, shared by copies of an Engine.
-struct CompiledRulesWithCalendar : CompiledRules {
-  std::vector<CalendarWindow> windows;  // parallel to rules.sensitive_periods
-};
-
-namespace {
-
-const CompiledRulesWithCalendar& Cal(const std::shared_ptr<const CompiledRules>& p) {
-  return static_cast<const CompiledRulesWithCalendar&>(*p);
-}
-
-std::shared_ptr<const CompiledRules> Compile(const RuleSet& rules) {
-  auto out = std::make_shared<CompiledRulesWithCalendar>();
-  CompiledRules& c = *out;
-  Compiler k(rules, c);
-  c.derived = k.AddAll(rules.derived_facts, [&](const DerivedFact& d) { k.Add(d.when, d.interpretations, d.loc); });
-  c.grades = k.AddAll(rules.grades, [&](const GradeCriterion& g) { k.Add(g.when, g.interpretations, g.loc); });
-  for (std::size_t li = 0; li < rules.levels.size(); ++li) {
-    const LevelSpec& L = rules.levels[li];
-    c.level_triggers.push_back(
-        k.AddAll(L.triggers, [&](const Trigger& t) { k.Add(t.when, t.interpretations, t.loc); }));
-    c.level_measures.push_back(
-        k.AddAll(L.measures, [&](const Measure& m) {
-          k.Add(m.when, m.interpretations, m.loc);
-          k.AttachNames(m.lead);
-        }));
-    c.level_index[static_cast<std::size_t>(L.level)] = static_cast<int>(li);
-    c.levels_by_severity.push_back(static_cast<int>(li));
-  }
-  std::sort(c.levels_by_severity.begin(), c.levels_by_severity.end(),
-            [&](int a, int b) { return rules.levels[a].level > rules.levels[b].level; });
-  c.lead = k.AddAll(rules.lead_rules, [&](const LeadRule& r) { k.Add(r.when, r.interpretations, r.loc); });
-  c.situational =
-      k.AddAll(rules.situational_measures, [&](const Measure& m) {
-        k.Add(m.when, m.interpretations, m.loc);
-        k.AttachNames(m.lead);
-      });
-  c.reporting = k.AddAll(rules.reporting, [&](const ReportingRule& r) {
-    k.Add(r.when, r.interpretations, r.loc);
-    k.AttachNames(r.recipients);
-  });
-  c.safety = k.AddAll(rules.safety, [&](const SafetyRule& r) { k.Add(r.when, r.interpretations, r.loc); });
-  for (std::size_t wi = 0; wi < rules.warnings.size(); ++wi) {
-    const WarningResponse& w = rules.warnings[wi];
-    c.warning_measures.push_back(
-        k.AddAll(w.measures, [&](const Measure& m) {
-          k.Add(m.when, m.interpretations, m.loc);
-          k.AttachNames(m.lead);
-        }));
-    c.warning_index[static_cast<std::size_t>(w.colour)] = static_cast<int>(wi);
-  }
-  c.default_index.fill(-1);
-  for (std::size_t i = 0; i < rules.fact_defaults.size(); ++i)
-    if (c.default_index[Ix(rules.fact_defaults[i].fact)] < 0)
-      c.default_index[Ix(rules.fact_defaults[i].fact)] = static_cast<int>(i);
-  for (const FactDefault& d : rules.fact_defaults) {
-    c.default_interps.emplace_back();
-    for (const std::string& id : d.interpretations) c.default_interps.back().push_back(k.InterpIndex(id));
-  }
-  for (const SensitivePeriod& p : rules.sensitive_periods) {
-    int from = ParseMmdd(p.from_mmdd), to = ParseMmdd(p.to_mmdd);
-    if (from < 0 || to < 0)
-      throw Error(ErrorKind::kRuleFile, p.loc.ToString(),
-                  "sensitive period '" + p.name + "' needs from/to as MM-DD, got '" + p.from_mmdd + "'..'" +
-                      p.to_mmdd + "'");
-    out->windows.push_back({from, to});
-    if (!p.interpretation.empty()) {
-      std::uint16_t ix = k.InterpIndex(p.interpretation);
-      if (std::find(c.calendar_interps.begin(), c.calendar_interps.end(), ix) == c.calendar_interps.end())
-        c.calendar_interps.push_back(ix);
-    }
-  }
-  if (rules.interpretations.size() + c.missing_interps.size() > kMaxInterps)
-    throw Error(ErrorKind::kRuleFile, rules.source_file, "too many interpretations");
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Facts
-
-constexpr std::pair<Threat, FactId> kThreatFacts[] = {
-    {Threat::kResidential, FactId::kThreatensResidential},
-    {Threat::kKeyFacility, FactId::kThreatensKeyFacility},
-    {Threat::kMilitary, FactId::kThreatensMilitary},
-    {Threat::kHazardousChemicals, FactId::kThreatensHazardousChemicals},
-    {Threat::kOilGasPipeline, FactId::kThreatensOilGasPipeline},
-    {Threat::kRailway, FactId::kThreatensRailway},
-    {Threat::kNuclear, FactId::kThreatensNuclear},
-    {Threat::kMajorHazard, FactId::kThreatensMajorHazard},
-};
-
-void ComputeFacts(const RuleSet& rules, const CompiledRulesWithCalendar& c, const Incident& in, const Timestamp& at,
-                  const Concurrency& cc, FactsWithOrigin& fo) {
-  // Reset in place (no temporary: FactsWithOrigin is ~700 bytes).
-  fo.f = FactSet{};
-  fo.origin.fill(FactOrigin::kUnknown);
-  fo.rule.fill(-1);
-  fo.calendar_used = fo.calendar_hit = false;
-  fo.calendar_period = -1;
-  const auto R = FactOrigin::kReport;
-  auto num = [&](FactId id, const auto& opt) {
-    if (opt) fo.SetIf(id, static_cast<double>(*opt), R);
-  };
-  auto flag = [&](FactId id, const std::optional<bool>& opt) {
-    if (opt) fo.SetIf(id, *opt ? 1.0 : 0.0, R);
-  };
-  // 1. The report's own fields.
-  num(FactId::kBurnedAreaHa, in.burned_area_ha);
-  num(FactId::kDamagedForestAreaHa, in.damaged_forest_area_ha);
-  num(FactId::kDeaths, in.deaths);
-  num(FactId::kSeriousInjuries, in.serious_injuries);
-  flag(FactId::kControlled, in.controlled);
-  flag(FactId::kExtinguished, in.extinguished);
-  flag(FactId::kSensitivePeriod, in.sensitive_period);
-  flag(FactId::kSensitiveArea, in.sensitive_area);
-  flag(FactId::kPublicOpinionVerification, in.public_opinion_verification);
-  flag(FactId::kDangerous, in.dangerous);
-  flag(FactId::kSatelliteDetected, in.satellite_detected);
-  flag(FactId::kCrossesBoundary, in.crosses_boundary);
-  flag(FactId::kCrossesCityBoundary, in.crosses_city_boundary);
-  num(FactId::kKmToCityBoundary, in.km_to_city_boundary);
-  num(FactId::kTemperatureC, in.weather.temperature_c);
-  num(FactId::kHumidityPct, in.weather.humidity_pct);
-  num(FactId::kWindSpeedMs, in.weather.wind_speed_ms);
-  num(FactId::kWindDirDeg, in.weather.wind_dir_deg);
-  if (in.warning_colour) fo.SetIf(FactId::kWarningColour, static_cast<double>(*in.warning_colour), R);
-  if (in.threatens_reported || !in.threatens.empty()) {
-    for (const auto& [t, f] : kThreatFacts) {
-      bool listed = std::find(in.threatens.begin(), in.threatens.end(), t) != in.threatens.end();
-      if (listed || in.threatens_reported) fo.SetIf(f, listed ? 1.0 : 0.0, R);
-    }
-  }
-  // Plan 6.3.x.1(3): hours of open fire from open_fire_since up to `at` (0 before the fire began).
-  if (in.open_fire_since) {
-    double h = static_cast<double>(at.epoch_s - in.open_fire_since->epoch_s) / 3600.0;
-    fo.SetIf(FactId::kOpenFireHours, h > 0 ? h : 0.0, R);
-  }
-  fo.SetIf(FactId::kLocalHour, static_cast<double>(LocalHour(at)), R);
-  // 2. The report's "facts" object.
-  for (std::size_t i = 0; in.extra.Any() && i < kFactCount; ++i) {
-    auto id = static_cast<FactId>(i);
-    if (in.extra.Has(id)) fo.SetIf(id, in.extra.ValueOr(id, 0.0), FactOrigin::kReportFacts);
-  }
-  // 3. The incident set.
-  fo.SetIf(FactId::kConcurrentFires, cc.fires, FactOrigin::kConcurrency);
-  fo.SetIf(FactId::kConcurrentDangerousFires, cc.dangerous_fires, FactOrigin::kConcurrency);
-  // 4. GIS and other modules.
-  for (std::size_t i = 0; in.derived.Any() && i < kFactCount; ++i) {
-    auto id = static_cast<FactId>(i);
-    if (in.derived.Has(id)) fo.SetIf(id, in.derived.ValueOr(id, 0.0), FactOrigin::kGis);
-  }
-  // 5. Rule-file derived facts, in file order (each may use the ones before it).
-  for (std::uint32_t r = c.derived.first; r < c.derived.last; ++r) {
-    const DerivedFact& d = rules.derived_facts[r - c.derived.first];
-    if (fo.f.Has(d.fact)) continue;
-    Tri t = Tri::kUnknown;
-    EvalRule(c, c.rules[r], fo.f, &t);
-    if (t != Tri::kUnknown)
-      fo.SetIf(d.fact, t == Tri::kTrue ? 1.0 : 0.0, FactOrigin::kRuleDerived,
-               static_cast<std::int16_t>(r - c.derived.first));
-  }
-  // 6. The sensitive-period calendar (local date of `at`).
-  if (!fo.f.Has(FactId::kSensitivePeriod) && !c.windows.empty()) {
-    int md = LocalMonth(at) * 100 + LocalDay(at);
-    int hit = -1;
-    for (std::size_t i = 0; i < c.windows.size() && hit < 0; ++i) {
-      const CalendarWindow& w = c.windows[i];
-      bool in_window = w.from <= w.to ? (md >= w.from && md <= w.to) : (md >= w.from || md <= w.to);
-      if (in_window) hit = static_cast<int>(i);
-    }
-    fo.SetIf(FactId::kSensitivePeriod, hit >= 0 ? 1.0 : 0.0, FactOrigin::kCalendar,
-             static_cast<std::int16_t>(hit));
-    fo.calendar_used = true;
-    fo.calendar_hit = hit >= 0;
-    fo.calendar_period = hit;
-  }
-  // 7. Named assumptions for what is still unknown.
-  for (std::size_t i = 0; i < rules.fact_defaults.size(); ++i) {
-    const FactDefault& d = rules.fact_defaults[i];
-    fo.SetIf(d.fact, d.value, FactOrigin::kDefault, static_cast<std::int16_t>(i));
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Evaluation (no allocation)
-
-void Run(const RuleSet& rules, const CompiledRulesWithCalendar& c, const Incident& in, const Timestamp& at,
-         const Concurrency& cc, Evaluation& ev) {
-  ComputeFacts(rules, c, in, at, cc, ev.facts);
-  FactSet& f = ev.facts.f;
-  std::fill(ev.held.begin(), ev.held.begin() + static_cast<std::ptrdiff_t>(c.rules.size()), kNotHeld);
-  auto eval = [&](Range r) {
-    for (std::uint32_t i = r.first; i < r.last; ++i) ev.held[i] = EvalRule(c, c.rules[i], f);
-  };
-  // Grade: the highest any criterion reaches (1.5 / art. 40).
-  eval(c.grades);
-  ev.grade.reset();
-  for (std::uint32_t i = c.grades.first; i < c.grades.last; ++i)
-    if (ev.held[i] != kNotHeld) {
-      Grade g = rules.grades[i - c.grades.first].grade;
-      if (!ev.grade || g > *ev.grade) ev.grade = g;
-    }
-  f.Clear(FactId::kGrade);
-  if (ev.grade) {
-    f.Set(FactId::kGrade, static_cast<double>(*ev.grade));
-    ev.facts.origin[Ix(FactId::kGrade)] = FactOrigin::kEngine;
-  }
-  // Response level: the highest level with a trigger that holds (6.3).
-  ev.level.reset();
-  ev.level_spec = -1;
-  for (std::size_t li = 0; li < rules.levels.size(); ++li) {
-    Range r = c.level_triggers[li];
-    eval(r);
-    for (std::uint32_t i = r.first; i < r.last; ++i)
-      if (ev.held[i] != kNotHeld && (!ev.level || rules.levels[li].level > *ev.level)) {
-        ev.level = rules.levels[li].level;
-        ev.level_spec = static_cast<int>(li);
-      }
-  }
-  f.Clear(FactId::kResponseLevel);
-  f.Set(FactId::kResponseLevel, ev.level ? static_cast<double>(*ev.level) : 0.0);
-  ev.facts.origin[Ix(FactId::kResponseLevel)] = FactOrigin::kEngine;
-  // Lead (6.1, 3.3, 9.1): highest `lead` among rules that hold (else the default), then raises.
-  eval(c.lead);
-  std::optional<Tier> lead;
-  int raise = 0;
-  for (std::uint32_t i = c.lead.first; i < c.lead.last; ++i) {
-    if (ev.held[i] == kNotHeld) continue;
-    const LeadRule& lr = rules.lead_rules[i - c.lead.first];
-    if (lr.lead && (!lead || *lr.lead > *lead)) lead = *lr.lead;
-    raise += lr.raise;
-  }
-  int tier = static_cast<int>(lead.value_or(rules.default_lead)) + raise;
-  ev.lead = static_cast<Tier>(std::clamp(tier, static_cast<int>(Tier::kCounty), static_cast<int>(Tier::kNational)));
-  // Measures of the level and the levels it builds on (step limit: the number of levels).
-  if (ev.level_spec >= 0) {
-    int li = ev.level_spec;
-    for (std::size_t step = 0; li >= 0 && step < rules.levels.size(); ++step) {
-      eval(c.level_measures[static_cast<std::size_t>(li)]);
-      const auto& b = rules.levels[static_cast<std::size_t>(li)].builds_on;
-      li = b ? c.level_index[static_cast<std::size_t>(*b)] : -1;
-    }
-  }
-  eval(c.situational);
-  eval(c.reporting);
-  eval(c.safety);
-  // Warning response for the current colour (5.1.3), with the colours it builds on.
-  if (auto col = f.Get(FactId::kWarningColour); col && *col >= 1 && *col <= 4) {
-    int wi = c.warning_index[static_cast<std::size_t>(*col)];
-    for (std::size_t step = 0; wi >= 0 && step < rules.warnings.size(); ++step) {
-      eval(c.warning_measures[static_cast<std::size_t>(wi)]);
-      const auto& b = rules.warnings[static_cast<std::size_t>(wi)].builds_on;
-      wi = b ? c.warning_index[static_cast<std::size_t>(*b)] : -1;
-    }
-  }
-}
-
-int CountHeld(const Evaluation& ev, Range r) {
-  int n = 0;
-  for (std::uint32_t i = r.first; i < r.last; ++i) n += ev.held[i] != kNotHeld;
-  return n;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Building the Decision, reusing the storage of `out` (slot-by-slot assignment keeps string capacity).
 
@@ -408,8 +40,9 @@ T& Slot(std::vector<T>& v, std::size_t& n) {
 
 class Builder {
  public:
-  Builder(const RuleSet& rules, const CompiledRulesWithCalendar& c, const Evaluation& ev, const Incident& in)
-      : rules_(rules), c_(c), ev_(ev), in_(in) {}
+  Builder(const RuleSet& rules, const CompiledRules& c, const Evaluation& ev, const Incident& in,
+          const Concurrency& cc)
+      : rules_(rules), c_(c), ev_(ev), in_(in), d_concurrency_(cc) {}
 
   void Build(const Timestamp& at, Decision& d) {
     // Upper bounds from the rule file: one allocation per list for a fresh Decision, none when reused.
@@ -542,6 +175,22 @@ class Builder {
     }
     d.safety.resize(n);
 
+    // Terminations (6.3.6, 6.2.8, 6.2.7) that hold; whether the response termination holds.
+    n = 0;
+    for (std::uint32_t i = c_.terminations.first; i < c_.terminations.last; ++i) {
+      if (ev_.held[i] == kNotHeld) continue;
+      const Termination& t = rules_.terminations[i - c_.terminations.first];
+      Fill(Slot(d.terminations, n), i, t.clause, t.text, t.when, t.interpretations);
+    }
+    d.terminations.resize(n);
+    d.response_terminated = ev_.terminated;
+
+    // What the history merge noticed (e.g. a re-ignition without a new open_fire_since), with its interpretation.
+    d.warnings = in_.notices;
+    for (const Notice& w : in_.notices)
+      for (std::size_t i = 0; i < rules_.interpretations.size(); ++i)
+        if (rules_.interpretations[i].id == w.interpretation) used_.set(i);
+
     BuildNext(d);
     BuildFacts(d);
     BuildNotes(d);
@@ -551,6 +200,8 @@ class Builder {
   void Use(std::uint32_t rule) {
     const CRule& r = c_.rules[rule];
     for (std::uint32_t k = 0; k < r.interp_count; ++k) used_.set(c_.interps[r.interp_first + k]);
+    if (r.tests_calendar)
+      for (std::uint16_t ix : c_.calendar_interps) used_.set(ix);
   }
 
   // The facts an alternative tested, each once, with their values and origins.
@@ -611,7 +262,7 @@ class Builder {
     int target = -1;
     for (int v = ev_.level ? static_cast<int>(*ev_.level) + 1 : 1; v <= 4 && target < 0; ++v)
       if (c_.level_index[static_cast<std::size_t>(v)] >= 0) target = c_.level_index[static_cast<std::size_t>(v)];
-    std::size_t n_close = 0, n_due = 0;
+    std::size_t n_close = 0;
     auto bool_blocked = [&](const CAlt& alt) {
       for (std::uint32_t k = 0; k < alt.count; ++k) {
         const CPred& p = c_.preds[alt.first + k];
@@ -650,49 +301,90 @@ class Builder {
       }
     }
     nx.closest.resize(n_close);
-    // Clock-driven conditions of every higher level: when each falls due if the fire stays uncontrolled.
-    if (in_.open_fire_since && ev_.facts.origin[Ix(FactId::kOpenFireHours)] == FactOrigin::kReport) {
-      const double hours_now = f.ValueOr(FactId::kOpenFireHours, 0.0);
-      for (std::size_t li = 0; li < rules_.levels.size(); ++li) {
-        const LevelSpec& L = rules_.levels[li];
-        if (ev_.level && L.level <= *ev_.level) continue;
-        Range r = c_.level_triggers[li];
-        for (std::uint32_t i = r.first; i < r.last; ++i) {
-          const CRule& cr = c_.rules[i];
-          const Trigger& t = L.triggers[i - r.first];
-          for (std::uint32_t a = 0; a < cr.alt_count; ++a) {
-            const CAlt& alt = c_.alts[cr.alt_first + a];
-            if (bool_blocked(alt)) continue;
-            bool other_fails = false;
-            int hk = -1;
-            for (std::uint32_t k = 0; k < alt.count; ++k) {
-              const CPred& p = c_.preds[alt.first + k];
-              if (p.fact == FactId::kOpenFireHours) hk = static_cast<int>(k);
-              else if (EvalPred(p, f) == Tri::kFalse) other_fails = true;
-            }
-            if (hk < 0 || other_fails) continue;
-            const CPred& p = c_.preds[alt.first + static_cast<std::uint32_t>(hk)];
-            for (std::uint8_t b = 0; b < p.nb; ++b) {
-              if (p.op[b] != Cmp::kGt && p.op[b] != Cmp::kGe) continue;
-              if (CompareOp(p.op[b], hours_now, p.v[b])) continue;  // already reached
-              DueTime& dt = Slot(nx.due, n_due);
-              dt.clause = t.clause;
-              dt.level = L.level;
-              dt.hours = p.v[b];
-              dt.strict = p.op[b] == Cmp::kGt;
-              auto secs = static_cast<std::int64_t>(std::ceil(p.v[b] * 3600.0)) + (dt.strict ? 1 : 0);
-              dt.at = Timestamp{in_.open_fire_since->epoch_s + secs, d.at.offset_min};
-              dt.word = WordOf(t.when, a, static_cast<std::uint32_t>(hk), b);
-              dt.alternative = t.when.any[a].label;
-            }
+    nx.due.resize(ForecastDue(d, nx.due));
+    // Stable insertion sort by time (a handful of items; std::stable_sort would allocate a buffer).
+    for (std::size_t i = 1; i < nx.due.size(); ++i)
+      for (std::size_t j = i; j > 0 && nx.due[j].at < nx.due[j - 1].at; --j) std::swap(nx.due[j], nx.due[j - 1]);
+    nx.change = NextCalendarChange(c_, ev_.facts, d.at);
+  }
+
+  // Clock-driven conditions of every level above the assessed one: when each falls due if the fire keeps
+  // burning uncontrolled and nothing else is reported. The calendar is known in advance, so the forecast runs
+  // over segments between calendar changes (facts re-computed at each), up to the longest clock threshold.
+  std::size_t ForecastDue(const Decision& d, std::vector<DueTime>& out) {
+    std::size_t n = 0;
+    const OpenFire& fire = ev_.facts.fire;
+    if (!fire.known || !fire.burning) return 0;
+    Timestamp seg = d.at;
+    const std::int64_t horizon = d.at.epoch_s + c_.max_clock_s;
+    thread_local FactsWithOrigin later;
+    for (int k = 0; k < 8 && seg.epoch_s <= horizon; ++k) {
+      std::optional<Timestamp> next = NextCalendarChange(c_, k == 0 ? ev_.facts : later, seg);
+      const std::int64_t seg_end = next ? next->epoch_s : INT64_MAX;
+      const FactsWithOrigin& fo = k == 0 ? ev_.facts : later;
+      const std::int64_t elapsed = seg.epoch_s - d.at.epoch_s;
+      DueInSegment(d, fo.f, seg, fire.total_s + elapsed, fire.current_s + elapsed, seg_end, k == 0, out, n);
+      if (!next) break;
+      seg = *next;
+      ComputeFacts(rules_, c_, in_, seg, &d_concurrency_, later);
+    }
+    return n;
+  }
+
+  void DueInSegment(const Decision& d, const FactSet& f, const Timestamp& seg, std::int64_t total_s,
+                    std::int64_t current_s, std::int64_t seg_end, bool first, std::vector<DueTime>& out,
+                    std::size_t& n) {
+    auto bool_blocked = [&](const CAlt& alt) {
+      for (std::uint32_t k = 0; k < alt.count; ++k) {
+        const CPred& p = c_.preds[alt.first + k];
+        if (p.is_bool && EvalPred(p, f) == Tri::kFalse) return true;
+      }
+      return false;
+    };
+    for (std::size_t li = 0; li < rules_.levels.size(); ++li) {
+      const LevelSpec& L = rules_.levels[li];
+      if (ev_.level && L.level <= *ev_.level) continue;
+      Range r = c_.level_triggers[li];
+      for (std::uint32_t i = r.first; i < r.last; ++i) {
+        const CRule& cr = c_.rules[i];
+        const Trigger& t = L.triggers[i - r.first];
+        for (std::uint32_t a = 0; a < cr.alt_count; ++a) {
+          const CAlt& alt = c_.alts[cr.alt_first + a];
+          if (bool_blocked(alt)) continue;
+          bool other_fails = false;
+          int hk = -1;
+          for (std::uint32_t k = 0; k < alt.count; ++k) {
+            const CPred& p = c_.preds[alt.first + k];
+            if (IsClockFact(p.fact)) hk = static_cast<int>(k);
+            else if (EvalPred(p, f) == Tri::kFalse) other_fails = true;
+          }
+          if (hk < 0 || other_fails) continue;
+          const CPred& p = c_.preds[alt.first + static_cast<std::uint32_t>(hk)];
+          const std::int64_t clock_s = p.fact == FactId::kOpenFireHours ? total_s : current_s;
+          for (std::uint8_t b = 0; b < p.nb; ++b) {
+            if (p.op[b] != Cmp::kGt && p.op[b] != Cmp::kGe) continue;
+            const bool strict = p.op[b] == Cmp::kGt;
+            const std::int64_t need = static_cast<std::int64_t>(std::ceil(p.v[b] * 3600.0)) + (strict ? 1 : 0);
+            if (first && clock_s >= need) continue;  // already reached: the trigger holds or fails on another fact
+            const std::int64_t at = seg.epoch_s + std::max<std::int64_t>(0, need - clock_s);
+            if (at >= seg_end) continue;
+            bool seen = false;  // the same bound found in an earlier segment
+            for (std::size_t j = 0; j < n && !seen; ++j)
+              seen = out[j].clause.data() == t.clause.data() && out[j].alternative.data() == t.when.any[a].label.data() &&
+                     out[j].hours == p.v[b];
+            if (seen) continue;
+            DueTime& dt = Slot(out, n);
+            dt.clause = t.clause;
+            dt.level = L.level;
+            dt.hours = p.v[b];
+            dt.strict = strict;
+            dt.at = Timestamp{at, d.at.offset_min};
+            dt.word = WordOf(t.when, a, static_cast<std::uint32_t>(hk), b);
+            dt.alternative = t.when.any[a].label;
           }
         }
       }
     }
-    nx.due.resize(n_due);
-    // Stable insertion sort by time (a handful of items; std::stable_sort would allocate a buffer).
-    for (std::size_t i = 1; i < nx.due.size(); ++i)
-      for (std::size_t j = i; j > 0 && nx.due[j].at < nx.due[j - 1].at; --j) std::swap(nx.due[j], nx.due[j - 1]);
   }
 
   static const std::string& WordOf(const Condition& cond, std::uint32_t a, std::uint32_t k, std::uint8_t b) {
@@ -729,8 +421,6 @@ class Builder {
         Slot(d.unknown, nu) = Info(id).name;
       }
     }
-    if (fo.calendar_used)
-      for (std::uint16_t ix : c_.calendar_interps) used_.set(ix);
     d.facts.resize(n);
     d.unknown.resize(nu);
     d.defaulted.resize(nd);
@@ -759,19 +449,12 @@ class Builder {
   }
 
   const RuleSet& rules_;
-  const CompiledRulesWithCalendar& c_;
+  const CompiledRules& c_;
   const Evaluation& ev_;
   const Incident& in_;
+  const Concurrency d_concurrency_;
   std::bitset<kMaxInterps> used_;
 };
-
-Concurrency SelfConcurrency(const Incident& in) {
-  Concurrency c;
-  c.fires = 1;
-  bool dangerous = in.dangerous.value_or(in.extra.ValueOr(FactId::kDangerous, 0.0) != 0.0);
-  c.dangerous_fires = dangerous ? 1 : 0;
-  return c;
-}
 
 }  // namespace
 
@@ -780,15 +463,37 @@ Engine::Engine(const RuleSet& rules) : rules_(rules), compiled_(Compile(rules)) 
 FactSet Engine::Facts(const Incident& incident, const Timestamp& at, const Concurrency& c) const {
   // Including grade and response_level, which later rule groups (and terminations) may test.
   thread_local Evaluation ev;
-  Run(rules_, Cal(compiled_), incident, at, c, ev);
+  Run(rules_, *compiled_, incident, at, c, ev);
   return ev.facts.f;
+}
+
+FireState Engine::Fire(const Incident& incident) const {
+  // The concurrency facts stay unknown: whether a fire burns or is dangerous must not depend on the others.
+  thread_local FactsWithOrigin fo;
+  ComputeFacts(rules_, *compiled_, incident, incident.reported_at, nullptr, fo);
+  FireState s;
+  s.burning = fo.f.ValueOr(FactId::kExtinguished, 0.0) == 0.0;
+  s.dangerous = fo.f.ValueOr(FactId::kDangerous, 0.0) != 0.0;
+  return s;
+}
+
+Concurrency Engine::ConcurrencyOf(const std::vector<const Incident*>& incidents) const {
+  Concurrency all{0, 0};
+  for (const Incident* in : incidents) {
+    FireState s = Fire(*in);
+    if (!s.burning) continue;
+    ++all.fires;
+    all.dangerous_fires += s.dangerous ? 1 : 0;
+  }
+  all.fires = std::max(all.fires, 1);
+  return all;
 }
 
 void Engine::AssessInto(const Incident& incident, const Timestamp& at, const Concurrency& c, Decision& out) const {
   // Evaluation is ~4 KB; kept per thread so that repeated assessments do not touch the allocator.
   thread_local Evaluation ev;
-  Run(rules_, Cal(compiled_), incident, at, c, ev);
-  Builder(rules_, Cal(compiled_), ev, incident).Build(at, out);
+  Run(rules_, *compiled_, incident, at, c, ev);
+  Builder(rules_, *compiled_, ev, incident, c).Build(at, out);
 }
 
 Decision Engine::Assess(const Incident& incident, const Timestamp& at, const Concurrency& c) const {
@@ -798,17 +503,18 @@ Decision Engine::Assess(const Incident& incident, const Timestamp& at, const Con
 }
 
 Decision Engine::Assess(const Incident& incident) const {
-  return Assess(incident, incident.reported_at, SelfConcurrency(incident));
+  return Assess(incident, incident.reported_at, ConcurrencyOf({&incident}));
 }
 
 Verdict Engine::Evaluate(const Incident& incident, const Timestamp& at, const Concurrency& c) const {
   thread_local Evaluation ev;
-  const CompiledRulesWithCalendar& cc = Cal(compiled_);
+  const CompiledRules& cc = *compiled_;
   Run(rules_, cc, incident, at, c, ev);
   Verdict v;
   v.level = ev.level;
   v.grade = ev.grade;
   v.lead = ev.lead;
+  v.terminated = ev.terminated;
   for (const Range& r : cc.level_triggers) v.triggers_held += CountHeld(ev, r);
   if (ev.level_spec >= 0) {
     int li = ev.level_spec;
@@ -833,22 +539,14 @@ std::vector<Decision> Engine::AssessAll(const std::vector<Incident>& incidents, 
 }
 
 std::vector<Decision> Engine::AssessAllAt(const std::vector<Incident>& incidents, const Timestamp* at) const {
-  // Plan 6.3.2.1(5) and 3.3 count the fires burning at the same time: incidents not reported extinguished.
-  Concurrency all;
-  all.fires = 0;
-  for (const Incident& in : incidents) {
-    bool extinguished = in.extinguished.value_or(in.extra.ValueOr(FactId::kExtinguished, 0.0) != 0.0);
-    if (extinguished) continue;
-    ++all.fires;
-    all.dangerous_fires += SelfConcurrency(in).dangerous_fires;
-  }
-  std::vector<Decision> out;
-  out.reserve(incidents.size());
-  for (const Incident& in : incidents) {
-    Concurrency c = all;
-    if (c.fires < 1) c.fires = 1;
-    out.push_back(Assess(in, at ? *at : in.reported_at, c));
-  }
+  // Plan 6.3.2.1(5) and 3.3 count the fires burning at the same time, as the engine's facts say.
+  std::vector<const Incident*> all;
+  all.reserve(incidents.size());
+  for (const Incident& in : incidents) all.push_back(&in);
+  const Concurrency c = ConcurrencyOf(all);
+  std::vector<Decision> out(incidents.size());
+  for (std::size_t i = 0; i < incidents.size(); ++i)
+    AssessInto(incidents[i], at ? *at : incidents[i].reported_at, c, out[i]);
   return out;
 }
 

@@ -148,7 +148,19 @@ json DecisionJsonValue(const Decision& d, const RuleSet& rules) {
                        {"at", FormatIso8601(t.at)}});
   o["next_level"] = json{{"level", d.next.level ? json(LevelName(*d.next.level)) : json(nullptr)},
                          {"closest", closest},
-                         {"due", due}};
+                         {"due", due},
+                         {"calendar_change", d.next.change ? json(FormatIso8601(*d.next.change)) : json(nullptr)}};
+  json terminations = json::array();
+  for (const Firing& t : d.terminations) terminations.push_back(FiringJson(t));
+  o["terminations"] = terminations;
+  o["response_terminated"] = d.response_terminated;
+  json warnings = json::array();
+  for (const Notice& n : d.warnings)
+    warnings.push_back(json{{"code", n.code},
+                            {"interpretation", n.interpretation},
+                            {"at", FormatIso8601(n.at)},
+                            {"text", json{{"zh", n.zh}, {"en", n.en}}}});
+  o["warnings"] = warnings;
   json facts = json::object();
   for (const FactUse& u : d.facts)
     facts[std::string(Info(u.fact).name)] = json{{"value", FactValue(u.fact, u.value)}, {"from", FactOriginName(u.origin)}};
@@ -397,6 +409,7 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
                  : " 等" + std::to_string(d.unknown.size()) + "项");
     o << "\n";
   }
+  for (const Notice& n : d.warnings) o << w.Pick("【提示】", "[Warning] ") << (w.en ? n.en : n.zh) << " (" << n.interpretation << ")\n";
   // Interpretations by id on one line (their texts: --format json, or `firebreak rules show`).
   if (!d.notes.empty()) {
     o << w.Pick("【解释】", "[Interpretations] ");

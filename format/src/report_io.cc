@@ -12,12 +12,14 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include "firebreak/common/error.h"
+#include "firebreak/format/document.h"
 #include "firebreak/format/report_io.h"
 
 namespace firebreak::format {
@@ -27,14 +29,15 @@ using namespace engine;
 namespace {
 
 using json = nlohmann::json;
-using MarkMap = std::map<std::string, std::pair<int, int>>;  // JSON path -> 1-based line, col (YAML only)
+using MarkMap = std::map<std::string, std::pair<int, int>>;  // JSON path -> 1-based line, col
 
 const std::vector<std::string>& ReportKeys() {
   static const std::vector<std::string> k = {
       "incident_id", "reported_at", "location", "county", "open_fire_since", "burned_area_ha",
       "damaged_forest_area_ha", "controlled", "extinguished", "deaths", "serious_injuries", "sensitive_period",
       "sensitive_area", "public_opinion_verification", "dangerous", "threatens", "satellite_detected",
-      "crosses_boundary", "crosses_city_boundary", "km_to_city_boundary", "weather", "warning_colour", "facts"};
+      "crosses_boundary", "crosses_city_boundary", "km_to_city_boundary", "weather", "warning_colour", "facts",
+      "correction"};
   return k;
 }
 
@@ -68,8 +71,10 @@ std::string Num(double x) {
 
 class Parser {
  public:
-  Parser(std::string source, const RuleSet& rules, const MarkMap* marks)
-      : source_(std::move(source)), rules_(rules), marks_(marks) {}
+  // partial: an update of an incident (the desk checks the merged state in full afterwards): checks that relate
+  // several fields (extinguished needs controlled, reported_at after open_fire_since) are left to the merge.
+  Parser(std::string source, const RuleSet& rules, const MarkMap* marks, bool partial = false)
+      : source_(std::move(source)), rules_(rules), marks_(marks), partial_(partial) {}
 
   [[noreturn]] void Fail(const std::string& path, const std::string& what, const std::string& hint = {}) const {
     std::string where = source_;
@@ -135,7 +140,7 @@ class Parser {
     if (!rep) Fail(base, "missing required field 'reported_at'", "e.g. \"reported_at\": \"2026-03-14T09:30:00+08:00\"");
     in.reported_at = Time(*rep, path("reported_at"));
     if (const json* v = field("open_fire_since")) in.open_fire_since = Time(*v, path("open_fire_since"));
-    if (in.open_fire_since && in.reported_at < *in.open_fire_since)
+    if (!partial_ && in.open_fire_since && in.reported_at < *in.open_fire_since)
       Fail(path("reported_at"),
            "is before open_fire_since (" + FormatIso8601(in.reported_at) + " < " +
                FormatIso8601(*in.open_fire_since) + ")",
@@ -182,7 +187,7 @@ class Parser {
     in.serious_injuries = OptCount(field("serious_injuries"), path("serious_injuries"));
     in.controlled = OptBool(field("controlled"), path("controlled"));
     in.extinguished = OptBool(field("extinguished"), path("extinguished"));
-    if (in.extinguished.value_or(false) && !in.controlled.value_or(false))
+    if (!partial_ && in.extinguished.value_or(false) && !in.controlled.value_or(false))
       Fail(path("extinguished"),
            std::string("an extinguished fire must be under control, but controlled is ") +
                (in.controlled ? "false" : "missing"),
@@ -233,6 +238,7 @@ class Parser {
       in.warning_colour = *c;
     }
     if (const json* v = field("facts")) ParseFacts(*v, path("facts"), in);
+    in.correction = OptBool(field("correction"), path("correction"));
     return in;
   }
 
@@ -271,9 +277,14 @@ class Parser {
   Timestamp Time(const json& v, const std::string& p) const {
     if (!v.is_string()) Fail(p, "must be an ISO 8601 time string, got " + Describe(v));
     std::string why;
-    auto t = ParseIso8601(v.get<std::string>(), &why);
+    const std::string& text = v.get<std::string>();
+    auto t = ParseIso8601(text, &why);
+    if (!t && !text.empty() && text[0] == '+')
+      Fail(p, "relative time '" + text + "' in a report",
+           "relative times (+6h) exist only in drill scenarios, relative to their start; write e.g. "
+           "2026-03-14T09:30:00+08:00");
     if (!t)
-      Fail(p, "not an ISO 8601 time with UTC offset: '" + v.get<std::string>() + "'" + (why.empty() ? "" : " (" + why + ")"),
+      Fail(p, "not an ISO 8601 time with UTC offset: '" + text + "'" + (why.empty() ? "" : " (" + why + ")"),
            "write e.g. 2026-03-14T09:30:00+08:00");
     return *t;
   }
@@ -309,192 +320,180 @@ class Parser {
   std::string source_;
   const RuleSet& rules_;
   const MarkMap* marks_;
+  bool partial_ = false;
 };
 
-// --- JSON ----------------------------------------------------------------------------------------------------
+// --- Documents -> JSON values with their places ---------------------------------------------------------------
 
-std::pair<int, int> LineCol(const std::string& text, std::size_t byte) {
-  int line = 1, col = 1;
-  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      ++col;  // count UTF-8 characters, not bytes
+// The node as a JSON value, recording each value's mark by JSON path. Depth is bounded by the reader.
+json NodeToJson(const Node& n, const std::string& path, MarkMap& marks) {
+  if (n.mark.line > 0) marks[path] = {n.mark.line, n.mark.col};
+  switch (n.kind) {
+    case Node::Kind::kNull: return nullptr;
+    case Node::Kind::kScalar: {
+      Scalar v = Classify(n);
+      switch (v.type) {
+        case Scalar::Type::kNull: return nullptr;
+        case Scalar::Type::kBool: return v.b;
+        case Scalar::Type::kInt: return v.i;
+        case Scalar::Type::kDouble: return v.d;  // NaN kept: rejected as "must be a finite number"
+        case Scalar::Type::kString: return n.scalar;
+      }
+      return nullptr;
     }
-  }
-  return {line, col};
-}
-
-json ParseJson(const std::string& text, const std::string& source) {
-  // Duplicate keys are an error (nlohmann would keep the last one silently).
-  std::vector<std::set<std::string>> keys;
-  std::string dup;
-  auto cb = [&](int /*depth*/, json::parse_event_t ev, json& parsed) {
-    if (ev == json::parse_event_t::object_start) keys.emplace_back();
-    else if (ev == json::parse_event_t::object_end) {
-      if (!keys.empty()) keys.pop_back();
-    } else if (ev == json::parse_event_t::key && !keys.empty() && dup.empty()) {
-      std::string k = parsed.get<std::string>();
-      if (!keys.back().insert(k).second) dup = k;
-    }
-    return true;
-  };
-  json j;
-  try {
-    j = json::parse(text, cb);
-  } catch (const json::parse_error& e) {
-    auto [line, col] = LineCol(text, e.byte > 0 ? e.byte - 1 : 0);
-    std::string msg = e.what();
-    if (auto pos = msg.find("parse error"); pos != std::string::npos) msg = msg.substr(pos);
-    if (auto pos = msg.find(": "); pos != std::string::npos) msg = msg.substr(pos + 2);
-    throw Error(ErrorKind::kInput, source + ":" + std::to_string(line) + ":" + std::to_string(col),
-                "malformed JSON: " + msg, "fix the syntax; a report is one JSON object or an array of them");
-  }
-  if (!dup.empty())
-    throw Error(ErrorKind::kInput, source, "duplicate key '" + dup + "' in a report object",
-                "give each field once");
-  return j;
-}
-
-// --- YAML ----------------------------------------------------------------------------------------------------
-
-json ScalarToJson(const YAML::Node& n) {
-  const std::string& s = n.Scalar();
-  if (n.Tag() == "!") return s;  // quoted: always a string
-  if (s == "true" || s == "True" || s == "TRUE") return true;
-  if (s == "false" || s == "False" || s == "FALSE") return false;
-  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
-  long long ll = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), ll);
-  if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return ll;
-  if (s == ".nan" || s == ".NaN" || s == ".inf" || s == "-.inf" || s == ".Inf" || s == "-.Inf")
-    return std::numeric_limits<double>::quiet_NaN();  // rejected as "must be a finite number"
-  char* end = nullptr;
-  errno = 0;
-  double d = std::strtod(s.c_str(), &end);
-  if (end && *end == '\0' && errno == 0 && !s.empty() &&
-      s.find_first_not_of("0123456789+-.eE") == std::string::npos)
-    return d;
-  return s;
-}
-
-json YamlToJson(const YAML::Node& n, const std::string& path, MarkMap& marks, const std::string& source) {
-  YAML::Mark m = n.Mark();
-  if (m.line >= 0) marks[path] = {m.line + 1, m.column + 1};
-  switch (n.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null: return nullptr;
-    case YAML::NodeType::Scalar: return ScalarToJson(n);
-    case YAML::NodeType::Sequence: {
+    case Node::Kind::kSequence: {
       json a = json::array();
-      std::size_t i = 0;
-      for (const auto& e : n) a.push_back(YamlToJson(e, path + "/" + std::to_string(i++), marks, source));
+      for (std::size_t i = 0; i < n.items.size(); ++i)
+        a.push_back(NodeToJson(n.items[i], path + "/" + std::to_string(i), marks));
       return a;
     }
-    case YAML::NodeType::Map: {
+    case Node::Kind::kMap: {
       json o = json::object();
-      for (const auto& kv : n) {
-        if (!kv.first.IsScalar()) {
-          YAML::Mark km = kv.first.Mark();
-          throw Error(ErrorKind::kInput,
-                      source + ":" + std::to_string(km.line + 1) + ":" + std::to_string(km.column + 1),
-                      "a key must be a plain name");
-        }
-        std::string k = kv.first.Scalar();
-        std::string kp = path + "/" + EscapePointer(k);
-        if (o.contains(k)) {
-          YAML::Mark km = kv.first.Mark();
-          throw Error(ErrorKind::kInput,
-                      source + ":" + std::to_string(km.line + 1) + ":" + std::to_string(km.column + 1) + ": " + kp,
-                      "duplicate key '" + k + "'", "give each field once");
-        }
-        o[k] = YamlToJson(kv.second, kp, marks, source);
-      }
+      for (const auto& [k, v] : n.entries) o[k.scalar] = NodeToJson(v, path + "/" + EscapePointer(k.scalar), marks);
       return o;
     }
   }
   return nullptr;
 }
 
-// Reports must be UTF-8 (names, counties, Chinese text). Throws at the first bad byte with its line:col.
-void CheckUtf8(const std::string& text, const std::string& source) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = len > 0 && i + len <= text.size();
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-    if (ok && len == 2) ok = c >= 0xC2;  // no overlong 2-byte forms
-    if (!ok) {
-      auto [line, col] = LineCol(text, i);
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "0x%02X", c);
-      throw Error(ErrorKind::kInput, source + ":" + std::to_string(line) + ":" + std::to_string(col),
-                  std::string("not valid UTF-8 (byte ") + hex + ")", "save the report as UTF-8");
-    }
-    i += len;
-  }
+Node ReadNonEmpty(const std::string& text, const std::string& source) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw Error(ErrorKind::kInput, source, "empty report", "give a JSON or YAML report object (docs/report-format.md)");
+  return ReadDocument(text, source);
 }
 
-bool LooksLikeJson(const std::string& text) {
-  for (char ch : text) {
-    if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') continue;
-    return ch == '{' || ch == '[';
+// A fast path for valid JSON (reports as the store keeps them): nlohmann's parser, no positions. It returns
+// nothing — and the caller reads the text through the one document reader, which gives the canonical answer
+// and error — whenever the text is not plainly valid: anything the document rules might refuse (too deep,
+// duplicate keys, an escape libyaml does not take) or any report error.
+// Is `text` plainly valid JSON that the document reader would read the same way? One pass over the text:
+// nesting depth, escapes libyaml refuses, duplicate keys (compared as written; a key with an escape sends the
+// text to the document reader). nlohmann's callback parser is not used for duplicates: it rescans an array at
+// every object's end (quadratic in the number of reports).
+bool PlainJson(const std::string& text) {
+  const Limits limits;
+  std::size_t i = text.find_first_not_of(" \t\r\n");
+  if (i == std::string::npos || (text[i] != '{' && text[i] != '[') || text.size() > limits.max_bytes) return false;
+  struct Level {
+    bool object;
+    std::unordered_set<std::string_view> keys;
+  };
+  std::vector<Level> stack;
+  for (std::size_t k = i; k < text.size(); ++k) {
+    const char c = text[k];
+    if (c == '"') {
+      const std::size_t start = k + 1;
+      bool escaped = false;
+      for (++k; k < text.size() && text[k] != '"'; ++k)
+        if (text[k] == '\\') {
+          escaped = true;
+          if (k + 2 < text.size() && text[k + 1] == 'u' && (text[k + 2] == 'd' || text[k + 2] == 'D')) return false;
+          ++k;
+        }
+      std::size_t after = text.find_first_not_of(" \t\r\n", k + 1);
+      if (after != std::string::npos && text[after] == ':' && !stack.empty() && stack.back().object) {
+        if (escaped) return false;
+        if (!stack.back().keys.insert(std::string_view(text).substr(start, k - start)).second) return false;
+      }
+    } else if (c == '[' || c == '{') {
+      stack.push_back(Level{c == '{', {}});
+      if (static_cast<int>(stack.size()) > limits.max_depth) return false;
+    } else if ((c == ']' || c == '}') && !stack.empty()) {
+      stack.pop_back();
+    }
   }
-  return false;
+  return true;
+}
+
+std::optional<std::vector<Incident>> FastJson(const std::string& text, const std::string& source,
+                                              const RuleSet& rules, bool partial = false) {
+  if (!PlainJson(text)) return std::nullopt;
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  try {
+    return Parser(source, rules, nullptr, partial).ParseRoot(j);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace
 
-static std::vector<Incident> ParseYamlReports(const std::string& text, const std::string& source, const RuleSet& rules);
-
 std::vector<Incident> ParseReports(const std::string& text, const std::string& source, const RuleSet& rules) {
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-    throw Error(ErrorKind::kInput, source, "empty report", "give a JSON or YAML report object (docs/report-format.md)");
-  CheckUtf8(text, source);
-  try {
-    if (LooksLikeJson(text)) {
-      json j = ParseJson(text, source);
-      return Parser(source, rules, nullptr).ParseRoot(j);
-    }
-    return ParseYamlReports(text, source, rules);
-  } catch (const json::exception& e) {
-    // Defensive: the parser converts every problem it knows; anything else is still bad input, not a crash.
-    throw Error(ErrorKind::kInput, source, std::string("unreadable report: ") + e.what());
-  } catch (const YAML::Exception& e) {
-    throw Error(ErrorKind::kInput,
-                source + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
-                "unreadable YAML report: " + e.msg);
-  }
+  if (auto fast = FastJson(text, source, rules)) return std::move(*fast);
+  return ParseReportNode(ReadNonEmpty(text, source), source, rules);
 }
 
-static std::vector<Incident> ParseYamlReports(const std::string& text, const std::string& source, const RuleSet& rules) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw Error(ErrorKind::kInput,
-                source + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
-                "malformed YAML: " + e.msg, "fix the syntax; a report is one mapping or a list of them");
-  }
+std::vector<Incident> ParseReportNode(const Node& root, const std::string& source, const RuleSet& rules,
+                                      bool partial) {
   MarkMap marks;
-  json j = YamlToJson(root, "", marks, source);
-  return Parser(source, rules, &marks).ParseRoot(j);
+  json j = NodeToJson(root, "", marks);
+  return Parser(source, rules, &marks, partial).ParseRoot(j);
+}
+
+ReportUpdate ParseReportUpdate(const std::string& text, const std::string& source, const RuleSet& rules) {
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (auto fast = first != std::string::npos && text[first] == '{' ? FastJson(text, source, rules, true) : std::nullopt)
+  {
+    nlohmann::ordered_json o = nlohmann::ordered_json::parse(text);  // document order, as ToJson writes it
+    return ReportUpdate{std::move(fast->front()), o.dump()};
+  }
+  Node n = ReadDocument(text, source);
+  if (!n.IsMap())
+    throw Error(ErrorKind::kInput, Where(source, n.mark), "expected a report object",
+                "a report is a mapping of the fields in docs/report-format.md");
+  std::vector<Incident> v = ParseReportNode(n, source, rules, true);
+  return ReportUpdate{std::move(v.front()), ToJson(n)};
+}
+
+std::vector<ReportObject> ReadReportObjects(const std::string& text, const std::string& source) {
+  Node root = ReadNonEmpty(text, source);
+  std::vector<ReportObject> out;
+  auto one = [&](const Node& n, const std::string& path) {
+    if (!n.IsMap())
+      throw Error(ErrorKind::kInput, Where(source, n.mark) + ": " + (path.empty() ? "/" : path),
+                  "expected a report object", "a report is a mapping of the fields in docs/report-format.md");
+    ReportObject o;
+    o.source = path.empty() ? source : source + ": " + path;
+    o.where = Where(source, n.mark);
+    o.node = n;
+    out.push_back(std::move(o));
+  };
+  if (root.IsSequence()) {
+    if (root.items.empty())
+      throw Error(ErrorKind::kInput, Where(source, root.mark), "no incident reports in the array",
+                  "give at least one report object");
+    for (std::size_t i = 0; i < root.items.size(); ++i) one(root.items[i], "/" + std::to_string(i));
+  } else {
+    one(root, "");
+  }
+  return out;
 }
 
 std::vector<Incident> ReadReportFile(const std::string& path, const RuleSet& rules) {
+  return ParseReports(ReadTextFile(path, "report"), path == "-" ? "stdin" : path, rules);
+}
+
+std::string ReadTextFile(const std::string& path, const std::string& what, const Limits& limits) {
   std::string text;
-  std::string source = path;
+  auto read = [&](std::istream& in) {
+    char buf[1 << 16];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+      text.append(buf, static_cast<std::size_t>(in.gcount()));
+      if (text.size() > limits.max_bytes)
+        throw Error(ErrorKind::kInput, path == "-" ? "stdin" : path,
+                    "the " + what + " is larger than " + std::to_string(limits.max_bytes) + " bytes",
+                    "split it into several files");
+    }
+  };
   if (path == "-") {
-    source = "stdin";
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  } else {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw Error(ErrorKind::kNotFound, path, "cannot open the report file", "check the path");
-    text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    read(std::cin);
+    return text;
   }
-  return ParseReports(text, source, rules);
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw Error(ErrorKind::kNotFound, path, "cannot open the " + what + " file", "check the path");
+  read(f);
+  return text;
 }
 
 }  // namespace firebreak::format

@@ -9,6 +9,8 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/timeline/audit.h"
+#include "firebreak/timeline/history.h"
+#include "firebreak/format/merge.h"
 #include "firebreak/format/render.h"
 #include "firebreak/format/report_io.h"
 #include "firebreak/timeline/timeline.h"
@@ -28,11 +30,24 @@ timeline::Timeline DeskTimeline(const store::Store& st, const engine::Engine& en
                                 bool open_only, timeline::TimelineInput* input = nullptr) {
   std::vector<store::IncidentHistory> hs;
   for (const auto& inc : st.Incidents(open_only)) hs.push_back(st.History(inc.incident_id));
-  timeline::TimelineInput in = store::TimelineInputFromStore(hs, eng.rules());
+  timeline::TimelineInput in = store::TimelineInputFromStore(hs);
   in.until = until;
   timeline::Timeline tl = timeline::BuildTimeline(eng, in);
   if (input) *input = std::move(in);
   return tl;
+}
+
+// Each incident's latest state (the one merge, timeline/history.h), not enriched.
+std::map<std::string, engine::Incident> LatestStates(const engine::Engine& eng,
+                                                     const std::vector<timeline::ReportEntry>& reports) {
+  std::map<std::string, std::vector<timeline::ReportEntry>> by_incident;
+  for (const auto& r : reports) by_incident[r.incident_id].push_back(r);
+  std::map<std::string, engine::Incident> out;
+  for (auto& [id, rs] : by_incident) {
+    timeline::SortByMoment(rs);
+    out.emplace(id, timeline::MergeHistory(eng, rs).back());
+  }
+  return out;
 }
 
 timeline::AuditOptions AuditOpts(int tolerance_min) {
@@ -255,16 +270,16 @@ DeskSnapshot DeskApi::Snapshot(const Timestamp& now) {
   for (const auto& it : tl.incidents) ids.push_back(it.incident_id);
   j["board"] = BoardRows(tl, audit, now, accounts_.Acknowledgements(ids));
   // Where each open incident is (its latest reported state), for the map.
-  std::map<std::string, const engine::Incident*> latest;
-  for (const auto& r : in.reports)
-    if (!latest.count(r.incident_id) || latest[r.incident_id]->reported_at <= r.reported_at) latest[r.incident_id] = &r;
+  const std::map<std::string, engine::Incident> latest = LatestStates(engine_, in.reports);
   json incidents = json::array();
-  for (const auto& [id, inc] : latest)
+  for (const auto& [id, state] : latest) {
+    const engine::Incident* inc = &state;
     incidents.push_back(
         {{"incident_id", id},
          {"county", inc->county ? json(*inc->county) : json(nullptr)},
          {"location", inc->location ? json{{"lon", inc->location->lon}, {"lat", inc->location->lat}} : json(nullptr)},
          {"reported_at", FormatIso8601(inc->reported_at)}});
+  }
   j["incidents"] = std::move(incidents);
   json duty = json::array();
   for (const auto& e : accounts_.OnDuty()) {
@@ -291,12 +306,10 @@ DeskSnapshot DeskApi::Snapshot(const Timestamp& now) {
 
 engine::Incident DeskApi::LatestState(const std::string& incident_id) {
   const store::IncidentHistory h = store_.History(incident_id);  // Error(kNotFound)
-  timeline::TimelineInput in = store::TimelineInputFromStore({h}, rules_);
+  timeline::TimelineInput in = store::TimelineInputFromStore({h});
   if (in.reports.empty())
     throw Error(ErrorKind::kNotFound, incident_id, "incident '" + incident_id + "' has no report");
-  engine::Incident inc = in.reports.back();
-  for (const auto& r : in.reports)
-    if (r.reported_at >= inc.reported_at) inc = r;
+  engine::Incident inc = LatestStates(engine_, in.reports).at(incident_id);
   Enrich(inc);
   return inc;
 }
@@ -313,7 +326,7 @@ std::string DeskApi::IncidentJson(const std::string& incident_id, const Timestam
   std::string merged = "{}";
   json reports = json::array();
   for (const auto& r : h.reports) {
-    merged = timeline::MergeReportJson(merged, r.body, "store: report " + std::to_string(r.id));
+    merged = format::MergeReportJson(merged, r.body, "store: report " + std::to_string(r.id));
     reports.push_back({{"id", r.id},
                        {"reported_at", FormatIso8601(r.reported_at)},
                        {"source", r.source},

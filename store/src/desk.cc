@@ -2,139 +2,233 @@
 #include "firebreak/store/desk.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <string_view>
+#include <cmath>
+#include <ctime>
+#include <limits>
+#include <set>
 
-#include <nlohmann/json.hpp>
-
+#include "compact_decision.h"
 #include "firebreak/common/error.h"
+#include "firebreak/format/document.h"
+#include "firebreak/format/merge.h"
 #include "firebreak/format/report_io.h"
 
 namespace firebreak::store {
+
+using timeline::ReportEntry;
+
 namespace {
 
-using nlohmann::json;
+constexpr int kAttempts = 5;
 
-std::string IncidentIdOf(const std::string& obj, const std::string& source) {
-  json j = json::parse(obj, nullptr, false);
-  if (!j.is_object() || !j.contains("incident_id") || !j["incident_id"].is_string())
-    throw Error(ErrorKind::kInput, source + ": /incident_id", "missing or not a string",
-                "every report names its incident, e.g. \"incident_id\": \"F-1\"");
-  return j["incident_id"].get<std::string>();
+// Thrown inside the write transaction when another process committed after the desk read the store.
+struct Stale {};
+
+Timestamp WallClock() { return Timestamp{static_cast<std::int64_t>(std::time(nullptr)), 8 * 60}; }
+
+// Great-circle distance (km) on a sphere of the Earth's mean radius.
+double DistanceKm(const engine::LonLat& a, const engine::LonLat& b) {
+  constexpr double kR = 6371.0, kRad = 3.14159265358979323846 / 180.0;
+  const double dlat = (b.lat - a.lat) * kRad, dlon = (b.lon - a.lon) * kRad;
+  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(a.lat * kRad) * std::cos(b.lat * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  return 2 * kR * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
-// The decision as stored: its essentials (level, firing clauses, deciders, grade, lead, 5.2 duties, next due,
-// assumptions) in ≈0.5 KB instead of the ≈15 KB full rendering. The full decision is reproducible from the stored
-// report and the rule file whose SHA-256 is stored with it (`firebreak assess`). Built by hand: it is on the
-// recording hot path (docs/bench/e.md).
-void AppendString(std::string& out, std::string_view v) {
-  out += '"';
-  for (char c : v) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
+// What makes enrichment of a state differ: the incident, the moment and every reported fact it may read.
+std::string EnrichKey(const engine::Incident& in) {
+  std::string k = in.incident_id + '\n' + std::to_string(in.reported_at.epoch_s) + '\n';
+  if (in.location) k += std::to_string(in.location->lon) + ',' + std::to_string(in.location->lat);
+  k += '\n' + in.county.value_or("") + '\n';
+  for (const auto& w : {in.weather.temperature_c, in.weather.humidity_pct, in.weather.wind_speed_ms,
+                        in.weather.wind_dir_deg})
+    k += w ? std::to_string(*w) + ',' : std::string("-,");
+  for (std::size_t i = 0; i < engine::kFactCount; ++i) {
+    auto id = static_cast<engine::FactId>(i);
+    if (in.extra.Has(id)) k += std::to_string(i) + '=' + std::to_string(in.extra.ValueOr(id, 0)) + ';';
   }
-  out += '"';
-}
-template <class Range, class F>
-void AppendArray(std::string& out, const Range& r, F&& item) {
-  out += '[';
-  bool first = true;
-  for (const auto& x : r) {
-    if (!first) out += ',';
-    first = false;
-    item(x);
-  }
-  out += ']';
-}
-
-std::string CompactDecisionJson(const engine::Decision& d) {
-  std::string o;
-  o.reserve(512);
-  o += "{\"incident_id\":";
-  AppendString(o, d.incident_id);
-  o += ",\"at\":";
-  AppendString(o, FormatIso8601(d.at));
-  o += ",\"rules_sha256\":";
-  AppendString(o, d.rules_sha256);
-  o += ",\"response_level\":";
-  if (d.response_level) AppendString(o, engine::LevelName(*d.response_level));
-  else o += "null";
-  o += ",\"triggers\":";
-  AppendArray(o, d.triggers, [&](const engine::TriggerFiring& t) { AppendString(o, t.clause); });
-  o += ",\"decided_by\":";
-  AppendArray(o, d.decided_by, [&](std::string_view r) { AppendString(o, r); });
-  o += ",\"grade\":";
-  if (d.grade.grade) AppendString(o, engine::GradeNameEn(*d.grade.grade));
-  else o += "null";
-  o += ",\"lead\":";
-  AppendString(o, engine::TierName(d.lead.tier));
-  o += ",\"reporting\":";
-  AppendArray(o, d.reporting, [&](const engine::ReportingOut& r) { AppendString(o, r.rule.clause); });
-  o += ",\"next_due\":";
-  AppendArray(o, d.next.due, [&](const engine::DueTime& x) {
-    o += "{\"clause\":";
-    AppendString(o, x.clause);
-    o += ",\"level\":";
-    AppendString(o, engine::LevelName(x.level));
-    o += ",\"at\":";
-    AppendString(o, FormatIso8601(x.at));
-    o += '}';
-  });
-  o += ",\"defaulted\":";
-  AppendArray(o, d.defaulted, [&](std::string_view f) { AppendString(o, f); });
-  o += '}';
-  return o;
+  return k;
 }
 
 }  // namespace
 
-Desk::Desk(Store& store, const engine::Engine& engine, Enrich enrich)
-    : store_(store), engine_(engine), enrich_(std::move(enrich)) {
-  const engine::RuleSet& rules = engine_.rules();
-  for (const auto& inc : store_.Incidents(true)) {
-    IncidentHistory h = store_.History(inc.incident_id);
-    if (h.reports.empty()) continue;
-    std::string merged = "{}";
-    for (const auto& r : h.reports) merged = timeline::MergeReportJson(merged, r.body, "store: report " + std::to_string(r.id));
-    Open o;
-    o.merged = merged;
-    o.last_at = h.reports.back().reported_at;
-    try {
-      auto parsed = format::ParseReports(merged, "store: incident " + inc.incident_id, rules);
-      o.burning = !parsed.at(0).extinguished.value_or(false);
-      o.dangerous = parsed.at(0).dangerous.value_or(false);
-    } catch (const Error&) {
-      o.burning = true;  // counted as burning: we cannot tell otherwise
+// One open incident as the desk knows it.
+struct Cached {
+  std::vector<ReportEntry> reports;  // sorted by moment
+  std::string merged = "{}";         // JSON of the state after every report
+  engine::Incident latest;           // that state, parsed (not enriched: only burning/dangerous are read)
+  engine::FireState latest_fire;
+  std::optional<timeline::HistoryMerger> merger;        // after every report, when built (appending in order)
+  std::optional<std::vector<engine::Incident>> states;  // MergeHistory(reports), when needed
+  std::vector<engine::FireState> fire;                  // per state
+  std::optional<Timestamp> closed_at;                   // closed incidents (late concurrency only)
+};
+
+struct Desk::Impl {
+  const engine::Engine& eng;
+  Store& store;
+  Enrich enrich;
+  std::map<std::string, std::pair<engine::FactSet, std::vector<std::pair<engine::FactId, std::string>>>> enriched;
+  std::map<std::string, engine::Incident> enriched_county;  // county filled by the enricher
+  std::map<std::string, Cached> open;    // open incidents
+  std::map<std::string, Cached> closed;  // closed ones whose end is late enough to matter (loaded on demand)
+  std::optional<std::int64_t> version;   // DataVersion when `open` was read
+  std::int64_t latest_closure = std::numeric_limits<std::int64_t>::min();
+  // Over `open`: fires burning and dangerous in their latest states, and the latest moment any reports.
+  int open_burning = 0, open_dangerous = 0;
+  std::int64_t open_last = std::numeric_limits<std::int64_t>::min();
+
+  // Adds (sign +1) or removes (-1) an open incident's latest state from the counts above.
+  void Count(const Cached& c, int sign) {
+    if (c.reports.empty() || !c.latest_fire.burning) return;
+    open_burning += sign;
+    open_dangerous += c.latest_fire.dangerous ? sign : 0;
+  }
+  void PutBack(const std::string& id, Cached c) {
+    Count(c, +1);
+    if (!c.reports.empty()) open_last = std::max(open_last, c.reports.back().reported_at.epoch_s);
+    open[id] = std::move(c);
+  }
+
+  Impl(const engine::Engine& e, Store& s, Enrich en) : eng(e), store(s), enrich(std::move(en)) {}
+
+  // The enrich hook through a cache: a state is enriched once (before any write transaction, see desk.h).
+  void Enriched(engine::Incident& in) {
+    if (!enrich) return;
+    const std::string key = EnrichKey(in);
+    auto it = enriched.find(key);
+    if (it == enriched.end()) {
+      engine::Incident copy = in;
+      enrich(copy);
+      it = enriched.emplace(key, std::make_pair(copy.derived, copy.derived_from)).first;
+      if (!in.county && copy.county) enriched_county.emplace(key, copy);
     }
-    SetState(inc.incident_id, std::move(o));
+    in.derived = it->second.first;
+    in.derived_from = it->second.second;
+    if (auto c = enriched_county.find(key); c != enriched_county.end() && !in.county) in.county = c->second.county;
   }
-}
-
-void Desk::SetState(const std::string& id, Open o) {
-  auto it = open_.find(id);
-  if (it != open_.end()) {
-    burning_ -= it->second.burning;
-    dangerous_ -= it->second.burning && it->second.dangerous;
+  Enrich Hook() {
+    return [this](engine::Incident& in) { Enriched(in); };
   }
-  burning_ += o.burning;
-  dangerous_ += o.burning && o.dangerous;
-  open_[id] = std::move(o);
-}
 
-engine::Concurrency Desk::CurrentConcurrency() const { return engine::Concurrency{std::max(1, burning_), dangerous_}; }
+  Cached Load(const IncidentHistory& h) const {
+    Cached c;
+    for (const auto& r : h.reports)
+      c.reports.push_back(ReportEntry{h.incident.incident_id, r.reported_at, r.recorded_at.value_or(r.reported_at),
+                                      r.id, r.body, r.source.empty() ? "store: report " + std::to_string(r.id) : r.source});
+    timeline::SortByMoment(c.reports);
+    c.merged = "{}";
+    for (const auto& r : c.reports) c.merged = format::MergeReportJson(c.merged, r.json, r.source);
+    c.closed_at = h.incident.closed_at;
+    Parse(c, h.incident.incident_id);
+    return c;
+  }
+
+  void Parse(Cached& c, const std::string& id) const {
+    if (c.reports.empty()) return;
+    try {
+      c.latest = format::ParseReports(c.merged, "store: incident " + id, eng.rules()).at(0);
+      c.latest.reported_at = c.reports.back().reported_at;
+      c.latest_fire = eng.Fire(c.latest);
+    } catch (const Error& e) {
+      throw Error(ErrorKind::kStore, "store: incident " + id,
+                  "a stored report no longer parses with these rules: " + e.ToString(),
+                  "use the rule file the store was recorded with (see `firebreak store verify`)");
+    }
+  }
+
+  // Reads the open incidents (again if another connection committed since). Outside or inside a transaction.
+  void Refresh() {
+    const std::int64_t v = store.DataVersion();
+    if (version && *version == v) return;
+    open.clear();
+    closed.clear();
+    latest_closure = std::numeric_limits<std::int64_t>::min();
+    for (const auto& inc : store.Incidents(false)) {
+      if (inc.closed_at) {
+        latest_closure = std::max(latest_closure, inc.closed_at->epoch_s);
+        continue;
+      }
+      IncidentHistory h = store.History(inc.incident_id);
+      if (!h.reports.empty()) open.emplace(inc.incident_id, Load(h));
+    }
+    open_burning = open_dangerous = 0;
+    open_last = std::numeric_limits<std::int64_t>::min();
+    for (const auto& [id, c] : open) {
+      Count(c, +1);
+      open_last = std::max(open_last, c.reports.back().reported_at.epoch_s);
+    }
+    version = v;
+  }
+
+  std::vector<engine::Incident>& States(Cached& c) {
+    if (!c.states) {
+      c.states = timeline::MergeHistory(eng, c.reports);
+      c.fire.clear();
+      for (const auto& s : *c.states) c.fire.push_back(eng.Fire(s));
+    }
+    return *c.states;
+  }
+
+  // Whether incident `c` burns (and is dangerous) at `t`; nullopt before its first report.
+  std::optional<engine::FireState> FireAt(Cached& c, const Timestamp& t) {
+    if (c.reports.empty() || c.reports.front().reported_at > t) return std::nullopt;
+    if (t >= c.reports.back().reported_at) return c.latest_fire;
+    const auto& states = States(c);
+    std::size_t k = 0;
+    while (k + 1 < states.size() && c.reports[k + 1].reported_at <= t) ++k;
+    return c.fire[k];
+  }
+
+  // The fires burning at `t` (the timeline's rule: reported by `t`, not ended before `t`, burning by the
+  // engine's facts), with `work` (incidents being recorded) in place of their stored state.
+  engine::Concurrency ConcurrencyAt(const Timestamp& t, std::map<std::string, Cached>& work) {
+    engine::Concurrency c{0, 0};
+    auto count = [&](Cached& x) {
+      if (x.closed_at && *x.closed_at <= t) return;  // a response ended at t no longer counts at t
+      if (auto f = FireAt(x, t); f && f->burning) {
+        ++c.fires;
+        c.dangerous_fires += f->dangerous ? 1 : 0;
+      }
+    };
+    for (auto& [id, x] : work) count(x);
+    if (t.epoch_s >= open_last && t.epoch_s > latest_closure) {  // every other open fire: its latest state
+      c.fires += open_burning;
+      c.dangerous_fires += open_dangerous;
+      return engine::Concurrency{std::max(c.fires, 1), c.dangerous_fires};
+    }
+    for (auto& [id, x] : open)
+      if (!work.count(id)) count(x);
+    if (t.epoch_s <= latest_closure) {
+      LoadClosedSince(t);
+      for (auto& [id, x] : closed)
+        if (!work.count(id)) count(x);
+    }
+    c.fires = std::max(c.fires, 1);
+    return c;
+  }
+
+  void LoadClosedSince(const Timestamp& t) {
+    for (const auto& inc : store.Incidents(false))
+      if (inc.closed_at && *inc.closed_at >= t && !closed.count(inc.incident_id)) {
+        IncidentHistory h = store.History(inc.incident_id);
+        if (!h.reports.empty()) closed.emplace(inc.incident_id, Load(h));
+      }
+  }
+};
+
+Desk::Desk(Store& store, const engine::Engine& engine, Enrich enrich, Clock clock)
+    : store_(store), engine_(engine), clock_(clock ? std::move(clock) : Clock(WallClock)),
+      impl_(std::make_unique<Impl>(engine, store, std::move(enrich))) {}
+
+Desk::~Desk() = default;
+
+engine::Concurrency Desk::CurrentConcurrency() {
+  impl_->Refresh();
+  std::vector<const engine::Incident*> all;
+  for (const auto& [id, c] : impl_->open) all.push_back(&c.latest);
+  return engine_.ConcurrencyOf(all);
+}
 
 void Desk::CheckRole(const std::string& role) const {
   const engine::RuleSet& rules = engine_.rules();
@@ -146,74 +240,261 @@ void Desk::CheckRole(const std::string& role) const {
               "role ids are listed by `firebreak rules show`");
 }
 
-Recorded Desk::ReportOne(const std::string& obj, const std::string& source) {
-  const engine::RuleSet& rules = engine_.rules();
-  const std::string id = IncidentIdOf(obj, source);
-  auto prev = open_.find(id);
-  if (prev == open_.end() && store_.FindIncident(id))
-    throw Error(ErrorKind::kInput, source, "incident '" + id + "' is closed", "a new fire needs a new incident id");
-  std::string merged = prev == open_.end() ? obj : timeline::MergeReportJson(prev->second.merged, obj, source);
-  std::vector<engine::Incident> parsed = format::ParseReports(merged, source, rules);
-  Recorded rec;
-  rec.incident = std::move(parsed.at(0));
-  if (prev != open_.end() && rec.incident.reported_at < prev->second.last_at)
-    throw Error(ErrorKind::kInput, source + ": /reported_at",
-                "report of " + FormatIso8601(rec.incident.reported_at) + " is earlier than the last stored report of '" +
-                    id + "' (" + FormatIso8601(prev->second.last_at) + ")",
-                "reports of an incident are recorded in time order");
-  if (enrich_) enrich_(rec.incident);
-  Open o;
-  o.merged = merged;
-  o.last_at = rec.incident.reported_at;
-  o.burning = !rec.incident.extinguished.value_or(false);
-  o.dangerous = rec.incident.dangerous.value_or(false);
-  // Concurrency with this report's state counted in.
-  int burning = burning_, dangerous = dangerous_;
-  if (prev != open_.end()) {
-    burning -= prev->second.burning;
-    dangerous -= prev->second.burning && prev->second.dangerous;
+void Desk::CheckTime(const Timestamp& t, const std::string& where) const {
+  const Timestamp now = clock_();
+  if (t.epoch_s > now.epoch_s + kFutureToleranceS)
+    throw Error(ErrorKind::kInput, where,
+                FormatIso8601(t) + " is more than 24 h after the desk's clock (" + FormatIso8601(now) + ")",
+                "check the date and the UTC offset");
+  if (t.epoch_s < now.epoch_s - kPastToleranceS)
+    throw Error(ErrorKind::kInput, where,
+                FormatIso8601(t) + " is more than ten years before the desk's clock (" + FormatIso8601(now) + ")",
+                "check the date (a missing time reads as 1970)");
+}
+
+Timestamp Desk::FirstReportAt(const std::string& incident_id) const {
+  IncidentHistory h = store_.History(incident_id);  // kNotFound if unknown
+  if (h.reports.empty()) return h.incident.opened_at;
+  return h.reports.front().reported_at;  // sorted by reported_at: a late report can come first
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Recording reports
+
+namespace {
+
+struct Pending {
+  ReportEntry entry;
+  engine::Incident own;  // the report alone (every field checked, at its line:col)
+  std::string where;
+};
+
+}  // namespace
+
+// What a batch of reports will write: the affected incidents with the new reports in place, their decisions.
+struct Batch {
+  std::map<std::string, Cached> work;
+  std::set<std::string> created;  // incidents this batch opens
+  std::vector<Recorded> recorded;  // parallel to the pending reports
+};
+
+namespace {
+
+void CheckIdentity(const engine::RuleSet& rules, const Cached& c, const Pending& p) {
+  if (p.own.correction.value_or(false)) return;
+  const engine::Incident& was = c.latest;
+  if (p.own.county && was.county && rules.FindCounty(*p.own.county) != rules.FindCounty(*was.county))
+    throw Error(ErrorKind::kInput, p.where + ": /county",
+                "incident '" + p.entry.incident_id + "' was reported in " + *was.county + ", this report says " +
+                    *p.own.county,
+                "a different fire needs a new incident id; to correct the county, add \"correction\": true");
+  if (p.own.location && was.location) {
+    const double km = DistanceKm(*p.own.location, *was.location);
+    if (km > kLocationToleranceKm)
+      throw Error(ErrorKind::kInput, p.where + ": /location",
+                  "incident '" + p.entry.incident_id + "' moves " + std::to_string(static_cast<int>(km)) +
+                      " km from where it was reported (more than " +
+                      std::to_string(static_cast<int>(kLocationToleranceKm)) + " km)",
+                  "a different fire needs a new incident id; to correct the location, add \"correction\": true");
   }
-  burning += o.burning;
-  dangerous += o.burning && o.dangerous;
-  engine_.AssessInto(rec.incident, rec.incident.reported_at, engine::Concurrency{std::max(1, burning), dangerous},
-                     rec.decision);
-  const std::string decision_json = CompactDecisionJson(rec.decision);
-  store_.Transaction([&] {
-    if (prev == open_.end()) store_.EnsureIncident(id, rec.incident.reported_at, rec.incident.county);
-    rec.report_id = store_.AddReport(id, rec.incident.reported_at, obj, source);
-    store_.AddDecision(rec.report_id, rec.incident.reported_at, rec.decision.response_level, rules.meta.id,
-                       rules.source_sha256, decision_json);
-  });
-  SetState(id, std::move(o));  // only after the commit
-  return rec;
+}
+
+}  // namespace
+
+// Adds `mine` (this batch's reports of one incident) to `c` and returns the state at each of them (by order):
+// in time order, by continuing the incident's merge; a late report re-derives the whole history.
+static std::map<std::int64_t, engine::Incident> AddReports(Desk::Impl& impl, Cached& c, std::vector<ReportEntry> mine) {
+  timeline::SortByMoment(mine);
+  std::map<std::int64_t, engine::Incident> at;
+  const bool in_order = c.reports.empty() || mine.front().reported_at >= c.reports.back().reported_at;
+  if (in_order) {
+    if (!c.merger) {  // built once per desk and incident, then appended to
+      c.merger.emplace(impl.eng);
+      for (const ReportEntry& r : c.reports) c.merger->Add(r);
+    }
+    for (const ReportEntry& e : mine) {
+      engine::Incident s = c.merger->Add(e);
+      c.reports.push_back(e);
+      c.merged = c.merger->merged();
+      if (c.states) {
+        c.states->push_back(s);
+        c.fire.push_back(impl.eng.Fire(s));
+      }
+      c.latest = s;
+      at.emplace(e.order, std::move(s));
+    }
+  } else {
+    c.reports.insert(c.reports.end(), mine.begin(), mine.end());
+    timeline::SortByMoment(c.reports);
+    c.merger.emplace(impl.eng);
+    c.states.emplace();
+    for (const ReportEntry& r : c.reports) c.states->push_back(c.merger->Add(r));
+    c.merged = c.merger->merged();
+    c.fire.clear();
+    for (const auto& st : *c.states) c.fire.push_back(impl.eng.Fire(st));
+    c.latest = c.states->back();
+    for (std::size_t k = 0; k < c.reports.size(); ++k)
+      if (std::any_of(mine.begin(), mine.end(), [&](const ReportEntry& e) { return e.order == c.reports[k].order; }))
+        at.emplace(c.reports[k].order, (*c.states)[k]);
+  }
+  c.latest_fire = impl.eng.Fire(c.latest);
+  return at;
+}
+
+static Batch Prepare(Desk::Impl& impl, std::vector<Pending>& pending) {
+  impl.Refresh();
+  const engine::RuleSet& rules = impl.eng.rules();
+  Batch b;
+  std::int64_t order = std::numeric_limits<std::int64_t>::max() / 2;
+  std::map<std::string, std::vector<ReportEntry>> mine;
+  for (Pending& p : pending) {
+    const std::string& id = p.entry.incident_id;
+    if (!b.work.count(id)) {
+      if (auto it = impl.open.find(id); it != impl.open.end()) {
+        impl.Count(it->second, -1);
+        b.work.emplace(id, std::move(it->second));  // moved: the cache is re-read if the batch fails
+        impl.open.erase(it);
+      } else if (impl.store.FindIncident(id)) {
+        throw Error(ErrorKind::kInput, p.where, "incident '" + id + "' is closed", "a new fire needs a new incident id");
+      } else {
+        b.work.emplace(id, Cached{});
+        b.created.insert(id);
+      }
+    }
+    Cached& c = b.work[id];
+    CheckIdentity(rules, c, p);
+    if (p.own.county) c.latest.county = p.own.county;
+    if (p.own.location) c.latest.location = p.own.location;
+    if (c.reports.empty() && mine[id].empty()) c.latest.reported_at = p.entry.reported_at;
+    p.entry.order = order++;
+    mine[id].push_back(p.entry);
+  }
+  std::map<std::int64_t, engine::Incident> states;
+  for (auto& [id, entries] : mine) {
+    try {
+      states.merge(AddReports(impl, b.work[id], entries));
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::kInput) throw;
+      throw Error(ErrorKind::kInput, e.where(), "the incident's merged state: " + e.message(), e.hint());
+    }
+  }
+  for (const Pending& p : pending) {
+    Cached& c = b.work[p.entry.incident_id];
+    Recorded r;
+    r.incident = states.at(p.entry.order);
+    impl.Enriched(r.incident);  // maps: before any write transaction (desk.h)
+    const engine::Concurrency conc = impl.ConcurrencyAt(p.entry.reported_at, b.work);
+    impl.eng.AssessInto(r.incident, p.entry.reported_at, conc, r.decision);
+    r.late = std::any_of(c.reports.begin(), c.reports.end(), [&](const ReportEntry& x) {
+      return x.order < p.entry.order && x.reported_at > p.entry.reported_at;
+    });
+    b.recorded.push_back(std::move(r));
+  }
+  return b;
+}
+
+static void Write(Desk::Impl& impl, Batch& b, const std::vector<Pending>& pending) {
+  const engine::RuleSet& rules = impl.eng.rules();
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    const ReportEntry& e = pending[i].entry;
+    Recorded& r = b.recorded[i];
+    if (b.created.count(e.incident_id)) impl.store.EnsureIncident(e.incident_id, e.reported_at, r.incident.county);
+    r.report_id = impl.store.AddReport(e.incident_id, e.reported_at, e.json, e.source, e.recorded_at);
+    impl.store.AddDecision(r.report_id, e.reported_at, r.decision.response_level, rules.meta.id, rules.source_sha256,
+                           CompactDecisionJson(r.decision));
+    for (auto& x : b.work[e.incident_id].reports)
+      if (x.order == e.order) x.order = r.report_id;
+  }
+}
+
+static std::vector<Recorded> RecordAll(Desk::Impl& impl, std::vector<Pending>& pending) {
+  auto keep = [&](Batch& b) {
+    for (auto& [id, c] : b.work) impl.PutBack(id, std::move(c));
+    return std::move(b.recorded);
+  };
+  try {
+    if (impl.store.InTransaction()) {  // the caller's transaction: read, enrich and write in it
+      Batch b = Prepare(impl, pending);
+      Write(impl, b, pending);
+      return keep(b);
+    }
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+      Batch b = Prepare(impl, pending);  // reads and maps, no lock held
+      try {
+        impl.store.Transaction([&] {
+          if (impl.store.DataVersion() != *impl.version) throw Stale{};  // another process wrote meanwhile
+          Write(impl, b, pending);
+        });
+        return keep(b);
+      } catch (const Stale&) {
+        impl.version.reset();
+      }
+    }
+  } catch (...) {
+    impl.version.reset();  // the batch moved incidents out of the cache: read the store again next time
+    throw;
+  }
+  throw Error(ErrorKind::kStore, impl.store.path(),
+              "other processes kept writing while the reports were being recorded (" + std::to_string(kAttempts) +
+                  " attempts)",
+              "retry");
+}
+
+std::vector<Recorded> Desk::Report(const std::vector<ReportInput>& inputs) {
+  const Timestamp now = clock_();
+  std::vector<Pending> pending;
+  for (const ReportInput& in : inputs)
+    for (format::ReportObject& o : format::ReadReportObjects(in.text, in.source)) {
+      Pending p;
+      p.own = format::ParseReportNode(o.node, o.source, engine_.rules(), true).at(0);
+      p.where = o.where;
+      CheckTime(p.own.reported_at, o.where + ": /reported_at");
+      if (p.own.open_fire_since) CheckTime(*p.own.open_fire_since, o.where + ": /open_fire_since");
+      p.entry = ReportEntry{p.own.incident_id, p.own.reported_at, std::max(now, p.own.reported_at), 0,
+                            format::ToJson(o.node), o.source};
+      pending.push_back(std::move(p));
+    }
+  return RecordAll(*impl_, pending);
 }
 
 std::vector<Recorded> Desk::Report(const std::string& text, const std::string& source) {
-  // Each report is validated on the incident's merged state (a partial update is not a whole report); the
-  // single transaction below makes the file all-or-nothing.
-  std::vector<std::string> objs = timeline::ReportObjects(text, source);
-  std::vector<Recorded> out;
-  auto saved = open_;
-  int saved_burning = burning_, saved_dangerous = dangerous_;
-  try {
-    store_.Transaction([&] {
-      for (std::size_t i = 0; i < objs.size(); ++i)
-        out.push_back(ReportOne(objs[i], objs.size() == 1 ? source : source + ": /" + std::to_string(i)));
-    });
-  } catch (...) {
-    open_ = std::move(saved);
-    burning_ = saved_burning;
-    dangerous_ = saved_dangerous;
-    throw;
-  }
-  return out;
+  return Report(std::vector<ReportInput>{ReportInput{text, source}});
 }
+
+Recorded Desk::ReportOne(const std::string& obj, const std::string& source, std::optional<Timestamp> recorded_at) {
+  format::ReportUpdate u = format::ParseReportUpdate(obj, source, engine_.rules());
+  Pending p;
+  p.own = std::move(u.own);
+  p.where = source;
+  CheckTime(p.own.reported_at, source + ": /reported_at");
+  const Timestamp at = recorded_at.value_or(std::max(clock_(), p.own.reported_at));
+  p.entry = ReportEntry{p.own.incident_id, p.own.reported_at, at, 0, std::move(u.json), source};
+  std::vector<Pending> one{std::move(p)};
+  return std::move(RecordAll(*impl_, one).at(0));
+}
+
+void Desk::Preenrich(const std::vector<ReportEntry>& in_recording_order) {
+  if (!impl_->enrich) return;
+  std::map<std::string, std::vector<ReportEntry>> so_far;
+  for (const ReportEntry& e : in_recording_order) {
+    auto& v = so_far[e.incident_id];
+    v.push_back(e);
+    v.back().order = static_cast<std::int64_t>(v.size());
+    std::vector<ReportEntry> sorted = v;
+    timeline::SortByMoment(sorted);
+    timeline::MergeHistory(engine_, sorted, impl_->Hook());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Declarations, closures, upward reports
 
 void Desk::Declare(const std::string& incident_id, engine::Level level, const std::string& by, const Timestamp& at,
                    const std::string& kind) {
   CheckRole(by);
   if (kind != "" && kind != "declare" && kind != "raise")
     throw Error(ErrorKind::kInput, "declaration", "kind must be declare or raise, got '" + kind + "'");
+  CheckTime(at, "--at");
   store_.Transaction([&] {
     auto inc = store_.FindIncident(incident_id);
     if (!inc)
@@ -221,10 +502,16 @@ void Desk::Declare(const std::string& incident_id, engine::Level level, const st
                   "`firebreak status` lists open incidents");
     if (inc->closed_at)
       throw Error(ErrorKind::kInput, incident_id, "incident '" + incident_id + "' is closed");
+    IncidentHistory h = store_.History(incident_id);
+    if (!h.reports.empty() && at < h.reports.front().reported_at)
+      throw Error(ErrorKind::kInput, "--at",
+                  "the declaration (" + FormatIso8601(at) + ") is before the incident's first report (" +
+                      FormatIso8601(h.reports.front().reported_at) + ")",
+                  "a level can only be declared for a fire already reported");
     std::string k = kind;
     if (k.empty()) {
       std::optional<engine::Level> last;
-      for (const auto& d : store_.History(incident_id).declarations) last = d.kind == "end" ? std::nullopt : d.level;
+      for (const auto& d : h.declarations) last = d.kind == "end" ? std::nullopt : d.level;
       k = last && static_cast<int>(level) > static_cast<int>(*last) ? "raise" : "declare";
     }
     store_.AddDeclaration(DeclarationRecord{0, incident_id, k, level, by, at});
@@ -233,20 +520,22 @@ void Desk::Declare(const std::string& incident_id, engine::Level level, const st
 
 void Desk::Close(const std::string& incident_id, const std::string& by, const Timestamp& at) {
   CheckRole(by);
+  CheckTime(at, "--at");
   store_.Transaction([&] {
-    auto inc = store_.FindIncident(incident_id);
-    if (!inc)
-      throw Error(ErrorKind::kNotFound, incident_id, "no incident '" + incident_id + "' in the store",
-                  "`firebreak status` lists open incidents");
+    const Timestamp first = FirstReportAt(incident_id);
+    if (at < first)
+      throw Error(ErrorKind::kInput, "--at",
+                  "the closing time (" + FormatIso8601(at) + ") is before the incident's first report (" +
+                      FormatIso8601(first) + ")",
+                  "a response ends after the fire was reported; check the date");
     store_.AddDeclaration(DeclarationRecord{0, incident_id, "end", std::nullopt, by, at});
     store_.CloseIncident(incident_id, at, by);
   });
-  auto it = open_.find(incident_id);
-  if (it != open_.end()) {
-    burning_ -= it->second.burning;
-    dangerous_ -= it->second.burning && it->second.dangerous;
-    open_.erase(it);
+  if (auto it = impl_->open.find(incident_id); it != impl_->open.end()) {
+    impl_->Count(it->second, -1);
+    impl_->open.erase(it);
   }
+  impl_->latest_closure = std::max(impl_->latest_closure, at.epoch_s);
 }
 
 void Desk::UpwardReport(const std::string& incident_id, const std::string& clause, const std::vector<std::string>& to,
@@ -275,34 +564,30 @@ void Desk::UpwardReport(const std::string& incident_id, const std::string& claus
                   hint.empty() ? "recipients of " + clause + " are the ids in the rule file's reporting section"
                                : "did you mean '" + hint + "'?");
     }
+  CheckTime(at, "--at");
   store_.Transaction([&] {
-    auto inc = store_.FindIncident(incident_id);
-    if (!inc)
-      throw Error(ErrorKind::kNotFound, incident_id, "no incident '" + incident_id + "' in the store",
-                  "`firebreak status` lists open incidents");
+    const Timestamp first = FirstReportAt(incident_id);
+    if (at < first)
+      throw Error(ErrorKind::kInput, "--at",
+                  "the upward report (" + FormatIso8601(at) + ") is before the incident's first report (" +
+                      FormatIso8601(first) + ")",
+                  "check the date");
     store_.AddUpwardReport(UpwardReportRecord{0, incident_id, clause, to, at});
   });
 }
 
-timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>& histories,
-                                             const engine::RuleSet& rules, const Enrich& enrich) {
+// ---------------------------------------------------------------------------------------------------------
+// Stored timelines
+
+timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>& histories, const Enrich& enrich) {
   timeline::TimelineInput in;
+  in.enrich = enrich;
   for (const auto& h : histories) {
-    std::string merged = "{}";
-    for (const auto& r : h.reports) {
-      std::string where = "store: " + h.incident.incident_id + " report " + std::to_string(r.id);
-      merged = timeline::MergeReportJson(merged, r.body, where);
-      std::vector<engine::Incident> parsed;
-      try {
-        parsed = format::ParseReports(merged, r.source.empty() ? where : r.source, rules);
-      } catch (const Error& e) {
-        throw Error(ErrorKind::kStore, where, "a stored report no longer parses with these rules: " + e.ToString(),
-                    "use the rule file the store was recorded with (see `firebreak store verify`)");
-      }
-      engine::Incident inc = std::move(parsed.at(0));
-      if (enrich) enrich(inc);
-      in.reports.push_back(std::move(inc));
-    }
+    for (const auto& r : h.reports)
+      in.reports.push_back(ReportEntry{h.incident.incident_id, r.reported_at, r.recorded_at.value_or(r.reported_at),
+                                       r.id, r.body,
+                                       r.source.empty() ? "store: " + h.incident.incident_id + " report " + std::to_string(r.id)
+                                                        : r.source});
     for (const auto& d : h.declarations)
       in.declarations.push_back(timeline::TimelineDeclaration{h.incident.incident_id, d.kind, d.level, d.by, d.at});
     for (const auto& u : h.upward_reports)
@@ -315,9 +600,15 @@ timeline::Timeline StoredTimeline(const Store& store, const engine::Engine& engi
                                   bool open_only) {
   std::vector<IncidentHistory> hs;
   for (const auto& inc : store.Incidents(open_only)) hs.push_back(store.History(inc.incident_id));
-  timeline::TimelineInput in = TimelineInputFromStore(hs, engine.rules());
+  timeline::TimelineInput in = TimelineInputFromStore(hs);
   in.until = until;
-  return timeline::BuildTimeline(engine, in);
+  try {
+    return timeline::BuildTimeline(engine, in);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kInput) throw;
+    throw Error(ErrorKind::kStore, e.where(), "a stored report no longer parses with these rules: " + e.message(),
+                "use the rule file the store was recorded with (see `firebreak store verify`)");
+  }
 }
 
 timeline::StatusBoard StoredStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,

@@ -23,6 +23,28 @@ std::string Roles(std::vector<std::string> v) {
   return out.empty() ? "(none)" : out;
 }
 
+// One scenario event through the desk; errors name the scenario's line.
+void Replay(Desk& desk, const timeline::Scenario& sc, int kind, std::size_t index) {
+  if (kind == 0) {
+    const auto& r = sc.reports[index];
+    desk.ReportOne(r.json, r.where, r.recorded_at);
+    return;
+  }
+  const std::string& where = kind == 1 ? sc.declarations[index].where : sc.upward_reports[index].where;
+  try {
+    if (kind == 1) {
+      const auto& d = sc.declarations[index];
+      if (d.kind == "end") desk.Close(d.incident_id, d.by, d.at);
+      else desk.Declare(d.incident_id, *d.level, d.by, d.at, d.kind);
+    } else {
+      const auto& u = sc.upward_reports[index];
+      desk.UpwardReport(u.incident_id, u.clause, u.to, u.at);
+    }
+  } catch (const Error& err) {
+    throw Error(err.kind(), where, err.message(), err.hint());
+  }
+}
+
 }  // namespace
 
 bool DrillResult::ok() const {
@@ -42,45 +64,45 @@ DrillResult RunDrill(const timeline::Scenario& sc, const engine::Engine& engine,
       throw Error(ErrorKind::kStore, options.store_path,
                   "the store already holds incident '" + id + "'; a drill replays into a fresh store",
                   "use --store :memory: or a new file");
-  Desk desk(store, engine, options.enrich);
 
-  // Replay in time order; at equal times: reports, then declarations, then upward reports (file order within).
+  // Replay in the order the office records: reports at their recorded_at (a late report after reports of later
+  // moments), declarations and upward reports at their time; at equal times reports, then declarations, then
+  // upward reports (file order within). The desk's clock is the scenario's.
   struct Event {
     Timestamp at;
     int kind;
     std::size_t index;
   };
   std::vector<Event> events;
-  for (std::size_t i = 0; i < sc.reports.size(); ++i) events.push_back({sc.reports[i].at, 0, i});
+  for (std::size_t i = 0; i < sc.reports.size(); ++i) events.push_back({sc.reports[i].recorded_at, 0, i});
   for (std::size_t i = 0; i < sc.declarations.size(); ++i) events.push_back({sc.declarations[i].at, 1, i});
   for (std::size_t i = 0; i < sc.upward_reports.size(); ++i) events.push_back({sc.upward_reports[i].at, 2, i});
   std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
     return a.at != b.at ? a.at < b.at : a.kind < b.kind;
   });
-  DrillResult res;
-  for (const Event& e : events) {
+  Timestamp clock = sc.start;
+  Desk desk(store, engine, options.enrich, [&clock] { return clock; });
+  // Maps are read before the transaction (never while holding the store's write lock).
+  std::vector<timeline::ReportEntry> order;
+  for (const Event& e : events)
     if (e.kind == 0) {
       const auto& r = sc.reports[e.index];
-      desk.ReportOne(r.json, r.where);
-    } else if (e.kind == 1) {
-      const auto& d = sc.declarations[e.index];
-      try {
-        if (d.kind == "end") desk.Close(d.incident_id, d.by, d.at);
-        else desk.Declare(d.incident_id, *d.level, d.by, d.at, d.kind);
-      } catch (const Error& err) {
-        throw Error(err.kind(), d.where, err.message(), err.hint());
-      }
-    } else {
-      const auto& u = sc.upward_reports[e.index];
-      desk.UpwardReport(u.incident_id, u.clause, u.to, u.at);
+      order.push_back(timeline::ReportEntry{r.incident_id, r.at, r.recorded_at, 0, r.json, r.where});
     }
-    ++res.records;
-  }
-
+  desk.Preenrich(order);
+  DrillResult res;
+  // All or nothing: one transaction for the whole replay.
+  store.Transaction([&] {
+    for (const Event& e : events) {
+      clock = e.at;
+      Replay(desk, sc, e.kind, e.index);
+      ++res.records;
+    }
+  });
   // Rebuild everything from the store (what an auditor would see), restricted to the scenario's incidents.
   std::vector<IncidentHistory> histories;
   for (const auto& id : ids) histories.push_back(store.History(id));
-  timeline::TimelineInput in = TimelineInputFromStore(histories, rules, options.enrich);
+  timeline::TimelineInput in = TimelineInputFromStore(histories, options.enrich);
   in.until = sc.until;
   for (const auto& j : sc.injects) in.injects.push_back(timeline::TimelineInject{j.at, j.incident_id, j.text});
   res.timeline = timeline::BuildTimeline(engine, in);

@@ -120,6 +120,12 @@ ALTER TABLE audit_log ADD COLUMN mac TEXT;
 )sql",
     // 3 -> 4 (server): the web desk's users, shift sign-in/out with handovers, acknowledgements (accounts_schema.h).
     internal::kAccountsMigration,
+    // 4 -> 5 (onetruth): when the office recorded each report (late reports: docs/store-schema.md). Rows recorded before
+    // have NULL (taken as recorded in time order, when they describe).
+    R"sql(
+ALTER TABLE reports ADD COLUMN recorded_at INTEGER;
+ALTER TABLE reports ADD COLUMN recorded_offset INTEGER;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
@@ -502,10 +508,17 @@ std::string IncidentPayload(std::int64_t id, const std::string& incident_id, std
   return Canon().OptStr("county", county).Int("id", id).Str("incident_id", incident_id).Int("offset", off)
       .Int("opened_at", at).Done();
 }
+// recorded: (recorded_at, recorded_offset) of rows written by schema 3 and later. It is part of the payload only
+// when it differs from the moment the report describes (a report recorded late), so rows recorded in time order
+// keep the payload of schema 2 (an edit of either column still changes the payload).
 std::string ReportPayload(std::int64_t id, std::int64_t incident_ref, std::int64_t at, std::int64_t off,
-                          const std::string& body, const std::string& source) {
-  return Canon().Str("body_sha256", Sha256Hex(body)).Int("id", id).Int("incident_ref", incident_ref)
-      .Int("offset", off).Int("reported_at", at).Str("source", source).Done();
+                          const std::string& body, const std::string& source,
+                          std::optional<std::pair<std::int64_t, std::int64_t>> recorded = std::nullopt) {
+  Canon c;
+  c.Str("body_sha256", Sha256Hex(body)).Int("id", id).Int("incident_ref", incident_ref).Int("offset", off);
+  if (recorded && (recorded->first != at || recorded->second != off))
+    c.Int("recorded_at", recorded->first).Int("recorded_offset", recorded->second);
+  return c.Int("reported_at", at).Str("source", source).Done();
 }
 std::string DecisionPayload(std::int64_t id, std::int64_t report_ref, std::int64_t at, std::int64_t off,
                             std::optional<std::int64_t> level, const std::string& rules_id,
@@ -1142,21 +1155,22 @@ bool Store::EnsureIncident(const std::string& incident_id, const Timestamp& at,
 }
 
 std::int64_t Store::AddReport(const std::string& incident_id, const Timestamp& reported_at, const std::string& body,
-                              const std::string& source) {
+                              const std::string& source, const Timestamp& recorded_at) {
   return Transaction([&] {
     std::int64_t ref = impl_->IncidentRef(incident_id);
     std::int64_t seq = impl_->NextSeq();
     {
       Stmt s = impl_->Prepare(
-          "INSERT INTO reports(incident_ref, reported_at, reported_offset, body, source, audit_seq) "
-          "VALUES(?,?,?,?,?,?)");
+          "INSERT INTO reports(incident_ref, reported_at, reported_offset, body, source, audit_seq, recorded_at, "
+          "recorded_offset) VALUES(?,?,?,?,?,?,?,?)");
       s.Bind(1, ref).Bind(2, reported_at.epoch_s).Bind(3, reported_at.offset_min).Bind(4, body).Bind(5, source)
-          .Bind(6, seq);
+          .Bind(6, seq).Bind(7, recorded_at.epoch_s).Bind(8, recorded_at.offset_min);
       s.Run();
     }
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
     impl_->AppendAudit(seq, "report", "reports", id,
-                       ReportPayload(id, ref, reported_at.epoch_s, reported_at.offset_min, body, source));
+                       ReportPayload(id, ref, reported_at.epoch_s, reported_at.offset_min, body, source,
+                                     std::make_pair(recorded_at.epoch_s, std::int64_t{recorded_at.offset_min})));
     return id;
   });
 }
@@ -1288,12 +1302,16 @@ IncidentHistory Store::History(const std::string& incident_id) const {
   h.incident = *inc;
   std::int64_t ref = impl_->IncidentRef(incident_id);
   {
-    Stmt s = impl_->Prepare(
-        "SELECT id, reported_at, reported_offset, body, source FROM reports WHERE incident_ref = ? "
-        "ORDER BY reported_at, id");
+    // A store older than schema 5, opened read-only, has no recorded_at yet (read as recorded in time order).
+    Stmt s = impl_->Prepare(std::string("SELECT id, reported_at, reported_offset, body, source, ") +
+                            (impl_->schema_version >= 5 ? "recorded_at, recorded_offset" : "NULL, NULL") +
+                            " FROM reports WHERE incident_ref = ? ORDER BY reported_at, id");
     s.Bind(1, ref);
-    while (s.Step())
-      h.reports.push_back(ReportRecord{s.Int(0), incident_id, Ts(s.Int(1), s.Int(2)), s.Text(3), s.Text(4)});
+    while (s.Step()) {
+      ReportRecord r{s.Int(0), incident_id, Ts(s.Int(1), s.Int(2)), s.Text(3), s.Text(4), std::nullopt};
+      if (!s.IsNull(5)) r.recorded_at = Ts(s.Int(5), s.Int(6));
+      h.reports.push_back(std::move(r));
+    }
   }
   {
     Stmt s = impl_->Prepare(
@@ -1420,10 +1438,16 @@ VerifyResult Store::Verify() const {
       }
     }
     {
-      Stmt s = impl_->Prepare("SELECT id, incident_ref, reported_at, reported_offset, body, source, audit_seq FROM reports");
+      Stmt s = impl_->Prepare(std::string("SELECT id, incident_ref, reported_at, reported_offset, body, source, "
+                                          "audit_seq, ") +
+                              (impl_->schema_version >= 5 ? "recorded_at, recorded_offset" : "NULL, NULL") +
+                              " FROM reports");
       while (s.Step()) {
         ++r.reports;
-        check("reports", s.Int(0), s.Int(6), ReportPayload(s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4), s.Text(5)));
+        std::optional<std::pair<std::int64_t, std::int64_t>> recorded;
+        if (!s.IsNull(7)) recorded = std::make_pair(s.Int(7), s.IsNull(8) ? std::int64_t{0} : s.Int(8));
+        check("reports", s.Int(0), s.Int(6),
+              ReportPayload(s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4), s.Text(5), recorded));
       }
     }
     {
@@ -1588,5 +1612,9 @@ std::vector<SqlRow> Store::Query(const std::string& sql, const SqlRow& args) con
 }
 
 void Store::ExecForTest(const std::string& sql) { impl_->Exec(sql); }
+
+std::int64_t Store::DataVersion() const { return impl_->PragmaInt("data_version"); }
+
+bool Store::InTransaction() const { return impl_->depth > 0; }
 
 }  // namespace firebreak::store

@@ -183,7 +183,9 @@ TEST(Liuzhou, CalendarDecidesSensitivePeriodWhenNotReported) {
     const char* at;
     bool sensitive;
   } cases[] = {{"2026-03-27T12:00:00+08:00", false}, {"2026-03-28T00:00:00+08:00", true},
-               {"2026-04-10T23:59:59+08:00", true},  {"2026-04-11T00:00:00+08:00", false},
+               {"2026-04-10T23:59:59+08:00", true},
+               // Interpretation sensitive-period-while-burning: burned on 04-10, the window's last day.
+               {"2026-04-11T00:00:00+08:00", true},  {"2026-04-11T06:00:00+08:00", false},
                {"2026-10-01T08:00:00+08:00", true},  {"2026-10-08T08:00:00+08:00", false}};
   for (const auto& c : cases) {
     Incident in = Base();

@@ -32,7 +32,10 @@ inline RuleSet MiniRules() {
   r.derived_facts = {{FactId::kNight, "3.3", {"夜间", "night"},
                       Condition{{Alt("evening", {Num(FactId::kLocalHour, {Ge(19)})}),
                                  Alt("early", {Num(FactId::kLocalHour, {Lt(6)})})}},
-                      {"night-hours"}, {}}};
+                      {"night-hours"}, {}},
+                     // This plan reads "in a sensitive period" as "the moment assessed is in the calendar".
+                     {FactId::kSensitivePeriod, "6.3", {"敏感时段", "sensitive period"},
+                      When({Is(FactId::kCalendarSensitiveNow, true)}), {"calendar"}, {}}};
   r.fact_defaults = {{FactId::kControlled, 0, "6.3", {"uncontrolled-unless-reported"}, {}},
                      {FactId::kSensitiveArea, 0, "6.3", {}, {}}};
   r.sensitive_periods = {{"清明", "04-01", "04-07", "calendar", {}}, {"元旦", "12-30", "01-02", "calendar", {}}};

@@ -221,7 +221,8 @@ TEST(ShowLiuzhou, TheBundledPlanInBothLanguages) {
   EXPECT_EQ(Cell(zh, 1, "人员伤亡"), "(2) 死亡1人以上3人以下\n  或 重伤1人以上10人以下");
   EXPECT_EQ(Cell(zh, 2, "明火持续（敏感时段/地区）"), "(3) 达到24小时且未控制");
   EXPECT_EQ(Cell(zh, 2, "明火持续（其他时段/地区）"), "(3) 达到48小时且未控制");
-  EXPECT_EQ(Cell(zh, 1, "同时发生火灾"), "(5) 2起以上且危险性较大");
+  // 6.3.2.1(5) counts burning fires: the fire itself must be burning (interpretation dangerous-fires-reported).
+  EXPECT_EQ(Cell(zh, 1, "同时发生火灾"), "(5) 2起以上且危险性较大且非明火已扑灭");
   EXPECT_NE(Cell(zh, 0, "决定启动").find("(6.3.1.1)"), std::string::npos);
   EXPECT_NE(Cell(zh, 3, "决定启动").find("指挥长"), std::string::npos);
   EXPECT_EQ(Cell(zh, 3, "在…基础上"), "Ⅱ级\n(6.3.4.2)");

@@ -109,7 +109,7 @@ TEST_F(DeskTest, ReportErrorsCarryTheFieldPathAndRecordNothing) {
          r.erase("incident_id");
          return r;
        }(),
-       422, "/incident_id", "missing or not a string"},
+       422, "/", "missing required field 'incident_id'"},  // the one report reader's words (format/)
   };
   for (const auto& k : cases) {
     Reply r = c.Post("/api/reports", k.report);
@@ -130,7 +130,7 @@ TEST_F(DeskTest, ReportErrorsCarryTheFieldPathAndRecordNothing) {
   EXPECT_NE(r.Json()["error"]["where"].get<std::string>().find("/1"), std::string::npos) << "the second report";
   Reply malformed = c.Post("/api/reports", std::string("{\"incident_id\": \"X\", "));
   EXPECT_EQ(malformed.status, 422);
-  EXPECT_NE(malformed.Message().find("malformed"), std::string::npos) << malformed.body;
+  EXPECT_NE(malformed.Message().find("syntax"), std::string::npos) << malformed.body;
   EXPECT_EQ(Counts(c), before) << "nothing was written";
   EXPECT_EQ(c.Get("/api/incidents").Json().size(), 0u);
 }

@@ -106,7 +106,7 @@ TEST(Drill, FileStoreMustNotHoldTheIncidentsAlready) {
   }
   // What was stored rebuilds the same timeline.
   Store st = Store::Open(p.string());
-  timeline::TimelineInput in = TimelineInputFromStore(st.AllHistories(), Rules());
+  timeline::TimelineInput in = TimelineInputFromStore(st.AllHistories());
   timeline::Timeline t = timeline::BuildTimeline(eng, in);
   ASSERT_NE(t.Find("LZ-0512"), nullptr);
   EXPECT_EQ(t.Find("LZ-0512")->declarations.size(), 2u);
@@ -126,12 +126,15 @@ TEST(Drill, EnrichHookIsCalledForEveryReport) {
   EXPECT_GE(calls, static_cast<int>(sc.reports.size()));
 }
 
-TEST(Desk, ReportsOutOfOrderAndBadReportsRecordNothing) {
+TEST(Desk, LateReportsAreRecordedAndBadReportsRecordNothing) {
   engine::Engine eng(Rules());
   Store st = Store::Open(":memory:");
   Desk desk(st, eng);
   desk.Report(R"({"incident_id":"F","reported_at":"2026-05-01T10:00:00+08:00","burned_area_ha":60})", "a.json");
-  EXPECT_THROW(desk.Report(R"({"incident_id":"F","reported_at":"2026-05-01T09:00:00+08:00"})", "b.json"), Error);
+  // A late report (older than the last one) is recorded in its place (issue 14 case 6).
+  auto late = desk.Report(R"({"incident_id":"F","reported_at":"2026-05-01T09:00:00+08:00"})", "b.json");
+  EXPECT_TRUE(late.at(0).late);
+  EXPECT_FALSE(late.at(0).decision.response_level);  // at 09:00 nothing was burning 50 ha
   // A partial update is judged on the merged state: "extinguished" after an earlier "controlled" is fine.
   desk.Report(R"({"incident_id":"F","reported_at":"2026-05-01T10:05:00+08:00","controlled":true})", "b2.json");
   auto upd = desk.Report(R"({"incident_id":"F","reported_at":"2026-05-01T10:06:00+08:00","extinguished":true})", "b3.json");
@@ -143,8 +146,8 @@ TEST(Desk, ReportsOutOfOrderAndBadReportsRecordNothing) {
                            "c.json"),
                Error);
   EXPECT_FALSE(st.FindIncident("G").has_value());
-  EXPECT_EQ(st.History("F").reports.size(), 3u);
-  EXPECT_EQ(st.History("F").decisions.at(0).level, engine::Level::kIV);
+  EXPECT_EQ(st.History("F").reports.size(), 4u);
+  EXPECT_EQ(st.History("F").decisions.at(1).level, engine::Level::kIV);  // by time: 09:00 (late), 10:00, ...
   EXPECT_THROW(desk.Declare("F", engine::Level::kIV, "ofice_director", Timestamp{}), Error);
   EXPECT_THROW(desk.Declare("NOPE", engine::Level::kIV, "office_director", Timestamp{}), Error);
   desk.Declare("F", engine::Level::kIV, "office_director", *ParseIso8601("2026-05-01T10:20:00+08:00"));

@@ -264,10 +264,11 @@ std::string Sql(const std::string& path, const std::string& sql) {
   return out;
 }
 
-// Takes a current store back to schema 2 (as firebreak wrote it before the keyed chain: no accounts tables, no
-// mac column, no store or key id) and, with `v1`, to schema 1 (no audit_seq indexes). The plain chain is unchanged.
+// Takes a current store back to schema 2 (as firebreak wrote it before the keyed chain: no recorded_at, no
+// accounts tables, no mac column, no store or key id) and, with `v1`, to schema 1 (no audit_seq indexes). The plain chain is unchanged.
 void Downgrade(const std::string& path, bool v1) {
-  std::string sql = "DROP TABLE users; DROP TABLE shift_events; DROP TABLE acknowledgements; DROP TABLE desk_actions;"
+  std::string sql = "ALTER TABLE reports DROP COLUMN recorded_at; ALTER TABLE reports DROP COLUMN recorded_offset;"
+                    "DROP TABLE users; DROP TABLE shift_events; DROP TABLE acknowledgements; DROP TABLE desk_actions;"
                     "ALTER TABLE audit_log DROP COLUMN mac; DELETE FROM meta WHERE key IN ('store_id', 'key_id');"
                     "UPDATE meta SET value = '2' WHERE key = 'schema_version'; PRAGMA user_version=2;";
   if (v1)
@@ -304,6 +305,7 @@ TEST(Store, MigratesOlderSchemasAndKeysTheChain) {
       Store s = Store::Open(path);
       EXPECT_EQ(s.schema_version(), kSchemaVersion);
       EXPECT_EQ(s.History("F-1").reports.size(), 1u);
+      EXPECT_FALSE(s.History("F-1").reports[0].recorded_at.has_value());  // before schema 5: in time order
       VerifyResult v = s.Verify();
       EXPECT_TRUE(v.ok) << (v.problems.empty() ? "" : v.problems[0]);
       EXPECT_TRUE(v.keyed);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "firebreak/common/error.h"
+#include "firebreak/format/report_io.h"
 #include "firebreak/timeline/timeline.h"
 #include "firebreak/rules/loader.h"
 
@@ -50,7 +51,7 @@ title: {zh: 测试, en: test}
 start: 2026-04-04T08:00:00+08:00
 until: +1d
 reports:
-  - {incident_id: F-1, reported_at: +1h, open_fire_since: +0, burned_area_ha: 60, county: 融安县, note_id: "007"}
+  - {incident_id: F-1, reported_at: +1h, open_fire_since: +0, burned_area_ha: 60, county: "450224"}
 declarations:
   - {incident: F-1, at: +2h, level: IV, by: office_director}
   - {incident: F-1, at: +3h, kind: end, by: office_director}
@@ -75,7 +76,7 @@ TEST(Scenario, ParsesEverySection) {
   EXPECT_NE(s.reports[0].json.find("\"reported_at\":\"2026-04-04T09:00:00+08:00\""), std::string::npos) << s.reports[0].json;
   EXPECT_NE(s.reports[0].json.find("\"open_fire_since\":\"2026-04-04T08:00:00+08:00\""), std::string::npos);
   EXPECT_NE(s.reports[0].json.find("\"burned_area_ha\":60"), std::string::npos);
-  EXPECT_NE(s.reports[0].json.find("\"note_id\":\"007\""), std::string::npos);
+  EXPECT_NE(s.reports[0].json.find("\"county\":\"450224\""), std::string::npos);
   EXPECT_EQ(s.reports[0].where, "t.yaml:6:5");
   ASSERT_EQ(s.declarations.size(), 2u);
   EXPECT_EQ(s.declarations[1].kind, "end");
@@ -140,10 +141,11 @@ TEST(Scenario, MissingFileIsNotFound) {
 }
 
 TEST(Scenario, ReportObjectsSplitsJsonAndYaml) {
-  EXPECT_EQ(ReportObjects(R"([{"incident_id":"A"},{"incident_id":"B"}])", "x").size(), 2u);
-  EXPECT_EQ(ReportObjects("incident_id: A\nburned_area_ha: 3\n", "x").at(0), R"({"burned_area_ha":3,"incident_id":"A"})");
-  EXPECT_THROW(ReportObjects("{bad json", "x"), Error);
-  EXPECT_THROW(ReportObjects("42", "x"), Error);
+  EXPECT_EQ(format::ReadReportObjects(R"([{"incident_id":"A"},{"incident_id":"B"}])", "x").size(), 2u);
+  EXPECT_EQ(format::ToJson(format::ReadReportObjects("incident_id: A\nburned_area_ha: 3\n", "x").at(0).node),
+            R"({"incident_id":"A","burned_area_ha":3})");
+  EXPECT_THROW(format::ReadReportObjects("{bad json", "x"), Error);
+  EXPECT_THROW(format::ReadReportObjects("42", "x"), Error);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/timeline/audit.h"
+#include "firebreak/format/merge.h"
 #include "firebreak/format/report_io.h"
 #include "firebreak/rules/loader.h"
 
@@ -26,15 +27,12 @@ constexpr std::int64_t kH = 3600;
 
 // A report `seconds` after T0, with `fields` (JSON members, no braces) merged over the incident's last state.
 struct Builder {
-  std::map<std::string, std::string> state;
   TimelineInput in;
   Builder& Report(const std::string& id, std::int64_t seconds, const std::string& fields) {
     std::string obj = "{\"incident_id\":\"" + id + "\",\"reported_at\":\"" + FormatIso8601(At(seconds)) + "\"" +
                       (fields.empty() ? "" : "," + fields) + "}";
-    auto it = state.find(id);
-    std::string merged = MergeReportJson(it == state.end() ? "{}" : it->second, obj, "test");
-    state[id] = merged;
-    in.reports.push_back(ParseReports(merged, "test", Rules()).at(0));
+    const auto order = static_cast<std::int64_t>(in.reports.size());
+    in.reports.push_back(ReportEntry{id, At(seconds), At(seconds), order, obj, "test"});
     return *this;
   }
   Builder& Declare(const std::string& id, std::int64_t seconds, std::optional<Level> l, const std::string& by) {
@@ -152,28 +150,27 @@ TEST(Timeline, EndDeclarationStopsTheIncident) {
 TEST(Timeline, MergeReportJsonReplacesFieldsAndMergesObjects) {
   std::string m = MergeReportJson(R"({"a":1,"weather":{"wind_speed_ms":3,"humidity_pct":40},"threatens":["x"]})",
                                   R"({"a":2,"weather":{"wind_speed_ms":9},"threatens":[]})", "t");
-  EXPECT_EQ(m, R"({"a":2,"threatens":[],"weather":{"humidity_pct":40,"wind_speed_ms":9}})");
+  EXPECT_EQ(m, R"({"a":2,"weather":{"wind_speed_ms":9,"humidity_pct":40},"threatens":[]})");
   EXPECT_THROW(MergeReportJson("{}", "[1]", "t"), Error);
   EXPECT_THROW(MergeReportJson("3", "{}", "t"), Error);
 }
 
-TEST(Timeline, ConditionHoldsOnBothSidesOfABound) {
-  Condition c;
-  Alternative alt;
-  Predicate p;
-  p.fact = FactId::kBurnedAreaHa;
-  p.bounds.push_back(Bound{Cmp::kGt, 50, "超过"});
-  alt.all.push_back(p);
-  c.any.push_back(alt);
-  FactSet f;
-  EXPECT_FALSE(ConditionHolds(c, f));  // unknown does not hold
-  f.Set(FactId::kBurnedAreaHa, 50);
-  EXPECT_FALSE(ConditionHolds(c, f));
-  f.Set(FactId::kBurnedAreaHa, 50.01);
-  EXPECT_TRUE(ConditionHolds(c, f));
-  EXPECT_TRUE(ConditionHolds(Condition{}, FactSet{}));  // always()
-  ASSERT_NE(ResponseTermination(Rules()), nullptr);
-  EXPECT_EQ(ResponseTermination(Rules())->clause.rfind("6.3.6", 0), 0u);
+// Terminations are compiled and evaluated by the engine (the timeline has no evaluator of its own): the
+// response termination (the rule citing level-holds-until-termination: 6.3.6) on both sides of each fact.
+TEST(Timeline, EngineEvaluatesTheResponseTermination) {
+  Engine eng(Rules());
+  auto decide = [&](const std::string& fields) {
+    std::string r = R"({"incident_id":"T","reported_at":"2026-05-12T08:00:00+08:00")" + fields + "}";
+    return eng.Assess(ParseReports(r, "t", Rules()).at(0));
+  };
+  EXPECT_FALSE(decide("").response_terminated);  // unknown does not hold
+  EXPECT_FALSE(decide(R"(,"controlled":true,"extinguished":true)").response_terminated);
+  EXPECT_FALSE(decide(R"(,"facts":{"cleanup_accepted":true})").response_terminated);
+  auto done = decide(R"(,"controlled":true,"extinguished":true,"facts":{"cleanup_accepted":true})");
+  EXPECT_TRUE(done.response_terminated);
+  bool cited = false;
+  for (const auto& t : done.terminations) cited = cited || t.clause == "6.3.6";
+  EXPECT_TRUE(cited);
 }
 
 // ---- audit ----

@@ -52,7 +52,7 @@ std::string VerdictText(const std::string& v, const std::string& lang) {
     std::string w = v.substr(pos, c == std::string::npos ? std::string::npos : c - pos);
     std::string zh = w == "ok" ? "合规" : w == "late" ? "迟延" : w == "missing" ? "未宣布" : w == "wrong-role" ? "越权/错位"
                    : w == "made" ? "已报" : w == "incomplete" ? "漏报对象" : w == "on-time" ? "及时"
-                   : w == "superior" ? "上级决定" : w;
+                   : w == "superior" ? "上级决定" : w == "not-known" ? "值班室尚未获知" : w;
     out += (out.empty() ? "" : "，") + zh;
     if (c == std::string::npos) break;
     pos = c + 2;
@@ -76,6 +76,7 @@ IncidentAudit AuditIncident(const IncidentTimeline& it, const RuleSet& rules, co
       e.from = prev;
       e.to = *s.required;
       e.due_at = s.at;
+      e.known_at = it.KnownLevelAt(e.to, e.due_at);
       e.cause = s.cause;
       e.clauses = s.triggers;
       e.should_decide = s.deciders;
@@ -102,18 +103,21 @@ IncidentAudit AuditIncident(const IncidentTimeline& it, const RuleSet& rules, co
         e.declared_at = d.at;
         e.declared_level = d.level;
         e.declared_by = d.by;
-        e.delay_s = std::max<std::int64_t>(0, d.at.epoch_s - e.due_at.epoch_s);
+        const std::int64_t start = std::max(e.due_at, e.known_at.value_or(d.at)).epoch_s;
+        e.delay_s = std::max<std::int64_t>(0, d.at.epoch_s - start);
         e.timeliness = *e.delay_s > decl_tol ? "late" : "on-time";
         e.role = RoleVerdict(rules, d.by, *d.level);
         std::vector<std::string> parts;
         if (e.timeliness == "late") parts.push_back("late");
         if (e.role == "wrong-role") parts.push_back("wrong-role");
         e.verdict = parts.empty() ? "ok" : Join(parts, ", ");
+      } else if (!e.known_at) {
+        e.timeliness = e.verdict = "not-known";  // the office could not know it (known-to-the-office)
       } else {
         e.timeliness = "missing";
         e.verdict = "missing";
       }
-      if (e.verdict != "ok") a.ok = false;
+      if (e.verdict != "ok" && e.verdict != "not-known") a.ok = false;
       a.escalations.push_back(std::move(e));
     }
     prev = s.required;
@@ -163,6 +167,7 @@ IncidentAudit AuditIncident(const IncidentTimeline& it, const RuleSet& rules, co
       ReportingAudit r;
       r.clause = duty.clause;
       r.due_at = s.at;
+      r.known_at = it.KnownDutyAt(duty.clause, s.at);
       r.recipients = duty.recipients;
       const TimelineUpwardReport* first = nullptr;
       std::set<std::string> to;
@@ -175,14 +180,15 @@ IncidentAudit AuditIncident(const IncidentTimeline& it, const RuleSet& rules, co
       if (first) {
         r.made_at = first->at;
         r.made_to.assign(to.begin(), to.end());
-        r.delay_s = std::max<std::int64_t>(0, first->at.epoch_s - s.at.epoch_s);
+        const std::int64_t start = std::max(s.at, r.known_at.value_or(first->at)).epoch_s;
+        r.delay_s = std::max<std::int64_t>(0, first->at.epoch_s - start);
         for (const auto& rc : duty.recipients)
           if (!to.count(rc)) r.missing_recipients.push_back(rc);
         r.status = *r.delay_s > rep_tol ? "late" : !r.missing_recipients.empty() ? "incomplete" : "made";
       } else {
-        r.status = "missing";
+        r.status = r.known_at ? "missing" : "not-known";
       }
-      if (r.status != "made") a.ok = false;
+      if (r.status != "made" && r.status != "not-known") a.ok = false;
       a.reporting.push_back(std::move(r));
     }
   }
@@ -205,7 +211,8 @@ AuditReport Audit(const Timeline& t, const RuleSet& rules, const AuditOptions& o
   a.rules_sha256 = t.rules_sha256;
   a.from = t.from;
   a.until = t.until;
-  a.interpretations = {kLevelHoldsInterpretation, kTimelinessInterpretation, kSuperiorInterpretation};
+  a.interpretations = {kLevelHoldsInterpretation, kTimelinessInterpretation, kKnownInterpretation,
+                       kSuperiorInterpretation};
   for (const auto& it : t.incidents) {
     if (!only.empty() && std::find(only.begin(), only.end(), it.incident_id) == only.end()) continue;
     a.incidents.push_back(AuditIncident(it, rules, options));
@@ -242,6 +249,9 @@ std::string InterpretationLines(const AuditReport& a, const RuleSet& rules, cons
     else if (id == kSuperiorInterpretation)
       out << (en ? ": a role that decides a higher level may declare a lower one (accepted, noted 'superior')\n"
                  : "：有权决定更高等级响应的角色宣布较低等级响应，视为有效（注明“上级决定”）\n");
+    else if (id == kKnownInterpretation)
+      out << (en ? ": lateness counts from the later of due by the facts and known to the office (late reports)\n"
+                 : "：迟延自“按事实应启动”与“值班室获知”二者中较晚者起算（迟到报告）\n");
     else if (id == kLevelHoldsInterpretation)
       out << (en ? ": once required, a level stays required until the termination conditions (6.3.6) hold\n"
                  : "：已达到的响应等级保持至满足终止条件（6.3.6）\n");
@@ -279,6 +289,11 @@ std::string AuditToText(const AuditReport& a, const RuleSet& rules, const std::s
             << Pad(e.delay_s ? Duration(*e.delay_s) : "—", 8) << Pad(VerdictText(e.verdict, lang), 12)
             << Names(e.should_decide, rules, lang) << (e.decider_clause.empty() ? "" : " (" + e.decider_clause + ")")
             << "\n";
+        if (!e.known_at || *e.known_at > e.due_at)
+          out << "    ↳ " << (en ? "known to the office " : "值班室获知 ")
+              << (e.known_at ? FormatShort(*e.known_at) : std::string(en ? "not by the end" : "截至审计结束仍未获知"))
+              << (en ? " (late report; the delay counts from then: " : "（迟到报告；迟延自此起算：") << kKnownInterpretation
+              << (en ? ")\n" : "）\n");
       }
     }
     if (!inc.reporting.empty()) {
@@ -323,6 +338,7 @@ std::string AuditToJson(const AuditReport& a, const RuleSet& rules, int indent) 
       ji["escalations"].push_back({{"from", lv(e.from)},
                                    {"to", LevelName(e.to)},
                                    {"due_at", FormatIso8601(e.due_at)},
+                                   {"known_at", ts(e.known_at)},
                                    {"cause", StepCauseName(e.cause)},
                                    {"clauses", e.clauses},
                                    {"should_decide", e.should_decide},
@@ -338,6 +354,7 @@ std::string AuditToJson(const AuditReport& a, const RuleSet& rules, int indent) 
     for (const auto& r : inc.reporting)
       ji["reporting"].push_back({{"clause", r.clause},
                                  {"due_at", FormatIso8601(r.due_at)},
+                                 {"known_at", ts(r.known_at)},
                                  {"recipients", r.recipients},
                                  {"made_at", ts(r.made_at)},
                                  {"made_to", r.made_to},

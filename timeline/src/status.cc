@@ -19,7 +19,9 @@ StatusLine LineOf(const IncidentTimeline& it, const AuditReport& audit, const Ti
   line.required = it.RequiredAt(at);
   line.declared = it.DeclaredAt(at);
   const Step* s = it.StepAt(at);
-  if (s && s->next_due && s->next_level && Rank(s->next_level) > Rank(s->required)) {
+  // A "next" is always in the future: a due time at or before `at` is either in force (the timeline stepped
+  // there) or overdue (below), never shown as next.
+  if (s && s->next_due && *s->next_due > at && s->next_level && Rank(s->next_level) > Rank(s->required)) {
     line.next_level = s->next_level;
     line.next_due = s->next_due;
     line.next_clause = s->next_clause;

@@ -1,4 +1,4 @@
-// Timeline: the required level over time (see timeline.h for the semantics and the interpretation it cites).
+// Timeline: the required level over time (see timeline.h for the semantics and the interpretations it cites).
 #include "firebreak/timeline/timeline.h"
 
 #include <algorithm>
@@ -16,23 +16,11 @@
 namespace firebreak::timeline {
 
 using namespace engine;
-
 using namespace text;  // LevelText, Join, Names, Width, Pad (text_util.h)
 
 namespace {
 
 using nlohmann::json;
-
-bool Compare(double v, Cmp op, double b) {
-  switch (op) {
-    case Cmp::kGt: return v > b;
-    case Cmp::kGe: return v >= b;
-    case Cmp::kLt: return v < b;
-    case Cmp::kLe: return v <= b;
-    case Cmp::kEq: return v == b;
-  }
-  return false;
-}
 
 int Rank(std::optional<Level> l) { return l ? static_cast<int>(*l) : 0; }
 
@@ -45,7 +33,258 @@ std::vector<std::string> ReportingClauses(const Step& s) {
 bool SameState(const Step& a, const Step& b) {
   return a.assessed == b.assessed && a.required == b.required && a.terminated == b.terminated &&
          a.lead == b.lead && a.grade == b.grade && ReportingClauses(a) == ReportingClauses(b) &&
-         a.triggers == b.triggers;
+         a.triggers == b.triggers && a.next_due == b.next_due && a.next_level == b.next_level;
+}
+
+// One incident's input to the sweep: its states in time order (each effective from its reported_at) and when
+// an "end" declaration ended it.
+struct Track {
+  IncidentTimeline* out = nullptr;
+  std::vector<Incident> states;
+  std::optional<Timestamp> ended_at;
+  std::string ended_by;
+  // Sweep state.
+  std::size_t next = 0;  // index of the first state after the current moment
+  std::optional<Level> held;
+  std::optional<FireState> fire;  // of the current state
+  std::optional<Concurrency> last_conc;
+  bool done = false;
+  bool reported_now = false;
+};
+
+std::optional<double> FactValue(const Decision& d, FactId id) {
+  for (const FactUse& u : d.facts)
+    if (u.fact == id) return u.value;
+  return std::nullopt;
+}
+
+// The step for one incident at `t` from the engine's decision on its current state.
+Step MakeStep(const RuleSet& rules, Track& tr, const Incident& cur, const Decision& d, const Timestamp& t,
+              const Concurrency& conc) {
+  Step step;
+  step.at = t;
+  step.assessed = d.response_level;
+  step.terminated = d.response_terminated;
+  if (step.terminated) {
+    tr.held.reset();
+  } else {
+    step.required = Rank(d.response_level) >= Rank(tr.held) ? d.response_level : tr.held;
+    tr.held = step.required;
+  }
+  step.held = Rank(step.required) > Rank(step.assessed);
+  for (const auto& f : d.triggers)
+    if (d.response_level && f.level == *d.response_level) step.triggers.emplace_back(f.clause);
+  if (step.required)
+    if (const LevelSpec* ls = rules.FindLevel(*step.required)) {
+      step.deciders = ls->deciders;
+      step.decider_clause = ls->decider_clause;
+    }
+  for (const auto& r : d.reporting)
+    step.reporting.push_back(ReportingDuty{std::string(r.rule.clause), {r.recipients.begin(), r.recipients.end()}});
+  step.lead = d.lead.tier;
+  step.grade = d.grade.grade;
+  step.concurrency = conc;
+  step.open_fire_hours = FactValue(d, FactId::kOpenFireHours);
+  step.burned_area_ha = cur.burned_area_ha;
+  step.deaths = cur.deaths;
+  step.serious_injuries = cur.serious_injuries;
+  step.controlled = FactValue(d, FactId::kControlled).value_or(0.0) != 0.0;
+  step.extinguished = FactValue(d, FactId::kExtinguished).value_or(0.0) != 0.0;
+  for (const auto& due : d.next.due)  // sorted by time
+    if (due.at > t && Rank(due.level) > Rank(step.required)) {
+      step.next_due = due.at;
+      step.next_level = due.level;
+      step.next_clause = due.clause;
+      break;
+    }
+  return step;
+}
+
+// The next moment the engine says this incident's assessment may change by itself: the earliest clock due time
+// of any level above the assessed one (cause detail: its clause), or a calendar change.
+struct Wake {
+  Timestamp at;
+  StepCause cause = StepCause::kClock;
+  std::string detail;
+};
+std::optional<Wake> NextWake(const Decision& d, const Timestamp& t) {
+  std::optional<Wake> w;
+  for (const auto& due : d.next.due)
+    if (due.at > t) {
+      w = Wake{due.at, StepCause::kClock, std::string(due.clause)};
+      break;
+    }
+  if (d.next.change && *d.next.change > t && (!w || *d.next.change < w->at))
+    w = Wake{*d.next.change, StepCause::kCalendar, "calendar"};
+  return w;
+}
+
+class Sweep {
+ public:
+  Sweep(const Engine& eng, std::vector<Track>& tracks, std::int64_t until, long limit)
+      : eng_(eng), tracks_(tracks), until_(until), limit_(limit) {}
+
+  // Runs the sweep; returns the number of engine assessments made.
+  int Run() {
+    for (std::size_t i = 0; i < tracks_.size(); ++i) {
+      for (const Incident& s : tracks_[i].states) events_.insert(s.reported_at.epoch_s);
+      if (tracks_[i].ended_at) events_.insert(tracks_[i].ended_at->epoch_s);
+    }
+    offset_ = tracks_.empty() || tracks_[0].states.empty() ? 480 : tracks_[0].states[0].reported_at.offset_min;
+    while (!events_.empty()) {
+      const std::int64_t now = *events_.begin();
+      events_.erase(events_.begin());
+      if (now > until_) break;
+      Step_(now);
+      wake_.erase(now);
+    }
+    return evaluations_;
+  }
+
+ private:
+  void Step_(std::int64_t now) {
+    const Timestamp t{now, offset_};
+    while (next_start_ < tracks_.size() && tracks_[next_start_].states.front().reported_at.epoch_s <= now)
+      active_.push_back(next_start_++);
+    std::vector<const Incident*> burning_set;
+    for (std::size_t i : active_) {
+      Track& tr = tracks_[i];
+      tr.reported_now = false;
+      while (tr.next < tr.states.size() && tr.states[tr.next].reported_at.epoch_s <= now) {
+        tr.reported_now = tr.reported_now || tr.states[tr.next].reported_at.epoch_s == now;
+        ++tr.next;
+        tr.fire.reset();
+      }
+      if (tr.done || (tr.ended_at && tr.ended_at->epoch_s <= now)) continue;  // ended: no longer burning for 6.3.2.1(5)
+      burning_set.push_back(&tr.states[tr.next - 1]);
+    }
+    // Plan 6.3.2.1(5), 3.3: the fires burning at this moment, as the engine's facts say.
+    const Concurrency conc = eng_.ConcurrencyOf(burning_set);
+    for (std::size_t i : active_) Evaluate(i, t, conc);
+    active_.erase(std::remove_if(active_.begin(), active_.end(), [&](std::size_t i) { return tracks_[i].done; }),
+                  active_.end());
+  }
+
+  void Evaluate(std::size_t i, const Timestamp& t, const Concurrency& conc) {
+    Track& tr = tracks_[i];
+    if (tr.done) return;
+    const std::int64_t now = t.epoch_s;
+    const bool ending = tr.ended_at && tr.ended_at->epoch_s <= now;
+    auto woke = wake_.find(now);
+    const bool due_now = woke != wake_.end() && woke->second.count(i);
+    const bool conc_changed = !tr.last_conc || tr.last_conc->fires != conc.fires ||
+                              tr.last_conc->dangerous_fires != conc.dangerous_fires;
+    if (!tr.reported_now && !due_now && !ending && !conc_changed) return;
+    tr.last_conc = conc;
+    if (++evaluations_ > limit_)
+      throw Error(ErrorKind::kInternal, "timeline", "step limit reached (" + std::to_string(limit_) + " evaluations)",
+                  "a clock-driven condition keeps falling due; please report this");
+    const Incident& cur = tr.states[tr.next - 1];
+    eng_.AssessInto(cur, t, conc, d_);
+    Step step = MakeStep(eng_.rules(), tr, cur, d_, t, conc);
+    if (tr.reported_now) step.warnings = cur.notices;
+    if (ending) {  // the response was ended by its decider: nothing is required from here on
+      step.required.reset();
+      step.held = false;
+      step.deciders.clear();
+      step.decider_clause.clear();
+      step.next_due.reset();
+      step.next_level.reset();
+      step.next_clause.clear();
+    }
+    if (!ending)
+      if (auto w = NextWake(d_, t); w && w->at.epoch_s <= until_) {
+        events_.insert(w->at.epoch_s);
+        wake_[w->at.epoch_s][i] = {w->cause, w->detail};
+      }
+    SetCause(step, tr, cur, ending, due_now ? &woke->second[i] : nullptr);
+    auto& steps = tr.out->steps;
+    if (steps.empty() || step.cause == StepCause::kReport || step.cause == StepCause::kEnd ||
+        !SameState(steps.back(), step))
+      steps.push_back(std::move(step));
+    Finish(tr, now, ending);
+  }
+
+  static void SetCause(Step& step, const Track& tr, const Incident& cur, bool ending,
+                       const std::pair<StepCause, std::string>* woke) {
+    if (ending) {
+      step.cause = StepCause::kEnd;
+      step.cause_detail = tr.ended_by;
+    } else if (tr.reported_now) {
+      step.cause = StepCause::kReport;
+      step.cause_detail = cur.source;
+    } else if (woke) {
+      step.cause = woke->first;
+      step.cause_detail = woke->second;
+    } else {
+      step.cause = StepCause::kConcurrency;
+    }
+  }
+
+  // Finished: ended, or no more reports, not burning, nothing due: it can no longer change nor count as burning.
+  void Finish(Track& tr, std::int64_t now, bool ending) {
+    if (ending) {
+      tr.done = true;
+      return;
+    }
+    const Step& last = tr.out->steps.back();
+    if (!tr.fire) tr.fire = eng_.Fire(tr.states[tr.next - 1]);
+    if (tr.next == tr.states.size() && !tr.fire->burning && !d_.next.change && (last.terminated || !last.required) &&
+        !(tr.ended_at && tr.ended_at->epoch_s > now))
+      tr.done = true;
+  }
+
+  const Engine& eng_;
+  std::vector<Track>& tracks_;
+  const std::int64_t until_;
+  const long limit_;
+  int offset_ = 480;
+  int evaluations_ = 0;
+  std::set<std::int64_t> events_;
+  std::map<std::int64_t, std::map<std::size_t, std::pair<StepCause, std::string>>> wake_;
+  std::vector<std::size_t> active_;
+  std::size_t next_start_ = 0;
+  Decision d_;
+};
+
+// Reports grouped by incident and sorted by moment.
+std::map<std::string, std::vector<ReportEntry>> ByIncident(const std::vector<ReportEntry>& reports) {
+  std::map<std::string, std::vector<ReportEntry>> by_id;
+  for (const auto& r : reports) by_id[r.incident_id].push_back(r);
+  for (auto& [id, rs] : by_id) SortByMoment(rs);
+  return by_id;
+}
+
+// The office's view of one incident with late reports: after each report as it became known, the state merged
+// from the reports known by then, effective from that moment.
+std::vector<Incident> KnownStates(const Engine& eng, const std::vector<ReportEntry>& rs,
+                                  const std::vector<Incident>& states, const Enrich& enrich) {
+  const std::vector<Timestamp> known = KnownTimes(rs);
+  std::vector<std::size_t> arrival(rs.size());
+  for (std::size_t k = 0; k < rs.size(); ++k) arrival[k] = k;
+  std::stable_sort(arrival.begin(), arrival.end(), [&](std::size_t a, std::size_t b) { return known[a] < known[b]; });
+  std::vector<Incident> out;
+  std::vector<bool> in_set(rs.size(), false);
+  for (std::size_t j = 0; j < arrival.size(); ++j) {
+    in_set[arrival[j]] = true;
+    if (j + 1 < arrival.size() && known[arrival[j + 1]] == known[arrival[j]]) continue;  // same moment: once
+    std::size_t prefix = 0;
+    while (prefix < rs.size() && in_set[prefix]) ++prefix;
+    bool is_prefix = std::count(in_set.begin(), in_set.end(), true) == static_cast<long>(prefix);
+    Incident s;
+    if (is_prefix) {
+      s = states[prefix - 1];
+    } else {
+      std::vector<ReportEntry> subset;
+      for (std::size_t k = 0; k < rs.size(); ++k)
+        if (in_set[k]) subset.push_back(rs[k]);
+      s = MergeHistory(eng, subset, enrich).back();
+    }
+    s.reported_at = known[arrival[j]];
+    s.notices.clear();
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 }  // namespace
@@ -56,59 +295,14 @@ const char* StepCauseName(StepCause c) {
     case StepCause::kClock: return "clock";
     case StepCause::kConcurrency: return "concurrency";
     case StepCause::kEnd: return "end";
+    case StepCause::kCalendar: return "calendar";
   }
   return "?";
 }
 
-bool ConditionHolds(const Condition& c, const FactSet& facts) {
-  if (c.always()) return true;
-  for (const auto& alt : c.any) {
-    bool all = true;
-    for (const auto& p : alt.all) {
-      auto v = facts.Get(p.fact);
-      if (!v) {
-        all = false;
-        break;
-      }
-      if (p.is && ((*v != 0) != *p.is)) all = false;
-      for (const auto& b : p.bounds)
-        if (!Compare(*v, b.op, b.value)) all = false;
-      if (!all) break;
-    }
-    if (all) return true;
-  }
-  return false;
-}
-
-const Termination* ResponseTermination(const RuleSet& rules) {
-  for (const char* prefix : {"6.3.6", "6.2.8"})
-    for (const auto& t : rules.terminations)
-      if (t.clause.rfind(prefix, 0) == 0 && !t.when.always()) return &t;
-  return nullptr;
-}
-
-std::string MergeReportJson(const std::string& base, const std::string& update, const std::string& where) {
-  json b = json::parse(base, nullptr, false);
-  json u = json::parse(update, nullptr, false);
-  if (!b.is_object()) throw Error(ErrorKind::kInput, where, "the incident's last report is not a JSON object");
-  if (!u.is_object()) throw Error(ErrorKind::kInput, where, "a report must be a JSON object");
-  for (auto it = u.begin(); it != u.end(); ++it) {
-    if (it.value().is_object() && b.contains(it.key()) && b[it.key()].is_object()) {
-      for (auto jt = it.value().begin(); jt != it.value().end(); ++jt) b[it.key()][jt.key()] = jt.value();
-    } else {
-      b[it.key()] = it.value();
-    }
-  }
-  return b.dump();
-}
-
 const Step* IncidentTimeline::StepAt(const Timestamp& t) const {
-  const Step* out = nullptr;
-  for (const auto& s : steps) {
-    if (s.at > t) break;
-    out = &s;
-  }
-  return out;
+  auto it = std::upper_bound(steps.begin(), steps.end(), t, [](const Timestamp& x, const Step& s) { return x < s.at; });
+  return it == steps.begin() ? nullptr : &*(it - 1);
 }
 
 std::optional<Level> IncidentTimeline::RequiredAt(const Timestamp& t) const {
@@ -126,217 +320,153 @@ std::optional<Level> IncidentTimeline::DeclaredAt(const Timestamp& t) const {
   return out;
 }
 
+std::optional<Timestamp> IncidentTimeline::KnownLevelAt(Level level, const Timestamp& due) const {
+  const std::vector<Step>& view = known_steps.empty() ? steps : known_steps;
+  const Step* before = nullptr;
+  for (const Step& s : view) {
+    if (s.at <= due) {
+      before = &s;
+      continue;
+    }
+    if (before && Rank(before->required) >= Rank(level)) return due;
+    before = nullptr;
+    if (Rank(s.required) >= Rank(level)) return s.at;
+  }
+  if (before && Rank(before->required) >= Rank(level)) return due;
+  return std::nullopt;
+}
+
+std::optional<Timestamp> IncidentTimeline::KnownDutyAt(const std::string& clause, const Timestamp& due) const {
+  const std::vector<Step>& view = known_steps.empty() ? steps : known_steps;
+  for (const Step& s : view)
+    for (const auto& r : s.reporting)
+      if (r.clause == clause) return s.at <= due ? due : s.at;
+  return std::nullopt;
+}
+
 const IncidentTimeline* Timeline::Find(const std::string& incident_id) const {
   for (const auto& i : incidents)
     if (i.incident_id == incident_id) return &i;
   return nullptr;
 }
 
-Timeline BuildTimeline(const Engine& eng, const TimelineInput& in) {
-  const RuleSet& rules = eng.rules();
-  const Termination* term = ResponseTermination(rules);
-  Timeline tl;
-  tl.rules_id = rules.meta.id;
-  tl.rules_sha256 = rules.source_sha256;
+namespace {
 
-  // Group reports by incident, in time order (stable: equal times keep input order).
-  std::map<std::string, std::vector<const Incident*>> by_id;
-  for (const auto& r : in.reports) by_id[r.incident_id].push_back(&r);
-  if (by_id.empty()) return tl;
-  struct State {
-    IncidentTimeline* tl = nullptr;
-    std::vector<const Incident*> reports;
-    std::size_t next = 0;  // index of the first report after the current moment
-    std::optional<Level> held;
-    std::optional<Timestamp> ended_at;
-    bool done = false;
-    std::optional<Concurrency> last_conc;  // concurrency at the last evaluation
-  };
-  std::vector<State> states;
-  std::set<std::int64_t> events;
-  std::int64_t last_event = std::numeric_limits<std::int64_t>::min();
-  std::int64_t first_event = std::numeric_limits<std::int64_t>::max();
-  for (auto& [id, rs] : by_id) {
-    std::stable_sort(rs.begin(), rs.end(), [](const Incident* a, const Incident* b) { return a->reported_at < b->reported_at; });
-    for (const Incident* r : rs) {
-      events.insert(r->reported_at.epoch_s);
-      last_event = std::max(last_event, r->reported_at.epoch_s);
-      first_event = std::min(first_event, r->reported_at.epoch_s);
-    }
-  }
-  // Incidents in order of first report.
-  std::vector<std::string> order;
-  for (const auto& [id, rs] : by_id) order.push_back(id);
-  std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
-    return by_id[a].front()->reported_at < by_id[b].front()->reported_at;
-  });
-  tl.incidents.resize(order.size());
-  std::map<std::string, std::size_t> index;
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    const auto& rs = by_id[order[i]];
-    IncidentTimeline& it = tl.incidents[i];
-    it.incident_id = order[i];
-    it.first_report = rs.front()->reported_at;
-    for (const Incident* r : rs)
-      if (r->county) it.county = r->county;
-    states.push_back(State{&it, rs, 0, std::nullopt, std::nullopt, false, std::nullopt});
-    index[order[i]] = i;
-  }
-  int offset = by_id[order[0]].front()->reported_at.offset_min;
+// Places declarations, upward reports and injects on their incidents; returns the last moment any names.
+std::int64_t PlaceEvents(const TimelineInput& in, Timeline& tl, std::vector<Track>& tracks,
+                         const std::map<std::string, std::size_t>& index) {
+  std::int64_t last = std::numeric_limits<std::int64_t>::min();
   for (const auto& d : in.declarations) {
     auto f = index.find(d.incident_id);
     if (f == index.end()) continue;  // declarations about incidents without reports cannot be placed
     tl.incidents[f->second].declarations.push_back(d);
-    last_event = std::max(last_event, d.at.epoch_s);
+    last = std::max(last, d.at.epoch_s);
   }
   for (const auto& u : in.upward_reports) {
     auto f = index.find(u.incident_id);
     if (f == index.end()) continue;
     tl.incidents[f->second].upward_reports.push_back(u);
-    last_event = std::max(last_event, u.at.epoch_s);
+    last = std::max(last, u.at.epoch_s);
   }
   for (const auto& j : in.injects) {
     auto f = index.find(j.incident_id);
     if (f != index.end()) tl.incidents[f->second].injects.push_back(j);
   }
-  for (std::size_t i = 0; i < states.size(); ++i) {
+  for (std::size_t i = 0; i < tracks.size(); ++i) {
     auto& it = tl.incidents[i];
-    std::stable_sort(it.declarations.begin(), it.declarations.end(),
-                     [](const auto& a, const auto& b) { return a.at < b.at; });
-    std::stable_sort(it.upward_reports.begin(), it.upward_reports.end(),
-                     [](const auto& a, const auto& b) { return a.at < b.at; });
+    auto by_time = [](const auto& a, const auto& b) { return a.at < b.at; };
+    std::stable_sort(it.declarations.begin(), it.declarations.end(), by_time);
+    std::stable_sort(it.upward_reports.begin(), it.upward_reports.end(), by_time);
     for (const auto& d : it.declarations)
       if (d.kind == "end") {
-        it.ended_at = states[i].ended_at = d.at;
-        events.insert(d.at.epoch_s);
+        it.ended_at = tracks[i].ended_at = d.at;
+        tracks[i].ended_by = d.by;
         break;
       }
   }
-  const std::int64_t until = in.until ? in.until->epoch_s : last_event;
-  tl.from = Timestamp{first_event, offset};
-  tl.until = Timestamp{std::max(until, first_event), offset};
+  return last;
+}
 
-  const long limit = 200L * static_cast<long>(in.reports.size() + 1) + 1000;
-  std::map<std::int64_t, std::map<std::size_t, std::string>> due_owner;  // time -> incident -> clause
-  Decision d;
-  // Incidents that have started and may still change (states are in order of first report).
-  std::vector<std::size_t> active;
-  std::size_t next_start = 0;
-  std::vector<bool> reported_now(states.size(), false);
-  while (!events.empty()) {
-    const std::int64_t now = *events.begin();
-    events.erase(events.begin());
-    if (now > until) break;
-    const Timestamp t{now, offset};
-    while (next_start < states.size() && states[next_start].reports.front()->reported_at.epoch_s <= now)
-      active.push_back(next_start++);
-    // Advance every active incident to `now` and count the fires burning (plan 6.3.2.1(5), 3.3).
-    Concurrency conc{0, 0};
-    for (std::size_t i : active) reported_now[i] = false;
-    for (std::size_t i : active) {
-      State& s = states[i];
-      while (s.next < s.reports.size() && s.reports[s.next]->reported_at.epoch_s <= now) {
-        reported_now[i] = reported_now[i] || s.reports[s.next]->reported_at.epoch_s == now;
-        ++s.next;
-      }
-      if (s.next == 0 || s.done) continue;
-      if (s.ended_at && s.ended_at->epoch_s < now) continue;
-      const Incident& cur = *s.reports[s.next - 1];
-      if (cur.extinguished.value_or(false)) continue;
-      ++conc.fires;
-      if (cur.dangerous.value_or(false)) ++conc.dangerous_fires;
-    }
-    conc.fires = std::max(conc.fires, 1);
-    for (std::size_t i : active) {
-      State& s = states[i];
-      if (s.next == 0 || s.done) continue;
-      const Incident& cur = *s.reports[s.next - 1];
-      const bool ending = s.ended_at && s.ended_at->epoch_s <= now;
-      auto owner_it = due_owner.find(now);
-      const bool due_now = owner_it != due_owner.end() && owner_it->second.count(i);
-      const bool conc_changed = !s.last_conc || s.last_conc->fires != conc.fires ||
-                                s.last_conc->dangerous_fires != conc.dangerous_fires;
-      // Nothing about this incident changes at `now`: no report, no due time of its own, same concurrency.
-      if (!reported_now[i] && !due_now && !ending && !conc_changed) continue;
-      s.last_conc = conc;
-      if (++tl.evaluations > limit)
-        throw Error(ErrorKind::kInternal, "timeline", "step limit reached (" + std::to_string(limit) + " evaluations)",
-                    "a clock-driven condition keeps falling due; please report this");
-      eng.AssessInto(cur, t, conc, d);
-      Step step;
-      step.at = t;
-      step.assessed = d.response_level;
-      FactSet facts = eng.Facts(cur, t, conc);
-      step.open_fire_hours = facts.Get(FactId::kOpenFireHours);
-      step.burned_area_ha = cur.burned_area_ha;
-      step.deaths = cur.deaths;
-      step.serious_injuries = cur.serious_injuries;
-      step.controlled = cur.controlled.value_or(false);
-      step.extinguished = cur.extinguished.value_or(false);
-      step.terminated = term && ConditionHolds(term->when, facts);
-      if (step.terminated) {
-        s.held.reset();
-        step.required.reset();
-      } else {
-        step.required = Rank(d.response_level) >= Rank(s.held) ? d.response_level : s.held;
-        s.held = step.required;
-      }
-      step.held = Rank(step.required) > Rank(step.assessed);
-      for (const auto& f : d.triggers)
-        if (d.response_level && f.level == *d.response_level) step.triggers.emplace_back(f.clause);
-      if (step.required) {
-        if (const LevelSpec* ls = rules.FindLevel(*step.required)) {
-          step.deciders = ls->deciders;
-          step.decider_clause = ls->decider_clause;
-        }
-      }
-      for (const auto& r : d.reporting) step.reporting.push_back(ReportingDuty{std::string(r.rule.clause),
-                                                               {r.recipients.begin(), r.recipients.end()}});
-      step.lead = d.lead.tier;
-      step.grade = d.grade.grade;
-      step.concurrency = conc;
-      for (const auto& due : d.next.due) {
-        if (due.at.epoch_s <= now) continue;
-        if (!step.next_due || due.at < *step.next_due) {
-          step.next_due = due.at;
-          step.next_level = due.level;
-          step.next_clause = due.clause;
-        }
-      }
-      if (step.next_due && step.next_due->epoch_s <= until && !ending) {
-        events.insert(step.next_due->epoch_s);
-        due_owner[step.next_due->epoch_s][i] = step.next_clause;
-      }
-      // Cause of this moment for this incident.
-      auto owner = due_owner.find(now);
-      if (ending) {
-        step.cause = StepCause::kEnd;
-        for (const auto& dd : s.tl->declarations)
-          if (dd.kind == "end") step.cause_detail = dd.by;
-      } else if (reported_now[i]) {
-        step.cause = StepCause::kReport;
-        step.cause_detail = cur.source;
-      } else if (owner != due_owner.end() && owner->second.count(i)) {
-        step.cause = StepCause::kClock;
-        step.cause_detail = owner->second[i];
-      } else {
-        step.cause = StepCause::kConcurrency;
-      }
-      auto& steps = s.tl->steps;
-      if (steps.empty() || step.cause == StepCause::kReport || step.cause == StepCause::kEnd ||
-          !SameState(steps.back(), step))
-        steps.push_back(std::move(step));
-      if (ending) s.done = true;
-      // Finished: no more reports, not burning, nothing due. It can no longer change (nor count as burning).
-      const Step& last = s.tl->steps.back();
-      if (s.next == s.reports.size() && cur.extinguished.value_or(false) && !last.next_due &&
-          (last.terminated || !last.required) && !(s.ended_at && s.ended_at->epoch_s > now))
-        s.done = true;
-    }
-    due_owner.erase(now);
-    active.erase(std::remove_if(active.begin(), active.end(), [&](std::size_t i) { return states[i].done; }),
-                 active.end());
+long StepLimit(const std::vector<Track>& tracks, std::int64_t from, std::int64_t until);
+
+// The office's view of every incident, when one has a late report (the audit's known-to-the-office): the same
+// sweep over the states as the office knew them.
+void BuildKnownViews(const Engine& eng, const TimelineInput& in,
+                     std::map<std::string, std::vector<ReportEntry>>& by_id, const std::vector<std::string>& order,
+                     const std::vector<Track>& truth, Timeline& tl, std::int64_t until, long limit) {
+  bool any_late = false;
+  for (const auto& id : order) {
+    const auto& rs = by_id[id];
+    const auto known = KnownTimes(rs);
+    for (std::size_t k = 0; k < rs.size(); ++k) any_late = any_late || known[k] != rs[k].reported_at;
   }
+  if (!any_late) return;
+  std::vector<IncidentTimeline> views(order.size());
+  std::vector<Track> tracks;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    Track tr;
+    tr.out = &views[i];
+    tr.states = KnownStates(eng, by_id[order[i]], truth[i].states, in.enrich);
+    tr.ended_at = truth[i].ended_at;
+    tr.ended_by = truth[i].ended_by;
+    tracks.push_back(std::move(tr));
+  }
+  std::stable_sort(tracks.begin(), tracks.end(), [](const Track& a, const Track& b) {
+    return a.states.front().reported_at < b.states.front().reported_at;
+  });
+  tl.evaluations += Sweep(eng, tracks, until, limit).Run();
+  for (std::size_t i = 0; i < order.size(); ++i) tl.incidents[i].known_steps = std::move(views[i].steps);
+}
+
+long StepLimit(const std::vector<Track>& tracks, std::int64_t from, std::int64_t until) {
+  long reports = 0;
+  for (const auto& t : tracks) reports += static_cast<long>(t.states.size());
+  const long years = static_cast<long>(std::max<std::int64_t>(0, until - from) / (365 * 86400)) + 1;
+  return 200L * (reports + 1) + 16L * years * static_cast<long>(tracks.size()) + 1000;
+}
+
+}  // namespace
+
+Timeline BuildTimeline(const Engine& eng, const TimelineInput& in) {
+  const RuleSet& rules = eng.rules();
+  Timeline tl;
+  tl.rules_id = rules.meta.id;
+  tl.rules_sha256 = rules.source_sha256;
+  auto by_id = ByIncident(in.reports);
+  if (by_id.empty()) return tl;
+  std::vector<Track> tracks;
+  std::vector<std::string> order;
+  for (auto& [id, rs] : by_id) order.push_back(id);
+  std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
+    return by_id[a].front().reported_at < by_id[b].front().reported_at;
+  });
+  tl.incidents.resize(order.size());
+  std::map<std::string, std::size_t> index;
+  std::int64_t first = std::numeric_limits<std::int64_t>::max(), last = std::numeric_limits<std::int64_t>::min();
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const auto& rs = by_id[order[i]];
+    Track tr;
+    tr.out = &tl.incidents[i];
+    tr.states = MergeHistory(eng, rs, in.enrich);
+    IncidentTimeline& it = tl.incidents[i];
+    it.incident_id = order[i];
+    it.first_report = rs.front().reported_at;
+    for (const Incident& s : tr.states)
+      if (s.county) it.county = s.county;
+    first = std::min(first, rs.front().reported_at.epoch_s);
+    for (const Timestamp& k : KnownTimes(rs)) last = std::max(last, k.epoch_s);
+    last = std::max(last, rs.back().reported_at.epoch_s);
+    tracks.push_back(std::move(tr));
+    index[order[i]] = i;
+  }
+  last = std::max(last, PlaceEvents(in, tl, tracks, index));
+  const int offset = tracks[0].states[0].reported_at.offset_min;
+  const std::int64_t until = in.until ? in.until->epoch_s : last;
+  tl.from = Timestamp{first, offset};
+  tl.until = Timestamp{std::max(until, first), offset};
+  const long limit = StepLimit(tracks, first, until);
+  tl.evaluations = Sweep(eng, tracks, until, limit).Run();
+  BuildKnownViews(eng, in, by_id, order, tracks, tl, until, limit);
   return tl;
 }
 
@@ -395,6 +525,7 @@ std::string TimelineToText(const Timeline& t, const RuleSet& rules, const std::s
                (en ? ", dangerous " : "，危险性较大 ") + std::to_string(s.concurrency.dangerous_fires);
           break;
         case StepCause::kEnd: ev = (en ? "response ended by " : "终止响应：") + rules.NameOf(s.cause_detail, lang); break;
+        case StepCause::kCalendar: ev = en ? "calendar: a sensitive-period window opens or closes" : "日历：敏感时段开始或结束"; break;
       }
       std::string basis;
       if (!s.triggers.empty()) basis = Join(s.triggers, ", ");
@@ -410,6 +541,8 @@ std::string TimelineToText(const Timeline& t, const RuleSet& rules, const std::s
         seen_duties.insert(seen_duties.end(), cl.begin(), cl.end());
         if (!cl.empty()) basis += std::string(basis.empty() ? "" : "; ") + (en ? "report up now: " : "应即上报：") + Join(cl, ",");
       }
+      for (const auto& w : s.warnings)
+        basis += std::string(basis.empty() ? "" : "; ") + (en ? "warning: " : "提示：") + (en ? w.en : w.zh);
       if (s.next_due && Rank(s.next_level) > Rank(s.required))  // a clock step below a held level changes nothing
         basis += std::string(basis.empty() ? "" : "; ") + (en ? "next: " : "下一级：") + LevelText(s.next_level, lang) +
                  (en ? " at " : " 于 ") + FormatShort(*s.next_due);
@@ -473,6 +606,11 @@ std::string TimelineToJson(const Timeline& t, const RuleSet& rules, int indent) 
                  {"grade", s.grade ? json(GradeNameEn(*s.grade)) : json(nullptr)},
                  {"concurrency", {{"fires", s.concurrency.fires}, {"dangerous_fires", s.concurrency.dangerous_fires}}},
                  {"open_fire_hours", s.open_fire_hours ? json(*s.open_fire_hours) : json(nullptr)}};
+      if (!s.warnings.empty()) {
+        js["warnings"] = json::array();
+        for (const auto& w : s.warnings)
+          js["warnings"].push_back({{"code", w.code}, {"interpretation", w.interpretation}, {"en", w.en}, {"zh", w.zh}});
+      }
       js["reporting"] = json::array();
       for (const auto& r : s.reporting) js["reporting"].push_back({{"clause", r.clause}, {"recipients", r.recipients}});
       if (s.next_due)

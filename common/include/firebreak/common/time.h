@@ -43,4 +43,14 @@ int LocalHour(const Timestamp& t);
 int LocalMonth(const Timestamp& t);
 int LocalDay(const Timestamp& t);
 
+// Local calendar days (for calendars of sensitive periods): days since 1970-01-01 of the local date of `t`.
+std::int64_t LocalDayNumber(const Timestamp& t);
+// The instant local midnight begins day `day` at UTC offset `offset_min`.
+Timestamp LocalMidnight(std::int64_t day, int offset_min);
+// Day number of a civil date (proleptic Gregorian; day may run past the month's end: 02-30 = 03-02).
+std::int64_t DayNumber(int year, int month, int day);
+// Year, and month*100 + day (e.g. 328 for March 28), of a day number.
+int YearOfDay(std::int64_t day);
+int MonthDayOfDay(std::int64_t day);
+
 }  // namespace firebreak

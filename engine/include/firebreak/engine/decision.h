@@ -16,12 +16,14 @@
 
 #include "firebreak/common/time.h"
 #include "firebreak/engine/facts.h"
+#include "firebreak/engine/incident.h"
 #include "firebreak/engine/rule_set.h"
 
 namespace firebreak::engine {
 
-// Where a fact value came from (merge order, highest first: report field > report "facts" > GIS/derived
-// by other modules > rule-file derived_facts > sensitive-period calendar > rule-file fact_defaults).
+// Where a fact value came from (merge order, highest first: report field > report "facts" > concurrency >
+// GIS/derived by other modules > the open-fire clock and the sensitive-period calendar > rule-file derived_facts
+// > rule-file fact_defaults).
 enum class FactOrigin : std::uint8_t {
   kUnknown = 0,
   kReport,       // a field of the incident report (or computed from one: open_fire_hours, local_hour)
@@ -116,7 +118,12 @@ struct DueTime {
 struct NextLevel {
   std::optional<Level> level;  // nullopt when already at the top level
   std::vector<Proximity> closest;
+  // Clock-driven conditions of every level above the assessed one, by time: when each holds if the fire keeps
+  // burning uncontrolled and nothing else is reported (calendar changes on the way are taken into account).
   std::vector<DueTime> due;
+  // The next moment a calendar fact the rules test changes (e.g. a sensitive-period window opens), if any:
+  // the timeline re-assesses there.
+  std::optional<Timestamp> change;
 };
 
 struct Note {
@@ -144,6 +151,9 @@ struct Decision {
   std::optional<Colour> warning_colour;
   std::vector<MeasureOut> warning_response;
   std::vector<SafetyOut> safety;
+  std::vector<Firing> terminations;  // termination rules (6.3.6, 6.2.8, 6.2.7) that hold
+  bool response_terminated = false;  // the termination that ends a response level holds (level-holds-until-...)
+  std::vector<Notice> warnings;      // what the history merge noticed (owned strings), e.g. a re-ignition
   NextLevel next;
   std::vector<Note> notes;
   std::vector<FactUse> facts;           // every known fact the decision was made on (with its origin)

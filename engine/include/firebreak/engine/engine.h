@@ -14,6 +14,17 @@
 
 namespace firebreak::engine {
 
+// The interpretation that holds a required level until the response termination (6.3.6): the termination
+// rule citing it is the one that ends a response (Decision::response_terminated).
+inline constexpr const char* kLevelHoldsInterpretation = "level-holds-until-termination";
+
+// Whether one fire counts for concurrency, from the engine's facts (report > report facts > GIS > derived >
+// defaults; concurrency facts unknown): burning = not extinguished; dangerous = 危险性较大.
+struct FireState {
+  bool burning = true;
+  bool dangerous = false;
+};
+
 // Facts about the other incidents burning at the same time (plan 6.3.2.1(5), 3.3).
 struct Concurrency {
   int fires = 1;            // burning (not extinguished) incidents including this one
@@ -30,6 +41,7 @@ struct Verdict {
   int measures_due = 0;      // level measures (incl. inherited) + situational measures that hold
   int reporting_due = 0;     // 5.2 rules that hold
   int safety_applies = 0;    // safety rules that hold
+  bool terminated = false;   // the response termination holds
 };
 
 // Compiled, flat form of a RuleSet (predicates as fact index + operator + value). Internal.
@@ -37,8 +49,9 @@ struct CompiledRules;
 
 class Engine {
  public:
-  // Keeps a reference: `rules` must outlive the engine.
+  // Keeps a reference: `rules` must outlive the engine (a temporary cannot be bound).
   explicit Engine(const RuleSet& rules);
+  explicit Engine(const RuleSet&& rules) = delete;
 
   // The facts the rules see for `incident` at time `at` (open_fire_hours measured up to `at`), including the
   // engine-computed `grade` and `response_level`.
@@ -47,16 +60,22 @@ class Engine {
 
   // What the plan requires for `incident` at `at`.
   Decision Assess(const Incident& incident, const Timestamp& at, const Concurrency& c) const;
-  // Convenience: at = incident.reported_at, concurrency = 1 fire (or the incident itself if dangerous).
+  // Convenience: at = incident.reported_at, concurrency = the incident alone (ConcurrencyOf({&incident})).
   Decision Assess(const Incident& incident) const;
-  // Several concurrent incidents (one report array): concurrency computed across them; each assessed
-  // at its own reported_at.
+  // Several concurrent incidents (one report array): concurrency computed across them (ConcurrencyOf); each
+  // assessed at its own reported_at.
   std::vector<Decision> AssessAll(const std::vector<Incident>& incidents) const;
   // Same concurrency, all assessed at `at` (a later moment: what the clock will require).
   std::vector<Decision> AssessAll(const std::vector<Incident>& incidents, const Timestamp& at) const;
 
   // Same as Assess, but fills `out` reusing its storage (no allocation once `out` has grown).
   void AssessInto(const Incident& incident, const Timestamp& at, const Concurrency& c, Decision& out) const;
+
+  // Whether `incident` (its state at its reported_at) burns and is dangerous, by the engine's facts.
+  FireState Fire(const Incident& incident) const;
+  // The concurrency facts of a set of incidents at one moment (each given as its state at that moment): the
+  // burning ones and, of those, the dangerous ones (at least 1 fire). Plan 6.3.2.1(5), 3.3.
+  Concurrency ConcurrencyOf(const std::vector<const Incident*>& incidents) const;
 
   // The lean path: level, grade, lead and counts only (no strings, no allocation).
   Verdict Evaluate(const Incident& incident, const Timestamp& at, const Concurrency& c) const;

@@ -89,7 +89,18 @@ enum class FactKind : std::uint8_t { kNumber, kBool };
     "judged important enough to report (plan 5.2(7))")                                                    \
   /* from gis/ layers (appended) */                                                                         \
   X(kKmToCountyBoundary, "km_to_county_boundary", kNumber, "km", "距相邻县（区）界距离",                    \
-    "distance to the nearest other county")
+    "distance to the nearest other county")                                                                 \
+  /* the clock of open fire across re-ignitions (engine; from Incident::out_periods) */                       \
+  X(kOpenFireHoursSinceReignition, "open_fire_hours_since_reignition", kNumber, "h", "本次复燃以来明火持续时长", \
+    "hours of open fire since the last re-ignition")                                                        \
+  /* the rule file's sensitive_periods calendar, three readings (engine); a rule file derives            */ \
+  /* sensitive_period from the one its interpretation names                                               */ \
+  X(kCalendarSensitiveNow, "calendar_sensitive_now", kBool, "", "评估时刻处于敏感时段日历内",                  \
+    "the moment assessed falls in a calendar sensitive period")                                             \
+  X(kCalendarSensitiveWhileBurning, "calendar_sensitive_while_burning", kBool, "", "明火期间曾处于敏感时段日历内", \
+    "the open fire burned at some moment within a calendar sensitive period")                               \
+  X(kCalendarSensitiveAtOutbreak, "calendar_sensitive_at_outbreak", kBool, "", "起火时处于敏感时段日历内",     \
+    "the open fire began within a calendar sensitive period")
 
 enum class FactId : std::uint8_t {
 #define FIREBREAK_FACT_ENUM(id, name, kind, unit, zh, en) id,

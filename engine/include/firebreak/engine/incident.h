@@ -32,6 +32,25 @@ std::optional<Threat> ParseThreat(std::string_view s);  // "residential", "key_f
 const char* ThreatName(Threat t);
 const std::vector<std::string>& ThreatNames();  // every name ParseThreat accepts, in enum order
 
+// A period in which the incident's open fire was reported out: from the report whose facts say it was
+// extinguished to its re-ignition (nullopt: still out). Built by the history merge (timeline/history.h) from
+// the reports in time order; the engine excludes these periods from the hours of open fire (6.3.x.1(3)).
+struct OutPeriod {
+  Timestamp from;
+  std::optional<Timestamp> until;
+  bool until_assumed = false;  // re-ignition time taken as the report's time: it gave no new open_fire_since
+};
+
+// Something the history merge noticed about the reports that the decision must carry (traced to the rule
+// file's interpretation `interpretation`). English and Chinese text; `at` = the report it concerns.
+struct Notice {
+  std::string code;            // e.g. "reignition-without-since"
+  std::string interpretation;  // interpretation id it applies
+  Timestamp at;
+  std::string en;
+  std::string zh;
+};
+
 struct Incident {
   std::string incident_id;
   Timestamp reported_at;
@@ -64,6 +83,15 @@ struct Incident {
 
   // Extra facts given explicitly in the report under "facts": {name: value} (e.g. no_smoke, night).
   FactSet extra;
+
+  // The history of the open fire (filled by the history merge; empty for a single report): periods reported
+  // out, in time order. A state whose facts say extinguished with no open period here is out from reported_at.
+  std::vector<OutPeriod> out_periods;
+  std::vector<Notice> notices;
+
+  // The report corrects the incident's identity (its county or location): the desk refuses such a change
+  // without it (docs/report-format.md).
+  std::optional<bool> correction;
 
   std::string source;  // file name or "-" (for messages)
 };

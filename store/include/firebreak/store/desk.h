@@ -1,23 +1,39 @@
 // The duty desk over a store: record reports with the engine's decision, declarations, upward reports and
 // closures (each call ONE transaction: all written or nothing), and rebuild timelines from what is stored.
 //
-// Reports update an incident (timeline::MergeReportJson): the store keeps each report as given; the decision is
-// made on the merged state. An incident's reports must arrive in time order (an earlier reported_at than the
-// last stored one is refused: the decision of the later report would have been made without it).
+// Reports update an incident (timeline/history.h: the one merge): the store keeps each report as given, with the
+// moment it describes (reported_at) and the moment the office recorded it (recorded_at, the desk's clock). A
+// report older than the incident's last one is a late report: it is recorded, the incident's history is
+// re-derived with it in its place, and its decision is the one the plan required at the moment it describes
+// (interpretation known-to-the-office: the audit counts the office's lateness from when it was recorded).
+//
+// Consistency: a decision is made on the store as it is when the write transaction commits. The desk reads
+// what it needs and enriches it with maps BEFORE the transaction (maps can be slow; no lock is held), then,
+// inside the transaction, checks that no other process committed since it read (Store::DataVersion); if one
+// did, it rolls back, reads and enriches again (up to 5 times, then Error(kStore)). Called inside a caller's
+// transaction it reads there (the caller must have enriched first: RunDrill does).
+//
+// Refused with Error(kInput) (nothing recorded): a report of a closed incident; a later report that changes the
+// incident's county, or moves its location more than kLocationToleranceKm, without `"correction": true` (then
+// recorded as given, correction flag and all); times more than kFutureToleranceS after or kPastToleranceS before
+// the desk's clock; declarations, closures and upward reports before the incident's first report.
 //
 // Thread-safety: one Desk per Store, one thread.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "firebreak/timeline/audit.h"
 #include "firebreak/engine/decision.h"
 #include "firebreak/engine/engine.h"
 #include "firebreak/engine/incident.h"
+#include "firebreak/timeline/audit.h"
+#include "firebreak/timeline/history.h"
 #include "firebreak/timeline/status.h"
 #include "firebreak/timeline/timeline.h"
 #include "firebreak/store/store.h"
@@ -25,24 +41,43 @@
 namespace firebreak::store {
 
 // A hook that adds facts to an incident before it is assessed (e.g. GIS terrain; set by the CLI).
-using Enrich = std::function<void(engine::Incident&)>;
+using Enrich = timeline::Enrich;
+// The desk's clock: "now" for recorded_at and for the bounds on times (wall clock by default; a drill's clock is
+// its scenario time).
+using Clock = std::function<Timestamp()>;
+
+inline constexpr std::int64_t kFutureToleranceS = 24 * 3600;          // clocks and offsets differ a little
+inline constexpr std::int64_t kPastToleranceS = 3653LL * 24 * 3600;   // ten years: older is a typo (1970)
+inline constexpr double kLocationToleranceKm = 10.0;                  // a fire front moves, an incident does not
 
 struct Recorded {
-  engine::Incident incident;  // the merged state that was assessed
-  engine::Decision decision;
+  engine::Incident incident;  // the merged state at the report's moment that was assessed
+  engine::Decision decision;  // at the report's moment, with the fires burning at that moment
   std::int64_t report_id = 0;
+  bool late = false;  // recorded after a report of a later moment: the history was re-derived
+};
+
+struct ReportInput {
+  std::string text;    // a report object or an array of them (JSON or YAML)
+  std::string source;  // file name, for messages
 };
 
 class Desk {
  public:
-  // Loads the latest state of the store's open incidents (for merging and concurrency).
-  Desk(Store& store, const engine::Engine& engine, Enrich enrich = {});
+  Desk(Store& store, const engine::Engine& engine, Enrich enrich = {}, Clock clock = {});
+  Desk(Store& store, engine::Engine&& engine, Enrich enrich = {}, Clock clock = {}) = delete;
+  Desk(Store& store, const engine::Engine&& engine, Enrich enrich = {}, Clock clock = {}) = delete;
+  ~Desk();
+  Desk(const Desk&) = delete;
+  Desk& operator=(const Desk&) = delete;
 
-  // Records every report in `text` (one report or an array, JSON or YAML) with its decision. One transaction.
-  // Throws Error(kInput) for a bad report (nothing recorded).
+  // Records every report of every input (one report or an array, JSON or YAML) with its decision, in ONE
+  // transaction. Throws Error(kInput) for a bad report (nothing recorded).
+  std::vector<Recorded> Report(const std::vector<ReportInput>& inputs);
   std::vector<Recorded> Report(const std::string& text, const std::string& source);
-  // Same for one report object already as JSON text (the drill's path).
-  Recorded ReportOne(const std::string& json_object, const std::string& source);
+  // One report object already as JSON text (the drill's path), recorded at `recorded_at` (default: the clock).
+  Recorded ReportOne(const std::string& json_object, const std::string& source,
+                     std::optional<Timestamp> recorded_at = std::nullopt);
 
   // Declares (or raises) a level. kind "declare" | "raise" | "" (= raise if above the last declared, else
   // declare). `by` must be a role or unit id of the rule file (Error(kInput) with "did you mean").
@@ -53,33 +88,32 @@ class Desk {
   void UpwardReport(const std::string& incident_id, const std::string& clause, const std::vector<std::string>& to,
                     const Timestamp& at);
 
-  // Concurrency now over the open incidents (burning = not extinguished).
-  engine::Concurrency CurrentConcurrency() const;
+  // Concurrency now over the open incidents' latest states (the engine's facts).
+  engine::Concurrency CurrentConcurrency();
+
+  // Enriches, before a transaction, every state the given reports will produce when recorded in this order
+  // (a drill replays in one transaction and must not read maps inside it).
+  void Preenrich(const std::vector<timeline::ReportEntry>& in_recording_order);
+
+  struct Impl;
 
  private:
-  struct Open {
-    std::string merged;  // JSON object text of the merged state
-    Timestamp last_at;
-    bool burning = false;
-    bool dangerous = false;
-  };
   void CheckRole(const std::string& role) const;
-  void SetState(const std::string& id, Open o);
+  void CheckTime(const Timestamp& t, const std::string& where) const;
+  Timestamp FirstReportAt(const std::string& incident_id) const;
 
   Store& store_;
   const engine::Engine& engine_;
-  Enrich enrich_;
-  std::map<std::string, Open> open_;
-  int burning_ = 0;
-  int dangerous_ = 0;
+  Clock clock_;
+  std::unique_ptr<Impl> impl_;
 };
 
-// The timeline input of stored incidents (reports merged in time order, enriched), for BuildTimeline.
-// Throws Error(kStore) if a stored report no longer parses (e.g. another rule file's counties).
+// The timeline input of stored incidents (every report as recorded, with recorded_at), for BuildTimeline.
 timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>& histories,
-                                             const engine::RuleSet& rules, const Enrich& enrich = {});
+                                               const Enrich& enrich = {});
 
 // The timeline of the stored incidents (open ones only, or all) evaluated up to `until`.
+// Throws Error(kStore) if a stored report no longer parses with these rules.
 timeline::Timeline StoredTimeline(const Store& store, const engine::Engine& engine, const Timestamp& until,
                                   bool open_only);
 

@@ -43,8 +43,8 @@
 namespace firebreak::store {
 
 // Schema versions: 1 tables; 2 audit_seq indexes; 3 (harden) keyed chain: audit_log.mac, meta store_id/key_id;
-// 4 (server) the web desk's accounts tables (accounts.h).
-inline constexpr int kSchemaVersion = 4;
+// 4 (server) the web desk's accounts tables (accounts.h); 5 (onetruth) reports.recorded_at (late reports).
+inline constexpr int kSchemaVersion = 5;
 // PRAGMA application_id of a firebreak store: "FBRK".
 inline constexpr std::int32_t kApplicationId = 0x4642524B;
 
@@ -87,9 +87,10 @@ struct UpwardReportRecord {
 struct ReportRecord {
   std::int64_t id = 0;
   std::string incident_id;
-  Timestamp reported_at;
+  Timestamp reported_at;  // the moment the report describes
   std::string body;    // the report as given (JSON object text)
   std::string source;  // file name
+  std::optional<Timestamp> recorded_at;  // when the office recorded it (schema >= 3; older rows: none)
 };
 
 struct DecisionRecord {
@@ -198,8 +199,15 @@ class Store {
   // Creates the incident if new. Returns true if created.
   bool EnsureIncident(const std::string& incident_id, const Timestamp& at, const std::optional<std::string>& county);
   // Appends a report (body = JSON object text) and returns its id. REQUIRES: the incident exists.
+  // reported_at: the moment it describes; recorded_at: when the office recorded it (a late report has a
+  // reported_at before that of reports recorded earlier).
   std::int64_t AddReport(const std::string& incident_id, const Timestamp& reported_at, const std::string& body,
-                         const std::string& source);
+                         const std::string& source, const Timestamp& recorded_at);
+  // Recorded when it describes (a report in time order).
+  std::int64_t AddReport(const std::string& incident_id, const Timestamp& reported_at, const std::string& body,
+                         const std::string& source) {
+    return AddReport(incident_id, reported_at, body, source, reported_at);
+  }
   std::int64_t AddDecision(std::int64_t report_id, const Timestamp& at, std::optional<engine::Level> level,
                            const std::string& rules_id, const std::string& rules_sha256, const std::string& json);
   std::int64_t AddDeclaration(const DeclarationRecord& d);
@@ -233,6 +241,13 @@ class Store {
 
   // Low-level (tests, tooling): runs one SQL statement outside the API, e.g. to simulate tampering.
   void ExecForTest(const std::string& sql);
+
+  // Changes whenever another connection (another process or Store) commits to the file (PRAGMA data_version):
+  // a reader that noted it before reading knows, inside a later write transaction, whether what it read is
+  // still current.
+  std::int64_t DataVersion() const;
+  // Inside Transaction() (this connection holds the write lock).
+  bool InTransaction() const;
 
   struct Impl;  // opaque (store/src/store.cc)
 

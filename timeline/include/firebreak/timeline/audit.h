@@ -6,6 +6,8 @@
 //  - level-holds-until-termination (timeline.h);
 //  - declaration-timeliness: the plan says 及时 / 即有即报 without minutes; a declaration (an upward report)
 //    is late if made more than AuditOptions::declaration_tolerance_min (report_tolerance_min) after it fell due;
+//  - known-to-the-office: "fell due" is the later of due by the facts and known to the office (a late report
+//    makes things known only when recorded; history.h);
 //  - superior-role-may-declare: a role that decides a higher level may declare a lower one (e.g. the commander,
 //    who decides I, declaring IV): accepted, noted as "superior"; any other role is "wrong-role".
 #pragma once
@@ -27,6 +29,9 @@ struct EscalationAudit {
   std::optional<engine::Level> from;
   engine::Level to = engine::Level::kIV;
   Timestamp due_at;
+  // When the office could know it was due (interpretation known-to-the-office): due_at unless a late report
+  // made it known later; nullopt if the office could not know it by the end of the timeline.
+  std::optional<Timestamp> known_at;
   StepCause cause = StepCause::kReport;
   std::vector<std::string> clauses;        // triggers of `to` that held when it fell due
   std::vector<std::string> should_decide;  // role ids (6.3.x.1)
@@ -34,21 +39,22 @@ struct EscalationAudit {
   std::optional<Timestamp> declared_at;    // first declaration reaching `to` (or above)
   std::optional<engine::Level> declared_level;
   std::string declared_by;
-  std::optional<std::int64_t> delay_s;     // declared_at - due_at, >= 0 (0 if declared before due)
-  std::string timeliness;                  // "on-time" | "late" | "missing"
+  std::optional<std::int64_t> delay_s;     // declared_at - max(due_at, known_at), >= 0
+  std::string timeliness;                  // "on-time" | "late" | "missing" | "not-known"
   std::string role;                        // "ok" | "superior" | "wrong-role" | "" (nothing declared)
-  std::string verdict;                     // "ok" | "late" | "missing" | "wrong-role" | "late, wrong-role"
+  std::string verdict;  // "ok" | "late" | "missing" | "wrong-role" | "late, wrong-role" | "not-known" (not a failure)
 };
 
 struct ReportingAudit {
   std::string clause;  // 5.2(n)
   Timestamp due_at;
+  std::optional<Timestamp> known_at;  // as for escalations
   std::vector<std::string> recipients;  // the rule's
   std::optional<Timestamp> made_at;
   std::vector<std::string> made_to;
   std::vector<std::string> missing_recipients;
-  std::optional<std::int64_t> delay_s;
-  std::string status;  // "made" | "late" | "missing" | "incomplete"
+  std::optional<std::int64_t> delay_s;  // made_at - max(due_at, known_at), >= 0
+  std::string status;  // "made" | "late" | "missing" | "incomplete" | "not-known" (not a failure)
 };
 
 // Other findings: a declaration above what was required, a response ended before the termination conditions

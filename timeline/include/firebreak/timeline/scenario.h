@@ -2,7 +2,11 @@
 // (format: docs/scenario-format.md). Parsed here (pure C++); replayed into a store by store/drill.
 //
 // Times are ISO 8601 with an offset ("2026-04-04T08:00:00+08:00") or relative to `start`: "+6h", "+6h30m",
-// "+90m", "+1d2h", "+45s", "+0".
+// "+90m", "+1d2h", "+45s", "+0". Every time lies within kScenarioSpanDays of `start` (a drill is about hours and
+// days; a larger offset is a typo and would make the timeline run for years).
+//
+// The file is read by the one document reader (format/document.h: UTF-8, one document, no anchors/aliases/tags,
+// no duplicate keys, bounded size and depth) and its reports by the one report reader (format/report_io.h).
 #pragma once
 
 #include <optional>
@@ -14,12 +18,16 @@
 
 namespace firebreak::timeline {
 
+inline constexpr int kScenarioSpanDays = 366;
+
 // A report, as `firebreak assess` reads it (docs/report-format.md), with relative times resolved.
 struct ScenarioReport {
   std::string incident_id;
-  Timestamp at;       // reported_at
-  std::string json;   // the report object as JSON text
-  std::string where;  // "scenarios/x.yaml:12:5" for messages
+  Timestamp at;           // reported_at: the moment it describes
+  Timestamp recorded_at;  // when the office records it (`recorded_at:`, default = reported_at): a late report
+                          // is recorded after reports of later moments
+  std::string json;       // the report object as JSON text, times absolute (recorded_at is not part of it)
+  std::string where;      // "scenarios/x.yaml:12:5" for messages
 };
 
 // A level declared/raised, or the response ended ("end": also closes the incident).
@@ -126,13 +134,14 @@ struct Scenario {
 };
 
 // Parses scenario YAML. `file` names it in messages. Throws Error(kInput) "file:line:col: what" (unknown keys
-// with "did you mean", bad times, unknown levels). Reports are NOT parsed here (store/drill hands their JSON to
-// engine::ParseReports, which knows the report format). Role ids are checked against `rules` if given.
+// with "did you mean", bad times, unknown levels, times out of range). With `rules`, role ids are checked and
+// every report is checked field by field by the report reader (format::ParseReportNode, partial: a report may
+// update an incident); the drill checks each merged state in full.
 Scenario ParseScenario(const std::string& text, const std::string& file, const engine::RuleSet* rules = nullptr);
 // Reads and parses a file. Throws Error(kNotFound) if missing.
 Scenario LoadScenario(const std::string& path, const engine::RuleSet* rules = nullptr);
 
-// "+6h30m" relative to start, or ISO 8601. nullopt (and *why) if malformed.
+// "+6h30m" relative to start, or ISO 8601. nullopt (and *why) if malformed or beyond kScenarioSpanDays of start.
 std::optional<Timestamp> ParseScenarioTime(const std::string& text, const Timestamp& start, std::string* why);
 
 }  // namespace firebreak::timeline

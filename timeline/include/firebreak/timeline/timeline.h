@@ -1,15 +1,21 @@
-// The required response level over time: a step function per incident, with steps at report times AND at the
-// moments clock-driven conditions (hours of open fire, plan 6.3.x.1(3)) fall due between reports.
+// The required response level over time: a step function per incident, with steps at reports, at the moments
+// clock-driven conditions (hours of open fire, plan 6.3.x.1(3)) fall due between reports, when a calendar fact
+// changes (a sensitive-period window opens) and when the fires burning at the same time change.
+//
+// The timeline never evaluates a condition itself: every step is Engine::Assess on the incident's state at
+// that moment (history.h: the one merge) with the concurrency the engine computes (Engine::ConcurrencyOf).
 //
 // Semantics (docs/audit.md):
-//  - Reports update an incident: fields a later report gives replace earlier values, fields it omits keep the
-//    last reported value (MergeReportJson). Each moment is assessed by the Engine on the latest state.
-//  - Concurrency (6.3.2.1(5), 3.3) is counted over the incidents burning at that moment (reported, not
-//    extinguished, not ended).
+//  - Each moment is assessed on the incident's state after the last report at or before it (MergeHistory).
+//  - Concurrency (6.3.2.1(5), 3.3) is counted over the incidents burning at that moment by the engine's facts
+//    (reported, not extinguished — a `facts: {extinguished: true}` counts as a report — and not ended).
 //  - Interpretation `level-holds-until-termination` (6.1 / 6.3.6): the plan only raises levels ("必要时，应及时提高
 //    响应级别") and terminates them (6.3.6). Once a level has been required it stays required (`held`) until the
-//    rule file's termination condition (6.3.6, else 6.2.8) holds; then the required level is none.
+//    termination the rule file marks with that interpretation holds (Decision::response_terminated); then the
+//    required level is none.
 //  - An "end" declaration ends the incident's timeline (the response was terminated by its decider).
+//  - Late reports (history.h): the timeline is derived from every report at the moment it describes; the office's
+//    view (what it could know when) is kept beside it for the audit (interpretation known-to-the-office).
 //
 // Pure C++; thread-compatible.
 #pragma once
@@ -22,10 +28,11 @@
 #include "firebreak/engine/engine.h"
 #include "firebreak/engine/incident.h"
 #include "firebreak/engine/rule_set.h"
+#include "firebreak/timeline/history.h"
 
 namespace firebreak::timeline {
 
-inline constexpr const char* kLevelHoldsInterpretation = "level-holds-until-termination";
+using engine::kLevelHoldsInterpretation;  // engine.h
 
 struct TimelineDeclaration {
   std::string incident_id;
@@ -49,15 +56,16 @@ struct TimelineInject {
 };
 
 struct TimelineInput {
-  std::vector<engine::Incident> reports;  // effective states (see MergeReportJson), any order
+  std::vector<ReportEntry> reports;  // as recorded, any order, several incidents
   std::vector<TimelineDeclaration> declarations;
   std::vector<TimelineUpwardReport> upward_reports;
   std::vector<TimelineInject> injects;
   std::optional<Timestamp> until;  // evaluate clock-driven due times up to here (default: the last event)
+  Enrich enrich;                   // facts from maps for every state (optional)
 };
 
-enum class StepCause : std::uint8_t { kReport, kClock, kConcurrency, kEnd };
-const char* StepCauseName(StepCause c);  // "report", "clock", "concurrency", "end"
+enum class StepCause : std::uint8_t { kReport, kClock, kConcurrency, kEnd, kCalendar };
+const char* StepCauseName(StepCause c);  // "report", "clock", "concurrency", "end", "calendar"
 
 struct ReportingDuty {
   std::string clause;  // "5.2(3)"
@@ -85,9 +93,11 @@ struct Step {
   std::optional<double> burned_area_ha;
   std::optional<int> deaths, serious_injuries;
   bool controlled = false, extinguished = false;
-  std::optional<engine::Level> next_level;     // the next clock-driven level, if one falls due
+  // The next clock-driven level above `required` and when it falls due (always after `at`), if one does.
+  std::optional<engine::Level> next_level;
   std::optional<Timestamp> next_due;
   std::string next_clause;
+  std::vector<engine::Notice> warnings;  // of the report at this step (e.g. a re-ignition without its time)
 };
 
 struct IncidentTimeline {
@@ -99,8 +109,16 @@ struct IncidentTimeline {
   std::vector<TimelineDeclaration> declarations;     // this incident's, in time order
   std::vector<TimelineUpwardReport> upward_reports;  // this incident's, in time order
   std::vector<TimelineInject> injects;
+  // The office's view when the incident has late reports (steps derived from what the office could know at
+  // each moment; empty when every report was recorded in time order: the view is `steps`).
+  std::vector<Step> known_steps;
 
   const Step* StepAt(const Timestamp& t) const;  // last step at or before t (nullptr before the first report)
+  // The first moment at or after `due` at which the office's view required `level` or above (`due` itself if it
+  // already did; nullopt if never up to the end of the timeline). Interpretation known-to-the-office.
+  std::optional<Timestamp> KnownLevelAt(engine::Level level, const Timestamp& due) const;
+  // The same for a 5.2 duty (`clause`) that fell due at `due`.
+  std::optional<Timestamp> KnownDutyAt(const std::string& clause, const Timestamp& due) const;
   std::optional<engine::Level> RequiredAt(const Timestamp& t) const;
   std::optional<engine::Level> DeclaredAt(const Timestamp& t) const;  // last declaration at or before t
 };
@@ -115,19 +133,6 @@ struct Timeline {
 
 // Builds the timeline. Throws Error(kInternal) if the step limit (200 evaluations per report) is hit.
 Timeline BuildTimeline(const engine::Engine& engine, const TimelineInput& in);
-
-// Merges a report update into the incident's last state (JSON object texts): top-level fields replace,
-// nested objects (weather, facts) merge key by key. Throws Error(kInput) (with `where`) if either is not an object.
-std::string MergeReportJson(const std::string& base, const std::string& update, const std::string& where);
-
-// The report objects in `text` (one object or an array; JSON, or YAML as `firebreak assess` reads) as JSON
-// object texts, unvalidated (format::ParseReports validates). Throws Error(kInput) on syntax errors.
-std::vector<std::string> ReportObjects(const std::string& text, const std::string& source);
-
-// Does `c` hold on `facts`? (Unknown facts do not hold.) Used for termination conditions.
-bool ConditionHolds(const engine::Condition& c, const engine::FactSet& facts);
-// The rule file's termination rule used by the timeline (6.3.6, else 6.2.8; the first with a condition), or null.
-const engine::Termination* ResponseTermination(const engine::RuleSet& rules);
 
 // Renderers: the duty officer's table (lang "zh" or "en") and JSON.
 std::string TimelineToText(const Timeline& t, const engine::RuleSet& rules, const std::string& lang);

@@ -1,0 +1,83 @@
+// An incident's history: its reports as recorded, merged into the state the engine assesses at each moment.
+// The one merge of every path — the duty desk, stored timelines, drills, the audit and the web desk.
+//
+// Semantics (docs/report-format.md "Updates", docs/audit.md):
+//  - Reports are taken in order of the moment they describe (reported_at), then in the order recorded. A later
+//    report's fields replace earlier values, fields it omits keep the last value (format::MergeReportJson).
+//    Two reports of the same moment merge in the order recorded (interpretation same-moment-reports-merge);
+//    the decision of the second one notes it.
+//  - Open fire (6.3.x.1(3)): a state whose facts (as the engine computes them: report, `facts`, GIS,
+//    defaults) say extinguished opens an out period at its reported_at; a later state whose facts say burning
+//    closes it (re-ignition) at the open_fire_since that report gives (when after the fire went out), else at
+//    its reported_at, with a notice (interpretation reignition-at-report). The merged open_fire_since stays
+//    the start of the first period (open-fire-hours-accumulate); a report that gives open_fire_since without
+//    re-igniting corrects that start.
+//  - A report recorded when the incident already had a report of a later moment is late: the office knew it
+//    only from its recorded_at (interpretation known-to-the-office).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "firebreak/common/time.h"
+#include "firebreak/engine/engine.h"
+#include "firebreak/engine/incident.h"
+
+namespace firebreak::timeline {
+
+inline constexpr const char* kReignitionInterpretation = "reignition-at-report";
+inline constexpr const char* kSameMomentInterpretation = "same-moment-reports-merge";
+inline constexpr const char* kKnownInterpretation = "known-to-the-office";
+
+// Adds facts to an incident state before it is assessed (e.g. GIS terrain from its location).
+using Enrich = std::function<void(engine::Incident&)>;
+
+// One report of an incident as recorded (a store row, a scenario report, an object of a report file).
+struct ReportEntry {
+  std::string incident_id;
+  Timestamp reported_at;   // the moment it describes
+  Timestamp recorded_at;   // when the office recorded it
+  std::int64_t order = 0;  // the order recorded (store row id, replay order): ties of reported_at
+  std::string json;        // the report object as recorded (JSON object text)
+  std::string source;      // for messages
+};
+
+// Sorts reports of one or more incidents by (reported_at, order).
+void SortByMoment(std::vector<ReportEntry>& reports);
+
+// When the office knew each report (parallel to `reports`, one incident): the recorded_at of a late report —
+// one recorded after a report of the same incident describing a later moment — else its reported_at.
+std::vector<Timestamp> KnownTimes(const std::vector<ReportEntry>& reports);
+
+// The states of one incident after each of its reports (`reports` sorted by SortByMoment): state k is what the
+// engine assesses from reports[k].reported_at until the next report. Each state is read by the one report
+// reader (format::ParseReports) and enriched. Throws Error(kInput) naming the report if a merged state is
+// invalid.
+std::vector<engine::Incident> MergeHistory(const engine::Engine& engine, const std::vector<ReportEntry>& reports,
+                                           const Enrich& enrich = {});
+
+// The same merge one report at a time (MergeHistory is this in a loop): a desk appending a report in time order
+// continues from the incident's last state instead of merging its whole history again. Copyable; keeps a
+// pointer to the engine, which must outlive it.
+class HistoryMerger {
+ public:
+  explicit HistoryMerger(const engine::Engine& engine) : engine_(&engine) {}
+  // The state after `r` (not enriched). REQUIRES: r is not before the reports added so far (SortByMoment order).
+  engine::Incident Add(const ReportEntry& r);
+  // The moment of the last report added (nullopt before the first).
+  const std::optional<Timestamp>& last() const { return last_; }
+  // The reports added so far merged (JSON object text; format::MergeReportJson).
+  const std::string& merged() const { return merged_; }
+
+ private:
+  const engine::Engine* engine_;
+  std::string merged_ = "{}";
+  std::optional<Timestamp> first_since_;
+  std::vector<engine::OutPeriod> periods_;
+  std::optional<Timestamp> last_;
+};
+
+}  // namespace firebreak::timeline
