@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One entry point for a newcomer on Debian 12 (as root) and for CI:
 #   tools/bootstrap.sh demo   install what is missing, build (release), run the main job (a drill)
-#   tools/bootstrap.sh test   install what is missing, build (asan: ASan+UBSan), run every test
+#   tools/bootstrap.sh test   install what is missing, build (asan: ASan+UBSan), run every test, then a short
+#                             fuzz run of every parser (tools/fuzz.sh --ci: clang-14 libFuzzer, 15 s each)
+#   tools/bootstrap.sh fuzz   install, build the fuzz preset, fuzz every harness for 60 s (tools/fuzz.sh ARGS)
 #   tools/bootstrap.sh deps   only install the Debian packages
 #   tools/bootstrap.sh bench  install, build (release), run the benchmarks (see docs/benchmarks.md)
 set -euo pipefail
@@ -10,7 +12,8 @@ cd "$(dirname "$0")/.."
 PACKAGES=(build-essential cmake ninja-build pkg-config git ccache
   libboost-graph-dev libgdal-dev gdal-bin libeigen3-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
-  libssl-dev hyperfine python3 python3-gdal python3-networkx)
+  libssl-dev hyperfine python3 python3-gdal python3-networkx
+  clang-14 libclang-rt-14-dev llvm-14)  # clang-14 + compiler-rt: libFuzzer harnesses (tools/fuzz.sh)
 
 install_deps() {
   local missing=()
@@ -55,11 +58,16 @@ case "$cmd" in
     install_deps
     build asan
     ctest --preset asan -j "$(nproc)" "$@"
+    tools/fuzz.sh --ci
+    ;;
+  fuzz)
+    install_deps
+    exec tools/fuzz.sh "$@"
     ;;
   bench)
     install_deps
     build release
     exec tools/run_benchmarks.sh "$@"
     ;;
-  *) echo "usage: tools/bootstrap.sh demo|test|deps|bench" >&2; exit 2 ;;
+  *) echo "usage: tools/bootstrap.sh demo|test|deps|bench|fuzz" >&2; exit 2 ;;
 esac

@@ -182,10 +182,15 @@ LayersConfig LoadLayersConfig(const std::string& file) {
   if (!fs::exists(file)) {
     throw Error(ErrorKind::kNotFound, file, "layers config not found", "check the --layers path");
   }
-  const std::string text = guard::ReadFileBounded(file, ErrorKind::kInput, std::size_t{1} << 20);
+  return ParseLayersConfig(guard::ReadFileBounded(file, ErrorKind::kInput, std::size_t{1} << 20), file);
+}
+
+LayersConfig ParseLayersConfig(const std::string& text, const std::string& file) {
   const Src path{text, file};
   // UTF-8, one document, no aliases, no duplicate keys, nesting <= 64 (yaml_guard.h).
-  const YAML::Node root = guard::LoadYaml(text, file, ErrorKind::kInput);
+  guard::YamlLimits limits;
+  limits.max_bytes = std::size_t{1} << 20;
+  const YAML::Node root = guard::LoadYaml(text, file, ErrorKind::kInput, limits);
   LayersConfig cfg;
   cfg.path = path;
   if (!root || root.IsNull()) return cfg;

@@ -53,6 +53,8 @@ struct LayersConfig {
 // Parses a layers config. Throws Error(kInput, "file:line:col", ...) for unknown keys (with "did you mean"),
 // wrong types or missing required fields; Error(kNotFound, path) if the file does not exist.
 LayersConfig LoadLayersConfig(const std::string& path);
+// The same from text already read; `path` names it in messages and anchors relative file paths.
+LayersConfig ParseLayersConfig(const std::string& text, const std::string& path);
 
 // A feature found near a point.
 struct NearFeature {
