@@ -4,7 +4,9 @@
 #
 #   tools/fuzz.sh                  every harness, 60 s each
 #   tools/fuzz.sh --seconds 300    longer
-#   tools/fuzz.sh --ci             every harness, 15 s each (what `tools/bootstrap.sh test` runs after ctest)
+#   tools/fuzz.sh --ci             every harness, 15 s each (what `tools/bootstrap.sh test` runs after ctest);
+#                                  findings of harnesses listed in fuzz/known-open.txt are reported, not fatal
+#   tools/fuzz.sh --strict         every finding is fatal (the default without --ci)
 #   tools/fuzz.sh fuzz_rules ...   only these harnesses
 #
 # Working corpora: build/fuzz/corpus/<harness> (kept between runs: they grow); findings (crashes, hangs over
@@ -14,12 +16,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=60
+strict=1
 harnesses=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
-    --ci) seconds=15; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --ci) seconds=15; strict=0; shift ;;
+    --strict) strict=1; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) harnesses+=("$1"); shift ;;
   esac
 done
@@ -64,10 +68,9 @@ fuel: {file: fuel.tif, band: 1, dangerous: {shrub: [121-124, 141-149], meadow: [
 county_near_km: 5
 feature_radius_m: 500
 YAML
-printf '%s\n' '2026-03-14T09:30:00+08:00' '+2h30m' '2026-03-14T09:30:00Z' > "$seeds/fuzz_time/iso" 2>/dev/null || {
-  mkdir -p "$seeds/fuzz_time"
-  printf '%s\n' '2026-03-14T09:30:00+08:00' > "$seeds/fuzz_time/iso"
-}
+mkdir -p "$seeds/fuzz_time"
+printf '2026-03-14T09:30:00+08:00' > "$seeds/fuzz_time/iso"
+printf '2026-03-14T01:30:00Z' > "$seeds/fuzz_time/iso-z"
 printf '+2h30m' > "$seeds/fuzz_time/relative"
 FIREBREAK_FUZZ_MAKE_SEEDS="$seeds/fuzz_store_open" "$out/fuzz/fuzz_store_open" >/dev/null 2>&1 || true
 
@@ -131,7 +134,7 @@ for h in "${harnesses[@]}"; do
   mkdir -p "$corpus" "$artifacts"
   log=$out/$h.log
   set +e
-  "$out/fuzz/$h" "$corpus" "$seeds/$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
+  "$out/fuzz/$h" "$corpus" "$seeds/$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1
   rc=$?
   set -e
@@ -140,8 +143,13 @@ for h in "${harnesses[@]}"; do
   if [ $rc -eq 0 ]; then
     result=ok
   else
-    result="FOUND ($(ls "$artifacts" | head -3 | tr '\n' ' ')) see $log"
-    status=1
+    result="FOUND ($(ls -t "$artifacts" | head -1)) see $log"
+    known=$(awk -v h="$h" '$1 == h { $1 = ""; print substr($0, 2) }' fuzz/known-open.txt)
+    if [ "$strict" -eq 0 ] && [ -n "$known" ]; then
+      result="$result -- known open (fuzz/known-open.txt): $known"
+    else
+      status=1
+    fi
   fi
   summary+=("$(printf '%-18s %8s execs  %6s corpus  %s' "$h" "$runs" "$units" "$result")")
 done
