@@ -931,7 +931,8 @@ void CreateAtomically(const std::string& path, const OpenOptions& options) {
     fs::create_directories(parent, ec);
     if (ec) throw Error(ErrorKind::kStore, path, "cannot create directory " + parent.string() + ": " + ec.message());
   }
-  const std::string tmp = path + ".creating." + std::to_string(::getpid());
+  // Unique per process and thread (a server may create stores from several threads).
+  const std::string tmp = path + ".creating." + std::to_string(::getpid()) + "." + HexOf(RandomBytes(4));
   for (const char* sfx : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp + sfx, ec);
   try {
     Store::Impl impl;
