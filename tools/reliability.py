@@ -117,6 +117,17 @@ def json_mutators():
 
 # ----------------------------------------------------------------------------------------------- families
 
+def names_a_file(err, path):
+    """The error names the input, or a file the input names (a layer file of a layers config)."""
+    if os.path.basename(path) in err:
+        return True
+    try:
+        text = open(path, "rb").read().decode("utf-8", "replace")
+    except OSError:
+        return False
+    return any(tok in text for tok in re.findall(r"(/[^\s:()]+)", err) if len(tok) > 3)
+
+
 class Tally:
     def __init__(self, name, ok_codes, err_codes):
         self.name, self.ok, self.err = name, set(ok_codes), set(err_codes)
@@ -142,7 +153,7 @@ class Tally:
         elif rc in self.ok and invalid and rc == 0:
             self.garbage0 += 1
             bad = "exit 0 on garbage"
-        elif rc in self.err and os.path.basename(path) not in err:
+        elif rc in self.err and not names_a_file(err, path):
             self.unnamed += 1
             bad = "error without the file"
         if modified:
@@ -356,6 +367,8 @@ def store_files(ctx):
     t = Tally("store files (report, declare, status, audit, verify, head)", [0], [6, 8])
     cmds = [["report", report], ["declare", "LZ-2026-0314-01", "II", "--by", "commander", "--at", "2026-03-14T23:00:00+08:00"],
             ["status", "--at", "2026-03-14T23:00:00+08:00"], ["audit", "--all"], ["store", "verify"], ["store", "head"]]
+    if run([ctx.bin, "store", "head", "--help"], ctx.env)[0] != 0:
+        cmds.pop()  # a firebreak without `store head` (before the keyed chain)
 
     def snapshot(p):
         return {s: open(p + s, "rb").read() for s in ("", "-wal", "-journal", ".head") if os.path.exists(p + s)}
