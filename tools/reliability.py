@@ -171,7 +171,7 @@ class Tally:
 def text_family(ctx, name, seeds, cmd_for, ok, err, muts, per):
     t = Tally(name, ok, err)
     rng = random.Random(ctx.seed + hash(name) % 1000)
-    d = os.path.join(ctx.out, name.replace(" ", "_"))
+    d = os.path.join(ctx.out, re.sub(r"[^A-Za-z0-9]+", "-", name.split(" (")[0]))
     os.makedirs(d, exist_ok=True)
     bases = [open(s, "rb").read() for s in seeds]
     for i in range(per):
