@@ -4,7 +4,9 @@
 #   tools/bootstrap.sh serve  the same, then open the web duty desk on the drill's store (prints the URL and
 #                             the demo users' passwords)
 #   tools/bootstrap.sh test   install what is missing, build (asan: ASan+UBSan), run every test (including the
-#                             browser tests: Debian's chromium driven by playwright-core from tests/e2e, npm ci)
+#                             browser tests: Debian's chromium driven by playwright-core from tests/e2e, npm ci),
+#                             then a short fuzz run of every parser (tools/fuzz.sh --ci: clang-14 libFuzzer)
+#   tools/bootstrap.sh fuzz   install, build the fuzz preset, fuzz every harness for 60 s (tools/fuzz.sh ARGS)
 #   tools/bootstrap.sh deps   only install the Debian packages
 #   tools/bootstrap.sh bench  install, build (release), run the benchmarks (see docs/benchmarks.md)
 set -euo pipefail
@@ -14,7 +16,8 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git ccache
   libboost-graph-dev libgdal-dev gdal-bin libeigen3-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libyaml-dev nlohmann-json3-dev libcli11-dev
   libssl-dev hyperfine python3 python3-gdal python3-networkx
-  libsodium-dev libjs-leaflet nodejs chromium fonts-wqy-microhei wrk libcpp-httplib-dev)
+  libsodium-dev libjs-leaflet nodejs chromium fonts-wqy-microhei wrk libcpp-httplib-dev
+  clang-14 libclang-rt-14-dev llvm-14)  # clang-14 + compiler-rt: libFuzzer harnesses (tools/fuzz.sh)
 
 install_deps() {
   local missing=()
@@ -91,11 +94,16 @@ case "$cmd" in
     (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)  # browser tests
     build asan
     ctest --preset asan -j "$(nproc)" "$@"
+    tools/fuzz.sh --ci
+    ;;
+  fuzz)
+    install_deps
+    exec tools/fuzz.sh "$@"
     ;;
   bench)
     install_deps
     build release
     exec tools/run_benchmarks.sh "$@"
     ;;
-  *) echo "usage: tools/bootstrap.sh demo|serve|test|deps|bench" >&2; exit 2 ;;
+  *) echo "usage: tools/bootstrap.sh demo|serve|test|deps|bench|fuzz" >&2; exit 2 ;;
 esac

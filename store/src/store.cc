@@ -130,8 +130,8 @@ ALTER TABLE reports ADD COLUMN recorded_offset INTEGER;
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
 
-const char* const kAppendOnlyTables[] = {"audit_log", "incidents", "reports", "decisions",
-                                          "declarations", "upward_reports", "closures"};
+const char* const kAppendOnlyTables[] = {"audit_log",    "incidents",      "reports", "decisions",
+                                         "declarations", "upward_reports", "closures"};
 
 std::string AppendOnlyTriggers() {
   std::string sql;
@@ -146,8 +146,7 @@ std::string AppendOnlyTriggers() {
 }
 
 std::int64_t NowEpoch() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::optional<engine::Level> LevelFromInt(std::optional<std::int64_t> v) {
@@ -175,7 +174,8 @@ std::optional<engine::Level> LevelFromInt(std::optional<std::int64_t> v) {
       throw Error(ErrorKind::kStore, where, "the store cannot be written here: " + msg,
                   "check the permissions of the file and its directory; reading commands still work");
     case SQLITE_IOERR:
-      throw Error(ErrorKind::kStore, where, "I/O error on the store: nothing of this command was recorded (" + msg + ")",
+      throw Error(ErrorKind::kStore, where,
+                  "I/O error on the store: nothing of this command was recorded (" + msg + ")",
                   "check the disk; `firebreak store verify` checks the store");
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
@@ -199,9 +199,7 @@ class Stmt {
   Stmt& Bind(int i, const std::string& v) {
     return Check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
   }
-  Stmt& Bind(int i, const std::optional<std::string>& v) {
-    return v ? Bind(i, *v) : Check(sqlite3_bind_null(s_, i));
-  }
+  Stmt& Bind(int i, const std::optional<std::string>& v) { return v ? Bind(i, *v) : Check(sqlite3_bind_null(s_, i)); }
   Stmt& Bind(int i, std::optional<engine::Level> v) {
     return v ? Bind(i, static_cast<std::int64_t>(*v)) : Check(sqlite3_bind_null(s_, i));
   }
@@ -303,8 +301,8 @@ struct Store::Impl {
     auto it = cache.find(sql);
     if (it == cache.end()) {
       sqlite3_stmt* s = nullptr;
-      int rc = sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s,
-                                  nullptr);
+      int rc =
+          sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr);
       if (rc != SQLITE_OK) {
         if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
           Fail("not a firebreak store or corrupt: " + std::string(sqlite3_errmsg(db)));
@@ -331,9 +329,9 @@ struct Store::Impl {
         continue;
       }
       if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-        Fail("the store stayed locked by another process for " + std::to_string(options.busy_timeout_ms) +
-                 " ms: " + msg,
-             "retry later; another firebreak process is writing");
+        Fail(
+            "the store stayed locked by another process for " + std::to_string(options.busy_timeout_ms) + " ms: " + msg,
+            "retry later; another firebreak process is writing");
       ThrowSqlite(rc & 0xff, msg.empty() ? sqlite3_errmsg(db) : msg, path);
     }
   }
@@ -387,8 +385,15 @@ struct Store::Impl {
     Stmt s = Prepare(
         "INSERT INTO audit_log(seq, recorded_at, action, tbl, row_id, payload, prev_hash, hash, mac) "
         "VALUES(?,?,?,?,?,?,?,?,?)");
-    s.Bind(1, seq).Bind(2, now).Bind(3, action).Bind(4, tbl).Bind(5, row_id).Bind(6, payload).Bind(7, head->hash)
-        .Bind(8, hash).Bind(9, mac);
+    s.Bind(1, seq)
+        .Bind(2, now)
+        .Bind(3, action)
+        .Bind(4, tbl)
+        .Bind(5, row_id)
+        .Bind(6, payload)
+        .Bind(7, head->hash)
+        .Bind(8, hash)
+        .Bind(9, mac);
     s.Run();
     head = Head{seq, hash, mac};
     sidecar_dirty = true;
@@ -461,13 +466,27 @@ class Canon {
     s_ += '"';
     for (char c : v) {
       switch (c) {
-        case '"': s_ += "\\\""; break;
-        case '\\': s_ += "\\\\"; break;
-        case '\b': s_ += "\\b"; break;
-        case '\f': s_ += "\\f"; break;
-        case '\n': s_ += "\\n"; break;
-        case '\r': s_ += "\\r"; break;
-        case '\t': s_ += "\\t"; break;
+        case '"':
+          s_ += "\\\"";
+          break;
+        case '\\':
+          s_ += "\\\\";
+          break;
+        case '\b':
+          s_ += "\\b";
+          break;
+        case '\f':
+          s_ += "\\f";
+          break;
+        case '\n':
+          s_ += "\\n";
+          break;
+        case '\r':
+          s_ += "\\r";
+          break;
+        case '\t':
+          s_ += "\\t";
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             char buf[8];
@@ -505,8 +524,13 @@ class Canon {
 // Keys in sorted order.
 std::string IncidentPayload(std::int64_t id, const std::string& incident_id, std::int64_t at, std::int64_t off,
                             const std::optional<std::string>& county) {
-  return Canon().OptStr("county", county).Int("id", id).Str("incident_id", incident_id).Int("offset", off)
-      .Int("opened_at", at).Done();
+  return Canon()
+      .OptStr("county", county)
+      .Int("id", id)
+      .Str("incident_id", incident_id)
+      .Int("offset", off)
+      .Int("opened_at", at)
+      .Done();
 }
 // recorded: (recorded_at, recorded_offset) of rows written by schema 3 and later. It is part of the payload only
 // when it differs from the moment the report describes (a report recorded late), so rows recorded in time order
@@ -523,25 +547,44 @@ std::string ReportPayload(std::int64_t id, std::int64_t incident_ref, std::int64
 std::string DecisionPayload(std::int64_t id, std::int64_t report_ref, std::int64_t at, std::int64_t off,
                             std::optional<std::int64_t> level, const std::string& rules_id,
                             const std::string& rules_sha, const std::string& js) {
-  return Canon().Int("at", at).Int("id", id).Str("json_sha256", Sha256Hex(js)).OptInt("level", level)
-      .Int("offset", off).Int("report_ref", report_ref).Str("rules_id", rules_id).Str("rules_sha256", rules_sha)
+  return Canon()
+      .Int("at", at)
+      .Int("id", id)
+      .Str("json_sha256", Sha256Hex(js))
+      .OptInt("level", level)
+      .Int("offset", off)
+      .Int("report_ref", report_ref)
+      .Str("rules_id", rules_id)
+      .Str("rules_sha256", rules_sha)
       .Done();
 }
 std::string DeclarationPayload(std::int64_t id, std::int64_t incident_ref, const std::string& kind,
                                std::optional<std::int64_t> level, const std::string& by, std::int64_t at,
                                std::int64_t off) {
-  return Canon().Int("at", at).Str("by", by).Int("id", id).Int("incident_ref", incident_ref).Str("kind", kind)
-      .OptInt("level", level).Int("offset", off).Done();
+  return Canon()
+      .Int("at", at)
+      .Str("by", by)
+      .Int("id", id)
+      .Int("incident_ref", incident_ref)
+      .Str("kind", kind)
+      .OptInt("level", level)
+      .Int("offset", off)
+      .Done();
 }
 std::string UpwardPayload(std::int64_t id, std::int64_t incident_ref, const std::string& clause,
                           const std::string& recipients, std::int64_t at, std::int64_t off) {
-  return Canon().Int("at", at).Str("clause", clause).Int("id", id).Int("incident_ref", incident_ref)
-      .Int("offset", off).Str("recipients", recipients).Done();
+  return Canon()
+      .Int("at", at)
+      .Str("clause", clause)
+      .Int("id", id)
+      .Int("incident_ref", incident_ref)
+      .Int("offset", off)
+      .Str("recipients", recipients)
+      .Done();
 }
 std::string ClosurePayload(std::int64_t id, std::int64_t incident_ref, std::int64_t at, std::int64_t off,
                            const std::string& by) {
-  return Canon().Int("at", at).Str("by", by).Int("id", id).Int("incident_ref", incident_ref).Int("offset", off)
-      .Done();
+  return Canon().Int("at", at).Str("by", by).Int("id", id).Int("incident_ref", incident_ref).Int("offset", off).Done();
 }
 
 Timestamp Ts(std::int64_t epoch, std::int64_t off) { return Timestamp{epoch, static_cast<int>(off)}; }
@@ -574,8 +617,8 @@ std::string KeyPath(const std::string& configured) { return configured.empty() ?
 constexpr auto kSidecarInterval = std::chrono::milliseconds(200);
 
 std::string HeadBody(const SignedHead& h) {
-  return std::string(kHeadMagic) + "\nstore: " + h.store_id + "\nseq: " + std::to_string(h.seq) +
-         "\nhash: " + h.hash + "\nmac: " + h.mac + "\nkey: " + h.key_id + "\nat: " + h.at + "\n";
+  return std::string(kHeadMagic) + "\nstore: " + h.store_id + "\nseq: " + std::to_string(h.seq) + "\nhash: " + h.hash +
+         "\nmac: " + h.mac + "\nkey: " + h.key_id + "\nat: " + h.at + "\n";
 }
 
 SignedHead SignHead(const internal::OfficeKey& key, const std::string& store_id, std::int64_t seq,
@@ -640,13 +683,15 @@ std::string SidecarClaim(const std::string& store_path, const SignedHead& h) {
               what + ", but " + (side.head ? SidecarClaim(path, *side.head) : side.problem) +
                   ": the store was truncated, emptied or replaced",
               "restore it from a backup (`firebreak store verify` reports the finding); to start a new store here "
-              "on purpose, move " + HeadSidecarPath(path) + " away first");
+              "on purpose, move " +
+                  HeadSidecarPath(path) + " away first");
 }
 
 // One query on a raw connection: the (hash, mac) of entry `seq`, or nullopt.
 std::optional<std::pair<std::string, std::string>> EntryAt(sqlite3* db, std::int64_t seq, bool keyed) {
   sqlite3_stmt* s = nullptr;
-  const char* sql = keyed ? "SELECT hash, mac FROM audit_log WHERE seq = ?" : "SELECT hash, '' FROM audit_log WHERE seq = ?";
+  const char* sql =
+      keyed ? "SELECT hash, mac FROM audit_log WHERE seq = ?" : "SELECT hash, '' FROM audit_log WHERE seq = ?";
   std::optional<std::pair<std::string, std::string>> out;
   if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK) {
     sqlite3_bind_int64(s, 1, seq);
@@ -863,8 +908,9 @@ void KeyTheChain(Store::Impl& impl) {
   impl.Exec("INSERT OR REPLACE INTO meta(key, value) VALUES('key_id', '" + impl.key->id + "')");
   std::vector<std::pair<std::int64_t, std::string>> macs;
   {
-    Stmt s = impl.Prepare("SELECT seq, recorded_at, action, tbl, row_id, payload, prev_hash, hash FROM audit_log "
-                          "ORDER BY seq");
+    Stmt s = impl.Prepare(
+        "SELECT seq, recorded_at, action, tbl, row_id, payload, prev_hash, hash FROM audit_log "
+        "ORDER BY seq");
     std::string prev = kZeroHash, prev_mac = kZeroHash;
     for (std::int64_t expect = 1; s.Step(); ++expect) {
       const std::int64_t seq = s.Int(0);
@@ -960,7 +1006,8 @@ void CreateAtomically(const std::string& path, const OpenOptions& options) {
     fs::create_directories(parent, ec);
     if (ec) throw Error(ErrorKind::kStore, path, "cannot create directory " + parent.string() + ": " + ec.message());
   }
-  const std::string tmp = path + ".creating." + std::to_string(::getpid());
+  // Unique per process and thread (a server may create stores from several threads).
+  const std::string tmp = path + ".creating." + std::to_string(::getpid()) + "." + HexOf(RandomBytes(4));
   for (const char* sfx : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp + sfx, ec);
   try {
     Store::Impl impl;
@@ -968,7 +1015,7 @@ void CreateAtomically(const std::string& path, const OpenOptions& options) {
     impl.options = options;
     OpenWriter(impl, true);
     impl.Exec("PRAGMA wal_checkpoint(TRUNCATE)");  // the header (application_id, version) into the file
-    impl.sidecar_dirty = false;                     // no entry yet, and this is not the store's path
+    impl.sidecar_dirty = false;                    // no entry yet, and this is not the store's path
   } catch (...) {
     for (const char* sfx : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp + sfx, ec);
     throw;
@@ -985,19 +1032,12 @@ void CreateAtomically(const std::string& path, const OpenOptions& options) {
 
 Store Store::Open(const std::string& path, const OpenOptions& options) { return OpenImpl(path, options, false); }
 
-Store Store::OpenImpl(const std::string& path, const OpenOptions& options, bool for_verify) {
-  auto impl = std::make_unique<Impl>();
-  impl->path = path;
-  impl->options = options;
-  impl->memory = path == ":memory:";
-  if (impl->memory) {
-    if (options.mode == OpenMode::kRead) throw Error(ErrorKind::kNotFound, path, "an in-memory store is empty");
-    OpenWriter(*impl, true);
-    return Store(std::move(impl));
-  }
+namespace {
+
+// What is at `path`, decided without SQLite (contract: store.h): returns true when the file is to be
+// initialised in place ("fresh"); creates a missing store atomically; throws Error for everything refused.
+bool Preflight(const std::string& path, const OpenOptions& options, const Sidecar& side) {
   const bool write = options.mode == OpenMode::kWrite;
-  const Sidecar side = ReadSidecar(path);
-  bool fresh = false;
   for (int attempt = 0;; ++attempt) {
     const internal::FileState st = internal::Inspect(path);
     switch (st.kind) {
@@ -1011,18 +1051,15 @@ Store Store::OpenImpl(const std::string& path, const OpenOptions& options, bool 
         throw Error(ErrorKind::kStore, path, "not a regular file", "give the path of a store file");
       case internal::FileState::kEmptyFile:
         if (side.exists) ThrowTruncated(path, "the store file is empty (0 bytes)", side);
-        if (!write) throw Error(ErrorKind::kStore, path, "the file is empty (0 bytes): it holds no store yet",
-                                "record a report into it first, or check the path");
-        fresh = true;  // an empty file holds nothing to overwrite
-        break;
+        if (!write)
+          throw Error(ErrorKind::kStore, path, "the file is empty (0 bytes): it holds no store yet",
+                      "record a report into it first, or check the path");
+        return true;  // an empty file holds nothing to overwrite
       case internal::FileState::kNotSqlite:
         throw Error(ErrorKind::kStore, path, "not a firebreak store: the file is not an SQLite database",
                     "give the path of a firebreak store, or a new path to create one (the file was not modified)");
       case internal::FileState::kHotJournal:
-        if (write && st.journal_of_empty && !side.exists) {
-          fresh = true;  // a creation that never committed: rolling it back leaves an empty file
-          break;
-        }
+        if (write && st.journal_of_empty && !side.exists) return true;  // a creation that never committed
         throw Error(ErrorKind::kStore, path,
                     "the file has a hot rollback journal (" + st.detail +
                         "): a program was killed while writing it, and opening it would replay the journal into it",
@@ -1032,8 +1069,7 @@ Store Store::OpenImpl(const std::string& path, const OpenOptions& options, bool 
           if (st.application_id == 0 && st.user_version == 0 && st.empty_database) {
             if (side.exists) ThrowTruncated(path, "the store holds no tables", side);
             if (!write) throw Error(ErrorKind::kStore, path, "an empty SQLite database: it holds no store yet");
-            fresh = true;
-            break;
+            return true;
           }
           char buf[32];
           std::snprintf(buf, sizeof buf, "0x%08llx",
@@ -1048,38 +1084,55 @@ Store Store::OpenImpl(const std::string& path, const OpenOptions& options, bool 
                       "store schema version " + std::to_string(st.user_version) + " is newer than this firebreak (" +
                           std::to_string(kSchemaVersion) + ")",
                       "upgrade firebreak; the file was not modified");
-        break;
+        return false;
     }
-    break;
   }
+}
+
+// A read-only connection on an existing store that passed quick_check and still contains its head file's
+// entry (Error(kStore) otherwise, nothing written).
+sqlite3* OpenCheckedStore(const std::string& path, const OpenOptions& options, const Sidecar& side) {
+  sqlite3* ro = OpenCheckedReadOnly(path, options);
+  if (!side.exists) return ro;
+  std::string problem;
+  if (!side.head) {
+    problem = side.problem;
+  } else {
+    sqlite3_stmt* s = nullptr;
+    std::int64_t version = 0;
+    if (sqlite3_prepare_v2(ro, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+      version = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    problem =
+        HeadProblem(ro, version >= 3, MetaValue(ro, "store_id"), *side.head, "its head file " + HeadSidecarPath(path));
+  }
+  if (problem.empty()) return ro;
+  sqlite3_close_v2(ro);
+  throw Error(ErrorKind::kStore, path, problem,
+              "restore the store from a backup (`firebreak store verify` reports it); to accept the store as it is, "
+              "move " +
+                  HeadSidecarPath(path) + " away");
+}
+
+}  // namespace
+
+Store Store::OpenImpl(const std::string& path, const OpenOptions& options, bool for_verify) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->options = options;
+  impl->memory = path == ":memory:";
+  if (impl->memory) {
+    if (options.mode == OpenMode::kRead) throw Error(ErrorKind::kNotFound, path, "an in-memory store is empty");
+    OpenWriter(*impl, true);
+    return Store(std::move(impl));
+  }
+  const Sidecar side = ReadSidecar(path);
+  const bool fresh = Preflight(path, options, side);
   if (!fresh) {
     // Read-only first: a damaged store, or one that lost its head, is refused before anything can write to it.
-    sqlite3* ro = nullptr;
-    if (!for_verify) {
-      ro = OpenCheckedReadOnly(path, options);
-      const std::int64_t version = [&] {
-        sqlite3_stmt* s = nullptr;
-        std::int64_t v = 0;
-        if (sqlite3_prepare_v2(ro, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-          v = sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-        return v;
-      }();
-      if (side.exists) {
-        if (!side.head) ThrowTruncated(path, "the store cannot be checked against its head", side);
-        const std::string problem = HeadProblem(ro, version >= 3, MetaValue(ro, "store_id"), *side.head,
-                                                "its head file " + HeadSidecarPath(path));
-        if (!problem.empty()) {
-          sqlite3_close_v2(ro);
-          throw Error(ErrorKind::kStore, path, problem,
-                      "restore the store from a backup (`firebreak store verify` reports it); to accept the store "
-                      "as it is, move " + HeadSidecarPath(path) + " away");
-        }
-      }
-    } else {
-      ro = OpenCheckedReadOnly(path, options, false);
-    }
-    if (!write) {
+    // Verify reads whatever is there and reports (VerifyStore).
+    sqlite3* ro = for_verify ? OpenCheckedReadOnly(path, options, false) : OpenCheckedStore(path, options, side);
+    if (options.mode == OpenMode::kRead) {
       impl->db = ro;
       impl->schema_version = static_cast<int>(impl->PragmaInt("user_version"));
       impl->store_id = MetaValue(ro, "store_id");
@@ -1176,16 +1229,21 @@ std::int64_t Store::AddReport(const std::string& incident_id, const Timestamp& r
 }
 
 std::int64_t Store::AddDecision(std::int64_t report_id, const Timestamp& at, std::optional<engine::Level> level,
-                                const std::string& rules_id, const std::string& rules_sha256,
-                                const std::string& js) {
+                                const std::string& rules_id, const std::string& rules_sha256, const std::string& js) {
   return Transaction([&] {
     std::int64_t seq = impl_->NextSeq();
     {
       Stmt s = impl_->Prepare(
           "INSERT INTO decisions(report_ref, at, at_offset, level, rules_id, rules_sha256, json, audit_seq) "
           "VALUES(?,?,?,?,?,?,?,?)");
-      s.Bind(1, report_id).Bind(2, at.epoch_s).Bind(3, at.offset_min).Bind(4, level).Bind(5, rules_id)
-          .Bind(6, rules_sha256).Bind(7, js).Bind(8, seq);
+      s.Bind(1, report_id)
+          .Bind(2, at.epoch_s)
+          .Bind(3, at.offset_min)
+          .Bind(4, level)
+          .Bind(5, rules_id)
+          .Bind(6, rules_sha256)
+          .Bind(7, js)
+          .Bind(8, seq);
       s.Run();
     }
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
@@ -1207,8 +1265,14 @@ std::int64_t Store::AddDeclaration(const DeclarationRecord& d) {
     std::int64_t seq = impl_->NextSeq();
     {
       Stmt s = impl_->Prepare(
-          "INSERT INTO declarations(incident_ref, kind, level, by_role, at, at_offset, audit_seq) VALUES(?,?,?,?,?,?,?)");
-      s.Bind(1, ref).Bind(2, d.kind).Bind(3, d.level).Bind(4, d.by).Bind(5, d.at.epoch_s).Bind(6, d.at.offset_min)
+          "INSERT INTO declarations(incident_ref, kind, level, by_role, at, at_offset, audit_seq) "
+          "VALUES(?,?,?,?,?,?,?)");
+      s.Bind(1, ref)
+          .Bind(2, d.kind)
+          .Bind(3, d.level)
+          .Bind(4, d.by)
+          .Bind(5, d.at.epoch_s)
+          .Bind(6, d.at.offset_min)
           .Bind(7, seq);
       s.Run();
     }
@@ -1246,12 +1310,14 @@ void Store::CloseIncident(const std::string& incident_id, const Timestamp& at, c
       Stmt s = impl_->Prepare("SELECT at, at_offset FROM closures WHERE incident_ref = ?");
       s.Bind(1, ref);
       if (s.Step())
-        throw Error(ErrorKind::kStore, impl_->path,
-                    "incident '" + incident_id + "' is already closed (at " + FormatIso8601(Ts(s.Int(0), s.Int(1))) + ")");
+        throw Error(
+            ErrorKind::kStore, impl_->path,
+            "incident '" + incident_id + "' is already closed (at " + FormatIso8601(Ts(s.Int(0), s.Int(1))) + ")");
     }
     std::int64_t seq = impl_->NextSeq();
     {
-      Stmt s = impl_->Prepare("INSERT INTO closures(incident_ref, at, at_offset, by_role, audit_seq) VALUES(?,?,?,?,?)");
+      Stmt s =
+          impl_->Prepare("INSERT INTO closures(incident_ref, at, at_offset, by_role, audit_seq) VALUES(?,?,?,?,?)");
       s.Bind(1, ref).Bind(2, at.epoch_s).Bind(3, at.offset_min).Bind(4, by).Bind(5, seq);
       s.Run();
     }
@@ -1327,8 +1393,8 @@ IncidentHistory Store::History(const std::string& incident_id) const {
         "SELECT id, kind, level, by_role, at, at_offset FROM declarations WHERE incident_ref = ? ORDER BY at, id");
     s.Bind(1, ref);
     while (s.Step())
-      h.declarations.push_back(
-          DeclarationRecord{s.Int(0), incident_id, s.Text(1), LevelFromInt(s.OptInt(2)), s.Text(3), Ts(s.Int(4), s.Int(5))});
+      h.declarations.push_back(DeclarationRecord{s.Int(0), incident_id, s.Text(1), LevelFromInt(s.OptInt(2)), s.Text(3),
+                                                 Ts(s.Int(4), s.Int(5))});
   }
   {
     Stmt s = impl_->Prepare(
@@ -1383,8 +1449,8 @@ VerifyResult Store::Verify() const {
       problem("the keyed chain cannot be checked: " + impl_->key_problem +
               " (set FIREBREAK_OFFICE_KEY to the office key that signed this store)");
     } else if (key->id != impl_->store_key_id) {
-      problem("the store names office key " + impl_->store_key_id + ", but the key at " + key->path + " is " +
-              key->id + ": the keyed chain cannot be checked (or meta was edited)");
+      problem("the store names office key " + impl_->store_key_id + ", but the key at " + key->path + " is " + key->id +
+              ": the keyed chain cannot be checked (or meta was edited)");
       key = nullptr;
     }
     {
@@ -1401,9 +1467,11 @@ VerifyResult Store::Verify() const {
           problem("audit_log: entry " + std::to_string(expect_seq) + " is missing (next is " + std::to_string(seq) +
                   ")");
         expect_seq = seq + 1;
-        if (s.Text(6) != prev) problem("audit_log seq " + std::to_string(seq) + ": prev_hash does not match the previous entry");
+        if (s.Text(6) != prev)
+          problem("audit_log seq " + std::to_string(seq) + ": prev_hash does not match the previous entry");
         std::string h = Impl::ChainHash(s.Text(6), seq, s.Int(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5));
-        if (h != s.Text(7)) problem("audit_log seq " + std::to_string(seq) + ": hash does not match its content (edited)");
+        if (h != s.Text(7))
+          problem("audit_log seq " + std::to_string(seq) + ": hash does not match its content (edited)");
         if (keyed && key) {
           if (s.IsNull(8) || s.Text(8) != Impl::ChainMac(key->secret, impl_->store_id, prev_mac, h)) {
             problem("audit_log seq " + std::to_string(seq) +
@@ -1460,7 +1528,8 @@ VerifyResult Store::Verify() const {
       }
     }
     {
-      Stmt s = impl_->Prepare("SELECT id, incident_ref, kind, level, by_role, at, at_offset, audit_seq FROM declarations");
+      Stmt s =
+          impl_->Prepare("SELECT id, incident_ref, kind, level, by_role, at, at_offset, audit_seq FROM declarations");
       while (s.Step()) {
         ++r.declarations;
         check("declarations", s.Int(0), s.Int(7),
@@ -1468,7 +1537,8 @@ VerifyResult Store::Verify() const {
       }
     }
     {
-      Stmt s = impl_->Prepare("SELECT id, incident_ref, clause, recipients, at, at_offset, audit_seq FROM upward_reports");
+      Stmt s =
+          impl_->Prepare("SELECT id, incident_ref, clause, recipients, at, at_offset, audit_seq FROM upward_reports");
       while (s.Step()) {
         ++r.upward_reports;
         check("upward_reports", s.Int(0), s.Int(6),
@@ -1477,7 +1547,8 @@ VerifyResult Store::Verify() const {
     }
     {
       Stmt s = impl_->Prepare("SELECT id, incident_ref, at, at_offset, by_role, audit_seq FROM closures");
-      while (s.Step()) check("closures", s.Int(0), s.Int(5), ClosurePayload(s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4)));
+      while (s.Step())
+        check("closures", s.Int(0), s.Int(5), ClosurePayload(s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4)));
     }
     for (const auto& t : internal::kAccountsTables) {
       if (impl_->schema_version < 4) break;  // an older store read as it is (no accounts tables yet)
@@ -1485,7 +1556,8 @@ VerifyResult Store::Verify() const {
       while (s.Step()) check(t.name, s.Int(0), s.Int(1), s.Text(2));
     }
     for (const auto& [seq, e] : entries)
-      if (!seen.count(seq)) problem("audit_log seq " + std::to_string(seq) + ": its record " + e.first + " is missing (deleted)");
+      if (!seen.count(seq))
+        problem("audit_log seq " + std::to_string(seq) + ": its record " + e.first + " is missing (deleted)");
   } catch (const Error& e) {
     problem(e.message());
   }
@@ -1494,18 +1566,18 @@ VerifyResult Store::Verify() const {
 
 SignedHead Store::Head() const {
   if (impl_->schema_version < 3)
-    throw Error(ErrorKind::kStore, impl_->path, "the store's audit chain is not keyed yet (schema " +
-                                                    std::to_string(impl_->schema_version) + ")",
+    throw Error(ErrorKind::kStore, impl_->path,
+                "the store's audit chain is not keyed yet (schema " + std::to_string(impl_->schema_version) + ")",
                 "record into it once (any recording command keys it), then take its head");
   if (!impl_->key || impl_->key->id != impl_->store_key_id)
     throw Error(ErrorKind::kStore, impl_->path,
                 "cannot sign the head: " + (impl_->key ? "the office key at " + impl_->key->path + " is " +
-                                                             impl_->key->id + ", the store names " +
-                                                             impl_->store_key_id
+                                                             impl_->key->id + ", the store names " + impl_->store_key_id
                                                        : impl_->key_problem),
                 "set FIREBREAK_OFFICE_KEY to the office key that signed this store");
   Stmt s = impl_->Prepare("SELECT seq, hash, mac FROM audit_log ORDER BY seq DESC LIMIT 1");
-  if (!s.Step()) throw Error(ErrorKind::kStore, impl_->path, "the store holds no audit entry yet", "record a report first");
+  if (!s.Step())
+    throw Error(ErrorKind::kStore, impl_->path, "the store holds no audit entry yet", "record a report first");
   return SignHead(*impl_->key, impl_->store_id, s.Int(0), s.Text(1), s.Text(2));
 }
 
@@ -1516,7 +1588,8 @@ VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options) 
     r.problems.push_back(std::move(p));
   };
   const Sidecar side = ReadSidecar(path);
-  const std::string claim = side.head ? ", but " + SidecarClaim(path, *side.head) : (side.exists ? ", and " + side.problem : "");
+  const std::string claim =
+      side.head ? ", but " + SidecarClaim(path, *side.head) : (side.exists ? ", and " + side.problem : "");
   const internal::FileState st = internal::Inspect(path);
   switch (st.kind) {
     case internal::FileState::kMissing:
@@ -1551,21 +1624,24 @@ VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options) 
   const bool keyed = impl.schema_version >= 3;
   const internal::OfficeKey* key = impl.key && impl.key->id == impl.store_key_id ? &*impl.key : nullptr;
   auto check_head = [&](const SignedHead& h, const std::string& what) {
-    if (key && !SignatureValid(h, *key))
-      finding(what + " is not signed by this office's key (edited or forged)");
+    if (key && !SignatureValid(h, *key)) finding(what + " is not signed by this office's key (edited or forged)");
     const std::string p = HeadProblem(impl.db, keyed, impl.store_id, h, what);
     if (!p.empty()) finding(p);
   };
   if (side.exists) {
-    if (!side.head) finding(side.problem);
-    else check_head(*side.head, "its head file " + HeadSidecarPath(path));
+    if (!side.head)
+      finding(side.problem);
+    else
+      check_head(*side.head, "its head file " + HeadSidecarPath(path));
   }
   if (!options.anchor_text.empty()) {
     std::string why;
     auto anchor = SignedHead::Parse(options.anchor_text, &why);
     const std::string name = "the anchor " + (options.anchor_name.empty() ? std::string("given") : options.anchor_name);
-    if (!anchor) finding(name + " is not a signed head (" + why + ")");
-    else check_head(*anchor, name);
+    if (!anchor)
+      finding(name + " is not a signed head (" + why + ")");
+    else
+      check_head(*anchor, name);
   }
   return r;
 }
