@@ -62,6 +62,9 @@ struct Server::Impl {
   int ticks = 0;
 
   std::string meta_json;  // GET /api/meta (built once)
+  // The map's base layers, computed on first request (guarded by geo_mu).
+  std::string layers_cache;
+  std::optional<Hillshade> hillshade_cache;
 
   // Recomputes the snapshot and broadcasts it. REQUIRES: desk_mu held.
   void RefreshLocked();
