@@ -118,7 +118,10 @@ void Server::Impl::AddMapRoutes() {
          std::lock_guard<std::mutex> glock(geo_mu);
          return Response::Json(g.Deploy(inc, level));
        }});
+}
 
+// Drills: the scenarios on offer, and one replayed into a fresh in-memory store.
+void Server::Impl::AddDrillRoutes() {
   router.Add({"GET", "/api/scenarios", Access::kUser, Where::kBlocking, [this](Request&) {
                 json a = json::array();
                 for (const auto& p : ScenarioFiles(opt.scenarios_dir)) {

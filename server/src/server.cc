@@ -70,6 +70,7 @@ Server::Impl::Impl(const engine::RuleSet& r, ServerOptions o, std::shared_ptr<De
   meta_json = BuildMeta();
   AddApiRoutes();
   AddMapRoutes();
+  AddDrillRoutes();
 }
 
 store::User Server::Impl::UserOf(const Request& req) {
