@@ -15,6 +15,7 @@
 #include "firebreak/common/error.h"
 #include "firebreak/engine/engine.h"
 #include "firebreak/engine/report_io.h"
+#include "firebreak/fire/grid.h"
 #include "firebreak/forces/deploy.h"
 #include "firebreak/forces/registry.h"
 #include "firebreak/gis/demo_data.h"
@@ -294,6 +295,12 @@ class Plugin final : public GeoPlugin {
   GeoError Forces(const std::string& file, const std::string& format, const engine::RuleSet& rules,
                   const std::string& lang, int& exit_code) override {
     return Guard([&] { RunForces(file, format, rules, lang, exit_code); });
+  }
+  GeoError LandscapeAt(const std::string& path, const engine::LonLat& at, fire::LandscapeCell& out) override {
+    return Guard([&] { out = fire::ReadLandscapeAt(path, at); });
+  }
+  GeoError FwiGrid(const fire::FwiGridJob& job, const engine::RuleSet& rules, fire::FwiGridSummary& out) override {
+    return Guard([&] { out = fire::RunFwiGrid(job, rules); });
   }
 };
 

@@ -26,9 +26,15 @@
 #include "firebreak/engine/incident.h"
 #include "firebreak/engine/rule_set.h"
 
+namespace firebreak::fire {  // fire/grid.h (issue 9); complete where the methods are called or implemented
+struct LandscapeCell;
+struct FwiGridJob;
+struct FwiGridSummary;
+}  // namespace firebreak::fire
+
 namespace firebreak::cli {
 
-inline constexpr int kGeoPluginVersion = 1;
+inline constexpr int kGeoPluginVersion = 2;  // 2: LandscapeAt, FwiGrid (issue 9)
 inline constexpr const char* kGeoPluginFile = "libfirebreak_geo.so";
 inline constexpr const char* kGeoPluginFactory = "firebreak_geo_plugin";
 
@@ -89,6 +95,10 @@ class GeoPlugin {
   // exit_code set to 1 when a unit has problems (the command completes with findings).
   virtual GeoError Forces(const std::string& file, const std::string& format, const engine::RuleSet& rules,
                           const std::string& lang, int& exit_code) = 0;
+  // `firebreak fire behavior --landscape FILE --at LON,LAT`: the landscape's values at the point (fire/grid.h).
+  virtual GeoError LandscapeAt(const std::string& path, const engine::LonLat& at, fire::LandscapeCell& out) = 0;
+  // `firebreak fire grid`: the FWI over a weather raster stack, written as a GeoTIFF stack (fire/grid.h).
+  virtual GeoError FwiGrid(const fire::FwiGridJob& job, const engine::RuleSet& rules, fire::FwiGridSummary& out) = 0;
 };
 
 // The plugin's one exported symbol (kGeoPluginFactory): the process-wide plugin object, or nullptr when

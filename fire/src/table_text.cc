@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "firebreak/common/error.h"
+#include "firebreak/fire/output.h"
 
 namespace firebreak::fire::detail {
 
@@ -144,6 +145,10 @@ std::optional<double> ParseNumber(std::string_view s) {
   return v;
 }
 
+}  // namespace firebreak::fire::detail
+
+namespace firebreak::fire {
+
 void WriteFileAtomic(const std::string& path, const std::string& text) {
   namespace fs = std::filesystem;
   const fs::path target(path);
@@ -179,4 +184,4 @@ void WriteFileAtomic(const std::string& path, const std::string& text) {
   }
 }
 
-}  // namespace firebreak::fire::detail
+}  // namespace firebreak::fire

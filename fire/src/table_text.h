@@ -35,8 +35,4 @@ std::optional<double> ParseNumber(std::string_view s);
 // "name:line:col".
 std::string Where(const std::string& name, int line, int col);
 
-// Writes `text` to `path` atomically: a temporary file in the same directory, then rename(2). A reader never
-// sees half a file. Throws Error(kNotFound, path, ...) if it cannot be written.
-void WriteFileAtomic(const std::string& path, const std::string& text);
-
 }  // namespace firebreak::fire::detail
