@@ -2,9 +2,12 @@
 // references: Andrews (2018), The Rothermel surface fire spread model and associated developments, RMRS-GTR-371.
 #include "firebreak/fire/rothermel.h"
 
+#include "fastmath.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <optional>
 
 namespace firebreak::fire {
 
@@ -95,18 +98,21 @@ SurfaceFuel::Bed SurfaceFuel::MakeBed(double cured) const {
   const double s = b.sigma = b.f_life[0] * sigma_d + b.f_life[1] * sigma_l;
   b.rho_b = total_load / m.depth_ft;
   b.beta = b.rho_b / kParticleDensity;
-  const double beta_op = 3.348 * std::pow(s, -0.8189);
+  // The powers of σ and of the packing ratios from one logarithm each (inline exp/log: fastmath.h).
+  const double ls = detail::FLog(s);
+  const double beta_op = 3.348 * detail::FExp(-0.8189 * ls);
   b.beta_ratio = b.beta / beta_op;
-  const double a = 133.0 * std::pow(s, -0.7913);
+  const double lr = detail::FLog(b.beta_ratio);
+  const double a = 133.0 * detail::FExp(-0.7913 * ls);
   const double s15 = s * std::sqrt(s);
   const double gamma_max = s15 / (495.0 + 0.0594 * s15);
-  b.gamma = gamma_max * std::pow(b.beta_ratio, a) * std::exp(a * (1.0 - b.beta_ratio));
-  b.xi = std::exp((0.792 + 0.681 * std::sqrt(s)) * (b.beta + 0.1)) / (192.0 + 0.2595 * s);
-  b.wind_c = 7.47 * std::exp(-0.133 * std::pow(s, 0.55));
-  b.wind_b = 0.02526 * std::pow(s, 0.54);
-  b.wind_e = 0.715 * std::exp(-3.59e-4 * s);
-  b.ratio_neg_e = std::pow(b.beta_ratio, -b.wind_e);
-  b.slope_k = 5.275 * std::pow(b.beta, -0.3);
+  b.gamma = gamma_max * detail::FExp(a * (lr + 1.0 - b.beta_ratio));  // βr^A e^(A(1-βr))
+  b.xi = detail::FExp((0.792 + 0.681 * std::sqrt(s)) * (b.beta + 0.1)) / (192.0 + 0.2595 * s);
+  b.wind_c = 7.47 * detail::FExp(-0.133 * detail::FExp(0.55 * ls));
+  b.wind_b = 0.02526 * detail::FExp(0.54 * ls);
+  b.wind_e = 0.715 * detail::FExp(-3.59e-4 * s);
+  b.ratio_neg_e = detail::FExp(-b.wind_e * lr);
+  b.slope_k = 5.275 * detail::FExp(-0.3 * (lr + detail::FLog(beta_op)));
   return b;
 }
 
@@ -114,8 +120,9 @@ SpreadResult Spread(const SurfaceFuel& fuel, const SpreadInputs& in) {
   const FuelModel& m = fuel.model();
   SpreadResult r;
   r.cured_fraction = fuel.cures() ? CuredFraction(in.moisture.herb) : 0.0;
-  const SurfaceFuel::Bed local = fuel.cures() ? fuel.MakeBed(r.cured_fraction) : SurfaceFuel::Bed{};
-  const SurfaceFuel::Bed& b = fuel.cures() ? local : fuel.static_bed();
+  std::optional<SurfaceFuel::Bed> local;  // built only for a curing model (no zeroing of a bed otherwise)
+  if (fuel.cures()) local.emplace(fuel.MakeBed(r.cured_fraction));
+  const SurfaceFuel::Bed& b = local ? *local : fuel.static_bed();
   if (b.sigma <= 0) return r;  // nothing burns
   const Moisture& mo = in.moisture;
   const double md[4] = {mo.d1h, mo.d10h, mo.d100h, mo.d1h};  // cured herbs take the 1-h moisture
@@ -148,7 +155,7 @@ SpreadResult Spread(const SurfaceFuel& fuel, const SpreadInputs& in) {
   r.heat_sink = hs * b.rho_b;
   r.ros0 = r.heat_sink > 1e-7 ? r.reaction_intensity * b.xi / r.heat_sink : 0.0;
   const double u = in.midflame_wind_ftmin;
-  r.wind_factor = u > 1e-7 ? b.wind_c * std::pow(u, b.wind_b) * b.ratio_neg_e : 0.0;
+  r.wind_factor = u > 1e-7 ? b.wind_c * detail::FExp(b.wind_b * detail::FLog(u)) * b.ratio_neg_e : 0.0;
   const double tan_s = std::tan(in.slope_deg * kRad);
   r.slope_factor = b.slope_k * tan_s * tan_s;
   r.heat_source = r.reaction_intensity * b.xi * (1.0 + r.wind_factor + r.slope_factor);
@@ -165,7 +172,7 @@ SpreadResult Spread(const SurfaceFuel& fuel, const SpreadInputs& in) {
   }
   // Effective wind speed: the wind that alone would give the combined spread (inverting the wind factor).
   const double phi_e = r.ros0 > 1e-7 ? r.ros / r.ros0 - 1.0 : 0.0;
-  r.effective_wind = phi_e > 0 ? std::pow(phi_e / (b.wind_c * b.ratio_neg_e), 1.0 / b.wind_b) : 0.0;
+  r.effective_wind = phi_e > 0 ? detail::FExp(detail::FLog(phi_e / (b.wind_c * b.ratio_neg_e)) / b.wind_b) : 0.0;
   const double limit = 0.9 * r.reaction_intensity;
   if (in.wind_limit && r.effective_wind > limit) {
     r.wind_limit_exceeded = true;
@@ -175,7 +182,8 @@ SpreadResult Spread(const SurfaceFuel& fuel, const SpreadInputs& in) {
   // Fire shape (Anderson 1983, with U in mi/h; 88 ft/min = 1 mi/h).
   const double u_mph = r.effective_wind / 88.0;
   if (u_mph > 1e-7) {
-    r.length_to_width = std::min(8.0, 0.936 * std::exp(0.1147 * u_mph) + 0.461 * std::exp(-0.0692 * u_mph) - 0.397);
+    r.length_to_width =
+        std::min(8.0, 0.936 * detail::FExp(0.1147 * u_mph) + 0.461 * detail::FExp(-0.0692 * u_mph) - 0.397);
   }
   const double lw2 = r.length_to_width * r.length_to_width - 1.0;
   r.eccentricity = lw2 > 0 ? std::sqrt(lw2) / r.length_to_width : 0.0;
@@ -214,7 +222,9 @@ double RosNormalToPerimeter(const SpreadResult& r, double beta_deg) {
 
 double ByramIntensity(const SpreadResult& r, double ros_ftmin) { return r.heat_per_area * ros_ftmin / 60.0; }
 
-double FlameLength(double intensity) { return intensity > 0 ? 0.45 * std::pow(intensity, 0.46) : 0.0; }
+double FlameLength(double intensity) {
+  return intensity > 0 ? 0.45 * detail::FExp(0.46 * detail::FLog(intensity)) : 0.0;
+}
 
 double HeadingToBackingRatio(double lw) {
   const double s = std::sqrt(std::max(lw * lw - 1.0, 0.0));

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -217,6 +218,41 @@ TEST(FwiTable, ColumnsClassesAndColours) {
   o.format = "json";
   EXPECT_NE(FormatFwiTable(s, days, rules, o).find("\"interpretations\": [\n    \"fwi-danger-classes\""),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace firebreak::fire
+
+namespace firebreak::fire {
+namespace {
+
+// The vectorised series (RunFwi) against Step() day after day: the same numbers to 1e-9 over ten random years,
+// with the limits of RH (0, 100), heavy rain, frost and calm days included.
+TEST(FwiSeries, RunEqualsStepByStep) {
+  std::mt19937_64 rng(std::getenv("FIREBREAK_TEST_SEED") ? std::stoull(std::getenv("FIREBREAK_TEST_SEED")) : 11);
+  std::uniform_real_distribution<double> t(-10, 40), h(0, 100), w(0, 70), u(0, 1);
+  std::vector<NoonWeather> days;
+  for (int d = 0; d < 3650; ++d) {
+    const double r = u(rng);
+    NoonWeather x{(d / 30) % 12 + 1, t(rng), h(rng), w(rng), r < 0.6 ? 0.0 : (r - 0.6) * 120};
+    if (d % 50 == 0) x.rh_pct = 0;
+    if (d % 51 == 0) x.rh_pct = 100;
+    if (d % 53 == 0) x.wind_kmh = 0;
+    days.push_back(x);
+  }
+  for (std::optional<double> lat : {std::optional<double>(), std::optional<double>(24.3)}) {
+    const DayLength dl = DayLengthFor(lat);
+    const auto run = RunFwi(FwiCodes{}, days, dl);
+    FwiCodes y;
+    for (std::size_t i = 0; i < days.size(); ++i) {
+      const FwiDay s = Step(y, days[i], dl);
+      y = s.codes();
+      const double a[7] = {s.ffmc, s.dmc, s.dc, s.isi, s.bui, s.fwi, s.dsr};
+      const double b[7] = {run[i].ffmc, run[i].dmc, run[i].dc, run[i].isi, run[i].bui, run[i].fwi, run[i].dsr};
+      for (int k = 0; k < 7; ++k)
+        ASSERT_NEAR(a[k], b[k], 1e-9 * std::max(1.0, std::fabs(a[k]))) << "day " << i << " k " << k;
+    }
+  }
 }
 
 }  // namespace
