@@ -3,6 +3,7 @@
 #include "firebreak/fire/fwi.h"
 
 #include "fastmath.h"
+#include "fwi_kernel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -190,16 +191,6 @@ constexpr double kLn10 = 2.302585092994045684;
 constexpr double kLn100 = 4.605170185988091368;
 constexpr double kNext = kFfmcScale / (59.5 * (250.0 + kFfmcScale));  // eq. 1 after eq. 10: 147.2 / (59.5 · 397.2)
 
-// Per-day arrays of one series (reused per thread: RunFwi allocates only its result).
-struct Series {
-  std::vector<double> t, h, w, r, le, lf, lh, tf, sw, ed, ew, fdry, fwet, rk, pe, m, f, p, d, isi, bui, fwi, dsr;
-  void Resize(std::size_t n) {
-    for (auto* v : {&t,    &h,  &w,  &r, &le, &lf, &lh, &tf,  &sw,  &ed,  &ew, &fdry,
-                    &fwet, &rk, &pe, &m, &f,  &p,  &d,  &isi, &bui, &fwi, &dsr})
-      v->resize(n);
-  }
-};
-
 inline double Pow8(double x) {
   const double x2 = x * x, x4 = x2 * x2;
   return x4 * x4;
@@ -208,7 +199,7 @@ inline double Pow8(double x) {
 // Pass 1: FFMC equilibria and drying/wetting factors (eqs. 4-9), DMC drying (16), DC evapotranspiration (22).
 // Every term is computed for every day and chosen by selects (no branches), in short loops (one long loop
 // defeats GCC's vectoriser).
-FIREBREAK_SIMD_CLONES void WeatherTerms(Series& s, std::size_t n) {
+FIREBREAK_SIMD_CLONES void WeatherTerms(detail::Series& s, std::size_t n) {
   using detail::FExp;
   using detail::FLog;
   const double* __restrict tt = s.t.data(), * __restrict hh = s.h.data(), * __restrict ww = s.w.data();
@@ -254,7 +245,7 @@ FIREBREAK_SIMD_CLONES void WeatherTerms(Series& s, std::size_t n) {
 // Pass 2: the codes, day after day. The FFMC chain runs on the moisture content m: eq. 10 followed by eq. 1 is
 // linear in m (mo' = 147.2 (160.5 m - 7.8) / (59.5 · 397.2)), so the chain has no division; clamping FFMC to
 // [0, 101] is clamping m to [7.8/160.5, 250]. Rain uses the same functions as Ffmc/Dmc/Dc.
-void Codes(Series& s, const FwiCodes& start, std::size_t n) {
+void Codes(detail::Series& s, const FwiCodes& start, std::size_t n) {
   constexpr double kMinM = (59.5 * 250.0 - 101.0 * kFfmcScale) / (101.0 + 59.5);
   double mo = FfmcMoisture(start.ffmc), p = start.dmc, d = start.dc;
   for (std::size_t i = 0; i < n; ++i) {
@@ -278,7 +269,7 @@ void Codes(Series& s, const FwiCodes& start, std::size_t n) {
 }
 
 // Pass 3: FFMC from m (eq. 10), ISI, BUI, FWI, DSR (eqs. 24-31), every branch computed and chosen by selects.
-FIREBREAK_SIMD_CLONES void Indices(Series& s, std::size_t n) {
+FIREBREAK_SIMD_CLONES void Indices(detail::Series& s, std::size_t n) {
   using detail::FExp;
   using detail::FLog;
   const double* __restrict mm = s.m.data(), * __restrict pp = s.p.data(), * __restrict dd = s.d.data();
@@ -312,11 +303,31 @@ FIREBREAK_SIMD_CLONES void Indices(Series& s, std::size_t n) {
   }
 }
 
+// Pass 2 for independent cells: each cell's codes from its own yesterday (the same equations as Codes).
+void CodesCells(detail::Series& s, const double* f0, const double* p0, const double* d0, std::size_t n) {
+  constexpr double kMinM = (59.5 * 250.0 - 101.0 * kFfmcScale) / (101.0 + 59.5);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double r = s.r[i];
+    double mo = FfmcMoisture(f0[i]);
+    if (r > 0.5) {
+      const double rf = r - 0.5;
+      double wet = 42.5 * rf * std::exp(-100.0 / (251.0 - mo)) * (1.0 - std::exp(-6.93 / rf));
+      if (mo > 150.0) wet += 0.0015 * (mo - 150.0) * (mo - 150.0) * std::sqrt(rf);
+      mo = std::min(mo + wet, 250.0);
+    }
+    const double ed = s.ed[i], ew = s.ew[i];
+    const double m = mo > ed ? ed + (mo - ed) * s.fdry[i] : mo < ew ? ew - (ew - mo) * s.fwet[i] : mo;
+    s.m[i] = std::clamp(m, kMinM, 250.0);
+    s.p[i] = std::max((r > 1.5 ? DmcAfterRain(p0[i], r) : p0[i]) + s.rk[i], 0.0);
+    s.d[i] = std::max((r > 2.8 ? DcAfterRain(d0[i], r) : d0[i]) + s.pe[i], 0.0);
+  }
+}
+
 }  // namespace
 
 std::vector<FwiDay> RunFwi(const FwiCodes& start, std::span<const NoonWeather> days, const DayLength& dl) {
   const std::size_t n = days.size();
-  thread_local Series s;
+  thread_local detail::Series s;
   s.Resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const NoonWeather& w = days[i];
@@ -331,6 +342,14 @@ std::vector<FwiDay> RunFwi(const FwiCodes& start, std::span<const NoonWeather> d
   for (std::size_t i = 0; i < n; ++i) out[i] = {s.f[i], s.p[i], s.d[i], s.isi[i], s.bui[i], s.fwi[i], s.dsr[i]};
   return out;
 }
+
+namespace detail {
+void StepCells(Series& s, const double* f0, const double* p0, const double* d0, std::size_t n) {
+  WeatherTerms(s, n);
+  CodesCells(s, f0, p0, d0, n);
+  Indices(s, n);
+}
+}  // namespace detail
 
 double OverwinterDc(double dc_fall, double winter_rain_mm, double a, double b) {
   const double qf = 800.0 * std::exp(-dc_fall / 400.0);  // fall moisture equivalent

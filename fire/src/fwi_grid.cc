@@ -1,5 +1,7 @@
 #include "firebreak/fire/fwi_grid.h"
 
+#include "fwi_kernel.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,81 +12,7 @@ namespace firebreak::fire {
 
 namespace {
 
-constexpr double kLn10 = 2.302585092994045684;
-constexpr double kLn100 = 4.605170185988091368;
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
-
-// x^a for x >= 0 as e^(a ln x) (0 for x = 0; a > 0 in every use).
-inline double PowPos(double x, double a) { return x > 0 ? std::exp(a * std::log(x)) : 0.0; }
-
-inline double Pow8(double x) {
-  const double x2 = x * x, x4 = x2 * x2;
-  return x4 * x4;
-}
-
-// FFMC (eqs. 1-10) with the humidity powers from one ln h and one e^(0.0365 T).
-double FfmcFast(double fo, double t, double h, double w, double ro) {
-  double mo = 147.2 * (101.0 - fo) / (59.5 + fo);
-  if (ro > 0.5) {
-    const double rf = ro - 0.5;
-    double wet = 42.5 * rf * std::exp(-100.0 / (251.0 - mo)) * (1.0 - std::exp(-6.93 / rf));
-    if (mo > 150.0) wet += 0.0015 * (mo - 150.0) * (mo - 150.0) * std::sqrt(rf);
-    mo = std::min(mo + wet, 250.0);
-  }
-  const double lh = h > 0 ? std::log(h) : 0.0;
-  const double e1 = std::exp((h - 100.0) / 10.0), e2 = 1.0 - std::exp(-0.115 * h);
-  const double cold = 0.18 * (21.1 - t) * e2;
-  const double ed = (h > 0 ? 0.942 * std::exp(0.679 * lh) : 0.0) + 11.0 * e1 + cold;
-  const double tf = 0.581 * std::exp(0.0365 * t);
-  const double sw = 0.0694 * std::sqrt(w);
-  double m = mo;
-  if (mo > ed) {
-    const double h17 = h > 0 ? std::exp(1.7 * (lh - kLn100)) : 0.0;
-    const double ko = 0.424 * (1.0 - h17) + sw * (1.0 - Pow8(h / 100.0));
-    m = ed + (mo - ed) * std::exp(-ko * tf * kLn10);
-  } else {
-    const double ew = (h > 0 ? 0.618 * std::exp(0.753 * lh) : 0.0) + 10.0 * e1 + cold;
-    if (mo < ew) {
-      const double dry = (100.0 - h) / 100.0;
-      const double k1 = 0.424 * (1.0 - PowPos(dry, 1.7)) + sw * (1.0 - Pow8(dry));
-      m = ew - (ew - mo) * std::exp(-k1 * tf * kLn10);
-    }
-  }
-  return std::clamp(59.5 * (250.0 - m) / (147.2 + m), 0.0, 101.0);
-}
-
-void Cell(const FwiGridInput& in, const FwiGridOutput& out, std::size_t i, double le, double lf) {
-  const double t = in.temp_c[i], h = in.rh_pct[i], w = in.wind_kmh[i], r = in.rain_mm[i];
-  const double f0 = in.ffmc ? in.ffmc[i] : in.start.ffmc, p0 = in.dmc ? in.dmc[i] : in.start.dmc,
-               d0 = in.dc ? in.dc[i] : in.start.dc;
-  if (std::isnan(t) || std::isnan(h) || std::isnan(w) || std::isnan(r) || std::isnan(f0) || std::isnan(p0) ||
-      std::isnan(d0)) {
-    out.ffmc[i] = out.dmc[i] = out.dc[i] = out.isi[i] = out.bui[i] = out.fwi[i] = out.dsr[i] = kNaN;
-    return;
-  }
-  const NoonWeather nw{in.month, t, h, w, r};
-  const double f = FfmcFast(f0, t, h, w, r);
-  const double p = Dmc(p0, nw, le);  // DMC and DC are cheap (one product unless it rained)
-  const double d = Dc(d0, nw, lf);
-  const double m = 147.2 * (101.0 - f) / (59.5 + f);
-  const double isi = 0.208 * std::exp(0.05039 * w) * 91.9 * std::exp(-0.1386 * m) * (1.0 + PowPos(m, 5.31) / 4.93e7);
-  double u = 0;
-  if (p > 0) {
-    u = p <= 0.4 * d ? 0.8 * p * d / (p + 0.4 * d)
-                     : p - (1.0 - 0.8 * d / (p + 0.4 * d)) * (0.92 + PowPos(0.0114 * p, 1.7));
-    u = std::max(u, 0.0);
-  }
-  const double fd = u <= 80.0 ? 0.626 * PowPos(u, 0.809) + 2.0 : 1000.0 / (25.0 + 108.64 * std::exp(-0.023 * u));
-  const double b = 0.1 * isi * fd;
-  const double fwi = b > 1.0 ? std::exp(2.72 * PowPos(0.434 * std::log(b), 0.647)) : b;
-  out.ffmc[i] = static_cast<float>(f);
-  out.dmc[i] = static_cast<float>(p);
-  out.dc[i] = static_cast<float>(d);
-  out.isi[i] = static_cast<float>(isi);
-  out.bui[i] = static_cast<float>(u);
-  out.fwi[i] = static_cast<float>(fwi);
-  out.dsr[i] = static_cast<float>(0.0272 * PowPos(fwi, 1.77));
-}
 
 }  // namespace
 
@@ -136,8 +64,41 @@ void FwiGridFast(const FwiGridInput& in, const FwiGridOutput& out, int threads) 
   const double le = in.day_length.le[mi], lf = in.day_length.lf[mi];
   unsigned n = threads > 0 ? static_cast<unsigned>(threads) : std::max(1u, std::thread::hardware_concurrency());
   n = static_cast<unsigned>(std::min<std::size_t>(n, std::max<std::size_t>(1, in.cells / 65536)));
+  // Each thread takes chunks of cells through the vectorised passes of fwi.cc (detail::StepCells).
   auto run = [&](std::size_t from, std::size_t to) {
-    for (std::size_t i = from; i < to; ++i) Cell(in, out, i, le, lf);
+    constexpr std::size_t kChunk = 2048;
+    detail::Series s;
+    std::vector<double> f0(kChunk), p0(kChunk), d0(kChunk);
+    s.Resize(kChunk);
+    std::fill(s.le.begin(), s.le.end(), le);
+    std::fill(s.lf.begin(), s.lf.end(), lf);
+    for (std::size_t c0 = from; c0 < to; c0 += kChunk) {
+      const std::size_t k = std::min(kChunk, to - c0);
+      for (std::size_t j = 0; j < k; ++j) {
+        const std::size_t i = c0 + j;
+        const double fy = in.ffmc ? in.ffmc[i] : in.start.ffmc, py = in.dmc ? in.dmc[i] : in.start.dmc,
+                     dy = in.dc ? in.dc[i] : in.start.dc;
+        const bool ok = !std::isnan(in.temp_c[i]) && !std::isnan(in.rh_pct[i]) && !std::isnan(in.wind_kmh[i]) &&
+                        !std::isnan(in.rain_mm[i]) && !std::isnan(fy) && !std::isnan(py) && !std::isnan(dy);
+        // Nodata cells are computed with harmless values and masked below.
+        s.t[j] = ok ? in.temp_c[i] : 20.0, s.h[j] = ok ? in.rh_pct[i] : 50.0, s.w[j] = ok ? in.wind_kmh[i] : 0.0;
+        s.r[j] = ok ? in.rain_mm[i] : 0.0, f0[j] = ok ? fy : 85.0, p0[j] = ok ? py : 6.0, d0[j] = ok ? dy : 15.0;
+      }
+      detail::StepCells(s, f0.data(), p0.data(), d0.data(), k);
+      for (std::size_t j = 0; j < k; ++j) {
+        const std::size_t i = c0 + j;
+        const bool ok = !std::isnan(in.temp_c[i]) && !std::isnan(in.rh_pct[i]) && !std::isnan(in.wind_kmh[i]) &&
+                        !std::isnan(in.rain_mm[i]) && !(in.ffmc && std::isnan(in.ffmc[i])) &&
+                        !(in.dmc && std::isnan(in.dmc[i])) && !(in.dc && std::isnan(in.dc[i]));
+        out.ffmc[i] = ok ? static_cast<float>(s.f[j]) : kNaN;
+        out.dmc[i] = ok ? static_cast<float>(s.p[j]) : kNaN;
+        out.dc[i] = ok ? static_cast<float>(s.d[j]) : kNaN;
+        out.isi[i] = ok ? static_cast<float>(s.isi[j]) : kNaN;
+        out.bui[i] = ok ? static_cast<float>(s.bui[j]) : kNaN;
+        out.fwi[i] = ok ? static_cast<float>(s.fwi[j]) : kNaN;
+        out.dsr[i] = ok ? static_cast<float>(s.dsr[j]) : kNaN;
+      }
+    }
   };
   if (n <= 1) return run(0, in.cells);
   std::vector<std::thread> pool;
