@@ -94,25 +94,8 @@ int ParseFuelModel(const fire::FuelModelTable& t, const std::string& s) {
 fire::Moisture ParseMoisture(const BehaviorArgs& a, std::string& source) {
   if (!a.moisture.empty() && !a.moisture_scenario.empty())
     throw Error(ErrorKind::kUsage, "--moisture", "give --moisture or --moisture-scenario, not both");
-  if (!a.moisture.empty()) {
-    std::istringstream in(a.moisture);
-    double v[5];
-    char comma = 0;
-    for (int i = 0; i < 5; ++i)
-      if (!(in >> v[i]) || (i < 4 && (!(in >> comma) || comma != ',')))
-        throw Error(ErrorKind::kInput, "--moisture",
-                    "expected five percentages 1h,10h,100h,herb,woody, got '" + a.moisture + "'",
-                    "e.g. --moisture 6,7,8,60,90");
-    source = "--moisture";
-    return {v[0] / 100, v[1] / 100, v[2] / 100, v[3] / 100, v[4] / 100};
-  }
-  const std::string sc = a.moisture_scenario.empty() ? "D2L2" : a.moisture_scenario;
-  auto m = fire::MoistureScenario(sc);
-  if (!m)
-    throw Error(ErrorKind::kInput, "--moisture-scenario", "unknown scenario '" + sc + "'",
-                "D1L1 .. D4L4 (Scott & Burgan 2005)");
-  source = a.moisture_scenario.empty() ? "D2L2 (default)" : sc;
-  return *m;
+  return a.moisture.empty() ? fire::ParseMoistureSpec(a.moisture_scenario, "--moisture-scenario", source)
+                            : fire::ParseMoistureSpec(a.moisture, "--moisture", source);
 }
 
 double WindMs(const BehaviorArgs& a) {

@@ -55,6 +55,29 @@ std::optional<Moisture> MoistureScenario(std::string_view name) {
   return Moisture{d1 / 100, (d1 + 1) / 100, (d1 + 2) / 100, herb / 100, woody / 100};
 }
 
+Moisture ParseMoistureSpec(const std::string& spec, const std::string& flag, std::string& source) {
+  if (spec.empty()) {
+    source = "D2L2 (default)";
+    return *MoistureScenario("D2L2");
+  }
+  if (auto m = MoistureScenario(spec)) {
+    source = spec;
+    return *m;
+  }
+  std::istringstream in(spec);
+  double v[5];
+  char comma = 0;
+  for (int i = 0; i < 5; ++i)
+    if (!(in >> v[i]) || (i < 4 && (!(in >> comma) || comma != ',')))
+      throw Error(ErrorKind::kInput, flag,
+                  "expected a scenario (D1L1..D4L4) or five percentages 1h,10h,100h,herb,woody, got '" + spec + "'",
+                  "e.g. D2L2 or 6,7,8,60,90");
+  std::string rest;
+  if (in >> rest) throw Error(ErrorKind::kInput, flag, "trailing text after five moistures: '" + spec + "'");
+  source = spec;
+  return {v[0] / 100, v[1] / 100, v[2] / 100, v[3] / 100, v[4] / 100};
+}
+
 void ValidatePointInputs(const SurfaceFuels& fuels, const PointInputs& in) {
   auto fail = [](const char* flag, const std::string& what, const std::string& hint = {}) {
     throw Error(ErrorKind::kInput, flag, what, hint);
@@ -179,6 +202,17 @@ std::string PointBehaviourText(const PointBehaviour& b, const PointInputs& in, b
       << ")\n";
   if (b.surface.spread.wind_limit_exceeded)
     o << (zh ? "  有效风速已按上限 0.9·I_R 截断\n" : "  effective wind capped at the limit 0.9·I_R\n");
+  return o.str();
+}
+
+std::string BehaviourLine(const PointBehaviour& b, bool zh) {
+  std::ostringstream o;
+  o << "Rothermel/BehavePlus" << (zh ? "：火头 " : ": head ") << F(b.head_ros_mmin, 1) << " m/min"
+    << (zh ? "（指向 " : " (toward ") << F(b.dir_max_spread_deg, 0) << "°)" << (zh ? "，火焰长度 " : ", flame length ")
+    << F(b.flame_length_m, 1) << " m" << (zh ? "，火线强度 " : ", intensity ") << F(b.intensity_kwm, 0) << " kW/m";
+  if (b.wang && b.wang->type)
+    o << (zh ? "；王正非：火头 " : "; Wang Zhengfei: head ") << F(b.wang->head_ros, 1) << " m/min"
+      << (zh ? "（指向 " : " (toward ") << F(b.wang->head_dir_deg, 0) << "°)";
   return o.str();
 }
 

@@ -16,6 +16,10 @@ namespace firebreak::fire {
 // and woody: 30/60 .. 120/150 %), e.g. "D2L2". Case-insensitive; nullopt if not one.
 std::optional<Moisture> MoistureScenario(std::string_view name);
 
+// A moisture given as a scenario ("D2L2") or five percentages ("6,7,8,60,90"); empty = D2L2. Throws
+// Error(kInput, flag, ...) otherwise. `source` gets what to echo ("D2L2 (default)", "6,7,8,60,90").
+Moisture ParseMoistureSpec(const std::string& spec, const std::string& flag, std::string& source);
+
 struct PointInputs {
   int fuel_model = 0;
   Moisture moisture;            // fractions
@@ -54,5 +58,7 @@ void ValidatePointInputs(const SurfaceFuels& fuels, const PointInputs& in);
 
 std::string PointBehaviourText(const PointBehaviour& b, const PointInputs& in, bool zh);
 std::string PointBehaviourJson(const PointBehaviour& b, const PointInputs& in);
+// One compact line for the duty officer's sheet: both models' head rates, flame length, intensity, direction.
+std::string BehaviourLine(const PointBehaviour& b, bool zh);
 
 }  // namespace firebreak::fire
