@@ -112,7 +112,8 @@ SurfaceFuel::Bed SurfaceFuel::MakeBed(double cured) const {
   b.wind_b = 0.02526 * detail::FExp(0.54 * ls);
   b.wind_e = 0.715 * detail::FExp(-3.59e-4 * s);
   b.ratio_neg_e = detail::FExp(-b.wind_e * lr);
-  b.slope_k = 5.275 * detail::FExp(-0.3 * (lr + detail::FLog(beta_op)));
+  b.slope_k =
+      5.275 * detail::FExp(-0.3 * (lr + 1.2083631526272290 - 0.8189 * ls));  // ln β = ln βr + ln 3.348 - 0.8189 ln σ
   return b;
 }
 
