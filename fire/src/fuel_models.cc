@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -71,7 +72,7 @@ FuelModelTable FuelModelTable::Parse(std::string_view text, const std::string& n
     };
     FuelModel m;
     const double n = num(c_num, "fuel_model_number");
-    if (n != static_cast<int>(n) || n < 1 || n > 255)
+    if (n < 1 || n > 255 || n != std::floor(n))  // range first: casting a huge value to int is undefined
       throw Error(ErrorKind::kInput, detail::Where(name, r.line, r.fields[c_num].col),
                   "fuel model number must be a whole number 1..255");
     m.number = static_cast<int>(n);
