@@ -51,8 +51,24 @@ std::vector<MixRow> Mix(const SurfaceFuels& fuels) {
 }
 
 // One evaluation = a full surface run: fuel bed (curing), reaction intensity, spread with wind and slope as
-// vectors, effective wind, length-to-width, backing/flanking, Byram intensity and flame length.
+// vectors, effective wind, length-to-width, backing/flanking, Byram intensity and flame length. The 1,000 runs go
+// through SpreadBatch (the form a grid or an ensemble calls); BM_SurfaceSingle calls Spread() once per run.
 void BM_SurfaceMix(benchmark::State& state) {
+  const SurfaceFuels fuels(Table());
+  const std::vector<MixRow> rows = Mix(fuels);
+  std::vector<const SurfaceFuel*> f;
+  std::vector<SpreadInputs> in;
+  for (const MixRow& r : rows) f.push_back(r.fuel), in.push_back(r.in);
+  std::vector<SpreadResult> out(rows.size());
+  for (auto _ : state) {
+    SpreadBatch(f.data(), in.data(), out.data(), rows.size());
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(rows.size()));
+}
+BENCHMARK(BM_SurfaceMix);
+
+void BM_SurfaceSingle(benchmark::State& state) {
   const SurfaceFuels fuels(Table());
   const std::vector<MixRow> rows = Mix(fuels);
   std::size_t i = 0;
@@ -63,7 +79,7 @@ void BM_SurfaceMix(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_SurfaceMix);
+BENCHMARK(BM_SurfaceSingle);
 
 // The same through the BehavePlus-conventions layer (20-ft wind with the computed WAF, north mode, aspect).
 void BM_SurfaceMixWithConventions(benchmark::State& state) {

@@ -34,3 +34,44 @@ TEST(FastMath, LogAgreesWithLibmEverywhere) {
 
 }  // namespace
 }  // namespace firebreak::fire::detail
+
+namespace firebreak::fire::detail {
+namespace {
+
+TEST(FastMath, SinCosAndAtan2InDegrees) {
+  double worst = 0;
+  for (double d = -720; d <= 720; d += 0.0137) {
+    double s = 0, c = 0;
+    FSinCosDeg(d, s, c);
+    const double r = d * 3.14159265358979323846 / 180;
+    worst = std::max({worst, std::fabs(s - std::sin(r)), std::fabs(c - std::cos(r))});
+  }
+  EXPECT_LT(worst, 3e-15);  // the reference itself rounds d·π/180 (up to 12.6 rad here); within ±45°:
+  double near = 0;
+  for (double d = -45; d <= 45; d += 0.00137) {
+    double s = 0, c = 0;
+    FSinCosDeg(d, s, c);
+    const double r = d * 3.14159265358979323846 / 180;
+    near = std::max({near, std::fabs(s - std::sin(r)), std::fabs(c - std::cos(r))});
+  }
+  EXPECT_LT(near, 3e-16);
+  double s = 0, c = 0;
+  FSinCosDeg(90, s, c);
+  EXPECT_EQ(s, 1.0);
+  EXPECT_EQ(c, 0.0);
+  double wa = 0;
+  for (double a = -179.99; a <= 180; a += 0.0173)
+    for (double r : {1e-3, 1.0, 250.0}) {
+      const double x = r * std::cos(a * 3.14159265358979323846 / 180),
+                   y = r * std::sin(a * 3.14159265358979323846 / 180);
+      wa = std::max(wa, std::fabs(FAtan2Deg(y, x) - std::atan2(y, x) * 180 / 3.14159265358979323846));
+    }
+  EXPECT_LT(wa, 1e-13);
+  EXPECT_EQ(FAtan2Deg(0, 0), 0.0);
+  EXPECT_DOUBLE_EQ(FAtan2Deg(1, 0), 90.0);
+  EXPECT_DOUBLE_EQ(FAtan2Deg(0, -1), 180.0);
+  EXPECT_DOUBLE_EQ(FAtan2Deg(-1, -1), -135.0);
+}
+
+}  // namespace
+}  // namespace firebreak::fire::detail

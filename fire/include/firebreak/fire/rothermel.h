@@ -28,26 +28,23 @@ class SurfaceFuel {
  public:
   explicit SurfaceFuel(const FuelModel& m);
 
-  // Fuel-bed terms for a given cured fraction of the herbaceous load (public for tests).
+  // Fuel-bed structure for a given cured fraction of the herbaceous load: shares, net loads, σ, β, heat-sink and
+  // fine-load weights (the σ-dependent transcendental terms are computed by the spread kernel).
   struct Bed {
-    double f_life[2] = {0, 0};  // share of surface area: dead, live
-    double f_dead[4] = {};      // within dead: 1h, 10h, 100h, cured herb
-    double f_live[2] = {};      // within live: herb, woody
-    double wn[2] = {};          // net load (lb/ft²): dead, live
-    double heat[2] = {};        // weighted heat content (Btu/lb)
-    double sigma = 0;           // characteristic SAV (ft²/ft³)
-    double rho_b = 0;           // bulk density (lb/ft³)
-    double beta = 0, beta_ratio = 0;
-    double gamma = 0;                                            // optimum reaction velocity at this packing (1/min)
-    double xi = 0;                                               // propagating flux ratio
-    double wind_c = 0, wind_b = 0, wind_e = 0, ratio_neg_e = 0;  // wind factor terms; ratio_neg_e = βr^-E
-    double slope_k = 0;                                          // 5.275 β^-0.3
-    double hs_dead[4] = {}, hs_live[2] = {};                     // heat-sink weights f_life f_i e^(-138/σ_i)
-    double fine_dead_load = 0;                                   // Σ w_i e^(-138/σ_i) over dead classes
-    double fine_dead_w[4] = {};                                  // the terms, for the fine dead moisture
-    double fine_live_load = 0;                                   // Σ w_i e^(-500/σ_i) over live classes
-    double live_load = 0;                                        // total live load
-    double cured_load = 0;                                       // herbaceous load moved to dead
+    double f_life[2] = {0, 0};                // share of surface area: dead, live
+    double f_dead[4] = {};                    // within dead: 1h, 10h, 100h, cured herb
+    double f_live[2] = {};                    // within live: herb, woody
+    double wn[2] = {};                        // net load (lb/ft²): dead, live
+    double heat[2] = {};                      // weighted heat content (Btu/lb)
+    double sigma = 0;                         // characteristic SAV (ft²/ft³)
+    double rho_b = 0;                         // bulk density (lb/ft³)
+    double beta = 0;                          // packing ratio
+    double hs_dead[4] = {}, hs_live[2] = {};  // heat-sink weights f_life f_i e^(-138/σ_i)
+    double fine_dead_load = 0;                // Σ w_i e^(-138/σ_i) over dead classes
+    double fine_dead_w[4] = {};               // the terms, for the fine dead moisture
+    double fine_live_load = 0;                // Σ w_i e^(-500/σ_i) over live classes
+    double live_load = 0;                     // total live load
+    double cured_load = 0;                    // herbaceous load moved to dead
   };
   Bed MakeBed(double cured_fraction) const;
 
@@ -98,6 +95,11 @@ struct SpreadResult {
 
 // One surface fire run. REQUIRES: moistures > 0, 0 <= slope_deg <= 90, midflame wind >= 0.
 SpreadResult Spread(const SurfaceFuel& fuel, const SpreadInputs& in);
+
+// n independent runs (fuels[i], in[i]) -> out[i]; Spread() is this with n = 1 (one implementation). The
+// transcendental-heavy parts run as loops over the batch that the compiler vectorises (AVX2 clones on x86-64,
+// picked at load time), so many runs cost less each than one. Thread-safe (per-thread scratch).
+void SpreadBatch(const SurfaceFuel* const* fuels, const SpreadInputs* in, SpreadResult* out, std::size_t n);
 
 // The wind adjustment factor (Albini & Baughman 1979, behave's UseCrownRatio method): sheltered when canopy
 // cover > 0, crown fill f = cover·crown_ratio/3 >= 0.05 and canopy height >= 6 ft; else from the fuel bed depth.
