@@ -105,7 +105,8 @@ class TempOutput {
 Dataset CreateOutput(const std::string& tmp, const std::string& target, GDALDataset& like) {
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
   if (!drv) throw Error(ErrorKind::kGis, target, "the GDAL GTiff driver is missing");
-  const char* opts[] = {"TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=3", "BIGTIFF=IF_SAFER", nullptr};
+  const char* opts[] = {"TILED=YES",        "COMPRESS=DEFLATE",     "PREDICTOR=3",
+                        "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS", nullptr};
   Dataset out(
       drv->Create(tmp.c_str(), like.GetRasterXSize(), like.GetRasterYSize(), 8, GDT_Float32, const_cast<char**>(opts)));
   if (!out)
