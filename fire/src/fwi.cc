@@ -182,7 +182,7 @@ namespace {
 // and 3 are loops without calls or branches (detail::FExp/FLog, selects), which the compiler vectorises; with
 // GCC on x86-64 they are built twice (AVX2+FMA and baseline) and the CPU picks one at load time.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-#define FIREBREAK_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define FIREBREAK_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define FIREBREAK_SIMD_CLONES
 #endif

@@ -105,7 +105,7 @@ SurfaceFuel::Bed SurfaceFuel::MakeBed(double cured) const {
 namespace {
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-#define FIREBREAK_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define FIREBREAK_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define FIREBREAK_SIMD_CLONES
 #endif
