@@ -31,6 +31,7 @@ void AddEnrichOptions(CLI::App* cmd, EnrichOptions& o) {
       "Fuel moisture for the fire behaviour at the point: D1L1..D4L4 (default D2L2) or 1h,10h,100h,herb,woody %");
   cmd->add_option("--fuel-models", o.fuel_models,
                   "BehavePlus fuel_models.csv (default: $FIREBREAK_FUEL_MODELS, shared data)");
+  cmd->add_option("--wang", o.wang, "Wang Zhengfei parameter file (default: data/fire/wang-zhengfei.yaml)");
 }
 
 struct Enricher::Impl {
