@@ -30,5 +30,6 @@ void RegisterTerrainCommands(CLI::App& app, Globals& g);  // terrain, demo-terra
 void RegisterDeployCommands(CLI::App& app, Globals& g);   // deploy, forces
 void RegisterServeCommands(CLI::App& app, Globals& g);    // serve (the web duty desk)
 void RegisterUserCommands(CLI::App& app, Globals& g);     // users add|passwd|disable|list
+void RegisterFireCommands(CLI::App& app, Globals& g);     // fire weather | behavior | grid (issue 9)
 
 }  // namespace firebreak::cli

@@ -26,9 +26,15 @@
 #include "firebreak/engine/incident.h"
 #include "firebreak/engine/rule_set.h"
 
+namespace firebreak::fire {  // fire/grid.h (issue 9); complete where the methods are called or implemented
+struct LandscapeCell;
+struct FwiGridJob;
+struct FwiGridSummary;
+}  // namespace firebreak::fire
+
 namespace firebreak::cli {
 
-inline constexpr int kGeoPluginVersion = 2;  // 2: DeskMaps for `firebreak serve`
+inline constexpr int kGeoPluginVersion = 3;  // 2: DeskMaps for `firebreak serve`; 3: LandscapeAt, FwiGrid (issue 9)
 inline constexpr const char* kGeoPluginFile = "libfirebreak_geo.so";
 inline constexpr const char* kGeoPluginFactory = "firebreak_geo_plugin";
 
@@ -120,6 +126,10 @@ class GeoPlugin {
   // Opens the DEM, layers and forces registry named in o (any may be empty) for the web desk.
   virtual GeoError OpenDeskMaps(const EnrichOptions& o, const engine::RuleSet& rules,
                                 std::unique_ptr<DeskMaps>& out) = 0;
+  // `firebreak fire behavior --landscape FILE --at LON,LAT`: the landscape's values at the point (fire/grid.h).
+  virtual GeoError LandscapeAt(const std::string& path, const engine::LonLat& at, fire::LandscapeCell& out) = 0;
+  // `firebreak fire grid`: the FWI over a weather raster stack, written as a GeoTIFF stack (fire/grid.h).
+  virtual GeoError FwiGrid(const fire::FwiGridJob& job, const engine::RuleSet& rules, fire::FwiGridSummary& out) = 0;
 };
 
 // The plugin's one exported symbol (kGeoPluginFactory): the process-wide plugin object, or nullptr when

@@ -16,5 +16,13 @@ for b in engine_bench rules_bench lint_bench store_bench forces_bench; do
 done
 echo "== gis_bench (with gdaldem side by side)"
 (cd /tmp && "$build/bench/gis_bench" "${filter_gis[@]}")
+echo "== fire_bench (surface mix, FWI station-year; the 5,000 x 5,000 grid unless quick)"
+(cd "$root" && "$build/bench/fire_bench" --benchmark_filter='Surface|Station' --benchmark_repetitions=3 \
+  --benchmark_report_aggregates_only=true)
+if [ "${FIREBREAK_BENCH_QUICK:-0}" = 1 ]; then
+  (cd "$root" && FIREBREAK_BENCH_GRID_SIDE=1000 "$build/bench/fire_bench" --benchmark_filter=Grid)
+else
+  (cd "$root" && "$build/bench/fire_bench" --benchmark_filter=Grid)
+fi
 echo "== whole process: firebreak assess"
 "$root/tools/bench_assess_process.sh" "$build" 100
