@@ -290,6 +290,26 @@ struct FactDefault {
   SourceLoc loc;
 };
 
+// Plan 5.1.1 grades warnings "按照有关规定": a rule file may say which fire-danger class an FWI value is in and
+// which warning colour that class SUGGESTS (section `fire_danger`, a named interpretation). Computed by fire/;
+// never the colour in force (Incident::warning_colour, 5.1.3).
+struct DangerClass {
+  int level = 0;  // 1 = lowest
+  Text name;      // e.g. 三级（较高火险） / high
+  double from = 0;  // lowest index value of the class (inclusive)
+  Colour colour = Colour::kNone;  // the suggested colour
+  SourceLoc loc;
+};
+
+struct FireDangerTable {
+  std::string clause;  // "5.1.1"
+  Text text;
+  std::string index;   // "fwi" (the only index this firebreak classifies)
+  std::vector<DangerClass> classes;  // ordered by level and by `from`, starting at 0
+  std::vector<std::string> interpretations;
+  SourceLoc loc;
+};
+
 struct PlanMeta {
   std::string id;        // "liuzhou-2022"
   Text title;            // 柳州市森林火灾应急预案（2022年修订）
@@ -325,6 +345,7 @@ struct RuleSet {
   std::vector<Termination> terminations;
   std::vector<SensitivePeriod> sensitive_periods;
   std::vector<ClauseText> clauses;  // everything else worth showing: 3.1 HQ, 3.4, 6.3.5, annex, ...
+  std::optional<FireDangerTable> fire_danger;  // 5.1.1 interpretation: FWI class -> suggested colour
 
   // Look-ups (linear; rule sets are small). nullptr if absent.
   const LevelSpec* FindLevel(Level l) const;
