@@ -28,5 +28,6 @@ void RegisterAssessCommands(CLI::App& app, Globals& g);   // assess
 void RegisterStoreCommands(CLI::App& app, Globals& g);    // report, declare, close, status, store verify, audit, drill
 void RegisterTerrainCommands(CLI::App& app, Globals& g);  // terrain, demo-terrain
 void RegisterDeployCommands(CLI::App& app, Globals& g);   // deploy, forces
+void RegisterForecastCommands(CLI::App& app, Globals& g);  // forecast (issue 10)
 
 }  // namespace firebreak::cli

@@ -25,6 +25,8 @@
 
 namespace firebreak::cli {
 
+void RunForecastCommand(const ForecastArgs& a, const engine::RuleSet& rules, const std::string& lang);
+
 namespace {
 
 // Runs f; returns what it threw as a GeoError (nothing crosses the boundary as an exception).
@@ -294,6 +296,9 @@ class Plugin final : public GeoPlugin {
   GeoError Forces(const std::string& file, const std::string& format, const engine::RuleSet& rules,
                   const std::string& lang, int& exit_code) override {
     return Guard([&] { RunForces(file, format, rules, lang, exit_code); });
+  }
+  GeoError Forecast(const ForecastArgs& a, const engine::RuleSet& rules, const std::string& lang) override {
+    return Guard([&] { RunForecastCommand(a, rules, lang); });  // geo_plugin_forecast.cc
   }
 };
 

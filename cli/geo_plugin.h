@@ -15,6 +15,7 @@
 // - Command output goes to std::cout (one libstdc++, one stream). The plugin is never unloaded.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,7 +29,7 @@
 
 namespace firebreak::cli {
 
-inline constexpr int kGeoPluginVersion = 1;
+inline constexpr int kGeoPluginVersion = 2;
 inline constexpr const char* kGeoPluginFile = "libfirebreak_geo.so";
 inline constexpr const char* kGeoPluginFactory = "firebreak_geo_plugin";
 
@@ -65,6 +66,24 @@ struct DeployArgs {
   std::string format = "text";
 };
 
+// ---- forecast (issue 10): `firebreak forecast` (forecast/, docs/forecast.md) ------------------------------------
+struct ForecastArgs {
+  std::string report;                         // the report file (its location and weather: ignition and weather)
+  std::string landscape, dem, fuel, canopy;   // --landscape LCP, or --dem + --fuel (+ --canopy)
+  std::string layers, perimeter, fuel_models;
+  std::vector<std::string> barriers;
+  double hours = 24;
+  std::optional<int> ensemble;                // absent: the deterministic projection only
+  std::uint64_t seed = 1;
+  std::string isochrones;                     // "1,3,6" (hours); empty = default
+  std::optional<double> wind_speed, wind_from, ffmc;
+  std::string moisture;
+  std::string geojson, tif, html;
+  std::string format = "text";
+  int threads = 2;
+};
+// ---- end forecast ------------------------------------------------------------------------------------------------
+
 // One opened set of maps/registry for the Enricher (cli/enrich.h documents the semantics).
 // Thread-compatible, not thread-safe.
 class GeoSession {
@@ -89,6 +108,8 @@ class GeoPlugin {
   // exit_code set to 1 when a unit has problems (the command completes with findings).
   virtual GeoError Forces(const std::string& file, const std::string& format, const engine::RuleSet& rules,
                           const std::string& lang, int& exit_code) = 0;
+  // ---- forecast (issue 10): the work of `firebreak forecast`; output on std::cout, progress on std::cerr.
+  virtual GeoError Forecast(const ForecastArgs& a, const engine::RuleSet& rules, const std::string& lang) = 0;
 };
 
 // The plugin's one exported symbol (kGeoPluginFactory): the process-wide plugin object, or nullptr when

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   firebreak::cli::RegisterStoreCommands(app, g);
   firebreak::cli::RegisterTerrainCommands(app, g);
   firebreak::cli::RegisterDeployCommands(app, g);
+  firebreak::cli::RegisterForecastCommands(app, g);
 
   try {
     app.parse(argc, argv);
