@@ -259,8 +259,16 @@ void AddEnsembleStats(const std::vector<MemberSummary>& members, double horizon,
 
 ForecastResult RunForecast(const engine::Incident& report, const engine::RuleSet& rules, const ForecastOptions& opt) {
   const auto t_start = std::chrono::steady_clock::now();
+  auto t_phase = t_start;
+  ForecastResult* result = nullptr;
+  auto lap = [&](const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    result->timing.emplace_back(name, std::chrono::duration<double>(now - t_phase).count());
+    t_phase = now;
+  };
   Validate(report, opt);
   ForecastResult out;
+  result = &out;
   out.incident_id = report.incident_id;
   out.reported_at = report.reported_at;
   out.hours = opt.hours;
@@ -269,24 +277,33 @@ ForecastResult RunForecast(const engine::Incident& report, const engine::RuleSet
   const fire::FuelModelTable table = fire::FuelModelTable::Load(fire::FuelModelPath(opt.fuel_models));
   const fire::SurfaceFuels fuels(table);
   const engine::Engine engine(rules);
+  lap("fuel_models");
   Context ctx = internal::MakeContext(report, rules, engine, table, fuels, opt, out);
+  lap("landscape_and_layers");
   SurfaceWeather weather = BaseWeather(report, opt, out.notes_en, out.notes_zh);
   out.grid_convergence_deg = Convergence(ctx.land.frame, out.ignition);
   weather.wind_from_deg = std::fmod(weather.wind_from_deg + out.grid_convergence_deg + 360.0, 360.0);
   out.weather = weather;
   out.weather.wind_from_deg = opt.wind_from_deg.value_or(report.weather.wind_dir_deg.value_or(0));
-  if (opt.progress)
-    opt.progress("landscape " + ctx.land.description + ": projecting " + std::to_string(opt.hours) + " h");
+  if (opt.progress) {
+    std::ostringstream os;
+    os << ctx.land.description << ": projecting " << opt.hours << " h"
+       << (opt.ensemble > 0 ? ", then " + std::to_string(opt.ensemble) + " ensemble members" : "");
+    opt.progress(os.str());
+  }
   internal::MemberRun base = internal::RunMember(ctx, weather, true);
   internal::FillDeterministic(ctx, base, weather, out);
+  lap("projection");
   std::vector<MemberSummary> members;
   if (opt.ensemble > 0) {
     RunEnsemble(ctx, opt, weather, out, members);
     AddEnsembleStats(members, opt.hours, out);
+    lap("ensemble");
   }
   if (opt.geometry) {
     const std::vector<double> times = opt.isochrones.empty() ? DefaultIsochrones(opt.hours) : opt.isochrones;
     out.isochrones = internal::Isochrones(ctx.land.frame, out.arrival_hours, times, base.run.cell_ha);
+    lap("isochrones");
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   return out;

@@ -11,6 +11,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/gis/terrain.h"
+#include "gdal_io.h"
 
 namespace firebreak::forecast {
 
@@ -117,6 +118,36 @@ void SlopeAspectFromDem(Landscape& l, bool all) {
   }
 }
 
+// Bands 2..n of a landscape in one read (a pixel-interleaved file is decoded once), as floats with NaN for nodata.
+std::vector<std::vector<float>> ReadBands(const std::string& path, int first, int last, int rows, int cols) {
+  internal::EnsureGdal();
+  internal::QuietGdal quiet;
+  internal::DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY,
+                                                               nullptr, nullptr, nullptr)));
+  if (!ds) throw Error(ErrorKind::kGis, path, internal::LastGdalError("cannot open as a raster"));
+  const int n = last - first + 1;
+  const std::size_t cells = static_cast<std::size_t>(rows) * cols;
+  std::vector<float> buf(cells * static_cast<std::size_t>(n));
+  std::vector<int> bands;
+  for (int b = first; b <= last; ++b) bands.push_back(b);
+  if (ds->RasterIO(GF_Read, 0, 0, cols, rows, buf.data(), cols, rows, GDT_Float32, n, bands.data(), 0, 0, 0,
+                   nullptr) != CE_None) {
+    throw Error(ErrorKind::kGis, path, internal::LastGdalError("cannot read the landscape bands"),
+                "the file may be truncated or corrupt");
+  }
+  std::vector<std::vector<float>> out(static_cast<std::size_t>(n));
+  for (int k = 0; k < n; ++k) {
+    int has = 0;
+    const double nd = ds->GetRasterBand(first + k)->GetNoDataValue(&has);
+    auto begin = buf.begin() + static_cast<std::ptrdiff_t>(cells * static_cast<std::size_t>(k));
+    out[static_cast<std::size_t>(k)].assign(begin, begin + static_cast<std::ptrdiff_t>(cells));
+    for (float& v : out[static_cast<std::size_t>(k)]) {
+      if (!std::isfinite(v) || (has && v == static_cast<float>(nd))) v = NAN;
+    }
+  }
+  return out;
+}
+
 Landscape FromLcp(const std::string& path, const fire::FuelModelTable& models) {
   const gis::Raster first = gis::Raster::Open(path, 1);
   const int bands = first.band_count();
@@ -133,27 +164,22 @@ Landscape FromLcp(const std::string& path, const fire::FuelModelTable& models) {
   l.cols = l.frame.cols;
   l.source = path;
   const std::size_t n = l.size();
-  gis::Grid slope = ReadBand(path, 2), aspect = ReadBand(path, 3), fuel = ReadBand(path, 4);
+  std::vector<std::vector<float>> b = ReadBands(path, 2, std::min(bands, 7), l.rows, l.cols);
+  gis::Grid fuel = l.frame;
+  fuel.z = std::move(b[2]);
   l.fuel = FuelCodes(fuel, path + " band 4", models);
-  l.slope_deg = std::move(slope.z);
-  l.aspect_deg = std::move(aspect.z);
+  l.slope_deg = std::move(b[0]);
+  l.aspect_deg = std::move(b[1]);
   for (float& a : l.aspect_deg) {
     if (a < 0 || a > 360) a = NAN;  // -1: no aspect given
   }
   l.canopy_cover.assign(n, 0);
   l.canopy_height_m.assign(n, 0);
   l.canopy_base_m.assign(n, 0);
-  if (bands >= 5) {
-    const gis::Grid cc = ReadBand(path, 5);
-    for (std::size_t i = 0; i < n; ++i) l.canopy_cover[i] = std::clamp(ZeroIfNan(cc.z[i]), 0.0f, 100.0f) / 100.0f;
-  }
-  if (bands >= 6) {
-    const gis::Grid ch = ReadBand(path, 6);
-    for (std::size_t i = 0; i < n; ++i) l.canopy_height_m[i] = std::max(0.0f, ZeroIfNan(ch.z[i])) / 10.0f;
-  }
-  if (bands >= 7) {
-    const gis::Grid cb = ReadBand(path, 7);
-    for (std::size_t i = 0; i < n; ++i) l.canopy_base_m[i] = std::max(0.0f, ZeroIfNan(cb.z[i])) / 10.0f;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (bands >= 5) l.canopy_cover[i] = std::clamp(ZeroIfNan(b[3][i]), 0.0f, 100.0f) / 100.0f;
+    if (bands >= 6) l.canopy_height_m[i] = std::max(0.0f, ZeroIfNan(b[4][i])) / 10.0f;
+    if (bands >= 7) l.canopy_base_m[i] = std::max(0.0f, ZeroIfNan(b[5][i])) / 10.0f;
   }
   SlopeAspectFromDem(l, false);
   std::ostringstream os;
@@ -196,6 +222,27 @@ Landscape FromDemFuel(const LandscapeFiles& f, const fire::FuelModelTable& model
 }
 
 }  // namespace
+
+void CompleteLandscape(Landscape& l, const fire::FuelModelTable& models) {
+  const std::size_t n = static_cast<std::size_t>(l.rows) * l.cols;
+  if (l.rows <= 0 || l.cols <= 0 || l.frame.rows != l.rows || l.frame.cols != l.cols || l.fuel.size() != n ||
+      l.slope_deg.size() != n || l.aspect_deg.size() != n) {
+    throw Error(ErrorKind::kInput, "landscape", "frame, fuel, slope and aspect must all have rows*cols cells");
+  }
+  for (auto* v : {&l.canopy_cover, &l.canopy_height_m, &l.canopy_base_m}) {
+    if (v->empty()) v->assign(n, 0.0f);
+    if (v->size() != n) throw Error(ErrorKind::kInput, "landscape", "canopy layers must have rows*cols cells");
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (l.fuel[i] != 0 && !models.Find(l.fuel[i])) {
+      throw Error(ErrorKind::kGis, "landscape", "fuel model " + std::to_string(l.fuel[i]) + " is not in the table");
+    }
+    l.slope_deg[i] = std::clamp(std::isnan(l.slope_deg[i]) ? 0.0f : l.slope_deg[i], 0.0f, 85.0f);
+    if (std::isnan(l.aspect_deg[i]) || l.slope_deg[i] == 0) l.aspect_deg[i] = 0;
+  }
+  if (l.description.empty()) l.description = "landscape in memory";
+  FillEdges(l, models);
+}
 
 Landscape LoadLandscape(const LandscapeFiles& files, const fire::FuelModelTable& models) {
   if (files.landscape.empty() && files.dem.empty()) {

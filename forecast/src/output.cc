@@ -103,7 +103,9 @@ std::string FactsText(const std::vector<engine::FactUse>& facts, bool zh) {
     } else if (info.kind == engine::FactKind::kBool) {
       s += *u.value != 0 ? (zh ? "是" : "yes") : (zh ? "否" : "no");
     } else {
-      s += Fixed(*u.value, std::abs(*u.value) < 10 ? 1 : 0) + std::string(info.unit == "ha" && zh ? "公顷" : info.unit);
+      const double v = *u.value;
+      s += Fixed(v, v == std::round(v) ? 0 : (std::abs(v) < 1000 ? 1 : 0)) +
+           std::string(info.unit == "ha" && zh ? "公顷" : info.unit);
     }
   }
   return s;
@@ -249,6 +251,9 @@ std::string ForecastJson(const ForecastResult& r, const engine::RuleSet& rules) 
   j["notes"] = {{"zh", r.notes_zh}, {"en", r.notes_en}};
   j["sources"] = r.sources;
   j["seconds"] = r.seconds;
+  ordered_json timing = ordered_json::object();
+  for (const auto& [name, sec] : r.timing) timing[name] = sec;
+  j["timing_s"] = timing;
   return j.dump(2);
 }
 

@@ -12,26 +12,6 @@ using engine::FactId;
 
 double Hours(float minutes, double origin_min) { return (static_cast<double>(minutes) - origin_min) / 60.0; }
 
-bool IsProjectedFact(FactId f) {
-  switch (f) {
-    case FactId::kBurnedAreaHa:
-    case FactId::kThreatensResidential:
-    case FactId::kThreatensKeyFacility:
-    case FactId::kThreatensMilitary:
-    case FactId::kThreatensHazardousChemicals:
-    case FactId::kThreatensOilGasPipeline:
-    case FactId::kThreatensRailway:
-    case FactId::kThreatensNuclear:
-    case FactId::kThreatensMajorHazard:
-    case FactId::kKmToCityBoundary:
-    case FactId::kCrossesBoundary:
-    case FactId::kCrossesCityBoundary:
-      return true;
-    default:
-      return false;
-  }
-}
-
 FactId ThreatFact(engine::Threat t) {
   switch (t) {
     case engine::Threat::kResidential:
@@ -292,8 +272,9 @@ std::vector<Crossing> FindCrossings(const engine::Engine& engine, const engine::
     const engine::Decision& d = tl.At(hi);
     c.facts = *FactsOf(d, id);
     c.required_level = d.response_level;
-    c.clock_only =
-        std::none_of(c.facts.begin(), c.facts.end(), [](const engine::FactUse& u) { return IsProjectedFact(u.fact); });
+    // Driven by the clock alone when the report as it stands (no projected fact) already gives it at that time.
+    const Timestamp at = Plus(report.reported_at, Seconds(std::round(c.hours * 3600.0)));
+    c.clock_only = FactsOf(engine.Assess(report, at, engine::Concurrency{}), id) != nullptr;
     out.push_back(std::move(c));
   }
   std::stable_sort(out.begin(), out.end(), [](const Crossing& a, const Crossing& b) { return a.hours < b.hours; });

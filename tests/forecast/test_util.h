@@ -73,3 +73,40 @@ inline AnalyticEllipse Ellipse(double ros, double lw, double t) {
 }
 
 }  // namespace firebreak::forecast::testing
+
+#include <cstdlib>
+#include <string>
+
+#include "firebreak/fire/fuel_models.h"
+#include "firebreak/forecast/landscape.h"
+#include "firebreak/gis/raster.h"
+
+namespace firebreak::forecast::testing {
+
+inline std::string SharedData(const std::string& rel) {
+  const char* env = std::getenv("FIREBREAK_SHARED_DATA");
+  return std::string(env ? env : FIREBREAK_SHARED_DATA) + "/" + rel;
+}
+
+inline const fire::FuelModelTable& Models() {
+  static const fire::FuelModelTable t =
+      fire::FuelModelTable::Load(SharedData("reference/behave-surface/fuel_models.csv"));
+  return t;
+}
+
+// A uniform landscape in UTM 49N: one fuel model, slope and aspect everywhere, no canopy.
+inline Landscape UniformLandscape(int rows, int cols, double cell_m, int fuel, float slope_deg = 0,
+                                  float aspect_deg = 0) {
+  Landscape l;
+  l.rows = rows;
+  l.cols = cols;
+  l.frame = gis::MakeGrid(rows, cols, {300000, cell_m, 0, 2760000 + rows * cell_m, 0, -cell_m}, "EPSG:32649");
+  const std::size_t n = static_cast<std::size_t>(rows) * cols;
+  l.fuel.assign(n, static_cast<std::int16_t>(fuel));
+  l.slope_deg.assign(n, slope_deg);
+  l.aspect_deg.assign(n, aspect_deg);
+  CompleteLandscape(l, Models());
+  return l;
+}
+
+}  // namespace firebreak::forecast::testing

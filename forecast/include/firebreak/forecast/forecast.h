@@ -109,6 +109,7 @@ struct ForecastResult {
   std::vector<std::string> sources;             // files used
   std::vector<std::string> notes_en, notes_zh;  // assumptions made
   double seconds = 0;                           // wall time of the computation
+  std::vector<std::pair<std::string, double>> timing;  // seconds per phase (for benchmarks: docs/benchmarks.md)
 };
 
 // Runs the forecast. Throws Error: kInput for a report without location or wind (naming its JSON path), a horizon

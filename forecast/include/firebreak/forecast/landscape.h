@@ -51,6 +51,11 @@ struct Landscape {
   std::optional<std::pair<int, int>> CellOf(engine::LonLat p) const { return frame.CellOf(p); }
 };
 
+// Completes a landscape built in memory (tests, benchmarks, synthetic ground): checks the sizes, clamps slopes to
+// [0, 85], fills canopy vectors left empty with zeros and computes `edge`. Throws Error(kInput) for wrong sizes and
+// Error(kGis) for a fuel number missing from `models`.
+void CompleteLandscape(Landscape& land, const fire::FuelModelTable& models);
+
 // Reads and checks the files. Throws Error(kGis, file, ...) for a missing or unreadable file, a landscape without
 // a fuel band (fewer than 4 bands), rasters that do not share one grid and CRS, no burnable cell at all, or a fuel
 // number that is not in `models` (naming the first cell that has it); Error(kUsage) when neither a landscape nor
