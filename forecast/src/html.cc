@@ -80,9 +80,12 @@ void MapSvg(std::ostringstream& os, const ForecastResult& r, const View& v, bool
     if (p.threat_hours == kNever) continue;
     const gis::CrsPoint c = r.frame.Wgs84ToCrs(p.at);
     const bool reached = p.reach_hours != kNever;
-    os << "<circle cx='" << Fixed(v.X(c.x), 1) << "' cy='" << Fixed(v.Y(c.y), 1) << "' r='5' fill='"
-       << (reached ? "#b10026" : "#2c7fb8") << "' stroke='white'/><text x='" << Fixed(v.X(c.x) + 7, 1) << "' y='"
-       << Fixed(v.Y(c.y) + 4, 1) << "' font-size='12'>" << HtmlEscape(p.name) << " "
+    const double x = v.X(c.x), y = v.Y(c.y);
+    const bool right = x > v.w * 0.65;  // labels near the right edge run leftward
+    os << "<circle cx='" << Fixed(x, 1) << "' cy='" << Fixed(y, 1) << "' r='5' fill='"
+       << (reached ? "#b10026" : "#2c7fb8") << "' stroke='white'/><text x='" << Fixed(right ? x - 7 : x + 7, 1)
+       << "' y='" << Fixed(y + 4, 1) << "' font-size='12'" << (right ? " text-anchor='end'" : "") << ">"
+       << HtmlEscape(p.name) << " "
        << HtmlEscape(internal::HoursText(reached ? p.reach_hours : p.threat_hours, r.reported_at, zh)) << "</text>\n";
   }
   const gis::CrsPoint ig = r.frame.Wgs84ToCrs(r.ignition);

@@ -122,16 +122,16 @@ void SlopeAspectFromDem(Landscape& l, bool all) {
 std::vector<std::vector<float>> ReadBands(const std::string& path, int first, int last, int rows, int cols) {
   internal::EnsureGdal();
   internal::QuietGdal quiet;
-  internal::DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY,
-                                                               nullptr, nullptr, nullptr)));
+  internal::DatasetPtr ds(static_cast<GDALDataset*>(
+      GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
   if (!ds) throw Error(ErrorKind::kGis, path, internal::LastGdalError("cannot open as a raster"));
   const int n = last - first + 1;
   const std::size_t cells = static_cast<std::size_t>(rows) * cols;
   std::vector<float> buf(cells * static_cast<std::size_t>(n));
   std::vector<int> bands;
   for (int b = first; b <= last; ++b) bands.push_back(b);
-  if (ds->RasterIO(GF_Read, 0, 0, cols, rows, buf.data(), cols, rows, GDT_Float32, n, bands.data(), 0, 0, 0,
-                   nullptr) != CE_None) {
+  if (ds->RasterIO(GF_Read, 0, 0, cols, rows, buf.data(), cols, rows, GDT_Float32, n, bands.data(), 0, 0, 0, nullptr) !=
+      CE_None) {
     throw Error(ErrorKind::kGis, path, internal::LastGdalError("cannot read the landscape bands"),
                 "the file may be truncated or corrupt");
   }

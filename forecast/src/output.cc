@@ -104,17 +104,21 @@ std::string FactsText(const std::vector<engine::FactUse>& facts, bool zh) {
       s += *u.value != 0 ? (zh ? "是" : "yes") : (zh ? "否" : "no");
     } else {
       const double v = *u.value;
-      s += Fixed(v, v == std::round(v) ? 0 : (std::abs(v) < 1000 ? 1 : 0)) +
+      s += Fixed(v, v == std::round(v) ? 0 : (std::abs(v) < 1000 ? 2 : 0)) +
            std::string(info.unit == "ha" && zh ? "公顷" : info.unit);
     }
   }
   return s;
 }
 
-std::string SpreadText(const std::optional<Spread>& s, bool zh) {
+// " [p10–p90 1.5–3.5h, probability 0.85]"; times at or before the report read 0, beyond the horizon ">12h".
+std::string SpreadText(const std::optional<Spread>& s, double horizon, bool zh) {
   if (!s) return "";
+  auto h = [&](const std::optional<double>& v) {
+    return v ? Fixed(std::max(0.0, *v), 1) : ">" + Fixed(horizon, horizon < 10 ? 1 : 0);
+  };
   std::string out = zh ? " [p10–p90 " : " [p10-p90 ";
-  out += (s->p10 ? Fixed(*s->p10, 1) : ">") + std::string("–") + (s->p90 ? Fixed(*s->p90, 1) + "h" : ">H");
+  out += h(s->p10) + "–" + h(s->p90) + "h";
   out += (zh ? "，概率 " : ", probability ") + Fixed(s->probability, 2) + "]";
   return out;
 }
@@ -161,9 +165,12 @@ void Arrivals(std::ostringstream& os, const ForecastResult& r, bool zh) {
     any = true;
     os << "  " << p.name << " (" << (p.layer == "places" ? (zh ? "居民点" : "settlement") : p.type) << ") "
        << (zh ? "进入" : "within ") << Fixed(p.threat_km, 1) << (zh ? "公里威胁范围 " : " km: ")
-       << HoursText(p.threat_hours, r.reported_at, zh) << SpreadText(p.threat_spread, zh)
-       << (zh ? "；到达 " : "; reached ") << HoursText(p.reach_hours, r.reported_at, zh)
-       << SpreadText(p.reach_spread, zh) << "\n";
+       << HoursText(p.threat_hours, r.reported_at, zh) << SpreadText(p.threat_spread, r.hours, zh);
+    if (p.reach_hours != kNever || (p.reach_spread && p.reach_spread->probability > 0)) {
+      os << (zh ? "；火到达 " : "; fire reaches it ") << HoursText(p.reach_hours, r.reported_at, zh)
+         << SpreadText(p.reach_spread, r.hours, zh);
+    }
+    os << "\n";
   }
   for (const BoundaryResult& b : r.boundaries) {
     const bool shown = b.hours != kNever || (b.spread && b.spread->probability > 0);
@@ -176,7 +183,7 @@ void Arrivals(std::ostringstream& os, const ForecastResult& r, bool zh) {
     } else {
       os << (zh ? "  越过市界 " : "  crosses the city boundary ");
     }
-    os << HoursText(b.hours, r.reported_at, zh) << SpreadText(b.spread, zh) << "\n";
+    os << HoursText(b.hours, r.reported_at, zh) << SpreadText(b.spread, r.hours, zh) << "\n";
   }
   if (!any)
     os << (zh ? "  预测时段内无居民点、重要目标或边界受到威胁\n"
@@ -194,7 +201,7 @@ void Thresholds(std::ostringstream& os, const ForecastResult& r, const engine::R
        << t.crossing.id.clause << " " << (zh ? d.zh : d.en);
     if (!d.who.empty())
       os << " — " << (zh ? d.who_label_zh : d.who_label_en) << (zh ? "：" : ": ") << Names(rules, d.who, zh);
-    os << SpreadText(t.spread, zh) << (t.crossing.clock_only ? (zh ? " （时钟）" : " (clock)") : "") << "\n";
+    os << SpreadText(t.spread, r.hours, zh) << (t.crossing.clock_only ? (zh ? " （时钟）" : " (clock)") : "") << "\n";
     if (!t.crossing.facts.empty())
       os << "      " << (zh ? "依据：" : "on: ") << FactsText(t.crossing.facts, zh) << "\n";
   }

@@ -87,8 +87,8 @@ TEST(Barrier, CornerRuleOnSegments) {
   // Cells (row 10, col 10) and (row 11, col 11) touch at the corner (col 11, row 11).
   Block(g, 10, 10);
   Block(g, 11, 11);
-  EXPECT_TRUE(std::isinf(SegmentMinutes(g, 11.5, 10.5, 10.5, 11.5)));  // (10,11) -> (11,10) through the corner
-  EXPECT_TRUE(std::isinf(SegmentMinutes(g, 9.5, 9.5, 12.5, 12.5)));    // along the diagonal through both
+  EXPECT_TRUE(std::isinf(SegmentMinutes(g, 11.5, 10.5, 10.5, 11.5)));         // (10,11) -> (11,10) through the corner
+  EXPECT_TRUE(std::isinf(SegmentMinutes(g, 9.5, 9.5, 12.5, 12.5)));           // along the diagonal through both
   EXPECT_NEAR(SegmentMinutes(g, 11.5, 9.5, 14.5, 9.5), 3 * 30.0 / 10, 1e-5);  // east along row 9: open, 3 cells
   Block(g, 10, 10);
   g.cells[11 * 20 + 11].ros_m_min = 10;  // reopen one side: the corner is passable

@@ -72,8 +72,8 @@ struct ThresholdId {
 // A threshold the projection crosses in one run.
 struct Crossing {
   ThresholdId id;
-  double hours = 0;                             // after the report (0: already, by the projection at the report time)
-  std::vector<engine::FactUse> facts;           // the facts it fired on at that time (copied values)
+  double hours = 0;                    // after the report (0: already, by the projection at the report time)
+  std::vector<engine::FactUse> facts;  // the facts it fired on at that time (copied values)
   bool clock_only = false;  // the report alone (no projected fact) gives it then: a clock due time (next.due)
   std::optional<engine::Level> required_level;  // the level the plan requires at that time
 };
