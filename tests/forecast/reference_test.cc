@@ -2,8 +2,8 @@
 // here — a plain Dijkstra over every direction to cells within 5 cells (about 80 directions), each move timed by
 // sampling the BehavePlus ray speed R(1-e)/(1-e cos β) of the cells under it, 4 samples per cell length — on the
 // same per-cell Rothermel wavelets. Tolerance (stated in docs/forecast.md): median |Δt|/t <= 1.5 %, 90th percentile
-// <= 5 %, burned area at 6 h within 5 % (measured: 0.27 %, 2.6 %, -2.6 %). Plus the golden 12-hour perimeter reviewed by eye
-// (tests/forecast/golden/example_lcp_12h.geojson, PNG in docs/forecast.md).
+// <= 5 %, burned area at 6 h within 5 % (measured: 0.27 %, 2.6 %, -2.6 %). Plus the golden 12-hour perimeter reviewed
+// by eye (tests/forecast/golden/example_lcp_12h.geojson, PNG in docs/forecast.md).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -21,12 +21,12 @@
 
 #include "firebreak/engine/rule_set.h"
 #include "firebreak/fire/surface.h"
-#include "firebreak/format/report_io.h"
-#include "firebreak/forecast/forecast.h"
-#include "firebreak/forecast/output.h"
-#include "firebreak/rules/loader.h"
 #include "firebreak/forecast/behaviour.h"
+#include "firebreak/forecast/forecast.h"
 #include "firebreak/forecast/landscape.h"
+#include "firebreak/forecast/output.h"
+#include "firebreak/format/report_io.h"
+#include "firebreak/rules/loader.h"
 #include "test_util.h"
 
 namespace firebreak::forecast {
@@ -74,7 +74,8 @@ std::vector<double> Reference(const std::vector<Wavelet>& cells, int rows, int c
       double sum = 0;
       for (int k = 0; k < n && std::isfinite(sum); ++k) {
         const double f = (k + 0.5) / n;
-        const int r = static_cast<int>(std::floor(ry + 0.5 + f * dr)), c = static_cast<int>(std::floor(cy + 0.5 + f * dc));
+        const int r = static_cast<int>(std::floor(ry + 0.5 + f * dr)),
+                  c = static_cast<int>(std::floor(cy + 0.5 + f * dc));
         const Wavelet& w = cells[static_cast<std::size_t>(r) * cols + c];
         sum = w.ros_m_min > 0 ? sum + len / n * MinutesPerMetre(w, de, dn) : INFINITY;
       }
@@ -86,7 +87,8 @@ std::vector<double> Reference(const std::vector<Wavelet>& cells, int rows, int c
 }
 
 TEST(ExampleLcp, AgreesWithAnIndependentSlowReference) {
-  const Landscape land = LoadLandscape({testing::SharedData("fallback_dem_montana_idaho/example_lcp.tif")}, testing::Models());
+  const Landscape land =
+      LoadLandscape({testing::SharedData("fallback_dem_montana_idaho/example_lcp.tif")}, testing::Models());
   const fire::SurfaceFuels fuels(testing::Models());
   SurfaceWeather w;
   w.wind_ms = 5.6;
