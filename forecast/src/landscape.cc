@@ -118,27 +118,48 @@ void SlopeAspectFromDem(Landscape& l, bool all) {
   }
 }
 
-// Bands 2..n of a landscape in one read (a pixel-interleaved file is decoded once), as floats with NaN for nodata.
-std::vector<std::vector<float>> ReadBands(const std::string& path, int first, int last, int rows, int cols) {
+// Opens a landscape file and checks it is a georeferenced, north-up raster with a CRS.
+internal::DatasetPtr OpenLandscape(const std::string& path) {
   internal::EnsureGdal();
   internal::QuietGdal quiet;
+  if (!std::filesystem::exists(path)) {
+    throw Error(ErrorKind::kGis, path, "raster file not found", "check the path given to --landscape");
+  }
   internal::DatasetPtr ds(static_cast<GDALDataset*>(
       GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
   if (!ds) throw Error(ErrorKind::kGis, path, internal::LastGdalError("cannot open as a raster"));
-  const int n = last - first + 1;
+  double gt[6];
+  if (ds->GetGeoTransform(gt) != CE_None) {
+    throw Error(ErrorKind::kGis, path, "raster has no geotransform (not georeferenced)");
+  }
+  if (gt[2] != 0 || gt[4] != 0) {
+    throw Error(ErrorKind::kGis, path, "rotated geotransforms are not supported", "warp it to a north-up grid");
+  }
+  const OGRSpatialReference* srs = ds->GetSpatialRef();
+  if (!srs || srs->IsEmpty()) {
+    throw Error(ErrorKind::kGis, path, "raster has no coordinate reference system",
+                "assign the right one, e.g. gdal_edit.py -a_srs EPSG:32611 " + path);
+  }
+  return ds;
+}
+
+// Bands first..last in one read (a pixel-interleaved file is decoded once), as floats with NaN for nodata.
+std::vector<std::vector<float>> ReadBands(GDALDataset& ds, const std::string& path, int first, int last) {
+  internal::QuietGdal quiet;
+  const int rows = ds.GetRasterYSize(), cols = ds.GetRasterXSize(), n = last - first + 1;
   const std::size_t cells = static_cast<std::size_t>(rows) * cols;
   std::vector<float> buf(cells * static_cast<std::size_t>(n));
   std::vector<int> bands;
   for (int b = first; b <= last; ++b) bands.push_back(b);
-  if (ds->RasterIO(GF_Read, 0, 0, cols, rows, buf.data(), cols, rows, GDT_Float32, n, bands.data(), 0, 0, 0, nullptr) !=
-      CE_None) {
+  if (ds.RasterIO(GF_Read, 0, 0, cols, rows, buf.data(), cols, rows, GDT_Float32, n, bands.data(), 0, 0, 0,
+                  nullptr) != CE_None) {
     throw Error(ErrorKind::kGis, path, internal::LastGdalError("cannot read the landscape bands"),
                 "the file may be truncated or corrupt");
   }
   std::vector<std::vector<float>> out(static_cast<std::size_t>(n));
   for (int k = 0; k < n; ++k) {
     int has = 0;
-    const double nd = ds->GetRasterBand(first + k)->GetNoDataValue(&has);
+    const double nd = ds.GetRasterBand(first + k)->GetNoDataValue(&has);
     auto begin = buf.begin() + static_cast<std::ptrdiff_t>(cells * static_cast<std::size_t>(k));
     out[static_cast<std::size_t>(k)].assign(begin, begin + static_cast<std::ptrdiff_t>(cells));
     for (float& v : out[static_cast<std::size_t>(k)]) {
@@ -149,8 +170,8 @@ std::vector<std::vector<float>> ReadBands(const std::string& path, int first, in
 }
 
 Landscape FromLcp(const std::string& path, const fire::FuelModelTable& models) {
-  const gis::Raster first = gis::Raster::Open(path, 1);
-  const int bands = first.band_count();
+  internal::DatasetPtr ds = OpenLandscape(path);
+  const int bands = ds->GetRasterCount();
   if (bands < 4) {
     throw Error(ErrorKind::kGis, path,
                 "has " + std::to_string(bands) + " band" + (bands == 1 ? "" : "s") +
@@ -159,17 +180,24 @@ Landscape FromLcp(const std::string& path, const fire::FuelModelTable& models) {
                 "give a FARSITE-style landscape such as example_lcp.tif, or --dem DEM --fuel FUEL_RASTER");
   }
   Landscape l;
-  l.frame = first.ReadAll();
+  gis::GeoTransform gt;
+  ds->GetGeoTransform(gt.data());
+  char* wkt = nullptr;
+  ds->GetSpatialRef()->exportToWkt(&wkt);
+  const std::string crs = wkt ? wkt : "";
+  CPLFree(wkt);
+  l.frame = gis::MakeGrid(ds->GetRasterYSize(), ds->GetRasterXSize(), gt, crs);
   l.rows = l.frame.rows;
   l.cols = l.frame.cols;
   l.source = path;
   const std::size_t n = l.size();
-  std::vector<std::vector<float>> b = ReadBands(path, 2, std::min(bands, 7), l.rows, l.cols);
+  std::vector<std::vector<float>> b = ReadBands(*ds, path, 1, std::min(bands, 7));
+  l.frame.z = std::move(b[0]);
   gis::Grid fuel = l.frame;
-  fuel.z = std::move(b[2]);
+  fuel.z = std::move(b[3]);
   l.fuel = FuelCodes(fuel, path + " band 4", models);
-  l.slope_deg = std::move(b[0]);
-  l.aspect_deg = std::move(b[1]);
+  l.slope_deg = std::move(b[1]);
+  l.aspect_deg = std::move(b[2]);
   for (float& a : l.aspect_deg) {
     if (a < 0 || a > 360) a = NAN;  // -1: no aspect given
   }
@@ -177,9 +205,9 @@ Landscape FromLcp(const std::string& path, const fire::FuelModelTable& models) {
   l.canopy_height_m.assign(n, 0);
   l.canopy_base_m.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    if (bands >= 5) l.canopy_cover[i] = std::clamp(ZeroIfNan(b[3][i]), 0.0f, 100.0f) / 100.0f;
-    if (bands >= 6) l.canopy_height_m[i] = std::max(0.0f, ZeroIfNan(b[4][i])) / 10.0f;
-    if (bands >= 7) l.canopy_base_m[i] = std::max(0.0f, ZeroIfNan(b[5][i])) / 10.0f;
+    if (bands >= 5) l.canopy_cover[i] = std::clamp(ZeroIfNan(b[4][i]), 0.0f, 100.0f) / 100.0f;
+    if (bands >= 6) l.canopy_height_m[i] = std::max(0.0f, ZeroIfNan(b[5][i])) / 10.0f;
+    if (bands >= 7) l.canopy_base_m[i] = std::max(0.0f, ZeroIfNan(b[6][i])) / 10.0f;
   }
   SlopeAspectFromDem(l, false);
   std::ostringstream os;

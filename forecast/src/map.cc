@@ -179,6 +179,8 @@ void AddBarriers(const gis::Grid& frame, const std::vector<std::string>& files, 
 MapOnGrid LoadMapOnGrid(const Landscape& land, const std::string& layers_config,
                         const std::vector<std::string>& barrier_files, double city_km_limit) {
   MapOnGrid map;
+  map.barrier.assign(land.size(), 0);
+  if (layers_config.empty() && barrier_files.empty()) return map;
   const OGRSpatialReference srs = internal::GridSrs(land.frame);
   AddBarriers(land.frame, barrier_files, srs, map);
   if (layers_config.empty()) return map;

@@ -21,6 +21,12 @@ struct CellMetric {
   }
 };
 
+// The 16-neighbour stencil: the 8-ring first, then the knight moves.
+inline constexpr int kRing = 8;
+inline constexpr int kNeighbours = 16;
+inline constexpr int kDr[kNeighbours] = {-1, -1, -1, 0, 0, 1, 1, 1, -2, -2, -1, -1, 1, 1, 2, 2};
+inline constexpr int kDc[kNeighbours] = {-1, 0, 1, -1, 1, -1, 0, 1, -1, 1, -2, 2, -2, 2, -1, 1};
+
 // Throws Error(kInput) naming the cell for a malformed wavelet (L/W < 1, slope outside [0, 85]).
 CellMetric MakeMetric(const Wavelet& w, double dx, double dy, int index, int cols);
 
@@ -40,6 +46,9 @@ class LazyGrid {
   bool Burnable(int r, int c) { return r >= 0 && c >= 0 && r < rows_ && c < cols_ && Burnable(r * cols_ + c); }
   // REQUIRES: Burnable(i) returned true.
   const CellMetric& Metric(int i) const { return metric_[i]; }
+  // Minutes to cross cell i along stencil move k (the whole move's length; callers take their share of it).
+  // REQUIRES: Burnable(i) returned true.
+  float Move(int i, int k) const { return moves_[static_cast<std::size_t>(i) * kNeighbours + k]; }
   float HomogeneousRadius(int i) const { return radius_ ? (*radius_)[i] : 0.0f; }
 
  private:
@@ -50,6 +59,7 @@ class LazyGrid {
   int rows_ = 0, cols_ = 0;
   std::vector<std::uint8_t> state_;
   std::unique_ptr<CellMetric[]> metric_;  // valid where state_ == kBurns
+  std::unique_ptr<float[]> moves_;        // kNeighbours per cell, valid where state_ == kBurns
   std::shared_ptr<const std::vector<float>> radius_;
 };
 

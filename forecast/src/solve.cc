@@ -1,9 +1,10 @@
 // Minimum travel time: Dijkstra on the 16-neighbour grid graph with any-angle (Theta*) shortcuts. spread.h states
 // the contract; docs/forecast.md the method and why.
 #include <algorithm>
+#include <array>
+#include <vector>
 #include <cmath>
 #include <cstring>
-#include <functional>
 #include <limits>
 #include <string>
 #include <utility>
@@ -18,33 +19,71 @@ namespace {
 
 using internal::LazyGrid;
 
-// The 8-ring first (any-angle shortcuts are tried from these), then the knight moves.
-constexpr int kRing = 8;
+using internal::kDc;
+using internal::kDr;
+using internal::kNeighbours;
+using internal::kRing;  // any-angle shortcuts are tried toward the 8-ring
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr int kNeighbours = 16;
-constexpr int kDr[kNeighbours] = {-1, -1, -1, 0, 0, 1, 1, 1, -2, -2, -1, -1, 1, 1, 2, 2};
-constexpr int kDc[kNeighbours] = {-1, 0, 1, -1, 1, -1, 0, 1, -1, 1, -2, 2, -2, 2, -1, 1};
 
 // Where a cell's best path last turned (its "source"): a cell index >= 0 (the cell's centre, at its arrival time)
 // or -(k + 1) for ignition point k (at time 0).
 using SourceId = int;
 constexpr SourceId kNoSource = std::numeric_limits<int>::min();
 
-// Heap items pack the arrival time's bits (non-negative floats order like their bit patterns) above the cell index:
-// one 64-bit compare per heap step.
-using HeapItem = std::uint64_t;
-inline HeapItem Pack(float t, int i) {
-  std::uint32_t bits;
-  std::memcpy(&bits, &t, sizeof bits);
-  return (static_cast<std::uint64_t>(bits) << 32) | static_cast<std::uint32_t>(i);
-}
-inline float KeyOf(HeapItem h) {
-  const auto bits = static_cast<std::uint32_t>(h >> 32);
-  float t;
-  std::memcpy(&t, &bits, sizeof t);
-  return t;
-}
-inline int IndexOf(HeapItem h) { return static_cast<int>(h & 0xffffffffu); }
+// The search's priority queue, on the bits of non-negative floats (which order like the floats): a radix heap
+// (Ahuja, Mehlhorn, Orlin & Tarjan 1990: appends to 33 buckets instead of sifting one large binary heap) for keys
+// at or above the last key popped, and a small binary heap for the rare keys below it — an any-angle line can
+// settle a cell a hair earlier than the cell being expanded, and the cells around an ignition point may burn before
+// the point's own cell. Pops come out in exact key order either way.
+class Queue {
+ public:
+  void Push(float t, int cell) {
+    std::uint32_t key;
+    std::memcpy(&key, &t, sizeof key);
+    if (key < last_) {
+      below_.push_back({key, cell});
+      std::push_heap(below_.begin(), below_.end(), Later);
+    } else {
+      buckets_[Bucket(key)].push_back({key, cell});
+      ++size_;
+    }
+  }
+  bool Empty() const { return size_ == 0 && below_.empty(); }
+  // REQUIRES: !Empty(). A cell with the smallest key.
+  int Pop() {
+    if (!below_.empty()) {
+      std::pop_heap(below_.begin(), below_.end(), Later);
+      const int cell = below_.back().cell;
+      below_.pop_back();
+      return cell;
+    }
+    if (buckets_[0].empty()) {
+      int b = 1;
+      while (buckets_[b].empty()) ++b;
+      std::uint32_t least = buckets_[b].front().key;
+      for (const Entry& e : buckets_[b]) least = std::min(least, e.key);
+      last_ = least;
+      for (const Entry& e : buckets_[b]) buckets_[Bucket(e.key)].push_back(e);
+      buckets_[b].clear();
+    }
+    const int cell = buckets_[0].back().cell;
+    buckets_[0].pop_back();
+    --size_;
+    return cell;
+  }
+
+ private:
+  struct Entry {
+    std::uint32_t key;
+    int cell;
+  };
+  static bool Later(const Entry& a, const Entry& b) { return a.key > b.key; }
+  int Bucket(std::uint32_t key) const { return key == last_ ? 0 : 32 - __builtin_clz(key ^ last_); }
+  std::array<std::vector<Entry>, 33> buckets_;
+  std::vector<Entry> below_;
+  std::uint32_t last_ = 0;
+  std::size_t size_ = 0;  // entries in the buckets
+};
 
 class Search {
  public:
@@ -66,8 +105,7 @@ class Search {
     if (t < out_.minutes[x]) {
       out_.minutes[x] = static_cast<float>(t);
       src_[x] = s;
-      heap_.push_back(Pack(static_cast<float>(t), x));
-      std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
+      heap_.Push(static_cast<float>(t), x);
     }
   }
   void Relax(int y);
@@ -83,7 +121,7 @@ class Search {
   std::vector<SourceId> src_;
   std::vector<SourceId> tried_;  // the last source an any-angle line to this cell was timed from
   std::vector<std::uint8_t> closed_;
-  std::vector<HeapItem> heap_;
+  Queue heap_;
 };
 
 void Search::Ignite(const Ignition& ign) {
@@ -121,7 +159,7 @@ double Search::Edge(int ry, int cy, int k) {
   const int y = ry * cols + cy, x = (ry + dr) * cols + cy + dc;
   if (k < kRing) {
     if (dr != 0 && dc != 0 && !g_.Burnable(y + dc) && !g_.Burnable(y + dr * cols)) return kInf;
-    return 0.5 * (g_.Metric(y).Minutes(dc, dr) + g_.Metric(x).Minutes(dc, dr));
+    return 0.5 * (static_cast<double>(g_.Move(y, k)) + g_.Move(x, k));
   }
   int a, b;  // the two cells between
   if (std::abs(dr) == 2) {
@@ -132,8 +170,7 @@ double Search::Edge(int ry, int cy, int k) {
     b = a + dr * cols;
   }
   if (!g_.Burnable(a) || !g_.Burnable(b)) return kInf;
-  return 0.25 * (g_.Metric(y).Minutes(dc, dr) + g_.Metric(a).Minutes(dc, dr) + g_.Metric(b).Minutes(dc, dr) +
-                 g_.Metric(x).Minutes(dc, dr));
+  return 0.25 * (static_cast<double>(g_.Move(y, k)) + g_.Move(a, k) + g_.Move(b, k) + g_.Move(x, k));
 }
 
 void Search::Relax(int y) {
@@ -178,19 +215,18 @@ void Search::Relax(int y) {
 Arrival Search::Run() {
   double stop = opt_.origin_cells > 0 ? opt_.max_origin_min : opt_.horizon_min;
   out_.origin_reached = opt_.origin_cells == 0;
-  while (!heap_.empty()) {
-    std::pop_heap(heap_.begin(), heap_.end(), std::greater<>());
-    const float key = KeyOf(heap_.back());
-    const int y = IndexOf(heap_.back());
-    heap_.pop_back();
-    if (closed_[y] || key > out_.minutes[y]) continue;
-    if (key > stop) break;
+  while (!heap_.Empty()) {
+    const int y = heap_.Pop();
+    // A cell is queued again each time its time improves: the first entry out is its latest, the rest are stale.
+    if (closed_[y]) continue;
+    const float t = out_.minutes[y];
+    if (t > stop) continue;  // beyond the horizon: drain the queue without expanding
     closed_[y] = 1;
     out_.order.push_back(y);
     if (!out_.origin_reached && out_.order.size() == opt_.origin_cells) {
       out_.origin_reached = true;
-      out_.origin_min = key;
-      stop = key + opt_.horizon_min;
+      out_.origin_min = t;
+      stop = t + opt_.horizon_min;
     }
     ++out_.pops;
     Relax(y);

@@ -97,6 +97,7 @@ LazyGrid::LazyGrid(const SpreadGrid& g) : g_(g), rows_(g.rows), cols_(g.cols) {
   }
   state_.assign(n, kUnknown);
   metric_.reset(new CellMetric[n]);  // uninitialised: filled on first touch
+  moves_.reset(new float[n * kNeighbours]);
   radius_ = g.homogeneous_radius;
   if (!radius_ && !g.wavelet) {
     std::vector<std::uint8_t> seed(n, 0);
@@ -119,6 +120,8 @@ void LazyGrid::Fill(int i) {
     return;
   }
   metric_[i] = MakeMetric(w, g_.cell_x_m, g_.cell_y_m, i, cols_);
+  float* m = &moves_[static_cast<std::size_t>(i) * kNeighbours];
+  for (int k = 0; k < kNeighbours; ++k) m[k] = static_cast<float>(metric_[i].Minutes(kDc[k], kDr[k]));
   state_[i] = kBurns;
 }
 
