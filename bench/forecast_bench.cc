@@ -22,11 +22,11 @@
 
 #include "firebreak/engine/engine.h"
 #include "firebreak/fire/surface.h"
-#include "firebreak/format/report_io.h"
 #include "firebreak/forecast/behaviour.h"
 #include "firebreak/forecast/forecast.h"
 #include "firebreak/forecast/landscape.h"
 #include "firebreak/forecast/projection.h"
+#include "firebreak/format/report_io.h"
 #include "firebreak/rules/loader.h"
 
 extern char** environ;
@@ -50,7 +50,8 @@ fs::path BenchDir() {
 }
 
 const fire::FuelModelTable& Models() {
-  static const fire::FuelModelTable t = fire::FuelModelTable::Load(SharedData("reference/behave-surface/fuel_models.csv"));
+  static const fire::FuelModelTable t =
+      fire::FuelModelTable::Load(SharedData("reference/behave-surface/fuel_models.csv"));
   return t;
 }
 
@@ -123,8 +124,9 @@ void Projection24h(benchmark::State& state, const Landscape& land) {
   const fire::SurfaceFuels fuels(Models());
   const engine::Engine engine(Rules());
   const auto radius = HomogeneousRadius(land.rows, land.cols, land.edge);
-  const engine::Incident report = format::ParseReports(
-      R"({"incident_id": "B", "reported_at": "2026-08-10T13:00:00-06:00"})", "bench", Rules()).front();
+  const engine::Incident report =
+      format::ParseReports(R"({"incident_id": "B", "reported_at": "2026-08-10T13:00:00-06:00"})", "bench", Rules())
+          .front();
   const MapOnGrid map;
   Ignition ign;
   const char* at = std::getenv("FOREST_BENCH_AT");
@@ -180,9 +182,12 @@ std::string MirroredFile() {
 
 void Ensemble100_1000x1000(benchmark::State& state) {
   const std::string file = MirroredFile();
-  const engine::Incident report = format::ParseReports(
-      R"({"incident_id": "B", "reported_at": "2026-08-10T13:00:00-06:00", "location": {"lon": -114.084623, "lat": 46.597244},
-          "weather": {"wind_speed_ms": 5.6, "wind_dir_deg": 250}})", "bench", Rules()).front();
+  const engine::Incident report =
+      format::ParseReports(
+          R"({"incident_id": "B", "reported_at": "2026-08-10T13:00:00-06:00", "location": {"lon": -114.084623, "lat": 46.597244},
+          "weather": {"wind_speed_ms": 5.6, "wind_dir_deg": 250}})",
+          "bench", Rules())
+          .front();
   ForecastOptions opt;
   opt.landscape.landscape = file;
   opt.hours = 24;
@@ -227,10 +232,18 @@ double ChildrenCpuSeconds() {
 
 void Process_ExampleLcp12h(benchmark::State& state) {
   const double cpu0 = ChildrenCpuSeconds();
-  const std::vector<std::string> args = {FIREBREAK_BINARY, "forecast",
-                                         std::string(FIREBREAK_SOURCE_DIR) + "/tests/forecast/data/example_lcp_report.json",
-                                         "--landscape", SharedData("fallback_dem_montana_idaho/example_lcp.tif"),
-                                         "--hours", "12", "--moisture", "D1L1", "--format", "json"};
+  const std::vector<std::string> args = {
+      FIREBREAK_BINARY,
+      "forecast",
+      std::string(FIREBREAK_SOURCE_DIR) + "/tests/forecast/data/example_lcp_report.json",
+      "--landscape",
+      SharedData("fallback_dem_montana_idaho/example_lcp.tif"),
+      "--hours",
+      "12",
+      "--moisture",
+      "D1L1",
+      "--format",
+      "json"};
   for (auto _ : state) {
     if (Spawn(args) != 0) state.SkipWithError("firebreak forecast failed");
   }

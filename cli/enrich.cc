@@ -15,6 +15,14 @@ void AddEnrichOptions(CLI::App* cmd, EnrichOptions& o) {
   cmd->add_option("--forces", o.forces, "Forces registry: add the deployment plan (4.1/4.2, 6.2.1)");
   cmd->add_option("--roads", o.roads, "Road line layer for travel times (with --forces)");
   cmd->add_option("--roads-config", o.roads_config, "Road speeds by class (with --roads)");
+  AddForecastOptions(cmd, o);
+}
+
+void AddForecastOptions(CLI::App* cmd, EnrichOptions& o) {
+  cmd->add_option("--landscape", o.landscape,
+                  "FARSITE-style landscape: add a spread forecast and the thresholds it would cross (a projection)");
+  cmd->add_flag("--forecast", o.forecast, "Forecast on --dem and the fuel raster of --layers (instead of --landscape)");
+  cmd->add_option("--forecast-hours", o.forecast_hours, "Forecast horizon, hours (default 24)");
 }
 
 struct Enricher::Impl {
@@ -32,6 +40,7 @@ Enricher::Enricher(const EnrichOptions& o, const engine::RuleSet& rules) : impl_
 Enricher::~Enricher() = default;
 
 bool Enricher::active() const { return impl_->opt.any(); }
+bool Enricher::forecasts() const { return impl_->opt.forecasts(); }
 
 void Enricher::Enrich(engine::Incident& incident) {
   if (impl_->session) ThrowIfError(impl_->session->Enrich(incident));
@@ -46,6 +55,12 @@ std::string Enricher::Text(const engine::Incident& incident, const engine::Decis
 std::string Enricher::Json(const engine::Incident& incident, const engine::Decision& d) {
   std::string out = "{}";
   if (impl_->session) ThrowIfError(impl_->session->Json(incident, d, out));
+  return out;
+}
+
+std::string Enricher::Forecast(const engine::Incident& incident, const std::string& lang, bool json) {
+  std::string out;
+  if (impl_->session) ThrowIfError(impl_->session->Forecast(incident, lang, json, out));
   return out;
 }
 

@@ -26,6 +26,9 @@
 namespace firebreak::cli {
 
 void RunForecastCommand(const ForecastArgs& a, const engine::RuleSet& rules, const std::string& lang);
+// The forecast section of assess/report/status (geo_plugin_forecast.cc); "" without a landscape.
+std::string ForecastSection(const EnrichOptions& o, const engine::Incident& incident, const engine::RuleSet& rules,
+                            const std::string& lang, bool json);
 
 namespace {
 
@@ -251,6 +254,7 @@ class Session final : public GeoSession {
           out += "\n" + forces::PlanToText(Plan(incident, d), rules_, lang);
         }
       }
+      out += ForecastSection(opt_, incident, rules_, lang, false);
     });
   }
 
@@ -261,8 +265,14 @@ class Session final : public GeoSession {
         j["site"] = nlohmann::ordered_json::parse(gis::SiteJson(it->second));
       if (registry_ && incident.location)
         j["deployment"] = nlohmann::ordered_json::parse(forces::PlanToJson(Plan(incident, d), rules_, -1));
+      if (opt_.forecasts())
+        j["forecast"] = nlohmann::ordered_json::parse(ForecastSection(opt_, incident, rules_, "en", true));
       out = j.dump();
     });
+  }
+
+  GeoError Forecast(const engine::Incident& incident, const std::string& lang, bool json, std::string& out) override {
+    return Guard([&] { out = ForecastSection(opt_, incident, rules_, lang, json); });
   }
 
  private:

@@ -93,6 +93,8 @@ class GeoSession {
   virtual GeoError Text(const engine::Incident& incident, const engine::Decision& d, const std::string& lang,
                         std::string& out) = 0;
   virtual GeoError Json(const engine::Incident& incident, const engine::Decision& d, std::string& out) = 0;
+  // ---- forecast (issue 10): the forecast section for one incident (Enricher::Forecast).
+  virtual GeoError Forecast(const engine::Incident& incident, const std::string& lang, bool json, std::string& out) = 0;
 };
 
 class GeoPlugin {

@@ -7,6 +7,7 @@
 #include "firebreak/forecast/forecast.h"
 #include "firebreak/forecast/output.h"
 #include "firebreak/format/report_io.h"
+#include "firebreak/gis/layers.h"
 #include "geo_plugin.h"
 
 namespace firebreak::cli {
@@ -81,6 +82,35 @@ void RunForecastCommand(const ForecastArgs& a, const engine::RuleSet& rules, con
     for (const auto* f : {&a.geojson, &a.tif, &a.html}) {
       if (!f->empty()) std::cout << (zh ? "已写入 " : "written: ") << *f << "\n";
     }
+  }
+}
+
+std::string ForecastSection(const EnrichOptions& o, const engine::Incident& incident, const engine::RuleSet& rules,
+                            const std::string& lang, bool json) {
+  if (!o.forecasts()) return "";
+  forecast::ForecastOptions fo;
+  fo.landscape.landscape = o.landscape;
+  fo.layers = o.layers;
+  fo.hours = o.forecast_hours;
+  fo.geometry = false;
+  const bool zh = lang != "en";
+  try {
+    if (o.landscape.empty()) {  // --forecast: the DEM and the layers config's fuel raster
+      const std::optional<gis::FuelConfig> fuel =
+          o.layers.empty() ? std::nullopt : gis::LoadLayersConfig(o.layers).fuel;
+      if (o.dem.empty() || !fuel) {
+        throw Error(ErrorKind::kUsage, "--forecast", "needs --dem and a layers config with a fuel raster",
+                    "or give --landscape LCP.tif");
+      }
+      fo.landscape.dem = o.dem;
+      fo.landscape.fuel = fuel->file;
+      fo.landscape.fuel_band = fuel->band;
+    }
+    const forecast::ForecastResult r = forecast::RunForecast(incident, rules, fo);
+    return json ? forecast::ForecastSummaryJson(r, rules) : forecast::ForecastSummaryText(r, rules, zh);
+  } catch (const Error& e) {
+    // The decision stands without it: say why there is no forecast.
+    return json ? forecast::ForecastUnavailableJson(e.ToString()) : forecast::ForecastUnavailableText(e.ToString(), zh);
   }
 }
 

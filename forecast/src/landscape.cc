@@ -151,8 +151,8 @@ std::vector<std::vector<float>> ReadBands(GDALDataset& ds, const std::string& pa
   std::vector<float> buf(cells * static_cast<std::size_t>(n));
   std::vector<int> bands;
   for (int b = first; b <= last; ++b) bands.push_back(b);
-  if (ds.RasterIO(GF_Read, 0, 0, cols, rows, buf.data(), cols, rows, GDT_Float32, n, bands.data(), 0, 0, 0,
-                  nullptr) != CE_None) {
+  if (ds.RasterIO(GF_Read, 0, 0, cols, rows, buf.data(), cols, rows, GDT_Float32, n, bands.data(), 0, 0, 0, nullptr) !=
+      CE_None) {
     throw Error(ErrorKind::kGis, path, internal::LastGdalError("cannot read the landscape bands"),
                 "the file may be truncated or corrupt");
   }

@@ -233,6 +233,62 @@ std::string ForecastText(const ForecastResult& r, const engine::RuleSet& rules, 
   return os.str();
 }
 
+std::string ForecastSummaryText(const ForecastResult& r, const engine::RuleSet& rules, bool zh) {
+  std::ostringstream os;
+  os << (zh ? "\n【蔓延预测】（预测，非要求；" : "\n[Spread forecast] (a PROJECTION, not a requirement; ")
+     << r.landscape << (zh ? "，" : ", ") << Fixed(r.hours, 0) << (zh ? " 小时）\n" : " h)\n");
+  os << (zh ? "  面积：" : "  Area: ");
+  for (double f : {0.25, 0.5, 1.0}) {
+    const double h = r.hours * f;
+    double a = 0;
+    for (const auto& [hh, ha] : r.area_curve) {
+      if (hh <= h + 1e-9) a = ha;
+    }
+    os << "+" << Fixed(h, h < 10 ? 1 : 0) << "h " << Fixed(a, 0) << (zh ? "公顷  " : " ha  ");
+  }
+  os << "\n";
+  for (const ThresholdResult& t : r.thresholds) {
+    const ThresholdText d = DescribeThreshold(rules, t.crossing.id);
+    os << "  " << HoursText(t.crossing.hours, r.reported_at, zh) << "  " << t.crossing.id.clause << " "
+       << (zh ? d.what_zh : d.what_en);
+    if (!d.who.empty())
+      os << " — " << (zh ? d.who_label_zh : d.who_label_en) << (zh ? "：" : ": ") << Names(rules, d.who, zh);
+    os << (t.crossing.clock_only ? (zh ? "（时钟）" : " (clock)") : "") << "\n";
+  }
+  for (const PlaceResult& p : r.places) {
+    if (p.threat_hours == kNever) continue;
+    os << (zh ? "  威胁 " : "  threat to ") << p.name << " " << HoursText(p.threat_hours, r.reported_at, zh) << "\n";
+  }
+  for (const BoundaryResult& b : r.boundaries) {
+    if (b.hours == kNever || b.kind != "county") continue;
+    os << (zh ? "  进入 " : "  enters ") << b.name << " " << HoursText(b.hours, r.reported_at, zh) << "\n";
+  }
+  return os.str();
+}
+
+std::string ForecastSummaryJson(const ForecastResult& r, const engine::RuleSet& rules) {
+  ordered_json j;
+  j["available"] = true;
+  j["projection"] = true;
+  j["horizon_hours"] = r.hours;
+  j["landscape"] = r.landscape;
+  j["area_curve"] = ordered_json::array();
+  for (const auto& [h, a] : r.area_curve) {
+    if (std::abs(h - std::round(h)) < 1e-9 || h == r.hours) j["area_curve"].push_back({{"hours", h}, {"area_ha", a}});
+  }
+  j["arrivals"] = internal::ArrivalsJson(r);
+  j["thresholds"] = internal::ThresholdsJson(r, rules);
+  return j.dump();
+}
+
+std::string ForecastUnavailableText(const std::string& why, bool zh) {
+  return (zh ? "\n【蔓延预测】无法预测：" : "\n[Spread forecast] not available: ") + why + "\n";
+}
+
+std::string ForecastUnavailableJson(const std::string& why) {
+  return ordered_json{{"available", false}, {"projection", true}, {"why", why}}.dump();
+}
+
 std::string ForecastJson(const ForecastResult& r, const engine::RuleSet& rules) {
   ordered_json j;
   j["incident_id"] = r.incident_id;

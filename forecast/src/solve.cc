@@ -2,12 +2,12 @@
 // the contract; docs/forecast.md the method and why.
 #include <algorithm>
 #include <array>
-#include <vector>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "firebreak/common/error.h"
 #include "firebreak/forecast/spread.h"

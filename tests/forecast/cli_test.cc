@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include <gdal_priv.h>
@@ -194,6 +195,56 @@ TEST_F(CliForecast, DemoWorldWithLayers) {
   bool iii = false;
   for (const auto& t : j["thresholds"]) iii = iii || (t["clause"] == "6.3.2.1(1)" && t["level"] == "III");
   EXPECT_TRUE(iii);
+}
+
+// A drill on the demo world whose scenario names its terrain: with --forecast, the drill shows the projection made
+// at the first report beside the levels and duties the later reports required.
+TEST_F(CliForecast, DrillShowsProjectionsBesideTheReports) {
+  std::ofstream(*dir_ / "demo" / "layers-places.yaml")
+      << "places: {file: places.geojson, name_field: name, threat_km: 2}\n"
+      << "counties: {file: counties.geojson, name_field: name, code_field: adcode}\n"
+      << "city: {file: city.geojson, name_field: name}\n"
+      << "fuel: {file: fuel.tif, band: 1, dangerous: {meadow: [101-109]}}\n";
+  Write("drill.yaml", R"(scenario: forecast-demo
+title: {zh: 演示平原草地火：预测与实况对照, en: "Demo plain grass fire: projection vs reports"}
+start: 2026-04-04T10:00:00+08:00
+until: +8h
+terrain: {dem: demo/dem.tif, layers: demo/layers-places.yaml}
+reports:
+  - incident_id: RS-1
+    reported_at: +0
+    county: 融水苗族自治县
+    location: {lon: 109.26448, lat: 24.97760}
+    open_fire_since: +0
+    burned_area_ha: 5
+    threatens: []
+    weather: {temperature_c: 28, humidity_pct: 30, wind_speed_ms: 4, wind_dir_deg: 225}
+  - {incident_id: RS-1, reported_at: +2h, burned_area_ha: 60}
+  - {incident_id: RS-1, reported_at: +3h, burned_area_ha: 130, threatens: [residential]}
+expect:
+  levels:
+    - {incident: RS-1, at: +1h59m, level: none}
+    - {incident: RS-1, at: +2h, level: IV}
+    - {incident: RS-1, at: +3h, level: III}
+)");
+  const CmdResult text = Exec("--lang en drill " + P("drill.yaml") + " --forecast --forecast-hours 8");
+  ASSERT_EQ(text.code, 0) << text.err << text.out;
+  EXPECT_NE(text.out.find("[Projection vs reports] RS-1"), std::string::npos) << text.out;
+  const CmdResult json = Exec("drill " + P("drill.yaml") + " --forecast --forecast-hours 8 --format json");
+  ASSERT_EQ(json.code, 0) << json.err;
+  const auto j = nlohmann::json::parse(json.out);
+  ASSERT_EQ(j["projections"].size(), 1u);
+  std::map<std::string, double> lead;
+  for (const auto& t : j["projections"][0]["thresholds"]) {
+    if (t["lead_hours"].is_number()) lead[t["clause"]] = t["lead_hours"];
+  }
+  // The reports required IV at +2 h, III at +3 h and the 5.2(4) report at +3 h; the projection warned earlier.
+  ASSERT_TRUE(lead.count("6.3.1.1(1)") && lead.count("6.3.2.1(1)") && lead.count("5.2(4)"));
+  EXPECT_GT(lead["6.3.1.1(1)"], 0);
+  EXPECT_GT(lead["6.3.2.1(1)"], 0);
+  EXPECT_GT(lead["5.2(4)"], 1);
+  EXPECT_TRUE(j["projections"][0]["projection"].get<bool>());
+  EXPECT_EQ(j["projections"][0]["areas"].size(), 2u);
 }
 
 }  // namespace

@@ -173,11 +173,12 @@ class Parser {
     if (root["until"]) sc.until = Time(root["until"], "until");
     if (root["terrain"]) {
       const YAML::Node t = root["terrain"];
-      Keys(t, {"dem", "layers", "demo"}, "terrain");
+      Keys(t, {"dem", "layers", "demo", "landscape"}, "terrain");
       ScenarioTerrain st;
       if (t["dem"]) st.dem = Str(t["dem"], "terrain.dem");
       if (t["layers"]) st.layers = Str(t["layers"], "terrain.layers");
       if (t["demo"]) st.demo = t["demo"].as<bool>(false);
+      if (t["landscape"]) st.landscape = Str(t["landscape"], "terrain.landscape");
       sc.terrain = st;
     }
     if (root["demo"] && root["demo"].as<bool>(false)) sc.terrain = ScenarioTerrain{{}, {}, true};

@@ -23,6 +23,13 @@ std::string ForecastJson(const ForecastResult& r, const engine::RuleSet& rules);
 std::string ForecastHtml(const ForecastResult& r, const engine::RuleSet& rules, bool zh);
 std::string ForecastGeoJson(const ForecastResult& r, const engine::RuleSet& rules);
 
+// The compact forecast section that assess / report / status append (docs/forecast.md, "In assess, report and
+// status"): the thresholds and arrivals, labelled projections. Unavailable forecasts say why.
+std::string ForecastSummaryText(const ForecastResult& r, const engine::RuleSet& rules, bool zh);
+std::string ForecastSummaryJson(const ForecastResult& r, const engine::RuleSet& rules);
+std::string ForecastUnavailableText(const std::string& why, bool zh);
+std::string ForecastUnavailableJson(const std::string& why);
+
 struct OutputFiles {
   std::string geojson, tif, html;
   bool zh = true;
