@@ -127,8 +127,8 @@ std::optional<double> Quantile(std::vector<double> v, double q) {
   return a + f * (b - a);
 }
 
-Spread Stats(const std::vector<double>& v, double horizon) {
-  Spread s;
+EnsembleRange Stats(const std::vector<double>& v, double horizon) {
+  EnsembleRange s;
   s.p10 = Quantile(v, 0.1);
   s.p90 = Quantile(v, 0.9);
   const auto n = std::count_if(v.begin(), v.end(), [&](double h) { return h <= horizon; });

@@ -149,7 +149,7 @@ void CurveSvg(std::ostringstream& os, const ForecastResult& r, const engine::Rul
   os << "</svg>\n";
 }
 
-std::string SpreadCell(const std::optional<Spread>& s) {
+std::string SpreadCell(const std::optional<EnsembleRange>& s) {
   if (!s) return "<td>—</td><td>—</td>";
   return "<td>" + (s->p10 ? Fixed(*s->p10, 1) : std::string("&gt;H")) + "–" +
          (s->p90 ? Fixed(*s->p90, 1) : std::string("&gt;H")) + " h</td><td>" + Fixed(s->probability, 2) + "</td>";

@@ -112,7 +112,7 @@ std::string FactsText(const std::vector<engine::FactUse>& facts, bool zh) {
 }
 
 // " [p10–p90 1.5–3.5h, probability 0.85]"; times at or before the report read 0, beyond the horizon ">12h".
-std::string SpreadText(const std::optional<Spread>& s, double horizon, bool zh) {
+std::string SpreadText(const std::optional<EnsembleRange>& s, double horizon, bool zh) {
   if (!s) return "";
   auto h = [&](const std::optional<double>& v) {
     return v ? Fixed(std::max(0.0, *v), 1) : ">" + Fixed(horizon, horizon < 10 ? 1 : 0);

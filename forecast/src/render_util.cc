@@ -36,7 +36,7 @@ ordered_json HoursJson(double hours) {
 
 namespace {
 
-void AddSpread(ordered_json& j, const std::optional<Spread>& s) {
+void AddSpread(ordered_json& j, const std::optional<EnsembleRange>& s) {
   j["p10"] = s && s->p10 ? HoursJson(*s->p10) : ordered_json(nullptr);
   j["p90"] = s && s->p90 ? HoursJson(*s->p90) : ordered_json(nullptr);
   j["probability"] = s ? ordered_json(s->probability) : ordered_json(nullptr);

@@ -197,6 +197,28 @@ TEST_F(CliForecast, DemoWorldWithLayers) {
   EXPECT_TRUE(iii);
 }
 
+// assess, report and status with --landscape: the forecast as a section; a report it cannot use says why.
+TEST_F(CliForecast, SectionsInAssessReportAndStatus) {
+  const std::string lcp = " --landscape " + Lcp() + " --forecast-hours 6";
+  const CmdResult a = Exec("--lang en assess " + Report() + lcp);
+  ASSERT_EQ(a.code, 0) << a.err;
+  EXPECT_NE(a.out.find("[Spread forecast] (a PROJECTION, not a requirement;"), std::string::npos) << a.out;
+  const CmdResult aj = Exec("assess --format json " + Report() + lcp);
+  ASSERT_EQ(aj.code, 0) << aj.err;
+  const auto j = nlohmann::json::parse(aj.out);
+  EXPECT_TRUE(j["forecast"]["available"].get<bool>());
+  EXPECT_TRUE(j["forecast"]["thresholds"].is_array());
+  EXPECT_EQ(j["response_level"], nullptr) << "the decision itself is the report's, not the projection's";
+  const CmdResult nw = Exec("--lang en assess " + P("no-wind.json") + lcp);
+  EXPECT_EQ(nw.code, 0) << nw.err;
+  EXPECT_NE(nw.out.find("[Spread forecast] not available:"), std::string::npos) << nw.out;
+  const std::string store = " --store " + P("office.sqlite");
+  ASSERT_EQ(Exec("--lang en report " + Report() + store + lcp).code, 0);
+  const CmdResult st = Exec("--lang en status --at 2026-08-10T14:00:00-06:00" + store + lcp);
+  ASSERT_EQ(st.code, 0) << st.err;
+  EXPECT_NE(st.out.find("MT-GOLDEN\n[Spread forecast]"), std::string::npos) << st.out;
+}
+
 // A drill on the demo world whose scenario names its terrain: with --forecast, the drill shows the projection made
 // at the first report beside the levels and duties the later reports required.
 TEST_F(CliForecast, DrillShowsProjectionsBesideTheReports) {

@@ -48,7 +48,7 @@ struct ForecastOptions {
 
 // Ensemble statistics of a time (hours after the report): 10th and 90th percentiles over the members (nullopt:
 // beyond the horizon) and the share of members in which it happens within the horizon.
-struct Spread {
+struct EnsembleRange {
   std::optional<double> p10, p90;
   double probability = 0;
 };
@@ -57,9 +57,9 @@ struct PlaceResult {
   std::string name, layer, type, threat;
   engine::LonLat at;
   double threat_km = 0;
-  double threat_hours = kNever;                       // the fire within threat_km (deterministic run)
-  double reach_hours = kNever;                        // the fire on the place itself
-  std::optional<Spread> threat_spread, reach_spread;  // with an ensemble
+  double threat_hours = kNever;                              // the fire within threat_km (deterministic run)
+  double reach_hours = kNever;                               // the fire on the place itself
+  std::optional<EnsembleRange> threat_spread, reach_spread;  // with an ensemble
 };
 
 struct BoundaryResult {
@@ -67,12 +67,12 @@ struct BoundaryResult {
   std::string name;
   double km = 0;
   double hours = kNever;
-  std::optional<Spread> spread;
+  std::optional<EnsembleRange> spread;
 };
 
 struct ThresholdResult {
-  Crossing crossing;             // in the deterministic run (hours = kNever if only ensemble members cross it)
-  std::optional<Spread> spread;  // with an ensemble
+  Crossing crossing;                    // in the deterministic run (hours = kNever if only ensemble members cross it)
+  std::optional<EnsembleRange> spread;  // with an ensemble
 };
 
 struct Isochrone {
