@@ -143,28 +143,26 @@ internal::DatasetPtr OpenLandscape(const std::string& path) {
   return ds;
 }
 
-// Bands first..last in one read (a pixel-interleaved file is decoded once), as floats with NaN for nodata.
+// Bands first..last as floats with NaN for nodata, each read straight into its own vector (GDAL's block cache
+// decodes a pixel-interleaved file once for all bands).
 std::vector<std::vector<float>> ReadBands(GDALDataset& ds, const std::string& path, int first, int last) {
   internal::QuietGdal quiet;
-  const int rows = ds.GetRasterYSize(), cols = ds.GetRasterXSize(), n = last - first + 1;
+  const int rows = ds.GetRasterYSize(), cols = ds.GetRasterXSize();
   const std::size_t cells = static_cast<std::size_t>(rows) * cols;
-  std::vector<float> buf(cells * static_cast<std::size_t>(n));
-  std::vector<int> bands;
-  for (int b = first; b <= last; ++b) bands.push_back(b);
-  if (ds.RasterIO(GF_Read, 0, 0, cols, rows, buf.data(), cols, rows, GDT_Float32, n, bands.data(), 0, 0, 0, nullptr) !=
-      CE_None) {
-    throw Error(ErrorKind::kGis, path, internal::LastGdalError("cannot read the landscape bands"),
-                "the file may be truncated or corrupt");
-  }
-  std::vector<std::vector<float>> out(static_cast<std::size_t>(n));
-  for (int k = 0; k < n; ++k) {
-    int has = 0;
-    const double nd = ds.GetRasterBand(first + k)->GetNoDataValue(&has);
-    auto begin = buf.begin() + static_cast<std::ptrdiff_t>(cells * static_cast<std::size_t>(k));
-    out[static_cast<std::size_t>(k)].assign(begin, begin + static_cast<std::ptrdiff_t>(cells));
-    for (float& v : out[static_cast<std::size_t>(k)]) {
-      if (!std::isfinite(v) || (has && v == static_cast<float>(nd))) v = NAN;
+  std::vector<std::vector<float>> out;
+  for (int b = first; b <= last; ++b) {
+    std::vector<float> v(cells);
+    GDALRasterBand* band = ds.GetRasterBand(b);
+    if (band->RasterIO(GF_Read, 0, 0, cols, rows, v.data(), cols, rows, GDT_Float32, 0, 0, nullptr) != CE_None) {
+      throw Error(ErrorKind::kGis, path, internal::LastGdalError("cannot read band " + std::to_string(b)),
+                  "the file may be truncated or corrupt");
     }
+    int has = 0;
+    const float nd = static_cast<float>(band->GetNoDataValue(&has));
+    for (float& x : v) {
+      if (!std::isfinite(x) || (has && x == nd)) x = NAN;
+    }
+    out.push_back(std::move(v));
   }
   return out;
 }
@@ -193,9 +191,9 @@ Landscape FromLcp(const std::string& path, const fire::FuelModelTable& models) {
   const std::size_t n = l.size();
   std::vector<std::vector<float>> b = ReadBands(*ds, path, 1, std::min(bands, 7));
   l.frame.z = std::move(b[0]);
-  gis::Grid fuel = l.frame;
-  fuel.z = std::move(b[3]);
-  l.fuel = FuelCodes(fuel, path + " band 4", models);
+  std::swap(l.frame.z, b[3]);  // the fuel band, checked on the frame's grid
+  l.fuel = FuelCodes(l.frame, path + " band 4", models);
+  std::swap(l.frame.z, b[3]);
   l.slope_deg = std::move(b[1]);
   l.aspect_deg = std::move(b[2]);
   for (float& a : l.aspect_deg) {

@@ -182,9 +182,9 @@ Context MakeContext(const engine::Incident& report, const engine::RuleSet& rules
   PlaceOrigin(ctx, out);
   ctx.city_km_bounds = CityKmBounds(rules);
   out.landscape = ctx.land.description;
+  std::vector<float> elevation = std::move(ctx.land.frame.z);  // the grid only: no copy of the elevations
   out.frame = ctx.land.frame;
-  out.frame.z.clear();
-  out.frame.z.shrink_to_fit();
+  ctx.land.frame.z = std::move(elevation);
   out.ignition_fuel = ctx.land.fuel[ctx.ignition_cell];
   out.sources.insert(out.sources.begin(), ctx.land.source);
   for (const auto& s : ctx.map.sources) out.sources.push_back(s);
