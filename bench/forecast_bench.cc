@@ -139,7 +139,8 @@ void Projection24h(benchmark::State& state, const Landscape& land) {
   for (auto _ : state) {
     const SurfaceBehaviour beh(land, fuels, DryWind());
     const Arrival a = Solve(beh.Grid(radius), ign, opt);
-    const RunTimes run = Summarise(a, map, 0, land.frame.cell_x_m * land.frame.cell_y_m);
+    const RunTimes run = Summarise(a, map, 0, land.frame.cell_x_m * land.frame.cell_y_m,
+                                   static_cast<int>(row) * land.cols + static_cast<int>(col));
     const std::vector<Crossing> c = FindCrossings(engine, report, run, map, 24);
     benchmark::DoNotOptimize(c.data());
     burned = a.order.size();

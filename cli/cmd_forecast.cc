@@ -33,6 +33,8 @@ void RegisterForecastCommands(CLI::App& app, Globals& g) {
   f->add_option("--wind-from", a->wind_from, "Direction the wind blows FROM, degrees (overrides the report)");
   f->add_option("--moisture", a->moisture, "Fuel moisture: a scenario such as D2L2, or 1h,10h,100h,herb,woody in %");
   f->add_option("--ffmc", a->ffmc, "Fine Fuel Moisture Code for the dead fine fuel moisture");
+  f->add_option("--fwi-weather", a->fwi_weather,
+                "Daily noon weather (as `firebreak fire weather` reads it): its last day's FFMC sets the moisture");
   f->add_option("--fuel-models", a->fuel_models, "fuel_models.csv (default: as `firebreak fire` finds it)");
   f->add_option("--geojson", a->geojson, "Write isochrones, places and ignition as GeoJSON (WGS84)");
   f->add_option("--tif", a->tif, "Write arrival hours (and burn probability) as a GeoTIFF");

@@ -131,7 +131,18 @@ void RunReport(const Globals& g, const StoreOptions& o) {
   if (o.format == "json") {
     std::vector<engine::Decision> ds;
     for (const auto& r : recs) ds.push_back(r.decision);
-    std::cout << (ds.size() == 1 ? format::DecisionToJson(ds[0], rules) : format::DecisionsToJson(ds, rules)) << "\n";
+    if (!enricher.forecasts()) {
+      std::cout << (ds.size() == 1 ? format::DecisionToJson(ds[0], rules) : format::DecisionsToJson(ds, rules)) << "\n";
+      return;
+    }
+    // With a landscape each decision carries its forecast section (a projection; docs/forecast.md).
+    auto out = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < recs.size(); ++i) {
+      auto j = nlohmann::ordered_json::parse(format::DecisionToJson(ds[i], rules));
+      j["forecast"] = nlohmann::ordered_json::parse(enricher.Forecast(recs[i].incident, g.lang, true));
+      out.push_back(std::move(j));
+    }
+    std::cout << (out.size() == 1 ? out[0] : out).dump(2) << "\n";
     return;
   }
   for (std::size_t i = 0; i < recs.size(); ++i) {

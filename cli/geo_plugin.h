@@ -77,7 +77,7 @@ struct ForecastArgs {
   std::uint64_t seed = 1;
   std::string isochrones;                     // "1,3,6" (hours); empty = default
   std::optional<double> wind_speed, wind_from, ffmc;
-  std::string moisture;
+  std::string moisture, fwi_weather;
   std::string geojson, tif, html;
   std::string format = "text";
   int threads = 2;

@@ -55,6 +55,7 @@ forecast::ForecastOptions Options(const ForecastArgs& a) {
   o.wind_from_deg = a.wind_from;
   o.moisture = a.moisture;
   o.ffmc = a.ffmc;
+  o.fwi_weather = a.fwi_weather;
   o.fuel_models = a.fuel_models;
   o.threads = a.threads;
   o.geometry = !a.geojson.empty() || !a.html.empty() || a.format == "text";

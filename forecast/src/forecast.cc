@@ -14,6 +14,7 @@
 #include "firebreak/engine/engine.h"
 #include "firebreak/fire/fuel_models.h"
 #include "firebreak/fire/surface.h"
+#include "firebreak/fire/weather_io.h"
 #include "internal.h"
 
 namespace firebreak::forecast {
@@ -62,8 +63,19 @@ void Validate(const engine::Incident& report, const ForecastOptions& opt) {
   }
 }
 
-SurfaceWeather BaseWeather(const engine::Incident& r, const ForecastOptions& opt, std::vector<std::string>& en,
-                           std::vector<std::string>& zh) {
+// The FFMC of the last day of a noon-weather series, by the FWI System of fire/ from the start-up codes, with the
+// day-length band of the ignition's latitude.
+double FfmcFromWeather(const std::string& file, double latitude, std::string& source) {
+  const fire::WeatherSeries s = fire::ReadWeatherFile(file);
+  const std::vector<fire::FwiDay> days = fire::RunFwi(fire::FwiCodes{}, s.weather, fire::DayLengthFor(latitude));
+  std::ostringstream os;
+  os << "FWI of " << file << " (" << days.size() << " days from start-up codes; last FFMC " << days.back().ffmc << ")";
+  source = os.str();
+  return days.back().ffmc;
+}
+
+SurfaceWeather BaseWeather(const engine::Incident& r, const ForecastOptions& opt, double latitude,
+                           std::vector<std::string>& en, std::vector<std::string>& zh) {
   SurfaceWeather w;
   w.wind_ms = opt.wind_ms.value_or(r.weather.wind_speed_ms.value_or(0));
   w.wind_from_deg = opt.wind_from_deg.value_or(r.weather.wind_dir_deg.value_or(0));
@@ -80,6 +92,10 @@ SurfaceWeather BaseWeather(const engine::Incident& r, const ForecastOptions& opt
     std::ostringstream os;
     os << "FFMC " << *opt.ffmc << " (Van Wagner 1987); live herb 60 %, woody 90 %";
     w.moisture_source = os.str();
+  } else if (!opt.fwi_weather.empty()) {
+    std::string source;
+    w.moisture = MoistureFromFfmc(FfmcFromWeather(opt.fwi_weather, latitude, source));
+    w.moisture_source = source + "; live herb 60 %, woody 90 %";
   } else if (r.weather.temperature_c && r.weather.humidity_pct) {
     w.moisture = MoistureFromAir(*r.weather.temperature_c, *r.weather.humidity_pct);
     std::ostringstream os;
@@ -280,7 +296,7 @@ ForecastResult RunForecast(const engine::Incident& report, const engine::RuleSet
   lap("fuel_models");
   Context ctx = internal::MakeContext(report, rules, engine, table, fuels, opt, out);
   lap("landscape_and_layers");
-  SurfaceWeather weather = BaseWeather(report, opt, out.notes_en, out.notes_zh);
+  SurfaceWeather weather = BaseWeather(report, opt, out.ignition.lat, out.notes_en, out.notes_zh);
   out.grid_convergence_deg = Convergence(ctx.land.frame, out.ignition);
   weather.wind_from_deg = std::fmod(weather.wind_from_deg + out.grid_convergence_deg + 360.0, 360.0);
   out.weather = weather;

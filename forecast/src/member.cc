@@ -206,7 +206,7 @@ MemberRun RunMember(const Context& ctx, const SurfaceWeather& weather, bool keep
     origin = a.origin_reached ? a.origin_min : (a.order.empty() ? 0.0 : a.minutes[a.order.back()]);
   }
   const double cell_m2 = ctx.land.frame.cell_x_m * ctx.land.frame.cell_y_m;
-  m.run = Summarise(a, ctx.map, origin, cell_m2);
+  m.run = Summarise(a, ctx.map, origin, cell_m2, ctx.ignition_cell);
   m.crossings = FindCrossings(ctx.engine, ctx.report, m.run, ctx.map, ctx.horizon);
   const double end = origin + ctx.horizon * 60.0;
   for (int i : a.order) {

@@ -67,7 +67,7 @@ std::optional<double> RunTimes::CityKmAt(double hours) const {
   return km;
 }
 
-RunTimes Summarise(const Arrival& a, const MapOnGrid& map, double origin_min, double cell_area_m2) {
+RunTimes Summarise(const Arrival& a, const MapOnGrid& map, double origin_min, double cell_area_m2, int ignition_cell) {
   RunTimes r;
   r.origin_min = origin_min;
   r.cell_ha = cell_area_m2 / 10000.0;
@@ -84,7 +84,7 @@ RunTimes Summarise(const Arrival& a, const MapOnGrid& map, double origin_min, do
   }
   r.county_enter.assign(map.county_names.size(), kNever);
   if (a.order.empty()) return r;
-  const int start = a.order.front();
+  const int start = ignition_cell;
   if (!map.county.empty()) r.ignition_county = map.county[start];
   const int start_inside = map.inside_city.empty() ? 0 : map.inside_city[start];
   double best_km = kNever;

@@ -197,6 +197,18 @@ TEST_F(CliForecast, DemoWorldWithLayers) {
   EXPECT_TRUE(iii);
 }
 
+// Fuel moisture from the FWI System of fire/: the Van Wagner & Pickett reference days end with FFMC 88.4, so the
+// dead 1-h moisture is 147.2 (101 - 88.4) / (59.5 + 88.4) = 12.54 %.
+TEST_F(CliForecast, MoistureFromTheFwiOfAWeatherSeries) {
+  const CmdResult r =
+      Exec("forecast " + Report() + " --landscape " + Lcp() + " --hours 2 --format json --fwi-weather " +
+           Shared("reference/fwi-van-wagner-1985/weather_days_1-18.txt"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(j["weather"]["moisture_pct"]["1h"].get<double>(), 12.54, 0.06);
+  EXPECT_NE(j["weather"]["moisture_source"].get<std::string>().find("FWI of"), std::string::npos);
+}
+
 // assess, report and status with --landscape: the forecast as a section; a report it cannot use says why.
 TEST_F(CliForecast, SectionsInAssessReportAndStatus) {
   const std::string lcp = " --landscape " + Lcp() + " --forecast-hours 6";

@@ -39,6 +39,7 @@ struct ForecastOptions {
   std::optional<double> wind_ms, wind_from_deg;  // override the report's weather
   std::string moisture;  // "D2L2" or "1h,10h,100h,herb,woody" (%); else --ffmc, else the report's air
   std::optional<double> ffmc;
+  std::string fwi_weather;  // daily noon weather (fire/ weather_io format): FFMC of its last day by the FWI
   std::string fuel_models;  // fuel_models.csv; empty = fire::FuelModelPath()
   int threads = 2;
   int max_line_cells = 10;

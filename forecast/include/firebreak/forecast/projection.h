@@ -52,8 +52,11 @@ struct RunTimes {
   std::optional<double> CityKmAt(double hours) const;
 };
 
-// Times of one run: `arrival` from Solve, `origin_min` the solver time of the report.
-RunTimes Summarise(const Arrival& arrival, const MapOnGrid& map, double origin_min, double cell_area_m2);
+// Times of one run: `arrival` from Solve, `origin_min` the solver time of the report, `ignition_cell` the cell where
+// the fire starts (its county and side of the city boundary are the fire's own; cells near an ignition point may
+// burn before the point's cell itself).
+RunTimes Summarise(const Arrival& arrival, const MapOnGrid& map, double origin_min, double cell_area_m2,
+                   int ignition_cell);
 
 // The report with the projected facts at `hours` substituted (see above).
 engine::Incident ProjectedIncident(const engine::Incident& report, const RunTimes& run, const MapOnGrid& map,
