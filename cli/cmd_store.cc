@@ -15,6 +15,8 @@
 #include <memory>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "commands.h"
 #include "enrich.h"
 #include "firebreak/common/error.h"
@@ -29,6 +31,12 @@
 #include "firebreak/store/store.h"
 
 namespace firebreak::cli {
+
+// Forecast (issue 10): projections made at each incident's first report beside what the drill later required.
+std::string DrillProjectionsText(const timeline::Scenario& sc, const store::DrillResult& r, const engine::RuleSet& rules,
+                                 Enricher& enricher, const std::string& lang);
+std::string DrillProjectionsJson(const std::string& drill_json, const timeline::Scenario& sc,
+                                 const store::DrillResult& r, const engine::RuleSet& rules, Enricher& enricher);
 
 namespace {
 
@@ -87,10 +95,12 @@ store::Enrich TerrainEnrich(Enricher& enricher) {
 
 EnrichOptions ScenarioEnrichOptions(const StoreOptions& o, const timeline::Scenario& sc) {
   EnrichOptions e = o.enrich;
-  if (e.any_gis() || !sc.terrain) return e;
+  if (!sc.terrain) return e;
   namespace fs = std::filesystem;
   fs::path base = fs::path(sc.file).parent_path();
   auto resolve = [&](const std::string& f) { return f.empty() || fs::path(f).is_absolute() ? f : (base / f).string(); };
+  if (e.landscape.empty()) e.landscape = resolve(sc.terrain->landscape);
+  if (e.any_gis()) return e;
   e.dem = resolve(sc.terrain->dem);
   e.layers = resolve(sc.terrain->layers);
   return e;
@@ -130,7 +140,18 @@ void RunReport(const Globals& g, const StoreOptions& o) {
   if (o.format == "json") {
     std::vector<engine::Decision> ds;
     for (const auto& r : recs) ds.push_back(r.decision);
-    std::cout << (ds.size() == 1 ? format::DecisionToJson(ds[0], rules) : format::DecisionsToJson(ds, rules)) << "\n";
+    if (!enricher.forecasts()) {
+      std::cout << (ds.size() == 1 ? format::DecisionToJson(ds[0], rules) : format::DecisionsToJson(ds, rules)) << "\n";
+      return;
+    }
+    // With a landscape each decision carries its forecast section (a projection; docs/forecast.md).
+    auto out = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < recs.size(); ++i) {
+      auto j = nlohmann::ordered_json::parse(format::DecisionToJson(ds[i], rules));
+      j["forecast"] = nlohmann::ordered_json::parse(enricher.Forecast(recs[i].incident, g.lang, true));
+      out.push_back(std::move(j));
+    }
+    std::cout << (out.size() == 1 ? out[0] : out).dump(2) << "\n";
     return;
   }
   for (std::size_t i = 0; i < recs.size(); ++i) {
@@ -194,8 +215,28 @@ void RunStatus(const Globals& g, const StoreOptions& o) {
   timeline::AuditOptions ao;
   if (o.tolerance_min >= 0) ao.declaration_tolerance_min = ao.report_tolerance_min = o.tolerance_min;
   timeline::StatusBoard board = store::StoredStatus(st, eng, now, ao);
-  if (o.format == "json") std::cout << timeline::StatusToJson(board, rules) << "\n";
-  else std::cout << timeline::StatusToText(board, rules, g.lang);
+  if (o.enrich.landscape.empty()) {
+    if (o.format == "json") std::cout << timeline::StatusToJson(board, rules) << "\n";
+    else std::cout << timeline::StatusToText(board, rules, g.lang);
+    return;
+  }
+  // Forecast (issue 10): each open incident's latest state projected on the landscape (projections).
+  Enricher enricher(o.enrich, rules);
+  auto latest = [&](const std::string& id) {
+    std::string merged = "{}";
+    for (const auto& r : st.History(id).reports) merged = timeline::MergeReportJson(merged, r.body, "store: " + id);
+    return format::ParseReports(merged, "store: incident " + id, rules).at(0);
+  };
+  if (o.format == "json") {
+    auto j = nlohmann::ordered_json::parse(timeline::StatusToJson(board, rules));
+    for (const auto& line : board.incidents)
+      j["forecasts"][line.incident_id] = nlohmann::ordered_json::parse(enricher.Forecast(latest(line.incident_id), g.lang, true));
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::cout << timeline::StatusToText(board, rules, g.lang);
+  for (const auto& line : board.incidents)
+    std::cout << "\n" << line.incident_id << enricher.Forecast(latest(line.incident_id), g.lang, false);
 }
 
 void RunVerify(const Globals& g, const StoreOptions& o) {
@@ -292,8 +333,15 @@ void RunDrillCmd(Globals& g, const StoreOptions& o) {
   dopt.store_path = o.store.empty() ? ":memory:" : o.store;
   dopt.enrich = TerrainEnrich(enricher);
   store::DrillResult r = store::RunDrill(sc, eng, dopt);
-  if (o.format == "json") Emit(o, store::DrillToJson(sc, r, rules) + "\n");
-  else Emit(o, store::DrillToText(sc, r, rules, g.lang));
+  if (o.format == "json") {
+    std::string j = store::DrillToJson(sc, r, rules);
+    if (enricher.forecasts()) j = DrillProjectionsJson(j, sc, r, rules, enricher);  // drill_forecast.cc
+    Emit(o, j + "\n");
+  } else {
+    std::string t = store::DrillToText(sc, r, rules, g.lang);
+    if (enricher.forecasts()) t += DrillProjectionsText(sc, r, rules, enricher, g.lang);
+    Emit(o, t);
+  }
   if (!r.ok()) g.exit_code = ExitCode(ErrorKind::kExpectation);
 }
 
@@ -364,6 +412,8 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
     cmd->add_option("--at", o->at, "As of (ISO 8601 with offset; default now)");
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
     cmd->add_option("--tolerance-min", o->tolerance_min, "Minutes a declaration may lag (default 60)");
+    AddForecastOptions(cmd, o->enrich);
+    cmd->add_option("--layers", o->enrich.layers, "Layers config for the forecast's places and boundaries (with --landscape)");
     cmd->callback([&g, o] { RunStatus(g, *o); });
   }
   {

@@ -31,5 +31,6 @@ void RegisterDeployCommands(CLI::App& app, Globals& g);   // deploy, forces
 void RegisterServeCommands(CLI::App& app, Globals& g);    // serve (the web duty desk)
 void RegisterUserCommands(CLI::App& app, Globals& g);     // users add|passwd|disable|list
 void RegisterFireCommands(CLI::App& app, Globals& g);     // fire weather | behavior | grid (issue 9)
+void RegisterForecastCommands(CLI::App& app, Globals& g);  // forecast (issue 10)
 
 }  // namespace firebreak::cli

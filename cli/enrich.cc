@@ -32,6 +32,14 @@ void AddEnrichOptions(CLI::App* cmd, EnrichOptions& o) {
   cmd->add_option("--fuel-models", o.fuel_models,
                   "BehavePlus fuel_models.csv (default: $FIREBREAK_FUEL_MODELS, shared data)");
   cmd->add_option("--wang", o.wang, "Wang Zhengfei parameter file (default: data/fire/wang-zhengfei.yaml)");
+  AddForecastOptions(cmd, o);
+}
+
+void AddForecastOptions(CLI::App* cmd, EnrichOptions& o) {
+  cmd->add_option("--landscape", o.landscape,
+                  "FARSITE-style landscape: add a spread forecast and the thresholds it would cross (a projection)");
+  cmd->add_flag("--forecast", o.forecast, "Forecast on --dem and the fuel raster of --layers (instead of --landscape)");
+  cmd->add_option("--forecast-hours", o.forecast_hours, "Forecast horizon, hours (default 24)");
 }
 
 struct Enricher::Impl {
@@ -67,6 +75,7 @@ Enricher::Enricher(const EnrichOptions& o, const engine::RuleSet& rules) : impl_
 Enricher::~Enricher() = default;
 
 bool Enricher::active() const { return impl_->opt.any() || impl_->fire_used; }
+bool Enricher::forecasts() const { return impl_->opt.forecasts(); }
 
 void Enricher::Enrich(engine::Incident& incident) {
   if (impl_->session) ThrowIfError(impl_->session->Enrich(incident));
@@ -98,6 +107,12 @@ std::string Enricher::Json(const engine::Incident& incident, const engine::Decis
   auto j = nlohmann::ordered_json::parse(out);
   j["fire_danger"] = std::move(danger);
   return j.dump();
+}
+
+std::string Enricher::Forecast(const engine::Incident& incident, const std::string& lang, bool json) {
+  std::string out;
+  if (impl_->session) ThrowIfError(impl_->session->Forecast(incident, lang, json, out));
+  return out;
 }
 
 }  // namespace firebreak::cli

@@ -29,6 +29,11 @@
 
 namespace firebreak::cli {
 
+void RunForecastCommand(const ForecastArgs& a, const engine::RuleSet& rules, const std::string& lang);
+// The forecast section of assess/report/status (geo_plugin_forecast.cc); "" without a landscape.
+std::string ForecastSection(const EnrichOptions& o, const engine::Incident& incident, const engine::RuleSet& rules,
+                            const std::string& lang, bool json);
+
 namespace {
 
 // Runs f; returns what it threw as a GeoError (nothing crosses the boundary as an exception).
@@ -264,6 +269,7 @@ class Session final : public GeoSession {
           out += "\n" + forces::PlanToText(Plan(incident, d), rules_, lang);
         }
       }
+      out += ForecastSection(opt_, incident, rules_, lang, false);
     });
   }
 
@@ -282,8 +288,14 @@ class Session final : public GeoSession {
       }
       if (registry_ && incident.location)
         j["deployment"] = nlohmann::ordered_json::parse(forces::PlanToJson(Plan(incident, d), rules_, -1));
+      if (opt_.forecasts())
+        j["forecast"] = nlohmann::ordered_json::parse(ForecastSection(opt_, incident, rules_, "en", true));
       out = j.dump();
     });
+  }
+
+  GeoError Forecast(const engine::Incident& incident, const std::string& lang, bool json, std::string& out) override {
+    return Guard([&] { out = ForecastSection(opt_, incident, rules_, lang, json); });
   }
 
  private:
@@ -451,6 +463,9 @@ class Plugin final : public GeoPlugin {
   }
   GeoError FwiGrid(const fire::FwiGridJob& job, const engine::RuleSet& rules, fire::FwiGridSummary& out) override {
     return Guard([&] { out = fire::RunFwiGrid(job, rules); });
+  }
+  GeoError Forecast(const ForecastArgs& a, const engine::RuleSet& rules, const std::string& lang) override {
+    return Guard([&] { RunForecastCommand(a, rules, lang); });  // geo_plugin_forecast.cc
   }
 };
 

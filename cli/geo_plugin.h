@@ -15,6 +15,7 @@
 // - Command output goes to std::cout (one libstdc++, one stream). The plugin is never unloaded.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,7 +35,7 @@ struct FwiGridSummary;
 
 namespace firebreak::cli {
 
-inline constexpr int kGeoPluginVersion = 3;  // 2: DeskMaps for `firebreak serve`; 3: LandscapeAt, FwiGrid (issue 9)
+inline constexpr int kGeoPluginVersion = 4;  // 2: DeskMaps (serve); 3: LandscapeAt, FwiGrid (issue 9); 4: Forecast (issue 10)
 inline constexpr const char* kGeoPluginFile = "libfirebreak_geo.so";
 inline constexpr const char* kGeoPluginFactory = "firebreak_geo_plugin";
 
@@ -71,6 +72,24 @@ struct DeployArgs {
   std::string format = "text";
 };
 
+// ---- forecast (issue 10): `firebreak forecast` (forecast/, docs/forecast.md) ------------------------------------
+struct ForecastArgs {
+  std::string report;                         // the report file (its location and weather: ignition and weather)
+  std::string landscape, dem, fuel, canopy;   // --landscape LCP, or --dem + --fuel (+ --canopy)
+  std::string layers, perimeter, fuel_models;
+  std::vector<std::string> barriers;
+  double hours = 24;
+  std::optional<int> ensemble;                // absent: the deterministic projection only
+  std::uint64_t seed = 1;
+  std::string isochrones;                     // "1,3,6" (hours); empty = default
+  std::optional<double> wind_speed, wind_from, ffmc;
+  std::string moisture, fwi_weather;
+  std::string geojson, tif, html;
+  std::string format = "text";
+  int threads = 2;
+};
+// ---- end forecast ------------------------------------------------------------------------------------------------
+
 // One opened set of maps/registry for the Enricher (cli/enrich.h documents the semantics).
 // Thread-compatible, not thread-safe.
 class GeoSession {
@@ -80,6 +99,8 @@ class GeoSession {
   virtual GeoError Text(const engine::Incident& incident, const engine::Decision& d, const std::string& lang,
                         std::string& out) = 0;
   virtual GeoError Json(const engine::Incident& incident, const engine::Decision& d, std::string& out) = 0;
+  // ---- forecast (issue 10): the forecast section for one incident (Enricher::Forecast).
+  virtual GeoError Forecast(const engine::Incident& incident, const std::string& lang, bool json, std::string& out) = 0;
 };
 
 // `firebreak serve`: a point query for terrain (as `firebreak terrain --at LON,LAT`).
@@ -130,6 +151,8 @@ class GeoPlugin {
   virtual GeoError LandscapeAt(const std::string& path, const engine::LonLat& at, fire::LandscapeCell& out) = 0;
   // `firebreak fire grid`: the FWI over a weather raster stack, written as a GeoTIFF stack (fire/grid.h).
   virtual GeoError FwiGrid(const fire::FwiGridJob& job, const engine::RuleSet& rules, fire::FwiGridSummary& out) = 0;
+  // ---- forecast (issue 10): the work of `firebreak forecast`; output on std::cout, progress on std::cerr.
+  virtual GeoError Forecast(const ForecastArgs& a, const engine::RuleSet& rules, const std::string& lang) = 0;
 };
 
 // The plugin's one exported symbol (kGeoPluginFactory): the process-wide plugin object, or nullptr when

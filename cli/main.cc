@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   firebreak::cli::RegisterServeCommands(app, g);
   firebreak::cli::RegisterUserCommands(app, g);
   firebreak::cli::RegisterFireCommands(app, g);
+  firebreak::cli::RegisterForecastCommands(app, g);
 
   try {
     app.parse(argc, argv);
