@@ -64,7 +64,7 @@ engine::LonLat ParseTerrainLonLat(const std::string& s) {
   return ll;
 }
 
-void RunTerrain(const TerrainArgs& a, const std::string& lang) {
+void RunTerrain(const TerrainArgs& a, const engine::RuleSet& rules, const std::string& lang) {
   const engine::LonLat at = ParseTerrainLonLat(a.at);
   if (!(a.radius_km > 0 && a.radius_km <= 50)) {
     throw Error(ErrorKind::kUsage, "--radius", "radius must be in (0, 50] km", "e.g. --radius 3");
@@ -78,6 +78,7 @@ void RunTerrain(const TerrainArgs& a, const std::string& lang) {
   if (a.night) opt.night = true;
   opt.zones = !a.geojson.empty();
   gis::SiteAnalysis s = gis::AnalyzeSite(ctx.layers(), ctx.dem(), at, opt);
+  gis::WordSiteSafety(s, rules);
   if (!a.geojson.empty()) {
     std::ofstream out(a.geojson);
     out << gis::SiteGeoJson(s) << "\n";
@@ -228,7 +229,9 @@ class Session final : public GeoSession {
   GeoError Enrich(engine::Incident& incident) override {
     return Guard([&] {
       if (!site_) return;
-      analyses_[incident.incident_id] = site_->Enrich(incident, ToMetres(Kilometres(opt_.radius_km)));
+      gis::SiteAnalysis& s = analyses_[incident.incident_id];
+      s = site_->Enrich(incident, ToMetres(Kilometres(opt_.radius_km)));
+      gis::WordSiteSafety(s, rules_);
     });
   }
 
@@ -282,8 +285,8 @@ class Plugin final : public GeoPlugin {
                        std::unique_ptr<GeoSession>& out) override {
     return Guard([&] { out = std::make_unique<Session>(o, rules); });
   }
-  GeoError Terrain(const TerrainArgs& a, const std::string& lang) override {
-    return Guard([&] { RunTerrain(a, lang); });
+  GeoError Terrain(const TerrainArgs& a, const engine::RuleSet& rules, const std::string& lang) override {
+    return Guard([&] { RunTerrain(a, rules, lang); });
   }
   GeoError DemoData(const std::string& outdir, const std::string& lang) override {
     return Guard([&] { RunDemoData(outdir, lang); });

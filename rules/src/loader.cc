@@ -18,6 +18,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/common/sha256.h"
+#include "guidance_loader.h"
 
 namespace firebreak::rules {
 namespace {
@@ -1163,7 +1164,7 @@ RuleSet Loader::Load(const std::string& text) {
       "roles",          "units",         "derived_facts",    "fact_defaults",    "sensitive_periods",
       "levels",         "grades",        "lead",             "situational_measures", "reporting",
       "warnings",       "safety",        "force_categories", "request_channels", "mobilisation_bans",
-      "terminations",   "clauses"};
+      "terminations",   "clauses",       "site_safety",      "deployment"};
   CheckMap(root, "the rule file", kSections);
   if (YAML::Node f = root["format"]; f && !f.IsNull()) {
     int v = Int(f, "format");
@@ -1201,6 +1202,9 @@ RuleSet Loader::Load(const std::string& text) {
   opt("mobilisation_bans", &Loader::ReadMobilisationBans);
   opt("terminations", &Loader::ReadTerminations);
   opt("clauses", &Loader::ReadClauses);
+  // Plan words for gis/ and forces/ (rules/src/guidance_loader.cc), after the safety rules and measures.
+  internal::ReadGuidance(root, {[this](const YAML::Mark& m) { return Where(m); }, [this](const YAML::Node& n) { return Loc(n); }},
+                         rs_);
   rs_.source_file = name_;
   rs_.source_sha256 = Sha256Hex(text);
   return std::move(rs_);

@@ -18,6 +18,7 @@
 #include "firebreak/format/render.h"
 #include "firebreak/format/report_io.h"
 #include "firebreak/rules/loader.h"
+#include "firebreak/test_support/run.h"
 
 namespace firebreak::engine {
 namespace {
@@ -121,23 +122,10 @@ TEST(GoldenFacts, WhatTheReviewedFilesSay) {
 
 // --- the process ---------------------------------------------------------------------------------------------
 
-struct ProcRun {
-  int code = -1;
-  std::string out;
-};
+using ProcRun = test_support::RunResult;
 
 ProcRun Exec(const std::string& args, const std::string& stdin_file = "") {
-  std::string cmd = std::string(FIREBREAK_BINARY) + " " + args + " 2>/dev/null";
-  if (!stdin_file.empty()) cmd += " < " + stdin_file;
-  ProcRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
+  return test_support::Run(args, {.stderr_mode = test_support::Stderr::kDiscard, .stdin_file = stdin_file});
 }
 
 std::string Temp(const std::string& name, const std::string& text) {

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "firebreak/store/store.h"
+#include "firebreak/test_support/run.h"
 
 namespace firebreak::store {
 namespace {
@@ -27,16 +28,8 @@ struct Out {
 };
 
 Out Fb(const std::string& args) {
-  std::string cmd = std::string(FIREBREAK_BINARY) + " " + args + " 2>&1";
-  Out o;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return o;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.text.append(buf, n);
-  int st = ::pclose(p);
-  o.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return o;
+  auto r = test_support::Run(args);
+  return Out{r.code, std::move(r.out)};
 }
 
 std::string Dir() {
@@ -250,7 +243,9 @@ TEST(StoreCli, KilledReportIsAllOrNothing) {
     EXPECT_TRUE(v.ok) << (v.problems.empty() ? "" : v.problems.front());
     EXPECT_TRUE(v.reports == 0 || v.reports == 400) << v.reports << " of 400 reports stored";
     EXPECT_EQ(v.reports, v.decisions);
-    if (!killed) EXPECT_EQ(v.reports, 400) << "a run that finished must have stored every report";
+    if (!killed) {
+      EXPECT_EQ(v.reports, 400) << "a run that finished must have stored every report";
+    }
   }
   EXPECT_GT(killed_with_store, 0) << "no run was killed after opening the store; the test proved nothing";
 }
