@@ -40,6 +40,7 @@ struct StoreOptions {
   std::string out;
   std::string scenario;
   bool all = false;
+  bool full = false;  // report --format json --full
   int tolerance_min = -1;
   std::vector<std::string> files;
   std::string incident;
@@ -121,7 +122,9 @@ void RunReport(const Globals& g, const StoreOptions& o) {
   if (o.format == "json") {
     std::vector<engine::Decision> ds;
     for (const auto& r : recs) ds.push_back(r.decision);
-    std::cout << (ds.size() == 1 ? format::DecisionToJson(ds[0], rules) : format::DecisionsToJson(ds, rules)) << "\n";
+    const auto detail = o.full ? format::JsonDetail::kFull : format::JsonDetail::kCompact;
+    std::cout << (ds.size() == 1 ? format::DecisionToJson(ds[0], rules, detail) : format::DecisionsToJson(ds, rules, detail))
+              << "\n";
     return;
   }
   for (std::size_t i = 0; i < recs.size(); ++i) {
@@ -283,6 +286,7 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
     AddStoreOption(cmd, *o);
     AddLang(cmd, g);
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+    cmd->add_flag("--full", o->full, "With --format json: the plan's texts and role names (docs/report-format.md)");
     cmd->add_option("files", o->files, "Report files (JSON or YAML, '-' = stdin); all recorded in one transaction")
         ->required();
     AddEnrichOptions(cmd, o->enrich);

@@ -2,9 +2,8 @@
 #include <cmath>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include "firebreak/format/render.h"
+#include "json_writer.h"
 
 namespace firebreak::format {
 
@@ -12,157 +11,225 @@ using namespace engine;
 
 namespace {
 
-using json = nlohmann::ordered_json;
+// --- JSON (docs/report-format.md §3) ---------------------------------------------------------------------
+//
+// One streaming writer for both forms. kFull: today's documented form (indented, with the plan's texts and the
+// names of roles and units). kCompact (the default): one line, the plan's texts left out (each element keeps
+// its clause or id; the texts are in the rule file the decision names by id and sha256), roles and units as
+// ids, notes as {id, clause}.
 
-// --- shared helpers ------------------------------------------------------------------------------------------
+class DecisionJson {
+ public:
+  DecisionJson(std::string& out, const RuleSet& rules, JsonDetail detail)
+      : w_(out, detail == JsonDetail::kFull ? 2 : -1), rules_(rules), full_(detail == JsonDetail::kFull) {}
 
-json FactValue(FactId id, const std::optional<double>& v) {
-  if (!v || !std::isfinite(*v)) return nullptr;  // JSON has no NaN/Inf; GIS modules should not produce them
-  if (Info(id).kind == FactKind::kBool) return *v != 0.0;
-  if (std::floor(*v) == *v && std::fabs(*v) < 1e15) return static_cast<long long>(*v);
-  return *v;
-}
-
-json TextJson(const TextView& t) { return json{{"zh", std::string(t.zh)}, {"en", std::string(t.en)}}; }
-
-json Strings(const std::vector<std::string_view>& v) {
-  json a = json::array();
-  for (std::string_view s : v) a.push_back(std::string(s));
-  return a;
-}
-
-json NamedId(const RuleSet& rules, std::string_view sv) {
-  std::string id(sv);
-  return json{{"id", id}, {"zh", rules.NameOf(id, "zh")}, {"en", rules.NameOf(id, "en")}};
-}
-
-json FactsJson(const std::vector<FactUse>& facts) {
-  json o = json::object();
-  for (const FactUse& u : facts) o[std::string(Info(u.fact).name)] = FactValue(u.fact, u.value);
-  return o;
-}
-
-json FiringJson(const Firing& f) {
-  json o;
-  o["clause"] = f.clause;
-  o["text"] = TextJson(f.text);
-  if (!f.alternative.empty()) o["alternative"] = std::string(f.alternative);
-  o["facts"] = FactsJson(f.facts);
-  if (!f.interpretations.empty()) o["interpretations"] = Strings(f.interpretations);
-  return o;
-}
-
-json MeasureJson(const MeasureOut& m, const RuleSet& rules, bool situational) {
-  json o;
-  o["clause"] = m.clause;
-  o["text"] = TextJson(m.text);
-  json lead = json::array();
-  for (const auto& id : m.lead) lead.push_back(NamedId(rules, id));
-  o["lead"] = lead;
-  o["level"] = m.from_level ? json(LevelName(*m.from_level)) : json(nullptr);
-  if (situational || !m.facts.empty()) o["facts"] = FactsJson(m.facts);
-  return o;
-}
-
-json DecisionJsonValue(const Decision& d, const RuleSet& rules) {
-  json o;
-  o["incident_id"] = d.incident_id;
-  o["at"] = FormatIso8601(d.at);
-  o["rules"] = json{{"id", d.rules_id}, {"sha256", d.rules_sha256}};
-  o["response_level"] = d.response_level ? json(LevelName(*d.response_level)) : json(nullptr);
-  o["response_level_zh"] = d.response_level ? json(std::string(LevelNameZh(*d.response_level)) + "响应") : json(nullptr);
-  json trig = json::array();
-  for (const TriggerFiring& t : d.triggers) {
-    json j = FiringJson(t);
-    json out{{"level", LevelName(t.level)}};
-    for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = it.value();
-    trig.push_back(out);
+  void Write(const Decision& d) {
+    w_.BeginObject();
+    w_.Member("incident_id", d.incident_id);
+    w_.Member("at", FormatIso8601(d.at));
+    w_.Member("rules", [&] { w_.BeginObject().Member("id", d.rules_id).Member("sha256", d.rules_sha256).EndObject(); });
+    w_.Key("response_level");
+    d.response_level ? void(w_.String(LevelName(*d.response_level))) : void(w_.Null());
+    w_.Key("response_level_zh");
+    d.response_level ? void(w_.String(std::string(LevelNameZh(*d.response_level)) + "响应")) : void(w_.Null());
+    w_.Key("triggers").BeginArray();
+    for (const TriggerFiring& t : d.triggers) {
+      w_.BeginObject().Member("level", LevelName(t.level));
+      FiringMembers(t);
+      w_.EndObject();
+    }
+    w_.EndArray();
+    DecidedBy(d);
+    GradeMember(d);
+    w_.Key("lead").BeginObject().Member("tier", TierName(d.lead.tier)).Member("tier_zh", TierNameZh(d.lead.tier));
+    w_.Key("reasons").BeginArray();
+    for (const Firing& f : d.lead.reasons) FiringObj(f);
+    w_.EndArray().EndObject();
+    w_.Key("measures").BeginArray();
+    for (const MeasureOut& m : d.measures) MeasureObj(m, !m.from_level);
+    w_.EndArray();
+    ReportingMember(d);
+    WarningMember(d);
+    SafetyMember(d);
+    NextMember(d);
+    FactsMember(d);
+    w_.EndObject();
   }
-  o["triggers"] = trig;
-  if (d.response_level) {
-    json roles = json::array();
-    for (const auto& id : d.decided_by) roles.push_back(NamedId(rules, id));
-    o["decided_by"] = json{{"clause", d.decider_clause}, {"text", TextJson(d.decider_text)}, {"roles", roles}};
-  } else {
-    o["decided_by"] = nullptr;
+
+ private:
+  void Value(FactId id, const std::optional<double>& v) {
+    if (!v || !std::isfinite(*v)) w_.Null();  // JSON has no NaN/Inf; GIS modules should not produce them
+    else if (Info(id).kind == FactKind::kBool) w_.Bool(*v != 0.0);
+    else if (std::floor(*v) == *v && std::fabs(*v) < 1e15) w_.Int(static_cast<long long>(*v));
+    else w_.Double(*v);
   }
-  if (d.grade.grade) {
-    json crit = json::array();
-    for (const Firing& f : d.grade.criteria) crit.push_back(FiringJson(f));
-    o["disaster_grade"] = json{{"grade", GradeNameZh(*d.grade.grade)},
-                               {"grade_en", GradeNameEn(*d.grade.grade)},
-                               {"criteria", crit}};
-  } else {
-    o["disaster_grade"] = nullptr;
+  void TextMember(const TextView& t) {
+    if (full_) w_.Key("text").BeginObject().Member("zh", t.zh).Member("en", t.en).EndObject();
   }
-  json reasons = json::array();
-  for (const Firing& f : d.lead.reasons) reasons.push_back(FiringJson(f));
-  o["lead"] = json{{"tier", TierName(d.lead.tier)}, {"tier_zh", TierNameZh(d.lead.tier)}, {"reasons", reasons}};
-  json measures = json::array();
-  for (const MeasureOut& m : d.measures) measures.push_back(MeasureJson(m, rules, !m.from_level));
-  o["measures"] = measures;
-  json rep = json::array();
-  for (const ReportingOut& r : d.reporting) {
-    json j = FiringJson(r.rule);
-    j["reporter"] = NamedId(rules, r.reporter);
-    json rec = json::array();
-    for (const auto& id : r.recipients) rec.push_back(NamedId(rules, id));
-    j["recipients"] = rec;
-    rep.push_back(j);
+  void Named(std::string_view id) {
+    if (!full_) {
+      w_.String(id);
+      return;
+    }
+    const std::string s(id);
+    w_.BeginObject().Member("id", s).Member("zh", rules_.NameOf(s, "zh")).Member("en", rules_.NameOf(s, "en")).EndObject();
   }
-  o["reporting"] = rep;
-  if (d.warning_colour && *d.warning_colour != Colour::kNone) {
-    json wm = json::array();
-    for (const MeasureOut& m : d.warning_response) wm.push_back(MeasureJson(m, rules, false));
-    o["warning_response"] = json{{"colour", ColourName(*d.warning_colour)},
-                                 {"colour_zh", ColourNameZh(*d.warning_colour)},
-                                 {"measures", wm}};
-  } else {
-    o["warning_response"] = nullptr;
+  void Strings(const std::vector<std::string_view>& v) {
+    w_.BeginArray();
+    for (std::string_view s : v) w_.String(s);
+    w_.EndArray();
   }
-  json safety = json::array();
-  for (const SafetyOut& s : d.safety) {
-    json j{{"id", s.id}, {"group", s.group}};
-    json f = FiringJson(s.rule);
-    for (auto it = f.begin(); it != f.end(); ++it) j[it.key()] = it.value();
-    j["advice"] = TextJson(s.advice);
-    safety.push_back(j);
+  void FactMap(const std::vector<FactUse>& facts) {
+    w_.BeginObject();
+    for (const FactUse& u : facts) {
+      w_.Key(Info(u.fact).name);
+      Value(u.fact, u.value);
+    }
+    w_.EndObject();
   }
-  o["safety"] = safety;
-  json closest = json::array();
-  for (const Proximity& p : d.next.closest)
-    closest.push_back(json{{"clause", p.clause},
-                           {"fact", Info(p.fact).name},
-                           {"current", FactValue(p.fact, p.current)},
-                           {"threshold", p.threshold},
-                           {"word", p.word},
-                           {"gap", p.gap}});
-  json due = json::array();
-  for (const DueTime& t : d.next.due)
-    due.push_back(json{{"clause", t.clause},
-                       {"level", LevelName(t.level)},
-                       {"alternative", t.alternative},
-                       {"hours", t.hours},
-                       {"word", t.word},
-                       {"strict", t.strict},
-                       {"at", FormatIso8601(t.at)}});
-  o["next_level"] = json{{"level", d.next.level ? json(LevelName(*d.next.level)) : json(nullptr)},
-                         {"closest", closest},
-                         {"due", due}};
-  json facts = json::object();
-  for (const FactUse& u : d.facts)
-    facts[std::string(Info(u.fact).name)] = json{{"value", FactValue(u.fact, u.value)}, {"from", FactOriginName(u.origin)}};
-  o["facts"] = facts;
-  o["unknown"] = Strings(d.unknown);
-  o["defaulted"] = Strings(d.defaulted);
-  json gis = json::object();
-  for (const auto& [name, src] : d.gis_sources) gis[name] = src;
-  o["gis_sources"] = gis;
-  json notes = json::array();
-  for (const Note& n : d.notes) notes.push_back(json{{"id", n.id}, {"clause", n.clause}, {"text", TextJson(n.text)}});
-  o["notes"] = notes;
-  return o;
-}
+  void FiringMembers(const engine::Firing& f) {
+    w_.Member("clause", f.clause);
+    TextMember(f.text);
+    if (!f.alternative.empty()) w_.Member("alternative", f.alternative);
+    if (full_ || !f.facts.empty()) {  // compact: a standing rule (no facts) has no "facts"
+      w_.Key("facts");
+      FactMap(f.facts);
+    }
+    if (!f.interpretations.empty()) {
+      w_.Key("interpretations");
+      Strings(f.interpretations);
+    }
+  }
+  void FiringObj(const engine::Firing& f) {
+    w_.BeginObject();
+    FiringMembers(f);
+    w_.EndObject();
+  }
+  void MeasureObj(const MeasureOut& m, bool situational) {
+    w_.BeginObject().Member("clause", m.clause);
+    TextMember(m.text);
+    w_.Key("lead").BeginArray();
+    for (std::string_view id : m.lead) Named(id);
+    w_.EndArray();
+    w_.Key("level");
+    m.from_level ? void(w_.String(LevelName(*m.from_level))) : void(w_.Null());
+    if ((situational && full_) || !m.facts.empty()) {
+      w_.Key("facts");
+      FactMap(m.facts);
+    }
+    w_.EndObject();
+  }
+  void DecidedBy(const Decision& d) {
+    w_.Key("decided_by");
+    if (!d.response_level) {
+      w_.Null();
+      return;
+    }
+    w_.BeginObject().Member("clause", d.decider_clause);
+    TextMember(d.decider_text);
+    w_.Key("roles").BeginArray();
+    for (std::string_view id : d.decided_by) Named(id);
+    w_.EndArray().EndObject();
+  }
+  void GradeMember(const Decision& d) {
+    w_.Key("disaster_grade");
+    if (!d.grade.grade) {
+      w_.Null();
+      return;
+    }
+    w_.BeginObject().Member("grade", GradeNameZh(*d.grade.grade)).Member("grade_en", GradeNameEn(*d.grade.grade));
+    w_.Key("criteria").BeginArray();
+    for (const engine::Firing& f : d.grade.criteria) FiringObj(f);
+    w_.EndArray().EndObject();
+  }
+  void ReportingMember(const Decision& d) {
+    w_.Key("reporting").BeginArray();
+    for (const ReportingOut& r : d.reporting) {
+      w_.BeginObject();
+      FiringMembers(r.rule);
+      w_.Key("reporter");
+      Named(r.reporter);
+      w_.Key("recipients").BeginArray();
+      for (std::string_view id : r.recipients) Named(id);
+      w_.EndArray().EndObject();
+    }
+    w_.EndArray();
+  }
+  void WarningMember(const Decision& d) {
+    w_.Key("warning_response");
+    if (!d.warning_colour || *d.warning_colour == Colour::kNone) {
+      w_.Null();
+      return;
+    }
+    w_.BeginObject().Member("colour", ColourName(*d.warning_colour)).Member("colour_zh", ColourNameZh(*d.warning_colour));
+    w_.Key("measures").BeginArray();
+    for (const MeasureOut& m : d.warning_response) MeasureObj(m, false);
+    w_.EndArray().EndObject();
+  }
+  void SafetyMember(const Decision& d) {
+    w_.Key("safety").BeginArray();
+    for (const SafetyOut& s : d.safety) {
+      w_.BeginObject().Member("id", s.id).Member("group", s.group);
+      FiringMembers(s.rule);
+      if (full_) w_.Key("advice").BeginObject().Member("zh", s.advice.zh).Member("en", s.advice.en).EndObject();
+      w_.EndObject();
+    }
+    w_.EndArray();
+  }
+  void NextMember(const Decision& d) {
+    w_.Key("next_level").BeginObject().Key("level");
+    d.next.level ? void(w_.String(LevelName(*d.next.level))) : void(w_.Null());
+    w_.Key("closest").BeginArray();
+    for (const Proximity& p : d.next.closest) {
+      w_.BeginObject().Member("clause", p.clause).Member("fact", Info(p.fact).name).Key("current");
+      Value(p.fact, p.current);
+      w_.Key("threshold").Double(p.threshold).Member("word", p.word).Key("gap").Double(p.gap).EndObject();
+    }
+    w_.EndArray().Key("due").BeginArray();
+    for (const DueTime& t : d.next.due)
+      w_.BeginObject()
+          .Member("clause", t.clause)
+          .Member("level", LevelName(t.level))
+          .Member("alternative", t.alternative)
+          .Key("hours")
+          .Double(t.hours)
+          .Member("word", t.word)
+          .Key("strict")
+          .Bool(t.strict)
+          .Member("at", FormatIso8601(t.at))
+          .EndObject();
+    w_.EndArray().EndObject();
+  }
+  void FactsMember(const Decision& d) {
+    w_.Key("facts").BeginObject();
+    for (const FactUse& u : d.facts) {
+      w_.Key(Info(u.fact).name).BeginObject().Key("value");
+      Value(u.fact, u.value);
+      w_.Member("from", FactOriginName(u.origin)).EndObject();
+    }
+    w_.EndObject().Key("unknown");
+    Strings(d.unknown);
+    w_.Key("defaulted");
+    Strings(d.defaulted);
+    w_.Key("gis_sources").BeginObject();
+    for (const auto& [name, src] : d.gis_sources) w_.Member(name, src);
+    w_.EndObject().Key("notes").BeginArray();
+    for (const Note& n : d.notes) {
+      if (!full_) {  // compact: the interpretation ids (their clause and text are in the rule file)
+        w_.String(n.id);
+        continue;
+      }
+      w_.BeginObject().Member("id", n.id).Member("clause", n.clause);
+      TextMember(n.text);
+      w_.EndObject();
+    }
+    w_.EndArray();
+  }
+
+  internal::JsonWriter w_;
+  const RuleSet& rules_;
+  bool full_;
+};
 
 // --- text sheet ----------------------------------------------------------------------------------------------
 
@@ -272,14 +339,28 @@ std::string Names(const RuleSet& rules, const Ids& ids, const Words& w) {
 
 }  // namespace
 
-std::string DecisionToJson(const Decision& d, const RuleSet& rules, int indent) {
-  return DecisionJsonValue(d, rules).dump(indent);
+std::string DecisionToJson(const Decision& d, const RuleSet& rules, JsonDetail detail) {
+  std::string out;
+  out.reserve(detail == JsonDetail::kFull ? 40000 : 8192);
+  DecisionJson(out, rules, detail).Write(d);
+  return out;
 }
 
-std::string DecisionsToJson(const std::vector<Decision>& ds, const RuleSet& rules, int indent) {
-  json a = json::array();
-  for (const Decision& d : ds) a.push_back(DecisionJsonValue(d, rules));
-  return a.dump(indent);
+std::string DecisionsToJson(const std::vector<Decision>& ds, const RuleSet& rules, JsonDetail detail) {
+  std::string out;
+  const bool full = detail == JsonDetail::kFull;
+  out += '[';
+  for (std::size_t i = 0; i < ds.size(); ++i) {
+    out += i ? (full ? ",\n  " : ",") : (full ? "\n  " : "");
+    std::string one = DecisionToJson(ds[i], rules, detail);
+    if (full) {  // nested one level deeper: indent every line of the object
+      for (std::size_t p = one.find('\n'); p != std::string::npos; p = one.find('\n', p + 1)) one.insert(p + 1, "  ");
+    }
+    out += one;
+  }
+  if (full && !ds.empty()) out += '\n';
+  out += ']';
+  return out;
 }
 
 std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::string& lang) {
@@ -397,11 +478,11 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
                  : " 等" + std::to_string(d.unknown.size()) + "项");
     o << "\n";
   }
-  // Interpretations by id on one line (their texts: --format json, or `firebreak rules show`).
+  // Interpretations by id on one line (their texts: --format json --full, or `firebreak rules show`).
   if (!d.notes.empty()) {
     o << w.Pick("【解释】", "[Interpretations] ");
     for (std::size_t i = 0; i < d.notes.size(); ++i) o << (i ? " " : "") << d.notes[i].id;
-    o << w.Pick("（全文见 --format json）", " (texts: --format json)") << "\n";
+    o << w.Pick("（全文见 --format json --full）", " (texts: --format json --full)") << "\n";
   }
   return o.str();
 }
