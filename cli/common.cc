@@ -4,7 +4,7 @@
 
 #include "commands.h"
 #include "firebreak/common/error.h"
-#include "firebreak/rules/loader.h"
+#include "firebreak/rules/cache.h"
 
 namespace firebreak::cli {
 
@@ -44,7 +44,7 @@ std::string DefaultForcesPath() {
 }
 
 engine::RuleSet LoadRules(const Globals& g) {
-  return rules::LoadRuleFile(g.rules_path.empty() ? DefaultRulesPath() : g.rules_path);
+  return rules::LoadRuleFileCached(g.rules_path.empty() ? DefaultRulesPath() : g.rules_path);
 }
 
 }  // namespace firebreak::cli
