@@ -412,7 +412,24 @@ class Builder {
       : rules_(rules), c_(c), ev_(ev), in_(in) {}
 
   void Build(const Timestamp& at, Decision& d) {
-    // Upper bounds from the rule file: one allocation per list for a fresh Decision, none when reused.
+    Reserve(d);
+    d.incident_id = in_.incident_id;
+    d.at = at;
+    d.rules_id = rules_.meta.id;
+    d.rules_sha256 = rules_.source_sha256;
+    d.response_level = ev_.level;
+    BuildTriggers(d);
+    BuildGradeAndLead(d);
+    BuildMeasures(d);
+    BuildDuties(d);
+    BuildNext(d);
+    BuildFacts(d);
+    BuildNotes(d);
+  }
+
+ private:
+  // Upper bounds from the rule file: one allocation per list for a fresh Decision, none when reused.
+  void Reserve(Decision& d) const {
     auto reserve = [](auto& v, std::size_t n) {
       if (v.capacity() < n) v.reserve(n);
     };
@@ -429,13 +446,10 @@ class Builder {
     reserve(d.facts, kFactCount);
     reserve(d.unknown, kFactCount);
     reserve(d.defaulted, rules_.fact_defaults.size());
-    d.incident_id = in_.incident_id;
-    d.at = at;
-    d.rules_id = rules_.meta.id;
-    d.rules_sha256 = rules_.source_sha256;
-    d.response_level = ev_.level;
+  }
 
-    // Triggers that hold, highest level first.
+  // Triggers that hold, highest level first, and the decider of the response level (6.3.x.1).
+  void BuildTriggers(Decision& d) {
     std::size_t n = 0;
     for (int li : c_.levels_by_severity) {
       const LevelSpec& L = rules_.levels[static_cast<std::size_t>(li)];
@@ -449,8 +463,6 @@ class Builder {
       }
     }
     d.triggers.resize(n);
-
-    // Decider (6.3.x.1 first sentence).
     if (ev_.level_spec >= 0) {
       const LevelSpec& L = rules_.levels[static_cast<std::size_t>(ev_.level_spec)];
       d.decider_clause = L.decider_clause;
@@ -461,10 +473,13 @@ class Builder {
       d.decider_text = TextView{};
       d.decided_by.clear();
     }
+  }
 
-    // Grade: the criteria of the resulting grade that held.
+  // Grade: the criteria of the resulting grade that held (every held criterion's interpretations are used).
+  // Lead: the rules that held.
+  void BuildGradeAndLead(Decision& d) {
     d.grade.grade = ev_.grade;
-    n = 0;
+    std::size_t n = 0;
     for (std::uint32_t i = c_.grades.first; i < c_.grades.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
       const GradeCriterion& g = rules_.grades[i - c_.grades.first];
@@ -473,8 +488,6 @@ class Builder {
       Fill(Slot(d.grade.criteria, n), i, g.clause, g.text, g.when, g.interpretations);
     }
     d.grade.criteria.resize(n);
-
-    // Lead.
     d.lead.tier = ev_.lead;
     n = 0;
     for (std::uint32_t i = c_.lead.first; i < c_.lead.last; ++i) {
@@ -483,9 +496,11 @@ class Builder {
       Fill(Slot(d.lead.reasons, n), i, r.clause, r.text, r.when, r.interpretations);
     }
     d.lead.reasons.resize(n);
+  }
 
-    // Measures: the level's own, then the levels it builds on, then situational 6.2.x.
-    n = 0;
+  // Measures: the level's own, then the levels it builds on, then situational 6.2.x.
+  void BuildMeasures(Decision& d) {
+    std::size_t n = 0;
     if (ev_.level_spec >= 0) {
       int li = ev_.level_spec;
       for (std::size_t step = 0; li >= 0 && step < rules_.levels.size(); ++step) {
@@ -500,9 +515,11 @@ class Builder {
       if (ev_.held[i] != kNotHeld)
         FillMeasure(Slot(d.measures, n), i, rules_.situational_measures[i - c_.situational.first], std::nullopt);
     d.measures.resize(n);
+  }
 
-    // Reporting (5.2).
-    n = 0;
+  // Reporting (5.2), the warning response (5.1.3) with the colours it builds on, safety (3.3).
+  void BuildDuties(Decision& d) {
+    std::size_t n = 0;
     for (std::uint32_t i = c_.reporting.first; i < c_.reporting.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
       const ReportingRule& r = rules_.reporting[i - c_.reporting.first];
@@ -512,8 +529,6 @@ class Builder {
       AssignNames(o.recipients, i);
     }
     d.reporting.resize(n);
-
-    // Warning response (5.1.3).
     n = 0;
     d.warning_colour.reset();
     if (auto col = ev_.facts.f.Get(FactId::kWarningColour); col && *col >= 0 && *col <= 4) {
@@ -528,8 +543,6 @@ class Builder {
       }
     }
     d.warning_response.resize(n);
-
-    // Safety (3.3).
     n = 0;
     for (std::uint32_t i = c_.safety.first; i < c_.safety.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
@@ -541,13 +554,8 @@ class Builder {
       o.advice = r.advice;
     }
     d.safety.resize(n);
-
-    BuildNext(d);
-    BuildFacts(d);
-    BuildNotes(d);
   }
 
- private:
   void Use(std::uint32_t rule) {
     const CRule& r = c_.rules[rule];
     for (std::uint32_t k = 0; k < r.interp_count; ++k) used_.set(c_.interps[r.interp_first + k]);

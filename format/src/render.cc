@@ -337,6 +337,146 @@ std::string Names(const RuleSet& rules, const Ids& ids, const Words& w) {
   return s;
 }
 
+// Text sheet: the response level, its decider and the triggers that fired.
+void TextResponse(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
+              [[maybe_unused]] std::size_t kCut) {
+  // Response level and what fired.
+  o << w.Pick("【响应】", "[Response] ");
+  if (d.response_level) {
+    o << LevelText(*d.response_level, w) << w.Pick(" — 决定：", " — decided by ") << Names(rules, d.decided_by, w)
+      << " (" << d.decider_clause << ")\n";
+  } else {
+    o << w.Pick("无需启动市级响应（6.3 条件均不满足）", "no city-level response required (no 6.3 condition holds)")
+      << "\n";
+  }
+  for (const TriggerFiring& t : d.triggers)
+    o << "  ✓ " << LevelName(t.level) << " " << t.clause << " " << Cut(Pick(t.text, w), kCut)
+      << FactsText(t.facts, w) << "\n";
+}
+
+// Text sheet: grade and lead.
+void TextGradeAndLead(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
+              [[maybe_unused]] std::size_t kCut) {
+  // Grade and lead.
+  o << w.Pick("【等级】", "[Grade] ");
+  if (d.grade.grade) {
+    o << (w.en ? GradeNameEn(*d.grade.grade) : GradeNameZh(*d.grade.grade)) << w.Pick("森林火灾", " forest fire");
+    for (const Firing& f : d.grade.criteria) o << "  " << f.clause << FactsText(f.facts, w);
+  } else {
+    o << w.Pick("无法判定（缺少面积与伤亡）", "cannot be graded (no area or casualties)");
+  }
+  o << "\n" << w.Pick("【指挥】", "[Lead] ") << (w.en ? TierName(d.lead.tier) : TierNameZh(d.lead.tier))
+    << w.Pick("为主", " level leads");
+  for (const Firing& f : d.lead.reasons) o << "  " << f.clause << FactsText(f.facts, w);
+  o << "\n";
+}
+
+// Text sheet: measures, upward reports, the warning response.
+void TextMeasuresAndDuties(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
+              [[maybe_unused]] std::size_t kCut) {
+  // Measures.
+  if (!d.measures.empty()) {
+    o << w.Pick("【措施】", "[Measures]") << "\n";
+    for (const MeasureOut& m : d.measures) {
+      o << "  · " << m.clause << " ";
+      if (m.from_level && d.response_level && *m.from_level != *d.response_level)
+        o << "(" << LevelName(*m.from_level) << ") ";
+      o << Cut(Pick(m.text, w), kCut);
+      if (!m.lead.empty()) o << w.Pick("（牵头：", " (lead: ") << Names(rules, m.lead, w) << w.Pick("）", ")");
+      o << "\n";
+    }
+  }
+  // Reporting.
+  for (const ReportingOut& r : d.reporting)
+    o << w.Pick("【报告】", "[Report] ") << r.rule.clause << " " << Cut(Pick(r.rule.text, w), kCut) << " → "
+      << Names(rules, r.recipients, w) << "\n";
+  // Warning.
+  if (d.warning_colour && *d.warning_colour != Colour::kNone) {
+    o << w.Pick("【预警】", "[Warning] ") << (w.en ? ColourName(*d.warning_colour) : ColourNameZh(*d.warning_colour));
+    for (std::size_t i = 0; i < d.warning_response.size(); ++i)
+      o << (i ? w.Pick("、", ", ") : w.Pick("：", ": ")) << d.warning_response[i].clause;
+    if (!d.warning_response.empty())
+      o << w.Pick("（首项：", " (first: ") << Cut(Pick(d.warning_response.front().text, w), kCut) << w.Pick("）", ")");
+    o << "\n";
+  }
+}
+
+// Text sheet: safety rules (conditional in full, standing by id).
+void TextSafety(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
+              [[maybe_unused]] std::size_t kCut) {
+  // Safety: the conditional rules in full, the standing ones by id.
+  std::string standing;
+  for (const SafetyOut& s : d.safety) {
+    if (s.rule.facts.empty()) {
+      standing += (standing.empty() ? "" : " ");
+      standing += s.id;
+      continue;
+    }
+    o << w.Pick("【安全】", "[Safety] ") << s.id << " " << Cut(Pick(s.rule.text, w), kCut)
+      << FactsText(s.rule.facts, w) << "\n";
+  }
+  if (!standing.empty()) o << w.Pick("【安全·常设】", "[Safety, standing] ") << standing << "\n";
+}
+
+// Text sheet: the next level and the clock.
+void TextNext(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
+              [[maybe_unused]] std::size_t kCut) {
+  // Next level.
+  if (d.next.level) {
+    o << w.Pick("【下一级】", "[Next] ") << LevelText(*d.next.level, w) << ":";
+    bool any = false;
+    for (const Proximity& p : d.next.closest) {
+      o << (any ? w.Pick("；", "; ") : " ") << p.clause << " " << Label(p.fact, w) << " "
+        << (p.current ? NumText(*p.current) : "?") << " → " << Word(p.word, w) << NumText(p.threshold)
+        << w.Pick("（差 ", " (gap ") << NumText(p.gap) << w.Pick("）", ")");
+      any = true;
+    }
+    if (!any) o << w.Pick(" 无数值门槛可比", " no numeric threshold to compare");
+    o << "\n";
+  }
+  for (const DueTime& t : d.next.due)
+    o << w.Pick("【时钟】", "[Clock] ") << LevelName(t.level) << " " << t.clause
+      << (t.alternative.empty() ? "" : "/") << t.alternative << w.Pick(" 明火持续", " open fire ") << Word(t.word, w)
+      << NumText(t.hours) << w.Pick("小时，若仍未控制则于 ", " h: due at ") << FormatIso8601(t.at)
+      << w.Pick(" 到期", " if still uncontrolled") << "\n";
+}
+
+// Text sheet: assumptions, unknown facts, interpretations used.
+void TextAssumed(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
+              [[maybe_unused]] std::size_t kCut) {
+  // What was assumed or missing.
+  if (!d.defaulted.empty()) {
+    o << w.Pick("【假定】", "[Assumed] ");
+    for (std::size_t i = 0; i < d.defaulted.size(); ++i) {
+      auto id = FactByName(d.defaulted[i]);
+      std::optional<double> v;
+      for (const FactUse& u : d.facts)
+        if (id && u.fact == *id) v = u.value;
+      o << (i ? w.Pick("；", "; ") : "") << (id ? FactText(*id, v, w) : std::string(d.defaulted[i]));
+    }
+    o << "\n";
+  }
+  if (!d.unknown.empty()) {
+    // The full list is in the JSON; the sheet names the first few.
+    constexpr std::size_t kShown = 8;
+    o << w.Pick("【未知】", "[Unknown] ");
+    for (std::size_t i = 0; i < d.unknown.size() && i < kShown; ++i) {
+      auto id = FactByName(d.unknown[i]);
+      o << (i ? w.Pick("、", ", ") : "") << (id ? (w.en ? Info(*id).en : Info(*id).zh) : d.unknown[i]);
+    }
+    if (d.unknown.size() > kShown)
+      o << (w.en ? " and " + std::to_string(d.unknown.size() - kShown) + " more"
+                 : " 等" + std::to_string(d.unknown.size()) + "项");
+    o << "\n";
+  }
+  // Interpretations by id on one line (their texts: --format json --full, or `firebreak rules show`).
+  if (!d.notes.empty()) {
+    o << w.Pick("【解释】", "[Interpretations] ");
+    for (std::size_t i = 0; i < d.notes.size(); ++i) o << (i ? " " : "") << d.notes[i].id;
+    o << w.Pick("（全文见 --format json --full）", " (texts: --format json --full)") << "\n";
+  }
+}
+
 }  // namespace
 
 std::string DecisionToJson(const Decision& d, const RuleSet& rules, JsonDetail detail) {
@@ -370,120 +510,12 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
   o << w.Pick("火情 ", "Incident ") << d.incident_id << " · " << FormatIso8601(d.at) << " · "
     << w.Pick("规则 ", "rules ") << d.rules_id << "\n";
 
-  // Response level and what fired.
-  o << w.Pick("【响应】", "[Response] ");
-  if (d.response_level) {
-    o << LevelText(*d.response_level, w) << w.Pick(" — 决定：", " — decided by ") << Names(rules, d.decided_by, w)
-      << " (" << d.decider_clause << ")\n";
-  } else {
-    o << w.Pick("无需启动市级响应（6.3 条件均不满足）", "no city-level response required (no 6.3 condition holds)")
-      << "\n";
-  }
-  for (const TriggerFiring& t : d.triggers)
-    o << "  ✓ " << LevelName(t.level) << " " << t.clause << " " << Cut(Pick(t.text, w), kCut)
-      << FactsText(t.facts, w) << "\n";
-
-  // Grade and lead.
-  o << w.Pick("【等级】", "[Grade] ");
-  if (d.grade.grade) {
-    o << (w.en ? GradeNameEn(*d.grade.grade) : GradeNameZh(*d.grade.grade)) << w.Pick("森林火灾", " forest fire");
-    for (const Firing& f : d.grade.criteria) o << "  " << f.clause << FactsText(f.facts, w);
-  } else {
-    o << w.Pick("无法判定（缺少面积与伤亡）", "cannot be graded (no area or casualties)");
-  }
-  o << "\n" << w.Pick("【指挥】", "[Lead] ") << (w.en ? TierName(d.lead.tier) : TierNameZh(d.lead.tier))
-    << w.Pick("为主", " level leads");
-  for (const Firing& f : d.lead.reasons) o << "  " << f.clause << FactsText(f.facts, w);
-  o << "\n";
-
-  // Measures.
-  if (!d.measures.empty()) {
-    o << w.Pick("【措施】", "[Measures]") << "\n";
-    for (const MeasureOut& m : d.measures) {
-      o << "  · " << m.clause << " ";
-      if (m.from_level && d.response_level && *m.from_level != *d.response_level)
-        o << "(" << LevelName(*m.from_level) << ") ";
-      o << Cut(Pick(m.text, w), kCut);
-      if (!m.lead.empty()) o << w.Pick("（牵头：", " (lead: ") << Names(rules, m.lead, w) << w.Pick("）", ")");
-      o << "\n";
-    }
-  }
-  // Reporting.
-  for (const ReportingOut& r : d.reporting)
-    o << w.Pick("【报告】", "[Report] ") << r.rule.clause << " " << Cut(Pick(r.rule.text, w), kCut) << " → "
-      << Names(rules, r.recipients, w) << "\n";
-  // Warning.
-  if (d.warning_colour && *d.warning_colour != Colour::kNone) {
-    o << w.Pick("【预警】", "[Warning] ") << (w.en ? ColourName(*d.warning_colour) : ColourNameZh(*d.warning_colour));
-    for (std::size_t i = 0; i < d.warning_response.size(); ++i)
-      o << (i ? w.Pick("、", ", ") : w.Pick("：", ": ")) << d.warning_response[i].clause;
-    if (!d.warning_response.empty())
-      o << w.Pick("（首项：", " (first: ") << Cut(Pick(d.warning_response.front().text, w), kCut) << w.Pick("）", ")");
-    o << "\n";
-  }
-  // Safety: the conditional rules in full, the standing ones by id.
-  std::string standing;
-  for (const SafetyOut& s : d.safety) {
-    if (s.rule.facts.empty()) {
-      standing += (standing.empty() ? "" : " ");
-      standing += s.id;
-      continue;
-    }
-    o << w.Pick("【安全】", "[Safety] ") << s.id << " " << Cut(Pick(s.rule.text, w), kCut)
-      << FactsText(s.rule.facts, w) << "\n";
-  }
-  if (!standing.empty()) o << w.Pick("【安全·常设】", "[Safety, standing] ") << standing << "\n";
-
-  // Next level.
-  if (d.next.level) {
-    o << w.Pick("【下一级】", "[Next] ") << LevelText(*d.next.level, w) << ":";
-    bool any = false;
-    for (const Proximity& p : d.next.closest) {
-      o << (any ? w.Pick("；", "; ") : " ") << p.clause << " " << Label(p.fact, w) << " "
-        << (p.current ? NumText(*p.current) : "?") << " → " << Word(p.word, w) << NumText(p.threshold)
-        << w.Pick("（差 ", " (gap ") << NumText(p.gap) << w.Pick("）", ")");
-      any = true;
-    }
-    if (!any) o << w.Pick(" 无数值门槛可比", " no numeric threshold to compare");
-    o << "\n";
-  }
-  for (const DueTime& t : d.next.due)
-    o << w.Pick("【时钟】", "[Clock] ") << LevelName(t.level) << " " << t.clause
-      << (t.alternative.empty() ? "" : "/") << t.alternative << w.Pick(" 明火持续", " open fire ") << Word(t.word, w)
-      << NumText(t.hours) << w.Pick("小时，若仍未控制则于 ", " h: due at ") << FormatIso8601(t.at)
-      << w.Pick(" 到期", " if still uncontrolled") << "\n";
-
-  // What was assumed or missing.
-  if (!d.defaulted.empty()) {
-    o << w.Pick("【假定】", "[Assumed] ");
-    for (std::size_t i = 0; i < d.defaulted.size(); ++i) {
-      auto id = FactByName(d.defaulted[i]);
-      std::optional<double> v;
-      for (const FactUse& u : d.facts)
-        if (id && u.fact == *id) v = u.value;
-      o << (i ? w.Pick("；", "; ") : "") << (id ? FactText(*id, v, w) : std::string(d.defaulted[i]));
-    }
-    o << "\n";
-  }
-  if (!d.unknown.empty()) {
-    // The full list is in the JSON; the sheet names the first few.
-    constexpr std::size_t kShown = 8;
-    o << w.Pick("【未知】", "[Unknown] ");
-    for (std::size_t i = 0; i < d.unknown.size() && i < kShown; ++i) {
-      auto id = FactByName(d.unknown[i]);
-      o << (i ? w.Pick("、", ", ") : "") << (id ? (w.en ? Info(*id).en : Info(*id).zh) : d.unknown[i]);
-    }
-    if (d.unknown.size() > kShown)
-      o << (w.en ? " and " + std::to_string(d.unknown.size() - kShown) + " more"
-                 : " 等" + std::to_string(d.unknown.size()) + "项");
-    o << "\n";
-  }
-  // Interpretations by id on one line (their texts: --format json --full, or `firebreak rules show`).
-  if (!d.notes.empty()) {
-    o << w.Pick("【解释】", "[Interpretations] ");
-    for (std::size_t i = 0; i < d.notes.size(); ++i) o << (i ? " " : "") << d.notes[i].id;
-    o << w.Pick("（全文见 --format json --full）", " (texts: --format json --full)") << "\n";
-  }
+  TextResponse(o, d, rules, w, kCut);
+  TextGradeAndLead(o, d, rules, w, kCut);
+  TextMeasuresAndDuties(o, d, rules, w, kCut);
+  TextSafety(o, d, rules, w, kCut);
+  TextNext(o, d, rules, w, kCut);
+  TextAssumed(o, d, rules, w, kCut);
   return o.str();
 }
 
