@@ -117,6 +117,8 @@ int Width(utf8proc_int32_t cp) { return cp < 0 ? 1 : utf8proc_charwidth(cp); }
 
 }  // namespace
 
+int CodePointWidth(char32_t cp) { return cp > 0x10FFFF ? 1 : utf8proc_charwidth(static_cast<utf8proc_int32_t>(cp)); }
+
 int DisplayWidth(std::string_view s) {
   int w = 0;
   for (std::size_t i = 0; i < s.size();) {

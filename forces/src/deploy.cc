@@ -8,6 +8,7 @@
 #include <numbers>
 
 #include "firebreak/common/error.h"
+#include "firebreak/common/text.h"
 
 namespace firebreak::forces {
 
@@ -42,11 +43,7 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-std::string Fmt(double v, int prec = 1) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", prec, v);
-  return buf;
-}
+std::string Fmt(double v, int prec = 1) { return text::Fixed(v, prec); }
 
 // Point at `frac` of the way from a to b (linear in lon/lat: fine over tens of km).
 LonLat Lerp(LonLat a, LonLat b, double frac) { return {a.lon + (b.lon - a.lon) * frac, a.lat + (b.lat - a.lat) * frac}; }

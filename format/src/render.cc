@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "firebreak/format/render.h"
+#include "firebreak/common/text.h"
 #include "json_writer.h"
 
 namespace firebreak::format {
@@ -245,17 +246,7 @@ std::string Cut(std::string_view s, std::size_t n) {
   return std::string(s);
 }
 
-std::string NumText(double v) {
-  std::ostringstream os;
-  if (!std::isfinite(v)) return "?";
-  if (std::floor(v) == v && std::fabs(v) < 1e15) os << static_cast<long long>(v);
-  else {
-    os.setf(std::ios::fixed);
-    os.precision(1);
-    os << v;
-  }
-  return os.str();
-}
+std::string NumText(double v) { return text::WholeOr(v, 1); }  // 120, 13.5
 
 struct Words {
   bool en;

@@ -12,6 +12,7 @@
 #include <ogrsf_frmts.h>
 
 #include "firebreak/common/error.h"
+#include "firebreak/common/text.h"
 #include "firebreak/engine/guidance.h"
 #include "gdal_util.h"
 
@@ -25,13 +26,7 @@ namespace {
 constexpr double kDegToRad = std::numbers::pi / 180.0;
 constexpr std::size_t kMinFeatureCells = 3;
 
-std::string Fixed(double v, int digits) {
-  std::ostringstream os;
-  os.setf(std::ios::fixed);
-  os.precision(digits);
-  os << v;
-  return os.str();
-}
+std::string Fixed(double v, int digits) { return text::Fixed(v, digits); }
 
 std::string BaseName(const std::string& p) { return std::filesystem::path(p).filename().string(); }
 

@@ -30,6 +30,8 @@ void AppendJsonNumber(std::string& out, double v);
 // Columns `utf8` takes on a terminal (utf8proc: East Asian wide and full-width characters count 2, combining
 // marks 0). Invalid UTF-8 bytes count 1 each.
 int DisplayWidth(std::string_view utf8);
+// Columns of one code point (utf8proc_charwidth; 0 for combining marks).
+int CodePointWidth(char32_t cp);
 // The first code points of `utf8` that fit in `max_width` columns.
 std::string_view TruncateToWidth(std::string_view utf8, int max_width);
 
