@@ -5,8 +5,8 @@
 
 #include <array>
 #include <charconv>
-#include <concepts>
 #include <cmath>
+#include <concepts>
 #include <cstdlib>
 #include <string>
 #include <string_view>

@@ -30,18 +30,22 @@ constexpr const char* kProgramVersion = FIREBREAK_VERSION;
 #if defined(__x86_64__) && defined(__GLIBCXX__)
 // A changed struct must change its Io() (and kCacheFormat). Sizes of the x86-64 libstdc++ layout.
 static_assert(sizeof(Text) == 64 && sizeof(Bound) == 48 && sizeof(Predicate) == 80 && sizeof(Alternative) == 56 &&
-              sizeof(Condition) == 24, "rule_set.h changed: update rules/src/cache.cc Io() and kCacheFormat");
+                  sizeof(Condition) == 24,
+              "rule_set.h changed: update rules/src/cache.cc Io() and kCacheFormat");
 static_assert(sizeof(Interpretation) == 200 && sizeof(Role) == 152 && sizeof(Unit) == 152 && sizeof(Trigger) == 192 &&
-              sizeof(Measure) == 208, "rule_set.h changed: update rules/src/cache.cc Io() and kCacheFormat");
+                  sizeof(Measure) == 208,
+              "rule_set.h changed: update rules/src/cache.cc Io() and kCacheFormat");
 static_assert(sizeof(LevelSpec) == 352 && sizeof(GradeCriterion) == 192 && sizeof(LeadRule) == 192 &&
-              sizeof(ReportingRule) == 240 && sizeof(WarningResponse) == 176,
+                  sizeof(ReportingRule) == 240 && sizeof(WarningResponse) == 176,
               "rule_set.h changed: update rules/src/cache.cc Io() and kCacheFormat");
 static_assert(sizeof(SafetyRule) == 312 && sizeof(ForceCategory) == 240 && sizeof(RequestChannel) == 312 &&
-              sizeof(MobilisationBan) == 160 && sizeof(Termination) == 248 && sizeof(SiteSafetyText) == 264 &&
-              sizeof(DeploymentText) == 192, "rule_set.h changed: update rules/src/cache.cc Io() and kCacheFormat");
+                  sizeof(MobilisationBan) == 160 && sizeof(Termination) == 248 && sizeof(SiteSafetyText) == 264 &&
+                  sizeof(DeploymentText) == 192,
+              "rule_set.h changed: update rules/src/cache.cc Io() and kCacheFormat");
 static_assert(sizeof(SensitivePeriod) == 168 && sizeof(ClauseText) == 264 && sizeof(County) == 128 &&
-              sizeof(DerivedFact) == 192 && sizeof(FactDefault) == 112 && sizeof(PlanMeta) == 224 &&
-              sizeof(RuleSet) == 1016, "rule_set.h changed: update rules/src/cache.cc Io() and kCacheFormat");
+                  sizeof(DerivedFact) == 192 && sizeof(FactDefault) == 112 && sizeof(PlanMeta) == 224 &&
+                  sizeof(RuleSet) == 1016,
+              "rule_set.h changed: update rules/src/cache.cc Io() and kCacheFormat");
 #endif
 
 struct Corrupt {};  // thrown by Reader on any inconsistency; caught by DecodeRuleCache
@@ -65,10 +69,8 @@ class Writer {
   void Put(double v) { Raw(&v, sizeof v); }
   void Put(bool b) { out += static_cast<char>(b ? 1 : 0); }
   template <class E>
-    requires std::is_enum_v<E>
-  void Put(E e) {
-    Put(static_cast<std::uint32_t>(e));
-  }
+  requires std::is_enum_v<E>
+  void Put(E e) { Put(static_cast<std::uint32_t>(e)); }
   template <class T>
   void Put(const std::optional<T>& o) {
     Put(o.has_value());
@@ -84,7 +86,7 @@ class Writer {
     for (const auto& [k, b] : m) Put(k), Put(b);
   }
   template <class T>
-    requires std::is_class_v<T>
+  requires std::is_class_v<T>
   void Put(const T& x) {
     Io(*this, const_cast<T&>(x));  // Io only reads through a Writer
   }
@@ -127,7 +129,7 @@ class Reader {
     b = c == 1;
   }
   template <class E>
-    requires std::is_enum_v<E>
+  requires std::is_enum_v<E>
   void Get(E& e) {
     std::uint32_t v = 0;
     Get(v);
@@ -156,69 +158,137 @@ class Reader {
     }
   }
   template <class T>
-    requires std::is_class_v<T>
-  void Get(T& x) {
-    Io(*this, x);
-  }
+  requires std::is_class_v<T>
+  void Get(T& x) { Io(*this, x); }
 
   const char* p_;
   const char* end_;
 };
 
 // The file of every SourceLoc is the name the rules are loaded under now (set after decoding).
-template <class A> void Io(A& a, SourceLoc& l) { a(l.line, l.col); }
-template <class A> void Io(A& a, Text& t) { a(t.zh, t.en); }
-template <class A> void Io(A& a, Bound& b) { a(b.op, b.value, b.word); }
-template <class A> void Io(A& a, Predicate& p) { a(p.fact, p.bounds, p.is, p.loc); }
-template <class A> void Io(A& a, Alternative& x) { a(x.label, x.all); }
-template <class A> void Io(A& a, Condition& c) { a(c.any); }
-template <class A> void Io(A& a, Interpretation& x) { a(x.id, x.clause, x.text, x.reason, x.loc); }
-template <class A> void Io(A& a, Role& x) { a(x.id, x.name, x.clause, x.holders); }
-template <class A> void Io(A& a, Unit& x) { a(x.id, x.name, x.clause, x.tasks); }
-template <class A> void Io(A& a, Trigger& x) { a(x.clause, x.level, x.text, x.when, x.interpretations, x.loc); }
-template <class A> void Io(A& a, Measure& x) { a(x.clause, x.text, x.lead, x.when, x.interpretations, x.loc); }
-template <class A> void Io(A& a, LevelSpec& x) {
-  a(x.level, x.clause, x.name, x.decider_clause, x.decider_text, x.deciders, x.builds_on, x.measures_clause,
-    x.measures, x.triggers, x.loc);
+template <class A>
+void Io(A& a, SourceLoc& l) {
+  a(l.line, l.col);
 }
-template <class A> void Io(A& a, GradeCriterion& x) { a(x.clause, x.grade, x.text, x.when, x.interpretations, x.loc); }
-template <class A> void Io(A& a, LeadRule& x) {
+template <class A>
+void Io(A& a, Text& t) {
+  a(t.zh, t.en);
+}
+template <class A>
+void Io(A& a, Bound& b) {
+  a(b.op, b.value, b.word);
+}
+template <class A>
+void Io(A& a, Predicate& p) {
+  a(p.fact, p.bounds, p.is, p.loc);
+}
+template <class A>
+void Io(A& a, Alternative& x) {
+  a(x.label, x.all);
+}
+template <class A>
+void Io(A& a, Condition& c) {
+  a(c.any);
+}
+template <class A>
+void Io(A& a, Interpretation& x) {
+  a(x.id, x.clause, x.text, x.reason, x.loc);
+}
+template <class A>
+void Io(A& a, Role& x) {
+  a(x.id, x.name, x.clause, x.holders);
+}
+template <class A>
+void Io(A& a, Unit& x) {
+  a(x.id, x.name, x.clause, x.tasks);
+}
+template <class A>
+void Io(A& a, Trigger& x) {
+  a(x.clause, x.level, x.text, x.when, x.interpretations, x.loc);
+}
+template <class A>
+void Io(A& a, Measure& x) {
+  a(x.clause, x.text, x.lead, x.when, x.interpretations, x.loc);
+}
+template <class A>
+void Io(A& a, LevelSpec& x) {
+  a(x.level, x.clause, x.name, x.decider_clause, x.decider_text, x.deciders, x.builds_on, x.measures_clause, x.measures,
+    x.triggers, x.loc);
+}
+template <class A>
+void Io(A& a, GradeCriterion& x) {
+  a(x.clause, x.grade, x.text, x.when, x.interpretations, x.loc);
+}
+template <class A>
+void Io(A& a, LeadRule& x) {
   std::int32_t raise = x.raise;
   a(x.clause, x.text, x.when, x.lead, raise, x.interpretations, x.loc);
   x.raise = raise;
 }
-template <class A> void Io(A& a, ReportingRule& x) {
+template <class A>
+void Io(A& a, ReportingRule& x) {
   a(x.clause, x.text, x.when, x.reporter, x.recipients, x.interpretations, x.loc);
 }
-template <class A> void Io(A& a, WarningResponse& x) { a(x.colour, x.clause, x.text, x.builds_on, x.measures, x.loc); }
-template <class A> void Io(A& a, SafetyRule& x) {
+template <class A>
+void Io(A& a, WarningResponse& x) {
+  a(x.colour, x.clause, x.text, x.builds_on, x.measures, x.loc);
+}
+template <class A>
+void Io(A& a, SafetyRule& x) {
   a(x.id, x.clause, x.group, x.text, x.when, x.advice, x.interpretations, x.loc);
 }
-template <class A> void Io(A& a, ForceCategory& x) {
+template <class A>
+void Io(A& a, ForceCategory& x) {
   std::int32_t priority = x.priority;
   a(x.id, x.name, x.clause, priority, x.unit_types, x.min_level, x.when_note, x.loc);
   x.priority = priority;
 }
-template <class A> void Io(A& a, RequestChannel& x) {
+template <class A>
+void Io(A& a, RequestChannel& x) {
   a(x.id, x.clause, x.text, x.unit_types, x.scope, x.requested_by, x.requested_from, x.organised_by, x.loc);
 }
-template <class A> void Io(A& a, MobilisationBan& x) { a(x.clause, x.text, x.attributes, x.loc); }
-template <class A> void Io(A& a, Termination& x) {
+template <class A>
+void Io(A& a, MobilisationBan& x) {
+  a(x.clause, x.text, x.attributes, x.loc);
+}
+template <class A>
+void Io(A& a, Termination& x) {
   a(x.clause, x.text, x.when, x.proposer, x.decider_note, x.interpretations, x.loc);
 }
-template <class A> void Io(A& a, SiteSafetyText& x) { a(x.situation, x.rule, x.clause, x.advice, x.zone, x.loc); }
-template <class A> void Io(A& a, DeploymentText& x) {
+template <class A>
+void Io(A& a, SiteSafetyText& x) {
+  a(x.situation, x.rule, x.clause, x.advice, x.zone, x.loc);
+}
+template <class A>
+void Io(A& a, DeploymentText& x) {
   a(x.force_measures, x.escape_rule, x.local_only_clause, x.local_only, x.loc);
 }
-template <class A> void Io(A& a, SensitivePeriod& x) { a(x.name, x.from_mmdd, x.to_mmdd, x.interpretation, x.loc); }
-template <class A> void Io(A& a, ClauseText& x) {
+template <class A>
+void Io(A& a, SensitivePeriod& x) {
+  a(x.name, x.from_mmdd, x.to_mmdd, x.interpretation, x.loc);
+}
+template <class A>
+void Io(A& a, ClauseText& x) {
   a(x.clause, x.title, x.text, x.lead, x.members, x.truncated, x.loc);
 }
-template <class A> void Io(A& a, County& x) { a(x.name, x.adcode, x.short_name, x.name_en); }
-template <class A> void Io(A& a, DerivedFact& x) { a(x.fact, x.clause, x.text, x.when, x.interpretations, x.loc); }
-template <class A> void Io(A& a, FactDefault& x) { a(x.fact, x.value, x.clause, x.interpretations, x.loc); }
-template <class A> void Io(A& a, PlanMeta& x) { a(x.id, x.title, x.document, x.issued, x.jurisdiction, x.adcode); }
-template <class A> void Io(A& a, RuleSet& x) {
+template <class A>
+void Io(A& a, County& x) {
+  a(x.name, x.adcode, x.short_name, x.name_en);
+}
+template <class A>
+void Io(A& a, DerivedFact& x) {
+  a(x.fact, x.clause, x.text, x.when, x.interpretations, x.loc);
+}
+template <class A>
+void Io(A& a, FactDefault& x) {
+  a(x.fact, x.value, x.clause, x.interpretations, x.loc);
+}
+template <class A>
+void Io(A& a, PlanMeta& x) {
+  a(x.id, x.title, x.document, x.issued, x.jurisdiction, x.adcode);
+}
+template <class A>
+void Io(A& a, RuleSet& x) {
   a(x.meta, x.bounds, x.counties, x.derived_facts, x.fact_defaults, x.interpretations, x.roles, x.units, x.levels,
     x.grades, x.lead_rules, x.default_lead, x.situational_measures, x.reporting, x.warnings, x.safety,
     x.force_categories, x.request_channels, x.mobilisation_bans, x.terminations, x.sensitive_periods, x.clauses,
@@ -226,7 +296,8 @@ template <class A> void Io(A& a, RuleSet& x) {
 }
 
 // Every SourceLoc in the set, to name the file.
-template <class F> void ForEachLoc(RuleSet& rs, F&& f) {
+template <class F>
+void ForEachLoc(RuleSet& rs, F&& f) {
   auto cond = [&](Condition& c) {
     for (auto& alt : c.any)
       for (auto& p : alt.all) f(p.loc);

@@ -31,10 +31,12 @@ class GuidanceReader {
       t.clause = Str(e, "clause", what, false);
       if (!t.rule.empty()) {
         const engine::SafetyRule* r = rs_.FindSafetyRule(t.rule);
-        if (!r) Fail(e["rule"], what + ": unknown safety rule '" + t.rule + "'", "rule names an id of the safety section");
+        if (!r)
+          Fail(e["rule"], what + ": unknown safety rule '" + t.rule + "'", "rule names an id of the safety section");
         if (t.clause.empty()) t.clause = r->clause + " " + r->group;
       }
-      if (t.clause.empty()) Fail(e, what + ": needs 'rule' (a safety rule id) or 'clause'", "the advice must cite the plan");
+      if (t.clause.empty())
+        Fail(e, what + ": needs 'rule' (a safety rule id) or 'clause'", "the advice must cite the plan");
       t.advice = ReadText(e, what);
       CheckPlaceholders(e["zh"], t.advice.zh, *sit, what);
       CheckPlaceholders(e["en"], t.advice.en, *sit, what);

@@ -13,7 +13,7 @@
 namespace firebreak::rules::internal {
 
 struct NodePlace {
-  std::function<std::string(const YAML::Mark&)> where;       // "file:line:col" (character columns)
+  std::function<std::string(const YAML::Mark&)> where;      // "file:line:col" (character columns)
   std::function<engine::SourceLoc(const YAML::Node&)> loc;  // the same as a SourceLoc
 };
 

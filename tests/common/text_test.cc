@@ -13,12 +13,18 @@ namespace firebreak::text {
 namespace {
 
 TEST(JsonString, EscapesLikeTheOracle) {
-  const std::string cases[] = {"", "plain", "quote\" back\\slash", "tab\tnl\ncr\r\b\f", std::string("nul\0x", 5),
-                               "\x01\x1f\x7f", "中文：“引号”", "emoji 🔥"};
+  const std::string cases[] = {"",
+                               "plain",
+                               "quote\" back\\slash",
+                               "tab\tnl\ncr\r\b\f",
+                               std::string("nul\0x", 5),
+                               "\x01\x1f\x7f",
+                               "中文：“引号”",
+                               "emoji 🔥"};
   for (const auto& c : cases) {
     const std::string got = JsonString(c);
     EXPECT_EQ(nlohmann::json::parse(got).get<std::string>(), c) << got;  // reads back as the same bytes
-    EXPECT_EQ(got, nlohmann::json(c).dump()) << c;                     // and is written the same way
+    EXPECT_EQ(got, nlohmann::json(c).dump()) << c;                       // and is written the same way
   }
 }
 
@@ -37,9 +43,15 @@ TEST(Numbers, Table) {
     double v;
     const char *fixed1, *number, *whole_or1;
   } cases[] = {
-      {120, "120.0", "120", "120"},      {2.5, "2.5", "2.5", "2.5"},      {-0.04, "0.0", "-0.04", "0.0"},
-      {0.05, "0.1", "0.05", "0.1"},       {1.0 / 3, "0.3", "0.333333", "0.3"}, {1e15, "1000000000000000.0", "1e+15", "1000000000000000.0"},
-      {-7, "-7.0", "-7", "-7"},          {nan, "?", "?", "?"},            {inf, "+∞", "+∞", "+∞"},
+      {120, "120.0", "120", "120"},
+      {2.5, "2.5", "2.5", "2.5"},
+      {-0.04, "0.0", "-0.04", "0.0"},
+      {0.05, "0.1", "0.05", "0.1"},
+      {1.0 / 3, "0.3", "0.333333", "0.3"},
+      {1e15, "1000000000000000.0", "1e+15", "1000000000000000.0"},
+      {-7, "-7.0", "-7", "-7"},
+      {nan, "?", "?", "?"},
+      {inf, "+∞", "+∞", "+∞"},
       {-inf, "-∞", "-∞", "-∞"},
   };
   for (const auto& c : cases) {
@@ -71,9 +83,8 @@ TEST(DisplayWidth, Table) {
     const char* text;
     int width;
   } cases[] = {
-      {"", 0},       {"abc", 3},        {"过火面积", 8},   {"Ⅲ级", 3},  // Ⅲ (U+2162) is ambiguous: narrow
-      {"１２", 4},   {"e\u0301", 1},    {"│─┌", 3},       {"🔥", 2},
-      {"a\tb", 2},   {"\xff\xfe", 2},   {"（）", 4},       {"…", 1},
+      {"", 0},     {"abc", 3},     {"过火面积", 8}, {"Ⅲ级", 3},  // Ⅲ (U+2162) is ambiguous: narrow
+      {"１２", 4}, {"e\u0301", 1}, {"│─┌", 3},      {"🔥", 2},   {"a\tb", 2}, {"\xff\xfe", 2}, {"（）", 4}, {"…", 1},
   };
   for (const auto& c : cases) EXPECT_EQ(DisplayWidth(c.text), c.width) << c.text;
 }

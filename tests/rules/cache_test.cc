@@ -36,8 +36,8 @@ std::string Read(const std::string& p) {
 std::string Decisions(const engine::RuleSet& rs) {
   std::string out;
   engine::Engine eng(rs);
-  for (const char* f : {"iii-area-casualties-night.json", "sensitive-clock.yaml", "concurrent-three.json",
-                        "controlled-small.yaml"})
+  for (const char* f :
+       {"iii-area-casualties-night.json", "sensitive-clock.yaml", "concurrent-three.json", "controlled-small.yaml"})
     for (const auto& in : format::ReadReportFile(FIREBREAK_SOURCE_DIR "/tests/engine/data/" + std::string(f), rs))
       out += format::DecisionToJson(eng.Assess(in), rs, format::JsonDetail::kFull);
   return out;

@@ -58,7 +58,9 @@ TEST(Guidance, BrokenSectionsFailWithTheirPlace) {
       {"no citation", "site_safety:\n  - situation: night\n    zh: a\n    en: b\n", "2:5", "needs 'rule'"},
       {"unknown rule", "site_safety:\n  - situation: night\n    rule: 四不打(9)\n    zh: a\n    en: b\n", "3:11",
        "unknown safety rule"},
-      {"twice", "site_safety:\n  - {situation: night, clause: x, zh: a, en: b}\n  - {situation: night, clause: y, zh: a, en: b}\n",
+      {"twice",
+       "site_safety:\n  - {situation: night, clause: x, zh: a, en: b}\n  - {situation: night, clause: y, zh: a, en: "
+       "b}\n",
        "3:17", "situation given twice"},
       {"unknown key", "site_safety:\n  - {situation: night, clause: x, zh: a, en: b, zoen: {zh: a, en: b}}\n", "2:49",
        "unknown key 'zoen'"},

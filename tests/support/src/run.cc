@@ -23,9 +23,14 @@ RunResult Run(const std::string& args, const RunOptions& opt) {
   cmd += (opt.binary.empty() ? std::string(FIREBREAK_BINARY) : opt.binary) + " " + args;
   if (!opt.stdin_file.empty()) cmd += " < '" + opt.stdin_file + "'";
   switch (opt.stderr_mode) {
-    case Stderr::kMerge: cmd += " 2>&1"; break;
-    case Stderr::kDiscard: cmd += " 2>/dev/null"; break;
-    case Stderr::kKeep: break;
+    case Stderr::kMerge:
+      cmd += " 2>&1";
+      break;
+    case Stderr::kDiscard:
+      cmd += " 2>/dev/null";
+      break;
+    case Stderr::kKeep:
+      break;
   }
   return Shell(cmd);
 }

@@ -20,7 +20,7 @@ struct SourceLoc;
 // A situation gis/ recognises at a point, and the {placeholders} it fills in the advice.
 struct SiteSituation {
   std::string_view id;
-  std::string_view what;                        // for docs and messages
+  std::string_view what;                         // for docs and messages
   std::array<std::string_view, 3> placeholders;  // names without braces; unused slots are empty
   bool Has(std::string_view name) const;
 };
