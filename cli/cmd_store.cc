@@ -50,6 +50,7 @@ struct StoreOptions {
   std::string out;
   std::string scenario;
   bool all = false;
+  bool full = false;  // report --format json --full
   int tolerance_min = -1;
   std::vector<std::string> files;
   std::string incident;
@@ -140,14 +141,17 @@ void RunReport(const Globals& g, const StoreOptions& o) {
   if (o.format == "json") {
     std::vector<engine::Decision> ds;
     for (const auto& r : recs) ds.push_back(r.decision);
+    const auto detail = o.full ? format::JsonDetail::kFull : format::JsonDetail::kCompact;
     if (!enricher.forecasts()) {
-      std::cout << (ds.size() == 1 ? format::DecisionToJson(ds[0], rules) : format::DecisionsToJson(ds, rules)) << "\n";
+      std::cout << (ds.size() == 1 ? format::DecisionToJson(ds[0], rules, detail)
+                                   : format::DecisionsToJson(ds, rules, detail))
+                << "\n";
       return;
     }
     // With a landscape each decision carries its forecast section (a projection; docs/forecast.md).
     auto out = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < recs.size(); ++i) {
-      auto j = nlohmann::ordered_json::parse(format::DecisionToJson(ds[i], rules));
+      auto j = nlohmann::ordered_json::parse(format::DecisionToJson(ds[i], rules, detail));
       j["forecast"] = nlohmann::ordered_json::parse(enricher.Forecast(recs[i].incident, g.lang, true));
       out.push_back(std::move(j));
     }
@@ -362,6 +366,7 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
     AddStoreOption(cmd, *o);
     AddLang(cmd, g);
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+    cmd->add_flag("--full", o->full, "With --format json: the plan's texts and role names (docs/report-format.md)");
     cmd->add_option("files", o->files, "Report files (JSON or YAML, '-' = stdin); all recorded in one transaction")
         ->required();
     cmd->add_option("--recorded-at", o->recorded_at,

@@ -16,12 +16,13 @@ struct Globals {
   int exit_code = 0;        // set by a command that completes with findings (e.g. lint, drill mismatches)
 };
 
-// $FIREBREAK_RULES, else <exe>/../share/firebreak/rules/liuzhou-2022.yaml, else the source tree's copy.
+// $FIREBREAK_RULES, else <dir of the binary>/../share/firebreak/rules/liuzhou-2022.yaml (docs/install.md).
+// Throws Error(kNotFound) naming the search order when neither exists.
 std::string DefaultRulesPath();
+// $FIREBREAK_FORCES, else <dir of the binary>/../share/firebreak/forces/liuzhou-demo.yaml (the demo registry).
+std::string DefaultForcesPath();
 // Loads globals.rules_path (or the default). Throws Error(kRuleFile).
 engine::RuleSet LoadRules(const Globals& g);
-// Root of the source tree (compile-time), for bundled demo data.
-std::string SourceDir();
 
 void RegisterRulesCommands(CLI::App& app, Globals& g);    // rules show | lint
 void RegisterAssessCommands(CLI::App& app, Globals& g);   // assess

@@ -73,7 +73,7 @@ engine::LonLat ParseTerrainLonLat(const std::string& s) {
   return ll;
 }
 
-void RunTerrain(const TerrainArgs& a, const std::string& lang) {
+void RunTerrain(const TerrainArgs& a, const engine::RuleSet& rules, const std::string& lang) {
   const engine::LonLat at = ParseTerrainLonLat(a.at);
   if (!(a.radius_km > 0 && a.radius_km <= 50)) {
     throw Error(ErrorKind::kUsage, "--radius", "radius must be in (0, 50] km", "e.g. --radius 3");
@@ -87,6 +87,7 @@ void RunTerrain(const TerrainArgs& a, const std::string& lang) {
   if (a.night) opt.night = true;
   opt.zones = !a.geojson.empty();
   gis::SiteAnalysis s = gis::AnalyzeSite(ctx.layers(), ctx.dem(), at, opt);
+  gis::WordSiteSafety(s, rules);
   if (!a.geojson.empty()) {
     std::ofstream out(a.geojson);
     out << gis::SiteGeoJson(s) << "\n";
@@ -245,8 +246,10 @@ class Session final : public GeoSession {
   GeoError Enrich(engine::Incident& incident) override {
     return Guard([&] {
       if (!site_) return;
-      const gis::SiteAnalysis& a = analyses_[incident.incident_id] =
-          site_->Enrich(incident, ToMetres(Kilometres(opt_.radius_km)));
+      gis::SiteAnalysis& s = analyses_[incident.incident_id];
+      s = site_->Enrich(incident, ToMetres(Kilometres(opt_.radius_km)));
+      gis::WordSiteSafety(s, rules_);
+      const gis::SiteAnalysis& a = s;
       if (fuels_) FireAt(incident, a);
     });
   }
@@ -441,8 +444,8 @@ class Plugin final : public GeoPlugin {
                        std::unique_ptr<GeoSession>& out) override {
     return Guard([&] { out = std::make_unique<Session>(o, rules); });
   }
-  GeoError Terrain(const TerrainArgs& a, const std::string& lang) override {
-    return Guard([&] { RunTerrain(a, lang); });
+  GeoError Terrain(const TerrainArgs& a, const engine::RuleSet& rules, const std::string& lang) override {
+    return Guard([&] { RunTerrain(a, rules, lang); });
   }
   GeoError DemoData(const std::string& outdir, const std::string& lang) override {
     return Guard([&] { RunDemoData(outdir, lang); });

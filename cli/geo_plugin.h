@@ -35,7 +35,7 @@ struct FwiGridSummary;
 
 namespace firebreak::cli {
 
-inline constexpr int kGeoPluginVersion = 4;  // 2: DeskMaps (serve); 3: LandscapeAt, FwiGrid (issue 9); 4: Forecast (issue 10)
+inline constexpr int kGeoPluginVersion = 5;  // 2: DeskMaps (serve); 3: LandscapeAt, FwiGrid (issue 9); 4: Forecast (issue 10); 5: Terrain takes the rule set (site_safety words)
 inline constexpr const char* kGeoPluginFile = "libfirebreak_geo.so";
 inline constexpr const char* kGeoPluginFactory = "firebreak_geo_plugin";
 
@@ -138,7 +138,7 @@ class GeoPlugin {
   virtual GeoError OpenSession(const EnrichOptions& o, const engine::RuleSet& rules,
                                std::unique_ptr<GeoSession>& out) = 0;
   // The work of `firebreak terrain` / `demo-data` / `deploy` / `forces`; output on std::cout.
-  virtual GeoError Terrain(const TerrainArgs& a, const std::string& lang) = 0;
+  virtual GeoError Terrain(const TerrainArgs& a, const engine::RuleSet& rules, const std::string& lang) = 0;
   virtual GeoError DemoData(const std::string& outdir, const std::string& lang) = 0;
   virtual GeoError Deploy(const DeployArgs& a, const engine::RuleSet& rules, const std::string& lang) = 0;
   // exit_code set to 1 when a unit has problems (the command completes with findings).

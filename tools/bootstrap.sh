@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(build-essential cmake ninja-build pkg-config git ccache
   libboost-graph-dev libgdal-dev gdal-bin libeigen3-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libyaml-dev nlohmann-json3-dev libcli11-dev
-  libssl-dev hyperfine python3 python3-gdal python3-networkx
+  libssl-dev libutf8proc-dev hyperfine python3 python3-gdal python3-networkx
   libsodium-dev libjs-leaflet nodejs chromium fonts-wqy-microhei wrk libcpp-httplib-dev
   clang-14 libclang-rt-14-dev llvm-14)  # clang-14 + compiler-rt: libFuzzer harnesses (tools/fuzz.sh)
 

@@ -19,6 +19,7 @@
 #include "firebreak/common/error.h"
 #include "firebreak/common/sha256.h"
 #include "firebreak/common/yaml_guard.h"
+#include "guidance_loader.h"
 
 namespace firebreak::rules {
 namespace {
@@ -1216,7 +1217,7 @@ RuleSet Loader::Load(const std::string& text) {
       "roles",          "units",         "derived_facts",    "fact_defaults",    "sensitive_periods",
       "levels",         "grades",        "lead",             "situational_measures", "reporting",
       "warnings",       "safety",        "force_categories", "request_channels", "mobilisation_bans",
-      "terminations",   "clauses",       "fire_danger"};
+      "terminations",   "clauses",       "fire_danger",      "site_safety",      "deployment"};
   CheckMap(root, "the rule file", kSections);
   if (YAML::Node f = root["format"]; f && !f.IsNull()) {
     int v = Int(f, "format");
@@ -1255,6 +1256,9 @@ RuleSet Loader::Load(const std::string& text) {
   opt("terminations", &Loader::ReadTerminations);
   opt("clauses", &Loader::ReadClauses);
   opt("fire_danger", &Loader::ReadFireDanger);
+  // Plan words for gis/ and forces/ (rules/src/guidance_loader.cc), after the safety rules and measures.
+  internal::ReadGuidance(root, {[this](const YAML::Mark& m) { return Where(m); }, [this](const YAML::Node& n) { return Loc(n); }},
+                         rs_);
   rs_.source_file = name_;
   rs_.source_sha256 = Sha256Hex(text);
   return std::move(rs_);

@@ -241,6 +241,25 @@ struct Termination {
   SourceLoc loc;
 };
 
+// Rule-file section `site_safety`: the plan's words for one situation gis/ finds at a point (guidance.h).
+struct SiteSafetyText {
+  std::string situation;  // a SiteSituation id, e.g. "fire_head", "landform_near", "zone_no_rest"
+  std::string rule;       // the SafetyRule it applies (its id), or empty
+  std::string clause;     // the citation shown: given, else "<rule clause> <rule group>" (e.g. "3.3 十个严禁")
+  Text advice;            // with {placeholders} of the situation; for zone_* situations, the zone's label
+  Text zone;              // label of the zone drawn for a point situation (fire_head, upslope); may be empty
+  SourceLoc loc;
+};
+
+// Rule-file section `deployment`: what forces/ cites when it plans a deployment.
+struct DeploymentText {
+  std::vector<std::string> force_measures;  // clauses of level / situational measures that call for forces
+  std::string escape_rule;                  // SafetyRule id requiring safety zones and escape routes
+  std::string local_only_clause;            // cited when no city-level response is on: local forces only
+  Text local_only;                          // what that clause says, briefly
+  SourceLoc loc;
+};
+
 // Sensitive periods by calendar (used when a report omits sensitive_period). MM-DD inclusive.
 struct SensitivePeriod {
   std::string name;
@@ -346,6 +365,12 @@ struct RuleSet {
   std::vector<SensitivePeriod> sensitive_periods;
   std::vector<ClauseText> clauses;  // everything else worth showing: 3.1 HQ, 3.4, 6.3.5, annex, ...
   std::optional<FireDangerTable> fire_danger;  // 5.1.1 interpretation: FWI class -> suggested colour
+  std::vector<SiteSafetyText> site_safety;  // plan words for gis/ situations (guidance.h)
+  DeploymentText deployment;                // plan words for forces/ deployment plans
+
+  // The site_safety entry for a situation, nullptr if the plan has none.
+  const SiteSafetyText* FindSiteSafety(std::string_view situation) const;
+  const SafetyRule* FindSafetyRule(const std::string& id) const;
 
   // Look-ups (linear; rule sets are small). nullptr if absent.
   const LevelSpec* FindLevel(Level l) const;
