@@ -20,21 +20,22 @@
 #include "commands.h"
 #include "enrich.h"
 #include "firebreak/common/error.h"
-#include "firebreak/timeline/audit.h"
 #include "firebreak/engine/engine.h"
+#include "firebreak/format/merge.h"
 #include "firebreak/format/render.h"
 #include "firebreak/format/report_io.h"
-#include "firebreak/timeline/scenario.h"
-#include "firebreak/timeline/timeline.h"
 #include "firebreak/store/desk.h"
 #include "firebreak/store/drill.h"
 #include "firebreak/store/store.h"
+#include "firebreak/timeline/audit.h"
+#include "firebreak/timeline/scenario.h"
+#include "firebreak/timeline/timeline.h"
 
 namespace firebreak::cli {
 
 // Forecast (issue 10): projections made at each incident's first report beside what the drill later required.
-std::string DrillProjectionsText(const timeline::Scenario& sc, const store::DrillResult& r, const engine::RuleSet& rules,
-                                 Enricher& enricher, const std::string& lang);
+std::string DrillProjectionsText(const timeline::Scenario& sc, const store::DrillResult& r,
+                                 const engine::RuleSet& rules, Enricher& enricher, const std::string& lang);
 std::string DrillProjectionsJson(const std::string& drill_json, const timeline::Scenario& sc,
                                  const store::DrillResult& r, const engine::RuleSet& rules, Enricher& enricher);
 
@@ -58,7 +59,7 @@ struct StoreOptions {
   std::string anchor;           // store verify --anchor FILE
   std::string clause;           // upward: the 5.2 condition reported on
   std::vector<std::string> to;  // upward: who was told
-  EnrichOptions enrich;  // --dem/--layers/--radius (report, drill)
+  EnrichOptions enrich;         // --dem/--layers/--radius (report, drill)
 };
 
 std::string StorePath(const StoreOptions& o) { return o.store.empty() ? store::DefaultStorePath() : o.store; }
@@ -182,8 +183,8 @@ void RunDeclare(const Globals& g, const StoreOptions& o) {
   desk.Declare(o.incident, *level, o.by, at);
   const bool en = g.lang == "en";
   std::cout << (en ? "Declared " : "已宣布 ") << (en ? engine::LevelName(*level) : engine::LevelNameZh(*level))
-            << (en ? " response for " : "响应：") << o.incident << (en ? " by " : "，决定人 ") << rules.NameOf(o.by, g.lang)
-            << (en ? " at " : "，时间 ") << FormatIso8601(at) << "\n";
+            << (en ? " response for " : "响应：") << o.incident << (en ? " by " : "，决定人 ")
+            << rules.NameOf(o.by, g.lang) << (en ? " at " : "，时间 ") << FormatIso8601(at) << "\n";
 }
 
 void RunClose(const Globals& g, const StoreOptions& o) {
@@ -220,21 +221,24 @@ void RunStatus(const Globals& g, const StoreOptions& o) {
   if (o.tolerance_min >= 0) ao.declaration_tolerance_min = ao.report_tolerance_min = o.tolerance_min;
   timeline::StatusBoard board = store::StoredStatus(st, eng, now, ao);
   if (o.enrich.landscape.empty()) {
-    if (o.format == "json") std::cout << timeline::StatusToJson(board, rules) << "\n";
-    else std::cout << timeline::StatusToText(board, rules, g.lang);
+    if (o.format == "json")
+      std::cout << timeline::StatusToJson(board, rules) << "\n";
+    else
+      std::cout << timeline::StatusToText(board, rules, g.lang);
     return;
   }
   // Forecast (issue 10): each open incident's latest state projected on the landscape (projections).
   Enricher enricher(o.enrich, rules);
   auto latest = [&](const std::string& id) {
     std::string merged = "{}";
-    for (const auto& r : st.History(id).reports) merged = timeline::MergeReportJson(merged, r.body, "store: " + id);
+    for (const auto& r : st.History(id).reports) merged = format::MergeReportJson(merged, r.body, "store: " + id);
     return format::ParseReports(merged, "store: incident " + id, rules).at(0);
   };
   if (o.format == "json") {
     auto j = nlohmann::ordered_json::parse(timeline::StatusToJson(board, rules));
     for (const auto& line : board.incidents)
-      j["forecasts"][line.incident_id] = nlohmann::ordered_json::parse(enricher.Forecast(latest(line.incident_id), g.lang, true));
+      j["forecasts"][line.incident_id] =
+          nlohmann::ordered_json::parse(enricher.Forecast(latest(line.incident_id), g.lang, true));
     std::cout << j.dump(2) << "\n";
     return;
   }
@@ -323,9 +327,12 @@ void RunAudit(const Globals& g, const StoreOptions& o) {
     if (!o.incident.empty()) only.push_back(o.incident);
     audit = timeline::Audit(tl, rules, ao, only);
   }
-  if (o.format == "json") Emit(o, timeline::AuditToJson(audit, rules) + "\n");
-  else if (o.format == "html") Emit(o, timeline::AuditToHtml(audit, tl, rules, g.lang, title));
-  else Emit(o, timeline::AuditToText(audit, rules, g.lang));
+  if (o.format == "json")
+    Emit(o, timeline::AuditToJson(audit, rules) + "\n");
+  else if (o.format == "html")
+    Emit(o, timeline::AuditToHtml(audit, tl, rules, g.lang, title));
+  else
+    Emit(o, timeline::AuditToText(audit, rules, g.lang));
 }
 
 void RunDrillCmd(Globals& g, const StoreOptions& o) {
@@ -418,21 +425,25 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
     cmd->add_option("--tolerance-min", o->tolerance_min, "Minutes a declaration may lag (default 60)");
     AddForecastOptions(cmd, o->enrich);
-    cmd->add_option("--layers", o->enrich.layers, "Layers config for the forecast's places and boundaries (with --landscape)");
+    cmd->add_option("--layers", o->enrich.layers,
+                    "Layers config for the forecast's places and boundaries (with --landscape)");
     cmd->callback([&g, o] { RunStatus(g, *o); });
   }
   {
     auto o = std::make_shared<StoreOptions>();
     CLI::App* grp = app.add_subcommand("store", "Store maintenance");
     grp->require_subcommand(1);
-    CLI::App* cmd = grp->add_subcommand("verify", "Check the audit chain, every record and SQLite integrity (exit 6 if broken)");
+    CLI::App* cmd =
+        grp->add_subcommand("verify", "Check the audit chain, every record and SQLite integrity (exit 6 if broken)");
     AddStoreOption(cmd, *o);
     AddLang(cmd, g);
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
-    cmd->add_option("--anchor", o->anchor, "A signed head printed earlier by `store head`: the store must still contain and extend it");
+    cmd->add_option("--anchor", o->anchor,
+                    "A signed head printed earlier by `store head`: the store must still contain and extend it");
     cmd->callback([&g, o] { RunVerify(g, *o); });
     auto h = std::make_shared<StoreOptions>();
-    CLI::App* head = grp->add_subcommand("head", "Print the signed head of the audit chain (keep it outside the store; check with verify --anchor)");
+    CLI::App* head = grp->add_subcommand(
+        "head", "Print the signed head of the audit chain (keep it outside the store; check with verify --anchor)");
     AddStoreOption(head, *h);
     head->add_option("-o,--output", h->out, "Write to this file instead of stdout");
     head->callback([&g, h] { RunHead(g, *h); });
@@ -454,8 +465,10 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
   }
   {
     auto o = std::make_shared<StoreOptions>();
-    CLI::App* cmd = app.add_subcommand("drill", "Replay a drill scenario, print its timeline and check expectations (exit 7 on mismatch)");
-    cmd->add_option("--store", o->store, "Store to replay into (default :memory:; a file must not hold these incidents)");
+    CLI::App* cmd = app.add_subcommand(
+        "drill", "Replay a drill scenario, print its timeline and check expectations (exit 7 on mismatch)");
+    cmd->add_option("--store", o->store,
+                    "Store to replay into (default :memory:; a file must not hold these incidents)");
     AddLang(cmd, g);
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
     cmd->add_option("-o,--output", o->out, "Write to this file instead of stdout");

@@ -21,17 +21,19 @@ struct Globals {
 std::string DefaultRulesPath();
 // $FIREBREAK_FORCES, else <dir of the binary>/../share/firebreak/forces/liuzhou-demo.yaml (the demo registry).
 std::string DefaultForcesPath();
+// The bundled drills: $FIREBREAK_SCENARIOS, else <dir of the binary>/../share/firebreak/scenarios.
+std::string DefaultScenariosDir();
 // Loads globals.rules_path (or the default). Throws Error(kRuleFile).
 engine::RuleSet LoadRules(const Globals& g);
 
-void RegisterRulesCommands(CLI::App& app, Globals& g);    // rules show | lint
-void RegisterAssessCommands(CLI::App& app, Globals& g);   // assess
-void RegisterStoreCommands(CLI::App& app, Globals& g);    // report, declare, close, status, store verify, audit, drill
-void RegisterTerrainCommands(CLI::App& app, Globals& g);  // terrain, demo-terrain
-void RegisterDeployCommands(CLI::App& app, Globals& g);   // deploy, forces
-void RegisterServeCommands(CLI::App& app, Globals& g);    // serve (the web duty desk)
-void RegisterUserCommands(CLI::App& app, Globals& g);     // users add|passwd|disable|list
-void RegisterFireCommands(CLI::App& app, Globals& g);     // fire weather | behavior | grid (issue 9)
+void RegisterRulesCommands(CLI::App& app, Globals& g);     // rules show | lint
+void RegisterAssessCommands(CLI::App& app, Globals& g);    // assess
+void RegisterStoreCommands(CLI::App& app, Globals& g);     // report, declare, close, status, store verify, audit, drill
+void RegisterTerrainCommands(CLI::App& app, Globals& g);   // terrain, demo-terrain
+void RegisterDeployCommands(CLI::App& app, Globals& g);    // deploy, forces
+void RegisterServeCommands(CLI::App& app, Globals& g);     // serve (the web duty desk)
+void RegisterUserCommands(CLI::App& app, Globals& g);      // users add|passwd|disable|list
+void RegisterFireCommands(CLI::App& app, Globals& g);      // fire weather | behavior | grid (issue 9)
 void RegisterForecastCommands(CLI::App& app, Globals& g);  // forecast (issue 10)
 
 }  // namespace firebreak::cli

@@ -43,6 +43,10 @@ std::string DefaultForcesPath() {
   return FindBundled("FIREBREAK_FORCES", "forces/liuzhou-demo.yaml", "demo forces registry", "--forces");
 }
 
+std::string DefaultScenariosDir() {
+  return FindBundled("FIREBREAK_SCENARIOS", "scenarios", "drill scenarios directory", "--scenarios");
+}
+
 engine::RuleSet LoadRules(const Globals& g) {
   return rules::LoadRuleFileCached(g.rules_path.empty() ? DefaultRulesPath() : g.rules_path);
 }

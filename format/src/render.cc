@@ -200,15 +200,23 @@ class DecisionJson {
           .Bool(t.strict)
           .Member("at", FormatIso8601(t.at))
           .EndObject();
-    w_.EndArray().Key("calendar_change");
-    d.next.change ? void(w_.String(FormatIso8601(*d.next.change))) : void(w_.Null());
+    w_.EndArray();
+    if (full_ || d.next.change) {  // compact: omitted when no calendar window opens or closes ahead
+      w_.Key("calendar_change");
+      d.next.change ? void(w_.String(FormatIso8601(*d.next.change))) : void(w_.Null());
+    }
     w_.EndObject();
   }
-  // Terminations that hold, whether the response ended, and what the history merge noticed.
+  // Terminations that hold, whether the response ended, and what the history merge noticed. The compact form
+  // omits them while there are none (no termination holds, the response runs, no warning).
   void EndMembers(const Decision& d) {
-    w_.Key("terminations").BeginArray();
-    for (const engine::Firing& t : d.terminations) FiringObj(t);
-    w_.EndArray().Key("response_terminated").Bool(d.response_terminated);
+    if (full_ || !d.terminations.empty()) {
+      w_.Key("terminations").BeginArray();
+      for (const engine::Firing& t : d.terminations) FiringObj(t);
+      w_.EndArray();
+    }
+    if (full_ || d.response_terminated) w_.Key("response_terminated").Bool(d.response_terminated);
+    if (!full_ && d.warnings.empty()) return;
     w_.Key("warnings").BeginArray();
     for (const Notice& n : d.warnings) {
       w_.BeginObject().Member("code", n.code).Member("interpretation", n.interpretation);
@@ -229,9 +237,12 @@ class DecisionJson {
     Strings(d.unknown);
     w_.Key("defaulted");
     Strings(d.defaulted);
-    w_.Key("gis_sources").BeginObject();
-    for (const auto& [name, src] : d.gis_sources) w_.Member(name, src);
-    w_.EndObject().Key("notes").BeginArray();
+    if (full_ || !d.gis_sources.empty()) {  // compact: omitted when no fact came from a map
+      w_.Key("gis_sources").BeginObject();
+      for (const auto& [name, src] : d.gis_sources) w_.Member(name, src);
+      w_.EndObject();
+    }
+    w_.Key("notes").BeginArray();
     for (const Note& n : d.notes) {
       if (!full_) {  // compact: the interpretation ids (their clause and text are in the rule file)
         w_.String(n.id);
