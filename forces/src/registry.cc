@@ -1,6 +1,7 @@
 // Forces registry loader (YAML). Format: docs/forces.md.
 #include "firebreak/forces/registry.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -66,6 +67,18 @@ std::vector<std::string> StrList(const YAML::Node& n, const Src& name, const std
   }
   if (!n.IsSequence()) throw Error(ErrorKind::kInput, At(name, n.Mark()), key + " must be a list of strings");
   for (const auto& e : n) out.push_back(Str(e, name, key));
+  return out;
+}
+
+// "plan 4.2" for the clauses of rule-file elements (distinct, in order, joined by "/"); "the rule file" if none.
+template <typename T>
+std::string PlanClauses(const std::vector<T>& elements) {
+  std::vector<std::string> seen;
+  for (const auto& e : elements)
+    if (!e.clause.empty() && std::find(seen.begin(), seen.end(), e.clause) == seen.end()) seen.push_back(e.clause);
+  if (seen.empty()) return "the rule file";
+  std::string out = "plan ";
+  for (std::size_t i = 0; i < seen.size(); ++i) out += (i ? "/" : "") + seen[i];
   return out;
 }
 
@@ -188,8 +201,8 @@ Registry ParseRegistry(const std::string& text, const std::string& file_name, co
       const std::string ch = Str(u["channel"], name, "channel");
       if (std::find(channels.begin(), channels.end(), ch) == channels.end()) {
         const std::string close = ClosestMatch(ch, channels);
-        f.problems.push_back(At(name, u["channel"].Mark()) + ": unknown request channel '" + ch +
-                             "' (plan 4.2 channels in the rule file)" +
+        f.problems.push_back(At(name, u["channel"].Mark()) + ": unknown request channel '" + ch + "' (" +
+                             PlanClauses(rules.request_channels) + " channels in the rule file)" +
                              (close.empty() ? "" : "; did you mean '" + close + "'?"));
       }
       f.channel = ch;
@@ -202,7 +215,8 @@ Registry ParseRegistry(const std::string& text, const std::string& file_name, co
         std::string known;
         for (const auto& k : attrs) known += (known.empty() ? "" : ", ") + k;
         throw Error(ErrorKind::kInput, At(name, u["people"].Mark()), "unknown people attribute '" + a + "'",
-                    close.empty() ? "known (plan 6.2.1 bans): " + known : "did you mean '" + close + "'?");
+                    close.empty() ? "known (" + PlanClauses(rules.mobilisation_bans) + " bans): " + known
+                                  : "did you mean '" + close + "'?");
       }
     }
     reg.units.push_back(std::move(f));

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "firebreak/common/error.h"
+#include "firebreak/common/text.h"
 #include "firebreak/format/document.h"
 #include "firebreak/format/report_io.h"
 
@@ -90,11 +91,7 @@ std::string Describe(const json& v) {
 }
 
 // Formats a number as the report wrote it (no trailing zeros).
-std::string Num(double x) {
-  std::ostringstream os;
-  os << x;
-  return os.str();
-}
+std::string Num(double x) { return firebreak::text::Number(x); }
 
 class Parser {
  public:

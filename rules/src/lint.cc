@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "firebreak/common/error.h"
+#include "firebreak/common/text.h"
 
 #include "label_match.h"
 
@@ -25,18 +26,24 @@ using engine::FactId;
 
 const char* SeverityName(Severity s) {
   switch (s) {
-    case Severity::kInfo: return "info";
-    case Severity::kWarning: return "warning";
-    case Severity::kError: return "error";
+    case Severity::kInfo:
+      return "info";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kError:
+      return "error";
   }
   return "?";
 }
 
 const char* SeverityNameZh(Severity s) {
   switch (s) {
-    case Severity::kInfo: return "提示";
-    case Severity::kWarning: return "警告";
-    case Severity::kError: return "错误";
+    case Severity::kInfo:
+      return "提示";
+    case Severity::kWarning:
+      return "警告";
+    case Severity::kError:
+      return "错误";
   }
   return "?";
 }
@@ -140,10 +147,18 @@ bool Within(const Interval& a, const Interval& b) {
 Interval FromBound(const engine::Bound& b) {
   Interval i;
   switch (b.op) {
-    case engine::Cmp::kGt: RaiseLo(i, b.value, false); break;
-    case engine::Cmp::kGe: RaiseLo(i, b.value, true); break;
-    case engine::Cmp::kLt: LowerHi(i, b.value, false); break;
-    case engine::Cmp::kLe: LowerHi(i, b.value, true); break;
+    case engine::Cmp::kGt:
+      RaiseLo(i, b.value, false);
+      break;
+    case engine::Cmp::kGe:
+      RaiseLo(i, b.value, true);
+      break;
+    case engine::Cmp::kLt:
+      LowerHi(i, b.value, false);
+      break;
+    case engine::Cmp::kLe:
+      LowerHi(i, b.value, true);
+      break;
     case engine::Cmp::kEq:
       RaiseLo(i, b.value, true);
       LowerHi(i, b.value, true);
@@ -155,14 +170,8 @@ Interval FromBound(const engine::Bound& b) {
 // ---------------------------------------------------------------------------------------------------------
 // Formatting numbers, intervals and boxes for messages.
 
-std::string Num(double v) {
-  if (v == kInf) return "+∞";
-  if (v == -kInf) return "-∞";
-  if (std::fabs(v - std::round(v)) < 1e-9) return std::to_string(static_cast<long long>(std::llround(v)));
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
-}
+// Whole numbers without a point, others with 3 significant digits; ±∞ for open interval ends.
+std::string Num(double v) { return firebreak::text::Number(v, 3); }
 
 std::string UnitOf(FactId f, bool zh) {
   std::string_view u = engine::Info(f).unit;
@@ -233,15 +242,15 @@ Box Without(const Box& b, FactId f) {
 // Rungs: one alternative of a level trigger or grade criterion, with its rank.
 
 struct Rung {
-  int rank = 0;            // level or grade ordinal (higher = more severe)
-  std::string rank_zh;     // "Ⅳ级", "一般"
-  std::string rank_en;     // "level IV", "grade general"
-  std::string clause;      // the trigger's clause id
-  std::string ref;         // clause + [label]
-  std::string label;       // the alternative's label
+  int rank = 0;         // level or grade ordinal (higher = more severe)
+  std::string rank_zh;  // "Ⅳ级", "一般"
+  std::string rank_en;  // "level IV", "grade general"
+  std::string clause;   // the trigger's clause id
+  std::string ref;      // clause + [label]
+  std::string label;    // the alternative's label
   Box box;
-  bool interpretive = false;              // the alternative rests on a named interpretation (see docs/lint.md)
-  std::vector<std::string> interps;       // interpretations listed by the trigger/criterion
+  bool interpretive = false;         // the alternative rests on a named interpretation (see docs/lint.md)
+  std::vector<std::string> interps;  // interpretations listed by the trigger/criterion
   engine::SourceLoc loc;
 };
 
@@ -258,7 +267,6 @@ Box BuildBox(const engine::Alternative& alt) {
   return box;
 }
 
-
 void AddRungs(std::vector<Rung>& out, int rank, const std::string& rank_zh, const std::string& rank_en,
               const std::string& clause, const engine::Condition& when, const std::vector<std::string>& interps,
               const engine::SourceLoc& loc) {
@@ -269,8 +277,10 @@ void AddRungs(std::vector<Rung>& out, int rank, const std::string& rank_zh, cons
   for (std::size_t k = 0; k < when.any.size(); ++k) {
     const auto& alt = when.any[k];
     Rung r{rank, rank_zh, rank_en, clause, clause, alt.label, BuildBox(alt), false, interps, loc};
-    if (!alt.label.empty()) r.ref += "[" + alt.label + "]";
-    else if (when.any.size() > 1) r.ref += "[#" + std::to_string(k + 1) + "]";
+    if (!alt.label.empty())
+      r.ref += "[" + alt.label + "]";
+    else if (when.any.size() > 1)
+      r.ref += "[#" + std::to_string(k + 1) + "]";
     r.interpretive = LabelNamesInterpretation(alt.label, interps);
     if (!alt.all.empty() && alt.all.front().loc.line > 0) r.loc = alt.all.front().loc;
     out.push_back(std::move(r));
@@ -366,12 +376,12 @@ void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, co
       fd.severity = Severity::kWarning;
       if (BoxWithin(b->box, a->box)) {
         fd.code = "identical";
-        fd.message.zh = a->ref + "（" + a->rank_zh + "）与 " + b->ref + "（" + b->rank_zh +
-                        "）条件完全相同（" + BoxText(a->box, true) + "）。取最高" + ladder.what_zh + "，故 " +
-                        a->ref + " 永远不会决定" + ladder.what_zh + "。";
+        fd.message.zh = a->ref + "（" + a->rank_zh + "）与 " + b->ref + "（" + b->rank_zh + "）条件完全相同（" +
+                        BoxText(a->box, true) + "）。取最高" + ladder.what_zh + "，故 " + a->ref + " 永远不会决定" +
+                        ladder.what_zh + "。";
         fd.message.en = a->ref + " (" + a->rank_en + ") and " + b->ref + " (" + b->rank_en +
-                        ") have identical conditions (" + BoxText(a->box, false) + "). The highest " +
-                        ladder.what_en + " wins, so " + a->ref + " can never decide the " + ladder.what_en + ".";
+                        ") have identical conditions (" + BoxText(a->box, false) + "). The highest " + ladder.what_en +
+                        " wins, so " + a->ref + " can never decide the " + ladder.what_en + ".";
       } else {
         fd.code = "subsumed";
         fd.message.zh = a->ref + "（" + a->rank_zh + "：" + BoxText(a->box, true) + "）被更高" + ladder.what_zh +
@@ -409,9 +419,8 @@ void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, co
                         ladder.what_zh + "，" + a->rank_zh + "的这一段不起作用）。";
         fd.message.en = std::string("overlapping ") + FactName(f, false) + " bands: " + a->rank_en + " " + a->ref +
                         " is " + IntervalText(f, ia, false) + ", " + b->rank_en + " " + b->ref + " is " +
-                        IntervalText(f, ib, false) + "; both hold for " + IntervalText(f, x, false) +
-                        " (the highest " + ladder.what_en + " wins, so that part of " + a->rank_en +
-                        " has no effect).";
+                        IntervalText(f, ib, false) + "; both hold for " + IntervalText(f, x, false) + " (the highest " +
+                        ladder.what_en + " wins, so that part of " + a->rank_en + " has no effect).";
         out.push_back(std::move(fd));
       }
     }
@@ -429,10 +438,12 @@ void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, co
       if (engine::Info(f).kind != engine::FactKind::kNumber) continue;
       Box ctx = Without(r->box, f);
       const FactId fact = f;  // a structured binding cannot be captured by clang 14 (the fuzz preset)
-      auto g = std::find_if(groups.begin(), groups.end(),
-                            [&](const Group& x) { return x.fact == fact && x.ctx == ctx; });
-      if (g == groups.end()) groups.push_back(Group{f, ctx, {r}});
-      else g->members.push_back(r);
+      auto g =
+          std::find_if(groups.begin(), groups.end(), [&](const Group& x) { return x.fact == fact && x.ctx == ctx; });
+      if (g == groups.end())
+        groups.push_back(Group{f, ctx, {r}});
+      else
+        g->members.push_back(r);
     }
   }
   // Pieces of f covered in context ctx by the rungs (a rung applies when its other constraints are implied).
@@ -464,8 +475,8 @@ void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, co
     const Rung* top = ps.front().second;
     for (std::size_t k = 1; k < ps.size(); ++k) {
       const Interval& n = ps[k].first;
-      bool joins = integer ? n.lo <= cover.hi + 1
-                           : (n.lo < cover.hi || (n.lo == cover.hi && (n.lo_closed || cover.hi_closed)));
+      bool joins =
+          integer ? n.lo <= cover.hi + 1 : (n.lo < cover.hi || (n.lo == cover.hi && (n.lo_closed || cover.hi_closed)));
       if (!joins) {
         Interval g{cover.hi, !cover.hi_closed, n.lo, !n.lo_closed};
         hs.push_back(Hole{Normalize(f, g), top});
@@ -487,9 +498,8 @@ void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, co
       if (h.gap.Empty()) continue;
       // Covered when the alternatives resting on interpretations fill the hole completely.
       auto full = holes(g.fact, full_pieces);
-      bool covered = std::none_of(full.begin(), full.end(), [&](const Hole& fh) {
-        return !Normalize(g.fact, Intersect(fh.gap, h.gap)).Empty();
-      });
+      bool covered = std::none_of(full.begin(), full.end(),
+                                  [&](const Hole& fh) { return !Normalize(g.fact, Intersect(fh.gap, h.gap)).Empty(); });
       Finding fd;
       fd.code = "gap";
       fd.clauses = {h.below->ref};
@@ -500,8 +510,7 @@ void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, co
         if (r->interpretive && !Normalize(g.fact, Intersect(i, h.gap)).Empty()) {
           fd.clauses.push_back(r->ref);
           for (const auto& id : r->interps)
-            if (LabelNamesInterpretation(r->label, {id}) &&
-                std::find(by.begin(), by.end(), id) == by.end()) {
+            if (LabelNamesInterpretation(r->label, {id}) && std::find(by.begin(), by.end(), id) == by.end()) {
               by.push_back(id);
               by_levels_zh.push_back(r->rank_zh);
               by_levels_en.push_back(r->rank_en);
@@ -515,10 +524,9 @@ void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, co
       fd.message.zh = FactName(g.fact, true) + " " + IntervalText(g.fact, h.gap, true) + ctx_zh + "：预案原文没有任何" +
                       ladder.what_zh + "覆盖（紧邻其下的是 " + h.below->rank_zh + " " + h.below->ref + " 的 " +
                       IntervalText(g.fact, h.below->box.at(g.fact), true) + "）。";
-      fd.message.en = FactName(g.fact, false) + " " + IntervalText(g.fact, h.gap, false) + ctx_en +
-                      ": no " + ladder.what_en + " of the plan's text covers it (the band just below is " +
-                      h.below->rank_en + " " + h.below->ref + ", " +
-                      IntervalText(g.fact, h.below->box.at(g.fact), false) + ").";
+      fd.message.en = FactName(g.fact, false) + " " + IntervalText(g.fact, h.gap, false) + ctx_en + ": no " +
+                      ladder.what_en + " of the plan's text covers it (the band just below is " + h.below->rank_en +
+                      " " + h.below->ref + ", " + IntervalText(g.fact, h.below->box.at(g.fact), false) + ").";
       if (fd.covered) {
         std::string ids, ids_zh;
         for (std::size_t k = 0; k < by.size(); ++k) {
@@ -528,7 +536,8 @@ void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, co
         fd.message.zh += "规则文件以解释 " + ids_zh + " 补上了这一空白。";
         fd.message.en += " The rule file closes it with interpretation " + ids + ".";
       } else {
-        fd.message.zh += "请在规则文件中用具名解释（interpretation）说明这些值适用哪个" + std::string(ladder.what_zh) + "。";
+        fd.message.zh +=
+            "请在规则文件中用具名解释（interpretation）说明这些值适用哪个" + std::string(ladder.what_zh) + "。";
         fd.message.en += std::string(" State in the rule file, as a named interpretation, which ") + ladder.what_en +
                          " applies to these values.";
       }
@@ -546,8 +555,10 @@ void CheckOtherConditions(const engine::RuleSet& rs, std::vector<Finding>& out) 
       Box box = BuildBox(alt);
       if (!BoxEmpty(box)) continue;
       std::string ref = clause;
-      if (!alt.label.empty()) ref += "[" + alt.label + "]";
-      else if (c.any.size() > 1) ref += "[#" + std::to_string(k + 1) + "]";
+      if (!alt.label.empty())
+        ref += "[" + alt.label + "]";
+      else if (c.any.size() > 1)
+        ref += "[#" + std::to_string(k + 1) + "]";
       out.push_back(Unreachable(ref, what_zh, what_en, box,
                                 !alt.all.empty() && alt.all.front().loc.line > 0 ? alt.all.front().loc : loc));
     }
@@ -650,11 +661,11 @@ void CheckStructure(const engine::RuleSet& rs, std::vector<Finding>& out) {
     for (const auto& id : ids) {
       if (rs.FindInterpretation(id)) continue;
       std::string near = ClosestMatch(id, known);
-      out.push_back(Structural(Severity::kError, "undefined-ref", {where}, loc,
-                               where + " 引用了未定义的解释 '" + id + "'" +
-                                   (near.empty() ? "" : "（是否应为 '" + near + "'？）") + "。",
-                               where + " refers to undefined interpretation '" + id + "'" +
-                                   (near.empty() ? "" : " (did you mean '" + near + "'?)") + "."));
+      out.push_back(Structural(
+          Severity::kError, "undefined-ref", {where}, loc,
+          where + " 引用了未定义的解释 '" + id + "'" + (near.empty() ? "" : "（是否应为 '" + near + "'？）") + "。",
+          where + " refers to undefined interpretation '" + id + "'" +
+              (near.empty() ? "" : " (did you mean '" + near + "'?)") + "."));
     }
   };
   // Undefined role/unit ids.
@@ -748,8 +759,8 @@ void CheckStructure(const engine::RuleSet& rs, std::vector<Finding>& out) {
   auto is_known = [&](const std::string& p) {
     for (const auto& k : known) {
       if (k == p) return true;
-      if (k.size() > p.size() && k.compare(0, p.size(), p) == 0 && (k[p.size()] == '.' || k[p.size()] == '(' ||
-                                                                     k[p.size()] == '/'))
+      if (k.size() > p.size() && k.compare(0, p.size(), p) == 0 &&
+          (k[p.size()] == '.' || k[p.size()] == '(' || k[p.size()] == '/'))
         return true;
       // A composite clause id such as "1.5/art40(较大)-area" knows its parts.
       for (const auto& part : SplitClauses(k))
@@ -790,9 +801,10 @@ void CheckStructure(const engine::RuleSet& rs, std::vector<Finding>& out) {
             }
             chain_zh += engine::LevelNameZh(next);
             chain_en += engine::LevelName(next);
-            out.push_back(Structural(Severity::kError, "cycle", clauses, l.loc,
-                                     "“在…响应的基础上”形成循环：" + chain_zh + "，措施将无限继承。",
-                                     "builds_on forms a cycle: " + chain_en + "; measures would be inherited forever."));
+            out.push_back(
+                Structural(Severity::kError, "cycle", clauses, l.loc,
+                           "“在…响应的基础上”形成循环：" + chain_zh + "，措施将无限继承。",
+                           "builds_on forms a cycle: " + chain_en + "; measures would be inherited forever."));
           }
           break;
         }
@@ -822,10 +834,10 @@ void CheckStructure(const engine::RuleSet& rs, std::vector<Finding>& out) {
         if (std::find(path.begin(), path.end(), next) != path.end()) {
           if (next == w.colour && !reported.count(w.colour)) {
             for (auto c : path) reported.insert(c);
-            out.push_back(Structural(Severity::kError, "cycle", {w.clause}, w.loc,
-                                     std::string(engine::ColourNameZh(w.colour)) + "预警响应的继承关系形成循环。",
-                                     std::string(engine::ColourName(w.colour)) +
-                                         " warning response: builds_on forms a cycle."));
+            out.push_back(
+                Structural(Severity::kError, "cycle", {w.clause}, w.loc,
+                           std::string(engine::ColourNameZh(w.colour)) + "预警响应的继承关系形成循环。",
+                           std::string(engine::ColourName(w.colour)) + " warning response: builds_on forms a cycle."));
           }
           break;
         }
@@ -855,10 +867,13 @@ std::string RenderLintText(const LintReport& report, const std::string& lang) {
     std::string where = f.loc.ToString();
     if (where.empty()) where = report.file;
     os << where << ": " << (zh ? SeverityNameZh(f.severity) : SeverityName(f.severity)) << " [" << f.code << "] ";
-    for (std::size_t k = 0; k < f.clauses.size(); ++k) os << (k ? (f.code == "identical" ? " ≡ " : " / ") : "") << f.clauses[k];
+    for (std::size_t k = 0; k < f.clauses.size(); ++k)
+      os << (k ? (f.code == "identical" ? " ≡ " : " / ") : "") << f.clauses[k];
     os << "\n    " << (zh ? f.message.zh : f.message.en) << "\n";
     if (!f.interpretations.empty()) {
-      os << "    " << (zh ? (f.covered ? "已由解释覆盖：" : "相关解释：") : (f.covered ? "covered by: " : "related interpretations: "));
+      os << "    "
+         << (zh ? (f.covered ? "已由解释覆盖：" : "相关解释：")
+                : (f.covered ? "covered by: " : "related interpretations: "));
       for (std::size_t k = 0; k < f.interpretations.size(); ++k) os << (k ? ", " : "") << f.interpretations[k];
       os << "\n";
     }

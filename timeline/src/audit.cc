@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "firebreak/common/text.h"
 #include "text_util.h"
 
 namespace firebreak::timeline {
@@ -138,8 +139,9 @@ IncidentAudit AuditIncident(const IncidentTimeline& it, const RuleSet& rules, co
       if (s && !s->terminated) {
         a.findings.push_back(
             {d.at, "ended-early",
-             "response ended by " + rules.NameOf(d.by, "en") + " before the termination conditions held (6.3.6)",
-             rules.NameOf(d.by, "zh") + "在终止条件（6.3.6）成立前终止了响应"});
+             "response ended by " + rules.NameOf(d.by, "en") + " before the termination conditions held" +
+                 Cite(TerminationClause(rules), "en"),
+             rules.NameOf(d.by, "zh") + "在终止条件" + Cite(TerminationClause(rules), "zh") + "成立前终止了响应"});
         a.ok = false;
       }
       continue;
@@ -160,9 +162,10 @@ IncidentAudit AuditIncident(const IncidentTimeline& it, const RuleSet& rules, co
                                 "（6.3.5允许调整；仅作记录）"});
   }
   if (!it.steps.empty() && !it.ended_at && it.steps.back().terminated && it.DeclaredAt(it.steps.back().at))
-    a.findings.push_back({it.steps.back().at, "not-ended",
-                          "termination conditions hold but the declared response was not ended (6.3.6)",
-                          "终止条件已成立，但已宣布的响应尚未终止（6.3.6）"});
+    a.findings.push_back(
+        {it.steps.back().at, "not-ended",
+         "termination conditions hold but the declared response was not ended" + Cite(TerminationClause(rules), "en"),
+         "终止条件已成立，但已宣布的响应尚未终止" + Cite(TerminationClause(rules), "zh")});
 
   // 5.2 upward reports.
   std::set<std::string> seen;
@@ -246,12 +249,13 @@ std::string InterpretationLines(const AuditReport& a, const RuleSet& rules, cons
     }
     if (id == kTimelinessInterpretation)
       out << (en ? ": a declaration is late if made more than " + std::to_string(a.options.declaration_tolerance_min) +
-                       " min after it fell due, an upward report (5.2) more than " +
-                       std::to_string(a.options.report_tolerance_min) +
+                       " min after it fell due, an upward report" + Cite(ReportingSection(rules), "en") +
+                       " more than " + std::to_string(a.options.report_tolerance_min) +
                        " min (the plan says 及时/即有即报 without minutes)\n"
                  : "：预案只说“及时”“即有即报”，未规定分钟数；宣布晚于应启动时刻 " +
-                       std::to_string(a.options.declaration_tolerance_min) + " 分钟以上为迟延，上报（5.2）晚于 " +
-                       std::to_string(a.options.report_tolerance_min) + " 分钟以上为迟延\n");
+                       std::to_string(a.options.declaration_tolerance_min) + " 分钟以上为迟延，上报" +
+                       Cite(ReportingSection(rules), "zh") + "晚于 " + std::to_string(a.options.report_tolerance_min) +
+                       " 分钟以上为迟延\n");
     else if (id == kSuperiorInterpretation)
       out << (en ? ": a role that decides a higher level may declare a lower one (accepted, noted 'superior')\n"
                  : "：有权决定更高等级响应的角色宣布较低等级响应，视为有效（注明“上级决定”）\n");
@@ -259,8 +263,9 @@ std::string InterpretationLines(const AuditReport& a, const RuleSet& rules, cons
       out << (en ? ": lateness counts from the later of due by the facts and known to the office (late reports)\n"
                  : "：迟延自“按事实应启动”与“值班室获知”二者中较晚者起算（迟到报告）\n");
     else if (id == kLevelHoldsInterpretation)
-      out << (en ? ": once required, a level stays required until the termination conditions (6.3.6) hold\n"
-                 : "：已达到的响应等级保持至满足终止条件（6.3.6）\n");
+      out << (en ? ": once required, a level stays required until the termination conditions" +
+                       Cite(TerminationClause(rules), lang) + " hold\n"
+                 : "：已达到的响应等级保持至满足终止条件" + Cite(TerminationClause(rules), lang) + "\n");
     else
       out << "\n";
   }
@@ -304,7 +309,8 @@ std::string AuditToText(const AuditReport& a, const RuleSet& rules, const std::s
       }
     }
     if (!inc.reporting.empty()) {
-      out << "  " << (en ? "Upward reports (5.2):" : "信息报告（5.2）：") << "\n";
+      out << "  " << (en ? "Upward reports" : "信息报告") << Cite(ReportingSection(rules), lang) << (en ? ":" : "：")
+          << "\n";
       for (const auto& r : inc.reporting) {
         out << "    " << Pad(r.clause, 8) << (en ? "due " : "应报 ") << Pad(FormatShort(r.due_at), 13)
             << (en ? "to " : "报 ") << Pad(Names(r.recipients, rules, lang), 30)
@@ -404,16 +410,12 @@ std::string Esc(const std::string& s) {
   return o;
 }
 
-std::string Num(double v) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(1);
-  s << v;
-  return s.str();
-}
+// SVG coordinates: one decimal.
+std::string Num(double v) { return firebreak::text::Fixed(v, 1); }
 
 // Step chart of required vs declared level for one incident.
-std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Timeline& t, const std::string& lang) {
+std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Timeline& t, const RuleSet& rules,
+                  const std::string& lang) {
   const bool en = lang == "en";
   const double W = 1000, H = 250, L = 64, R = 16, T = 22, B = 46;
   const double pw = W - L - R, ph = H - T - B;
@@ -520,7 +522,7 @@ std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Time
     << H - 2 << "'>" << (en ? "became due (clause)" : "达到启动条件（条款）") << "</text>";
   lx += 190;
   s << "<path d='M" << lx << " " << H - 11 << " h10 l-5 8 z' fill='#6a1b9a'/><text x='" << lx + 14 << "' y='" << H - 2
-    << "'>" << (en ? "upward report (5.2)" : "向上报告（5.2）") << "</text></g>";
+    << "'>" << (en ? "upward report" : "向上报告") << Cite(ReportingSection(rules), lang) << "</text></g>";
   s << "</svg>";
   return s.str();
 }
@@ -557,7 +559,7 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
     }
     h << " <span class='badge " << (inc.ok ? "b-ok'>" : "b-bad'>")
       << (inc.ok ? (en ? "OK" : "合规") : (en ? "findings" : "存在问题")) << "</span></h2>";
-    if (it) h << Chart(*it, inc, t, lang);
+    if (it) h << Chart(*it, inc, t, rules, lang);
     h << "<table><tr><th>" << (en ? "Level" : "等级") << "</th><th>" << (en ? "Due" : "应启动") << "</th><th>"
       << (en ? "Clause" : "条款") << "</th><th>" << (en ? "Should decide" : "应由") << "</th><th>"
       << (en ? "Declared" : "宣布") << "</th><th>" << (en ? "By" : "宣布人") << "</th><th>" << (en ? "Delay" : "延迟")

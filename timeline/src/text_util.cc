@@ -1,6 +1,7 @@
 #include "text_util.h"
 
 #include "firebreak/common/text.h"
+#include "firebreak/engine/engine.h"
 
 namespace firebreak::timeline::text {
 
@@ -26,6 +27,24 @@ std::size_t Width(const std::string& s) { return static_cast<std::size_t>(firebr
 std::string Pad(const std::string& s, std::size_t w) {
   std::size_t n = Width(s);
   return n >= w ? s + " " : s + std::string(w - n, ' ');
+}
+
+std::string TerminationClause(const RuleSet& rules) {
+  for (const auto& t : rules.terminations)
+    for (const auto& id : t.interpretations)
+      if (id == engine::kLevelHoldsInterpretation) return t.clause;
+  return rules.terminations.empty() ? "" : rules.terminations.front().clause;
+}
+
+std::string ReportingSection(const RuleSet& rules) {
+  if (rules.reporting.empty()) return "";
+  const std::string& c = rules.reporting.front().clause;
+  return c.substr(0, c.find('('));
+}
+
+std::string Cite(const std::string& clause, const std::string& lang) {
+  if (clause.empty()) return "";
+  return lang == "en" ? " (" + clause + ")" : "（" + clause + "）";
 }
 
 }  // namespace firebreak::timeline::text

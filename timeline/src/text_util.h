@@ -20,6 +20,13 @@ std::string Join(const std::vector<std::string>& v, const std::string& sep);
 std::string Names(const std::vector<std::string>& ids, const RuleSet& rules, const std::string& lang);
 // Display width of UTF-8 text (common/text.h, utf8proc): CJK and full-width forms count 2 columns.
 std::size_t Width(const std::string& s);
+// Plan clauses cited in messages, from the rule file (never written into C++): the termination whose
+// interpretations include `level-holds-until-termination` (else the first termination), e.g. "6.3.6"; the
+// section of the upward-reporting rules (the first rule's clause up to "("), e.g. "5.2". Empty when the rule
+// file has none. Cite(c, lang) is " (c)" / "（c）", or "" for an empty clause.
+std::string TerminationClause(const RuleSet& rules);
+std::string ReportingSection(const RuleSet& rules);
+std::string Cite(const std::string& clause, const std::string& lang);
 // s padded with spaces to display width w (at least one space after it).
 std::string Pad(const std::string& s, std::size_t w);
 

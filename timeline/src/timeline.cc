@@ -588,8 +588,9 @@ std::string TimelineToText(const Timeline& t, const RuleSet& rules, const std::s
         << "\n";
   else
     out << (en ? "Interpretation " : "解释 ") << kLevelHoldsInterpretation
-        << (en ? ": a required level is held until the termination conditions (6.3.6) hold.\n"
-               : "：已达到的响应等级保持至满足终止条件（6.3.6）。\n");
+        << (en ? ": a required level is held until the termination conditions" + Cite(TerminationClause(rules), lang) +
+                     " hold.\n"
+               : "：已达到的响应等级保持至满足终止条件" + Cite(TerminationClause(rules), lang) + "。\n");
   return out.str();
 }
 
