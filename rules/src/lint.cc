@@ -352,20 +352,9 @@ struct Ladder {
   const char* what_en;  // "level" / "grade"
 };
 
-void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, const Ladder& ladder,
-                   std::vector<Finding>& out) {
-  std::vector<const Rung*> live;
-  // Unreachable alternatives.
-  for (const auto& r : rungs) {
-    if (!BoxEmpty(r.box)) {
-      live.push_back(&r);
-      continue;
-    }
-    out.push_back(Unreachable(r.ref, r.rank_zh, r.rank_en, r.box, r.loc));
-    out.back().interpretations = RelatedInterpretations(rs, {&r});
-  }
-
-  // Identical and subsumed alternatives across ranks.
+// Alternatives of a lower rank whose conditions lie within those of a higher rank (identical or subsumed).
+void SubsumedFindings(const engine::RuleSet& rs, const std::vector<const Rung*>& live, const Ladder& ladder,
+                      std::vector<Finding>& out) {
   for (const Rung* a : live)
     for (const Rung* b : live) {
       if (a->rank >= b->rank || !BoxWithin(a->box, b->box)) continue;
@@ -394,8 +383,11 @@ void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, co
       }
       out.push_back(std::move(fd));
     }
+}
 
-  // Overlapping bands: same number fact, same context, different ranks, intersecting, not both open upwards.
+// Overlapping bands: same number fact, same context, different ranks, intersecting, not both open upwards.
+void OverlapFindings(const engine::RuleSet& rs, const std::vector<const Rung*>& live, const Ladder& ladder,
+                     std::vector<Finding>& out) {
   for (const Rung* a : live)
     for (const Rung* b : live) {
       if (a->rank >= b->rank) continue;
@@ -424,13 +416,16 @@ void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, co
         out.push_back(std::move(fd));
       }
     }
+}
 
-  // Gaps: per (number fact, context), holes between and above the bands of the plan's own alternatives.
-  struct Group {
-    FactId fact;
-    Box ctx;
-    std::vector<const Rung*> members;
-  };
+// Gaps: per (number fact, context), holes between and above the bands of the plan's own alternatives.
+struct Group {
+  FactId fact;
+  Box ctx;
+  std::vector<const Rung*> members;
+};
+
+std::vector<Group> GapGroups(const std::vector<const Rung*>& live) {
   std::vector<Group> groups;
   for (const Rung* r : live) {
     if (r->interpretive) continue;
@@ -446,103 +441,129 @@ void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, co
         g->members.push_back(r);
     }
   }
-  // Pieces of f covered in context ctx by the rungs (a rung applies when its other constraints are implied).
-  auto pieces = [&](FactId f, const Box& ctx, bool with_interpretive) {
-    std::vector<std::pair<Interval, const Rung*>> ps;
-    for (const Rung* r : live) {
-      if (r->interpretive && !with_interpretive) continue;
-      auto it = r->box.find(f);
-      if (it == r->box.end()) continue;  // an unconditional floor ("any fire is at least 一般") fills no gap
-      if (!BoxWithin(ctx, Without(r->box, f))) continue;
-      ps.emplace_back(it->second, r);
+  return groups;
+}
+
+using Pieces = std::vector<std::pair<Interval, const Rung*>>;
+
+// Pieces of f covered in context ctx by the rungs (a rung applies when its other constraints are implied),
+// sorted by lower end.
+Pieces CoveredPieces(const std::vector<const Rung*>& live, FactId f, const Box& ctx, bool with_interpretive) {
+  Pieces ps;
+  for (const Rung* r : live) {
+    if (r->interpretive && !with_interpretive) continue;
+    auto it = r->box.find(f);
+    if (it == r->box.end()) continue;  // an unconditional floor ("any fire is at least 一般") fills no gap
+    if (!BoxWithin(ctx, Without(r->box, f))) continue;
+    ps.emplace_back(it->second, r);
+  }
+  std::sort(ps.begin(), ps.end(), [](const auto& x, const auto& y) {
+    if (x.first.lo != y.first.lo) return x.first.lo < y.first.lo;
+    return x.first.lo_closed && !y.first.lo_closed;
+  });
+  return ps;
+}
+
+// Holes above the lowest piece: each with the piece just below it.
+struct Hole {
+  Interval gap;
+  const Rung* below;
+};
+
+std::vector<Hole> Holes(FactId f, const Pieces& ps) {
+  std::vector<Hole> hs;
+  if (ps.empty()) return hs;
+  bool integer = IsInteger(f);
+  Interval cover = ps.front().first;
+  const Rung* top = ps.front().second;
+  for (std::size_t k = 1; k < ps.size(); ++k) {
+    const Interval& n = ps[k].first;
+    bool joins =
+        integer ? n.lo <= cover.hi + 1 : (n.lo < cover.hi || (n.lo == cover.hi && (n.lo_closed || cover.hi_closed)));
+    if (!joins) {
+      Interval g{cover.hi, !cover.hi_closed, n.lo, !n.lo_closed};
+      hs.push_back(Hole{Normalize(f, g), top});
+      cover = n;
+      top = ps[k].second;
+    } else if (n.hi > cover.hi || (n.hi == cover.hi && n.hi_closed)) {
+      cover.hi = n.hi;
+      cover.hi_closed = n.hi_closed;
+      top = ps[k].second;
     }
-    std::sort(ps.begin(), ps.end(), [](const auto& x, const auto& y) {
-      if (x.first.lo != y.first.lo) return x.first.lo < y.first.lo;
-      return x.first.lo_closed && !y.first.lo_closed;
-    });
-    return ps;
-  };
-  // Holes above the lowest piece: each with the piece just below it.
-  struct Hole {
-    Interval gap;
-    const Rung* below;
-  };
-  auto holes = [&](FactId f, const std::vector<std::pair<Interval, const Rung*>>& ps) {
-    std::vector<Hole> hs;
-    if (ps.empty()) return hs;
-    bool integer = IsInteger(f);
-    Interval cover = ps.front().first;
-    const Rung* top = ps.front().second;
-    for (std::size_t k = 1; k < ps.size(); ++k) {
-      const Interval& n = ps[k].first;
-      bool joins =
-          integer ? n.lo <= cover.hi + 1 : (n.lo < cover.hi || (n.lo == cover.hi && (n.lo_closed || cover.hi_closed)));
-      if (!joins) {
-        Interval g{cover.hi, !cover.hi_closed, n.lo, !n.lo_closed};
-        hs.push_back(Hole{Normalize(f, g), top});
-        cover = n;
-        top = ps[k].second;
-      } else if (n.hi > cover.hi || (n.hi == cover.hi && n.hi_closed)) {
-        cover.hi = n.hi;
-        cover.hi_closed = n.hi_closed;
-        top = ps[k].second;
-      }
-    }
-    if (cover.hi != kInf) hs.push_back(Hole{Normalize(f, Interval{cover.hi, !cover.hi_closed, kInf, false}), top});
-    return hs;
-  };
-  for (const auto& g : groups) {
-    auto raw = holes(g.fact, pieces(g.fact, g.ctx, false));
-    auto full_pieces = pieces(g.fact, g.ctx, true);
-    for (const auto& h : raw) {
-      if (h.gap.Empty()) continue;
-      // Covered when the alternatives resting on interpretations fill the hole completely.
-      auto full = holes(g.fact, full_pieces);
-      bool covered = std::none_of(full.begin(), full.end(),
-                                  [&](const Hole& fh) { return !Normalize(g.fact, Intersect(fh.gap, h.gap)).Empty(); });
-      Finding fd;
-      fd.code = "gap";
-      fd.clauses = {h.below->ref};
-      fd.loc = h.below->loc;
-      std::vector<std::string> by;
-      std::vector<std::string> by_levels_zh, by_levels_en;
-      for (const auto& [i, r] : full_pieces)
-        if (r->interpretive && !Normalize(g.fact, Intersect(i, h.gap)).Empty()) {
-          fd.clauses.push_back(r->ref);
-          for (const auto& id : r->interps)
-            if (LabelNamesInterpretation(r->label, {id}) && std::find(by.begin(), by.end(), id) == by.end()) {
-              by.push_back(id);
-              by_levels_zh.push_back(r->rank_zh);
-              by_levels_en.push_back(r->rank_en);
-            }
+  }
+  if (cover.hi != kInf) hs.push_back(Hole{Normalize(f, Interval{cover.hi, !cover.hi_closed, kInf, false}), top});
+  return hs;
+}
+
+// The finding for one hole of group g; covered when the alternatives resting on interpretations fill it.
+Finding GapFinding(const engine::RuleSet& rs, const Group& g, const Hole& h, const Pieces& full_pieces,
+                   const Ladder& ladder) {
+  auto full = Holes(g.fact, full_pieces);
+  bool covered = std::none_of(full.begin(), full.end(),
+                              [&](const Hole& fh) { return !Normalize(g.fact, Intersect(fh.gap, h.gap)).Empty(); });
+  Finding fd;
+  fd.code = "gap";
+  fd.clauses = {h.below->ref};
+  fd.loc = h.below->loc;
+  std::vector<std::string> by;
+  std::vector<std::string> by_levels_zh, by_levels_en;
+  for (const auto& [i, r] : full_pieces)
+    if (r->interpretive && !Normalize(g.fact, Intersect(i, h.gap)).Empty()) {
+      fd.clauses.push_back(r->ref);
+      for (const auto& id : r->interps)
+        if (LabelNamesInterpretation(r->label, {id}) && std::find(by.begin(), by.end(), id) == by.end()) {
+          by.push_back(id);
+          by_levels_zh.push_back(r->rank_zh);
+          by_levels_en.push_back(r->rank_en);
         }
-      fd.covered = covered && !by.empty();
-      fd.severity = fd.covered ? Severity::kInfo : Severity::kWarning;
-      fd.interpretations = fd.covered ? by : RelatedInterpretations(rs, {h.below});
-      std::string ctx_zh = g.ctx.empty() ? "" : "（在 " + BoxText(g.ctx, true) + " 时）";
-      std::string ctx_en = g.ctx.empty() ? "" : " (when " + BoxText(g.ctx, false) + ")";
-      fd.message.zh = FactName(g.fact, true) + " " + IntervalText(g.fact, h.gap, true) + ctx_zh + "：预案原文没有任何" +
-                      ladder.what_zh + "覆盖（紧邻其下的是 " + h.below->rank_zh + " " + h.below->ref + " 的 " +
-                      IntervalText(g.fact, h.below->box.at(g.fact), true) + "）。";
-      fd.message.en = FactName(g.fact, false) + " " + IntervalText(g.fact, h.gap, false) + ctx_en + ": no " +
-                      ladder.what_en + " of the plan's text covers it (the band just below is " + h.below->rank_en +
-                      " " + h.below->ref + ", " + IntervalText(g.fact, h.below->box.at(g.fact), false) + ").";
-      if (fd.covered) {
-        std::string ids, ids_zh;
-        for (std::size_t k = 0; k < by.size(); ++k) {
-          ids += (k ? ", " : "") + by[k] + " (" + by_levels_en[k] + ")";
-          ids_zh += (k ? "，" : "") + by[k] + "（" + by_levels_zh[k] + "）";
-        }
-        fd.message.zh += "规则文件以解释 " + ids_zh + " 补上了这一空白。";
-        fd.message.en += " The rule file closes it with interpretation " + ids + ".";
-      } else {
-        fd.message.zh +=
-            "请在规则文件中用具名解释（interpretation）说明这些值适用哪个" + std::string(ladder.what_zh) + "。";
-        fd.message.en += std::string(" State in the rule file, as a named interpretation, which ") + ladder.what_en +
-                         " applies to these values.";
-      }
-      out.push_back(std::move(fd));
     }
+  fd.covered = covered && !by.empty();
+  fd.severity = fd.covered ? Severity::kInfo : Severity::kWarning;
+  fd.interpretations = fd.covered ? by : RelatedInterpretations(rs, {h.below});
+  std::string ctx_zh = g.ctx.empty() ? "" : "（在 " + BoxText(g.ctx, true) + " 时）";
+  std::string ctx_en = g.ctx.empty() ? "" : " (when " + BoxText(g.ctx, false) + ")";
+  fd.message.zh = FactName(g.fact, true) + " " + IntervalText(g.fact, h.gap, true) + ctx_zh + "：预案原文没有任何" +
+                  ladder.what_zh + "覆盖（紧邻其下的是 " + h.below->rank_zh + " " + h.below->ref + " 的 " +
+                  IntervalText(g.fact, h.below->box.at(g.fact), true) + "）。";
+  fd.message.en = FactName(g.fact, false) + " " + IntervalText(g.fact, h.gap, false) + ctx_en + ": no " +
+                  ladder.what_en + " of the plan's text covers it (the band just below is " + h.below->rank_en + " " +
+                  h.below->ref + ", " + IntervalText(g.fact, h.below->box.at(g.fact), false) + ").";
+  if (fd.covered) {
+    std::string ids, ids_zh;
+    for (std::size_t k = 0; k < by.size(); ++k) {
+      ids += (k ? ", " : "") + by[k] + " (" + by_levels_en[k] + ")";
+      ids_zh += (k ? "，" : "") + by[k] + "（" + by_levels_zh[k] + "）";
+    }
+    fd.message.zh += "规则文件以解释 " + ids_zh + " 补上了这一空白。";
+    fd.message.en += " The rule file closes it with interpretation " + ids + ".";
+  } else {
+    fd.message.zh +=
+        "请在规则文件中用具名解释（interpretation）说明这些值适用哪个" + std::string(ladder.what_zh) + "。";
+    fd.message.en += std::string(" State in the rule file, as a named interpretation, which ") + ladder.what_en +
+                     " applies to these values.";
+  }
+  return fd;
+}
+
+void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, const Ladder& ladder,
+                   std::vector<Finding>& out) {
+  std::vector<const Rung*> live;
+  // Unreachable alternatives.
+  for (const auto& r : rungs) {
+    if (!BoxEmpty(r.box)) {
+      live.push_back(&r);
+      continue;
+    }
+    out.push_back(Unreachable(r.ref, r.rank_zh, r.rank_en, r.box, r.loc));
+    out.back().interpretations = RelatedInterpretations(rs, {&r});
+  }
+  SubsumedFindings(rs, live, ladder, out);
+  OverlapFindings(rs, live, ladder, out);
+  for (const auto& g : GapGroups(live)) {
+    auto raw = Holes(g.fact, CoveredPieces(live, g.fact, g.ctx, false));
+    auto full_pieces = CoveredPieces(live, g.fact, g.ctx, true);
+    for (const auto& h : raw)
+      if (!h.gap.Empty()) out.push_back(GapFinding(rs, g, h, full_pieces, ladder));
   }
 }
 
@@ -614,8 +635,9 @@ std::vector<std::string> SplitClauses(const std::string& s) {
   return parts;
 }
 
-void CheckStructure(const engine::RuleSet& rs, std::vector<Finding>& out) {
-  // Duplicate ids within a kind.
+// Ids defined twice within a kind (trigger, measure and level clauses, grades, interpretations, roles, units,
+// safety rules, reporting clauses).
+void CheckDuplicateIds(const engine::RuleSet& rs, std::vector<Finding>& out) {
   auto dup = [&](const char* kind_zh, const char* kind_en, std::vector<std::pair<std::string, engine::SourceLoc>> ids) {
     std::map<std::string, engine::SourceLoc> seen;
     for (const auto& [id, loc] : ids) {
@@ -653,7 +675,10 @@ void CheckStructure(const engine::RuleSet& rs, std::vector<Finding>& out) {
     dup("安全规则", "safety rule id", sa);
     dup("报告规则", "reporting clause", re);
   }
+}
 
+// References to interpretations, roles and units the file does not define.
+void CheckReferences(const engine::RuleSet& rs, std::vector<Finding>& out) {
   // Undefined interpretation ids.
   auto interp_refs = [&](const std::string& where, const std::vector<std::string>& ids, const engine::SourceLoc& loc) {
     std::vector<std::string> known;
@@ -724,8 +749,10 @@ void CheckStructure(const engine::RuleSet& rs, std::vector<Finding>& out) {
     actor_refs(c.id, {c.requested_by, c.organised_by}, c.loc);
     actor_refs(c.id, c.requested_from, c.loc);
   }
+}
 
-  // Clause numbers cited by interpretations must be clauses the file encodes (or sections above them).
+// Clause numbers cited by interpretations must be clauses the file encodes (or sections above them).
+void CheckCitedClauses(const engine::RuleSet& rs, std::vector<Finding>& out) {
   std::set<std::string> known;
   auto know = [&](const std::string& c) {
     if (!c.empty()) known.insert(c);
@@ -779,73 +806,82 @@ void CheckStructure(const engine::RuleSet& rs, std::vector<Finding>& out) {
                                    ", which the rule file does not encode. Check the clause id."));
       out.back().interpretations = {in.id};
     }
+}
 
-  // builds_on cycles (measures would be inherited forever).
-  {
-    std::set<engine::Level> reported;
-    for (const auto& l : rs.levels) {
-      std::vector<engine::Level> path{l.level};
-      const engine::LevelSpec* cur = &l;
-      while (cur && cur->builds_on) {
-        engine::Level next = *cur->builds_on;
-        auto hit = std::find(path.begin(), path.end(), next);
-        if (hit != path.end()) {
-          if (next == l.level && !reported.count(l.level)) {
-            std::string chain_zh, chain_en;
-            std::vector<std::string> clauses;
-            for (auto it = hit; it != path.end(); ++it) {
-              reported.insert(*it);
-              chain_zh += std::string(engine::LevelNameZh(*it)) + " → ";
-              chain_en += std::string(engine::LevelName(*it)) + " → ";
-              if (const auto* s = rs.FindLevel(*it)) clauses.push_back(s->clause);
-            }
-            chain_zh += engine::LevelNameZh(next);
-            chain_en += engine::LevelName(next);
-            out.push_back(
-                Structural(Severity::kError, "cycle", clauses, l.loc,
-                           "“在…响应的基础上”形成循环：" + chain_zh + "，措施将无限继承。",
-                           "builds_on forms a cycle: " + chain_en + "; measures would be inherited forever."));
+// builds_on cycles between levels (measures would be inherited forever).
+void CheckLevelCycles(const engine::RuleSet& rs, std::vector<Finding>& out) {
+  std::set<engine::Level> reported;
+  for (const auto& l : rs.levels) {
+    std::vector<engine::Level> path{l.level};
+    const engine::LevelSpec* cur = &l;
+    while (cur && cur->builds_on) {
+      engine::Level next = *cur->builds_on;
+      auto hit = std::find(path.begin(), path.end(), next);
+      if (hit != path.end()) {
+        if (next == l.level && !reported.count(l.level)) {
+          std::string chain_zh, chain_en;
+          std::vector<std::string> clauses;
+          for (auto it = hit; it != path.end(); ++it) {
+            reported.insert(*it);
+            chain_zh += std::string(engine::LevelNameZh(*it)) + " → ";
+            chain_en += std::string(engine::LevelName(*it)) + " → ";
+            if (const auto* s = rs.FindLevel(*it)) clauses.push_back(s->clause);
           }
-          break;
+          chain_zh += engine::LevelNameZh(next);
+          chain_en += engine::LevelName(next);
+          out.push_back(Structural(Severity::kError, "cycle", clauses, l.loc,
+                                   "“在…响应的基础上”形成循环：" + chain_zh + "，措施将无限继承。",
+                                   "builds_on forms a cycle: " + chain_en + "; measures would be inherited forever."));
         }
-        path.push_back(next);
-        cur = rs.FindLevel(next);
+        break;
       }
+      path.push_back(next);
+      cur = rs.FindLevel(next);
     }
   }
-  {
-    auto find_w = [&](engine::Colour c) -> const engine::WarningResponse* {
-      for (const auto& w : rs.warnings)
-        if (w.colour == c) return &w;
-      return nullptr;
-    };
-    std::set<engine::Colour> reported;
-    for (const auto& w : rs.warnings) {
-      if (w.builds_on && !find_w(*w.builds_on))
-        out.push_back(Structural(Severity::kError, "undefined-ref", {w.clause}, w.loc,
-                                 std::string(engine::ColourNameZh(w.colour)) + "预警响应在" +
-                                     engine::ColourNameZh(*w.builds_on) + "预警响应的基础上，但文件中没有后者。",
-                                 std::string(engine::ColourName(w.colour)) + " warning response builds on " +
-                                     engine::ColourName(*w.builds_on) + ", which the file does not define."));
-      std::vector<engine::Colour> path{w.colour};
-      const engine::WarningResponse* cur = &w;
-      while (cur && cur->builds_on) {
-        engine::Colour next = *cur->builds_on;
-        if (std::find(path.begin(), path.end(), next) != path.end()) {
-          if (next == w.colour && !reported.count(w.colour)) {
-            for (auto c : path) reported.insert(c);
-            out.push_back(
-                Structural(Severity::kError, "cycle", {w.clause}, w.loc,
-                           std::string(engine::ColourNameZh(w.colour)) + "预警响应的继承关系形成循环。",
-                           std::string(engine::ColourName(w.colour)) + " warning response: builds_on forms a cycle."));
-          }
-          break;
+}
+
+// Warning responses: builds_on to an undefined colour, and cycles.
+void CheckWarningChains(const engine::RuleSet& rs, std::vector<Finding>& out) {
+  auto find_w = [&](engine::Colour c) -> const engine::WarningResponse* {
+    for (const auto& w : rs.warnings)
+      if (w.colour == c) return &w;
+    return nullptr;
+  };
+  std::set<engine::Colour> reported;
+  for (const auto& w : rs.warnings) {
+    if (w.builds_on && !find_w(*w.builds_on))
+      out.push_back(Structural(Severity::kError, "undefined-ref", {w.clause}, w.loc,
+                               std::string(engine::ColourNameZh(w.colour)) + "预警响应在" +
+                                   engine::ColourNameZh(*w.builds_on) + "预警响应的基础上，但文件中没有后者。",
+                               std::string(engine::ColourName(w.colour)) + " warning response builds on " +
+                                   engine::ColourName(*w.builds_on) + ", which the file does not define."));
+    std::vector<engine::Colour> path{w.colour};
+    const engine::WarningResponse* cur = &w;
+    while (cur && cur->builds_on) {
+      engine::Colour next = *cur->builds_on;
+      if (std::find(path.begin(), path.end(), next) != path.end()) {
+        if (next == w.colour && !reported.count(w.colour)) {
+          for (auto c : path) reported.insert(c);
+          out.push_back(
+              Structural(Severity::kError, "cycle", {w.clause}, w.loc,
+                         std::string(engine::ColourNameZh(w.colour)) + "预警响应的继承关系形成循环。",
+                         std::string(engine::ColourName(w.colour)) + " warning response: builds_on forms a cycle."));
         }
-        path.push_back(next);
-        cur = find_w(next);
+        break;
       }
+      path.push_back(next);
+      cur = find_w(next);
     }
   }
+}
+
+void CheckStructure(const engine::RuleSet& rs, std::vector<Finding>& out) {
+  CheckDuplicateIds(rs, out);
+  CheckReferences(rs, out);
+  CheckCitedClauses(rs, out);
+  CheckLevelCycles(rs, out);
+  CheckWarningChains(rs, out);
 }
 
 }  // namespace
