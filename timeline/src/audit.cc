@@ -66,15 +66,10 @@ std::string VerdictText(const std::string& v, const std::string& lang) {
   return out;
 }
 
-IncidentAudit AuditIncident(const IncidentTimeline& it, const RuleSet& rules, const AuditOptions& opt) {
-  IncidentAudit a;
-  a.incident_id = it.incident_id;
-  a.county = it.county;
-  const std::int64_t decl_tol = static_cast<std::int64_t>(opt.declaration_tolerance_min) * 60;
-  const std::int64_t rep_tol = static_cast<std::int64_t>(opt.report_tolerance_min) * 60;
-  std::set<std::size_t> matched_declarations;
-
-  // Escalations: every rise of the required level.
+// Escalations: every rise of the required level, each matched to the declaration that met it (its index goes
+// to `matched`).
+void AuditEscalations(const IncidentTimeline& it, const RuleSet& rules, std::int64_t decl_tol, IncidentAudit& a,
+                      std::set<std::size_t>& matched_declarations) {
   std::optional<Level> prev;
   for (const auto& s : it.steps) {
     if (Rank(s.required) > Rank(prev)) {
@@ -128,8 +123,12 @@ IncidentAudit AuditIncident(const IncidentTimeline& it, const RuleSet& rules, co
     }
     prev = s.required;
   }
+}
 
-  // Declarations not matched to an escalation: wrong role, above what was required.
+// Declarations not matched to an escalation: wrong role, above what was required; ends before termination
+// and a response not ended once termination holds.
+void AuditDeclarations(const IncidentTimeline& it, const RuleSet& rules,
+                       const std::set<std::size_t>& matched_declarations, IncidentAudit& a) {
   for (std::size_t k = 0; k < it.declarations.size(); ++k) {
     const auto& d = it.declarations[k];
     if (d.kind == "end") {
@@ -166,8 +165,10 @@ IncidentAudit AuditIncident(const IncidentTimeline& it, const RuleSet& rules, co
         {it.steps.back().at, "not-ended",
          "termination conditions hold but the declared response was not ended" + Cite(TerminationClause(rules), "en"),
          "终止条件已成立，但已宣布的响应尚未终止" + Cite(TerminationClause(rules), "zh")});
+}
 
-  // 5.2 upward reports.
+// Upward reports: each reporting duty once, with the first report made for it and whom it told.
+void AuditReporting(const IncidentTimeline& it, std::int64_t rep_tol, IncidentAudit& a) {
   std::set<std::string> seen;
   for (const auto& s : it.steps) {
     for (const auto& duty : s.reporting) {
@@ -200,6 +201,18 @@ IncidentAudit AuditIncident(const IncidentTimeline& it, const RuleSet& rules, co
       a.reporting.push_back(std::move(r));
     }
   }
+}
+
+IncidentAudit AuditIncident(const IncidentTimeline& it, const RuleSet& rules, const AuditOptions& opt) {
+  IncidentAudit a;
+  a.incident_id = it.incident_id;
+  a.county = it.county;
+  const std::int64_t decl_tol = static_cast<std::int64_t>(opt.declaration_tolerance_min) * 60;
+  const std::int64_t rep_tol = static_cast<std::int64_t>(opt.report_tolerance_min) * 60;
+  std::set<std::size_t> matched_declarations;
+  AuditEscalations(it, rules, decl_tol, a, matched_declarations);
+  AuditDeclarations(it, rules, matched_declarations, a);
+  AuditReporting(it, rep_tol, a);
   return a;
 }
 
@@ -414,31 +427,26 @@ std::string Esc(const std::string& s) {
 std::string Num(double v) { return firebreak::text::Fixed(v, 1); }
 
 // Step chart of required vs declared level for one incident.
-std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Timeline& t, const RuleSet& rules,
-                  const std::string& lang) {
-  const bool en = lang == "en";
-  const double W = 1000, H = 250, L = 64, R = 16, T = 22, B = 46;
-  const double pw = W - L - R, ph = H - T - B;
-  std::int64_t t0 = it.first_report.epoch_s;
-  std::int64_t t1 = it.ended_at ? it.ended_at->epoch_s : t.until.epoch_s;
-  for (const auto& d : it.declarations) t1 = std::max(t1, d.at.epoch_s);
-  for (const auto& u : it.upward_reports) t1 = std::max(t1, u.at.epoch_s);
-  if (t1 <= t0) t1 = t0 + 3600;
-  const double span = static_cast<double>(t1 - t0);
-  t1 += static_cast<std::int64_t>(span * 0.04) + 60;  // room after the last event
-  auto X = [&](std::int64_t e) { return L + pw * static_cast<double>(e - t0) / static_cast<double>(t1 - t0); };
-  auto Y = [&](std::optional<Level> l) { return T + ph * (4 - Rank(l)) / 4.0; };
-  std::ostringstream s;
-  s << "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 " << W << " " << H << "' width='100%' role='img'>";
-  // Level bands and labels.
+// The chart's geometry: a 1000 x 250 viewBox, plot area inside the margins, time t0..t1 across, levels up.
+struct ChartFrame {
+  static constexpr double W = 1000, H = 250, L = 64, R = 16, T = 22, B = 46;
+  static constexpr double pw = W - L - R, ph = H - T - B;
+  std::int64_t t0, t1;
+  double X(std::int64_t e) const { return L + pw * static_cast<double>(e - t0) / static_cast<double>(t1 - t0); }
+  double Y(std::optional<Level> l) const { return T + ph * (4 - Rank(l)) / 4.0; }
+};
+
+// Level bands with their labels, and time ticks (every 1, 2, 3, 6 ... 168 h: at most ~10).
+void ChartAxes(const ChartFrame& f, const IncidentTimeline& it, const std::string& lang, std::ostringstream& s) {
+  const std::int64_t t0 = f.t0, t1 = f.t1;
   for (int r = 0; r <= 4; ++r) {
     std::optional<Level> l = r == 0 ? std::nullopt : std::optional<Level>(static_cast<Level>(r));
-    double y = Y(l);
-    s << "<line x1='" << L << "' x2='" << W - R << "' y1='" << Num(y) << "' y2='" << Num(y) << "' stroke='#e3e3e3'/>";
-    s << "<text x='" << L - 8 << "' y='" << Num(y + 4) << "' text-anchor='end' font-size='13' fill='#444'>"
+    double y = f.Y(l);
+    s << "<line x1='" << f.L << "' x2='" << f.W - f.R << "' y1='" << Num(y) << "' y2='" << Num(y)
+      << "' stroke='#e3e3e3'/>";
+    s << "<text x='" << f.L - 8 << "' y='" << Num(y + 4) << "' text-anchor='end' font-size='13' fill='#444'>"
       << Esc(LevelText(l, lang)) << "</text>";
   }
-  // Time ticks.
   const double hours = static_cast<double>(t1 - t0) / 3600.0;
   int step_h = 1;
   for (int c : {1, 2, 3, 6, 12, 24, 48, 96, 168})
@@ -449,40 +457,49 @@ std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Time
       step_h = c;
     }
   for (std::int64_t e = t0; e <= t1; e += step_h * 3600) {
-    double x = X(e);
-    s << "<line x1='" << Num(x) << "' x2='" << Num(x) << "' y1='" << T << "' y2='" << T + ph << "' stroke='#f0f0f0'/>";
-    s << "<text x='" << Num(x) << "' y='" << T + ph + 16 << "' text-anchor='middle' font-size='11' fill='#555'>"
+    double x = f.X(e);
+    s << "<line x1='" << Num(x) << "' x2='" << Num(x) << "' y1='" << f.T << "' y2='" << f.T + f.ph
+      << "' stroke='#f0f0f0'/>";
+    s << "<text x='" << Num(x) << "' y='" << f.T + f.ph + 16 << "' text-anchor='middle' font-size='11' fill='#555'>"
       << Esc(FormatShort(Timestamp{e, it.first_report.offset_min})) << "</text>";
-    s << "<text x='" << Num(x) << "' y='" << T + ph + 30 << "' text-anchor='middle' font-size='10' fill='#999'>+"
+    s << "<text x='" << Num(x) << "' y='" << f.T + f.ph + 30 << "' text-anchor='middle' font-size='10' fill='#999'>+"
       << (e - t0) / 3600 << "h</text>";
   }
-  // Required (solid red) and declared (dashed blue, drawn 3 px lower so both show where they coincide).
+}
+
+// Required (solid red) and declared (dashed blue, drawn 3 px lower so both show where they coincide).
+void ChartLines(const ChartFrame& f, const IncidentTimeline& it, const Timeline& t, std::ostringstream& s) {
+  const std::int64_t t0 = f.t0, t1 = f.t1;
   std::ostringstream req;
   bool first = true;
   for (const auto& st : it.steps) {
     if (first)
-      req << "M" << Num(X(st.at.epoch_s)) << " " << Num(Y(st.required));
+      req << "M" << Num(f.X(st.at.epoch_s)) << " " << Num(f.Y(st.required));
     else
-      req << " H" << Num(X(st.at.epoch_s)) << " V" << Num(Y(st.required));
+      req << " H" << Num(f.X(st.at.epoch_s)) << " V" << Num(f.Y(st.required));
     first = false;
   }
   std::int64_t req_end = it.ended_at ? it.ended_at->epoch_s : t.until.epoch_s;
-  req << " H" << Num(X(std::min(req_end, t1)));
-  if (it.ended_at) req << " V" << Num(Y(std::nullopt));
+  req << " H" << Num(f.X(std::min(req_end, t1)));
+  if (it.ended_at) req << " V" << Num(f.Y(std::nullopt));
   s << "<path d='" << req.str() << "' fill='none' stroke='#c62828' stroke-width='3'/>";
   std::ostringstream dec;
-  dec << "M" << Num(X(t0)) << " " << Num(Y(std::nullopt) + 3);
+  dec << "M" << Num(f.X(t0)) << " " << Num(f.Y(std::nullopt) + 3);
   for (const auto& d : it.declarations) {
     std::optional<Level> l = d.kind == "end" ? std::nullopt : d.level;
-    dec << " H" << Num(X(d.at.epoch_s)) << " V" << Num(Y(l) + 3);
+    dec << " H" << Num(f.X(d.at.epoch_s)) << " V" << Num(f.Y(l) + 3);
   }
-  dec << " H" << Num(X(t1));
+  dec << " H" << Num(f.X(t1));
   s << "<path d='" << dec.str() << "' fill='none' stroke='#1565c0' stroke-width='2.5' stroke-dasharray='7 4'/>";
-  // Escalation due markers and the delay band to the declaration.
+}
+
+// Escalation due markers with the delay band to the declaration; declarations; upward reports.
+void ChartMarkers(const ChartFrame& f, const IncidentTimeline& it, const IncidentAudit& a, bool en,
+                  std::ostringstream& s) {
   for (const auto& e : a.escalations) {
-    double x = X(e.due_at.epoch_s), y = Y(e.to);
+    double x = f.X(e.due_at.epoch_s), y = f.Y(e.to);
     if (e.declared_at && e.delay_s && *e.delay_s > 0) {
-      double x2 = X(e.declared_at->epoch_s);
+      double x2 = f.X(e.declared_at->epoch_s);
       std::string col = e.timeliness == "late" ? "#c62828" : "#2e7d32";
       s << "<rect x='" << Num(x) << "' y='" << Num(y - 7) << "' width='" << Num(std::max(1.0, x2 - x))
         << "' height='14' fill='" << col << "' opacity='0.13'/>";
@@ -498,17 +515,21 @@ std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Time
   }
   for (const auto& d : it.declarations) {
     std::optional<Level> l = d.kind == "end" ? std::nullopt : d.level;
-    double x = X(d.at.epoch_s), y = Y(l) + 3;
+    double x = f.X(d.at.epoch_s), y = f.Y(l) + 3;
     s << "<path d='M" << Num(x) << " " << Num(y - 7) << " l5 9 h-10 z' fill='#1565c0'/>";
   }
   for (const auto& u : it.upward_reports) {
-    double x = X(u.at.epoch_s);
-    s << "<line x1='" << Num(x) << "' x2='" << Num(x) << "' y1='" << T << "' y2='" << T + ph
+    double x = f.X(u.at.epoch_s);
+    s << "<line x1='" << Num(x) << "' x2='" << Num(x) << "' y1='" << f.T << "' y2='" << f.T + f.ph
       << "' stroke='#6a1b9a' stroke-width='1' stroke-dasharray='2 3'/>";
-    s << "<path d='M" << Num(x - 5) << " " << T - 6 << " h10 l-5 8 z' fill='#6a1b9a'><title>" << Esc(u.clause)
+    s << "<path d='M" << Num(x - 5) << " " << f.T - 6 << " h10 l-5 8 z' fill='#6a1b9a'><title>" << Esc(u.clause)
       << "</title></path>";
   }
-  // Legend.
+}
+
+void ChartLegend(const RuleSet& rules, const std::string& lang, std::ostringstream& s) {
+  const bool en = lang == "en";
+  const double L = ChartFrame::L, H = ChartFrame::H;
   double lx = L + 8;
   s << "<g font-size='12'><line x1='" << lx << "' x2='" << lx + 26 << "' y1='" << H - 6 << "' y2='" << H - 6
     << "' stroke='#c62828' stroke-width='3'/><text x='" << lx + 32 << "' y='" << H - 2 << "'>"
@@ -523,6 +544,24 @@ std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Time
   lx += 190;
   s << "<path d='M" << lx << " " << H - 11 << " h10 l-5 8 z' fill='#6a1b9a'/><text x='" << lx + 14 << "' y='" << H - 2
     << "'>" << (en ? "upward report" : "向上报告") << Cite(ReportingSection(rules), lang) << "</text></g>";
+}
+
+std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Timeline& t, const RuleSet& rules,
+                  const std::string& lang) {
+  std::int64_t t0 = it.first_report.epoch_s;
+  std::int64_t t1 = it.ended_at ? it.ended_at->epoch_s : t.until.epoch_s;
+  for (const auto& d : it.declarations) t1 = std::max(t1, d.at.epoch_s);
+  for (const auto& u : it.upward_reports) t1 = std::max(t1, u.at.epoch_s);
+  if (t1 <= t0) t1 = t0 + 3600;
+  const double span = static_cast<double>(t1 - t0);
+  t1 += static_cast<std::int64_t>(span * 0.04) + 60;  // room after the last event
+  const ChartFrame f{t0, t1};
+  std::ostringstream s;
+  s << "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 " << f.W << " " << f.H << "' width='100%' role='img'>";
+  ChartAxes(f, it, lang, s);
+  ChartLines(f, it, t, s);
+  ChartMarkers(f, it, a, lang == "en", s);
+  ChartLegend(rules, lang, s);
   s << "</svg>";
   return s.str();
 }

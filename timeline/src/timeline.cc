@@ -477,7 +477,115 @@ Timeline BuildTimeline(const Engine& eng, const TimelineInput& in) {
 
 // ---------------------------------------------------------------- rendering
 
-namespace {}  // namespace
+namespace {
+
+// The "event" column of a step: what happened (a report with its figures, the clock, concurrency, an end, the
+// calendar).
+std::string StepEvent(const Step& s, const RuleSet& rules, const std::string& lang) {
+  const bool en = lang == "en";
+  std::string ev;
+  switch (s.cause) {
+    case StepCause::kReport: {
+      std::ostringstream r;
+      r << (en ? "report" : "报告");
+      if (s.burned_area_ha) r << (en ? ": " : "：") << *s.burned_area_ha << (en ? " ha" : "公顷");
+      if (s.deaths.value_or(0) > 0) r << (en ? ", deaths " : "，死亡") << *s.deaths;
+      if (s.serious_injuries.value_or(0) > 0) r << (en ? ", injured " : "，重伤") << *s.serious_injuries;
+      if (s.extinguished)
+        r << (en ? ", out" : "，明火已扑灭");
+      else if (s.controlled)
+        r << (en ? ", controlled" : "，已控制");
+      ev = r.str();
+      break;
+    }
+    case StepCause::kClock:
+      ev = (en ? "clock: " : "时钟：") + s.cause_detail;
+      if (s.open_fire_hours) {
+        std::ostringstream h;
+        h << (en ? " (" : "（") << (en ? "open fire " : "明火") << static_cast<long>(*s.open_fire_hours + 0.5)
+          << (en ? " h)" : "小时）");
+        ev += h.str();
+      }
+      break;
+    case StepCause::kConcurrency:
+      ev = (en ? "concurrent fires: " : "同时火灾：") + std::to_string(s.concurrency.fires) +
+           (en ? ", dangerous " : "，危险性较大 ") + std::to_string(s.concurrency.dangerous_fires);
+      break;
+    case StepCause::kEnd:
+      ev = (en ? "response ended by " : "终止响应：") + rules.NameOf(s.cause_detail, lang);
+      break;
+    case StepCause::kCalendar:
+      ev = en ? "calendar: a sensitive-period window opens or closes" : "日历：敏感时段开始或结束";
+      break;
+  }
+  return ev;
+}
+
+// The "basis" column of a step: clauses that fired, held level, termination, deciders, upward-report duties
+// first due here (`seen_duties`: the clauses already shown), warnings and the next level due.
+std::string StepBasis(const Step& s, const RuleSet& rules, const std::string& lang,
+                      std::vector<std::string>& seen_duties) {
+  const bool en = lang == "en";
+  std::string basis;
+  if (!s.triggers.empty()) basis = Join(s.triggers, ", ");
+  if (s.held) basis += std::string(basis.empty() ? "" : "; ") + (en ? "held: " : "保持：") + kLevelHoldsInterpretation;
+  if (s.terminated)
+    basis += std::string(basis.empty() ? "" : "; ") + (en ? "termination conditions hold" : "终止条件已满足");
+  if (s.required && !s.deciders.empty())
+    basis += std::string(basis.empty() ? "" : "; ") + (en ? "decides: " : "决定：") + Names(s.deciders, rules, lang);
+  {
+    std::vector<std::string> cl;
+    for (const auto& r : s.reporting)
+      if (std::none_of(seen_duties.begin(), seen_duties.end(), [&](const std::string& c) { return c == r.clause; }))
+        cl.push_back(r.clause);
+    seen_duties.insert(seen_duties.end(), cl.begin(), cl.end());
+    if (!cl.empty())
+      basis += std::string(basis.empty() ? "" : "; ") + (en ? "report up now: " : "应即上报：") + Join(cl, ",");
+  }
+  for (const auto& w : s.warnings)
+    basis += std::string(basis.empty() ? "" : "; ") + (en ? "warning: " : "提示：") + (en ? w.en : w.zh);
+  if (s.next_due && Rank(s.next_level) > Rank(s.required))  // a clock step below a held level changes nothing
+    basis += std::string(basis.empty() ? "" : "; ") + (en ? "next: " : "下一级：") + LevelText(s.next_level, lang) +
+             (en ? " at " : " 于 ") + FormatShort(*s.next_due);
+  return basis;
+}
+
+// One row of the text timeline.
+struct Row {
+  Timestamp at;
+  int order;
+  std::string event, assessed, required, declared, basis;
+};
+
+// Steps, declarations, upward reports and injects of one incident, in time order.
+std::vector<Row> IncidentRows(const IncidentTimeline& inc, const RuleSet& rules, const std::string& lang) {
+  const bool en = lang == "en";
+  std::vector<Row> rows;
+  std::vector<std::string> seen_duties;
+  for (const auto& s : inc.steps)
+    rows.push_back(Row{s.at, 0, StepEvent(s, rules, lang), LevelText(s.assessed, lang), LevelText(s.required, lang),
+                       LevelText(inc.DeclaredAt(s.at), lang), StepBasis(s, rules, lang, seen_duties)});
+  for (const auto& d : inc.declarations) {
+    if (d.kind == "end") continue;  // shown by the "end" step
+    std::string ev = d.kind == "end" ? (en ? "END declared by " : "宣布终止，") + rules.NameOf(d.by, lang)
+                                     : (en ? "DECLARE " : "宣布启动 ") + LevelText(d.level, lang) +
+                                           (en ? " by " : "，") + rules.NameOf(d.by, lang);
+    rows.push_back(
+        Row{d.at, 1, ev, "", LevelText(inc.RequiredAt(d.at), lang), LevelText(inc.DeclaredAt(d.at), lang), ""});
+  }
+  for (const auto& u : inc.upward_reports)
+    rows.push_back(Row{u.at, 2,
+                       (en ? "upward report " : "向上报告 ") + (u.clause.empty() ? "" : u.clause + " ") + "→ " +
+                           Names(u.to, rules, lang),
+                       "", "", "", ""});
+  for (const auto& j : inc.injects)
+    rows.push_back(Row{j.at, 3, (en ? "inject: " : "情景：") + (en ? j.text.en : j.text.zh), "", "", "", ""});
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const Row& a, const Row& b) { return a.at != b.at ? a.at < b.at : a.order < b.order; });
+  return rows;
+}
+
+}  // namespace
 
 std::string TimelineToText(const Timeline& t, const RuleSet& rules, const std::string& lang) {
   const bool en = lang == "en";
@@ -491,94 +599,7 @@ std::string TimelineToText(const Timeline& t, const RuleSet& rules, const std::s
     out << "\n";
     out << "  " << Pad(en ? "time" : "时间", 13) << Pad(en ? "event" : "事件", 34) << Pad(en ? "assessed" : "评估", 9)
         << Pad(en ? "required" : "应启动", 9) << Pad(en ? "declared" : "已宣布", 9) << (en ? "basis" : "依据") << "\n";
-    // Merge steps, declarations, upward reports and injects in time order.
-    struct Row {
-      Timestamp at;
-      int order;
-      std::string event, assessed, required, declared, basis;
-    };
-    std::vector<Row> rows;
-    std::vector<std::string> seen_duties;
-    for (const auto& s : inc.steps) {
-      std::string ev;
-      switch (s.cause) {
-        case StepCause::kReport: {
-          std::ostringstream r;
-          r << (en ? "report" : "报告");
-          if (s.burned_area_ha) r << (en ? ": " : "：") << *s.burned_area_ha << (en ? " ha" : "公顷");
-          if (s.deaths.value_or(0) > 0) r << (en ? ", deaths " : "，死亡") << *s.deaths;
-          if (s.serious_injuries.value_or(0) > 0) r << (en ? ", injured " : "，重伤") << *s.serious_injuries;
-          if (s.extinguished)
-            r << (en ? ", out" : "，明火已扑灭");
-          else if (s.controlled)
-            r << (en ? ", controlled" : "，已控制");
-          ev = r.str();
-          break;
-        }
-        case StepCause::kClock:
-          ev = (en ? "clock: " : "时钟：") + s.cause_detail;
-          if (s.open_fire_hours) {
-            std::ostringstream h;
-            h << (en ? " (" : "（") << (en ? "open fire " : "明火") << static_cast<long>(*s.open_fire_hours + 0.5)
-              << (en ? " h)" : "小时）");
-            ev += h.str();
-          }
-          break;
-        case StepCause::kConcurrency:
-          ev = (en ? "concurrent fires: " : "同时火灾：") + std::to_string(s.concurrency.fires) +
-               (en ? ", dangerous " : "，危险性较大 ") + std::to_string(s.concurrency.dangerous_fires);
-          break;
-        case StepCause::kEnd:
-          ev = (en ? "response ended by " : "终止响应：") + rules.NameOf(s.cause_detail, lang);
-          break;
-        case StepCause::kCalendar:
-          ev = en ? "calendar: a sensitive-period window opens or closes" : "日历：敏感时段开始或结束";
-          break;
-      }
-      std::string basis;
-      if (!s.triggers.empty()) basis = Join(s.triggers, ", ");
-      if (s.held)
-        basis += std::string(basis.empty() ? "" : "; ") + (en ? "held: " : "保持：") + kLevelHoldsInterpretation;
-      if (s.terminated)
-        basis += std::string(basis.empty() ? "" : "; ") + (en ? "termination conditions hold" : "终止条件已满足");
-      if (s.required && !s.deciders.empty())
-        basis +=
-            std::string(basis.empty() ? "" : "; ") + (en ? "decides: " : "决定：") + Names(s.deciders, rules, lang);
-      {
-        std::vector<std::string> cl;
-        for (const auto& r : s.reporting)
-          if (std::none_of(seen_duties.begin(), seen_duties.end(), [&](const std::string& c) { return c == r.clause; }))
-            cl.push_back(r.clause);
-        seen_duties.insert(seen_duties.end(), cl.begin(), cl.end());
-        if (!cl.empty())
-          basis += std::string(basis.empty() ? "" : "; ") + (en ? "report up now: " : "应即上报：") + Join(cl, ",");
-      }
-      for (const auto& w : s.warnings)
-        basis += std::string(basis.empty() ? "" : "; ") + (en ? "warning: " : "提示：") + (en ? w.en : w.zh);
-      if (s.next_due && Rank(s.next_level) > Rank(s.required))  // a clock step below a held level changes nothing
-        basis += std::string(basis.empty() ? "" : "; ") + (en ? "next: " : "下一级：") + LevelText(s.next_level, lang) +
-                 (en ? " at " : " 于 ") + FormatShort(*s.next_due);
-      rows.push_back(Row{s.at, 0, ev, LevelText(s.assessed, lang), LevelText(s.required, lang),
-                         LevelText(inc.DeclaredAt(s.at), lang), basis});
-    }
-    for (const auto& d : inc.declarations) {
-      if (d.kind == "end") continue;  // shown by the "end" step
-      std::string ev = d.kind == "end" ? (en ? "END declared by " : "宣布终止，") + rules.NameOf(d.by, lang)
-                                       : (en ? "DECLARE " : "宣布启动 ") + LevelText(d.level, lang) +
-                                             (en ? " by " : "，") + rules.NameOf(d.by, lang);
-      rows.push_back(
-          Row{d.at, 1, ev, "", LevelText(inc.RequiredAt(d.at), lang), LevelText(inc.DeclaredAt(d.at), lang), ""});
-    }
-    for (const auto& u : inc.upward_reports)
-      rows.push_back(Row{u.at, 2,
-                         (en ? "upward report " : "向上报告 ") + (u.clause.empty() ? "" : u.clause + " ") + "→ " +
-                             Names(u.to, rules, lang),
-                         "", "", "", ""});
-    for (const auto& j : inc.injects)
-      rows.push_back(Row{j.at, 3, (en ? "inject: " : "情景：") + (en ? j.text.en : j.text.zh), "", "", "", ""});
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const Row& a, const Row& b) { return a.at != b.at ? a.at < b.at : a.order < b.order; });
-    for (const auto& r : rows)
+    for (const auto& r : IncidentRows(inc, rules, lang))
       out << "  " << Pad(FormatShort(r.at), 13) << Pad(r.event, 34) << Pad(r.assessed, 9) << Pad(r.required, 9)
           << Pad(r.declared, 9) << r.basis << "\n";
     out << "\n";
