@@ -2,13 +2,15 @@
 // (level-holds-until-termination), concurrency, and the audit's verdicts on both sides of each boundary.
 #include "firebreak/timeline/timeline.h"
 
+#include <cstring>
+
 #include <gtest/gtest.h>
 
 #include "firebreak/common/error.h"
-#include "firebreak/timeline/audit.h"
 #include "firebreak/format/merge.h"
 #include "firebreak/format/report_io.h"
 #include "firebreak/rules/loader.h"
+#include "firebreak/timeline/audit.h"
 
 namespace firebreak::timeline {
 namespace {
@@ -106,11 +108,11 @@ TEST(Timeline, ControlledFireHoldsItsLevelUntilTermination) {
   ASSERT_NE(it, nullptr);
   const Step* s = it->StepAt(At(2 * kH));
   ASSERT_NE(s, nullptr);
-  EXPECT_EQ(s->assessed, std::nullopt);     // the engine: controlled, nothing required now
-  EXPECT_EQ(s->required, Level::kIII);      // the ratchet holds III
+  EXPECT_EQ(s->assessed, std::nullopt);  // the engine: controlled, nothing required now
+  EXPECT_EQ(s->required, Level::kIII);   // the ratchet holds III
   EXPECT_TRUE(s->held);
   EXPECT_EQ(it->RequiredAt(At(4 * kH)), Level::kIII);  // out, clean-up not accepted: still held
-  EXPECT_EQ(it->RequiredAt(At(6 * kH) ), std::nullopt);
+  EXPECT_EQ(it->RequiredAt(At(6 * kH)), std::nullopt);
   EXPECT_TRUE(it->StepAt(At(6 * kH))->terminated);
   // A controlled fire does not escalate by the clock.
   EXPECT_EQ(it->RequiredAt(At(7 * kH)), std::nullopt);
@@ -179,7 +181,8 @@ struct DelayCase {
   std::int64_t declared_after;  // seconds after due
   const char* timeliness;
 };
-const DelayCase kDelays[] = {{-600, "on-time"}, {0, "on-time"}, {60 * 60, "on-time"}, {60 * 60 + 1, "late"}, {5 * kH, "late"}};
+const DelayCase kDelays[] = {
+    {-600, "on-time"}, {0, "on-time"}, {60 * 60, "on-time"}, {60 * 60 + 1, "late"}, {5 * kH, "late"}};
 
 TEST(Audit, DeclarationTimelinessOnBothSidesOfTheTolerance) {
   for (const auto& c : kDelays) {
@@ -226,7 +229,8 @@ TEST(Audit, WhoMayDeclare) {
   for (const auto& c : kRoles) {
     SCOPED_TRACE(std::string(LevelName(c.level)) + " by " + c.by);
     Builder b;
-    b.Report("F", 0, Since0() + ",\"burned_area_ha\":" + area[static_cast<int>(c.level)] + ",\"sensitive_period\":false")
+    b.Report("F", 0,
+             Since0() + ",\"burned_area_ha\":" + area[static_cast<int>(c.level)] + ",\"sensitive_period\":false")
         .Declare("F", 600, c.level, c.by);
     Timeline t = b.Build(kH);
     AuditReport a = Audit(t, Rules(), AuditOptions{});
@@ -264,8 +268,7 @@ TEST(Audit, UpwardReportsMadeLateMissingIncomplete) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.status);
     Builder b;
-    b.Report("F", 0, Since0() + ",\"burned_area_ha\":10,\"sensitive_period\":false")
-        .Report("F", kH, "\"deaths\":1");
+    b.Report("F", 0, Since0() + ",\"burned_area_ha\":10,\"sensitive_period\":false").Report("F", kH, "\"deaths\":1");
     if (c.at > -1000000) b.Upward("F", kH + c.at, "5.2(3)", c.to);
     Timeline t = b.Build(4 * kH);
     AuditReport a = Audit(t, Rules(), AuditOptions{});
@@ -298,6 +301,40 @@ TEST(Audit, RenderersNameTheInterpretationsAndHtmlIsSelfContained) {
   EXPECT_NE(js.find("\"verdict\": \"late, wrong-role\""), std::string::npos) << js;
   std::string tj = TimelineToJson(t, Rules());
   EXPECT_NE(tj.find("level-holds-until-termination"), std::string::npos);
+}
+
+// The plan clauses the audit cites in its own sentences (termination, upward reports) are the rule file's,
+// never C++'s: renumber them in a copy of the rules and the messages follow.
+TEST(Audit, CitedClausesComeFromTheRuleFile) {
+  Builder b;
+  b.Report("F", 0, Since0() + ",\"burned_area_ha\":10,\"sensitive_period\":false")
+      .Report("F", kH, "\"deaths\":1")
+      .Declare("F", kH + 60, Level::kIV, "office_director")
+      .Declare("F", 2 * kH, std::nullopt, "office_director");  // ended before the termination conditions held
+  Timeline t = b.Build(4 * kH);
+  RuleSet renumbered = Rules();
+  for (auto& term : renumbered.terminations)
+    if (term.clause == "6.3.6") term.clause = "9.9.6";
+  for (auto& r : renumbered.reporting) r.clause = "8.2" + r.clause.substr(r.clause.find('('));
+  struct Case {
+    const RuleSet* rules;
+    const char* termination;
+    const char* reporting;
+  } cases[] = {{&Rules(), "(6.3.6)", "Upward reports (5.2):"}, {&renumbered, "(9.9.6)", "Upward reports (8.2):"}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.termination);
+    AuditReport a = Audit(t, *c.rules, AuditOptions{});
+    const AuditFinding* early = nullptr;
+    for (const auto& f : a.incidents[0].findings)
+      if (f.code == "ended-early") early = &f;
+    ASSERT_NE(early, nullptr);
+    EXPECT_NE(early->detail.find(c.termination), std::string::npos) << early->detail;
+    EXPECT_NE(early->detail_zh.find("（" + std::string(c.termination + 1, std::strlen(c.termination) - 2) + "）"),
+              std::string::npos)
+        << early->detail_zh;
+    if (c.rules == &renumbered) EXPECT_EQ(early->detail.find("6.3.6"), std::string::npos);
+    EXPECT_NE(AuditToText(a, *c.rules, "en").find(c.reporting), std::string::npos);
+  }
 }
 
 }  // namespace
