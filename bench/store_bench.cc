@@ -17,12 +17,12 @@
 
 #include <benchmark/benchmark.h>
 
-#include "firebreak/timeline/audit.h"
 #include "firebreak/engine/engine.h"
-#include "firebreak/timeline/timeline.h"
 #include "firebreak/rules/loader.h"
 #include "firebreak/store/desk.h"
 #include "firebreak/store/store.h"
+#include "firebreak/timeline/audit.h"
+#include "firebreak/timeline/timeline.h"
 
 namespace {
 
@@ -86,7 +86,8 @@ const Work& Input() {
 }
 
 std::string FreshPath(const std::string& name) {
-  std::string p = (fs::temp_directory_path() / ("firebreak-store-bench-" + std::to_string(::getpid()) + "-" + name)).string();
+  std::string p =
+      (fs::temp_directory_path() / ("firebreak-store-bench-" + std::to_string(::getpid()) + "-" + name)).string();
   for (const char* s : {"", "-wal", "-shm"}) fs::remove(p + s);
   return p;
 }
@@ -153,7 +154,13 @@ void BM_RecordAndAuditAll(benchmark::State& state) {
   state.counters["reports"] = kIncidents * kReportsPerIncident;
   state.SetItemsProcessed(state.iterations() * kIncidents * kReportsPerIncident);
 }
-BENCHMARK(BM_RecordAndAuditAll)->Arg(1000)->Arg(1)->ArgName("reports_per_txn")->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RecordAndAuditAll)
+    ->Arg(1000)
+    ->Arg(1)
+    ->ArgName("reports_per_txn")
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // The two halves separately (batch 1,000).
 void BM_RecordOnly(benchmark::State& state) {
@@ -204,6 +211,47 @@ void BM_VerifyStore(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_VerifyStore)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Issue 14: re-deriving the timeline of one incident with 1,000 reports (one a minute, area growing, control,
+// extinguished) after a late report arrives: a report describing minute 500 recorded after minute 999.
+// BuildTimeline over the incident's whole history, as the desk does when a late report lands. Target <= 10 ms.
+timeline::TimelineInput LateReportInput() {
+  timeline::TimelineInput in;
+  const std::int64_t start = kT0;
+  std::int64_t order = 0;
+  auto add = [&](std::int64_t minute, std::int64_t recorded_minute, const std::string& fields) {
+    const Timestamp at{start + minute * 60, 480};
+    std::string j = "{\"incident_id\":\"L-1\",\"reported_at\":\"" + FormatIso8601(at) + "\"" + fields + "}";
+    in.reports.push_back(
+        timeline::ReportEntry{"L-1", at, Timestamp{start + recorded_minute * 60, 480}, order++, std::move(j), "bench"});
+  };
+  for (int k = 0; k < 1000; ++k) {
+    std::string f = ",\"burned_area_ha\":" + std::to_string(1 + k / 5);
+    if (k == 0)
+      f += ",\"county\":\"柳城县\",\"open_fire_since\":\"" + FormatIso8601(Timestamp{start, 480}) +
+           "\",\"sensitive_period\":false,\"sensitive_area\":false";
+    if (k == 900) f += ",\"controlled\":true";
+    if (k == 999) f += ",\"extinguished\":true";
+    add(k, k, f);
+  }
+  add(500, 1000, ",\"burned_area_ha\":130,\"deaths\":1");  // the late report
+  in.until = Timestamp{start + 1001 * 60, 480};
+  return in;
+}
+
+void BM_TimelineAfterLateReport(benchmark::State& state) {
+  const engine::Engine eng(Rules());
+  const timeline::TimelineInput in = LateReportInput();
+  std::size_t steps = 0;
+  for (auto _ : state) {
+    timeline::Timeline t = timeline::BuildTimeline(eng, in);
+    steps = t.incidents.empty() ? 0 : t.incidents[0].steps.size();
+    benchmark::DoNotOptimize(t);
+  }
+  if (steps < 1000) state.SkipWithError("the timeline lost reports");
+  state.counters["steps"] = static_cast<double>(steps);
+}
+BENCHMARK(BM_TimelineAfterLateReport)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

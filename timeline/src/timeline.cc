@@ -265,9 +265,21 @@ std::vector<Incident> KnownStates(const Engine& eng, const std::vector<ReportEnt
   std::stable_sort(arrival.begin(), arrival.end(), [&](std::size_t a, std::size_t b) { return known[a] < known[b]; });
   std::vector<Incident> out;
   std::vector<bool> in_set(rs.size(), false);
+  // The known reports merged so far, one at a time while they arrive in moment order; merged again from the
+  // start only after a late one (so n reports with a few late ones cost O(n · late), not O(n²) merges).
+  HistoryMerger merger(eng);
+  Incident merged;
+  bool in_step = true;  // merger holds exactly the reports in in_set
+  std::optional<std::size_t> last_in;
   for (std::size_t j = 0; j < arrival.size(); ++j) {
-    in_set[arrival[j]] = true;
-    if (j + 1 < arrival.size() && known[arrival[j + 1]] == known[arrival[j]]) continue;  // same moment: once
+    const std::size_t k = arrival[j];
+    in_set[k] = true;
+    if (in_step && (!last_in || k > *last_in))
+      merged = merger.Add(rs[k]);
+    else
+      in_step = false;
+    last_in = last_in ? std::max(*last_in, k) : k;
+    if (j + 1 < arrival.size() && known[arrival[j + 1]] == known[k]) continue;  // same moment: once
     std::size_t prefix = 0;
     while (prefix < rs.size() && in_set[prefix]) ++prefix;
     bool is_prefix = std::count(in_set.begin(), in_set.end(), true) == static_cast<long>(prefix);
@@ -275,10 +287,14 @@ std::vector<Incident> KnownStates(const Engine& eng, const std::vector<ReportEnt
     if (is_prefix) {
       s = states[prefix - 1];
     } else {
-      std::vector<ReportEntry> subset;
-      for (std::size_t k = 0; k < rs.size(); ++k)
-        if (in_set[k]) subset.push_back(rs[k]);
-      s = MergeHistory(eng, subset, enrich).back();
+      if (!in_step) {
+        merger = HistoryMerger(eng);
+        for (std::size_t m = 0; m < rs.size(); ++m)
+          if (in_set[m]) merged = merger.Add(rs[m]);
+        in_step = true;
+      }
+      s = merged;
+      if (enrich) enrich(s);
     }
     s.reported_at = known[arrival[j]];
     s.notices.clear();
