@@ -18,6 +18,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/common/sha256.h"
+#include "firebreak/common/text.h"
 #include "firebreak/common/yaml_guard.h"
 #include "guidance_loader.h"
 
@@ -50,11 +51,16 @@ std::string JoinList(const std::vector<std::string>& v, std::size_t max = 12) {
 
 std::string NodeTypeName(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "a scalar " + Quote(n.Scalar());
-    case YAML::NodeType::Null: return "nothing (null)";
-    case YAML::NodeType::Undefined: return "nothing";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "a scalar " + Quote(n.Scalar());
+    case YAML::NodeType::Null:
+      return "nothing (null)";
+    case YAML::NodeType::Undefined:
+      return "nothing";
   }
   return "?";
 }
@@ -158,8 +164,8 @@ class Loader {
 
   // ---- references ----
   void CheckRef(const YAML::Node& node, const std::string& id, RefKind kind, const std::string& what) const;
-  std::vector<std::string> RefList(const YAML::Node& m, const std::string& key, RefKind kind,
-                                   const std::string& what, bool required) const;
+  std::vector<std::string> RefList(const YAML::Node& m, const std::string& key, RefKind kind, const std::string& what,
+                                   bool required) const;
   std::string RefOne(const YAML::Node& m, const std::string& key, RefKind kind, const std::string& what,
                      bool required) const;
   std::vector<std::string> Interps(const YAML::Node& m, const std::string& what) const {
@@ -171,6 +177,10 @@ class Loader {
   std::vector<Predicate> ReadPredicates(const YAML::Node& seq, const std::string& what) const;
   Predicate ReadPredicate(const YAML::Node& m, const std::string& what) const;
   double ReadBoundValue(const YAML::Node& v, FactId fact, const std::string& what) const;
+  // Fails when no value satisfies p's bounds together (the largest lower bound not below the smallest upper
+  // bound; two different exact values; an exact value outside the other bounds).
+  void CheckBandNotEmpty(const YAML::Node& m, const std::string& what, const std::string& fact,
+                         const Predicate& p) const;
   // Facts computed from a section cannot be tested by that section (evaluation order, docs/rule-file.md).
   void RejectFact(const Condition& c, FactId fact, const std::string& what, const std::string& why) const {
     for (const auto& a : c.any)
@@ -222,8 +232,7 @@ class Loader {
 // ------------------------------------------------------------------------------------------------------------
 // Structural helpers
 
-void Loader::CheckMap(const YAML::Node& node, const std::string& what,
-                      const std::vector<std::string>& allowed) const {
+void Loader::CheckMap(const YAML::Node& node, const std::string& what, const std::vector<std::string>& allowed) const {
   RequireMap(node, what);
   std::set<std::string> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
@@ -239,8 +248,7 @@ void Loader::CheckMap(const YAML::Node& node, const std::string& what,
   }
 }
 
-std::string Loader::Str(const YAML::Node& m, const std::string& key, const std::string& what,
-                        bool required) const {
+std::string Loader::Str(const YAML::Node& m, const std::string& key, const std::string& what, bool required) const {
   YAML::Node v = m[key];
   if (!v || v.IsNull()) {
     if (required) Fail(m, what + ": missing required key " + Quote(key), "add '" + key + ": ...'");
@@ -316,8 +324,7 @@ Text Loader::ReadText(const YAML::Node& m, const std::string& what, bool en_requ
   return t;
 }
 
-Text Loader::ReadTextMap(const YAML::Node& m, const std::string& key, const std::string& what,
-                         bool required) const {
+Text Loader::ReadTextMap(const YAML::Node& m, const std::string& key, const std::string& what, bool required) const {
   YAML::Node v = m[key];
   if (!v || v.IsNull()) {
     if (required) Fail(m, what + ": missing required key " + Quote(key), "add '" + key + ": {zh: ..., en: ...}'");
@@ -518,7 +525,14 @@ Predicate Loader::ReadPredicate(const YAML::Node& m, const std::string& what) co
   }
   if (!p.is && p.bounds.empty())
     Fail(m, what + ": predicate on " + Quote(f.Scalar()) + " tests nothing",
-         info.kind == FactKind::kBool ? "add 'is: true' or 'is: false'" : "add a bound word with a number, e.g. 以上: 1");
+         info.kind == FactKind::kBool ? "add 'is: true' or 'is: false'"
+                                      : "add a bound word with a number, e.g. 以上: 1");
+  CheckBandNotEmpty(m, what, f.Scalar(), p);
+  return p;
+}
+
+void Loader::CheckBandNotEmpty(const YAML::Node& m, const std::string& what, const std::string& fact,
+                               const Predicate& p) const {
   // A band must not be empty: the largest lower bound must lie below the smallest upper bound.
   std::optional<double> lo, hi;
   bool lo_strict = false, hi_strict = false;
@@ -540,23 +554,19 @@ Predicate Loader::ReadPredicate(const YAML::Node& m, const std::string& what) co
         }
         break;
       case Cmp::kEq:
-        if (eq && *eq != bd.value) Fail(m, what + ": two different exact values for " + Quote(f.Scalar()));
+        if (eq && *eq != bd.value) Fail(m, what + ": two different exact values for " + Quote(fact));
         eq = bd.value;
         break;
     }
   }
-  auto fmt = [](double d) {
-    std::ostringstream s;
-    s << d;
-    return s.str();
-  };
+  auto fmt = [](double d) { return text::Number(d); };
   if (lo && hi && (*lo > *hi || (*lo == *hi && (lo_strict || hi_strict))))
-    Fail(m, what + ": empty band on " + Quote(f.Scalar()) + ": lower bound " + fmt(*lo) + " is not below upper bound " +
-                fmt(*hi),
-         "no value can satisfy it; check the bound words (以上/超过 give the lower end, 以下/以内 the upper end)");
+    Fail(
+        m,
+        what + ": empty band on " + Quote(fact) + ": lower bound " + fmt(*lo) + " is not below upper bound " + fmt(*hi),
+        "no value can satisfy it; check the bound words (以上/超过 give the lower end, 以下/以内 the upper end)");
   if (eq && ((lo && (*eq < *lo || (*eq == *lo && lo_strict))) || (hi && (*eq > *hi || (*eq == *hi && hi_strict)))))
-    Fail(m, what + ": empty band on " + Quote(f.Scalar()) + ": exact value " + fmt(*eq) + " lies outside the other bounds");
-  return p;
+    Fail(m, what + ": empty band on " + Quote(fact) + ": exact value " + fmt(*eq) + " lies outside the other bounds");
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -628,7 +638,8 @@ void Loader::ReadUnits(const YAML::Node& n) {
     engine::Unit u;
     u.id = Str(e, "id", "unit", true);
     if (!unit_ids_.insert(u.id).second) Fail(e["id"], "duplicate unit id " + Quote(u.id));
-    if (role_ids_.count(u.id)) Fail(e["id"], "unit id " + Quote(u.id) + " is already a role id", "ids must be distinct");
+    if (role_ids_.count(u.id))
+      Fail(e["id"], "unit id " + Quote(u.id) + " is already a role id", "ids must be distinct");
     u.clause = Str(e, "clause", "unit " + Quote(u.id), true);
     u.name = ReadText(e, "unit " + Quote(u.id));
     YAML::Node tasks = e["tasks"];
@@ -651,7 +662,8 @@ void Loader::ReadCounties(const YAML::Node& n) {
     engine::County c;
     c.name = Str(e, "name", "county", true);
     c.adcode = Str(e, "adcode", "county " + Quote(c.name), true);
-    if (c.adcode.size() != 6 || !std::all_of(c.adcode.begin(), c.adcode.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+    if (c.adcode.size() != 6 ||
+        !std::all_of(c.adcode.begin(), c.adcode.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
       Fail(e["adcode"], "county " + Quote(c.name) + ": adcode must be 6 digits, got " + Quote(c.adcode));
     c.short_name = Str(e, "short_name", "county " + Quote(c.name), false);
     c.name_en = Str(e, "name_en", "county " + Quote(c.name), false);
@@ -673,7 +685,8 @@ void Loader::ReadDerivedFacts(const YAML::Node& n) {
       std::vector<std::string> names;
       for (const auto& info : engine::AllFacts()) names.emplace_back(info.name);
       std::string near = ClosestMatch(name, names);
-      Fail(e["fact"], "derived fact: unknown fact " + Quote(name), near.empty() ? "" : "did you mean " + Quote(near) + "?");
+      Fail(e["fact"], "derived fact: unknown fact " + Quote(name),
+           near.empty() ? "" : "did you mean " + Quote(near) + "?");
     }
     if (engine::Info(*id).kind != FactKind::kBool)
       Fail(e["fact"], "derived fact " + Quote(name) + " is a number; only true/false facts can be derived here");
@@ -703,7 +716,8 @@ void Loader::ReadFactDefaults(const YAML::Node& n) {
       std::vector<std::string> names;
       for (const auto& info : engine::AllFacts()) names.emplace_back(info.name);
       std::string near = ClosestMatch(name, names);
-      Fail(e["fact"], "fact default: unknown fact " + Quote(name), near.empty() ? "" : "did you mean " + Quote(near) + "?");
+      Fail(e["fact"], "fact default: unknown fact " + Quote(name),
+           near.empty() ? "" : "did you mean " + Quote(near) + "?");
     }
     if (!seen.insert(name).second) Fail(e["fact"], "fact " + Quote(name) + " has two defaults");
     d.fact = *id;
@@ -774,8 +788,8 @@ void Loader::ReadLevels(const YAML::Node& n) {
   std::map<Level, YAML::Node> builds_on_nodes;
   std::set<std::string> trigger_clauses;
   for (const auto& e : n) {
-    CheckMap(e, "level", {"level", "clause", "zh", "en", "decider", "builds_on", "measures_clause", "measures",
-                          "triggers"});
+    CheckMap(e, "level",
+             {"level", "clause", "zh", "en", "decider", "builds_on", "measures_clause", "measures", "triggers"});
     engine::LevelSpec s;
     YAML::Node lv = e["level"];
     if (!lv || lv.IsNull()) Fail(e, "level: missing required key 'level'", "add 'level: IV' (or III, II, I)");
@@ -834,8 +848,9 @@ void Loader::ReadLevels(const YAML::Node& n) {
   for (const auto& [lvl, node] : builds_on_nodes) {
     const engine::LevelSpec* s = rs_.FindLevel(lvl);
     if (!rs_.FindLevel(*s->builds_on))
-      Fail(node, "level " + std::string(engine::LevelName(lvl)) + " builds_on level " +
-                     engine::LevelName(*s->builds_on) + ", which is not defined",
+      Fail(node,
+           "level " + std::string(engine::LevelName(lvl)) + " builds_on level " + engine::LevelName(*s->builds_on) +
+               ", which is not defined",
            "define that level or remove 'builds_on'");
     std::set<Level> seen{lvl};
     const engine::LevelSpec* cur = s;
@@ -1061,8 +1076,9 @@ void Loader::ReadForceCategories(const YAML::Node& n) {
     f.loc = Loc(e);
     rs_.force_categories.push_back(std::move(f));
   }
-  std::stable_sort(rs_.force_categories.begin(), rs_.force_categories.end(),
-                   [](const engine::ForceCategory& a, const engine::ForceCategory& b) { return a.priority < b.priority; });
+  std::stable_sort(
+      rs_.force_categories.begin(), rs_.force_categories.end(),
+      [](const engine::ForceCategory& a, const engine::ForceCategory& b) { return a.priority < b.priority; });
 }
 
 void Loader::ReadRequestChannels(const YAML::Node& n) {
@@ -1072,8 +1088,8 @@ void Loader::ReadRequestChannels(const YAML::Node& n) {
   std::vector<std::string> type_list(types.begin(), types.end());
   std::set<std::string> seen;
   for (const auto& e : n) {
-    CheckMap(e, "request channel", {"id", "clause", "zh", "en", "unit_types", "scope", "requested_by",
-                                    "requested_from", "organised_by"});
+    CheckMap(e, "request channel",
+             {"id", "clause", "zh", "en", "unit_types", "scope", "requested_by", "requested_from", "organised_by"});
     engine::RequestChannel c;
     c.id = Str(e, "id", "request channel", true);
     Unique(seen, c.id, e["id"], "request_channels");
@@ -1209,15 +1225,35 @@ RuleSet Loader::Load(const std::string& text) {
   // Bounded, UTF-8, one document, no aliases, no duplicate keys, nesting <= 64 (yaml_guard.h).
   YAML::Node root = guard::LoadYaml(text, name_, ErrorKind::kRuleFile, RuleFileLimits());
   if (!root || root.IsNull()) Fail(YAML::Mark(), "rule file is empty", "start from rules/liuzhou-2022.yaml");
-  if (!root.IsMap()) Fail(root, "rule file must be a mapping of sections (meta:, bounds:, levels: ...), got " + NodeTypeName(root),
-                         "see docs/rule-file.md for the layout");
+  if (!root.IsMap())
+    Fail(root, "rule file must be a mapping of sections (meta:, bounds:, levels: ...), got " + NodeTypeName(root),
+         "see docs/rule-file.md for the layout");
 
-  static const std::vector<std::string> kSections = {
-      "format",         "meta",          "bounds",           "counties",         "interpretations",
-      "roles",          "units",         "derived_facts",    "fact_defaults",    "sensitive_periods",
-      "levels",         "grades",        "lead",             "situational_measures", "reporting",
-      "warnings",       "safety",        "force_categories", "request_channels", "mobilisation_bans",
-      "terminations",   "clauses",       "fire_danger",      "site_safety",      "deployment"};
+  static const std::vector<std::string> kSections = {"format",
+                                                     "meta",
+                                                     "bounds",
+                                                     "counties",
+                                                     "interpretations",
+                                                     "roles",
+                                                     "units",
+                                                     "derived_facts",
+                                                     "fact_defaults",
+                                                     "sensitive_periods",
+                                                     "levels",
+                                                     "grades",
+                                                     "lead",
+                                                     "situational_measures",
+                                                     "reporting",
+                                                     "warnings",
+                                                     "safety",
+                                                     "force_categories",
+                                                     "request_channels",
+                                                     "mobilisation_bans",
+                                                     "terminations",
+                                                     "clauses",
+                                                     "fire_danger",
+                                                     "site_safety",
+                                                     "deployment"};
   CheckMap(root, "the rule file", kSections);
   if (YAML::Node f = root["format"]; f && !f.IsNull()) {
     int v = Int(f, "format");
@@ -1257,8 +1293,8 @@ RuleSet Loader::Load(const std::string& text) {
   opt("clauses", &Loader::ReadClauses);
   opt("fire_danger", &Loader::ReadFireDanger);
   // Plan words for gis/ and forces/ (rules/src/guidance_loader.cc), after the safety rules and measures.
-  internal::ReadGuidance(root, {[this](const YAML::Mark& m) { return Where(m); }, [this](const YAML::Node& n) { return Loc(n); }},
-                         rs_);
+  internal::ReadGuidance(
+      root, {[this](const YAML::Mark& m) { return Where(m); }, [this](const YAML::Node& n) { return Loc(n); }}, rs_);
   rs_.source_file = name_;
   rs_.source_sha256 = Sha256Hex(text);
   return std::move(rs_);
@@ -1274,8 +1310,9 @@ engine::RuleSet LoadRuleText(const std::string& text, const std::string& name) {
   } catch (const YAML::Exception& e) {
     // Any yaml-cpp conversion we did not anticipate still reports a place, never escapes as a foreign type.
     throw Error(ErrorKind::kRuleFile,
-                e.mark.is_null() ? name
-                                 : name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
+                e.mark.is_null()
+                    ? name
+                    : name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
                 std::string("YAML error: ") + e.what());
   }
 }

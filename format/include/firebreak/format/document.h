@@ -35,6 +35,8 @@ struct Mark {
 };
 
 // A value of a document and its place. Owned tree; depth bounded by Limits::max_depth.
+struct NodeEntry;
+
 struct Node {
   enum class Kind : std::uint8_t { kNull, kScalar, kSequence, kMap };
   Kind kind = Kind::kNull;
@@ -42,7 +44,7 @@ struct Node {
   bool quoted = false;  // kScalar written quoted or as a block scalar: always a string
   Mark mark;
   std::vector<Node> items;                     // kSequence
-  std::vector<std::pair<Node, Node>> entries;  // kMap, in document order; keys are unique scalars
+  std::vector<NodeEntry> entries;  // kMap, in document order; keys are unique scalars
 
   bool IsNull() const { return kind == Kind::kNull; }
   bool IsScalar() const { return kind == Kind::kScalar; }
@@ -50,6 +52,15 @@ struct Node {
   bool IsMap() const { return kind == Kind::kMap; }
   // kMap: the value of key `key`, or nullptr.
   const Node* Find(std::string_view key) const;
+};
+
+// One key: value of a map. A struct rather than std::pair<Node, Node>: a pair of the type being defined is an
+// incomplete type to clang's libstdc++ instantiation (the `fuzz` preset did not compile).
+struct NodeEntry {
+  Node first;   // the key (a scalar)
+  Node second;  // the value
+  NodeEntry() = default;
+  NodeEntry(Node key, Node value) : first(std::move(key)), second(std::move(value)) {}
 };
 
 // "source:line:col" for a mark (just "source" when the mark is unknown).
