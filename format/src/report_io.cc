@@ -414,6 +414,9 @@ bool PlainJson(const std::string& text) {
   const Limits limits;
   std::size_t i = text.find_first_not_of(" \t\r\n");
   if (i == std::string::npos || (text[i] != '{' && text[i] != '[') || text.size() > limits.max_bytes) return false;
+  // nlohmann's lexer ends the input at a NUL byte (what follows it is never read): the document reader refuses
+  // it with its place.
+  if (text.find('\0') != std::string::npos) return false;
   struct Level {
     bool object;
     std::unordered_set<std::string_view> keys;

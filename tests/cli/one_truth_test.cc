@@ -182,7 +182,9 @@ TEST(OneTruth, Case2WindowClosesDuringAFire) {
   }
   // A "next due" shown by the board is never in the past.
   json step = StatusAt(store, "W2", "2026-04-11T03:00:00+08:00").second;
-  if (step.contains("next")) EXPECT_GT(T(step["next"]["due"].get<std::string>()), T("2026-04-11T03:00:00+08:00"));
+  if (step.contains("next")) {
+    EXPECT_GT(T(step["next"]["due"].get<std::string>()), T("2026-04-11T03:00:00+08:00"));
+  }
   Out text = Fb("status --store " + store + " --lang en --at 2026-04-11T03:00:00+08:00");
   EXPECT_EQ(text.out.find("due 04-11 02:00"), std::string::npos) << text.out;
 }

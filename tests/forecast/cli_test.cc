@@ -127,7 +127,9 @@ TEST_F(CliForecast, JsonWithASeededEnsembleIsReproducible) {
   ASSERT_FALSE(ja["thresholds"].empty());
   for (const auto& t : ja["thresholds"]) {
     EXPECT_TRUE(t["probability"].is_number());
-    if (t["p10"].is_number() && t["p90"].is_number()) EXPECT_LE(t["p10"].get<double>(), t["p90"].get<double>());
+    if (t["p10"].is_number() && t["p90"].is_number()) {
+      EXPECT_LE(t["p10"].get<double>(), t["p90"].get<double>());
+    }
   }
   EXPECT_NE(a.err.find("ensemble"), std::string::npos) << "progress on stderr";
 }

@@ -135,8 +135,8 @@ TEST(ExampleLcp, AgreesWithAnIndependentSlowReference) {
 }
 
 // The 12-hour perimeter of tests/forecast/data/example_lcp_report.json (wind 5.6 m/s from 250°, D1L1), reviewed by
-// eye (docs/forecast.md shows it) and kept as GeoJSON; regenerate with
-//   firebreak forecast tests/forecast/data/example_lcp_report.json --landscape example_lcp.tif --hours 12 \
+// eye (docs/forecast.md shows it) and kept as GeoJSON; regenerate with (one command)
+//   firebreak forecast tests/forecast/data/example_lcp_report.json --landscape example_lcp.tif --hours 12
 //     --moisture D1L1 --isochrones 3,6,12 --geojson tests/forecast/golden/example_lcp_12h.geojson
 std::unique_ptr<OGRGeometry> Perimeter(const std::string& geojson, double hours) {
   const auto j = nlohmann::json::parse(geojson);

@@ -27,7 +27,7 @@ std::string ErrorOf(const std::string& text, const Limits& limits = {}) {
 TEST(Document, LimitsOnBothSides) {
   Limits small;
   small.max_bytes = 10;
-  EXPECT_EQ(ErrorOf("a: 1234567", small), "");                    // 10 bytes
+  EXPECT_EQ(ErrorOf("a: 1234567", small), "");  // 10 bytes
   EXPECT_NE(ErrorOf("a: 12345678", small).find("at most 10"), std::string::npos);
   small = Limits{};
   small.max_depth = 3;
@@ -56,7 +56,8 @@ TEST(Document, RefusesWhatAReportNeverNeeds) {
       {"a: \"\xc0\xaf\"\n", "not valid UTF-8 (byte 0xC0)"},                  // overlong
       {"a: [1, 2\n", "YAML/JSON syntax"},
   };
-  for (const auto& c : cases) EXPECT_NE(ErrorOf(c.text).find(c.says), std::string::npos) << c.text << " -> " << ErrorOf(c.text);
+  for (const auto& c : cases)
+    EXPECT_NE(ErrorOf(c.text).find(c.says), std::string::npos) << c.text << " -> " << ErrorOf(c.text);
   EXPECT_EQ(ErrorOf("---\na: 1\n...\n"), "");  // one document with its markers
   EXPECT_EQ(ErrorOf(""), "");
   EXPECT_TRUE(ReadDocument("", "d").IsNull());
@@ -69,18 +70,22 @@ TEST(Document, OneRuleForScalars) {
     T type;
     double value;  // bool 0/1, numbers
   } cases[] = {
-      {"true", T::kBool, 1},  {"True", T::kBool, 1},    {"TRUE", T::kBool, 1},   {"false", T::kBool, 0},
-      {"yes", T::kString, 0}, {"no", T::kString, 0},    {"on", T::kString, 0},   {"\"true\"", T::kString, 0},
-      {"~", T::kNull, 0},     {"null", T::kNull, 0},    {"", T::kNull, 0},       {"12", T::kInt, 12},
-      {"-3", T::kInt, -3},    {"+7", T::kInt, 7},       {"1.5", T::kDouble, 1.5}, {"1e3", T::kDouble, 1000},
+      {"true", T::kBool, 1},   {"True", T::kBool, 1},   {"TRUE", T::kBool, 1},    {"false", T::kBool, 0},
+      {"yes", T::kString, 0},  {"no", T::kString, 0},   {"on", T::kString, 0},    {"\"true\"", T::kString, 0},
+      {"~", T::kNull, 0},      {"null", T::kNull, 0},   {"", T::kNull, 0},        {"12", T::kInt, 12},
+      {"-3", T::kInt, -3},     {"+7", T::kInt, 7},      {"1.5", T::kDouble, 1.5}, {"1e3", T::kDouble, 1000},
       {"'12'", T::kString, 0}, {"0x1F", T::kString, 0}, {"12 ha", T::kString, 0},
   };
   for (const auto& c : cases) {
     Node n = ReadDocument(std::string("a: ") + c.yaml + "\n", "d");
     Scalar s = Classify(*n.Find("a"));
     EXPECT_EQ(static_cast<int>(s.type), static_cast<int>(c.type)) << c.yaml;
-    if (c.type == T::kBool) EXPECT_EQ(s.b, c.value != 0) << c.yaml;
-    if (c.type == T::kInt || c.type == T::kDouble) EXPECT_EQ(s.d, c.value) << c.yaml;
+    if (c.type == T::kBool) {
+      EXPECT_EQ(s.b, c.value != 0) << c.yaml;
+    }
+    if (c.type == T::kInt || c.type == T::kDouble) {
+      EXPECT_EQ(s.d, c.value) << c.yaml;
+    }
   }
   EXPECT_TRUE(std::isnan(Classify(*ReadDocument("a: .nan", "d").Find("a")).d));
   EXPECT_TRUE(std::isnan(Classify(*ReadDocument("a: 1e400", "d").Find("a")).d));  // out of range: not finite
@@ -88,6 +93,35 @@ TEST(Document, OneRuleForScalars) {
 }
 
 // The report reader's JSON fast path and the document reader give the same incidents and the same errors.
+// A NUL byte after (or inside) a valid JSON report: nlohmann's lexer stops at NUL, so the fast path read the
+// report and ignored the rest (exit 0 on garbage, found by tools/reliability.py). Both paths refuse it alike.
+TEST(Document, NulByteIsRefusedOnTheFastPathToo) {
+  const engine::RuleSet rules = engine::testing::MiniRules();
+  const std::string report = R"({"incident_id":"A","reported_at":"2026-03-14T09:30:00+08:00","burned_area_ha":12.5})";
+  const std::string nul(1, '\0');
+  for (const std::string& t : {report + nul, report + "\n" + nul + "{\"x\":1}", "[" + report + "]" + nul,
+                               report.substr(0, 20) + nul + report.substr(20)}) {
+    SCOPED_TRACE(t.size());
+    std::string fast, slow;
+    try {
+      ParseReports(t, "r.json", rules);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kInput);
+      fast = e.ToString();
+    }
+    try {
+      ParseReportNode(ReadDocument(t, "r.json"), "r.json", rules);
+    } catch (const Error& e) {
+      slow = e.ToString();
+    }
+    EXPECT_FALSE(fast.empty()) << "the report was read, the NUL ignored";
+    EXPECT_EQ(fast, slow);
+    EXPECT_NE(fast.find("r.json:"), std::string::npos) << fast;  // with its place
+  }
+  // Without the NUL the same report is read on both sides (the boundary).
+  EXPECT_EQ(ParseReports(report, "r.json", rules).size(), 1u);
+}
+
 TEST(Document, FastJsonPathAgreesWithTheDocumentReader) {
   const engine::RuleSet rules = engine::testing::MiniRules();
   const std::string base =

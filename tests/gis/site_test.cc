@@ -10,9 +10,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "../common/hostile_inputs.h"
 #include "firebreak/common/error.h"
 #include "firebreak/gis/demo_data.h"
-#include "../common/hostile_inputs.h"
 #include "firebreak/rules/loader.h"
 
 namespace firebreak::gis {
@@ -26,8 +26,7 @@ const engine::RuleSet& Liuzhou() {
   return r;
 }
 const engine::RuleSet& FictionalCounty() {
-  static const engine::RuleSet r =
-      rules::LoadRuleFile(FIREBREAK_SOURCE_DIR "/tests/rules/data/fictional-county.yaml");
+  static const engine::RuleSet r = rules::LoadRuleFile(FIREBREAK_SOURCE_DIR "/tests/rules/data/fictional-county.yaml");
   return r;
 }
 // The fictional county's plan with a site_safety section appended.
@@ -185,7 +184,8 @@ TEST_F(DemoSite, SafetyAdviceAndZones) {
       }
     }
   }
-  for (const char* k : {"incident", "no_approach_head", "no_fight", "no_enter_box_canyon", "no_rest", "dangerous_fuel"}) {
+  for (const char* k :
+       {"incident", "no_approach_head", "no_fight", "no_enter_box_canyon", "no_rest", "dangerous_fuel"}) {
     EXPECT_TRUE(kinds.count(k)) << k;
   }
   // The analysis itself holds situations, not words: the words are the plan's (rule file, site_safety).
@@ -274,7 +274,8 @@ TEST_F(DemoSite, FillIncidentFactsSetsDerivedAndCountyButNotReportedCounty) {
   EXPECT_EQ(in.county, std::optional<std::string>("融安县"));
   EXPECT_EQ(in.derived.Get(FactId::kTerrainBoxCanyon), std::optional<double>(1.0));
   bool has_source = false;
-  for (const auto& [id, src] : in.derived_from) has_source |= id == FactId::kTerrainBoxCanyon && src.find("dem.tif") != std::string::npos;
+  for (const auto& [id, src] : in.derived_from)
+    has_source |= id == FactId::kTerrainBoxCanyon && src.find("dem.tif") != std::string::npos;
   EXPECT_TRUE(has_source);
   EXPECT_NEAR(*s.head_dir_deg, 90.0, 1e-9);
 
@@ -332,16 +333,19 @@ TEST(LayersConfig, ErrorsNameFileLineAndFix) {
       {"counties:\n  file: a.geojson\n  name_feild: name\n", ErrorKind::kInput, ":3:3", "did you mean 'name_field'"},
       {"counties:\n  file: a.geojson\n", ErrorKind::kInput, ":2:3", "missing 'name_field'"},
       {"places:\n  name_field: n\n", ErrorKind::kInput, ":2:3", "missing 'file'"},
-      {"places:\n  file: p.geojson\n  name_field: n\n  threat_km: far\n", ErrorKind::kInput, ":4:14", "expected a distance"},
+      {"places:\n  file: p.geojson\n  name_field: n\n  threat_km: far\n", ErrorKind::kInput, ":4:14",
+       "expected a distance"},
       {"key_targets:\n  file: t.geojson\n  name_field: n\n  type_field: t\n  types:\n    rail: railways\n",
        ErrorKind::kInput, ":6:11", "did you mean 'railway'"},
-      {"fuel:\n  file: f.tif\n  dangerous:\n    shrubs: [141-149]\n", ErrorKind::kInput, ":4:5", "did you mean 'shrub'"},
+      {"fuel:\n  file: f.tif\n  dangerous:\n    shrubs: [141-149]\n", ErrorKind::kInput, ":4:5",
+       "did you mean 'shrub'"},
       {"fuel:\n  file: f.tif\n  dangerous:\n    shrub: [149-141]\n", ErrorKind::kInput, ":4:13", "bad fuel code"},
       {"counties: [unclosed\n", ErrorKind::kInput, "", "YAML syntax error"},
   };
   int i = 0;
   for (const auto& c : cases) {
-    const fs::path p = dir / ("c" + std::to_string(i++) + ".yaml");
+    fs::path p = dir / "c";  // (not "c" + std::to_string(): g++ 12 -Wrestrict false positive, PR105329)
+    p += std::to_string(i++) + ".yaml";
     WriteText(p, c.yaml);
     std::string where, msg;
     EXPECT_EQ(KindOf([&] { LoadLayersConfig(p.string()); }, &where, &msg), c.kind) << c.yaml;
@@ -374,7 +378,8 @@ TEST(LayersConfig, NumbersThatDriveWorkAreBounded) {
   };
   int i = 0;
   for (const auto& c : cases) {
-    const fs::path p = dir / ("b" + std::to_string(i++) + ".yaml");
+    fs::path p = dir / "b";  // (not "b" + std::to_string(): g++ 12 -Wrestrict false positive, PR105329)
+    p += std::to_string(i++) + ".yaml";
     WriteText(p, c.yaml);
     std::string where, msg;
     if (std::string(c.where_suffix).empty()) {
@@ -426,7 +431,9 @@ TEST(LayersConfig, HostileVariantsRefusedWithTheirPlace) {
 
 TEST(LayersConfig, RelativePathsResolveAgainstTheConfigFile) {
   const fs::path dir = TempDir("relative");
-  WriteText(dir / "l.yaml", "places:\n  file: sub/p.geojson\n  name_field: name\nfuel:\n  file: /abs/f.tif\n  dangerous:\n    meadow: [101-109, 121]\n");
+  WriteText(dir / "l.yaml",
+            "places:\n  file: sub/p.geojson\n  name_field: name\nfuel:\n  file: /abs/f.tif\n  dangerous:\n    meadow: "
+            "[101-109, 121]\n");
   LayersConfig cfg = LoadLayersConfig((dir / "l.yaml").string());
   EXPECT_EQ(cfg.places->file, (dir / "sub/p.geojson").string());
   EXPECT_EQ(cfg.fuel->file, "/abs/f.tif");

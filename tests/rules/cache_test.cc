@@ -53,7 +53,9 @@ TEST(RuleCache, RoundTripDecidesTheSame) {
     EXPECT_EQ(cached->source_file, path);
     EXPECT_EQ(cached->levels.at(0).triggers.at(0).loc.ToString(), parsed.levels.at(0).triggers.at(0).loc.ToString());
     EXPECT_EQ(cached->site_safety.size(), parsed.site_safety.size());
-    if (path == kLiuzhou) EXPECT_EQ(Decisions(*cached), Decisions(parsed));
+    if (path == kLiuzhou) {
+      EXPECT_EQ(Decisions(*cached), Decisions(parsed));
+    }
   }
 }
 

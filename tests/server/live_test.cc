@@ -98,7 +98,9 @@ TEST_F(DeskTest, TestClockMakesTheCountdownReachZero) {
   ASSERT_EQ(ack.status, 201) << ack.body;
   json acked = json::parse(page.Next(std::chrono::seconds(2)));
   for (const auto& o : acked["board"][0]["overdue"])
-    if (o["item"] == "level:II") EXPECT_EQ(o["ack"]["username"], "duty") << o.dump();
+    if (o["item"] == "level:II") {
+      EXPECT_EQ(o["ack"]["username"], "duty") << o.dump();
+    }
   EXPECT_TRUE(duty.Get("/api/store/verify").Json()["ok"]);
 }
 

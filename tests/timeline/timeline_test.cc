@@ -287,7 +287,7 @@ TEST(Audit, RenderersNameTheInterpretationsAndHtmlIsSelfContained) {
       .Declare("F", 2 * kH, Level::kIV, "county_hq");
   Timeline t = b.Build(3 * kH);
   AuditReport a = Audit(t, Rules(), AuditOptions{});
-  for (const std::string& lang : {"zh", "en"}) {
+  for (const std::string lang : {"zh", "en"}) {
     std::string text = AuditToText(a, Rules(), lang);
     EXPECT_NE(text.find("superior-role-may-declare"), std::string::npos);
     EXPECT_NE(text.find("declaration-timeliness"), std::string::npos);

@@ -22,6 +22,8 @@ namespace {
 using nlohmann::json;
 
 int Rank(std::optional<Level> l) { return l ? static_cast<int>(*l) : 0; }
+// Rank of the level a declaration leaves declared (0 after an end).
+int DeclaredRank(const TimelineDeclaration& d) { return d.kind == "end" || !d.level ? 0 : static_cast<int>(*d.level); }
 
 // "ok" if `role` decides `level`; "superior" if it decides a higher level; else "wrong-role".
 std::string RoleVerdict(const RuleSet& rules, const std::string& role, Level level) {
@@ -85,15 +87,15 @@ void AuditEscalations(const IncidentTimeline& it, const RuleSet& rules, std::int
       // The declaration that brought the declared level to `to` or above: the one in force at due time, or the
       // first one after it.
       std::optional<std::size_t> pick;
-      std::optional<Level> declared;
+      int declared = 0;  // rank of the declared level
       for (std::size_t k = 0; k < it.declarations.size(); ++k) {
         const auto& d = it.declarations[k];
-        std::optional<Level> before = declared;
-        declared = d.kind == "end" ? std::nullopt : d.level;
+        const int before = declared;
+        declared = DeclaredRank(d);
         if (d.at <= e.due_at) {
-          if (Rank(declared) >= Rank(e.to) && Rank(before) < Rank(e.to)) pick = k;
-          if (Rank(declared) < Rank(e.to)) pick.reset();
-        } else if (Rank(declared) >= Rank(e.to)) {
+          if (declared >= Rank(e.to) && before < Rank(e.to)) pick = k;
+          if (declared < Rank(e.to)) pick.reset();
+        } else if (declared >= Rank(e.to)) {
           if (!pick) pick = k;
           break;
         }
@@ -433,7 +435,8 @@ struct ChartFrame {
   static constexpr double pw = W - L - R, ph = H - T - B;
   std::int64_t t0, t1;
   double X(std::int64_t e) const { return L + pw * static_cast<double>(e - t0) / static_cast<double>(t1 - t0); }
-  double Y(std::optional<Level> l) const { return T + ph * (4 - Rank(l)) / 4.0; }
+  double Y(std::optional<Level> l) const { return YRank(Rank(l)); }
+  double YRank(int rank) const { return T + ph * (4 - rank) / 4.0; }  // rank 0 (none) .. 4 (I)
 };
 
 // Level bands with their labels, and time ticks (every 1, 2, 3, 6 ... 168 h: at most ~10).
@@ -486,8 +489,7 @@ void ChartLines(const ChartFrame& f, const IncidentTimeline& it, const Timeline&
   std::ostringstream dec;
   dec << "M" << Num(f.X(t0)) << " " << Num(f.Y(std::nullopt) + 3);
   for (const auto& d : it.declarations) {
-    std::optional<Level> l = d.kind == "end" ? std::nullopt : d.level;
-    dec << " H" << Num(f.X(d.at.epoch_s)) << " V" << Num(f.Y(l) + 3);
+    dec << " H" << Num(f.X(d.at.epoch_s)) << " V" << Num(f.YRank(DeclaredRank(d)) + 3);
   }
   dec << " H" << Num(f.X(t1));
   s << "<path d='" << dec.str() << "' fill='none' stroke='#1565c0' stroke-width='2.5' stroke-dasharray='7 4'/>";
@@ -514,8 +516,7 @@ void ChartMarkers(const ChartFrame& f, const IncidentTimeline& it, const Inciden
       << Esc(e.clauses.empty() ? "" : e.clauses.front()) << "</text>";
   }
   for (const auto& d : it.declarations) {
-    std::optional<Level> l = d.kind == "end" ? std::nullopt : d.level;
-    double x = f.X(d.at.epoch_s), y = f.Y(l) + 3;
+    double x = f.X(d.at.epoch_s), y = f.YRank(DeclaredRank(d)) + 3;
     s << "<path d='M" << Num(x) << " " << Num(y - 7) << " l5 9 h-10 z' fill='#1565c0'/>";
   }
   for (const auto& u : it.upward_reports) {
