@@ -93,6 +93,13 @@ std::string Describe(const json& v) {
 // Formats a number as the report wrote it (no trailing zeros).
 std::string Num(double x) { return firebreak::text::Number(x); }
 
+// "/i": the JSON path of array element i (appended, not "/" + to_string: g++ 12's -Wrestrict false positive).
+std::string IndexPath(std::size_t i) {
+  std::string p = "/";
+  p += std::to_string(i);
+  return p;
+}
+
 class Parser {
  public:
   // partial: an update of an incident (the desk checks the merged state in full afterwards): checks that relate
@@ -117,12 +124,12 @@ class Parser {
       out.push_back(ParseOne(root, ""));
     } else if (root.is_array()) {
       if (root.empty()) Fail("", "no incident reports in the array", "give at least one report object");
-      for (std::size_t i = 0; i < root.size(); ++i) out.push_back(ParseOne(root[i], "/" + std::to_string(i)));
+      for (std::size_t i = 0; i < root.size(); ++i) out.push_back(ParseOne(root[i], IndexPath(i)));
       std::map<std::string, std::size_t> seen;
       for (std::size_t i = 0; i < out.size(); ++i) {
         auto [it, fresh] = seen.emplace(out[i].incident_id, i);
         if (!fresh)
-          Fail("/" + std::to_string(i) + "/incident_id",
+          Fail(IndexPath(i) + "/incident_id",
                "duplicate incident id '" + out[i].incident_id + "' (also at /" + std::to_string(it->second) + ")",
                "concurrent incidents need distinct ids");
       }
@@ -505,7 +512,7 @@ std::vector<ReportObject> ReadReportObjects(const std::string& text, const std::
     if (root.items.empty())
       throw Error(ErrorKind::kInput, Where(source, root.mark), "no incident reports in the array",
                   "give at least one report object");
-    for (std::size_t i = 0; i < root.items.size(); ++i) one(root.items[i], "/" + std::to_string(i));
+    for (std::size_t i = 0; i < root.items.size(); ++i) one(root.items[i], IndexPath(i));
   } else {
     one(root, "");
   }

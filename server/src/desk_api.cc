@@ -206,13 +206,11 @@ void DeskApi::CheckExpected(const std::string& incident_id, const std::optional<
     throw Error(ErrorKind::kNotFound, incident_id, "no incident '" + incident_id + "' in the store",
                 "the status board lists open incidents");
   const auto h = store_.History(incident_id);
-  std::optional<engine::Level> now;
-  const store::DeclarationRecord* last = nullptr;
-  for (const auto& d : h.declarations) {
-    now = d.kind == "end" ? std::nullopt : d.level;
-    last = &d;
-  }
-  if (now == expect) return;
+  // The level declared now, as a rank (0: none or ended; levels are 1..4). Not an optional<Level>: g++ 12 -O2
+  // flags its copies as maybe-uninitialized (the werror preset).
+  const store::DeclarationRecord* last = h.declarations.empty() ? nullptr : &h.declarations.back();
+  const int now = !last || last->kind == "end" || !last->level ? 0 : static_cast<int>(*last->level);
+  if (now == (expect ? static_cast<int>(*expect) : 0)) return;
   std::string who = last ? rules_.NameOf(last->by, "en") : "";
   const auto actors = ActionsByRow(accounts_);
   if (last)
@@ -220,7 +218,7 @@ void DeskApi::CheckExpected(const std::string& incident_id, const std::optional<
       who += " (" + it->second.username + ")";
   throw HttpError(409, "conflict", "request body: /expect_declared",
                   "the declared level of " + incident_id + " is now " +
-                      (now ? std::string(engine::LevelName(*now)) : std::string("none")) +
+                      (now ? std::string(engine::LevelName(static_cast<engine::Level>(now))) : std::string("none")) +
                       (last ? ", declared by " + who + " at " + FormatIso8601(last->at) : std::string()) + ", not " +
                       (expect ? engine::LevelName(*expect) : "none") + " as your page showed",
                   "someone declared while you were deciding: look at the sheet again, then decide");

@@ -9,9 +9,9 @@
 
 #include "compact_decision.h"
 #include "firebreak/common/error.h"
+#include "firebreak/common/text.h"
 #include "firebreak/format/document.h"
 #include "firebreak/format/merge.h"
-#include "firebreak/common/text.h"
 #include "firebreak/format/report_io.h"
 
 namespace firebreak::store {
@@ -515,9 +515,11 @@ void Desk::Declare(const std::string& incident_id, engine::Level level, const st
                   "a level can only be declared for a fire already reported");
     std::string k = kind;
     if (k.empty()) {
-      std::optional<engine::Level> last;
-      for (const auto& d : h.declarations) last = d.kind == "end" ? std::nullopt : d.level;
-      k = last && static_cast<int>(level) > static_cast<int>(*last) ? "raise" : "declare";
+      // The level in force after the last declaration, as a rank (0: none or ended; levels are 1..4). Not an
+      // optional<Level>: g++ 12 -O2 flags its copies as maybe-uninitialized (the werror preset).
+      int last = 0;
+      for (const auto& d : h.declarations) last = d.kind == "end" || !d.level ? 0 : static_cast<int>(*d.level);
+      k = last > 0 && static_cast<int>(level) > last ? "raise" : "declare";
     }
     store_.AddDeclaration(DeclarationRecord{0, incident_id, k, level, by, at});
   });

@@ -332,7 +332,9 @@ TEST(Audit, CitedClausesComeFromTheRuleFile) {
     EXPECT_NE(early->detail_zh.find("（" + std::string(c.termination + 1, std::strlen(c.termination) - 2) + "）"),
               std::string::npos)
         << early->detail_zh;
-    if (c.rules == &renumbered) EXPECT_EQ(early->detail.find("6.3.6"), std::string::npos);
+    if (c.rules == &renumbered) {
+      EXPECT_EQ(early->detail.find("6.3.6"), std::string::npos);
+    }
     EXPECT_NE(AuditToText(a, *c.rules, "en").find(c.reporting), std::string::npos);
   }
 }
