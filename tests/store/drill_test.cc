@@ -32,13 +32,6 @@ std::vector<std::string> ScenarioFiles() {
   return out;
 }
 
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 TEST(Drill, AtLeastTenScenariosShip) { EXPECT_GE(ScenarioFiles().size(), 10u); }
 
 TEST(Drill, EveryScenarioMeetsItsExpectations) {
