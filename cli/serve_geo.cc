@@ -43,6 +43,12 @@ std::string PluginDeskGeo::Deploy(const engine::Incident& incident, std::optiona
   return out;
 }
 
+std::string PluginDeskGeo::Forecast(const engine::Incident& incident, const server::ForecastQuery& q) {
+  std::string out;
+  ThrowIfError(Maps().Forecast(incident, DeskForecastArgs{q.hours, q.ensemble}, out));
+  return out;
+}
+
 // A scenario's `terrain: {dem, layers}` is relative to the scenario file (as `firebreak drill` reads it).
 std::function<void(engine::Incident&)> PluginDeskGeo::ScenarioEnrich(const timeline::Scenario& sc) {
   if (!sc.terrain) return {};

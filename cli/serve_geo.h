@@ -20,11 +20,14 @@ class PluginDeskGeo final : public server::DeskGeo {
   bool has_dem() const override { return !opt_.dem.empty(); }
   bool has_layers() const override { return !opt_.layers.empty(); }
   bool has_forces() const override { return !opt_.forces.empty(); }
+  bool has_forecast() const override { return opt_.forecasts(); }
+  double forecast_hours() const override { return opt_.forecast_hours; }
   void Enrich(engine::Incident& incident) override;
   std::string LayersGeoJson() override;
   server::Hillshade HillshadePng() override;
   std::string Terrain(const server::TerrainQuery& q) override;
   std::string Deploy(const engine::Incident& incident, std::optional<engine::Level> level) override;
+  std::string Forecast(const engine::Incident& incident, const server::ForecastQuery& q) override;
   std::function<void(engine::Incident&)> ScenarioEnrich(const timeline::Scenario& scenario) override;
 
  private:

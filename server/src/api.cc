@@ -93,7 +93,8 @@ std::string Server::Impl::BuildMeta() const {
   for (const auto& r : rules.roles) j["names"][r.id] = Names(r.name);
   for (const auto& u : rules.units) j["names"][u.id] = Names(u.name);
   j["maps"] = {
-      {"dem", geo && geo->has_dem()}, {"layers", geo && geo->has_layers()}, {"forces", geo && geo->has_forces()}};
+      {"dem", geo && geo->has_dem()}, {"layers", geo && geo->has_layers()}, {"forces", geo && geo->has_forces()},
+      {"forecast", geo && geo->has_forecast()}, {"forecast_hours", geo ? geo->forecast_hours() : 24.0}};
   j["test_clock"] = clock.test_mode();
   j["scenarios"] = !opt.scenarios_dir.empty();
   return Dump(j);

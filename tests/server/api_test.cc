@@ -313,14 +313,15 @@ TEST_F(DeskTest, ShiftSignInOutRecordsTheHandoverSheet) {
 
 TEST_F(DeskTest, MapsAreAbsentWithoutGeo) {
   Client c = SignedIn("duty");
-  for (const char* t :
-       {"/api/map/layers", "/api/map/hillshade", "/api/terrain?lon=109.3&lat=25", "/api/deploy?incident=F-1"}) {
+  for (const char* t : {"/api/map/layers", "/api/map/hillshade", "/api/terrain?lon=109.3&lat=25",
+                        "/api/deploy?incident=F-1", "/api/forecast?incident=F-1"}) {
     Reply r = c.Get(t);
     EXPECT_EQ(r.status, 404) << t;
     EXPECT_NE(r.Message().find("configured"), std::string::npos) << r.body;
   }
   json meta = c.Get("/api/meta").Json();
   EXPECT_FALSE(meta["maps"]["dem"]);
+  EXPECT_FALSE(meta["maps"]["forecast"]);
   EXPECT_EQ(meta["levels"].size(), 4u);
   EXPECT_TRUE(meta["roles"][0]["permissions"].is_object());
 }
