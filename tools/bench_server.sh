@@ -3,11 +3,11 @@
 #   1. the HTTP library choice: the desk's Beast layer vs cpp-httplib (default, and with TCP_NODELAY) serving the
 #      same assess call and event streams (bench/http_choice): wrk, 64 keep-alive connections, 2 threads, 10 s;
 #      200 open event streams (bench/sse_fanout): how many connect, a plain request's latency, fan-out latency;
-#   2. `firebreak serve` itself: POST /api/assess (full decision, ?view=verdict, ?format=text) with wrk as above,
+#   2. `firebreak serve` itself: POST /api/assess (full decision, ?detail=compact, ?view=verdict, ?format=text) with wrk as above,
 #      beside the same library call in-process (bench/server_bench); 200 open pages and the time until each sees
 #      a change (the test clock moves: the server recomputes and pushes the status);
 #   3. first page load from a cold server in headless Chromium (bench/first_load.mjs).
-#   tools/bench_server.sh [BUILD_DIR]        (needs wrk, chromium, tests/e2e/node_modules)
+#   tools/bench_server.sh [BUILD_DIR] [PARTS]   (needs wrk, chromium, tests/e2e/node_modules; PARTS: e.g. "2" or "1 2 3", default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 b=${1:-build/release}
@@ -57,6 +57,8 @@ sid=$(awk '/fb_session/ {print $7}' "$work/jar")
 curl -s -b "$work/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' --data @"$report" "$base/api/reports" >/dev/null
 echo "-- POST /api/assess (full decision JSON, $(curl -s -b "$work/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' --data @"$report" "$base/api/assess" | wc -c) bytes)"
 wrk_post "$base/api/assess" "fb_session=$sid" "$csrf"
+echo "-- POST /api/assess?detail=compact (the CLI's default JSON, $(curl -s -b "$work/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' --data @"$report" "$base/api/assess?detail=compact" | wc -c) bytes)"
+wrk_post "$base/api/assess?detail=compact" "fb_session=$sid" "$csrf"
 echo "-- POST /api/assess?view=verdict"
 wrk_post "$base/api/assess?view=verdict" "fb_session=$sid" "$csrf"
 echo "-- POST /api/assess?format=text"
