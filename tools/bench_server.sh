@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 b=${1:-build/release}
+parts=" ${2:-1 2 3} "
 fb=$b/cli/firebreak
 report=tests/engine/data/iii-area-casualties-night.json
 work=$(mktemp -d)
@@ -32,6 +33,7 @@ wrk_post() {  # URL [COOKIE CSRF]
   wrk -t2 -c64 -d10s --latency -s "$work/post.lua" "$1" | awk '/Requests\/sec/ {rps=$2} / 99%/ {p99=$2} / 50%/ {p50=$2} /Non-2xx/ {bad=$NF} END {printf "requests/s=%s p50=%s p99=%s non2xx=%s\n", rps, p50, p99, bad+0}'
 }
 
+if [[ $parts == *" 1 "* ]]; then
 echo "== 1. HTTP library choice (bench/http_choice) =="
 port=19300
 for impl in beast httplib httplib-nodelay; do
@@ -45,6 +47,9 @@ for impl in beast httplib httplib-nodelay; do
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 done
 
+fi
+
+if [[ $parts == *" 2 "* ]]; then
 echo "== 2. firebreak serve =="
 echo "correct horse battery" | "$fb" users add bench --role city_hq_office --store "$work/desk.sqlite" >/dev/null
 "$fb" serve --store "$work/desk.sqlite" --listen 127.0.0.1:19399 --test-clock 2026-03-14T22:00:00+08:00 \
@@ -69,5 +74,9 @@ echo "-- 200 open pages: a change (the test clock moves 1 s) reaches each"
 "$b/bench/sse_fanout" --port 19399 --streams 200 --cookie "fb_session=$sid" --csrf "$csrf" \
   --trigger-path /api/test/clock --trigger-body '{"advance_s":1}' --rounds 20 --probe-path /api/session
 
+fi
+
+if [[ $parts == *" 3 "* ]]; then
 echo "== 3. first page load from a cold server (bench/first_load.mjs) =="
 FIREBREAK_BINARY="$fb" node bench/first_load.mjs 5
+fi
