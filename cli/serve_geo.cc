@@ -7,7 +7,10 @@
 namespace firebreak::cli {
 
 PluginDeskGeo::PluginDeskGeo(const EnrichOptions& o, const engine::RuleSet& rules) : opt_(o), rules_(rules) {
-  if (o.any()) Maps();  // open now: a bad --dem fails at start, not at the first click
+  if (o.any()) {  // open now: a bad --dem or --fire-weather fails at start, not at the first click or report
+    Maps();
+    enricher_ = std::make_unique<Enricher>(opt_, rules_);
+  }
 }
 
 DeskMaps& PluginDeskGeo::Maps() {
@@ -16,7 +19,7 @@ DeskMaps& PluginDeskGeo::Maps() {
 }
 
 void PluginDeskGeo::Enrich(engine::Incident& incident) {
-  if (opt_.any_gis()) ThrowIfError(Maps().Enrich(incident));
+  if (enricher_) enricher_->Enrich(incident);
 }
 
 std::string PluginDeskGeo::LayersGeoJson() {

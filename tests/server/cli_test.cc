@@ -180,7 +180,17 @@ TEST_F(CliTest, ServeForecastIsTheForecastCommand) {
   const auto meta = c.Get("/api/meta").Json();
   EXPECT_EQ(meta["maps"]["forecast"], true);
   EXPECT_EQ(meta["maps"]["forecast_hours"], 12.0);
-  ASSERT_EQ(c.Post("/api/reports", report).status, 201);
+  const auto recorded = c.Post("/api/reports", report);
+  ASSERT_EQ(recorded.status, 201) << recorded.body;
+  // The desk decides on the facts `firebreak assess --dem --layers` derives (terrain, places, fire behaviour).
+  r = Firebreak("assess " + (dir_ / "report.json").string() + " --dem " + demo + "/dem.tif --layers " + demo +
+                "/layers.yaml --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json assessed = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(assessed["facts"].contains("fireline_intensity_kw_m")) << r.out.substr(0, 2000);
+  for (const auto& [name, fact] : assessed["facts"].items())
+    EXPECT_EQ(recorded.Json()["facts"][name]["value"], fact["value"]) << name;
+  EXPECT_EQ(recorded.Json()["response_level"], assessed["response_level"]);
   const auto reply = c.Get("/api/forecast?incident=RA-0404");
   ASSERT_EQ(reply.status, 200) << reply.body;
   nlohmann::json desk = reply.Json();

@@ -48,6 +48,8 @@ class DeskGeo {
   virtual bool has_forecast() const { return false; }
   // The forecast horizon serve was given (--forecast-hours), the default of GET /api/forecast.
   virtual double forecast_hours() const { return 24; }
+  // Whether Enrich adds anything (the desk skips it otherwise).
+  virtual bool enriches() const { return has_dem() || has_layers(); }
   // Adds terrain and place facts to an incident before the engine sees it (as `report --dem --layers`).
   virtual void Enrich(engine::Incident& incident) = 0;
   // The layers config's vector layers as GeoJSON in WGS84:
