@@ -270,4 +270,15 @@ test('English switch', async () => {
   await duty.click('#lang');
 });
 
+test('a late report (earlier than one recorded before it) is recorded and marked on the sheet', async () => {
+  const report = (at, ha) => ({ incident_id: 'LC-LATE', reported_at: at, county: '柳城县', open_fire_since: '2026-04-04T07:00:00+08:00',
+    burned_area_ha: ha, controlled: false });
+  assert.equal((await call(duty, 'POST', '/api/reports', report('2026-04-04T08:02:00+08:00', 5))).status, 201);
+  assert.equal((await call(duty, 'POST', '/api/reports', report('2026-04-04T07:40:00+08:00', 2))).status, 201);
+  await duty.goto(`${base}#/sheet/LC-LATE`);
+  await duty.waitForSelector('.sheet[data-incident="LC-LATE"]');
+  const tags = await duty.$$eval('.tag.amber', (n) => n.map((x) => x.textContent));
+  assert.deepEqual(tags.filter((x) => x === '迟报'), ['迟报'], 'exactly the late one is marked');
+});
+
 async function page$text(page, sel) { return (await page.textContent(sel)) || ''; }
