@@ -203,7 +203,9 @@ TEST_F(CliTest, ServeForecastIsTheForecastCommand) {
   EXPECT_FALSE(desk["forecast"]["isochrones"].empty());
   EXPECT_EQ(desk["geojson"], nlohmann::json::parse(Read(cli_geojson)));
   for (const auto& f : desk["geojson"]["features"])
-    if (f["properties"]["kind"] == "isochrone") EXPECT_EQ(f["properties"]["projection"], true);
+    if (f["properties"]["kind"] == "isochrone") {
+      EXPECT_EQ(f["properties"]["projection"], true);
+    }
   // The terrain at the point carries the plan's safety advice (site_safety words), as `firebreak terrain` does.
   const auto site = c.Get("/api/terrain?lon=109.32799&lat=24.99108").Json()["site"];
   ASSERT_FALSE(site["safety"]["advice_zh"].empty()) << site.dump();
