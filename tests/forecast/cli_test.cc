@@ -89,6 +89,9 @@ TEST_F(CliForecast, WritesEveryOutputInChineseByDefault) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("森林火灾蔓延预测（预测，非预案要求）"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Ⅳ级响应"), std::string::npos);
+  // Coded facts by name, as the decision sheet writes them (6.2.1(2) fires on the level).
+  EXPECT_NE(r.out.find("依据：响应等级=Ⅳ级"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("响应等级=1"), std::string::npos) << r.out;
   // GeoJSON: WGS84 polygons and points for QGIS.
   std::ifstream g(P("ok/f.geojson"));
   const auto j = nlohmann::json::parse(g);
@@ -111,6 +114,10 @@ TEST_F(CliForecast, WritesEveryOutputInChineseByDefault) {
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("<link"), std::string::npos);
   EXPECT_NE(html.find("预测，非预案要求"), std::string::npos);
+  // No layers: the arrivals table says none rather than showing headers alone; no negative or "H" times.
+  EXPECT_NE(html.find("预测时段内无居民点、重要目标或边界受到威胁"), std::string::npos);
+  EXPECT_EQ(html.find("–-"), std::string::npos);
+  EXPECT_EQ(html.find("&gt;H"), std::string::npos);
   for (const auto& e : fs::directory_iterator(*dir_ / "ok"))
     EXPECT_NE(e.path().filename().string()[0], '.') << e.path();
 }
