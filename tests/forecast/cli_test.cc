@@ -228,6 +228,18 @@ TEST_F(CliForecast, SectionsInAssessReportAndStatus) {
   EXPECT_TRUE(j["forecast"]["available"].get<bool>());
   EXPECT_TRUE(j["forecast"]["thresholds"].is_array());
   EXPECT_EQ(j["response_level"], nullptr) << "the decision itself is the report's, not the projection's";
+  // Issue 9 §3: the landscape alone also gives the fire behaviour at the point as facts with provenance (fuel,
+  // slope, aspect and canopy of the landscape's cell; the report's wind).
+  EXPECT_GT(j["facts"]["head_ros_m_min"]["value"].get<double>(), 0.5);
+  EXPECT_GT(j["facts"]["fireline_intensity_kw_m"]["value"].get<double>(), 10);
+  EXPECT_NEAR(j["facts"]["max_spread_dir_deg"]["value"].get<double>(), 88, 15) << "wind from 250°";
+  EXPECT_NE(j["gis_sources"]["head_ros_m_min"].get<std::string>().find("GR2(102) landscape example_lcp.tif"),
+            std::string::npos);
+  EXPECT_NE(a.out.find("[Fire behaviour] Rothermel/BehavePlus: head "), std::string::npos) << a.out;
+  // Outside the landscape: the behaviour is not computed and the sheet says why; the decision stands.
+  const CmdResult out = Exec("--lang en assess " + P("outside.json") + lcp);
+  EXPECT_EQ(out.code, 0) << out.err;
+  EXPECT_NE(out.out.find("[Fire behaviour] not computed: "), std::string::npos) << out.out;
   const CmdResult nw = Exec("--lang en assess " + P("no-wind.json") + lcp);
   EXPECT_EQ(nw.code, 0) << nw.err;
   EXPECT_NE(nw.out.find("[Spread forecast] not available:"), std::string::npos) << nw.out;
