@@ -122,6 +122,20 @@ TEST_F(CliForecast, WritesEveryOutputInChineseByDefault) {
     EXPECT_NE(e.path().filename().string()[0], '.') << e.path();
 }
 
+// --isochrones asks for polygons: JSON lists them (hours, area, number of polygons) even without --geojson; a time
+// at the horizon is allowed.
+TEST_F(CliForecast, IsochronesOnRequestInJson) {
+  const CmdResult r = Exec("forecast " + Report() + " --landscape " + Lcp() +
+                           " --hours 2 --moisture D1L1 --isochrones 0.5,1,2 --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["isochrones"].size(), 3u);
+  EXPECT_EQ(j["isochrones"][2]["hours"], 2.0);
+  EXPECT_LT(j["isochrones"][0]["area_ha"].get<double>(), j["isochrones"][1]["area_ha"].get<double>());
+  EXPECT_LT(j["isochrones"][1]["area_ha"].get<double>(), j["isochrones"][2]["area_ha"].get<double>());
+  EXPECT_GE(j["isochrones"][0]["polygons"].get<int>(), 1);
+}
+
 TEST_F(CliForecast, JsonWithASeededEnsembleIsReproducible) {
   const std::string args = "--lang en forecast " + Report() + " --landscape " + Lcp() +
                            " --hours 6 --moisture D1L1 --ensemble 6 --seed 7 --format json";
@@ -165,6 +179,9 @@ TEST_F(CliForecast, BadInputExits4Or5AndLeavesNoFile) {
       {"no-wind", P("no-wind.json") + " --landscape " + Lcp(), 4, "/weather/wind_speed_ms"},
       {"missing-file", Report() + " --landscape " + P("nope.tif"), 5, "not found"},
       {"moisture", Report() + " --landscape " + Lcp() + " --moisture D9L9", 4, "--moisture"},
+      {"iso-beyond", Report() + " --landscape " + Lcp() + " --hours 2 --isochrones 1,3", 4,
+       "--isochrones: an isochrone at 3 h lies beyond the horizon of 2 h"},
+      {"iso-at", Report() + " --landscape " + Lcp() + " --hours 2 --isochrones 1,2.5", 4, "beyond the horizon"},
   };
   for (const BadCase& c : cases) {
     const CmdResult r = Exec("--lang en forecast " + c.args + Outputs(c.name));
