@@ -39,7 +39,11 @@ build() {
   local preset=$1
   shift
   local launcher=() targets=()
-  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  if command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    # Paths relative to the clone, and no build directory in the hash: a second clone reuses the cache.
+    export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR=1
+  fi
   [ $# -gt 0 ] && targets=(--target "$@")
   cmake --preset "$preset" "${launcher[@]}" >/dev/null
   cmake --build --preset "$preset" -j "$(nproc)" "${targets[@]}"
