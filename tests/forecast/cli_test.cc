@@ -181,6 +181,7 @@ TEST_F(CliForecast, BadInputExits4Or5AndLeavesNoFile) {
       {"moisture", Report() + " --landscape " + Lcp() + " --moisture D9L9", 4, "--moisture"},
       {"iso-beyond", Report() + " --landscape " + Lcp() + " --hours 2 --isochrones 1,3", 4,
        "--isochrones: an isochrone at 3 h lies beyond the horizon of 2 h"},
+      {"wind-from", Report() + " --landscape " + Lcp() + " --wind-from 400", 4, "--wind-from: must be in [0, 360]"},
       {"iso-at", Report() + " --landscape " + Lcp() + " --hours 2 --isochrones 1,2.5", 4, "beyond the horizon"},
   };
   for (const BadCase& c : cases) {
