@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <vector>
 
 #include "firebreak/forecast/output.h"
 #include "render_util.h"
@@ -76,6 +77,17 @@ void MapSvg(std::ostringstream& os, const ForecastResult& r, const View& v, bool
     }
     os << "'><title>+" << Fixed(iso.hours, 1) << "h " << Fixed(iso.area_ha, 0) << " ha</title></path>\n";
   }
+  // The landscape's edge (a north-up grid): the projection stops there, so a straight perimeter along it is the
+  // data's limit, not a barrier.
+  const auto& gt = r.frame.gt;
+  if (gt[2] == 0 && gt[4] == 0 && r.frame.cols > 0 && r.frame.rows > 0) {
+    const double ex0 = v.X(gt[0]), ex1 = v.X(gt[0] + r.frame.cols * gt[1]);
+    const double ey0 = v.Y(gt[3]), ey1 = v.Y(gt[3] + r.frame.rows * gt[5]);
+    os << "<rect x='" << Fixed(std::min(ex0, ex1), 1) << "' y='" << Fixed(std::min(ey0, ey1), 1) << "' width='"
+       << Fixed(std::abs(ex1 - ex0), 1) << "' height='" << Fixed(std::abs(ey1 - ey0), 1)
+       << "' fill='none' stroke='#444' stroke-dasharray='6,4'><title>"
+       << (zh ? "景观范围（预测止于此）" : "landscape edge (the projection stops here)") << "</title></rect>\n";
+  }
   for (const auto& p : r.places) {
     if (p.threat_hours == kNever) continue;
     const gis::CrsPoint c = r.frame.Wgs84ToCrs(p.at);
@@ -135,7 +147,9 @@ void CurveSvg(std::ostringstream& os, const ForecastResult& r, const engine::Rul
      << "</text>\n<polyline fill='none' stroke='#cc4c02' stroke-width='2' points='";
   for (const auto& [hh, a] : r.area_curve) os << Fixed(X(hh), 1) << "," << Fixed(Y(a), 1) << " ";
   os << "'/>\n";
-  int row = 0;
+  // Threshold labels: each on the first of 8 rows where it does not overlap a label already there; a label that
+  // would run past the right edge ends at its line instead.
+  std::vector<double> row_end(8, -1e9);
   for (const ThresholdResult& th : r.thresholds) {
     const double hours = th.crossing.hours;
     if (std::isinf(hours)) continue;
@@ -152,9 +166,23 @@ void CurveSvg(std::ostringstream& os, const ForecastResult& r, const engine::Rul
     const ThresholdText d = DescribeThreshold(rules, th.crossing.id);
     os << "<path d='M" << Fixed(x, 1) << "," << t << "V" << h - b << "' stroke='#555' stroke-dasharray='3,3'/>"
        << "<circle cx='" << Fixed(x, 1) << "' cy='" << Fixed(y, 1) << "' r='4' fill='#08519c'><title>"
-       << HtmlEscape(th.crossing.id.clause + " " + (zh ? d.what_zh : d.what_en)) << "</title></circle><text x='"
-       << Fixed(x + 3, 1) << "' y='" << t + 12 + 12 * (row++ % 8) << "' font-size='10'>"
-       << HtmlEscape(th.crossing.id.clause) << "</text>\n";
+       << HtmlEscape(th.crossing.id.clause + " " + (zh ? d.what_zh : d.what_en)) << "</title></circle>";
+    double width = 0;  // px at font-size 10: ASCII ~6, CJK ~10
+    for (const unsigned char c : th.crossing.id.clause) width += c < 0x80 ? 6.0 : (c >= 0xE0 ? 10.0 : 0.0);
+    const bool left = x + 3 + width > w - right;
+    const double x0 = left ? x - 3 - width : x + 3;
+    std::size_t row = 0;
+    for (std::size_t k = 0; k < row_end.size(); ++k) {
+      if (row_end[k] < x0) {
+        row = k;
+        break;
+      }
+      if (row_end[k] < row_end[row]) row = k;
+    }
+    row_end[row] = x0 + width + 4;
+    os << "<text x='" << Fixed(left ? x - 3 : x + 3, 1) << "' y='" << t + 12 + 12 * static_cast<double>(row)
+       << "' font-size='10'" << (left ? " text-anchor='end'" : "") << ">" << HtmlEscape(th.crossing.id.clause)
+       << "</text>\n";
   }
   os << "</svg>\n";
 }
