@@ -2,6 +2,7 @@
 // (geo_plugin.h), which is loaded only when EnrichOptions::any() — plain `assess` never loads GDAL.
 #include "enrich.h"
 
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -49,6 +50,8 @@ struct Enricher::Impl {
   std::optional<fire::WeatherSeries> station;  // --fire-weather
   fire::FwiCodes start;                        // --fwi-start
   bool fire_used = false;                      // some incident has an FWI (text/JSON sections)
+  // Incidents whose local date the --fire-weather file does not hold (and whose report gives no FWI): why no FWI.
+  std::map<std::string, std::string> fwi_missing;
 };
 
 Enricher::Enricher(const EnrichOptions& o, const engine::RuleSet& rules) : impl_(std::make_unique<Impl>()) {
@@ -90,19 +93,34 @@ void Enricher::Enrich(engine::Incident& incident) {
              std::to_string(LocalDay(incident.reported_at)) + " (day length " + dl.name + ")";
   }
   fire::AddDangerFacts(incident, *impl_->rules, day, source);
+  impl_->fwi_missing.erase(incident.incident_id);
+  if (impl_->station && !day && !incident.extra.Has(engine::FactId::kFwi)) {
+    impl_->fwi_missing[incident.incident_id] =
+        std::to_string(LocalMonth(incident.reported_at)) + "/" + std::to_string(LocalDay(incident.reported_at));
+    impl_->fire_used = true;
+  }
   if (incident.derived.Has(engine::FactId::kFwi) || incident.extra.Has(engine::FactId::kFwi)) impl_->fire_used = true;
 }
 
 std::string Enricher::Text(const engine::Incident& incident, const engine::Decision& d, const std::string& lang) {
   std::string out;
   if (impl_->session) ThrowIfError(impl_->session->Text(incident, d, lang, out));
-  return fire::DangerText(incident, *impl_->rules, lang != "en") + out;
+  std::string danger = fire::DangerText(incident, *impl_->rules, lang != "en");
+  if (auto m = impl_->fwi_missing.find(incident.incident_id); m != impl_->fwi_missing.end() && danger.empty())
+    danger = lang != "en" ? "\n【火险】未计算 FWI：" + impl_->opt.fire_weather + " 中没有报告当地日期 " + m->second +
+                                "，无建议预警颜色\n"
+                          : "\n[Fire danger] no FWI: " + impl_->opt.fire_weather + " has no day " + m->second +
+                                " (the report's local date), so no suggested colour\n";
+  return danger + out;
 }
 
 std::string Enricher::Json(const engine::Incident& incident, const engine::Decision& d) {
   std::string out = "{}";
   if (impl_->session) ThrowIfError(impl_->session->Json(incident, d, out));
   auto danger = nlohmann::ordered_json::parse(fire::DangerJson(incident, *impl_->rules));
+  if (auto m = impl_->fwi_missing.find(incident.incident_id); m != impl_->fwi_missing.end() && danger.empty())
+    danger = {{"fwi", nullptr},
+              {"note", impl_->opt.fire_weather + " has no day " + m->second + " (the report's local date)"}};
   if (danger.empty()) return out;
   auto j = nlohmann::ordered_json::parse(out);
   j["fire_danger"] = std::move(danger);

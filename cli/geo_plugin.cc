@@ -14,12 +14,12 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/engine/engine.h"
-#include "firebreak/format/report_io.h"
 #include "firebreak/fire/facts.h"
 #include "firebreak/fire/grid.h"
 #include "firebreak/fire/oneshot.h"
 #include "firebreak/forces/deploy.h"
 #include "firebreak/forces/registry.h"
+#include "firebreak/format/report_io.h"
 #include "firebreak/gis/demo_data.h"
 #include "firebreak/gis/layers.h"
 #include "firebreak/gis/raster.h"
@@ -244,17 +244,22 @@ class Session final : public GeoSession {
   Session(const EnrichOptions& o, const engine::RuleSet& rules) : rules_(rules), opt_(o) {
     if (o.any_gis()) site_.emplace(gis::SiteContext::Open(o.dem, o.layers));
     if (!o.forces.empty()) registry_.emplace(forces::LoadRegistry(o.forces, rules));
-    if (site_ && site_->layers().fuel()) OpenFire();
+    // The fire behaviour at the point (issue 9 §3) from a fuel layer, or from a landscape's fuel band.
+    if ((site_ && site_->layers().fuel()) || !o.landscape.empty()) OpenFire();
   }
 
   GeoError Enrich(engine::Incident& incident) override {
     return Guard([&] {
-      if (!site_) return;
-      gis::SiteAnalysis& s = analyses_[incident.incident_id];
-      s = site_->Enrich(incident, ToMetres(Kilometres(opt_.radius_km)));
-      gis::WordSiteSafety(s, rules_);
-      const gis::SiteAnalysis& a = s;
-      if (fuels_) FireAt(incident, a);
+      if (site_) {
+        gis::SiteAnalysis& s = analyses_[incident.incident_id];
+        s = site_->Enrich(incident, ToMetres(Kilometres(opt_.radius_km)));
+        gis::WordSiteSafety(s, rules_);
+      }
+      if (!fuels_) return;
+      if (!opt_.landscape.empty())
+        FireAtLandscape(incident);
+      else if (site_)
+        FireAt(incident, analyses_[incident.incident_id]);
     });
   }
 
@@ -306,6 +311,13 @@ class Session final : public GeoSession {
   }
 
  private:
+  struct FireRun {
+    bool ran = false;
+    std::string why, source;
+    fire::PointInputs in;
+    fire::PointBehaviour b;
+  };
+
   // Issue 9: the fire behaviour at the incident point needs the fuel models (and, for 王正非, its file). A table
   // that was named and is missing is an error; one that the default search does not find only skips the model.
   void OpenFire() {
@@ -328,18 +340,51 @@ class Session final : public GeoSession {
 
   void FireAt(engine::Incident& incident, const gis::SiteAnalysis& a) {
     FireRun& f = fire_[incident.incident_id];
+    f = FireRun{};
     const auto in = fire::BehaviourInputs(incident, *fuels_, a.fuel_code, a.slope_deg, a.aspect_deg, moisture_,
                                           moisture_source_, f.why);
+    if (in) RunFire(incident, f, *in, "layers:fuel", "dem");
+  }
+
+  // The same from the landscape's cell at the report's location: fuel band, slope and aspect bands, and the canopy
+  // (cover, height, crown ratio from the base height) for the wind adjustment factor, as `fire behavior
+  // --landscape --at` reads them. A point outside the landscape is a note, not an error: the decision stands.
+  void FireAtLandscape(engine::Incident& incident) {
+    FireRun& f = fire_[incident.incident_id];
+    f = FireRun{};
+    if (!incident.location) {
+      f.why = "the report has no location";
+      return;
+    }
+    fire::LandscapeCell c;
+    try {
+      c = fire::ReadLandscapeAt(opt_.landscape, *incident.location);
+    } catch (const Error& e) {
+      f.why = e.message();
+      return;
+    }
+    auto in = fire::BehaviourInputs(incident, *fuels_, c.fuel_model, c.slope_deg, c.aspect_deg, moisture_,
+                                    moisture_source_, f.why);
     if (!in) return;
-    fire::ValidatePointInputs(*fuels_, *in);
-    f.in = *in;
-    f.b = fire::BehaviourAtPoint(*fuels_, wang_ ? &*wang_ : nullptr, *in);
+    if (c.canopy_cover_pct) in->canopy_cover = *c.canopy_cover_pct / 100;
+    if (c.canopy_height_m) in->canopy_height_m = *c.canopy_height_m;
+    if (c.canopy_height_m && c.canopy_base_m && *c.canopy_height_m > 0)
+      in->crown_ratio = std::clamp((*c.canopy_height_m - *c.canopy_base_m) / *c.canopy_height_m, 0.0, 1.0);
+    RunFire(incident, f, *in, "landscape " + c.description, "landscape");
+  }
+
+  void RunFire(engine::Incident& incident, FireRun& f, const fire::PointInputs& in, const std::string& fuel_from,
+               const std::string& terrain_from) {
+    fire::ValidatePointInputs(*fuels_, in);
+    f.in = in;
+    f.b = fire::BehaviourAtPoint(*fuels_, wang_ ? &*wang_ : nullptr, in);
     std::ostringstream src;
     src.setf(std::ios::fixed);
     src.precision(1);
-    src << "fire:rothermel fuel " << f.b.model->code << "(" << f.b.model->number << ") layers:fuel; slope "
-        << in->slope_deg << "° aspect " << in->aspect_deg << "° dem; wind " << in->wind_ms << " m/s from "
-        << in->wind_from_deg << "° (report, 10 m; WAF " << f.b.surface.waf << "); moisture " << in->moisture_source;
+    src << "fire:rothermel fuel " << f.b.model->code << "(" << f.b.model->number << ") " << fuel_from << "; slope "
+        << in.slope_deg << "° aspect " << in.aspect_deg << "° " << terrain_from << "; wind " << in.wind_ms
+        << " m/s from " << in.wind_from_deg << "° (report, 10 m; WAF " << f.b.surface.waf << "); moisture "
+        << in.moisture_source;
     f.source = src.str();
     fire::AddBehaviourFacts(incident, f.b, f.source);
     f.ran = true;
@@ -356,13 +401,6 @@ class Session final : public GeoSession {
     return (zh ? "\n【火行为】" : "\n[Fire behaviour] ") + fire::BehaviourLine(it->second.b, zh) + "\n  " +
            (zh ? "输入：" : "inputs: ") + it->second.source + "\n";
   }
-
-  struct FireRun {
-    bool ran = false;
-    std::string why, source;
-    fire::PointInputs in;
-    fire::PointBehaviour b;
-  };
 
   forces::DeploymentPlan Plan(const engine::Incident& incident, const engine::Decision& d) const {
     auto in = forces::LoadDeployInputs(*incident.location, opt_.dem, Metres(5000), opt_.roads, opt_.roads_config);
@@ -466,8 +504,7 @@ class Plugin final : public GeoPlugin {
                   const std::string& lang, int& exit_code) override {
     return Guard([&] { RunForces(file, format, rules, lang, exit_code); });
   }
-  GeoError OpenDeskMaps(const EnrichOptions& o, const engine::RuleSet& rules,
-                        std::unique_ptr<DeskMaps>& out) override {
+  GeoError OpenDeskMaps(const EnrichOptions& o, const engine::RuleSet& rules, std::unique_ptr<DeskMaps>& out) override {
     return Guard([&] { out = std::make_unique<DeskMapsImpl>(o, rules); });
   }
   GeoError LandscapeAt(const std::string& path, const engine::LonLat& at, fire::LandscapeCell& out) override {

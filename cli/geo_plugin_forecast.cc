@@ -31,6 +31,12 @@ std::vector<double> ParseHoursList(const std::string& s) {
   return v;
 }
 
+std::string HoursString(double h) {
+  std::ostringstream o;
+  o << h;
+  return o.str();
+}
+
 forecast::ForecastOptions Options(const ForecastArgs& a) {
   forecast::ForecastOptions o;
   o.landscape.landscape = a.landscape;
@@ -51,6 +57,11 @@ forecast::ForecastOptions Options(const ForecastArgs& a) {
   }
   o.seed = a.seed;
   if (!a.isochrones.empty()) o.isochrones = ParseHoursList(a.isochrones);
+  for (const double h : o.isochrones)
+    if (h > a.hours && a.hours > 0)
+      throw Error(ErrorKind::kInput, "--isochrones",
+                  "an isochrone at " + HoursString(h) + " h lies beyond the horizon of " + HoursString(a.hours) + " h",
+                  "give times within --hours, or raise --hours");
   o.wind_ms = a.wind_speed;
   o.wind_from_deg = a.wind_from;
   o.moisture = a.moisture;
@@ -58,7 +69,7 @@ forecast::ForecastOptions Options(const ForecastArgs& a) {
   o.fwi_weather = a.fwi_weather;
   o.fuel_models = a.fuel_models;
   o.threads = a.threads;
-  o.geometry = !a.geojson.empty() || !a.html.empty() || a.format == "text";
+  o.geometry = !a.geojson.empty() || !a.html.empty() || a.format == "text" || !a.isochrones.empty();
   o.progress = [](const std::string& line) { std::cerr << "forecast: " << line << "\n"; };
   return o;
 }

@@ -28,7 +28,8 @@ int DaysInMonth(int m) {
 }
 
 // Reads the six values of one row (fields[col_index[k]] for column k) and validates them.
-void ReadDay(const Row& r, const std::array<std::size_t, 6>& idx, const std::string& name, WeatherSeries& out) {
+void ReadDay(const Row& r, const std::array<std::size_t, 6>& idx, const std::string& name, WeatherSeries& out,
+             std::vector<int>& month_cols) {
   double v[6] = {};
   for (std::size_t k = 0; k < 6; ++k) {
     const Field& f = r.fields[idx[k]];
@@ -61,7 +62,26 @@ void ReadDay(const Row& r, const std::array<std::size_t, 6>& idx, const std::str
   if (v[5] < 0) fail(5, "rain must be >= 0 mm, got " + r.fields[idx[5]].text, "24-h rain in mm; 0 for a dry day");
   out.days.push_back(static_cast<int>(v[1]));
   out.lines.push_back(r.line);
+  month_cols.push_back(r.fields[idx[0]].col);
   out.weather.push_back(NoonWeather{month, v[2], v[3], v[4], v[5]});
+}
+
+// The codes carry from one day to the next (issue 9), so the days must follow each other: each line the calendar
+// day after the previous one (28 Feb may be followed by 29 Feb or 1 Mar; 31 Dec by 1 Jan). A gap or a day out of
+// order would carry yesterday's codes into the wrong day without a word.
+void CheckConsecutive(const WeatherSeries& s, const std::vector<int>& cols, const std::string& name) {
+  for (std::size_t i = 1; i < s.days.size(); ++i) {
+    const int pm = s.weather[i - 1].month, pd = s.days[i - 1], m = s.weather[i].month, d = s.days[i];
+    const bool next_in_month = m == pm && d == pd + 1;
+    const bool month_end = pd == DaysInMonth(pm) || (pm == 2 && pd == 28);
+    const bool next_month = month_end && d == 1 && m == pm % 12 + 1;
+    if (next_in_month || next_month) continue;
+    throw Error(ErrorKind::kInput, detail::Where(name, s.lines[i], cols[i]),
+                "day " + std::to_string(m) + "/" + std::to_string(d) + " does not follow " + std::to_string(pm) + "/" +
+                    std::to_string(pd) + " (the line before): the FWI codes carry from one day to the next",
+                "one line per day in calendar order, no gaps; fill a missing day with the station's best estimate "
+                "or start a new file with --start-ffmc/--start-dmc/--start-dc");
+  }
 }
 
 bool LooksCsv(std::string_view text) {
@@ -81,6 +101,7 @@ bool LooksCsv(std::string_view text) {
 WeatherSeries ParseWeather(std::string_view text, const std::string& name) {
   WeatherSeries s;
   s.source = name;
+  std::vector<int> month_cols;  // where each day's month is, for the order check
   if (LooksCsv(text)) {
     std::vector<Row> rows = detail::ParseCsv(text, name);
     const Row& head = rows.front();
@@ -108,7 +129,7 @@ WeatherSeries ParseWeather(std::string_view text, const std::string& name) {
                     "row has " + std::to_string(r.fields.size()) + " fields, the header has " +
                         std::to_string(head.fields.size()),
                     "every row needs one value per header column");
-      ReadDay(r, idx, name, s);
+      ReadDay(r, idx, name, s, month_cols);
     }
   } else {
     for (const Row& r : detail::ParseWhitespace(text, name)) {
@@ -118,12 +139,13 @@ WeatherSeries ParseWeather(std::string_view text, const std::string& name) {
             "expected 6 values (month day temp_c rh_pct wind_kmh rain_mm), got " + std::to_string(r.fields.size()),
             r.fields.size() < 6 ? std::string("missing column '") + kColumns[r.fields.size()] + "'"
                                 : "remove the extra values");
-      ReadDay(r, {0, 1, 2, 3, 4, 5}, name, s);
+      ReadDay(r, {0, 1, 2, 3, 4, 5}, name, s, month_cols);
     }
   }
   if (s.weather.empty())
     throw Error(ErrorKind::kInput, name, "no weather days in the file",
                 "one line per day: month day temp_c rh_pct wind_kmh rain_mm");
+  CheckConsecutive(s, month_cols, name);
   return s;
 }
 

@@ -58,6 +58,9 @@ void Validate(const engine::Incident& report, const ForecastOptions& opt) {
                 "the report gives a wind speed but no direction",
                 "add weather.wind_dir_deg (the direction it blows FROM) or --wind-from");
   }
+  if (opt.wind_from_deg && !(*opt.wind_from_deg >= 0 && *opt.wind_from_deg <= 360)) {
+    throw Error(ErrorKind::kInput, "--wind-from", "must be in [0, 360] degrees (the compass direction it blows FROM)");
+  }
   if (opt.ffmc && !(*opt.ffmc >= 0 && *opt.ffmc <= 101)) {
     throw Error(ErrorKind::kInput, "--ffmc", "must be in [0, 101]");
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <vector>
 
 #include "firebreak/forecast/output.h"
 #include "render_util.h"
@@ -76,6 +77,17 @@ void MapSvg(std::ostringstream& os, const ForecastResult& r, const View& v, bool
     }
     os << "'><title>+" << Fixed(iso.hours, 1) << "h " << Fixed(iso.area_ha, 0) << " ha</title></path>\n";
   }
+  // The landscape's edge (a north-up grid): the projection stops there, so a straight perimeter along it is the
+  // data's limit, not a barrier.
+  const auto& gt = r.frame.gt;
+  if (gt[2] == 0 && gt[4] == 0 && r.frame.cols > 0 && r.frame.rows > 0) {
+    const double ex0 = v.X(gt[0]), ex1 = v.X(gt[0] + r.frame.cols * gt[1]);
+    const double ey0 = v.Y(gt[3]), ey1 = v.Y(gt[3] + r.frame.rows * gt[5]);
+    os << "<rect x='" << Fixed(std::min(ex0, ex1), 1) << "' y='" << Fixed(std::min(ey0, ey1), 1) << "' width='"
+       << Fixed(std::abs(ex1 - ex0), 1) << "' height='" << Fixed(std::abs(ey1 - ey0), 1)
+       << "' fill='none' stroke='#444' stroke-dasharray='6,4'><title>"
+       << (zh ? "景观范围（预测止于此）" : "landscape edge (the projection stops here)") << "</title></rect>\n";
+  }
   for (const auto& p : r.places) {
     if (p.threat_hours == kNever) continue;
     const gis::CrsPoint c = r.frame.Wgs84ToCrs(p.at);
@@ -107,25 +119,37 @@ void MapSvg(std::ostringstream& os, const ForecastResult& r, const View& v, bool
 }
 
 void CurveSvg(std::ostringstream& os, const ForecastResult& r, const engine::RuleSet& rules, bool zh) {
-  const double w = 640, h = 300, l = 60, b = 30, t = 15, right = 15;
+  const double w = 640, h = 300, l = 60, b = 30, t = 28, right = 15;
   double amax = 1;
   for (const auto& [hh, a] : r.area_curve) amax = std::max(amax, a);
+  // Round ticks: a step of 1, 2 or 5 × 10^k giving at most 5 intervals; the axis ends on a tick.
+  double step = std::pow(10.0, std::floor(std::log10(amax / 5)));
+  for (const double m : {1.0, 2.0, 5.0, 10.0})
+    if (amax / (step * m) <= 5) {
+      step *= m;
+      break;
+    }
+  const int ticks = static_cast<int>(std::ceil(amax / step - 1e-9));
+  amax = step * ticks;
   auto X = [&](double hours) { return l + hours / std::max(r.hours, 1e-9) * (w - l - right); };
   auto Y = [&](double a) { return h - b - a / amax * (h - b - t); };
   os << "<svg viewBox='0 0 " << w << " " << h << "' width='" << w << "' height='" << h
      << "' xmlns='http://www.w3.org/2000/svg' style='border:1px solid #999;background:white'>\n";
   os << "<path d='M" << l << "," << t << "V" << h - b << "H" << w - right << "' stroke='black' fill='none'/>\n";
-  for (int k = 0; k <= 4; ++k) {
-    os << "<text x='4' y='" << Fixed(Y(amax * k / 4) + 4, 1) << "' font-size='11'>" << Fixed(amax * k / 4, 0)
-       << "</text><text x='" << Fixed(X(r.hours * k / 4) - 6, 1) << "' y='" << h - 12 << "' font-size='11'>"
+  for (int k = 0; k <= ticks; ++k)
+    os << "<text x='4' y='" << Fixed(Y(step * k) + 4, 1) << "' font-size='11'>" << Fixed(step * k, step < 1 ? 1 : 0)
+       << "</text>\n";
+  for (int k = 0; k <= 4; ++k)
+    os << "<text x='" << Fixed(X(r.hours * k / 4) - 6, 1) << "' y='" << h - 12 << "' font-size='11'>"
        << Fixed(r.hours * k / 4, 0) << "h</text>\n";
-  }
-  os << "<text x='" << l + 4 << "' y='" << t + 10 << "' font-size='11'>"
+  os << "<text x='" << l + 4 << "' y='" << t - 10 << "' font-size='11'>"
      << (zh ? "过火面积（公顷）" : "burned area (ha)")
      << "</text>\n<polyline fill='none' stroke='#cc4c02' stroke-width='2' points='";
   for (const auto& [hh, a] : r.area_curve) os << Fixed(X(hh), 1) << "," << Fixed(Y(a), 1) << " ";
   os << "'/>\n";
-  int row = 0;
+  // Threshold labels: each on the first of 8 rows where it does not overlap a label already there; a label that
+  // would run past the right edge ends at its line instead.
+  std::vector<double> row_end(8, -1e9);
   for (const ThresholdResult& th : r.thresholds) {
     const double hours = th.crossing.hours;
     if (std::isinf(hours)) continue;
@@ -142,53 +166,82 @@ void CurveSvg(std::ostringstream& os, const ForecastResult& r, const engine::Rul
     const ThresholdText d = DescribeThreshold(rules, th.crossing.id);
     os << "<path d='M" << Fixed(x, 1) << "," << t << "V" << h - b << "' stroke='#555' stroke-dasharray='3,3'/>"
        << "<circle cx='" << Fixed(x, 1) << "' cy='" << Fixed(y, 1) << "' r='4' fill='#08519c'><title>"
-       << HtmlEscape(th.crossing.id.clause + " " + (zh ? d.what_zh : d.what_en)) << "</title></circle><text x='"
-       << Fixed(x + 3, 1) << "' y='" << t + 24 + 12 * (row++ % 8) << "' font-size='10'>"
-       << HtmlEscape(th.crossing.id.clause) << "</text>\n";
+       << HtmlEscape(th.crossing.id.clause + " " + (zh ? d.what_zh : d.what_en)) << "</title></circle>";
+    double width = 0;  // px at font-size 10: ASCII ~6, CJK ~10
+    for (const unsigned char c : th.crossing.id.clause) width += c < 0x80 ? 6.0 : (c >= 0xE0 ? 10.0 : 0.0);
+    const bool left = x + 3 + width > w - right;
+    const double x0 = left ? x - 3 - width : x + 3;
+    std::size_t row = 0;
+    for (std::size_t k = 0; k < row_end.size(); ++k) {
+      if (row_end[k] < x0) {
+        row = k;
+        break;
+      }
+      if (row_end[k] < row_end[row]) row = k;
+    }
+    row_end[row] = x0 + width + 4;
+    os << "<text x='" << Fixed(left ? x - 3 : x + 3, 1) << "' y='" << t + 12 + 12 * static_cast<double>(row)
+       << "' font-size='10'" << (left ? " text-anchor='end'" : "") << ">" << HtmlEscape(th.crossing.id.clause)
+       << "</text>\n";
   }
   os << "</svg>\n";
 }
 
-std::string SpreadCell(const std::optional<EnsembleRange>& s) {
+// p10–p90 and probability cells, as the text writes them: times before the report read 0, beyond the horizon ">H".
+std::string SpreadCell(const std::optional<EnsembleRange>& s, double horizon) {
   if (!s) return "<td>—</td><td>—</td>";
-  return "<td>" + (s->p10 ? Fixed(*s->p10, 1) : std::string("&gt;H")) + "–" +
-         (s->p90 ? Fixed(*s->p90, 1) : std::string("&gt;H")) + " h</td><td>" + Fixed(s->probability, 2) + "</td>";
+  auto h = [&](const std::optional<double>& v) {
+    return v ? Fixed(std::max(0.0, *v), 1) : "&gt;" + Fixed(horizon, horizon < 10 ? 1 : 0);
+  };
+  return "<td>" + h(s->p10) + "–" + h(s->p90) + " h</td><td>" + Fixed(s->probability, 2) + "</td>";
 }
 
 void Tables(std::ostringstream& os, const ForecastResult& r, const engine::RuleSet& rules, bool zh) {
   os << "<h2>" << (zh ? "阈值（预测，非要求）" : "Thresholds (projections, not requirements)")
-     << "</h2>\n<table><tr><th>" << (zh ? "时间" : "time") << "</th><th>" << (zh ? "条款" : "clause") << "</th><th>"
-     << (zh ? "启动" : "starts") << "</th><th>" << (zh ? "内容" : "text") << "</th><th>"
+     << "</h2>\n<table class='thr'><tr><th>" << (zh ? "时间" : "time") << "</th><th>" << (zh ? "条款" : "clause")
+     << "</th><th>" << (zh ? "启动" : "starts") << "</th><th>" << (zh ? "内容" : "text") << "</th><th>"
      << (zh ? "决定/报告/牵头" : "who") << "</th><th>p10–p90</th><th>" << (zh ? "概率" : "probability")
      << "</th></tr>\n";
+  if (r.thresholds.empty())
+    os << "<tr><td colspan='7'>" << (zh ? "预测时段内不跨越任何阈值" : "no threshold is crossed within the horizon")
+       << "</td></tr>\n";
   for (const ThresholdResult& t : r.thresholds) {
     const ThresholdText d = DescribeThreshold(rules, t.crossing.id);
     std::string who;
     for (const auto& id : d.who) who += (who.empty() ? "" : "、") + rules.NameOf(id, zh ? "zh" : "en");
     os << "<tr><td>" << HtmlEscape(internal::HoursText(t.crossing.hours, r.reported_at, zh)) << "</td><td>"
        << HtmlEscape(t.crossing.id.clause) << "</td><td>" << HtmlEscape(zh ? d.what_zh : d.what_en) << "</td><td>"
-       << HtmlEscape(zh ? d.zh : d.en) << "</td><td>" << HtmlEscape(who) << "</td>" << SpreadCell(t.spread)
+       << HtmlEscape(zh ? d.zh : d.en) << "</td><td>" << HtmlEscape(who) << "</td>" << SpreadCell(t.spread, r.hours)
        << "</tr>\n";
   }
-  os << "</table>\n<h2>" << (zh ? "到达（预测）" : "Arrivals (projection)") << "</h2>\n<table><tr><th>"
+  os << "</table>\n<h2>" << (zh ? "到达（预测）" : "Arrivals (projection)") << "</h2>\n<table class='arr'><tr><th>"
      << (zh ? "名称" : "name") << "</th><th>" << (zh ? "进入威胁范围" : "within threat distance") << "</th><th>"
      << (zh ? "到达" : "reached") << "</th><th>p10–p90</th><th>" << (zh ? "概率" : "probability") << "</th></tr>\n";
+  bool any_arrival = false;
   for (const PlaceResult& p : r.places) {
     if (p.threat_hours == kNever && !(p.threat_spread && p.threat_spread->probability > 0)) continue;
+    any_arrival = true;
     os << "<tr><td>" << HtmlEscape(p.name) << "</td><td>"
        << HtmlEscape(internal::HoursText(p.threat_hours, r.reported_at, zh)) << " (" << Fixed(p.threat_km, 1)
        << " km)</td><td>" << HtmlEscape(internal::HoursText(p.reach_hours, r.reported_at, zh)) << "</td>"
-       << SpreadCell(p.threat_spread) << "</tr>\n";
+       << SpreadCell(p.threat_spread, r.hours) << "</tr>\n";
   }
   for (const BoundaryResult& b : r.boundaries) {
     if (b.hours == kNever && !(b.spread && b.spread->probability > 0)) continue;
+    any_arrival = true;
     std::string name = b.kind == "county" ? b.name
                        : b.kind == "city_km"
                            ? (zh ? "距市界" + Fixed(b.km, 0) + "公里" : Fixed(b.km, 0) + " km of the city boundary")
                            : (zh ? "市界" : "city boundary");
     os << "<tr><td>" << HtmlEscape(name) << "</td><td>—</td><td>"
-       << HtmlEscape(internal::HoursText(b.hours, r.reported_at, zh)) << "</td>" << SpreadCell(b.spread) << "</tr>\n";
+       << HtmlEscape(internal::HoursText(b.hours, r.reported_at, zh)) << "</td>" << SpreadCell(b.spread, r.hours)
+       << "</tr>\n";
   }
+  if (!any_arrival)
+    os << "<tr><td colspan='5'>"
+       << (zh ? "预测时段内无居民点、重要目标或边界受到威胁"
+              : "no place, key target or boundary within reach in the horizon")
+       << "</td></tr>\n";
   os << "</table>\n";
 }
 
@@ -200,6 +253,7 @@ std::string ForecastHtml(const ForecastResult& r, const engine::RuleSet& rules, 
      << HtmlEscape((zh ? "蔓延预测 " : "Forecast ") + r.incident_id) << "</title><style>"
      << "body{font-family:sans-serif;margin:1.5em;max-width:1000px}table{border-collapse:collapse;margin:.5em 0}"
      << "td,th{border:1px solid #bbb;padding:3px 6px;font-size:13px;vertical-align:top}"
+     << ".thr td:nth-child(-n+3),.thr td:nth-child(n+6),.arr td{white-space:nowrap}"
      << ".banner{background:#fff3cd;border:1px solid #e0b000;padding:.6em;font-weight:bold}"
      << "pre{background:#f6f6f6;padding:.6em;white-space:pre-wrap}</style></head><body>\n";
   os << "<div class='banner'>"

@@ -92,16 +92,41 @@ ThresholdText DescribeThreshold(const engine::RuleSet& rules, const ThresholdId&
 
 namespace {
 
+// Coded facts (response level, grade, warning colour) by name, as the decision sheet writes them (format/render.cc):
+// "响应等级=Ⅳ级", not "=1". Empty for any other fact or value.
+std::string CodedText(engine::FactId id, double v, bool zh) {
+  const int iv = std::isfinite(v) && v >= 0 && v <= 4 && v == std::round(v) ? static_cast<int>(v) : -1;
+  if (iv < 0) return {};
+  if (id == engine::FactId::kResponseLevel) {
+    if (iv == 0) return zh ? "无" : "none";
+    const auto l = static_cast<engine::Level>(iv);
+    return zh ? engine::LevelNameZh(l) : engine::LevelName(l);
+  }
+  if (id == engine::FactId::kGrade && iv >= 1) {
+    const auto g = static_cast<engine::Grade>(iv);
+    return zh ? engine::GradeNameZh(g) : engine::GradeNameEn(g);
+  }
+  if (id == engine::FactId::kWarningColour) {
+    const auto c = static_cast<engine::Colour>(iv);
+    return zh ? engine::ColourNameZh(c) : engine::ColourName(c);
+  }
+  return {};
+}
+
 std::string FactsText(const std::vector<engine::FactUse>& facts, bool zh) {
   std::string s;
   for (const auto& u : facts) {
     const engine::FactInfo& info = engine::Info(u.fact);
     s += s.empty() ? "" : (zh ? "；" : "; ");
-    s += std::string(zh ? info.zh : info.en) + "=";
+    std::string name(zh ? info.zh : info.en);
+    if (const auto cut = name.find(" ("); !zh && cut != std::string::npos) name.resize(cut);  // "response level"
+    s += name + "=";
     if (!u.value) {
       s += zh ? "未知" : "unknown";
     } else if (info.kind == engine::FactKind::kBool) {
       s += *u.value != 0 ? (zh ? "是" : "yes") : (zh ? "否" : "no");
+    } else if (const std::string coded = CodedText(u.fact, *u.value, zh); !coded.empty()) {
+      s += coded;
     } else {
       const double v = *u.value;
       s += Fixed(v, v == std::round(v) ? 0 : (std::abs(v) < 1000 ? 2 : 0)) +
@@ -137,7 +162,7 @@ void Header(std::ostringstream& os, const ForecastResult& r, bool zh) {
   if (r.at_ignition) {
     const fire::SpreadResult& s = *r.at_ignition;
     os << (zh ? "  起火点地表火（Rothermel，燃料模型 " : "  Surface fire at the ignition (Rothermel, fuel model ")
-       << r.ignition_fuel << "): " << Fixed(s.ros * 0.3048, 1) << " m/min " << (zh ? "向 " : "toward ")
+       << r.ignition_fuel << (zh ? "）：" : "): ") << Fixed(s.ros * 0.3048, 1) << " m/min " << (zh ? "向 " : "toward ")
        << Fixed(r.head_azimuth_deg, 0) << "° · L/W " << Fixed(s.length_to_width, 2) << " · "
        << (zh ? "火焰长度 " : "flame length ") << Fixed(s.flame_length * 0.3048, 1) << " m · "
        << (zh ? "强度 " : "intensity ") << Fixed(s.fireline_intensity * 3.46414, 0) << " kW/m\n";

@@ -136,6 +136,22 @@ TEST_F(AssessFire, ReportedIndicesWinAndMissingInputsAreSaid) {
   EXPECT_EQ(b.out.find("【响应】"), std::string::npos);
   EXPECT_NE(b.out.find(bad + ":1:9: column 'rh_pct'"), std::string::npos) << b.out;
   EXPECT_EQ(Exec("assess " + Report(kWindy) + Maps() + " --fuel-moisture D9L9").code, 4);
+  // A station file that does not hold the report's date (4/14): no FWI, and the sheet and the JSON say why.
+  const std::string early = (*dir_ / "early.txt").string();
+  std::ofstream(early) << "4 12 20 40 25 0\n4 13 20 40 25 0\n";
+  const CmdResult m = Exec("assess " + Report(kWindy) + " --fire-weather " + early);
+  ASSERT_EQ(m.code, 0) << m.out;
+  EXPECT_NE(m.out.find("【火险】未计算 FWI：" + early + " 中没有报告当地日期 4/14"), std::string::npos) << m.out;
+  const auto mj =
+      nlohmann::json::parse(Exec("assess --format json " + Report(kWindy) + " --fire-weather " + early).out);
+  EXPECT_TRUE(mj["fire_danger"]["fwi"].is_null());
+  EXPECT_FALSE(mj["facts"].contains("fwi"));
+  // A station file with a gap: the codes cannot be carried; bad input naming the line.
+  const std::string gap = (*dir_ / "gap.txt").string();
+  std::ofstream(gap) << "4 12 20 40 25 0\n4 14 20 40 25 0\n";
+  const CmdResult gp = Exec("assess " + Report(kWindy) + " --fire-weather " + gap);
+  EXPECT_EQ(gp.code, 4);
+  EXPECT_NE(gp.out.find(gap + ":2:1: day 4/14 does not follow 4/12"), std::string::npos) << gp.out;
 }
 
 }  // namespace

@@ -115,6 +115,20 @@ TEST(WeatherInput, BoundariesOnBothSides) {
       {"month,day,temp_c,rh_pct,wind_kmh\n4,13,17,40,5\n", false, "w.txt:1:1", "missing column 'rain_mm'"},
       {"month,day,temp_c,rh_pct,wind_kmh,rain_mm\n4,13,17,40,5\n", false, "w.txt:2:", "fields"},
       {"month,day,temp_c,rh_pct,wind_kmh,rain_mm\n4,13,17,140,5,0\n", false, "w.txt:2:9", "column 'rh_pct'"},
+      // The codes carry day to day: consecutive calendar days only, across months and the year's end.
+      {"4 13 17 40 5 0\n4 14 17 40 5 0\n", true, "", ""},
+      {"4 30 17 40 5 0\n5 1 17 40 5 0\n", true, "", ""},
+      {"2 28 17 40 5 0\n3 1 17 40 5 0\n", true, "", ""},
+      {"2 28 17 40 5 0\n2 29 17 40 5 0\n3 1 17 40 5 0\n", true, "", ""},
+      {"12 31 17 40 5 0\n1 1 17 40 5 0\n", true, "", ""},
+      {"4 13 17 40 5 0\n4 15 17 40 5 0\n", false, "w.txt:2:1", "4/15 does not follow 4/13"},
+      {"4 14 17 40 5 0\n4 13 17 40 5 0\n", false, "w.txt:2:1", "does not follow"},
+      {"4 30 17 40 5 0\n4 1 17 40 5 0\n", false, "w.txt:2:1", "does not follow"},
+      {"4 30 17 40 5 0\n5 2 17 40 5 0\n", false, "w.txt:2:1", "does not follow"},
+      {"2 29 17 40 5 0\n2 28 17 40 5 0\n", false, "w.txt:2:1", "does not follow"},
+      {"4 13 17 40 5 0\n4 13 17 40 5 0\n", false, "w.txt:2:1", "does not follow"},
+      {"day,month,temp_c,rh_pct,wind_kmh,rain_mm\n13,4,17,40,5,0\n15,4,17,40,5,0\n", false, "w.txt:3:4",
+       "does not follow"},
   };
   for (const BadCase& c : cases) {
     SCOPED_TRACE(c.text);

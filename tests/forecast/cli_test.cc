@@ -89,6 +89,9 @@ TEST_F(CliForecast, WritesEveryOutputInChineseByDefault) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("森林火灾蔓延预测（预测，非预案要求）"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Ⅳ级响应"), std::string::npos);
+  // Coded facts by name, as the decision sheet writes them (6.2.1(2) fires on the level).
+  EXPECT_NE(r.out.find("依据：响应等级=Ⅳ级"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("响应等级=1"), std::string::npos) << r.out;
   // GeoJSON: WGS84 polygons and points for QGIS.
   std::ifstream g(P("ok/f.geojson"));
   const auto j = nlohmann::json::parse(g);
@@ -111,8 +114,26 @@ TEST_F(CliForecast, WritesEveryOutputInChineseByDefault) {
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("<link"), std::string::npos);
   EXPECT_NE(html.find("预测，非预案要求"), std::string::npos);
+  // No layers: the arrivals table says none rather than showing headers alone; no negative or "H" times.
+  EXPECT_NE(html.find("预测时段内无居民点、重要目标或边界受到威胁"), std::string::npos);
+  EXPECT_EQ(html.find("–-"), std::string::npos);
+  EXPECT_EQ(html.find("&gt;H"), std::string::npos);
   for (const auto& e : fs::directory_iterator(*dir_ / "ok"))
     EXPECT_NE(e.path().filename().string()[0], '.') << e.path();
+}
+
+// --isochrones asks for polygons: JSON lists them (hours, area, number of polygons) even without --geojson; a time
+// at the horizon is allowed.
+TEST_F(CliForecast, IsochronesOnRequestInJson) {
+  const CmdResult r = Exec("forecast " + Report() + " --landscape " + Lcp() +
+                           " --hours 2 --moisture D1L1 --isochrones 0.5,1,2 --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["isochrones"].size(), 3u);
+  EXPECT_EQ(j["isochrones"][2]["hours"], 2.0);
+  EXPECT_LT(j["isochrones"][0]["area_ha"].get<double>(), j["isochrones"][1]["area_ha"].get<double>());
+  EXPECT_LT(j["isochrones"][1]["area_ha"].get<double>(), j["isochrones"][2]["area_ha"].get<double>());
+  EXPECT_GE(j["isochrones"][0]["polygons"].get<int>(), 1);
 }
 
 TEST_F(CliForecast, JsonWithASeededEnsembleIsReproducible) {
@@ -160,6 +181,10 @@ TEST_F(CliForecast, BadInputExits4Or5AndLeavesNoFile) {
       {"no-wind", P("no-wind.json") + " --landscape " + Lcp(), 4, "/weather/wind_speed_ms"},
       {"missing-file", Report() + " --landscape " + P("nope.tif"), 5, "not found"},
       {"moisture", Report() + " --landscape " + Lcp() + " --moisture D9L9", 4, "--moisture"},
+      {"iso-beyond", Report() + " --landscape " + Lcp() + " --hours 2 --isochrones 1,3", 4,
+       "--isochrones: an isochrone at 3 h lies beyond the horizon of 2 h"},
+      {"wind-from", Report() + " --landscape " + Lcp() + " --wind-from 400", 4, "--wind-from: must be in [0, 360]"},
+      {"iso-at", Report() + " --landscape " + Lcp() + " --hours 2 --isochrones 1,2.5", 4, "beyond the horizon"},
   };
   for (const BadCase& c : cases) {
     const CmdResult r = Exec("--lang en forecast " + c.args + Outputs(c.name));
@@ -223,6 +248,18 @@ TEST_F(CliForecast, SectionsInAssessReportAndStatus) {
   EXPECT_TRUE(j["forecast"]["available"].get<bool>());
   EXPECT_TRUE(j["forecast"]["thresholds"].is_array());
   EXPECT_EQ(j["response_level"], nullptr) << "the decision itself is the report's, not the projection's";
+  // Issue 9 §3: the landscape alone also gives the fire behaviour at the point as facts with provenance (fuel,
+  // slope, aspect and canopy of the landscape's cell; the report's wind).
+  EXPECT_GT(j["facts"]["head_ros_m_min"]["value"].get<double>(), 0.5);
+  EXPECT_GT(j["facts"]["fireline_intensity_kw_m"]["value"].get<double>(), 10);
+  EXPECT_NEAR(j["facts"]["max_spread_dir_deg"]["value"].get<double>(), 88, 15) << "wind from 250°";
+  EXPECT_NE(j["gis_sources"]["head_ros_m_min"].get<std::string>().find("GR2(102) landscape example_lcp.tif"),
+            std::string::npos);
+  EXPECT_NE(a.out.find("[Fire behaviour] Rothermel/BehavePlus: head "), std::string::npos) << a.out;
+  // Outside the landscape: the behaviour is not computed and the sheet says why; the decision stands.
+  const CmdResult out = Exec("--lang en assess " + P("outside.json") + lcp);
+  EXPECT_EQ(out.code, 0) << out.err;
+  EXPECT_NE(out.out.find("[Fire behaviour] not computed: "), std::string::npos) << out.out;
   const CmdResult nw = Exec("--lang en assess " + P("no-wind.json") + lcp);
   EXPECT_EQ(nw.code, 0) << nw.err;
   EXPECT_NE(nw.out.find("[Spread forecast] not available:"), std::string::npos) << nw.out;
