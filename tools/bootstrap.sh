@@ -5,7 +5,7 @@
 #                             the demo users' passwords)
 #   tools/bootstrap.sh test   install what is missing, build (asan: ASan+UBSan), run every test (including the
 #                             browser tests: Debian's chromium driven by playwright-core from tests/e2e, npm ci),
-#                             then the `werror` preset (gcc -O2, warnings as errors), then a short fuzz run of
+#                             with warnings as errors in firebreak's own code, then a short fuzz run of
 #                             every parser (tools/fuzz.sh --ci: clang-14 libFuzzer)
 #   tools/bootstrap.sh fuzz   install, build the fuzz preset, fuzz every harness for 60 s (tools/fuzz.sh ARGS)
 #   tools/bootstrap.sh deps   only install the Debian packages
@@ -99,7 +99,6 @@ case "$cmd" in
     (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)  # browser tests
     build asan
     ctest --preset asan -j "$(nproc)" "$@"
-    build werror  # gcc -O2 with -Werror: firebreak's own code (libraries, CLI, tests) builds without a warning
     tools/fuzz.sh --ci
     ;;
   fuzz)
