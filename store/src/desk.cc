@@ -12,6 +12,7 @@
 #include "firebreak/format/document.h"
 #include "firebreak/format/merge.h"
 #include "firebreak/format/report_io.h"
+#include "firebreak/store/offices.h"
 
 namespace firebreak::store {
 
@@ -90,7 +91,46 @@ struct Desk::Impl {
     open[id] = std::move(c);
   }
 
-  Impl(const engine::Engine& e, Store& s, Enrich en) : eng(e), store(s), enrich(std::move(en)) {}
+  Impl(const engine::Engine& e, Store& s, Enrich en) : eng(e), store(s), enrich(std::move(en)) {
+    if (!store.office().empty()) offices = OfficesOf(eng.rules());
+  }
+
+  // A store with offices (offices.h): the rule file's offices and this connection's. Empty otherwise.
+  std::vector<Office> offices;
+  const Office* Mine() const { return FindOffice(offices, store.office()); }
+
+  // The offices a new incident belongs to: its county's office (which this office must be, or be above: 3.3),
+  // else the recording office. Empty in a store without offices. Throws Error(kInput) before anything is written.
+  std::vector<std::string> LinksFor(const std::string& incident_id, const std::optional<std::string>& county) const {
+    if (store.office().empty()) return {};
+    const Office* o = county ? OfficeOfCounty(eng.rules(), offices, *county) : nullptr;
+    if (!o) return {store.office()};
+    if (!MayWrite(offices, store.office(), {o->id}))
+      throw Error(ErrorKind::kInput, incident_id,
+                  "office " + store.office() + " may not record a fire in " + *county + " (office " + o->id + ")",
+                  "the county's own office records it, or the city office above it (plan 3.3)");
+    return {o->id};
+  }
+
+  // Before recording on an existing incident as an office: it may write it (its own, or the level above), the
+  // role is one of the office's, and a level is one its roles decide (6.3.x.1). The database checks the same.
+  void CheckOffice(const IncidentRecord& inc, const std::string& by, std::optional<engine::Level> level) const {
+    const Office* me = Mine();
+    if (!me) return;
+    if (!MayWrite(offices, me->id, inc.offices))
+      throw Error(ErrorKind::kInput, inc.incident_id,
+                  "office " + me->id + " may not write incident '" + inc.incident_id + "' (it belongs to " +
+                      (inc.offices.empty() ? std::string("no office") : inc.offices.front()) + ")",
+                  "the incident's own office records it, or the city office above it (plan 3.3)");
+    if (!by.empty() && !HoldsRole(*me, by))
+      throw Error(ErrorKind::kInput, "--by", "role '" + by + "' is not a role of office " + me->id + " (" + me->name.zh + ")",
+                  "the rule file's offices section lists each office's roles");
+    if (level && !MayDeclare(eng.rules(), *me, *level))
+      throw Error(ErrorKind::kInput, "level",
+                  "office " + me->id + " does not decide level " + engine::LevelName(*level) +
+                      " (no role of it is a decider of that level or a higher one, 6.3.x.1)",
+                  "the city office declares the response levels; report the fire upward (5.2)");
+  }
 
   // The enrich hook through a cache: a state is enriched once (before any write transaction, see desk.h).
   void Enriched(engine::Incident& in) {
@@ -398,7 +438,11 @@ static void Write(Desk::Impl& impl, Batch& b, const std::vector<Pending>& pendin
   for (std::size_t i = 0; i < pending.size(); ++i) {
     const ReportEntry& e = pending[i].entry;
     Recorded& r = b.recorded[i];
-    if (b.created.count(e.incident_id)) impl.store.EnsureIncident(e.incident_id, e.reported_at, r.incident.county);
+    if (b.created.count(e.incident_id))
+      impl.store.EnsureIncident(e.incident_id, e.reported_at, r.incident.county,
+                                impl.LinksFor(e.incident_id, r.incident.county));
+    else if (!impl.offices.empty())
+      if (auto inc = impl.store.FindIncident(e.incident_id)) impl.CheckOffice(*inc, "", std::nullopt);
     r.report_id = impl.store.AddReport(e.incident_id, e.reported_at, e.json, e.source, e.recorded_at);
     impl.store.AddDecision(r.report_id, e.reported_at, r.decision.response_level, rules.meta.id, rules.source_sha256,
                            CompactDecisionJson(r.decision));
@@ -502,6 +546,7 @@ void Desk::Declare(const std::string& incident_id, engine::Level level, const st
                   "`firebreak status` lists open incidents");
     if (inc->closed_at)
       throw Error(ErrorKind::kInput, incident_id, "incident '" + incident_id + "' is closed");
+    impl_->CheckOffice(*inc, by, level);
     IncidentHistory h = store_.History(incident_id);
     if (!h.reports.empty() && at < h.reports.front().reported_at)
       throw Error(ErrorKind::kInput, "--at",
@@ -522,6 +567,7 @@ void Desk::Close(const std::string& incident_id, const std::string& by, const Ti
   CheckRole(by);
   CheckTime(at, "--at");
   store_.Transaction([&] {
+    if (auto inc = store_.FindIncident(incident_id)) impl_->CheckOffice(*inc, by, std::nullopt);
     const Timestamp first = FirstReportAt(incident_id);
     if (at < first)
       throw Error(ErrorKind::kInput, "--at",
@@ -566,6 +612,7 @@ void Desk::UpwardReport(const std::string& incident_id, const std::string& claus
     }
   CheckTime(at, "--at");
   store_.Transaction([&] {
+    if (auto inc = store_.FindIncident(incident_id)) impl_->CheckOffice(*inc, "", std::nullopt);
     const Timestamp first = FirstReportAt(incident_id);
     if (at < first)
       throw Error(ErrorKind::kInput, "--at",
