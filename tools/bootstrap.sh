@@ -4,7 +4,9 @@
 #   tools/bootstrap.sh serve  the same, then open the web duty desk on the drill's store (prints the URL and
 #                             the demo users' passwords)
 #   tools/bootstrap.sh test   install what is missing, build (asan: ASan+UBSan), run every test (including the
-#                             browser tests: Debian's chromium driven by playwright-core from tests/e2e, npm ci)
+#                             browser tests: Debian's chromium driven by playwright-core from tests/e2e, npm ci;
+#                             the PostgreSQL store tests against a throwaway cluster: tools/pg_cluster.sh, initdb in
+#                             a temporary directory, 127.0.0.1, stopped and removed at the end)
 #   tools/bootstrap.sh deps   only install the Debian packages
 #   tools/bootstrap.sh bench  install, build (release), run the benchmarks (see docs/benchmarks.md)
 set -euo pipefail
@@ -14,7 +16,8 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git ccache
   libboost-graph-dev libgdal-dev gdal-bin libeigen3-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libyaml-dev nlohmann-json3-dev libcli11-dev
   libssl-dev hyperfine python3 python3-gdal python3-networkx
-  libsodium-dev libjs-leaflet nodejs chromium fonts-wqy-microhei wrk libcpp-httplib-dev)
+  libsodium-dev libjs-leaflet nodejs chromium fonts-wqy-microhei wrk libcpp-httplib-dev
+  postgresql libpq-dev)
 
 install_deps() {
   local missing=()
@@ -90,6 +93,11 @@ case "$cmd" in
     install_deps
     (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)  # browser tests
     build asan
+    # A throwaway PostgreSQL cluster for the shared-store tests (FIREBREAK_TEST_PG; docs/postgresql.md, Tests).
+    pgdir=$(mktemp -d /tmp/firebreak-pg.XXXXXX)
+    trap 'tools/pg_cluster.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
+    rmdir "$pgdir"
+    eval "export $(tools/pg_cluster.sh start "$pgdir" | tr '\n' ' ')"
     ctest --preset asan -j "$(nproc)" "$@"
     ;;
   bench)
