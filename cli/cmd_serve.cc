@@ -97,7 +97,11 @@ void RunServe(const Globals& g, const ServeOptions& o) {
                  : "尚无用户。先创建（密码从标准输入读取）：\n  firebreak users add 用户名 --role 角色 --store ")
           << so.store_path << "\n";
   }
-  std::cout << (en ? "Duty desk: " : "值班台：") << srv.url() << (en ? "   (store " : "   （存储 ") << so.store_path
+  std::cout << (en ? "Duty desk: " : "值班台：") << srv.url()
+            << (Loopback(so.host) ? ""
+                                  : (en ? " (listening on " : "（监听 ") + so.host + ":" + std::to_string(srv.port()) +
+                                        (en ? ")" : "）"))
+            << (en ? "   (store " : "   （存储 ") << so.store_path
             << (so.test_clock ? (en ? "; TEST CLOCK" : "；测试时钟") : "")
             << (en ? "; Ctrl-C stops)" : "；Ctrl-C 停止）") << std::endl;
   int sig = 0;

@@ -6,7 +6,9 @@
 #   tools/bootstrap.sh test   install what is missing, build (asan: ASan+UBSan), run every test (including the
 #                             browser tests: Debian's chromium driven by playwright-core from tests/e2e, npm ci;
 #                             the PostgreSQL store tests against a throwaway cluster: tools/pg_cluster.sh, initdb in
-#                             a temporary directory, 127.0.0.1, stopped and removed at the end)
+#                             a temporary directory, 127.0.0.1, stopped and removed at the end), then a short fuzz
+#                             run of every parser (tools/fuzz.sh --ci: clang-14 libFuzzer)
+#   tools/bootstrap.sh fuzz   install, build the fuzz preset, fuzz every harness for 60 s (tools/fuzz.sh ARGS)
 #   tools/bootstrap.sh deps   only install the Debian packages
 #   tools/bootstrap.sh bench  install, build (release), run the benchmarks (see docs/benchmarks.md)
 set -euo pipefail
@@ -17,7 +19,8 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git ccache
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libyaml-dev nlohmann-json3-dev libcli11-dev
   libssl-dev hyperfine python3 python3-gdal python3-networkx
   libsodium-dev libjs-leaflet nodejs chromium fonts-wqy-microhei wrk libcpp-httplib-dev
-  postgresql libpq-dev)
+  clang-14 libclang-rt-14-dev llvm-14  # clang-14 + compiler-rt: libFuzzer harnesses (tools/fuzz.sh)
+  postgresql libpq-dev)                 # the shared store's server (tests: tools/pg_cluster.sh) and client library
 
 install_deps() {
   local missing=()
@@ -99,11 +102,16 @@ case "$cmd" in
     rmdir "$pgdir"
     eval "export $(tools/pg_cluster.sh start "$pgdir" | tr '\n' ' ')"
     ctest --preset asan -j "$(nproc)" "$@"
+    tools/fuzz.sh --ci
+    ;;
+  fuzz)
+    install_deps
+    exec tools/fuzz.sh "$@"
     ;;
   bench)
     install_deps
     build release
     exec tools/run_benchmarks.sh "$@"
     ;;
-  *) echo "usage: tools/bootstrap.sh demo|serve|test|deps|bench" >&2; exit 2 ;;
+  *) echo "usage: tools/bootstrap.sh demo|serve|test|deps|bench|fuzz" >&2; exit 2 ;;
 esac

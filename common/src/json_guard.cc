@@ -1,6 +1,8 @@
 #include "firebreak/common/json_guard.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cctype>
 #include <filesystem>
 #include <unordered_map>
@@ -155,6 +157,9 @@ class JsonChecker {
     }
     if (p_ < t_.size() && t_[p_] >= '0' && t_[p_] <= '9')
       Fail(start, "malformed number: no leading zeros", "write 7, not 07");
+    const std::string digits_text(t_.substr(start, p_ - start));
+    if (!std::isfinite(std::strtod(digits_text.c_str(), nullptr)))
+      Fail(start, "number out of range (larger than a double holds)", "no firebreak value is that large");
   }
 
   static void AppendUtf8(std::string& out, unsigned cp) {

@@ -125,22 +125,20 @@ std::shared_ptr<const CompiledRules> Compile(const RuleSet& rules) {
     const LevelSpec& L = rules.levels[li];
     c.level_triggers.push_back(
         k.AddAll(L.triggers, [&](const Trigger& t) { k.Add(t.when, t.interpretations, t.loc); }));
-    c.level_measures.push_back(
-        k.AddAll(L.measures, [&](const Measure& m) {
-          k.Add(m.when, m.interpretations, m.loc);
-          k.AttachNames(m.lead);
-        }));
+    c.level_measures.push_back(k.AddAll(L.measures, [&](const Measure& m) {
+      k.Add(m.when, m.interpretations, m.loc);
+      k.AttachNames(m.lead);
+    }));
     c.level_index[static_cast<std::size_t>(L.level)] = static_cast<int>(li);
     c.levels_by_severity.push_back(static_cast<int>(li));
   }
   std::sort(c.levels_by_severity.begin(), c.levels_by_severity.end(),
             [&](int a, int b) { return rules.levels[a].level > rules.levels[b].level; });
   c.lead = k.AddAll(rules.lead_rules, [&](const LeadRule& r) { k.Add(r.when, r.interpretations, r.loc); });
-  c.situational =
-      k.AddAll(rules.situational_measures, [&](const Measure& m) {
-        k.Add(m.when, m.interpretations, m.loc);
-        k.AttachNames(m.lead);
-      });
+  c.situational = k.AddAll(rules.situational_measures, [&](const Measure& m) {
+    k.Add(m.when, m.interpretations, m.loc);
+    k.AttachNames(m.lead);
+  });
   c.reporting = k.AddAll(rules.reporting, [&](const ReportingRule& r) {
     k.Add(r.when, r.interpretations, r.loc);
     k.AttachNames(r.recipients);
@@ -148,11 +146,10 @@ std::shared_ptr<const CompiledRules> Compile(const RuleSet& rules) {
   c.safety = k.AddAll(rules.safety, [&](const SafetyRule& r) { k.Add(r.when, r.interpretations, r.loc); });
   for (std::size_t wi = 0; wi < rules.warnings.size(); ++wi) {
     const WarningResponse& w = rules.warnings[wi];
-    c.warning_measures.push_back(
-        k.AddAll(w.measures, [&](const Measure& m) {
-          k.Add(m.when, m.interpretations, m.loc);
-          k.AttachNames(m.lead);
-        }));
+    c.warning_measures.push_back(k.AddAll(w.measures, [&](const Measure& m) {
+      k.Add(m.when, m.interpretations, m.loc);
+      k.AttachNames(m.lead);
+    }));
     c.warning_index[static_cast<std::size_t>(w.colour)] = static_cast<int>(wi);
   }
   c.default_index.fill(-1);
@@ -166,9 +163,9 @@ std::shared_ptr<const CompiledRules> Compile(const RuleSet& rules) {
   for (const SensitivePeriod& p : rules.sensitive_periods) {
     int from = ParseMmdd(p.from_mmdd), to = ParseMmdd(p.to_mmdd);
     if (from < 0 || to < 0)
-      throw Error(ErrorKind::kRuleFile, p.loc.ToString(),
-                  "sensitive period '" + p.name + "' needs from/to as MM-DD, got '" + p.from_mmdd + "'..'" +
-                      p.to_mmdd + "'");
+      throw Error(
+          ErrorKind::kRuleFile, p.loc.ToString(),
+          "sensitive period '" + p.name + "' needs from/to as MM-DD, got '" + p.from_mmdd + "'..'" + p.to_mmdd + "'");
     c.windows.push_back({from, to});
     if (!p.interpretation.empty()) {
       std::uint16_t ix = k.InterpIndex(p.interpretation);
@@ -180,8 +177,8 @@ std::shared_ptr<const CompiledRules> Compile(const RuleSet& rules) {
   // The termination that ends a response (the one whose interpretations include level-holds-until-termination).
   for (std::size_t i = 0; i < rules.terminations.size() && c.response_termination < 0; ++i) {
     const Termination& t = rules.terminations[i];
-    if (!t.when.always() && std::find(t.interpretations.begin(), t.interpretations.end(),
-                                      kLevelHoldsInterpretation) != t.interpretations.end())
+    if (!t.when.always() && std::find(t.interpretations.begin(), t.interpretations.end(), kLevelHoldsInterpretation) !=
+                                t.interpretations.end())
       c.response_termination = static_cast<int>(i);
   }
   // The longest clock threshold (bounds the forecast of due times).

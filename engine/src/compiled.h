@@ -34,13 +34,13 @@ struct CPred {
 };
 
 struct CAlt {
-  std::uint32_t first = 0, count = 0;  // into CompiledRules::preds
+  std::uint32_t first = 0, count = 0;              // into CompiledRules::preds
   std::uint32_t facts_first = 0, facts_count = 0;  // into CompiledRules::alt_facts: the facts tested, each once
 };
 
 // One rule of any group.
 struct CRule {
-  std::uint32_t alt_first = 0, alt_count = 0;  // into CompiledRules::alts; alt_count == 0: always holds
+  std::uint32_t alt_first = 0, alt_count = 0;        // into CompiledRules::alts; alt_count == 0: always holds
   std::uint32_t interp_first = 0, interp_count = 0;  // into CompiledRules::interps (indices of rules.interpretations)
   // Role/unit ids a measure names as lead, or a reporting rule's recipients: into CompiledRules::names.
   std::uint32_t names_first = 0, names_count = 0;
@@ -70,25 +70,26 @@ struct CompiledRules {
   std::vector<CPred> preds;
   std::vector<CAlt> alts;
   std::vector<CRule> rules;
-  std::vector<std::uint16_t> interps;  // interpretation indices, referenced by CRule
-  std::vector<FactId> alt_facts;  // per CAlt: the distinct facts its predicates test, in predicate order
+  std::vector<std::uint16_t> interps;        // interpretation indices, referenced by CRule
+  std::vector<FactId> alt_facts;             // per CAlt: the distinct facts its predicates test, in predicate order
   std::vector<std::string_view> interp_ids;  // parallel to interps: the ids as the rule cites them (RuleSet views)
-  std::vector<std::string_view> names;  // role/unit ids (RuleSet views), referenced by CRule::names_*
+  std::vector<std::string_view> names;       // role/unit ids (RuleSet views), referenced by CRule::names_*
 
   Range derived, grades, lead, situational, reporting, safety, terminations;
-  std::vector<Range> level_triggers;  // per rules.levels index
-  std::vector<Range> level_measures;  // per rules.levels index
-  std::vector<Range> warning_measures;  // per rules.warnings index
-  std::vector<int> levels_by_severity;  // indices of rules.levels, highest level (I) first
+  std::vector<Range> level_triggers;                     // per rules.levels index
+  std::vector<Range> level_measures;                     // per rules.levels index
+  std::vector<Range> warning_measures;                   // per rules.warnings index
+  std::vector<int> levels_by_severity;                   // indices of rules.levels, highest level (I) first
   std::array<int, 5> level_index{-1, -1, -1, -1, -1};    // Level value -> rules.levels index
   std::array<int, 5> warning_index{-1, -1, -1, -1, -1};  // Colour value -> rules.warnings index
-  std::array<int, kFactCount> default_index{};  // fact -> rules.fact_defaults index, -1 none
-  std::bitset<kFactCount> referenced;  // facts any rule tests
+  std::array<int, kFactCount> default_index{};           // fact -> rules.fact_defaults index, -1 none
+  std::bitset<kFactCount> referenced;                    // facts any rule tests
   // Interpretation indices cited by each fact_defaults entry (parallel to rules.fact_defaults).
   std::vector<std::vector<std::uint16_t>> default_interps;
   // Interpretation ids cited by the sensitive-period calendar, as indices.
   std::vector<std::uint16_t> calendar_interps;
-  std::vector<std::string_view> missing_interps;  // ids cited but absent from rules.interpretations (views into the RuleSet)
+  std::vector<std::string_view>
+      missing_interps;  // ids cited but absent from rules.interpretations (views into the RuleSet)
 
   // The calendar (parallel to rules.sensitive_periods).
   std::vector<CalendarWindow> windows;
@@ -111,10 +112,10 @@ inline bool IsClockFact(FactId id) {
 
 // The open fire of an incident at one moment (plan 6.3.x.1(3)), from open_fire_since and the out periods.
 struct OpenFire {
-  bool known = false;         // open_fire_since given
-  bool burning = true;        // not out at `at` (so the clock runs on)
-  std::int64_t total_s = 0;   // seconds of open fire since open_fire_since, out periods excluded
-  std::int64_t current_s = 0; // seconds of open fire since the last re-ignition (or the start)
+  bool known = false;          // open_fire_since given
+  bool burning = true;         // not out at `at` (so the clock runs on)
+  std::int64_t total_s = 0;    // seconds of open fire since open_fire_since, out periods excluded
+  std::int64_t current_s = 0;  // seconds of open fire since the last re-ignition (or the start)
 };
 OpenFire OpenFireAt(const Incident& in, bool extinguished, const Timestamp& at);
 
@@ -141,7 +142,7 @@ struct Evaluation {
   std::optional<Level> level;
   std::optional<Grade> grade;
   Tier lead = Tier::kCounty;
-  int level_spec = -1;  // rules.levels index of `level`
+  int level_spec = -1;      // rules.levels index of `level`
   bool terminated = false;  // the response termination holds
 };
 
@@ -151,8 +152,8 @@ void ComputeFacts(const RuleSet& rules, const CompiledRules& c, const Incident& 
                   const Concurrency* cc, FactsWithOrigin& fo);
 // Evaluates every rule group in the plan's order (grade -> level -> lead, measures, reporting, safety,
 // warnings, terminations).
-void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const Timestamp& at,
-         const Concurrency& cc, Evaluation& ev);
+void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const Timestamp& at, const Concurrency& cc,
+         Evaluation& ev);
 int CountHeld(const Evaluation& ev, Range r);
 
 // The next instant after `at` at which a calendar fact that some rule tests changes its value, assuming the
@@ -161,11 +162,16 @@ std::optional<Timestamp> NextCalendarChange(const CompiledRules& c, const FactsW
 
 inline bool CompareOp(Cmp op, double x, double v) {
   switch (op) {
-    case Cmp::kGt: return x > v;
-    case Cmp::kGe: return x >= v;
-    case Cmp::kLt: return x < v;
-    case Cmp::kLe: return x <= v;
-    case Cmp::kEq: return x == v;
+    case Cmp::kGt:
+      return x > v;
+    case Cmp::kGe:
+      return x >= v;
+    case Cmp::kLt:
+      return x < v;
+    case Cmp::kLe:
+      return x <= v;
+    case Cmp::kEq:
+      return x == v;
   }
   return false;
 }

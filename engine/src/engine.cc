@@ -14,15 +14,24 @@ namespace firebreak::engine {
 
 const char* FactOriginName(FactOrigin o) {
   switch (o) {
-    case FactOrigin::kUnknown: return "unknown";
-    case FactOrigin::kReport: return "report";
-    case FactOrigin::kReportFacts: return "report_facts";
-    case FactOrigin::kGis: return "gis";
-    case FactOrigin::kConcurrency: return "concurrency";
-    case FactOrigin::kRuleDerived: return "derived";
-    case FactOrigin::kCalendar: return "calendar";
-    case FactOrigin::kDefault: return "default";
-    case FactOrigin::kEngine: return "engine";
+    case FactOrigin::kUnknown:
+      return "unknown";
+    case FactOrigin::kReport:
+      return "report";
+    case FactOrigin::kReportFacts:
+      return "report_facts";
+    case FactOrigin::kGis:
+      return "gis";
+    case FactOrigin::kConcurrency:
+      return "concurrency";
+    case FactOrigin::kRuleDerived:
+      return "derived";
+    case FactOrigin::kCalendar:
+      return "calendar";
+    case FactOrigin::kDefault:
+      return "default";
+    case FactOrigin::kEngine:
+      return "engine";
   }
   return "?";
 }
@@ -40,8 +49,7 @@ T& Slot(std::vector<T>& v, std::size_t& n) {
 
 class Builder {
  public:
-  Builder(const RuleSet& rules, const CompiledRules& c, const Evaluation& ev, const Incident& in,
-          const Concurrency& cc)
+  Builder(const RuleSet& rules, const CompiledRules& c, const Evaluation& ev, const Incident& in, const Concurrency& cc)
       : rules_(rules), c_(c), ev_(ev), in_(in), d_concurrency_(cc) {}
 
   void Build(const Timestamp& at, Decision& d) {
@@ -156,7 +164,8 @@ class Builder {
         const WarningResponse& w = rules_.warnings[static_cast<std::size_t>(wi)];
         Range r = c_.warning_measures[static_cast<std::size_t>(wi)];
         for (std::uint32_t i = r.first; i < r.last; ++i)
-          if (ev_.held[i] != kNotHeld) FillMeasure(Slot(d.warning_response, n), i, w.measures[i - r.first], std::nullopt);
+          if (ev_.held[i] != kNotHeld)
+            FillMeasure(Slot(d.warning_response, n), i, w.measures[i - r.first], std::nullopt);
         wi = w.builds_on ? c_.warning_index[static_cast<std::size_t>(*w.builds_on)] : -1;
       }
     }
@@ -230,8 +239,10 @@ class Builder {
     o.text.zh = text.zh;
     o.text.en = text.en;
     std::int16_t a = ev_.held[rule];
-    if (a >= 0 && a != kAlways && static_cast<std::size_t>(a) < cond.any.size()) o.alternative = cond.any[a].label;
-    else o.alternative = {};
+    if (a >= 0 && a != kAlways && static_cast<std::size_t>(a) < cond.any.size())
+      o.alternative = cond.any[a].label;
+    else
+      o.alternative = {};
     FillFacts(o.facts, rule);
     const CRule& cr = c_.rules[rule];
     o.interpretations.assign(c_.interp_ids.begin() + cr.interp_first,
@@ -355,8 +366,10 @@ class Builder {
           int hk = -1;
           for (std::uint32_t k = 0; k < alt.count; ++k) {
             const CPred& p = c_.preds[alt.first + k];
-            if (IsClockFact(p.fact)) hk = static_cast<int>(k);
-            else if (EvalPred(p, f) == Tri::kFalse) other_fails = true;
+            if (IsClockFact(p.fact))
+              hk = static_cast<int>(k);
+            else if (EvalPred(p, f) == Tri::kFalse)
+              other_fails = true;
           }
           if (hk < 0 || other_fails) continue;
           const CPred& p = c_.preds[alt.first + static_cast<std::uint32_t>(hk)];
@@ -370,8 +383,8 @@ class Builder {
             if (at >= seg_end) continue;
             bool seen = false;  // the same bound found in an earlier segment
             for (std::size_t j = 0; j < n && !seen; ++j)
-              seen = out[j].clause.data() == t.clause.data() && out[j].alternative.data() == t.when.any[a].label.data() &&
-                     out[j].hours == p.v[b];
+              seen = out[j].clause.data() == t.clause.data() &&
+                     out[j].alternative.data() == t.when.any[a].label.data() && out[j].hours == p.v[b];
             if (seen) continue;
             DueTime& dt = Slot(out, n);
             dt.clause = t.clause;

@@ -60,8 +60,10 @@ void ForEachOpenSegment(const Incident& in, std::int64_t out_since, const Timest
     start = std::max(start, p.until->epoch_s);
   }
   const std::int64_t end = std::min(at.epoch_s, out_since);
-  if (end > start) fn(start, end);
-  else if (end == start && end == at.epoch_s) fn(start, end);  // burning at this very instant
+  if (end > start)
+    fn(start, end);
+  else if (end == start && end == at.epoch_s)
+    fn(start, end);  // burning at this very instant
 }
 
 // When the open fire went out if the state says it is out: the open out period's start, else reported_at.
@@ -248,8 +250,8 @@ void ComputeFacts(const RuleSet& rules, const CompiledRules& c, const Incident& 
 // ---------------------------------------------------------------------------------------------------------
 // Evaluation (no allocation)
 
-void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const Timestamp& at,
-         const Concurrency& cc, Evaluation& ev) {
+void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const Timestamp& at, const Concurrency& cc,
+         Evaluation& ev) {
   ComputeFacts(rules, c, in, at, &cc, ev.facts);
   FactSet& f = ev.facts.f;
   std::fill(ev.held.begin(), ev.held.begin() + static_cast<std::ptrdiff_t>(c.rules.size()), kNotHeld);

@@ -67,7 +67,7 @@ Mark MarkOf(const yaml_mark_t& m) { return Mark{static_cast<int>(m.line) + 1, st
 
 struct Frame {
   Node node;
-  std::optional<Node> key;  // kMap: a key read, its value pending
+  std::optional<Node> key;                     // kMap: a key read, its value pending
   std::unordered_map<std::string, Mark> keys;  // kMap: keys so far and where
 };
 
@@ -166,8 +166,7 @@ class Reader {
   }
 
   void CheckPlain(const yaml_event_t& ev, const yaml_char_t* anchor, const yaml_char_t* tag) const {
-    if (anchor)
-      Fail(MarkOf(ev.start_mark), "YAML anchors ('&name') are not allowed", "write every value out in full");
+    if (anchor) Fail(MarkOf(ev.start_mark), "YAML anchors ('&name') are not allowed", "write every value out in full");
     if (tag)
       Fail(MarkOf(ev.start_mark),
            std::string("YAML tags are not allowed ('") + reinterpret_cast<const char*>(tag) + "')",
@@ -225,11 +224,21 @@ void AppendJson(nlohmann::ordered_json& out, const Node& n) {
     case Node::Kind::kScalar: {
       Scalar s = Classify(n);
       switch (s.type) {
-        case Scalar::Type::kNull: out = nullptr; return;
-        case Scalar::Type::kBool: out = s.b; return;
-        case Scalar::Type::kInt: out = s.i; return;
-        case Scalar::Type::kDouble: out = std::isfinite(s.d) ? nlohmann::ordered_json(s.d) : nullptr; return;
-        case Scalar::Type::kString: out = n.scalar; return;
+        case Scalar::Type::kNull:
+          out = nullptr;
+          return;
+        case Scalar::Type::kBool:
+          out = s.b;
+          return;
+        case Scalar::Type::kInt:
+          out = s.i;
+          return;
+        case Scalar::Type::kDouble:
+          out = std::isfinite(s.d) ? nlohmann::ordered_json(s.d) : nullptr;
+          return;
+        case Scalar::Type::kString:
+          out = n.scalar;
+          return;
       }
       return;
     }

@@ -70,7 +70,8 @@ json DecisionJsonValue(const Decision& d, const RuleSet& rules) {
   o["at"] = FormatIso8601(d.at);
   o["rules"] = json{{"id", d.rules_id}, {"sha256", d.rules_sha256}};
   o["response_level"] = d.response_level ? json(LevelName(*d.response_level)) : json(nullptr);
-  o["response_level_zh"] = d.response_level ? json(std::string(LevelNameZh(*d.response_level)) + "响应") : json(nullptr);
+  o["response_level_zh"] =
+      d.response_level ? json(std::string(LevelNameZh(*d.response_level)) + "响应") : json(nullptr);
   json trig = json::array();
   for (const TriggerFiring& t : d.triggers) {
     json j = FiringJson(t);
@@ -89,9 +90,8 @@ json DecisionJsonValue(const Decision& d, const RuleSet& rules) {
   if (d.grade.grade) {
     json crit = json::array();
     for (const Firing& f : d.grade.criteria) crit.push_back(FiringJson(f));
-    o["disaster_grade"] = json{{"grade", GradeNameZh(*d.grade.grade)},
-                               {"grade_en", GradeNameEn(*d.grade.grade)},
-                               {"criteria", crit}};
+    o["disaster_grade"] =
+        json{{"grade", GradeNameZh(*d.grade.grade)}, {"grade_en", GradeNameEn(*d.grade.grade)}, {"criteria", crit}};
   } else {
     o["disaster_grade"] = nullptr;
   }
@@ -114,9 +114,8 @@ json DecisionJsonValue(const Decision& d, const RuleSet& rules) {
   if (d.warning_colour && *d.warning_colour != Colour::kNone) {
     json wm = json::array();
     for (const MeasureOut& m : d.warning_response) wm.push_back(MeasureJson(m, rules, false));
-    o["warning_response"] = json{{"colour", ColourName(*d.warning_colour)},
-                                 {"colour_zh", ColourNameZh(*d.warning_colour)},
-                                 {"measures", wm}};
+    o["warning_response"] = json{
+        {"colour", ColourName(*d.warning_colour)}, {"colour_zh", ColourNameZh(*d.warning_colour)}, {"measures", wm}};
   } else {
     o["warning_response"] = nullptr;
   }
@@ -163,7 +162,8 @@ json DecisionJsonValue(const Decision& d, const RuleSet& rules) {
   o["warnings"] = warnings;
   json facts = json::object();
   for (const FactUse& u : d.facts)
-    facts[std::string(Info(u.fact).name)] = json{{"value", FactValue(u.fact, u.value)}, {"from", FactOriginName(u.origin)}};
+    facts[std::string(Info(u.fact).name)] =
+        json{{"value", FactValue(u.fact, u.value)}, {"from", FactOriginName(u.origin)}};
   o["facts"] = facts;
   o["unknown"] = Strings(d.unknown);
   o["defaulted"] = Strings(d.defaulted);
@@ -193,7 +193,8 @@ std::string Cut(std::string_view s, std::size_t n) {
 std::string NumText(double v) {
   std::ostringstream os;
   if (!std::isfinite(v)) return "?";
-  if (std::floor(v) == v && std::fabs(v) < 1e15) os << static_cast<long long>(v);
+  if (std::floor(v) == v && std::fabs(v) < 1e15)
+    os << static_cast<long long>(v);
   else {
     os.setf(std::ios::fixed);
     os.precision(1);
@@ -231,9 +232,9 @@ std::string_view Label(FactId id, const Words& w) {
 // A bound word of the plan, glossed in English.
 std::string Word(std::string_view word, const Words& w) {
   if (!w.en) return std::string(word);
-  static const std::pair<const char*, const char*> kGloss[] = {{"超过", "over "}, {"以上", ">= "}, {"达到", "reaching "},
-                                                               {"以下", "< "},    {"以内", "<= "}, {"以外", "> "},
-                                                               {"等于", "= "}};
+  static const std::pair<const char*, const char*> kGloss[] = {
+      {"超过", "over "}, {"以上", ">= "}, {"达到", "reaching "}, {"以下", "< "},
+      {"以内", "<= "},   {"以外", "> "},  {"等于", "= "}};
   for (const auto& [zh, en] : kGloss)
     if (word == zh) return en;
   return std::string(word) + " ";
@@ -255,7 +256,9 @@ std::string FactText(FactId id, const std::optional<double>& v, const Words& w) 
     return s + (w.en ? GradeNameEn(g) : GradeNameZh(g));
   }
   if (id == FactId::kResponseLevel && iv >= 0 && iv <= 4)
-    return s + (iv == 0 ? w.Pick("无", "none") : w.en ? LevelName(static_cast<Level>(iv)) : LevelNameZh(static_cast<Level>(iv)));
+    return s + (iv == 0 ? w.Pick("无", "none")
+                : w.en  ? LevelName(static_cast<Level>(iv))
+                        : LevelNameZh(static_cast<Level>(iv)));
   s += NumText(*v);
   if (!fi.unit.empty()) s += UnitText(fi.unit, w);
   return s;
@@ -278,7 +281,8 @@ std::string LevelText(Level l, const Words& w) {
 template <class Ids>
 std::string Names(const RuleSet& rules, const Ids& ids, const Words& w) {
   std::string s;
-  for (const auto& id : ids) s += (s.empty() ? "" : w.Pick("、", ", ")) + rules.NameOf(std::string(id), w.en ? "en" : "zh");
+  for (const auto& id : ids)
+    s += (s.empty() ? "" : w.Pick("、", ", ")) + rules.NameOf(std::string(id), w.en ? "en" : "zh");
   return s;
 }
 
@@ -311,8 +315,8 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
       << "\n";
   }
   for (const TriggerFiring& t : d.triggers)
-    o << "  ✓ " << LevelName(t.level) << " " << t.clause << " " << Cut(Pick(t.text, w), kCut)
-      << FactsText(t.facts, w) << "\n";
+    o << "  ✓ " << LevelName(t.level) << " " << t.clause << " " << Cut(Pick(t.text, w), kCut) << FactsText(t.facts, w)
+      << "\n";
 
   // Grade and lead.
   o << w.Pick("【等级】", "[Grade] ");
@@ -322,7 +326,8 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
   } else {
     o << w.Pick("无法判定（缺少面积与伤亡）", "cannot be graded (no area or casualties)");
   }
-  o << "\n" << w.Pick("【指挥】", "[Lead] ") << (w.en ? TierName(d.lead.tier) : TierNameZh(d.lead.tier))
+  o << "\n"
+    << w.Pick("【指挥】", "[Lead] ") << (w.en ? TierName(d.lead.tier) : TierNameZh(d.lead.tier))
     << w.Pick("为主", " level leads");
   for (const Firing& f : d.lead.reasons) o << "  " << f.clause << FactsText(f.facts, w);
   o << "\n";
@@ -360,8 +365,8 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
       standing += s.id;
       continue;
     }
-    o << w.Pick("【安全】", "[Safety] ") << s.id << " " << Cut(Pick(s.rule.text, w), kCut)
-      << FactsText(s.rule.facts, w) << "\n";
+    o << w.Pick("【安全】", "[Safety] ") << s.id << " " << Cut(Pick(s.rule.text, w), kCut) << FactsText(s.rule.facts, w)
+      << "\n";
   }
   if (!standing.empty()) o << w.Pick("【安全·常设】", "[Safety, standing] ") << standing << "\n";
 
@@ -379,9 +384,9 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
     o << "\n";
   }
   for (const DueTime& t : d.next.due)
-    o << w.Pick("【时钟】", "[Clock] ") << LevelName(t.level) << " " << t.clause
-      << (t.alternative.empty() ? "" : "/") << t.alternative << w.Pick(" 明火持续", " open fire ") << Word(t.word, w)
-      << NumText(t.hours) << w.Pick("小时，若仍未控制则于 ", " h: due at ") << FormatIso8601(t.at)
+    o << w.Pick("【时钟】", "[Clock] ") << LevelName(t.level) << " " << t.clause << (t.alternative.empty() ? "" : "/")
+      << t.alternative << w.Pick(" 明火持续", " open fire ") << Word(t.word, w) << NumText(t.hours)
+      << w.Pick("小时，若仍未控制则于 ", " h: due at ") << FormatIso8601(t.at)
       << w.Pick(" 到期", " if still uncontrolled") << "\n";
 
   // What was assumed or missing.
@@ -409,7 +414,8 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
                  : " 等" + std::to_string(d.unknown.size()) + "项");
     o << "\n";
   }
-  for (const Notice& n : d.warnings) o << w.Pick("【提示】", "[Warning] ") << (w.en ? n.en : n.zh) << " (" << n.interpretation << ")\n";
+  for (const Notice& n : d.warnings)
+    o << w.Pick("【提示】", "[Warning] ") << (w.en ? n.en : n.zh) << " (" << n.interpretation << ")\n";
   // Interpretations by id on one line (their texts: --format json, or `firebreak rules show`).
   if (!d.notes.empty()) {
     o << w.Pick("【解释】", "[Interpretations] ");

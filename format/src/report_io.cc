@@ -1,20 +1,20 @@
 // Incident reports in (JSON or YAML, format in docs/report-format.md). Every problem is an Error(kInput) that
 // names the input, the JSON path (and for YAML the line:col) and what to do; nothing is half-parsed.
+#include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <limits>
-#include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string_view>
 #include <unordered_set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -32,33 +32,60 @@ using json = nlohmann::json;
 using MarkMap = std::map<std::string, std::pair<int, int>>;  // JSON path -> 1-based line, col
 
 const std::vector<std::string>& ReportKeys() {
-  static const std::vector<std::string> k = {
-      "incident_id", "reported_at", "location", "county", "open_fire_since", "burned_area_ha",
-      "damaged_forest_area_ha", "controlled", "extinguished", "deaths", "serious_injuries", "sensitive_period",
-      "sensitive_area", "public_opinion_verification", "dangerous", "threatens", "satellite_detected",
-      "crosses_boundary", "crosses_city_boundary", "km_to_city_boundary", "weather", "warning_colour", "facts",
-      "correction"};
+  static const std::vector<std::string> k = {"incident_id",
+                                             "reported_at",
+                                             "location",
+                                             "county",
+                                             "open_fire_since",
+                                             "burned_area_ha",
+                                             "damaged_forest_area_ha",
+                                             "controlled",
+                                             "extinguished",
+                                             "deaths",
+                                             "serious_injuries",
+                                             "sensitive_period",
+                                             "sensitive_area",
+                                             "public_opinion_verification",
+                                             "dangerous",
+                                             "threatens",
+                                             "satellite_detected",
+                                             "crosses_boundary",
+                                             "crosses_city_boundary",
+                                             "km_to_city_boundary",
+                                             "weather",
+                                             "warning_colour",
+                                             "facts",
+                                             "correction"};
   return k;
 }
 
 std::string EscapePointer(const std::string& key) {
   std::string out;
   for (char ch : key) {
-    if (ch == '~') out += "~0";
-    else if (ch == '/') out += "~1";
-    else out += ch;
+    if (ch == '~')
+      out += "~0";
+    else if (ch == '/')
+      out += "~1";
+    else
+      out += ch;
   }
   return out;
 }
 
 std::string Describe(const json& v) {
   switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return v.get<bool>() ? "true" : "false";
-    case json::value_t::string: return "string " + v.dump(-1, ' ', false, json::error_handler_t::replace);
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    default: return v.dump(-1, ' ', false, json::error_handler_t::replace);
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return v.get<bool>() ? "true" : "false";
+    case json::value_t::string:
+      return "string " + v.dump(-1, ' ', false, json::error_handler_t::replace);
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "an array";
+    default:
+      return v.dump(-1, ' ', false, json::error_handler_t::replace);
   }
 }
 
@@ -117,9 +144,12 @@ class Parser {
       const std::string& key = it.key();
       if (std::find(ReportKeys().begin(), ReportKeys().end(), key) != ReportKeys().end()) continue;
       std::string hint;
-      if (FactByName(key)) hint = "'" + key + "' is a fact: put it under \"facts\"";
-      else if (auto m = ClosestMatch(key, ReportKeys()); !m.empty()) hint = "did you mean '" + m + "'?";
-      else hint = "see docs/report-format.md for the fields of a report";
+      if (FactByName(key))
+        hint = "'" + key + "' is a fact: put it under \"facts\"";
+      else if (auto m = ClosestMatch(key, ReportKeys()); !m.empty())
+        hint = "did you mean '" + m + "'?";
+      else
+        hint = "see docs/report-format.md for the fields of a report";
       Fail(base + "/" + EscapePointer(key), "unknown field '" + key + "'", hint);
     }
     auto field = [&](const char* k) -> const json* {
@@ -131,10 +161,14 @@ class Parser {
 
     // Identity and time.
     const json* id = field("incident_id");
-    if (!id) Fail(base.empty() ? "" : base, "missing required field 'incident_id'", "e.g. \"incident_id\": \"LZ-2026-001\"");
-    if (id->is_number_integer() || id->is_number_unsigned()) in.incident_id = id->dump();
-    else if (id->is_string()) in.incident_id = id->get<std::string>();
-    else Fail(path("incident_id"), "must be a string, got " + Describe(*id));
+    if (!id)
+      Fail(base.empty() ? "" : base, "missing required field 'incident_id'", "e.g. \"incident_id\": \"LZ-2026-001\"");
+    if (id->is_number_integer() || id->is_number_unsigned())
+      in.incident_id = id->dump();
+    else if (id->is_string())
+      in.incident_id = id->get<std::string>();
+    else
+      Fail(path("incident_id"), "must be a string, got " + Describe(*id));
     if (in.incident_id.empty()) Fail(path("incident_id"), "must not be empty");
     const json* rep = field("reported_at");
     if (!rep) Fail(base, "missing required field 'reported_at'", "e.g. \"reported_at\": \"2026-03-14T09:30:00+08:00\"");
@@ -142,8 +176,8 @@ class Parser {
     if (const json* v = field("open_fire_since")) in.open_fire_since = Time(*v, path("open_fire_since"));
     if (!partial_ && in.open_fire_since && in.reported_at < *in.open_fire_since)
       Fail(path("reported_at"),
-           "is before open_fire_since (" + FormatIso8601(in.reported_at) + " < " +
-               FormatIso8601(*in.open_fire_since) + ")",
+           "is before open_fire_since (" + FormatIso8601(in.reported_at) + " < " + FormatIso8601(*in.open_fire_since) +
+               ")",
            "a report cannot precede the fire: check both times and their UTC offsets");
 
     // Place.
@@ -160,9 +194,12 @@ class Parser {
     }
     if (const json* v = field("county")) {
       std::string key;
-      if (v->is_string()) key = v->get<std::string>();
-      else if (v->is_number_integer() || v->is_number_unsigned()) key = v->dump();
-      else Fail(path("county"), "must be a county name or adcode, got " + Describe(*v));
+      if (v->is_string())
+        key = v->get<std::string>();
+      else if (v->is_number_integer() || v->is_number_unsigned())
+        key = v->dump();
+      else
+        Fail(path("county"), "must be a county name or adcode, got " + Describe(*v));
       if (!rules_.FindCounty(key)) {
         std::vector<std::string> names;
         std::string list;
@@ -329,15 +366,21 @@ class Parser {
 json NodeToJson(const Node& n, const std::string& path, MarkMap& marks) {
   if (n.mark.line > 0) marks[path] = {n.mark.line, n.mark.col};
   switch (n.kind) {
-    case Node::Kind::kNull: return nullptr;
+    case Node::Kind::kNull:
+      return nullptr;
     case Node::Kind::kScalar: {
       Scalar v = Classify(n);
       switch (v.type) {
-        case Scalar::Type::kNull: return nullptr;
-        case Scalar::Type::kBool: return v.b;
-        case Scalar::Type::kInt: return v.i;
-        case Scalar::Type::kDouble: return v.d;  // NaN kept: rejected as "must be a finite number"
-        case Scalar::Type::kString: return n.scalar;
+        case Scalar::Type::kNull:
+          return nullptr;
+        case Scalar::Type::kBool:
+          return v.b;
+        case Scalar::Type::kInt:
+          return v.i;
+        case Scalar::Type::kDouble:
+          return v.d;  // NaN kept: rejected as "must be a finite number"
+        case Scalar::Type::kString:
+          return n.scalar;
       }
       return nullptr;
     }
@@ -405,8 +448,8 @@ bool PlainJson(const std::string& text) {
   return true;
 }
 
-std::optional<std::vector<Incident>> FastJson(const std::string& text, const std::string& source,
-                                              const RuleSet& rules, bool partial = false) {
+std::optional<std::vector<Incident>> FastJson(const std::string& text, const std::string& source, const RuleSet& rules,
+                                              bool partial = false) {
   if (!PlainJson(text)) return std::nullopt;
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) return std::nullopt;
@@ -424,8 +467,7 @@ std::vector<Incident> ParseReports(const std::string& text, const std::string& s
   return ParseReportNode(ReadNonEmpty(text, source), source, rules);
 }
 
-std::vector<Incident> ParseReportNode(const Node& root, const std::string& source, const RuleSet& rules,
-                                      bool partial) {
+std::vector<Incident> ParseReportNode(const Node& root, const std::string& source, const RuleSet& rules, bool partial) {
   MarkMap marks;
   json j = NodeToJson(root, "", marks);
   return Parser(source, rules, &marks, partial).ParseRoot(j);
@@ -433,8 +475,8 @@ std::vector<Incident> ParseReportNode(const Node& root, const std::string& sourc
 
 ReportUpdate ParseReportUpdate(const std::string& text, const std::string& source, const RuleSet& rules) {
   const std::size_t first = text.find_first_not_of(" \t\r\n");
-  if (auto fast = first != std::string::npos && text[first] == '{' ? FastJson(text, source, rules, true) : std::nullopt)
-  {
+  if (auto fast =
+          first != std::string::npos && text[first] == '{' ? FastJson(text, source, rules, true) : std::nullopt) {
     nlohmann::ordered_json o = nlohmann::ordered_json::parse(text);  // document order, as ToJson writes it
     return ReportUpdate{std::move(fast->front()), o.dump()};
   }

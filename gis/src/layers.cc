@@ -96,6 +96,7 @@ VectorLayerConfig ParseVector(const Src& path, const YAML::Node& n, const std::s
   if (!n["file"])
     throw Error(ErrorKind::kInput, At(path, n), section + ": missing 'file'", "give the layer's file path");
   v.file = ResolvePath(path, Scalar<std::string>(path, n["file"], "a file path"));
+  v.named_at = At(path, n["file"]);
   if (n["layer"]) v.layer = Scalar<std::string>(path, n["layer"], "a layer name");
   if (n["name_field"]) v.name_field = Scalar<std::string>(path, n["name_field"], "a field name");
   if (name_required && v.name_field.empty()) {
@@ -150,6 +151,7 @@ FuelConfig ParseFuel(const Src& path, const YAML::Node& n) {
   FuelConfig f;
   if (!n["file"]) throw Error(ErrorKind::kInput, At(path, n), "fuel: missing 'file'", "give the fuel raster path");
   f.file = ResolvePath(path, Scalar<std::string>(path, n["file"], "a file path"));
+  f.named_at = At(path, n["file"]);
   if (n["band"]) {
     f.band = Scalar<int>(path, n["band"], "a band number (1-based)");
     if (f.band < 1) throw Error(ErrorKind::kInput, At(path, n["band"]), "band must be >= 1 (bands count from 1)");
@@ -182,10 +184,15 @@ LayersConfig LoadLayersConfig(const std::string& file) {
   if (!fs::exists(file)) {
     throw Error(ErrorKind::kNotFound, file, "layers config not found", "check the --layers path");
   }
-  const std::string text = guard::ReadFileBounded(file, ErrorKind::kInput, std::size_t{1} << 20);
+  return ParseLayersConfig(guard::ReadFileBounded(file, ErrorKind::kInput, std::size_t{1} << 20), file);
+}
+
+LayersConfig ParseLayersConfig(const std::string& text, const std::string& file) {
   const Src path{text, file};
   // UTF-8, one document, no aliases, no duplicate keys, nesting <= 64 (yaml_guard.h).
-  const YAML::Node root = guard::LoadYaml(text, file, ErrorKind::kInput);
+  guard::YamlLimits limits;
+  limits.max_bytes = std::size_t{1} << 20;
+  const YAML::Node root = guard::LoadYaml(text, file, ErrorKind::kInput, limits);
   LayersConfig cfg;
   cfg.path = path;
   if (!root || root.IsNull()) return cfg;
@@ -256,7 +263,8 @@ Vector LoadVector(const std::string& section, const VectorLayerConfig& cfg) {
   v.section = section;
   v.cfg = cfg;
   if (!fs::exists(cfg.file)) {
-    throw Error(ErrorKind::kGis, cfg.file, section + " layer file not found", "check 'file' in the layers config");
+    throw Error(ErrorKind::kGis, cfg.file, section + " layer file not found",
+                "check 'file' in the layers config" + (cfg.named_at.empty() ? "" : " at " + cfg.named_at));
   }
   if (!fs::is_regular_file(cfg.file) && !fs::is_directory(cfg.file)) {
     throw Error(ErrorKind::kGis, cfg.file, section + " layer is not a regular file (a pipe or device)",
@@ -264,7 +272,10 @@ Vector LoadVector(const std::string& section, const VectorLayerConfig& cfg) {
   }
   guard::CheckJsonFile(cfg.file, ErrorKind::kGis, GeoJsonLimits());
   internal::DatasetPtr ds(GDALDataset::Open(cfg.file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
-  if (!ds) internal::ThrowGis(cfg.file, "cannot open as a vector layer", "give a file OGR reads (ogrinfo FILE)");
+  if (!ds)
+    internal::ThrowGis(
+        cfg.file, "cannot open as a vector layer",
+        "give a file OGR reads (ogrinfo FILE)" + (cfg.named_at.empty() ? "" : "; named at " + cfg.named_at));
   OGRLayer* layer = cfg.layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(cfg.layer.c_str());
   if (!layer) {
     std::vector<std::string> names;
@@ -412,7 +423,15 @@ Layers Layers::Load(const LayersConfig& cfg) {
   if (cfg.places) l.impl_->places = LoadVector("places", *cfg.places);
   if (cfg.sensitive_areas) l.impl_->sensitive = LoadVector("sensitive_areas", *cfg.sensitive_areas);
   if (cfg.key_targets) l.impl_->targets = LoadVector("key_targets", *cfg.key_targets);
-  if (cfg.fuel) l.impl_->fuel = Raster::Open(cfg.fuel->file, cfg.fuel->band);
+  if (cfg.fuel) {
+    try {
+      l.impl_->fuel = Raster::Open(cfg.fuel->file, cfg.fuel->band);
+    } catch (const Error& e) {
+      // The raster's own message, and where the config names it.
+      throw Error(e.kind(), e.where(), e.message(),
+                  e.hint() + (cfg.fuel->named_at.empty() ? "" : "; named at " + cfg.fuel->named_at));
+    }
+  }
   return l;
 }
 

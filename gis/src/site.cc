@@ -505,8 +505,9 @@ SiteAnalysis FillIncidentFacts(const Layers& layers, const Dem* dem, engine::Inc
   }
   // One provenance line per fact (the last source wins, as in `facts`).
   for (const auto& [id, src] : s.sources) {
+    const auto fact = id;  // a structured binding cannot be captured by clang 14 (the fuzz preset)
     auto it = std::find_if(incident.derived_from.begin(), incident.derived_from.end(),
-                           [&](const auto& p) { return p.first == id; });
+                           [&](const auto& p) { return p.first == fact; });
     if (it != incident.derived_from.end()) {
       it->second = src;
     } else {

@@ -428,8 +428,9 @@ void AnalyseLadder(const engine::RuleSet& rs, const std::vector<Rung>& rungs, co
     for (const auto& [f, i] : r->box) {
       if (engine::Info(f).kind != engine::FactKind::kNumber) continue;
       Box ctx = Without(r->box, f);
+      const FactId fact = f;  // a structured binding cannot be captured by clang 14 (the fuzz preset)
       auto g = std::find_if(groups.begin(), groups.end(),
-                            [&](const Group& x) { return x.fact == f && x.ctx == ctx; });
+                            [&](const Group& x) { return x.fact == fact && x.ctx == ctx; });
       if (g == groups.end()) groups.push_back(Group{f, ctx, {r}});
       else g->members.push_back(r);
     }

@@ -100,6 +100,17 @@ std::string Server::Impl::BuildMeta() const {
 }
 
 void Server::Impl::AddApiRoutes() {
+  AddSessionRoutes();
+  AddAssessRoutes();
+  AddIncidentRoutes();
+  AddDutyRoutes();
+  AddAuditRoutes();
+  AddShiftRoutes();
+  AddTestRoutes();
+}
+
+// Signing in and out, the meta, the status snapshot and the event stream.
+void Server::Impl::AddSessionRoutes() {
   auto session_json = [this](const Principal& p) {
     const engine::Role* role = rules.FindRole(p.role);
     return Dump(json{{"username", p.username},
@@ -155,23 +166,30 @@ void Server::Impl::AddApiRoutes() {
                 r.sse = true;
                 return r;
               }});
+}
 
+// Assessing (pure engine) and recording reports.
+void Server::Impl::AddAssessRoutes() {
   // The engine's lean path (Engine::Evaluate: level, grade, lead and counts; nothing listed) for ONE report, at
   // its reported_at (or ?at), with the concurrency Engine::Assess(incident) assumes (this fire alone).
   auto Verdict = [this](const std::vector<engine::Incident>& incidents, const std::string& at_text) {
     if (incidents.size() != 1)
-      throw Error(ErrorKind::kInput, "request body: /", "?view=verdict takes one report, got " + std::to_string(incidents.size()),
+      throw Error(ErrorKind::kInput, "request body: /",
+                  "?view=verdict takes one report, got " + std::to_string(incidents.size()),
                   "send each report on its own, or use the full decision");
     const engine::Incident& in = incidents[0];
     const Timestamp at = at_text.empty() ? in.reported_at : ParseTime(at_text, "?at");
     // The concurrency Engine::Assess(incident) uses (engine.cc SelfConcurrency; REPOINT if the engine exposes it).
     const bool dangerous = in.dangerous.value_or(in.extra.ValueOr(engine::FactId::kDangerous, 0.0) != 0.0);
     const engine::Verdict v = engine.Evaluate(in, at, engine::Concurrency{1, dangerous ? 1 : 0});
-    return Response::Json(Dump(json{{"incident_id", in.incident_id}, {"at", FormatIso8601(at)},
+    return Response::Json(Dump(json{{"incident_id", in.incident_id},
+                                    {"at", FormatIso8601(at)},
                                     {"response_level", v.level ? json(engine::LevelName(*v.level)) : json(nullptr)},
                                     {"grade", v.grade ? json(engine::GradeNameEn(*v.grade)) : json(nullptr)},
-                                    {"lead", engine::TierName(v.lead)}, {"triggers_held", v.triggers_held},
-                                    {"measures_due", v.measures_due}, {"reporting_due", v.reporting_due},
+                                    {"lead", engine::TierName(v.lead)},
+                                    {"triggers_held", v.triggers_held},
+                                    {"measures_due", v.measures_due},
+                                    {"reporting_due", v.reporting_due},
                                     {"safety_applies", v.safety_applies}}));
   };
 
@@ -216,7 +234,10 @@ void Server::Impl::AddApiRoutes() {
                 RefreshLocked();
                 return Response::Json(std::move(out), 201);
               }});
+}
 
+// Incidents: the list, one incident's sheet, declaring, closing.
+void Server::Impl::AddIncidentRoutes() {
   router.Add({"GET", "/api/incidents", Access::kUser, Where::kBlocking, [this](Request&) {
                 json a = json::array();
                 std::lock_guard<std::mutex> lock(desk_mu);
@@ -270,6 +291,10 @@ void Server::Impl::AddApiRoutes() {
                                                 {"by_user", req.user->username}}),
                                       201);
               }});
+}
+
+// 5.2 upward reports and acknowledgements of overdue duties.
+void Server::Impl::AddDutyRoutes() {
   router.Add({"POST", "/api/incidents/{id}/upward", Access::kUser, Where::kBlocking, [this](Request& req) {
                 Require(PermissionsOf(req).upward, req, "record an upward report",
                         "upward reports (5.2) are recorded by the HQ office and the roles that decide a level");
@@ -315,7 +340,10 @@ void Server::Impl::AddApiRoutes() {
                                                 {"by_user", req.user->username}}),
                                       201);
               }});
+}
 
+// The audit (one incident or all), the timeline, the store's verification.
+void Server::Impl::AddAuditRoutes() {
   auto audit = [this](Request& req, const std::string& id) {
     const std::string format = req.Query("format", "json");
     const std::string lang = req.Query("lang", "zh");
@@ -367,8 +395,10 @@ void Server::Impl::AddApiRoutes() {
                                                 {"head_hash", v.head_hash},
                                                 {"problems", v.problems}}));
               }});
+}
 
-  // Shifts: sign in and out by role; the handover sheet is computed here and recorded at sign-out.
+// Shifts: sign in and out by role; the handover sheet is computed by DeskApi and recorded at sign-out.
+void Server::Impl::AddShiftRoutes() {
   auto shift_json = [this](const Request& req) {
     json events = json::array();
     const Timestamp now = clock.Now();
@@ -426,8 +456,10 @@ void Server::Impl::AddApiRoutes() {
                 RefreshLocked();
                 return Response::Json(shift_json(req), 201);
               }});
+}
 
-  // Test mode only: move the desk's clock, end every session.
+// Test mode only (--test-clock): move the desk's clock, end every session.
+void Server::Impl::AddTestRoutes() {
   router.Add({"POST", "/api/test/clock", Access::kUser, Where::kBlocking, [this](Request& req) {
                 if (!clock.test_mode())
                   throw HttpError(404, "not-found", req.path, "the test clock is off", "start with --test-clock TIME");

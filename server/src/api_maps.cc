@@ -57,17 +57,15 @@ void Server::Impl::AddMapRoutes() {
   router.Add({"GET", "/api/map/layers", Access::kUser, Where::kBlocking, [this](Request& req) {
                 DeskGeo& g = NeedMaps(geo, geo && geo->has_layers(), req.path, "--layers");
                 std::lock_guard<std::mutex> lock(geo_mu);
-                static std::string cache;  // one layers config per process
-                if (cache.empty()) cache = g.LayersGeoJson();
-                Response r = Response::Json(cache);
+                if (layers_cache.empty()) layers_cache = g.LayersGeoJson();
+                Response r = Response::Json(layers_cache);
                 r.content_type = "application/geo+json; charset=utf-8";
                 return r;
               }});
   auto hillshade = [this](Request& req) -> const Hillshade& {
     DeskGeo& g = NeedMaps(geo, geo && geo->has_dem(), req.path, "--dem");
-    static std::optional<Hillshade> cache;  // guarded by geo_mu
-    if (!cache) cache = g.HillshadePng();
-    return *cache;
+    if (!hillshade_cache) hillshade_cache = g.HillshadePng();
+    return *hillshade_cache;
   };
   router.Add({"GET", "/api/map/hillshade", Access::kUser, Where::kBlocking, [this, hillshade](Request& req) {
                 std::lock_guard<std::mutex> lock(geo_mu);
@@ -120,7 +118,10 @@ void Server::Impl::AddMapRoutes() {
          std::lock_guard<std::mutex> glock(geo_mu);
          return Response::Json(g.Deploy(inc, level));
        }});
+}
 
+// Drills: the scenarios on offer, and one replayed into a fresh in-memory store.
+void Server::Impl::AddDrillRoutes() {
   router.Add({"GET", "/api/scenarios", Access::kUser, Where::kBlocking, [this](Request&) {
                 json a = json::array();
                 for (const auto& p : ScenarioFiles(opt.scenarios_dir)) {

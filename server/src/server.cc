@@ -70,6 +70,7 @@ Server::Impl::Impl(const engine::RuleSet& r, ServerOptions o, std::shared_ptr<De
   meta_json = BuildMeta();
   AddApiRoutes();
   AddMapRoutes();
+  AddDrillRoutes();
 }
 
 store::User Server::Impl::UserOf(const Request& req) {
@@ -223,7 +224,9 @@ void Server::Start() {
 unsigned short Server::port() const { return impl_->port; }
 
 std::string Server::url() const {
-  const std::string h = impl_->opt.host.find(':') != std::string::npos ? "[" + impl_->opt.host + "]" : impl_->opt.host;
+  // Listening on every interface: the URL to open on this machine is the loopback one.
+  const std::string& host = impl_->opt.host == "0.0.0.0" || impl_->opt.host == "::" ? "127.0.0.1" : impl_->opt.host;
+  const std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   return "http://" + h + ":" + std::to_string(impl_->port) + "/";
 }
 

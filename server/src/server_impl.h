@@ -62,6 +62,9 @@ struct Server::Impl {
   int ticks = 0;
 
   std::string meta_json;  // GET /api/meta (built once)
+  // The map's base layers, computed on first request (guarded by geo_mu).
+  std::string layers_cache;
+  std::optional<Hillshade> hillshade_cache;
 
   // Recomputes the snapshot and broadcasts it. REQUIRES: desk_mu held.
   void RefreshLocked();
@@ -79,8 +82,16 @@ struct Server::Impl {
   // HttpError(403) unless `allowed`; `what` names the action ("declare a response level").
   void Require(bool allowed, const Request& req, const std::string& what, const std::string& who_may) const;
 
-  void AddApiRoutes();            // api.cc
-  void AddMapRoutes();            // api_maps.cc
+  void AddApiRoutes();  // api.cc: the seven below
+  void AddSessionRoutes();
+  void AddAssessRoutes();
+  void AddIncidentRoutes();
+  void AddDutyRoutes();
+  void AddAuditRoutes();
+  void AddShiftRoutes();
+  void AddTestRoutes();
+  void AddMapRoutes();            // api_maps.cc: maps, terrain, deployment
+  void AddDrillRoutes();          // api_maps.cc: scenarios and drills
   std::string BuildMeta() const;  // api.cc
 };
 

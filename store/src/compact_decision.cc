@@ -15,11 +15,21 @@ void AppendString(std::string& out, std::string_view v) {
   out += '"';
   for (char c : v) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -56,15 +66,19 @@ std::string CompactDecisionJson(const engine::Decision& d) {
   o += ",\"rules_sha256\":";
   AppendString(o, d.rules_sha256);
   o += ",\"response_level\":";
-  if (d.response_level) AppendString(o, engine::LevelName(*d.response_level));
-  else o += "null";
+  if (d.response_level)
+    AppendString(o, engine::LevelName(*d.response_level));
+  else
+    o += "null";
   o += ",\"triggers\":";
   AppendArray(o, d.triggers, [&](const engine::TriggerFiring& t) { AppendString(o, t.clause); });
   o += ",\"decided_by\":";
   AppendArray(o, d.decided_by, [&](std::string_view r) { AppendString(o, r); });
   o += ",\"grade\":";
-  if (d.grade.grade) AppendString(o, engine::GradeNameEn(*d.grade.grade));
-  else o += "null";
+  if (d.grade.grade)
+    AppendString(o, engine::GradeNameEn(*d.grade.grade));
+  else
+    o += "null";
   o += ",\"lead\":";
   AppendString(o, engine::TierName(d.lead.tier));
   o += ",\"reporting\":";

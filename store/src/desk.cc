@@ -41,8 +41,8 @@ std::string EnrichKey(const engine::Incident& in) {
   std::string k = in.incident_id + '\n' + std::to_string(in.reported_at.epoch_s) + '\n';
   if (in.location) k += std::to_string(in.location->lon) + ',' + std::to_string(in.location->lat);
   k += '\n' + in.county.value_or("") + '\n';
-  for (const auto& w : {in.weather.temperature_c, in.weather.humidity_pct, in.weather.wind_speed_ms,
-                        in.weather.wind_dir_deg})
+  for (const auto& w :
+       {in.weather.temperature_c, in.weather.humidity_pct, in.weather.wind_speed_ms, in.weather.wind_dir_deg})
     k += w ? std::to_string(*w) + ',' : std::string("-,");
   for (std::size_t i = 0; i < engine::kFactCount; ++i) {
     auto id = static_cast<engine::FactId>(i);
@@ -71,7 +71,7 @@ struct Desk::Impl {
   Enrich enrich;
   std::map<std::string, std::pair<engine::FactSet, std::vector<std::pair<engine::FactId, std::string>>>> enriched;
   std::map<std::string, engine::Incident> enriched_county;  // county filled by the enricher
-  std::map<std::string, Cached> open;    // open incidents
+  std::map<std::string, Cached> open;                       // open incidents
   std::map<std::string, Cached> closed;  // closed ones whose end is late enough to matter (loaded on demand)
   std::optional<std::int64_t> version;   // DataVersion when `open` was read
   std::int64_t latest_closure = std::numeric_limits<std::int64_t>::min();
@@ -155,7 +155,8 @@ struct Desk::Impl {
     Cached c;
     for (const auto& r : h.reports)
       c.reports.push_back(ReportEntry{h.incident.incident_id, r.reported_at, r.recorded_at.value_or(r.reported_at),
-                                      r.id, r.body, r.source.empty() ? "store: report " + std::to_string(r.id) : r.source});
+                                      r.id, r.body,
+                                      r.source.empty() ? "store: report " + std::to_string(r.id) : r.source});
     timeline::SortByMoment(c.reports);
     c.merged = "{}";
     for (const auto& r : c.reports) c.merged = format::MergeReportJson(c.merged, r.json, r.source);
@@ -258,7 +259,9 @@ struct Desk::Impl {
 };
 
 Desk::Desk(Store& store, const engine::Engine& engine, Enrich enrich, Clock clock)
-    : store_(store), engine_(engine), clock_(clock ? std::move(clock) : Clock(WallClock)),
+    : store_(store),
+      engine_(engine),
+      clock_(clock ? std::move(clock) : Clock(WallClock)),
       impl_(std::make_unique<Impl>(engine, store, std::move(enrich))) {}
 
 Desk::~Desk() = default;
@@ -276,7 +279,8 @@ void Desk::CheckRole(const std::string& role) const {
   std::vector<std::string> ids;
   for (const auto& r : rules.roles) ids.push_back(r.id);
   std::string near = ClosestMatch(role, ids);
-  throw Error(ErrorKind::kInput, "--by", "unknown role '" + role + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"),
+  throw Error(ErrorKind::kInput, "--by",
+              "unknown role '" + role + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"),
               "role ids are listed by `firebreak rules show`");
 }
 
@@ -314,7 +318,7 @@ struct Pending {
 // What a batch of reports will write: the affected incidents with the new reports in place, their decisions.
 struct Batch {
   std::map<std::string, Cached> work;
-  std::set<std::string> created;  // incidents this batch opens
+  std::set<std::string> created;   // incidents this batch opens
   std::vector<Recorded> recorded;  // parallel to the pending reports
 };
 
@@ -324,10 +328,10 @@ void CheckIdentity(const engine::RuleSet& rules, const Cached& c, const Pending&
   if (p.own.correction.value_or(false)) return;
   const engine::Incident& was = c.latest;
   if (p.own.county && was.county && rules.FindCounty(*p.own.county) != rules.FindCounty(*was.county))
-    throw Error(ErrorKind::kInput, p.where + ": /county",
-                "incident '" + p.entry.incident_id + "' was reported in " + *was.county + ", this report says " +
-                    *p.own.county,
-                "a different fire needs a new incident id; to correct the county, add \"correction\": true");
+    throw Error(
+        ErrorKind::kInput, p.where + ": /county",
+        "incident '" + p.entry.incident_id + "' was reported in " + *was.county + ", this report says " + *p.own.county,
+        "a different fire needs a new incident id; to correct the county, add \"correction\": true");
   if (p.own.location && was.location) {
     const double km = DistanceKm(*p.own.location, *was.location);
     if (km > kLocationToleranceKm)
@@ -395,7 +399,8 @@ static Batch Prepare(Desk::Impl& impl, std::vector<Pending>& pending) {
         b.work.emplace(id, std::move(it->second));  // moved: the cache is re-read if the batch fails
         impl.open.erase(it);
       } else if (impl.store.FindIncident(id)) {
-        throw Error(ErrorKind::kInput, p.where, "incident '" + id + "' is closed", "a new fire needs a new incident id");
+        throw Error(ErrorKind::kInput, p.where, "incident '" + id + "' is closed",
+                    "a new fire needs a new incident id");
       } else {
         b.work.emplace(id, Cached{});
         b.created.insert(id);
@@ -478,10 +483,10 @@ static std::vector<Recorded> RecordAll(Desk::Impl& impl, std::vector<Pending>& p
     impl.version.reset();  // the batch moved incidents out of the cache: read the store again next time
     throw;
   }
-  throw Error(ErrorKind::kStore, impl.store.path(),
-              "other processes kept writing while the reports were being recorded (" + std::to_string(kAttempts) +
-                  " attempts)",
-              "retry");
+  throw Error(
+      ErrorKind::kStore, impl.store.path(),
+      "other processes kept writing while the reports were being recorded (" + std::to_string(kAttempts) + " attempts)",
+      "retry");
 }
 
 std::vector<Recorded> Desk::Report(const std::vector<ReportInput>& inputs) {
@@ -494,7 +499,7 @@ std::vector<Recorded> Desk::Report(const std::vector<ReportInput>& inputs) {
       p.where = o.where;
       CheckTime(p.own.reported_at, o.where + ": /reported_at");
       if (p.own.open_fire_since) CheckTime(*p.own.open_fire_since, o.where + ": /open_fire_since");
-      p.entry = ReportEntry{p.own.incident_id, p.own.reported_at, std::max(now, p.own.reported_at), 0,
+      p.entry = ReportEntry{p.own.incident_id,      p.own.reported_at, std::max(now, p.own.reported_at), 0,
                             format::ToJson(o.node), o.source};
       pending.push_back(std::move(p));
     }
@@ -544,8 +549,7 @@ void Desk::Declare(const std::string& incident_id, engine::Level level, const st
     if (!inc)
       throw Error(ErrorKind::kNotFound, incident_id, "no incident '" + incident_id + "' in the store",
                   "`firebreak status` lists open incidents");
-    if (inc->closed_at)
-      throw Error(ErrorKind::kInput, incident_id, "incident '" + incident_id + "' is closed");
+    if (inc->closed_at) throw Error(ErrorKind::kInput, incident_id, "incident '" + incident_id + "' is closed");
     impl_->CheckOffice(*inc, by, level);
     IncidentHistory h = store_.History(incident_id);
     if (!h.reports.empty() && at < h.reports.front().reported_at)
@@ -631,10 +635,9 @@ timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory
   in.enrich = enrich;
   for (const auto& h : histories) {
     for (const auto& r : h.reports)
-      in.reports.push_back(ReportEntry{h.incident.incident_id, r.reported_at, r.recorded_at.value_or(r.reported_at),
-                                       r.id, r.body,
-                                       r.source.empty() ? "store: " + h.incident.incident_id + " report " + std::to_string(r.id)
-                                                        : r.source});
+      in.reports.push_back(ReportEntry{
+          h.incident.incident_id, r.reported_at, r.recorded_at.value_or(r.reported_at), r.id, r.body,
+          r.source.empty() ? "store: " + h.incident.incident_id + " report " + std::to_string(r.id) : r.source});
     for (const auto& d : h.declarations)
       in.declarations.push_back(timeline::TimelineDeclaration{h.incident.incident_id, d.kind, d.level, d.by, d.at});
     for (const auto& u : h.upward_reports)

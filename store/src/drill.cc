@@ -34,8 +34,10 @@ void Replay(Desk& desk, const timeline::Scenario& sc, int kind, std::size_t inde
   try {
     if (kind == 1) {
       const auto& d = sc.declarations[index];
-      if (d.kind == "end") desk.Close(d.incident_id, d.by, d.at);
-      else desk.Declare(d.incident_id, *d.level, d.by, d.at, d.kind);
+      if (d.kind == "end")
+        desk.Close(d.incident_id, d.by, d.at);
+      else
+        desk.Declare(d.incident_id, *d.level, d.by, d.at, d.kind);
     } else {
       const auto& u = sc.upward_reports[index];
       desk.UpwardReport(u.incident_id, u.clause, u.to, u.at);
@@ -77,9 +79,8 @@ DrillResult RunDrill(const timeline::Scenario& sc, const engine::Engine& engine,
   for (std::size_t i = 0; i < sc.reports.size(); ++i) events.push_back({sc.reports[i].recorded_at, 0, i});
   for (std::size_t i = 0; i < sc.declarations.size(); ++i) events.push_back({sc.declarations[i].at, 1, i});
   for (std::size_t i = 0; i < sc.upward_reports.size(); ++i) events.push_back({sc.upward_reports[i].at, 2, i});
-  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
-    return a.at != b.at ? a.at < b.at : a.kind < b.kind;
-  });
+  std::stable_sort(events.begin(), events.end(),
+                   [](const Event& a, const Event& b) { return a.at != b.at ? a.at < b.at : a.kind < b.kind; });
   Timestamp clock = sc.start;
   Desk desk(store, engine, options.enrich, [&clock] { return clock; });
   // Maps are read before the transaction (never while holding the store's write lock).
@@ -180,7 +181,8 @@ DrillResult RunDrill(const timeline::Scenario& sc, const engine::Engine& engine,
     bool has = false;
     if (a)
       for (const auto& f : a->findings) has = has || f.code == x.code;
-    check(x.where, "finding " + x.code + " " + x.incident_id, x.present ? "present" : "absent", has ? "present" : "absent");
+    check(x.where, "finding " + x.code + " " + x.incident_id, x.present ? "present" : "absent",
+          has ? "present" : "absent");
   }
   return res;
 }
@@ -215,7 +217,9 @@ std::string DrillToText(const timeline::Scenario& sc, const DrillResult& r, cons
 
 std::string DrillToJson(const timeline::Scenario& sc, const DrillResult& r, const engine::RuleSet& rules, int indent) {
   json j;
-  j["scenario"] = {{"file", sc.file}, {"name", sc.name}, {"title", {{"zh", sc.title.zh}, {"en", sc.title.en}}},
+  j["scenario"] = {{"file", sc.file},
+                   {"name", sc.name},
+                   {"title", {{"zh", sc.title.zh}, {"en", sc.title.en}}},
                    {"start", FormatIso8601(sc.start)}};
   j["ok"] = r.ok();
   j["records"] = r.records;

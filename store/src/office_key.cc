@@ -61,7 +61,7 @@ void Create(const std::string& path) {
     if (ec) Fail(path, "cannot create the office key's directory: " + ec.message(), "set FIREBREAK_OFFICE_KEY");
     ::chmod(dir.c_str(), 0700);
   }
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + HexOf(RandomBytes(4));
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     Fail(path, std::string("cannot create the office key: ") + std::strerror(errno), "set FIREBREAK_OFFICE_KEY");

@@ -158,8 +158,8 @@ CREATE TRIGGER incident_offices_no_delete BEFORE DELETE ON incident_offices BEGI
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
 
-const char* const kAppendOnlyTables[] = {"audit_log", "incidents", "reports", "decisions",
-                                          "declarations", "upward_reports", "closures"};
+const char* const kAppendOnlyTables[] = {"audit_log",    "incidents",      "reports", "decisions",
+                                         "declarations", "upward_reports", "closures"};
 
 std::string AppendOnlyTriggers() {
   std::string sql;
@@ -174,8 +174,7 @@ std::string AppendOnlyTriggers() {
 }
 
 std::int64_t NowEpoch() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::optional<engine::Level> LevelFromInt(std::optional<std::int64_t> v) {
@@ -203,7 +202,8 @@ std::optional<engine::Level> LevelFromInt(std::optional<std::int64_t> v) {
       throw Error(ErrorKind::kStore, where, "the store cannot be written here: " + msg,
                   "check the permissions of the file and its directory; reading commands still work");
     case SQLITE_IOERR:
-      throw Error(ErrorKind::kStore, where, "I/O error on the store: nothing of this command was recorded (" + msg + ")",
+      throw Error(ErrorKind::kStore, where,
+                  "I/O error on the store: nothing of this command was recorded (" + msg + ")",
                   "check the disk; `firebreak store verify` checks the store");
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
@@ -227,9 +227,7 @@ class Stmt {
   Stmt& Bind(int i, const std::string& v) {
     return Check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
   }
-  Stmt& Bind(int i, const std::optional<std::string>& v) {
-    return v ? Bind(i, *v) : Check(sqlite3_bind_null(s_, i));
-  }
+  Stmt& Bind(int i, const std::optional<std::string>& v) { return v ? Bind(i, *v) : Check(sqlite3_bind_null(s_, i)); }
   Stmt& Bind(int i, std::optional<engine::Level> v) {
     return v ? Bind(i, static_cast<std::int64_t>(*v)) : Check(sqlite3_bind_null(s_, i));
   }
@@ -340,8 +338,8 @@ struct SqliteImpl {
     auto it = cache.find(sql);
     if (it == cache.end()) {
       sqlite3_stmt* s = nullptr;
-      int rc = sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s,
-                                  nullptr);
+      int rc =
+          sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr);
       if (rc != SQLITE_OK) {
         if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
           Fail("not a firebreak store or corrupt: " + std::string(sqlite3_errmsg(db)));
@@ -368,9 +366,9 @@ struct SqliteImpl {
         continue;
       }
       if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-        Fail("the store stayed locked by another process for " + std::to_string(options.busy_timeout_ms) +
-                 " ms: " + msg,
-             "retry later; another firebreak process is writing");
+        Fail(
+            "the store stayed locked by another process for " + std::to_string(options.busy_timeout_ms) + " ms: " + msg,
+            "retry later; another firebreak process is writing");
       ThrowSqlite(rc & 0xff, msg.empty() ? sqlite3_errmsg(db) : msg, path);
     }
   }
@@ -424,8 +422,15 @@ struct SqliteImpl {
     Stmt s = Prepare(
         "INSERT INTO audit_log(seq, recorded_at, action, tbl, row_id, payload, prev_hash, hash, mac) "
         "VALUES(?,?,?,?,?,?,?,?,?)");
-    s.Bind(1, seq).Bind(2, now).Bind(3, action).Bind(4, tbl).Bind(5, row_id).Bind(6, payload).Bind(7, head->hash)
-        .Bind(8, hash).Bind(9, mac);
+    s.Bind(1, seq)
+        .Bind(2, now)
+        .Bind(3, action)
+        .Bind(4, tbl)
+        .Bind(5, row_id)
+        .Bind(6, payload)
+        .Bind(7, head->hash)
+        .Bind(8, hash)
+        .Bind(9, mac);
     s.Run();
     head = Head{seq, hash, mac};
     if (!txn_first_seq) txn_first_seq = seq;
@@ -499,13 +504,27 @@ class Canon {
     s_ += '"';
     for (char c : v) {
       switch (c) {
-        case '"': s_ += "\\\""; break;
-        case '\\': s_ += "\\\\"; break;
-        case '\b': s_ += "\\b"; break;
-        case '\f': s_ += "\\f"; break;
-        case '\n': s_ += "\\n"; break;
-        case '\r': s_ += "\\r"; break;
-        case '\t': s_ += "\\t"; break;
+        case '"':
+          s_ += "\\\"";
+          break;
+        case '\\':
+          s_ += "\\\\";
+          break;
+        case '\b':
+          s_ += "\\b";
+          break;
+        case '\f':
+          s_ += "\\f";
+          break;
+        case '\n':
+          s_ += "\\n";
+          break;
+        case '\r':
+          s_ += "\\r";
+          break;
+        case '\t':
+          s_ += "\\t";
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             char buf[8];
@@ -621,8 +640,8 @@ std::string KeyPath(const std::string& configured) { return configured.empty() ?
 constexpr auto kSidecarInterval = std::chrono::milliseconds(200);
 
 std::string HeadBody(const SignedHead& h) {
-  return std::string(kHeadMagic) + "\nstore: " + h.store_id + "\nseq: " + std::to_string(h.seq) +
-         "\nhash: " + h.hash + "\nmac: " + h.mac + "\nkey: " + h.key_id + "\nat: " + h.at + "\n";
+  return std::string(kHeadMagic) + "\nstore: " + h.store_id + "\nseq: " + std::to_string(h.seq) + "\nhash: " + h.hash +
+         "\nmac: " + h.mac + "\nkey: " + h.key_id + "\nat: " + h.at + "\n";
 }
 
 SignedHead SignHead(const internal::OfficeKey& key, const std::string& store_id, std::int64_t seq,
@@ -687,13 +706,15 @@ std::string SidecarClaim(const std::string& store_path, const SignedHead& h) {
               what + ", but " + (side.head ? SidecarClaim(path, *side.head) : side.problem) +
                   ": the store was truncated, emptied or replaced",
               "restore it from a backup (`firebreak store verify` reports the finding); to start a new store here "
-              "on purpose, move " + HeadSidecarPath(path) + " away first");
+              "on purpose, move " +
+                  HeadSidecarPath(path) + " away first");
 }
 
 // One query on a raw connection: the (hash, mac) of entry `seq`, or nullopt.
 std::optional<std::pair<std::string, std::string>> EntryAt(sqlite3* db, std::int64_t seq, bool keyed) {
   sqlite3_stmt* s = nullptr;
-  const char* sql = keyed ? "SELECT hash, mac FROM audit_log WHERE seq = ?" : "SELECT hash, '' FROM audit_log WHERE seq = ?";
+  const char* sql =
+      keyed ? "SELECT hash, mac FROM audit_log WHERE seq = ?" : "SELECT hash, '' FROM audit_log WHERE seq = ?";
   std::optional<std::pair<std::string, std::string>> out;
   if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK) {
     sqlite3_bind_int64(s, 1, seq);
@@ -953,8 +974,9 @@ void KeyTheChain(SqliteImpl& impl) {
   impl.Exec("INSERT OR REPLACE INTO meta(key, value) VALUES('key_id', '" + impl.key->id + "')");
   std::vector<std::pair<std::int64_t, std::string>> macs;
   {
-    Stmt s = impl.Prepare("SELECT seq, recorded_at, action, tbl, row_id, payload, prev_hash, hash FROM audit_log "
-                          "ORDER BY seq");
+    Stmt s = impl.Prepare(
+        "SELECT seq, recorded_at, action, tbl, row_id, payload, prev_hash, hash FROM audit_log "
+        "ORDER BY seq");
     std::string prev = kZeroHash, prev_mac = kZeroHash;
     for (std::int64_t expect = 1; s.Step(); ++expect) {
       const std::int64_t seq = s.Int(0);
@@ -1066,7 +1088,8 @@ void CreateAtomically(const std::string& path, const OpenOptions& options) {
     fs::create_directories(parent, ec);
     if (ec) throw Error(ErrorKind::kStore, path, "cannot create directory " + parent.string() + ": " + ec.message());
   }
-  const std::string tmp = path + ".creating." + std::to_string(::getpid());
+  // Unique per process and thread (a server may create stores from several threads).
+  const std::string tmp = path + ".creating." + std::to_string(::getpid()) + "." + HexOf(RandomBytes(4));
   for (const char* sfx : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp + sfx, ec);
   try {
     SqliteImpl impl;
@@ -1074,7 +1097,7 @@ void CreateAtomically(const std::string& path, const OpenOptions& options) {
     impl.options = options;
     OpenWriter(impl, true);
     impl.Exec("PRAGMA wal_checkpoint(TRUNCATE)");  // the header (application_id, version) into the file
-    impl.sidecar_dirty = false;                     // no entry yet, and this is not the store's path
+    impl.sidecar_dirty = false;                    // no entry yet, and this is not the store's path
   } catch (...) {
     for (const char* sfx : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp + sfx, ec);
     throw;
@@ -1089,19 +1112,12 @@ void CreateAtomically(const std::string& path, const OpenOptions& options) {
 
 }  // namespace
 
-std::unique_ptr<SqliteBackend> OpenSqliteImpl(const std::string& path, const OpenOptions& options, bool for_verify) {
-  auto impl = std::make_unique<SqliteImpl>();
-  impl->path = path;
-  impl->options = options;
-  impl->memory = path == ":memory:";
-  if (impl->memory) {
-    if (options.mode == OpenMode::kRead) throw Error(ErrorKind::kNotFound, path, "an in-memory store is empty");
-    OpenWriter(*impl, true);
-    return std::make_unique<SqliteBackend>(std::move(impl));
-  }
+namespace {
+
+// What is at `path`, decided without SQLite (contract: store.h): returns true when the file is to be
+// initialised in place ("fresh"); creates a missing store atomically; throws Error for everything refused.
+bool Preflight(const std::string& path, const OpenOptions& options, const Sidecar& side) {
   const bool write = options.mode == OpenMode::kWrite;
-  const Sidecar side = ReadSidecar(path);
-  bool fresh = false;
   for (int attempt = 0;; ++attempt) {
     const internal::FileState st = internal::Inspect(path);
     switch (st.kind) {
@@ -1115,18 +1131,15 @@ std::unique_ptr<SqliteBackend> OpenSqliteImpl(const std::string& path, const Ope
         throw Error(ErrorKind::kStore, path, "not a regular file", "give the path of a store file");
       case internal::FileState::kEmptyFile:
         if (side.exists) ThrowTruncated(path, "the store file is empty (0 bytes)", side);
-        if (!write) throw Error(ErrorKind::kStore, path, "the file is empty (0 bytes): it holds no store yet",
-                                "record a report into it first, or check the path");
-        fresh = true;  // an empty file holds nothing to overwrite
-        break;
+        if (!write)
+          throw Error(ErrorKind::kStore, path, "the file is empty (0 bytes): it holds no store yet",
+                      "record a report into it first, or check the path");
+        return true;  // an empty file holds nothing to overwrite
       case internal::FileState::kNotSqlite:
         throw Error(ErrorKind::kStore, path, "not a firebreak store: the file is not an SQLite database",
                     "give the path of a firebreak store, or a new path to create one (the file was not modified)");
       case internal::FileState::kHotJournal:
-        if (write && st.journal_of_empty && !side.exists) {
-          fresh = true;  // a creation that never committed: rolling it back leaves an empty file
-          break;
-        }
+        if (write && st.journal_of_empty && !side.exists) return true;  // a creation that never committed
         throw Error(ErrorKind::kStore, path,
                     "the file has a hot rollback journal (" + st.detail +
                         "): a program was killed while writing it, and opening it would replay the journal into it",
@@ -1136,8 +1149,7 @@ std::unique_ptr<SqliteBackend> OpenSqliteImpl(const std::string& path, const Ope
           if (st.application_id == 0 && st.user_version == 0 && st.empty_database) {
             if (side.exists) ThrowTruncated(path, "the store holds no tables", side);
             if (!write) throw Error(ErrorKind::kStore, path, "an empty SQLite database: it holds no store yet");
-            fresh = true;
-            break;
+            return true;
           }
           char buf[32];
           std::snprintf(buf, sizeof buf, "0x%08llx",
@@ -1152,38 +1164,55 @@ std::unique_ptr<SqliteBackend> OpenSqliteImpl(const std::string& path, const Ope
                       "store schema version " + std::to_string(st.user_version) + " is newer than this firebreak (" +
                           std::to_string(kSchemaVersion) + ")",
                       "upgrade firebreak; the file was not modified");
-        break;
+        return false;
     }
-    break;
   }
+}
+
+// A read-only connection on an existing store that passed quick_check and still contains its head file's
+// entry (Error(kStore) otherwise, nothing written).
+sqlite3* OpenCheckedStore(const std::string& path, const OpenOptions& options, const Sidecar& side) {
+  sqlite3* ro = OpenCheckedReadOnly(path, options);
+  if (!side.exists) return ro;
+  std::string problem;
+  if (!side.head) {
+    problem = side.problem;
+  } else {
+    sqlite3_stmt* s = nullptr;
+    std::int64_t version = 0;
+    if (sqlite3_prepare_v2(ro, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+      version = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    problem =
+        HeadProblem(ro, version >= 3, MetaValue(ro, "store_id"), *side.head, "its head file " + HeadSidecarPath(path));
+  }
+  if (problem.empty()) return ro;
+  sqlite3_close_v2(ro);
+  throw Error(ErrorKind::kStore, path, problem,
+              "restore the store from a backup (`firebreak store verify` reports it); to accept the store as it is, "
+              "move " +
+                  HeadSidecarPath(path) + " away");
+}
+
+}  // namespace
+
+std::unique_ptr<SqliteBackend> OpenSqliteImpl(const std::string& path, const OpenOptions& options, bool for_verify) {
+  auto impl = std::make_unique<SqliteImpl>();
+  impl->path = path;
+  impl->options = options;
+  impl->memory = path == ":memory:";
+  if (impl->memory) {
+    if (options.mode == OpenMode::kRead) throw Error(ErrorKind::kNotFound, path, "an in-memory store is empty");
+    OpenWriter(*impl, true);
+    return std::make_unique<SqliteBackend>(std::move(impl));
+  }
+  const Sidecar side = ReadSidecar(path);
+  const bool fresh = Preflight(path, options, side);
   if (!fresh) {
     // Read-only first: a damaged store, or one that lost its head, is refused before anything can write to it.
-    sqlite3* ro = nullptr;
-    if (!for_verify) {
-      ro = OpenCheckedReadOnly(path, options);
-      const std::int64_t version = [&] {
-        sqlite3_stmt* s = nullptr;
-        std::int64_t v = 0;
-        if (sqlite3_prepare_v2(ro, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-          v = sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-        return v;
-      }();
-      if (side.exists) {
-        if (!side.head) ThrowTruncated(path, "the store cannot be checked against its head", side);
-        const std::string problem = HeadProblem(ro, version >= 3, MetaValue(ro, "store_id"), *side.head,
-                                                "its head file " + HeadSidecarPath(path));
-        if (!problem.empty()) {
-          sqlite3_close_v2(ro);
-          throw Error(ErrorKind::kStore, path, problem,
-                      "restore the store from a backup (`firebreak store verify` reports it); to accept the store "
-                      "as it is, move " + HeadSidecarPath(path) + " away");
-        }
-      }
-    } else {
-      ro = OpenCheckedReadOnly(path, options, false);
-    }
-    if (!write) {
+    // Verify reads whatever is there and reports (VerifyStore).
+    sqlite3* ro = for_verify ? OpenCheckedReadOnly(path, options, false) : OpenCheckedStore(path, options, side);
+    if (options.mode == OpenMode::kRead) {
       impl->db = ro;
       impl->schema_version = static_cast<int>(impl->PragmaInt("user_version"));
       impl->store_id = MetaValue(ro, "store_id");
@@ -1367,8 +1396,9 @@ void SqliteBackend::CloseIncident(const std::string& incident_id, const Timestam
       Stmt s = impl_->Prepare("SELECT at, at_offset FROM closures WHERE incident_ref = ?");
       s.Bind(1, ref);
       if (s.Step())
-        throw Error(ErrorKind::kStore, impl_->path,
-                    "incident '" + incident_id + "' is already closed (at " + FormatIso8601(Ts(s.Int(0), s.Int(1))) + ")");
+        throw Error(
+            ErrorKind::kStore, impl_->path,
+            "incident '" + incident_id + "' is already closed (at " + FormatIso8601(Ts(s.Int(0), s.Int(1))) + ")");
     }
     std::int64_t seq = impl_->NextSeq();
     {
@@ -1550,8 +1580,8 @@ VerifyResult SqliteBackend::Verify() const {
       problem("the keyed chain cannot be checked: " + impl_->key_problem +
               " (set FIREBREAK_OFFICE_KEY to the office key that signed this store)");
     } else if (key->id != impl_->store_key_id) {
-      problem("the store names office key " + impl_->store_key_id + ", but the key at " + key->path + " is " +
-              key->id + ": the keyed chain cannot be checked (or meta was edited)");
+      problem("the store names office key " + impl_->store_key_id + ", but the key at " + key->path + " is " + key->id +
+              ": the keyed chain cannot be checked (or meta was edited)");
       key = nullptr;
     }
     {
@@ -1669,7 +1699,8 @@ VerifyResult SqliteBackend::Verify() const {
       while (s.Step()) check(t.name, s.Int(0), s.Int(1), s.Text(2));
     }
     for (const auto& [seq, e] : entries)
-      if (!seen.count(seq)) problem("audit_log seq " + std::to_string(seq) + ": its record " + e.first + " is missing (deleted)");
+      if (!seen.count(seq))
+        problem("audit_log seq " + std::to_string(seq) + ": its record " + e.first + " is missing (deleted)");
   } catch (const Error& e) {
     problem(e.message());
   }
@@ -1678,18 +1709,18 @@ VerifyResult SqliteBackend::Verify() const {
 
 SignedHead SqliteBackend::Head() const {
   if (impl_->schema_version < 3)
-    throw Error(ErrorKind::kStore, impl_->path, "the store's audit chain is not keyed yet (schema " +
-                                                    std::to_string(impl_->schema_version) + ")",
+    throw Error(ErrorKind::kStore, impl_->path,
+                "the store's audit chain is not keyed yet (schema " + std::to_string(impl_->schema_version) + ")",
                 "record into it once (any recording command keys it), then take its head");
   if (!impl_->key || impl_->key->id != impl_->store_key_id)
     throw Error(ErrorKind::kStore, impl_->path,
                 "cannot sign the head: " + (impl_->key ? "the office key at " + impl_->key->path + " is " +
-                                                             impl_->key->id + ", the store names " +
-                                                             impl_->store_key_id
+                                                             impl_->key->id + ", the store names " + impl_->store_key_id
                                                        : impl_->key_problem),
                 "set FIREBREAK_OFFICE_KEY to the office key that signed this store");
   Stmt s = impl_->Prepare("SELECT seq, hash, mac FROM audit_log ORDER BY seq DESC LIMIT 1");
-  if (!s.Step()) throw Error(ErrorKind::kStore, impl_->path, "the store holds no audit entry yet", "record a report first");
+  if (!s.Step())
+    throw Error(ErrorKind::kStore, impl_->path, "the store holds no audit entry yet", "record a report first");
   return SignHead(*impl_->key, impl_->store_id, s.Int(0), s.Text(1), s.Text(2));
 }
 
@@ -1700,7 +1731,8 @@ VerifyResult internal::VerifySqlite(const std::string& path, const VerifyOptions
     r.problems.push_back(std::move(p));
   };
   const Sidecar side = ReadSidecar(path);
-  const std::string claim = side.head ? ", but " + SidecarClaim(path, *side.head) : (side.exists ? ", and " + side.problem : "");
+  const std::string claim =
+      side.head ? ", but " + SidecarClaim(path, *side.head) : (side.exists ? ", and " + side.problem : "");
   const internal::FileState st = internal::Inspect(path);
   switch (st.kind) {
     case internal::FileState::kMissing:
@@ -1735,21 +1767,24 @@ VerifyResult internal::VerifySqlite(const std::string& path, const VerifyOptions
   const bool keyed = impl.schema_version >= 3;
   const internal::OfficeKey* key = impl.key && impl.key->id == impl.store_key_id ? &*impl.key : nullptr;
   auto check_head = [&](const SignedHead& h, const std::string& what) {
-    if (key && !SignatureValid(h, *key))
-      finding(what + " is not signed by this office's key (edited or forged)");
+    if (key && !SignatureValid(h, *key)) finding(what + " is not signed by this office's key (edited or forged)");
     const std::string p = HeadProblem(impl.db, keyed, impl.store_id, h, what);
     if (!p.empty()) finding(p);
   };
   if (side.exists) {
-    if (!side.head) finding(side.problem);
-    else check_head(*side.head, "its head file " + HeadSidecarPath(path));
+    if (!side.head)
+      finding(side.problem);
+    else
+      check_head(*side.head, "its head file " + HeadSidecarPath(path));
   }
   if (!options.anchor_text.empty()) {
     std::string why;
     auto anchor = SignedHead::Parse(options.anchor_text, &why);
     const std::string name = "the anchor " + (options.anchor_name.empty() ? std::string("given") : options.anchor_name);
-    if (!anchor) finding(name + " is not a signed head (" + why + ")");
-    else check_head(*anchor, name);
+    if (!anchor)
+      finding(name + " is not a signed head (" + why + ")");
+    else
+      check_head(*anchor, name);
   }
   return r;
 }

@@ -84,8 +84,8 @@ TEST(HostileInput, DeepNestingIsAClearErrorInEveryReader) {
   std::string block = "incident_id: X\nreported_at: 2026-05-12T08:00:00+08:00\nfacts:\n";
   for (int i = 0; i < 5000; ++i) block += std::string(static_cast<std::size_t>(i % 200) + 2, ' ') + "- \n";
   ExpectInputError(Fb("assess " + Write("deep.yaml", block)), {"deep.yaml:"}, "block nesting");
-  const std::string sc = Write("deep-sc.yaml", "scenario: d\nstart: 2026-05-12T08:00:00+08:00\nreports: " +
-                                                   std::string(100000, '[') + "\n");
+  const std::string sc = Write(
+      "deep-sc.yaml", "scenario: d\nstart: 2026-05-12T08:00:00+08:00\nreports: " + std::string(100000, '[') + "\n");
   ExpectInputError(Fb("drill " + sc), {"deep-sc.yaml:3:", "nested deeper"}, "drill");
 }
 
@@ -114,8 +114,9 @@ TEST(HostileInput, InvalidUtf8IsAnInputErrorWithItsPlace) {
 }
 
 TEST(HostileInput, DuplicateKeysNameBothPlaces) {
-  const std::string json = Write("dup.json", "{\"incident_id\":\"X\",\"reported_at\":\"2026-05-12T08:00:00+08:00\",\n"
-                                             "\"burned_area_ha\":600,\n\"burned_area_ha\":0}");
+  const std::string json = Write("dup.json",
+                                 "{\"incident_id\":\"X\",\"reported_at\":\"2026-05-12T08:00:00+08:00\",\n"
+                                 "\"burned_area_ha\":600,\n\"burned_area_ha\":0}");
   ExpectInputError(Fb("assess " + json), {"dup.json:3:1", "duplicate key 'burned_area_ha' (first at 2:1)"}, "assess");
   const Out r = Fb("report --store " + FreshStore("dup.sqlite") + " " + json);
   ExpectInputError(r, {"dup.json:3:1", "(first at 2:1)"}, "report");
@@ -164,9 +165,10 @@ TEST(HostileInput, DeskTimesBeforeTheIncidentOrFarFromTheClockAreRefused) {
 TEST(HostileInput, AnotherCountyOrPlaceNeedsAnExplicitCorrection) {
   const std::string store = FreshStore("id.sqlite");
   ASSERT_EQ(Fb("report --store " + store + " " + Write("id1.json", kReport)).code, 0);
-  ExpectInputError(Fb("report --store " + store + " " +
-                      Write("id2.json", R"({"incident_id":"H1","reported_at":"2026-05-12T09:00:00+08:00","county":"鹿寨县"})")),
-                   {"id2.json:1:", "/county", "correction"}, "county");
+  ExpectInputError(
+      Fb("report --store " + store + " " +
+         Write("id2.json", R"({"incident_id":"H1","reported_at":"2026-05-12T09:00:00+08:00","county":"鹿寨县"})")),
+      {"id2.json:1:", "/county", "correction"}, "county");
   ExpectInputError(Fb("report --store " + store + " " +
                       Write("id3.json", R"({"incident_id":"H1","reported_at":"2026-05-12T09:00:00+08:00",
                         "location":{"lon":109.9,"lat":24.6}})")),
@@ -174,7 +176,9 @@ TEST(HostileInput, AnotherCountyOrPlaceNeedsAnExplicitCorrection) {
   // Nearby (a moving fire front) is fine; a flagged correction is recorded as such.
   EXPECT_EQ(Fb("report --store " + store + " " +
                Write("id4.json", R"({"incident_id":"H1","reported_at":"2026-05-12T09:00:00+08:00",
-                 "location":{"lon":109.21,"lat":24.61}})")).code, 0);
+                 "location":{"lon":109.21,"lat":24.61}})"))
+                .code,
+            0);
   Out fix = Fb("report --store " + store + " " +
                Write("id5.json", R"({"incident_id":"H1","reported_at":"2026-05-12T10:00:00+08:00","county":"鹿寨县",
                  "correction":true})"));

@@ -222,10 +222,12 @@ TEST(OneTruth, Case4ReignitionDoesNotCountHoursOut) {
   const std::string store = FreshStore("c4.sqlite");
   Record(store, Write("c4-1.json", kCase4), "2026-05-12T08:00:00+08:00");
   Record(store, Write("c4-2.json", R"({"incident_id":"R1","reported_at":"2026-05-12T10:00:00+08:00",
-    "controlled":true,"extinguished":true})"), "2026-05-12T10:00:00+08:00");
+    "controlled":true,"extinguished":true})"),
+         "2026-05-12T10:00:00+08:00");
   Out re;
   re.out = Record(store, Write("c4-3.json", R"({"incident_id":"R1","reported_at":"2026-05-12T12:00:00+08:00",
-                "controlled":false,"extinguished":false})"), "2026-05-12T12:00:00+08:00");
+                "controlled":false,"extinguished":false})"),
+                  "2026-05-12T12:00:00+08:00");
   // Interpretation reignition-at-report: no new open_fire_since, so re-ignited at 12:00, with a warning.
   json w = Json(re)["warnings"];
   ASSERT_EQ(w.size(), 1u) << re.out;
@@ -241,7 +243,8 @@ TEST(OneTruth, Case4ReignitionWithItsTime) {
   const std::string store = FreshStore("c4b.sqlite");
   Record(store, Write("c4b-1.json", kCase4), "2026-05-12T08:00:00+08:00");
   Record(store, Write("c4b-2.json", R"({"incident_id":"R1","reported_at":"2026-05-12T10:00:00+08:00",
-    "controlled":true,"extinguished":true})"), "2026-05-12T10:00:00+08:00");
+    "controlled":true,"extinguished":true})"),
+         "2026-05-12T10:00:00+08:00");
   Out re;
   re.out = Record(store, Write("c4b-3.json", R"({"incident_id":"R1","reported_at":"2026-05-12T12:00:00+08:00",
                 "controlled":false,"extinguished":false,"open_fire_since":"2026-05-12T11:30:00+08:00"})"),
@@ -265,8 +268,9 @@ TEST(OneTruth, Case5ReportAndAssessReadAlike) {
       {"relative time", "incident_id: X1\nreported_at: +6h\n", false, "relative time"},
       {"yes is not a boolean", "incident_id: X1\nreported_at: 2026-05-12T08:00:00+08:00\ncontrolled: yes\n", false,
        "must be true or false"},
-      {"duplicate key", "incident_id: X1\nreported_at: 2026-05-12T08:00:00+08:00\nburned_area_ha: 600\nburned_area_ha: 0\n",
-       false, "(first at 3:1)"},
+      {"duplicate key",
+       "incident_id: X1\nreported_at: 2026-05-12T08:00:00+08:00\nburned_area_ha: 600\nburned_area_ha: 0\n", false,
+       "(first at 3:1)"},
       {"second document", "incident_id: X1\nreported_at: 2026-05-12T08:00:00+08:00\n---\nincident_id: X2\n", false,
        "second YAML document"},
       {"no offset", "incident_id: X1\nreported_at: 2026-05-12T08:00:00\n", false, "UTC offset"},
@@ -316,8 +320,9 @@ TEST(OneTruth, Case6LateReportIsRecordedAndJudgedFromWhenKnown) {
   EXPECT_EQ(e["verdict"], "ok");  // 40 min after it could be known; 2 h 10 after it was due
   EXPECT_NE(j["interpretations"].dump().find("known-to-the-office"), std::string::npos);
   // Two reports of the same moment: merged in the order recorded (same-moment-reports-merge), both kept.
-  Out same = Fb("report --store " + store + " --format json --recorded-at 2026-05-12T11:50:00+08:00 " +
-                Write("c6-3.json", R"({"incident_id":"L1","reported_at":"2026-05-12T10:00:00+08:00","burned_area_ha":25})"));
+  Out same =
+      Fb("report --store " + store + " --format json --recorded-at 2026-05-12T11:50:00+08:00 " +
+         Write("c6-3.json", R"({"incident_id":"L1","reported_at":"2026-05-12T10:00:00+08:00","burned_area_ha":25})"));
   ASSERT_EQ(same.code, 0) << same.err;
   EXPECT_NE(same.out.find("same-moment-reports-merge"), std::string::npos) << same.out;
 }

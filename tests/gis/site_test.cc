@@ -330,6 +330,29 @@ TEST(LayersConfig, NumbersThatDriveWorkAreBounded) {
   }
 }
 
+// A missing layer or fuel file: the error names the file, and the hint where the config names it.
+TEST(LayersConfig, MissingLayerFilesSayWhereTheConfigNamesThem) {
+  const fs::path dir = TempDir("named-at");
+  const fs::path cfg = dir / "l.yaml";
+  WriteText(cfg, "places:\n  name_field: name\n  file: nowhere.geojson\nfuel:\n  file: none.tif\n");
+  try {
+    Layers::Open(cfg.string());
+    FAIL() << "loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kGis);
+    EXPECT_EQ(e.where(), (dir / "nowhere.geojson").string());
+    EXPECT_NE(e.hint().find("at " + cfg.string() + ":3:9"), std::string::npos) << e.ToString();
+  }
+  WriteText(cfg, "fuel:\n  file: none.tif\n");
+  try {
+    Layers::Open(cfg.string());
+    FAIL() << "loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.where(), (dir / "none.tif").string());
+    EXPECT_NE(e.hint().find("named at " + cfg.string() + ":2:9"), std::string::npos) << e.ToString();
+  }
+}
+
 TEST(LayersConfig, HostileVariantsRefusedWithTheirPlace) {
   const fs::path dir = TempDir("hostile");
   const std::string valid = "county_near_km: 5\nfeature_radius_m: 500\n";

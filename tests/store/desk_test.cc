@@ -75,8 +75,8 @@ TEST(DeskConcurrency, MapsAreReadWithoutHoldingTheWriteLock) {
     in.derived.SetBool(engine::FactId::kTerrainCliff, true);
     in.derived_from.emplace_back(engine::FactId::kTerrainCliff, "test map");
   });
-  auto r = desk.Report(R"({"incident_id":"M1","reported_at":"2026-05-12T10:00:00+08:00","location":{"lon":109.2,"lat":24.6}})",
-                       "m1");
+  auto r = desk.Report(
+      R"({"incident_id":"M1","reported_at":"2026-05-12T10:00:00+08:00","location":{"lon":109.2,"lat":24.6}})", "m1");
   EXPECT_EQ(r.at(0).incident.derived.Get(engine::FactId::kTerrainCliff), 1.0);
   EXPECT_GE(n, 1);
   EXPECT_TRUE(st.FindIncident("OTHER-0").has_value());

@@ -91,7 +91,8 @@ class Generator {
       if (k > 0 && !Chance(0.1)) t += U(10 * 60, 10 * kH);  // 10 %: a revision of the same moment
       std::ostringstream o;
       o << R"({"incident_id":")" << id << R"(","reported_at":")" << FormatIso8601(Timestamp{t, 480}) << '"';
-      if (k == 0 && Chance(0.85)) o << R"(,"open_fire_since":")" << FormatIso8601(Timestamp{t - U(0, 10 * kH), 480}) << '"';
+      if (k == 0 && Chance(0.85))
+        o << R"(,"open_fire_since":")" << FormatIso8601(Timestamp{t - U(0, 10 * kH), 480}) << '"';
       if (k == 0 || Chance(0.6)) o << R"(,"burned_area_ha":)" << Area();
       if (Chance(0.08)) o << R"(,"deaths":)" << Pick(4);
       if (Chance(0.08)) o << R"(,"serious_injuries":)" << Pick(12);
@@ -102,8 +103,10 @@ class Generator {
       if (Chance(0.15)) facts.push_back(R"("dangerous":true)");
       if (k > 0 && !out_now && Chance(0.25)) {  // out
         out_now = true;
-        if (Chance(0.3)) facts.push_back(R"("extinguished":true)");  // only under facts
-        else o << R"(,"controlled":true,"extinguished":true)";
+        if (Chance(0.3))
+          facts.push_back(R"("extinguished":true)");  // only under facts
+        else
+          o << R"(,"controlled":true,"extinguished":true)";
         if (Chance(0.4)) facts.push_back(R"("cleanup_accepted":true)");
       } else if (out_now && Chance(0.5)) {  // re-ignition, with its time half of the time
         out_now = false;
@@ -120,7 +123,8 @@ class Generator {
       }
       o << '}';
       const std::int64_t recorded = Chance(0.15) ? t + U(2 * kH, 20 * kH) : t + U(0, 30 * 60);
-      out.push_back(ReportEntry{id, Timestamp{t, 480}, Timestamp{recorded, 480}, 0, o.str(), id + "#" + std::to_string(k)});
+      out.push_back(
+          ReportEntry{id, Timestamp{t, 480}, Timestamp{recorded, 480}, 0, o.str(), id + "#" + std::to_string(k)});
     }
     return out;
   }
@@ -211,8 +215,10 @@ class Reference {
         e.d = AssessAt(id, t);
         e.assessed = e.d.response_level;
         e.terminated = e.d.response_terminated;
-        if (e.terminated) inc.held.reset();
-        else if (!inc.held || (e.assessed && *e.assessed > *inc.held)) inc.held = e.assessed;
+        if (e.terminated)
+          inc.held.reset();
+        else if (!inc.held || (e.assessed && *e.assessed > *inc.held))
+          inc.held = e.assessed;
         e.required = e.terminated ? std::nullopt : inc.held;
         for (const auto& due : e.d.next.due) events.insert(due.at.epoch_s);
         if (e.d.next.change) events.insert(e.d.next.change->epoch_s);
@@ -249,12 +255,15 @@ std::string Compare(const Engine& eng, const Reference& ref, const IncidentTimel
   if (!s) return "no step";
   const Decision d = ref.AssessAt(id, t);
   if (Show(s->assessed) != Show(d.response_level))
-    return "assessed " + Show(s->assessed) + " (step " + FormatIso8601(s->at) + "), Engine::Assess " + Show(d.response_level);
+    return "assessed " + Show(s->assessed) + " (step " + FormatIso8601(s->at) + "), Engine::Assess " +
+           Show(d.response_level);
   if (ended && *ended == t) return s->deciders.empty() && !s->next_due ? "" : "the end step requires something";
   const std::optional<Level> required = ref.RequiredAt(id, t);
   std::vector<std::string> deciders;
-  if (required && required == d.response_level) deciders.assign(d.decided_by.begin(), d.decided_by.end());
-  else if (required) deciders = eng.rules().FindLevel(*required)->deciders;
+  if (required && required == d.response_level)
+    deciders.assign(d.decided_by.begin(), d.decided_by.end());
+  else if (required)
+    deciders = eng.rules().FindLevel(*required)->deciders;
   if (Set(s->deciders) != Set(deciders)) return "deciders differ";
   std::optional<Timestamp> next;
   for (const auto& due : d.next.due)
@@ -285,7 +294,8 @@ TEST(TimelineDiff, TimelineEqualsEngineAssessAtEveryStepAndBetween) {
         at.push_back(Timestamp{s.at.epoch_s - 1, 480});
       }
       for (int k = 0; k < 12; ++k)
-        at.push_back(Timestamp{std::uniform_int_distribution<std::int64_t>(tl.from.epoch_s, tl.until.epoch_s)(pick), 480});
+        at.push_back(
+            Timestamp{std::uniform_int_distribution<std::int64_t>(tl.from.epoch_s, tl.until.epoch_s)(pick), 480});
       steps += it.steps.size();
       for (const Timestamp& t : at) {
         ++checks;

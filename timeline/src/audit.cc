@@ -27,8 +27,7 @@ std::string RoleVerdict(const RuleSet& rules, const std::string& role, Level lev
   if (const LevelSpec* ls = rules.FindLevel(level))
     if (std::find(ls->deciders.begin(), ls->deciders.end(), role) != ls->deciders.end()) return "ok";
   for (const auto& ls : rules.levels)
-    if (Rank(ls.level) > Rank(level) &&
-        std::find(ls.deciders.begin(), ls.deciders.end(), role) != ls.deciders.end())
+    if (Rank(ls.level) > Rank(level) && std::find(ls.deciders.begin(), ls.deciders.end(), role) != ls.deciders.end())
       return "superior";
   return "wrong-role";
 }
@@ -42,7 +41,6 @@ std::string Duration(std::int64_t s) {
   return out;
 }
 
-
 std::string VerdictText(const std::string& v, const std::string& lang) {
   if (lang == "en") return v;
   std::string out;
@@ -50,9 +48,16 @@ std::string VerdictText(const std::string& v, const std::string& lang) {
   while (pos <= v.size()) {
     std::size_t c = v.find(", ", pos);
     std::string w = v.substr(pos, c == std::string::npos ? std::string::npos : c - pos);
-    std::string zh = w == "ok" ? "合规" : w == "late" ? "迟延" : w == "missing" ? "未宣布" : w == "wrong-role" ? "越权/错位"
-                   : w == "made" ? "已报" : w == "incomplete" ? "漏报对象" : w == "on-time" ? "及时"
-                   : w == "superior" ? "上级决定" : w == "not-known" ? "值班室尚未获知" : w;
+    std::string zh = w == "ok"           ? "合规"
+                     : w == "late"       ? "迟延"
+                     : w == "missing"    ? "未宣布"
+                     : w == "wrong-role" ? "越权/错位"
+                     : w == "made"       ? "已报"
+                     : w == "incomplete" ? "漏报对象"
+                     : w == "on-time"    ? "及时"
+                     : w == "superior"   ? "上级决定"
+                     : w == "not-known"  ? "值班室尚未获知"
+                                         : w;
     out += (out.empty() ? "" : "，") + zh;
     if (c == std::string::npos) break;
     pos = c + 2;
@@ -131,10 +136,10 @@ IncidentAudit AuditIncident(const IncidentTimeline& it, const RuleSet& rules, co
       for (const auto& st : it.steps)
         if (st.cause == StepCause::kEnd) s = &st;
       if (s && !s->terminated) {
-        a.findings.push_back({d.at, "ended-early",
-                              "response ended by " + rules.NameOf(d.by, "en") +
-                                  " before the termination conditions held (6.3.6)",
-                              rules.NameOf(d.by, "zh") + "在终止条件（6.3.6）成立前终止了响应"});
+        a.findings.push_back(
+            {d.at, "ended-early",
+             "response ended by " + rules.NameOf(d.by, "en") + " before the termination conditions held (6.3.6)",
+             rules.NameOf(d.by, "zh") + "在终止条件（6.3.6）成立前终止了响应"});
         a.ok = false;
       }
       continue;
@@ -242,7 +247,8 @@ std::string InterpretationLines(const AuditReport& a, const RuleSet& rules, cons
     if (id == kTimelinessInterpretation)
       out << (en ? ": a declaration is late if made more than " + std::to_string(a.options.declaration_tolerance_min) +
                        " min after it fell due, an upward report (5.2) more than " +
-                       std::to_string(a.options.report_tolerance_min) + " min (the plan says 及时/即有即报 without minutes)\n"
+                       std::to_string(a.options.report_tolerance_min) +
+                       " min (the plan says 及时/即有即报 without minutes)\n"
                  : "：预案只说“及时”“即有即报”，未规定分钟数；宣布晚于应启动时刻 " +
                        std::to_string(a.options.declaration_tolerance_min) + " 分钟以上为迟延，上报（5.2）晚于 " +
                        std::to_string(a.options.report_tolerance_min) + " 分钟以上为迟延\n");
@@ -275,7 +281,8 @@ std::string AuditToText(const AuditReport& a, const RuleSet& rules, const std::s
       out << " (" << (c ? (en ? c->name_en : c->name) : *inc.county) << ")";
     }
     out << ": " << (inc.ok ? (en ? "OK" : "合规") : (en ? "FINDINGS" : "存在问题")) << "\n";
-    if (inc.escalations.empty()) out << (en ? "  no response level was required\n" : "  未达到任何响应启动条件\n");
+    if (inc.escalations.empty())
+      out << (en ? "  no response level was required\n" : "  未达到任何响应启动条件\n");
     else {
       out << "  " << Pad(en ? "level" : "等级", 8) << Pad(en ? "due" : "应启动", 13) << Pad(en ? "clause" : "条款", 13)
           << Pad(en ? "declared" : "宣布", 13) << Pad(en ? "by" : "宣布人", 24) << Pad(en ? "delay" : "延迟", 8)
@@ -292,8 +299,8 @@ std::string AuditToText(const AuditReport& a, const RuleSet& rules, const std::s
         if (!e.known_at || *e.known_at > e.due_at)
           out << "    ↳ " << (en ? "known to the office " : "值班室获知 ")
               << (e.known_at ? FormatShort(*e.known_at) : std::string(en ? "not by the end" : "截至审计结束仍未获知"))
-              << (en ? " (late report; the delay counts from then: " : "（迟到报告；迟延自此起算：") << kKnownInterpretation
-              << (en ? ")\n" : "）\n");
+              << (en ? " (late report; the delay counts from then: " : "（迟到报告；迟延自此起算：")
+              << kKnownInterpretation << (en ? ")\n" : "）\n");
       }
     }
     if (!inc.reporting.empty()) {
@@ -332,7 +339,8 @@ std::string AuditToJson(const AuditReport& a, const RuleSet& rules, int indent) 
   j["interpretations"] = a.interpretations;
   j["incidents"] = json::array();
   for (const auto& inc : a.incidents) {
-    json ji = {{"incident_id", inc.incident_id}, {"county", inc.county ? json(*inc.county) : json(nullptr)}, {"ok", inc.ok}};
+    json ji = {
+        {"incident_id", inc.incident_id}, {"county", inc.county ? json(*inc.county) : json(nullptr)}, {"ok", inc.ok}};
     ji["escalations"] = json::array();
     for (const auto& e : inc.escalations)
       ji["escalations"].push_back({{"from", lv(e.from)},
@@ -377,11 +385,20 @@ std::string Esc(const std::string& s) {
   std::string o;
   for (char c : s) {
     switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      default:
+        o += c;
     }
   }
   return o;
@@ -415,8 +432,7 @@ std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Time
   for (int r = 0; r <= 4; ++r) {
     std::optional<Level> l = r == 0 ? std::nullopt : std::optional<Level>(static_cast<Level>(r));
     double y = Y(l);
-    s << "<line x1='" << L << "' x2='" << W - R << "' y1='" << Num(y) << "' y2='" << Num(y)
-      << "' stroke='#e3e3e3'/>";
+    s << "<line x1='" << L << "' x2='" << W - R << "' y1='" << Num(y) << "' y2='" << Num(y) << "' stroke='#e3e3e3'/>";
     s << "<text x='" << L - 8 << "' y='" << Num(y + 4) << "' text-anchor='end' font-size='13' fill='#444'>"
       << Esc(LevelText(l, lang)) << "</text>";
   }
@@ -442,8 +458,10 @@ std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Time
   std::ostringstream req;
   bool first = true;
   for (const auto& st : it.steps) {
-    if (first) req << "M" << Num(X(st.at.epoch_s)) << " " << Num(Y(st.required));
-    else req << " H" << Num(X(st.at.epoch_s)) << " V" << Num(Y(st.required));
+    if (first)
+      req << "M" << Num(X(st.at.epoch_s)) << " " << Num(Y(st.required));
+    else
+      req << " H" << Num(X(st.at.epoch_s)) << " V" << Num(Y(st.required));
     first = false;
   }
   std::int64_t req_end = it.ended_at ? it.ended_at->epoch_s : t.until.epoch_s;
@@ -467,9 +485,10 @@ std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Time
       s << "<rect x='" << Num(x) << "' y='" << Num(y - 7) << "' width='" << Num(std::max(1.0, x2 - x))
         << "' height='14' fill='" << col << "' opacity='0.13'/>";
       if (x2 - x > 45)
-        s << "<text x='" << Num((x + x2) / 2) << "' y='" << Num(y + 20) << "' text-anchor='middle' font-size='11' fill='"
-        << col << "'>" << Esc((e.timeliness == "late" ? (en ? "late " : "迟延 ") : (en ? "+" : "+")) + Duration(*e.delay_s))
-        << "</text>";
+        s << "<text x='" << Num((x + x2) / 2) << "' y='" << Num(y + 20)
+          << "' text-anchor='middle' font-size='11' fill='" << col << "'>"
+          << Esc((e.timeliness == "late" ? (en ? "late " : "迟延 ") : (en ? "+" : "+")) + Duration(*e.delay_s))
+          << "</text>";
     }
     s << "<circle cx='" << Num(x) << "' cy='" << Num(y) << "' r='5' fill='#c62828'/>";
     s << "<text x='" << Num(x + 6) << "' y='" << Num(y - 9) << "' font-size='11' fill='#c62828'>"
@@ -494,8 +513,8 @@ std::string Chart(const IncidentTimeline& it, const IncidentAudit& a, const Time
     << (en ? "required (plan)" : "应启动等级（预案）") << "</text>";
   lx += 190;
   s << "<line x1='" << lx << "' x2='" << lx + 26 << "' y1='" << H - 6 << "' y2='" << H - 6
-    << "' stroke='#1565c0' stroke-width='2.5' stroke-dasharray='7 4'/><text x='" << lx + 32 << "' y='" << H - 2
-    << "'>" << (en ? "declared" : "已宣布等级") << "</text>";
+    << "' stroke='#1565c0' stroke-width='2.5' stroke-dasharray='7 4'/><text x='" << lx + 32 << "' y='" << H - 2 << "'>"
+    << (en ? "declared" : "已宣布等级") << "</text>";
   lx += 150;
   s << "<circle cx='" << lx + 5 << "' cy='" << H - 6 << "' r='5' fill='#c62828'/><text x='" << lx + 16 << "' y='"
     << H - 2 << "'>" << (en ? "became due (clause)" : "达到启动条件（条款）") << "</text>";
@@ -536,8 +555,8 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
       const County* c = rules.FindCounty(*inc.county);
       h << " · " << Esc(c ? (en ? c->name_en : c->name) : *inc.county);
     }
-    h << " <span class='badge " << (inc.ok ? "b-ok'>" : "b-bad'>") << (inc.ok ? (en ? "OK" : "合规") : (en ? "findings" : "存在问题"))
-      << "</span></h2>";
+    h << " <span class='badge " << (inc.ok ? "b-ok'>" : "b-bad'>")
+      << (inc.ok ? (en ? "OK" : "合规") : (en ? "findings" : "存在问题")) << "</span></h2>";
     if (it) h << Chart(*it, inc, t, lang);
     h << "<table><tr><th>" << (en ? "Level" : "等级") << "</th><th>" << (en ? "Due" : "应启动") << "</th><th>"
       << (en ? "Clause" : "条款") << "</th><th>" << (en ? "Should decide" : "应由") << "</th><th>"
@@ -550,10 +569,11 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
       std::string by = e.declared_by.empty() ? "—" : rules.NameOf(e.declared_by, lang);
       if (e.role == "superior") by += en ? " (superior)" : "（上级）";
       h << "<tr><td>" << Esc(LevelText(e.to, lang)) << "</td><td>" << Esc(FormatShort(e.due_at)) << "</td><td>"
-        << Esc(Join(e.clauses, ", ")) << "</td><td>" << Esc(Names(e.should_decide, rules, lang)) << " <span class='note'>"
-        << Esc(e.decider_clause) << "</span></td><td>" << Esc(e.declared_at ? FormatShort(*e.declared_at) : "—")
-        << "</td><td>" << Esc(by) << "</td><td>" << Esc(e.delay_s ? Duration(*e.delay_s) : "—") << "</td><td class='"
-        << (e.verdict == "ok" ? "ok" : "bad") << "'>" << Esc(VerdictText(e.verdict, lang)) << "</td></tr>";
+        << Esc(Join(e.clauses, ", ")) << "</td><td>" << Esc(Names(e.should_decide, rules, lang))
+        << " <span class='note'>" << Esc(e.decider_clause) << "</span></td><td>"
+        << Esc(e.declared_at ? FormatShort(*e.declared_at) : "—") << "</td><td>" << Esc(by) << "</td><td>"
+        << Esc(e.delay_s ? Duration(*e.delay_s) : "—") << "</td><td class='" << (e.verdict == "ok" ? "ok" : "bad")
+        << "'>" << Esc(VerdictText(e.verdict, lang)) << "</td></tr>";
     }
     h << "</table>";
     if (!inc.reporting.empty()) {
@@ -566,8 +586,8 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
           << "</td><td>" << Esc(r.delay_s ? Duration(*r.delay_s) : "—") << "</td><td class='"
           << (r.status == "made" ? "ok" : "bad") << "'>" << Esc(VerdictText(r.status, lang));
         if (!r.missing_recipients.empty())
-          h << " <span class='note'>(" << (en ? "not told: " : "未报：") << Esc(Names(r.missing_recipients, rules, lang))
-            << ")</span>";
+          h << " <span class='note'>(" << (en ? "not told: " : "未报：")
+            << Esc(Names(r.missing_recipients, rules, lang)) << ")</span>";
         h << "</td></tr>";
       }
       h << "</table>";

@@ -73,12 +73,14 @@ Incident HistoryMerger::Add(const ReportEntry& r) {
     } else {
       p.until = r.reported_at;
       p.until_assumed = true;
-      in.notices.push_back(Notice{"reignition-without-since", kReignitionInterpretation, r.reported_at,
-                                  "the fire reported out at " + Stamp(p.from) + " burns again; the report gives no "
-                                  "new open_fire_since, so it is taken to have re-ignited at " +
-                                      Stamp(r.reported_at) + " (hours before are not open fire)",
-                                  "火情于" + Stamp(p.from) + "报告明火已扑灭，本报告又有明火但未给出复燃时刻（open_fire_since），按本报告时刻" +
-                                      Stamp(r.reported_at) + "复燃处理（此前不计明火时长），请补报复燃时刻"});
+      in.notices.push_back(Notice{
+          "reignition-without-since", kReignitionInterpretation, r.reported_at,
+          "the fire reported out at " + Stamp(p.from) +
+              " burns again; the report gives no "
+              "new open_fire_since, so it is taken to have re-ignited at " +
+              Stamp(r.reported_at) + " (hours before are not open fire)",
+          "火情于" + Stamp(p.from) + "报告明火已扑灭，本报告又有明火但未给出复燃时刻（open_fire_since），按本报告时刻" +
+              Stamp(r.reported_at) + "复燃处理（此前不计明火时长），请补报复燃时刻"});
     }
   } else if (own_since) {
     first_since_ = own_since;  // a (corrected) start of open fire

@@ -130,7 +130,8 @@ class Parser : public Reader {
     if (incidents_.count(id)) return;
     std::vector<std::string> ids(incidents_.begin(), incidents_.end());
     std::string near = ClosestMatch(id, ids);
-    Fail(n, "incident '" + id + "' has no report in this scenario" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+    Fail(n, "incident '" + id + "' has no report in this scenario" +
+                (near.empty() ? "" : " (did you mean '" + near + "'?)"));
   }
   std::string Incident(const Node& map, const std::string& what) const {
     const Node& n = Require(map, "incident", what);
@@ -178,7 +179,8 @@ class Parser : public Reader {
       Keys(*a, {"declaration_tolerance_min", "report_tolerance_min"}, "audit");
       if (const Node* n = a->Find("declaration_tolerance_min"))
         sc.audit.declaration_tolerance_min = Int(*n, "declaration_tolerance_min");
-      if (const Node* n = a->Find("report_tolerance_min")) sc.audit.report_tolerance_min = Int(*n, "report_tolerance_min");
+      if (const Node* n = a->Find("report_tolerance_min"))
+        sc.audit.report_tolerance_min = Int(*n, "report_tolerance_min");
     }
   }
 
@@ -195,7 +197,8 @@ class Parser : public Reader {
     for (const auto& [k, v] : r.entries) {
       if (k.scalar == "recorded_at") {
         out.recorded_at = Time(v, "recorded_at");
-        if (out.recorded_at < out.at) Fail(v, "recorded_at is before reported_at", "an office records a report after it describes");
+        if (out.recorded_at < out.at)
+          Fail(v, "recorded_at is before reported_at", "an office records a report after it describes");
         continue;
       }
       Node value = v;
@@ -221,8 +224,10 @@ class Parser : public Reader {
     out.kind = d.Find("kind") ? Str(*d.Find("kind"), "kind") : "declare";
     if (out.kind != "declare" && out.kind != "raise" && out.kind != "end")
       Fail(*d.Find("kind"), "kind must be declare, raise or end, got '" + out.kind + "'");
-    if (out.kind != "end") out.level = LevelOf(Require(d, "level", "a declaration"), "level");
-    else if (d.Find("level")) Fail(*d.Find("level"), "an 'end' declaration has no level");
+    if (out.kind != "end")
+      out.level = LevelOf(Require(d, "level", "a declaration"), "level");
+    else if (d.Find("level"))
+      Fail(*d.Find("level"), "an 'end' declaration has no level");
     return out;
   }
 
@@ -286,7 +291,8 @@ class Parser : public Reader {
     static const std::vector<std::string> kCodes = {"ended-early", "wrong-role", "over-declared", "not-ended"};
     if (std::find(kCodes.begin(), kCodes.end(), out.code) == kCodes.end()) {
       std::string near = ClosestMatch(out.code, kCodes);
-      Fail(*x.Find("code"), "unknown finding code '" + out.code + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+      Fail(*x.Find("code"),
+           "unknown finding code '" + out.code + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
     }
     if (const Node* n = x.Find("absent")) out.present = !Bool(*n, "absent");
     return out;
@@ -300,11 +306,16 @@ class Parser : public Reader {
     out.at = Time(Require(x, "at", "an expected lead"), "at");
     const Node& tn = Require(x, "tier", "an expected lead");
     std::string t = Str(tn, "tier");
-    if (t == "county") out.tier = Tier::kCounty;
-    else if (t == "city") out.tier = Tier::kCity;
-    else if (t == "region") out.tier = Tier::kRegion;
-    else if (t == "national") out.tier = Tier::kNational;
-    else Fail(tn, "tier must be county, city, region or national, got '" + t + "'");
+    if (t == "county")
+      out.tier = Tier::kCounty;
+    else if (t == "city")
+      out.tier = Tier::kCity;
+    else if (t == "region")
+      out.tier = Tier::kRegion;
+    else if (t == "national")
+      out.tier = Tier::kNational;
+    else
+      Fail(tn, "tier must be county, city, region or national, got '" + t + "'");
     return out;
   }
 
@@ -357,21 +368,34 @@ std::optional<std::int64_t> RelativeSeconds(const std::string& text, std::string
     std::size_t j = i;
     std::int64_t n = 0;
     while (j < text.size() && text[j] >= '0' && text[j] <= '9') {
-      if (n > kSpanS) return fail("relative time '" + text + "' is more than " + std::to_string(kScenarioSpanDays) + " days from start");
+      if (n > kSpanS)
+        return fail("relative time '" + text + "' is more than " + std::to_string(kScenarioSpanDays) +
+                    " days from start");
       n = n * 10 + (text[j] - '0');
       ++j;
     }
-    if (j == i || j >= text.size()) return fail("bad relative time '" + text + "' (expected e.g. +6h, +6h30m, +90m, +1d2h)");
+    if (j == i || j >= text.size())
+      return fail("bad relative time '" + text + "' (expected e.g. +6h, +6h30m, +90m, +1d2h)");
     std::int64_t unit = 0;
     switch (text[j]) {
-      case 'd': unit = 86400; break;
-      case 'h': unit = 3600; break;
-      case 'm': unit = 60; break;
-      case 's': unit = 1; break;
-      default: return fail("bad unit '" + std::string(1, text[j]) + "' in '" + text + "' (d, h, m or s)");
+      case 'd':
+        unit = 86400;
+        break;
+      case 'h':
+        unit = 3600;
+        break;
+      case 'm':
+        unit = 60;
+        break;
+      case 's':
+        unit = 1;
+        break;
+      default:
+        return fail("bad unit '" + std::string(1, text[j]) + "' in '" + text + "' (d, h, m or s)");
     }
     if (n > kSpanS / unit || total + n * unit > kSpanS)
-      return fail("relative time '" + text + "' is more than " + std::to_string(kScenarioSpanDays) + " days from start");
+      return fail("relative time '" + text + "' is more than " + std::to_string(kScenarioSpanDays) +
+                  " days from start");
     total += n * unit;
     any = true;
     i = j + 1;

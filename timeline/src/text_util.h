@@ -13,7 +13,6 @@ namespace firebreak::timeline::text {
 using engine::Level;
 using engine::RuleSet;
 
-
 // "IV" / "Ⅳ级", or "none" / "无".
 std::string LevelText(std::optional<Level> l, const std::string& lang);
 std::string Join(const std::vector<std::string>& v, const std::string& sep);

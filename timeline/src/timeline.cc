@@ -31,9 +31,9 @@ std::vector<std::string> ReportingClauses(const Step& s) {
 }
 
 bool SameState(const Step& a, const Step& b) {
-  return a.assessed == b.assessed && a.required == b.required && a.terminated == b.terminated &&
-         a.lead == b.lead && a.grade == b.grade && ReportingClauses(a) == ReportingClauses(b) &&
-         a.triggers == b.triggers && a.next_due == b.next_due && a.next_level == b.next_level;
+  return a.assessed == b.assessed && a.required == b.required && a.terminated == b.terminated && a.lead == b.lead &&
+         a.grade == b.grade && ReportingClauses(a) == ReportingClauses(b) && a.triggers == b.triggers &&
+         a.next_due == b.next_due && a.next_level == b.next_level;
 }
 
 // One incident's input to the sweep: its states in time order (each effective from its reported_at) and when
@@ -172,8 +172,8 @@ class Sweep {
     const bool ending = tr.ended_at && tr.ended_at->epoch_s <= now;
     auto woke = wake_.find(now);
     const bool due_now = woke != wake_.end() && woke->second.count(i);
-    const bool conc_changed = !tr.last_conc || tr.last_conc->fires != conc.fires ||
-                              tr.last_conc->dangerous_fires != conc.dangerous_fires;
+    const bool conc_changed =
+        !tr.last_conc || tr.last_conc->fires != conc.fires || tr.last_conc->dangerous_fires != conc.dangerous_fires;
     if (!tr.reported_now && !due_now && !ending && !conc_changed) return;
     tr.last_conc = conc;
     if (++evaluations_ > limit_)
@@ -291,11 +291,16 @@ std::vector<Incident> KnownStates(const Engine& eng, const std::vector<ReportEnt
 
 const char* StepCauseName(StepCause c) {
   switch (c) {
-    case StepCause::kReport: return "report";
-    case StepCause::kClock: return "clock";
-    case StepCause::kConcurrency: return "concurrency";
-    case StepCause::kEnd: return "end";
-    case StepCause::kCalendar: return "calendar";
+    case StepCause::kReport:
+      return "report";
+    case StepCause::kClock:
+      return "clock";
+    case StepCause::kConcurrency:
+      return "concurrency";
+    case StepCause::kEnd:
+      return "end";
+    case StepCause::kCalendar:
+      return "calendar";
   }
   return "?";
 }
@@ -391,9 +396,9 @@ long StepLimit(const std::vector<Track>& tracks, std::int64_t from, std::int64_t
 
 // The office's view of every incident, when one has a late report (the audit's known-to-the-office): the same
 // sweep over the states as the office knew them.
-void BuildKnownViews(const Engine& eng, const TimelineInput& in,
-                     std::map<std::string, std::vector<ReportEntry>>& by_id, const std::vector<std::string>& order,
-                     const std::vector<Track>& truth, Timeline& tl, std::int64_t until, long limit) {
+void BuildKnownViews(const Engine& eng, const TimelineInput& in, std::map<std::string, std::vector<ReportEntry>>& by_id,
+                     const std::vector<std::string>& order, const std::vector<Track>& truth, Timeline& tl,
+                     std::int64_t until, long limit) {
   bool any_late = false;
   for (const auto& id : order) {
     const auto& rs = by_id[id];
@@ -472,10 +477,7 @@ Timeline BuildTimeline(const Engine& eng, const TimelineInput& in) {
 
 // ---------------------------------------------------------------- rendering
 
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 std::string TimelineToText(const Timeline& t, const RuleSet& rules, const std::string& lang) {
   const bool en = lang == "en";
@@ -506,8 +508,10 @@ std::string TimelineToText(const Timeline& t, const RuleSet& rules, const std::s
           if (s.burned_area_ha) r << (en ? ": " : "：") << *s.burned_area_ha << (en ? " ha" : "公顷");
           if (s.deaths.value_or(0) > 0) r << (en ? ", deaths " : "，死亡") << *s.deaths;
           if (s.serious_injuries.value_or(0) > 0) r << (en ? ", injured " : "，重伤") << *s.serious_injuries;
-          if (s.extinguished) r << (en ? ", out" : "，明火已扑灭");
-          else if (s.controlled) r << (en ? ", controlled" : "，已控制");
+          if (s.extinguished)
+            r << (en ? ", out" : "，明火已扑灭");
+          else if (s.controlled)
+            r << (en ? ", controlled" : "，已控制");
           ev = r.str();
           break;
         }
@@ -524,22 +528,30 @@ std::string TimelineToText(const Timeline& t, const RuleSet& rules, const std::s
           ev = (en ? "concurrent fires: " : "同时火灾：") + std::to_string(s.concurrency.fires) +
                (en ? ", dangerous " : "，危险性较大 ") + std::to_string(s.concurrency.dangerous_fires);
           break;
-        case StepCause::kEnd: ev = (en ? "response ended by " : "终止响应：") + rules.NameOf(s.cause_detail, lang); break;
-        case StepCause::kCalendar: ev = en ? "calendar: a sensitive-period window opens or closes" : "日历：敏感时段开始或结束"; break;
+        case StepCause::kEnd:
+          ev = (en ? "response ended by " : "终止响应：") + rules.NameOf(s.cause_detail, lang);
+          break;
+        case StepCause::kCalendar:
+          ev = en ? "calendar: a sensitive-period window opens or closes" : "日历：敏感时段开始或结束";
+          break;
       }
       std::string basis;
       if (!s.triggers.empty()) basis = Join(s.triggers, ", ");
-      if (s.held) basis += std::string(basis.empty() ? "" : "; ") + (en ? "held: " : "保持：") + kLevelHoldsInterpretation;
-      if (s.terminated) basis += std::string(basis.empty() ? "" : "; ") + (en ? "termination conditions hold" : "终止条件已满足");
+      if (s.held)
+        basis += std::string(basis.empty() ? "" : "; ") + (en ? "held: " : "保持：") + kLevelHoldsInterpretation;
+      if (s.terminated)
+        basis += std::string(basis.empty() ? "" : "; ") + (en ? "termination conditions hold" : "终止条件已满足");
       if (s.required && !s.deciders.empty())
-        basis += std::string(basis.empty() ? "" : "; ") + (en ? "decides: " : "决定：") + Names(s.deciders, rules, lang);
+        basis +=
+            std::string(basis.empty() ? "" : "; ") + (en ? "decides: " : "决定：") + Names(s.deciders, rules, lang);
       {
         std::vector<std::string> cl;
         for (const auto& r : s.reporting)
           if (std::none_of(seen_duties.begin(), seen_duties.end(), [&](const std::string& c) { return c == r.clause; }))
             cl.push_back(r.clause);
         seen_duties.insert(seen_duties.end(), cl.begin(), cl.end());
-        if (!cl.empty()) basis += std::string(basis.empty() ? "" : "; ") + (en ? "report up now: " : "应即上报：") + Join(cl, ",");
+        if (!cl.empty())
+          basis += std::string(basis.empty() ? "" : "; ") + (en ? "report up now: " : "应即上报：") + Join(cl, ",");
       }
       for (const auto& w : s.warnings)
         basis += std::string(basis.empty() ? "" : "; ") + (en ? "warning: " : "提示：") + (en ? w.en : w.zh);
@@ -554,21 +566,26 @@ std::string TimelineToText(const Timeline& t, const RuleSet& rules, const std::s
       std::string ev = d.kind == "end" ? (en ? "END declared by " : "宣布终止，") + rules.NameOf(d.by, lang)
                                        : (en ? "DECLARE " : "宣布启动 ") + LevelText(d.level, lang) +
                                              (en ? " by " : "，") + rules.NameOf(d.by, lang);
-      rows.push_back(Row{d.at, 1, ev, "", LevelText(inc.RequiredAt(d.at), lang), LevelText(inc.DeclaredAt(d.at), lang), ""});
+      rows.push_back(
+          Row{d.at, 1, ev, "", LevelText(inc.RequiredAt(d.at), lang), LevelText(inc.DeclaredAt(d.at), lang), ""});
     }
     for (const auto& u : inc.upward_reports)
-      rows.push_back(Row{u.at, 2, (en ? "upward report " : "向上报告 ") + (u.clause.empty() ? "" : u.clause + " ") + "→ " + Names(u.to, rules, lang), "", "", "", ""});
-    for (const auto& j : inc.injects) rows.push_back(Row{j.at, 3, (en ? "inject: " : "情景：") + (en ? j.text.en : j.text.zh), "", "", "", ""});
-    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-      return a.at != b.at ? a.at < b.at : a.order < b.order;
-    });
+      rows.push_back(Row{u.at, 2,
+                         (en ? "upward report " : "向上报告 ") + (u.clause.empty() ? "" : u.clause + " ") + "→ " +
+                             Names(u.to, rules, lang),
+                         "", "", "", ""});
+    for (const auto& j : inc.injects)
+      rows.push_back(Row{j.at, 3, (en ? "inject: " : "情景：") + (en ? j.text.en : j.text.zh), "", "", "", ""});
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Row& a, const Row& b) { return a.at != b.at ? a.at < b.at : a.order < b.order; });
     for (const auto& r : rows)
       out << "  " << Pad(FormatShort(r.at), 13) << Pad(r.event, 34) << Pad(r.assessed, 9) << Pad(r.required, 9)
           << Pad(r.declared, 9) << r.basis << "\n";
     out << "\n";
   }
   if (const Interpretation* i = rules.FindInterpretation(kLevelHoldsInterpretation))
-    out << (en ? "Interpretation " : "解释 ") << i->id << " (" << i->clause << "): " << (en ? i->text.en : i->text.zh) << "\n";
+    out << (en ? "Interpretation " : "解释 ") << i->id << " (" << i->clause << "): " << (en ? i->text.en : i->text.zh)
+        << "\n";
   else
     out << (en ? "Interpretation " : "解释 ") << kLevelHoldsInterpretation
         << (en ? ": a required level is held until the termination conditions (6.3.6) hold.\n"
@@ -609,7 +626,8 @@ std::string TimelineToJson(const Timeline& t, const RuleSet& rules, int indent) 
       if (!s.warnings.empty()) {
         js["warnings"] = json::array();
         for (const auto& w : s.warnings)
-          js["warnings"].push_back({{"code", w.code}, {"interpretation", w.interpretation}, {"en", w.en}, {"zh", w.zh}});
+          js["warnings"].push_back(
+              {{"code", w.code}, {"interpretation", w.interpretation}, {"en", w.en}, {"zh", w.zh}});
       }
       js["reporting"] = json::array();
       for (const auto& r : s.reporting) js["reporting"].push_back({{"clause", r.clause}, {"recipients", r.recipients}});
@@ -619,7 +637,8 @@ std::string TimelineToJson(const Timeline& t, const RuleSet& rules, int indent) 
     }
     ji["declarations"] = json::array();
     for (const auto& d : inc.declarations)
-      ji["declarations"].push_back({{"at", FormatIso8601(d.at)}, {"kind", d.kind}, {"level", lv(d.level)}, {"by", d.by}});
+      ji["declarations"].push_back(
+          {{"at", FormatIso8601(d.at)}, {"kind", d.kind}, {"level", lv(d.level)}, {"by", d.by}});
     ji["upward_reports"] = json::array();
     for (const auto& u : inc.upward_reports)
       ji["upward_reports"].push_back({{"at", FormatIso8601(u.at)}, {"clause", u.clause}, {"to", u.to}});

@@ -2,7 +2,7 @@
 // escalation audit page the library renders (required vs declared over time; downloadable), who at the desk
 // recorded what, and the store's verification.
 import { api, currentMeta } from './api.js';
-import { lang, t } from './i18n.js';
+import { colon, lang, t } from './i18n.js';
 import { banner, el, levelBadge, levelName, names, short } from './util.js';
 
 export async function show(view, args) {
@@ -42,7 +42,7 @@ export async function show(view, args) {
       for (const e of events) {
         if (e.kind === 'step') {
           const s = e.s;
-          const what = s.cause === 'clock' ? `${lang() === 'en' ? 'clock' : '时钟'}：${s.cause_detail}` : s.cause === 'report' ? `${lang() === 'en' ? 'report' : '报告'}：${s.cause_detail}` : s.cause;
+          const what = s.cause === 'clock' ? `${lang() === 'en' ? 'clock' : '时钟'}${colon()}${s.cause_detail}` : s.cause === 'report' ? `${lang() === 'en' ? 'report' : '报告'}${colon()}${s.cause_detail}` : s.cause;
           rows.push(el(`tr.step-${s.cause}`, el('td', short(s.at)), el('td', what), el('td', levelBadge(s.assessed)),
             el('td', levelBadge(s.required)), el('td', levelBadge(s.declared)),
             el('td', (s.triggers || []).join('; '), s.deciders && s.deciders.length ? el('div.muted', names(meta, s.deciders)) : null)));

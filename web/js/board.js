@@ -1,7 +1,7 @@
 // 值班台: every open incident — required vs declared level, who must decide, the next clock-driven level counting
 // down (red when due), overdue levels and 5.2 reports first (the server sorts the rows).
 import { api, currentMeta, currentSession, currentSnapshot, onStatus } from './api.js';
-import { t } from './i18n.js';
+import { colon, t } from './i18n.js';
 import { banner, clear, duration, el, levelBadge, levelName, ms, names, serverNow, short } from './util.js';
 
 let off = null, timer = null;
@@ -35,7 +35,7 @@ function dutyLine(meta, row, o) {
   const what = o.kind === 'level'
     ? [t('duty.level'), ' ', levelName(o.level), '（', (o.clauses || []).join('、'), '）']
     : [o.status === 'incomplete' ? t('duty.incomplete') : t('duty.report'), ' ', o.clause, ' → ', names(meta, o.missing_recipients)];
-  const who = o.kind === 'level' ? [' · ', t('board.decides'), '：', names(meta, o.should_decide)] : [];
+  const who = o.kind === 'level' ? [' · ', t('board.decides'), colon(), names(meta, o.should_decide)] : [];
   const ack = o.ack
     ? el('span.tag.green', `${t('duty.acked')} ${o.ack.username} ${short(o.ack.at)}`)
     : session && session.permissions.ack
@@ -80,7 +80,7 @@ function renderBoard(body, snap) {
   table.append(tbody);
   body.append(rows.length ? table : el('div.panel.empty', t('board.empty')));
   const duty = snap.on_duty || [];
-  body.append(el('p.muted', `${t('board.onduty')}：`,
+  body.append(el('p.muted', `${t('board.onduty')}${colon()}`,
     duty.length ? duty.map((d) => `${d.display_name}（${names(meta, [d.role])}，${short(d.since)}）`).join('；') : t('board.nobody'),
     ` · ${t('board.lastupdate')} ${short(snap.now)} · v${snap.version}`));
 }

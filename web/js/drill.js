@@ -2,10 +2,13 @@
 // expectations tick as the clock passes the moment each is about. The server replays the whole scenario into a
 // fresh in-memory store through the duty desk (store::RunDrill); the page walks through what was recorded.
 import { api, currentMeta } from './api.js';
-import { pick, t } from './i18n.js';
+import { colon, lang, pick, t } from './i18n.js';
 import { banner, clear, el, fill, full, levelBadge, levelName, ms, names, short } from './util.js';
 
 let timer = null;
+
+const CAUSES = { report: ['报告', 'report'], clock: ['时钟', 'clock'], concurrency: ['同时火情', 'concurrency'], end: ['终止', 'end'] };
+function causeName(c) { return (CAUSES[c] || [c, c])[lang() === 'en' ? 1 : 0]; }
 
 export async function show(view, args) {
   view.append(el('h1', t('drill.title')), el('p.muted', t('drill.note')));
@@ -29,7 +32,7 @@ async function load(name, out) {
   const events = [];
   for (const it of r.timeline.incidents) {
     for (const s of it.steps)
-      events.push({ at: s.at, text: `${it.incident_id} ${s.cause === 'clock' ? '⏰ ' : ''}${s.cause}: ${s.cause_detail || ''} → ${levelName(s.required)}`, step: s, id: it.incident_id });
+      events.push({ at: s.at, text: `${it.incident_id} ${causeName(s.cause)}${colon()}${(s.cause_detail || '').split('/').pop()} → ${levelName(s.required)}`, step: s, id: it.incident_id });
     for (const d of it.declarations)
       events.push({ at: d.at, text: `${it.incident_id} ${d.kind === 'end' ? t('sheet.close') : `${t('sheet.declare')} ${levelName(d.level)}`} · ${names(meta, [d.by])}`, id: it.incident_id });
     for (const u of it.upward_reports) events.push({ at: u.at, text: `${it.incident_id} ${u.clause} → ${names(meta, u.to)}`, id: it.incident_id });
@@ -89,7 +92,7 @@ async function load(name, out) {
   scrub.addEventListener('input', () => { now = start + Number(scrub.value) * 1000; render(); });
   fill(out, el('div.panel', el('h2', pick(r.scenario.title)), el('div.actions', `${t('drill.clock')}: `, clock, playBtn, stepBtn,
     el('button', { type: 'button', on: { click: () => { now = start; render(); } } }, t('drill.reset')), `${t('drill.speed')}: `, speedSel), scrub, levels),
-    el('div.row', el('div.panel.grow', el('h3', t('drill.events')), evList),
-      el('div.panel.grow', el('h3', t('drill.expect')), result, el('table#drill-checks', checks))));
+    el('div.panel', el('h3', t('drill.events')), evList),
+    el('div.panel', el('h3', t('drill.expect')), result, el('table#drill-checks', checks)));
   render();
 }

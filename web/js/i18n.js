@@ -94,6 +94,8 @@ const WORDS = {
 
 let current = localStorage.getItem('firebreak.lang') === 'en' ? 'en' : 'zh';
 export function lang() { return current; }
+// The colon after a label: full-width in Chinese.
+export function colon() { return current === 'en' ? ': ' : '：'; }
 export function setLang(l) { current = l === 'en' ? 'en' : 'zh'; localStorage.setItem('firebreak.lang', current); }
 export function t(key, vars) {
   const w = WORDS[key];

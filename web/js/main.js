@@ -92,6 +92,7 @@ function renderMe(session) {
   if (!session) { me.textContent = ''; return; }
   me.textContent = `${session.display_name} · ${meta ? nameOf(meta, session.role) : session.role}`;
   me.dataset.role = session.role;
+  me.title = me.textContent;
 }
 
 async function main() {

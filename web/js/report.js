@@ -3,7 +3,7 @@
 // the plan's words; nothing is recorded when anything is wrong. A report earlier than the incident's latest is
 // marked late. A click on the map opens this form with the location filled in.
 import { api, currentMeta, currentSession, currentSnapshot } from './api.js';
-import { fieldMessage, lang, pick, t } from './i18n.js';
+import { colon, fieldMessage, lang, pick, t } from './i18n.js';
 import { append, banner, clear, el, fill, fromLocalInput, isoAt, levelName, ms, names, serverNow, short, toLocalInput } from './util.js';
 
 const UNIT_ZH = { ha: '公顷', persons: '人', km: '公里', h: '小时', 'm/s': '米/秒' };
@@ -232,7 +232,7 @@ async function send(form, result, record) {
     const meta = currentMeta();
     result.append(el('div.panel', { dataset: { level: d.response_level || 'none', recorded: record ? '1' : '0' } },
       el('strong', record ? t('report.recorded') : t('report.preview')), ' ', d.incident_id, ' → ',
-      d.response_level ? `${levelName(d.response_level)}（${t('sheet.decider')}：${names(meta, (d.decided_by && d.decided_by.roles || []).map((r) => r.id))}）` : t('sheet.none_required'),
+      d.response_level ? `${levelName(d.response_level)}（${t('sheet.decider')}${colon()}${names(meta, (d.decided_by && d.decided_by.roles || []).map((r) => r.id))}）` : t('sheet.none_required'),
       el('ul', (d.triggers || []).map((tr) => el('li', `${tr.clause} ${pick(tr.text)}`))),
       record ? el('a.primary', { href: `#/sheet/${encodeURIComponent(d.incident_id)}` }, t('act.sheet')) : null));
     if (record) banner(`${t('report.recorded')} ${d.incident_id}`, true);

@@ -2,7 +2,7 @@
 // leading units, the 5.2 upward reports due (with a button to record them), safety advice with its reasons,
 // the clauses and facts on demand — the declaration buttons for the roles that decide, and a printable form.
 import { api, currentMeta, currentSession, currentSnapshot, onStatus } from './api.js';
-import { lang, pick, t } from './i18n.js';
+import { colon, lang, pick, t } from './i18n.js';
 import { append, banner, clear, el, full, levelBadge, levelName, names, short } from './util.js';
 
 let off = null;
@@ -76,7 +76,7 @@ function render(body, inc) {
           { type: 'button', dataset: { declare: l }, on: { click: () => declare(inc, l) } }, `${t('sheet.declare')} ${levelName(l)}`)),
         el('button.danger', { type: 'button', dataset: { close: '1' }, on: { click: () => closeIncident(inc) } }, t('sheet.close'))));
     } else {
-      decl.append(el('p.muted', t('sheet.no_declare'), ' ', `${t('sheet.decider')}：${roleNames(d.decided_by && d.decided_by.roles)}`));
+      decl.append(el('p.muted', t('sheet.no_declare'), ' ', `${t('sheet.decider')}${colon()}${roleNames(d.decided_by && d.decided_by.roles)}`));
     }
     body.append(decl);
   }
@@ -86,26 +86,26 @@ function render(body, inc) {
 
   body.append(el('div.panel', el('h3', t('sheet.measures')),
     el('ol', d.measures.map((m) => el('li', el('span.muted', `${m.clause} `), pick(m.text),
-      m.lead.length ? el('div', el('strong', `${t('sheet.lead_units')}：`), roleNames(m.lead)) : null,
+      m.lead.length ? el('div', el('strong', `${t('sheet.lead_units')}${colon()}`), roleNames(m.lead)) : null,
       m.facts ? clauseDetails(m) : null)))));
 
   body.append(reportingPanel(inc, d));
 
   if (d.warning_response)
-    body.append(el('div.panel', el('h3', `${t('sheet.warning')}：${lang() === 'en' ? d.warning_response.colour : d.warning_response.colour_zh}`),
+    body.append(el('div.panel', el('h3', `${t('sheet.warning')}${colon()}${lang() === 'en' ? d.warning_response.colour : d.warning_response.colour_zh}`),
       el('ul', d.warning_response.measures.map((m) => el('li', el('span.muted', `${m.clause} `), pick(m.text))))));
 
   body.append(el('div.panel', el('h3', t('sheet.safety')),
     d.safety.length ? el('ul', d.safety.map((s) => el('li', el('strong', s.id), ' ', pick(s.advice),
-      el('div.muted', `${t('sheet.why')}：`, pick(s.text), factList(s.facts))))) : el('p.muted', '—')));
+      el('div.muted', `${t('sheet.why')}${colon()}`, pick(s.text), factList(s.facts))))) : el('p.muted', '—')));
 
   const next = d.next_level;
-  body.append(el('div.panel', el('h3', `${t('sheet.next')}：${next.level ? levelName(next.level) : '—'}`),
+  body.append(el('div.panel', el('h3', `${t('sheet.next')}${colon()}${next.level ? levelName(next.level) : '—'}`),
     el('ul', next.closest.map((c) => el('li', `${c.clause} ${factLabel(c.fact)} ${c.current ?? '?'} → ${c.word}${c.threshold}（${lang() === 'en' ? 'gap' : '差'} ${c.gap}）`)),
-      next.due.map((x) => el('li', `${t('sheet.clock')} ${x.clause} ${levelName(x.level)}：${full(x.at)}`)))));
+      next.due.map((x) => el('li', `${t('sheet.clock')} ${x.clause} ${levelName(x.level)}${colon()}${full(x.at)}`)))));
 
   body.append(el('div.panel', el('details', el('summary', `${t('sheet.assumed')} / ${t('sheet.notes')}`),
-    el('p', `${t('sheet.assumed')}：${(d.defaulted || []).join('、') || '—'}`),
+    el('p', `${t('sheet.assumed')}${colon()}${(d.defaulted || []).join('、') || '—'}`),
     el('ul', d.notes.map((n) => el('li', el('strong', n.id), ` (${n.clause}) `, pick(n.text)))),
     el('div.facts', factList(d.facts)))));
 

@@ -7,7 +7,7 @@
 //   2. text that is not UTF-8 or holds control characters outside JSON whitespace (text_guard.h), and string
 //      escapes that decode to a lone UTF-16 surrogate (\ud800 without its pair);
 //   3. a syntax error (what was expected, at the first character that is wrong), trailing text after the
-//      value included ("a second JSON value ... is not read");
+//      value included ("a second JSON value ... is not read"), and a number too large for a double (1e999);
 //   4. arrays/objects nested deeper than limits.max_depth (at the bracket that goes too deep);
 //   5. a key given twice in one object, compared after decoding escapes: "key 'x' given twice in one object
 //      (first at name:3:5)" at the second place;

@@ -38,7 +38,7 @@ struct Mark {
 struct Node {
   enum class Kind : std::uint8_t { kNull, kScalar, kSequence, kMap };
   Kind kind = Kind::kNull;
-  std::string scalar;  // kScalar: the text, escapes resolved
+  std::string scalar;   // kScalar: the text, escapes resolved
   bool quoted = false;  // kScalar written quoted or as a block scalar: always a string
   Mark mark;
   std::vector<Node> items;                     // kSequence
@@ -64,7 +64,7 @@ struct Scalar {
   Type type = Type::kNull;
   bool b = false;
   std::int64_t i = 0;
-  double d = 0;  // kInt: the same value; NaN for .nan/.inf (rejected as "not finite" by the readers)
+  double d = 0;                    // kInt: the same value; NaN for .nan/.inf (rejected as "not finite" by the readers)
   const std::string* s = nullptr;  // kString: the node's text
 };
 Scalar Classify(const Node& n);

@@ -21,8 +21,8 @@ std::vector<engine::Incident> ParseReports(const std::string& text, const std::s
 // The same on a document already read. partial: `root` is an update of an incident's state (the desk validates
 // the merged state in full): cross-field checks (extinguished needs controlled, reported_at after
 // open_fire_since) are skipped; every field is still checked.
-std::vector<engine::Incident> ParseReportNode(const Node& root, const std::string& source,
-                                              const engine::RuleSet& rules, bool partial = false);
+std::vector<engine::Incident> ParseReportNode(const Node& root, const std::string& source, const engine::RuleSet& rules,
+                                              bool partial = false);
 
 // One report object given as JSON text (a drill's report, a store's row) read as an update of an incident
 // (ParseReportNode with partial), and its canonical JSON text (ToJson). The same rules and errors as above.

@@ -22,6 +22,7 @@ namespace firebreak::gis {
 // One vector layer of the config.
 struct VectorLayerConfig {
   std::string file;        // resolved path (relative paths are relative to the config file)
+  std::string named_at;    // "config:line:col" of its `file:` key (for messages about the file)
   std::string layer;       // OGR layer name; empty = the first layer
   std::string name_field;  // required
   std::string code_field;  // optional (counties: adcode)
@@ -34,6 +35,7 @@ struct VectorLayerConfig {
 
 struct FuelConfig {
   std::string file;
+  std::string named_at;  // "config:line:col" of its `file:` key
   int band = 1;
   std::string system;  // free text, e.g. "Scott & Burgan 40"
   // Plan fuel category (shrub 易燃灌木丛, meadow 草甸, young_conifer 针叶幼树林, bamboo 高山竹林) -> inclusive
@@ -53,6 +55,8 @@ struct LayersConfig {
 // Parses a layers config. Throws Error(kInput, "file:line:col", ...) for unknown keys (with "did you mean"),
 // wrong types or missing required fields; Error(kNotFound, path) if the file does not exist.
 LayersConfig LoadLayersConfig(const std::string& path);
+// The same from text already read; `path` names it in messages and anchors relative file paths.
+LayersConfig ParseLayersConfig(const std::string& text, const std::string& path);
 
 // A feature found near a point.
 struct NearFeature {

@@ -56,7 +56,7 @@ class Server {
 
   // Binds and starts the threads. Throws Error(kUsage, "--listen", ...) if the address cannot be bound.
   void Start();
-  // The bound port and "http://host:port/".
+  // The bound port and "http://host:port/" (127.0.0.1 when listening on every interface).
   unsigned short port() const;
   std::string url() const;
   // Closes the listener and every connection, joins the threads. Idempotent.

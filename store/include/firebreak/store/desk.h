@@ -32,11 +32,11 @@
 #include "firebreak/engine/decision.h"
 #include "firebreak/engine/engine.h"
 #include "firebreak/engine/incident.h"
+#include "firebreak/store/store.h"
 #include "firebreak/timeline/audit.h"
 #include "firebreak/timeline/history.h"
 #include "firebreak/timeline/status.h"
 #include "firebreak/timeline/timeline.h"
-#include "firebreak/store/store.h"
 
 namespace firebreak::store {
 
@@ -46,9 +46,9 @@ using Enrich = timeline::Enrich;
 // its scenario time).
 using Clock = std::function<Timestamp()>;
 
-inline constexpr std::int64_t kFutureToleranceS = 24 * 3600;          // clocks and offsets differ a little
-inline constexpr std::int64_t kPastToleranceS = 3653LL * 24 * 3600;   // ten years: older is a typo (1970)
-inline constexpr double kLocationToleranceKm = 10.0;                  // a fire front moves, an incident does not
+inline constexpr std::int64_t kFutureToleranceS = 24 * 3600;         // clocks and offsets differ a little
+inline constexpr std::int64_t kPastToleranceS = 3653LL * 24 * 3600;  // ten years: older is a typo (1970)
+inline constexpr double kLocationToleranceKm = 10.0;                 // a fire front moves, an incident does not
 
 struct Recorded {
   engine::Incident incident;  // the merged state at the report's moment that was assessed

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "firebreak/timeline/audit.h"
 #include "firebreak/engine/engine.h"
+#include "firebreak/store/desk.h"
+#include "firebreak/timeline/audit.h"
 #include "firebreak/timeline/scenario.h"
 #include "firebreak/timeline/timeline.h"
-#include "firebreak/store/desk.h"
 
 namespace firebreak::store {
 
@@ -23,8 +23,8 @@ struct DrillOptions {
 
 // One checked expectation.
 struct Check {
-  std::string where;     // "scenarios/03-....yaml:40:7"
-  std::string what;      // "level F-1 at 04-04 14:00"
+  std::string where;  // "scenarios/03-....yaml:40:7"
+  std::string what;   // "level F-1 at 04-04 14:00"
   std::string expected;
   std::string actual;
   bool ok = false;

@@ -36,32 +36,32 @@ struct EscalationAudit {
   std::vector<std::string> clauses;        // triggers of `to` that held when it fell due
   std::vector<std::string> should_decide;  // role ids (6.3.x.1)
   std::string decider_clause;
-  std::optional<Timestamp> declared_at;    // first declaration reaching `to` (or above)
+  std::optional<Timestamp> declared_at;  // first declaration reaching `to` (or above)
   std::optional<engine::Level> declared_level;
   std::string declared_by;
-  std::optional<std::int64_t> delay_s;     // declared_at - max(due_at, known_at), >= 0
-  std::string timeliness;                  // "on-time" | "late" | "missing" | "not-known"
-  std::string role;                        // "ok" | "superior" | "wrong-role" | "" (nothing declared)
+  std::optional<std::int64_t> delay_s;  // declared_at - max(due_at, known_at), >= 0
+  std::string timeliness;               // "on-time" | "late" | "missing" | "not-known"
+  std::string role;                     // "ok" | "superior" | "wrong-role" | "" (nothing declared)
   std::string verdict;  // "ok" | "late" | "missing" | "wrong-role" | "late, wrong-role" | "not-known" (not a failure)
 };
 
 struct ReportingAudit {
   std::string clause;  // 5.2(n)
   Timestamp due_at;
-  std::optional<Timestamp> known_at;  // as for escalations
+  std::optional<Timestamp> known_at;    // as for escalations
   std::vector<std::string> recipients;  // the rule's
   std::optional<Timestamp> made_at;
   std::vector<std::string> made_to;
   std::vector<std::string> missing_recipients;
   std::optional<std::int64_t> delay_s;  // made_at - max(due_at, known_at), >= 0
-  std::string status;  // "made" | "late" | "missing" | "incomplete" | "not-known" (not a failure)
+  std::string status;                   // "made" | "late" | "missing" | "incomplete" | "not-known" (not a failure)
 };
 
 // Other findings: a declaration above what was required, a response ended before the termination conditions
 // held, a declaration by a role that decides nothing.
 struct AuditFinding {
   Timestamp at;
-  std::string code;  // "over-declared" | "ended-early" | "wrong-role" | "not-ended"
+  std::string code;       // "over-declared" | "ended-early" | "wrong-role" | "not-ended"
   std::string detail;     // English
   std::string detail_zh;  // Chinese
 };

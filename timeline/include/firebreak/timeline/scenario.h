@@ -78,15 +78,15 @@ struct ExpectLead {  // who leads at `at` (plan 6.1 / 3.3)
 struct ExpectEscalation {  // the audit of the escalation to `level`
   std::string incident_id;
   engine::Level level = engine::Level::kIV;
-  std::optional<Timestamp> due;          // when it became due
-  std::optional<std::string> clause;     // one of the clauses that made it due
-  std::optional<std::string> verdict;    // "ok" | "late" | "missing" | "wrong-role" | "late, wrong-role" ...
-  std::optional<int> delay_min;          // declared - due, minutes
+  std::optional<Timestamp> due;        // when it became due
+  std::optional<std::string> clause;   // one of the clauses that made it due
+  std::optional<std::string> verdict;  // "ok" | "late" | "missing" | "wrong-role" | "late, wrong-role" ...
+  std::optional<int> delay_min;        // declared - due, minutes
   std::string where;
 };
 struct ExpectReporting {  // a 5.2 duty
   std::string incident_id;
-  std::string clause;                 // "5.2(3)"
+  std::string clause;  // "5.2(3)"
   std::optional<Timestamp> due;
   std::optional<std::string> status;  // "made" | "late" | "missing" | "incomplete" | "not-due"
   std::string where;

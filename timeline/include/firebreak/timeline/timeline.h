@@ -76,13 +76,13 @@ struct ReportingDuty {
 struct Step {
   Timestamp at;
   StepCause cause = StepCause::kReport;
-  std::string cause_detail;            // report source / clock clause / other incident
-  std::optional<engine::Level> assessed;       // what the engine requires at this instant
-  std::optional<engine::Level> required;       // after level-holds-until-termination
-  bool held = false;                   // required > assessed because of the ratchet
-  bool terminated = false;             // the termination condition holds
-  std::vector<std::string> triggers;   // clauses of the triggers that hold at the assessed level
-  std::vector<std::string> deciders;   // role ids deciding the required level (6.3.x.1)
+  std::string cause_detail;               // report source / clock clause / other incident
+  std::optional<engine::Level> assessed;  // what the engine requires at this instant
+  std::optional<engine::Level> required;  // after level-holds-until-termination
+  bool held = false;                      // required > assessed because of the ratchet
+  bool terminated = false;                // the termination condition holds
+  std::vector<std::string> triggers;      // clauses of the triggers that hold at the assessed level
+  std::vector<std::string> deciders;      // role ids deciding the required level (6.3.x.1)
   std::string decider_clause;
   std::vector<ReportingDuty> reporting;  // 5.2 duties whose condition holds
   std::optional<engine::Tier> lead;
@@ -104,8 +104,8 @@ struct IncidentTimeline {
   std::string incident_id;
   std::optional<std::string> county;
   Timestamp first_report;
-  std::optional<Timestamp> ended_at;  // an "end" declaration
-  std::vector<Step> steps;            // in time order; a step per report and per change
+  std::optional<Timestamp> ended_at;                 // an "end" declaration
+  std::vector<Step> steps;                           // in time order; a step per report and per change
   std::vector<TimelineDeclaration> declarations;     // this incident's, in time order
   std::vector<TimelineUpwardReport> upward_reports;  // this incident's, in time order
   std::vector<TimelineInject> injects;
