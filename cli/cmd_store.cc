@@ -256,6 +256,7 @@ void RunVerify(const Globals& g, const StoreOptions& o) {
   }
   const std::string path = StorePath(o);
   store::VerifyResult v = store::VerifyStore(path, vo);
+  const std::string shown = store::DisplayPath(path);
   const bool en = g.lang == "en";
   if (o.format == "json") {
     std::cout << "{\"ok\":" << (v.ok ? "true" : "false") << ",\"audit_entries\":" << v.audit_entries
@@ -264,7 +265,7 @@ void RunVerify(const Globals& g, const StoreOptions& o) {
               << ",\"head_hash\":\"" << v.head_hash << "\",\"keyed\":" << (v.keyed ? "true" : "false")
               << ",\"problems\":" << v.problems.size() << "}\n";
   } else {
-    std::cout << path << ": " << (v.ok ? "ok" : (en ? "BROKEN" : "已损坏/被篡改")) << "\n  "
+    std::cout << shown << ": " << (v.ok ? "ok" : (en ? "BROKEN" : "已损坏/被篡改")) << "\n  "
               << (en ? "audit entries " : "审计记录 ") << v.audit_entries << (en ? ", incidents " : "，火情 ")
               << v.incidents << (en ? ", reports " : "，报告 ") << v.reports << (en ? ", decisions " : "，研判 ")
               << v.decisions << (en ? ", declarations " : "，宣布 ") << v.declarations
@@ -272,7 +273,7 @@ void RunVerify(const Globals& g, const StoreOptions& o) {
     for (const auto& p : v.problems) std::cout << "  ! " << p << "\n";
   }
   if (!v.ok)
-    throw Error(ErrorKind::kStore, path,
+    throw Error(ErrorKind::kStore, shown,
                 "store verification failed: " + std::to_string(v.problems.size()) + " problem(s)" +
                     (v.problems.empty() ? "" : ", first: " + v.problems.front()),
                 "the file was edited outside firebreak or damaged; keep a copy for investigation");

@@ -274,11 +274,14 @@ END $$;
 -- Row-level security for inserts: every row names the office that writes it.
 CREATE POLICY own_chain ON audit_log FOR INSERT WITH CHECK (office = current_office());
 CREATE POLICY own_incident ON incidents FOR INSERT WITH CHECK (office = current_office());
--- An office links an incident to itself, to an office below it, or (already writing the incident) to a neighbour
--- its fire crosses into (3.3).
+-- The office that opened an incident links it to itself or to an office below it (the city records a county's
+-- fire); an office that already writes the incident links it to a neighbour its fire crosses into (3.3). Nobody
+-- links another office's incident to itself.
 CREATE POLICY link ON incident_offices FOR INSERT WITH CHECK (
   office = current_office()
-  AND (linked = current_office() OR is_parent(current_office(), linked) OR may_write(incident_ref)));
+  AND (may_write(incident_ref)
+       OR ((SELECT i.office FROM incidents i WHERE i.id = incident_ref) = current_office()
+           AND (linked = current_office() OR is_parent(current_office(), linked)))));
 CREATE POLICY report ON reports FOR INSERT WITH CHECK (
   office = current_office() AND may_write(incident_ref) AND (by_role IS NULL OR is_office_role(by_role)));
 CREATE POLICY decision ON decisions FOR INSERT WITH CHECK (

@@ -11,6 +11,10 @@ Store Store::Open(const std::string& path, const OpenOptions& options) {
   return Store(internal::OpenSqlite(path, options));
 }
 
+std::string DisplayPath(const std::string& path) {
+  return internal::IsPostgresUrl(path) ? internal::MaskConnInfo(path) : path;
+}
+
 VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options) {
   if (internal::IsPostgresUrl(path)) return internal::VerifyPostgres(path, options);
   return internal::VerifySqlite(path, options);

@@ -198,6 +198,9 @@ struct VerifyOptions {
   std::string key_dir;      // PostgreSQL: the other offices' keys, DIR/<office id>.key (an auditor's)
 };
 
+// What messages show for a store path: a file path as it is, a postgresql:// URL without its password.
+std::string DisplayPath(const std::string& path);
+
 // Verifies the store at `path` (a file or a postgresql:// URL) without writing anything (read-only; a missing store with a sidecar, an empty
 // file, a hot journal or a corrupt page are findings, not errors). Checks: SQLite integrity and foreign keys;
 // both chains (the keyed one under the office key: a missing key is a finding); every record against its
