@@ -178,8 +178,39 @@ struct Desk::Impl {
     }
   }
 
+  // PostgreSQL: what other connections committed since this cursor is read incrementally (Store::ChangedSince),
+  // not the whole store again (other offices commit all the time).
+  std::optional<std::string> cursor;
+
+  // Forgets and re-reads one incident (another connection changed it).
+  void Reload(const std::string& id) {
+    if (auto it = open.find(id); it != open.end()) {
+      Count(it->second, -1);
+      open.erase(it);
+    }
+    closed.erase(id);
+    auto inc = store.FindIncident(id);
+    if (!inc) return;
+    if (inc->closed_at) {
+      latest_closure = std::max(latest_closure, inc->closed_at->epoch_s);
+      return;
+    }
+    IncidentHistory h = store.History(id);
+    if (!h.reports.empty()) PutBack(id, Load(h));
+  }
+
   // Reads the open incidents (again if another connection committed since). Outside or inside a transaction.
   void Refresh() {
+    if (store.kind() == BackendKind::kPostgres) {
+      if (cursor) {
+        Changes c = store.ChangedSince(cursor);
+        cursor = c.cursor;
+        for (const auto& id : c.incident_ids) Reload(id);
+        return;
+      }
+      cursor = store.ChangedSince(std::nullopt).cursor;  // before reading: nothing committed after it is missed
+      version.reset();
+    }
     const std::int64_t v = store.DataVersion();
     if (version && *version == v) return;
     open.clear();
@@ -456,6 +487,29 @@ static void Write(Desk::Impl& impl, Batch& b, const std::vector<Pending>& pendin
   }
 }
 
+// The shared store (PostgreSQL): other offices commit all the time, so the desk does not read first and check
+// after (it would rarely find the store unchanged). It takes its turn on the count of burning fires first
+// (Store::LockForRecording, exclusive: recordings of all offices take turns), then reads what the others
+// committed meanwhile and decides, inside the transaction: nothing committed elsewhere can slip between the read
+// and the write. Maps are read inside the transaction (with the lock held). A transaction the server rolled back
+// (lost connection) runs again from a fresh read.
+static Batch RecordShared(Desk::Impl& impl, std::vector<Pending>& pending) {
+  std::vector<std::string> ids;
+  for (const Pending& p : pending) ids.push_back(p.entry.incident_id);
+  bool first = true;
+  return impl.store.Transaction([&] {
+    if (!first) {  // a retry: the failed attempt moved incidents out of the cache
+      impl.version.reset();
+      impl.cursor.reset();
+    }
+    first = false;
+    impl.store.LockForRecording(ids, CountLock::kExclusive);
+    Batch b = Prepare(impl, pending);
+    Write(impl, b, pending);
+    return b;
+  });
+}
+
 static std::vector<Recorded> RecordAll(Desk::Impl& impl, std::vector<Pending>& pending) {
   auto keep = [&](Batch& b) {
     for (auto& [id, c] : b.work) impl.PutBack(id, std::move(c));
@@ -465,6 +519,10 @@ static std::vector<Recorded> RecordAll(Desk::Impl& impl, std::vector<Pending>& p
     if (impl.store.InTransaction()) {  // the caller's transaction: read, enrich and write in it
       Batch b = Prepare(impl, pending);
       Write(impl, b, pending);
+      return keep(b);
+    }
+    if (impl.store.kind() == BackendKind::kPostgres) {
+      Batch b = RecordShared(impl, pending);
       return keep(b);
     }
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
@@ -481,6 +539,7 @@ static std::vector<Recorded> RecordAll(Desk::Impl& impl, std::vector<Pending>& p
     }
   } catch (...) {
     impl.version.reset();  // the batch moved incidents out of the cache: read the store again next time
+    impl.cursor.reset();
     throw;
   }
   throw Error(
