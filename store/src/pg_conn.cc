@@ -156,7 +156,25 @@ void PgConn::Throw(pg_result* r, const std::string& sql) {
   throw PgError(PgFailure::kFinal, sqlstate, display_, "PostgreSQL error: " + msg + " [" + stmt + "]");
 }
 
+void PgConn::RetryOutsideTransactions(std::string session_sql, int deadline_ms) {
+  session_sql_ = std::move(session_sql);
+  retry_ms_ = deadline_ms;
+}
+
 PgResult PgConn::Exec(const std::string& sql, const std::vector<PgParam>& params) {
+  const bool idle = c_ && PQtransactionStatus(c_) == PQTRANS_IDLE;
+  if (!idle || retry_ms_ <= 0) return ExecOnce(sql, params);
+  try {
+    return ExecOnce(sql, params);
+  } catch (const PgError& e) {
+    if (e.failure() != PgFailure::kConnectionLost) throw;
+  }
+  Reconnect(retry_ms_);
+  if (!session_sql_.empty()) Run(session_sql_);
+  return ExecOnce(sql, params);
+}
+
+PgResult PgConn::ExecOnce(const std::string& sql, const std::vector<PgParam>& params) {
   if (!c_)
     throw PgError(PgFailure::kConnectionLost, "08003", display_, "not connected to the PostgreSQL server", "retry");
   std::vector<const char*> values;
@@ -186,6 +204,7 @@ void PgConn::Reconnect(int deadline_ms) {
   for (;;) {
     try {
       Connect(5);
+      ++generation_;
       return;
     } catch (const PgError& e) {
       if (e.failure() != PgFailure::kConnectionLost || std::chrono::steady_clock::now() >= deadline) throw;

@@ -86,6 +86,12 @@ class PgConn {
 
   // Drops the connection and connects again (after a lost connection), retrying until `deadline_ms` from now.
   void Reconnect(int deadline_ms);
+  // From now on a statement run OUTSIDE a transaction (a read) that finds the connection lost reconnects (up to
+  // `deadline_ms`), runs `session_sql` (e.g. SET search_path) and runs once more. Statements inside a transaction
+  // are never re-run here: the transaction's owner decides (Store::Transaction).
+  void RetryOutsideTransactions(std::string session_sql, int deadline_ms);
+  // Counts successful connections: a caller's session state (LISTEN) is gone when it changed.
+  std::uint64_t generation() const { return generation_; }
 
   // LISTEN support: the socket, and the notification payloads received so far (consumes input first).
   int Socket() const;
@@ -96,6 +102,10 @@ class PgConn {
 
  private:
   void Connect(int connect_timeout_s);
+  PgResult ExecOnce(const std::string& sql, const std::vector<PgParam>& params);
+  std::string session_sql_;
+  int retry_ms_ = 0;
+  std::uint64_t generation_ = 0;
   std::string conninfo_;
   std::string display_;
   pg_conn* c_ = nullptr;

@@ -153,6 +153,7 @@ const std::vector<AccountsTable>& PgAccountsTables() {
 
 PgBackend::PgBackend(const std::string& url, const OpenOptions& options) : conn_(url), options_(options) {
   conn_.Run("SET search_path = firebreak, pg_catalog");
+  conn_.RetryOutsideTransactions("SET search_path = firebreak, pg_catalog", options_.reconnect_timeout_ms);
   CheckSchema();
   LoadOffice();
   LoadKey();
@@ -237,19 +238,31 @@ void PgBackend::Begin() {
   head_.reset();
   written_.reset();
   try {
-    if (!conn_.Ok()) conn_.Reconnect(options_.reconnect_timeout_ms);
-    conn_.Run("BEGIN");
+    if (!conn_.Ok()) Reconnect();
+    try {
+      conn_.Run("BEGIN");
+    } catch (const PgError& e) {  // the server went away since the last transaction (restart): a new connection
+      if (e.failure() != PgFailure::kConnectionLost) throw;
+      Reconnect();
+      conn_.Run("BEGIN");
+    }
   } catch (...) {
     depth_ = 0;
     throw;
   }
 }
 
+// A new connection after a lost one (server restart), waiting up to reconnect_timeout_ms for the server.
+void PgBackend::Reconnect() {
+  conn_.Reconnect(options_.reconnect_timeout_ms);
+  conn_.Run("SET search_path = firebreak, pg_catalog");
+  listening_ = false;
+}
+
 // After COMMIT failed with the connection: did it commit? The transaction's last audit entry says.
 bool PgBackend::CommittedAfterAll() {
   if (!written_) return false;
-  conn_.Reconnect(options_.reconnect_timeout_ms);
-  conn_.Run("SET search_path = firebreak, pg_catalog");
+  Reconnect();
   PgResult r = conn_.Exec("SELECT 1 FROM audit_log WHERE office = $1 AND seq = $2 AND hash = $3",
                           {office_, P(written_->seq), written_->hash});
   return r.Rows() == 1;
@@ -293,9 +306,7 @@ bool PgBackend::Recover(const std::exception_ptr& e, int attempt) {
   } catch (const PgError& pe) {
     if (pe.failure() == PgFailure::kFinal || attempt >= 20) return false;
     if (pe.failure() == PgFailure::kConnectionLost) {
-      conn_.Reconnect(options_.reconnect_timeout_ms);  // throws when the server stays away
-      conn_.Run("SET search_path = firebreak, pg_catalog");
-      listening_ = false;
+      Reconnect();  // throws when the server stays away
     }
     refs_.clear();  // an incident created by the rolled-back attempt does not exist
     return true;
@@ -690,14 +701,12 @@ void PgBackend::LockForRecording(const std::vector<std::string>& incident_ids, C
 
 bool PgBackend::WaitForChanges(int timeout_ms) {
   try {
-    if (!conn_.Ok()) {
-      conn_.Reconnect(options_.reconnect_timeout_ms);
-      conn_.Run("SET search_path = firebreak, pg_catalog");
-      listening_ = false;
-    }
+    if (!conn_.Ok()) Reconnect();
+    if (listening_ && conn_.generation() != listen_generation_) listening_ = false;  // reconnected meanwhile
     if (!listening_) {
       conn_.Run("LISTEN firebreak_changes");
       listening_ = true;
+      listen_generation_ = conn_.generation();
       return true;  // changes before LISTEN are unknown: the caller reads what changed
     }
     if (!conn_.TakeNotifications().empty()) return true;

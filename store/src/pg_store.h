@@ -78,6 +78,7 @@ class PgBackend final : public Backend {
   [[noreturn]] void Fail(const std::string& what, const std::string& hint = {}) const {
     throw Error(ErrorKind::kStore, conn_.display(), what, hint);
   }
+  void Reconnect();
   void CheckSchema();
   void LoadOffice();
   void LoadKey();
@@ -103,6 +104,7 @@ class PgBackend final : public Backend {
   mutable std::map<std::string, std::int64_t> refs_;  // incident_id -> row id (rows are never deleted)
   std::vector<std::string> own_xids_;  // transactions this connection committed (ChangedSince skips them)
   bool listening_ = false;
+  std::uint64_t listen_generation_ = 0;
 };
 
 }  // namespace firebreak::store::internal

@@ -178,6 +178,8 @@ constexpr const char* kLuzhai = "450223";
 constexpr const char* kRongan = "450224";
 constexpr const char* kRongshui = "450225";
 
+#ifndef FIREBREAK_PG_RESTART_TESTS
+
 TEST_F(PgStore, SetupCreatesEveryOfficeWithItsRoleAndIsIdempotent) {
   EXPECT_EQ(setup_.from_version, 0);
   EXPECT_EQ(setup_.to_version, kSchemaVersion);
@@ -514,6 +516,44 @@ TEST_F(PgStore, TheBinaryFollowsAndVerifiesWithoutPrintingThePassword) {
   EXPECT_EQ(out.find("pw-"), std::string::npos) << out;
   EXPECT_NE(out.find("***"), std::string::npos) << out;
 }
+
+#else  // FIREBREAK_PG_RESTART_TESTS: a binary of its own, run alone (RUN_SERIAL): it restarts the server.
+
+// Issue 12, faults: the server restarts mid-run (like a crash: immediate shutdown); clients notice the lost
+// connection, connect again and retry; nothing committed is lost, nothing is written twice.
+TEST_F(PgStore, ClientsRetryAcrossAServerRestartAndLoseNothing) {
+  const char* cluster = std::getenv("FIREBREAK_TEST_PG_CLUSTER");
+  if (!cluster || !*cluster)
+    GTEST_SKIP() << "FIREBREAK_TEST_PG_CLUSTER is not set: no cluster of tools/pg_cluster.sh to restart";
+  Store lc = Open(kLiucheng);
+  Store city = Store::Open(OfficeUrl(kCity), As(kCity, OpenMode::kRead));
+  EXPECT_TRUE(city.WaitForChanges(0));
+  Desk d(lc, eng_, {}, At("2026-03-01T12:00:00+08:00"));
+  d.Report(Report("LC-1", "2026-03-01T10:00:00+08:00", "柳城县", 5, false), "1.json");
+  const std::string restart =
+      std::string("'" FIREBREAK_SOURCE_DIR "/tools/pg_cluster.sh' restart '") + cluster + "' immediate";
+  ASSERT_EQ(std::system(restart.c_str()), 0);
+  d.Report(Report("LC-1", "2026-03-01T10:30:00+08:00", "柳城县", 9, false), "2.json");  // on a new connection
+  // The server goes away INSIDE a transaction: it is rolled back by the server and run again, once.
+  int runs = 0;
+  lc.Transaction([&] {
+    lc.AddReport("LC-1", T("2026-03-01T10:45:00+08:00"), R"({"burned_area_ha": 12})", "3.json");
+    if (++runs == 1) ASSERT_EQ(std::system(restart.c_str()), 0);
+  });
+  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(lc.History("LC-1").reports.size(), 3u);  // nothing lost, nothing twice
+  // A follower notices too: the reconnect counts as "something may have changed", and it reads what did.
+  const std::string cursor = city.ChangedSince(std::nullopt).cursor;
+  d.Report(Report("LC-1", "2026-03-01T11:00:00+08:00", "柳城县", 15, false), "4.json");
+  EXPECT_TRUE(city.WaitForChanges(10000));
+  EXPECT_EQ(city.ChangedSince(cursor).incident_ids, std::vector<std::string>{"LC-1"});
+  VerifyResult v = VerifyAll();
+  for (const auto& p : v.problems) ADD_FAILURE() << p;
+  EXPECT_TRUE(v.ok);
+  EXPECT_EQ(v.reports, 4);
+}
+
+#endif  // FIREBREAK_PG_RESTART_TESTS
 
 }  // namespace
 }  // namespace firebreak::store
