@@ -1,8 +1,8 @@
 // Load on the shared PostgreSQL store (issue 12): 11 offices x 4 writers (processes, each its own connection as
 // its office's role), every report recorded through the duty desk (one transaction per report, as `firebreak
 // report` does: the engine decides with every office's open fires counted), then: nothing lost (every report is
-// in the store) and `store verify` (every office's chain) passes. Beside it the SQLite figure of one office: its
-// 4 writers on one file, the same per-office share of reports.
+// in the store) and `store verify` (every office's chain) passes. Beside it the SQLite figure of one office: one
+// writer on one file, the same per-office share of reports.
 //
 // Needs FIREBREAK_BENCH_PG (the owner's URL of a database on a server that may create databases and roles, e.g.
 // from `tools/pg_cluster.sh start DIR --durable`); skipped without it. FIREBREAK_BENCH_REPORTS scales the total
@@ -204,8 +204,10 @@ void BM_SharedStore11x4(benchmark::State& state) {
 }
 BENCHMARK(BM_SharedStore11x4)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
-// One office on SQLite: its 4 writers (processes) on one file, the per-office share of the reports.
-void BM_SqliteOneOffice4Writers(benchmark::State& state) {
+// One office on SQLite: one writer on one file, the per-office share of the reports. (Four desk processes on one
+// file give up: the desk's optimistic read-then-check finds the file changed on every attempt, "other processes
+// kept writing ... (5 attempts)": the SQLite desk is built for one recording process per office.)
+void BM_SqliteOneOffice(benchmark::State& state) {
   const int offices = static_cast<int>(store::OfficesOf(Rules()).size());
   const int total = TotalReports() / offices;
   for (auto _ : state) {
@@ -218,13 +220,13 @@ void BM_SqliteOneOffice4Writers(benchmark::State& state) {
       store::Store::Open(file, oo);
     }
     Writers w;
-    for (int i = 0; i < kWritersPerOffice; ++i) {
+    for (int i = 0; i < 1; ++i) {
       w.store.push_back(file);
       w.key.push_back(key);
       w.county.push_back(Rules().counties.front().name);
       w.close_by.push_back("deputy_commander");
       w.tag.push_back("W" + std::to_string(i));
-      w.n.push_back(total / kWritersPerOffice + (i < total % kWritersPerOffice ? 1 : 0));
+      w.n.push_back(total);
     }
     auto [lat, wall] = Run(w, dir);
     Report(state, lat, wall, total);
@@ -234,7 +236,7 @@ void BM_SqliteOneOffice4Writers(benchmark::State& state) {
     fs::remove_all(dir);
   }
 }
-BENCHMARK(BM_SqliteOneOffice4Writers)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_SqliteOneOffice)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
 }  // namespace
 

@@ -65,6 +65,13 @@ class Backend {
   virtual std::optional<IncidentRecord> FindIncident(const std::string& incident_id) const = 0;
   virtual std::vector<IncidentRecord> Incidents(bool open_only) const = 0;
   virtual IncidentHistory History(const std::string& incident_id) const = 0;
+  // Store::ReportHistories. Default: History of each.
+  virtual std::vector<IncidentHistory> ReportHistories(const std::vector<std::string>& incident_ids) const {
+    std::vector<IncidentHistory> out;
+    for (const auto& id : incident_ids)
+      if (FindIncident(id)) out.push_back(History(id));
+    return out;
+  }
 
   virtual VerifyResult Verify() const = 0;
   virtual SignedHead Head() const = 0;

@@ -182,21 +182,22 @@ struct Desk::Impl {
   // not the whole store again (other offices commit all the time).
   std::optional<std::string> cursor;
 
-  // Forgets and re-reads one incident (another connection changed it).
-  void Reload(const std::string& id) {
-    if (auto it = open.find(id); it != open.end()) {
-      Count(it->second, -1);
-      open.erase(it);
+  // Forgets and re-reads incidents another connection changed (their reports: Store::ReportHistories).
+  void Reload(const std::vector<std::string>& ids) {
+    for (const auto& id : ids) {
+      if (auto it = open.find(id); it != open.end()) {
+        Count(it->second, -1);
+        open.erase(it);
+      }
+      closed.erase(id);
     }
-    closed.erase(id);
-    auto inc = store.FindIncident(id);
-    if (!inc) return;
-    if (inc->closed_at) {
-      latest_closure = std::max(latest_closure, inc->closed_at->epoch_s);
-      return;
+    for (const IncidentHistory& h : store.ReportHistories(ids)) {
+      if (h.incident.closed_at) {
+        latest_closure = std::max(latest_closure, h.incident.closed_at->epoch_s);
+        continue;
+      }
+      if (!h.reports.empty()) PutBack(h.incident.incident_id, Load(h));
     }
-    IncidentHistory h = store.History(id);
-    if (!h.reports.empty()) PutBack(id, Load(h));
   }
 
   // Reads the open incidents (again if another connection committed since). Outside or inside a transaction.
@@ -205,7 +206,7 @@ struct Desk::Impl {
       if (cursor) {
         Changes c = store.ChangedSince(cursor);
         cursor = c.cursor;
-        for (const auto& id : c.incident_ids) Reload(id);
+        if (!c.incident_ids.empty()) Reload(c.incident_ids);
         return;
       }
       cursor = store.ChangedSince(std::nullopt).cursor;  // before reading: nothing committed after it is missed

@@ -581,6 +581,44 @@ IncidentHistory PgBackend::History(const std::string& incident_id) const {
   return h;
 }
 
+std::vector<IncidentHistory> PgBackend::ReportHistories(const std::vector<std::string>& incident_ids) const {
+  std::string ids = "{";
+  for (std::size_t i = 0; i < incident_ids.size(); ++i) {
+    ids += i ? "," : "";
+    ids += '"';
+    for (char c : incident_ids[i]) ids += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+    ids += '"';
+  }
+  ids += "}";
+  PgResult inc = conn_.Exec(std::string(kIncidentSelect) + "WHERE i.incident_id = ANY($1::text[])", {ids});
+  std::map<std::int64_t, IncidentHistory> by_ref;
+  std::map<std::string, std::int64_t> ref_of;
+  for (int i = 0; i < inc.Rows(); ++i) {
+    IncidentHistory h;
+    h.incident = ReadIncident(inc, i);
+    ref_of[h.incident.incident_id] = inc.Int(i, 7);
+    by_ref.emplace(inc.Int(i, 7), std::move(h));
+  }
+  PgResult r = conn_.Exec(
+      "SELECT r.incident_ref, r.id, r.reported_at, r.reported_offset, r.body, r.source, r.recorded_at, "
+      "r.recorded_offset, r.office, r.by_role FROM reports r JOIN incidents i ON i.id = r.incident_ref "
+      "WHERE i.incident_id = ANY($1::text[]) ORDER BY r.incident_ref, r.reported_at, r.id",
+      {ids});
+  for (int i = 0; i < r.Rows(); ++i) {
+    IncidentHistory& h = by_ref.at(r.Int(i, 0));
+    ReportRecord rec{r.Int(i, 1),  h.incident.incident_id, Ts(r.Int(i, 2), r.Int(i, 3)),
+                     r.Text(i, 4), r.Text(i, 5),           std::nullopt};
+    if (!r.IsNull(i, 6)) rec.recorded_at = Ts(r.Int(i, 6), r.Int(i, 7));
+    rec.office = r.Text(i, 8);
+    rec.by = r.IsNull(i, 9) ? "" : r.Text(i, 9);
+    h.reports.push_back(std::move(rec));
+  }
+  std::vector<IncidentHistory> out;
+  for (const auto& id : incident_ids)
+    if (auto it = ref_of.find(id); it != ref_of.end()) out.push_back(std::move(by_ref.at(it->second)));
+  return out;
+}
+
 std::vector<SqlRow> PgBackend::Query(const std::string& sql, const SqlRow& args) const {
   std::vector<PgParam> params;
   for (const auto& v : args) {

@@ -52,6 +52,7 @@ class PgBackend final : public Backend {
   std::optional<IncidentRecord> FindIncident(const std::string& incident_id) const override;
   std::vector<IncidentRecord> Incidents(bool open_only) const override;
   IncidentHistory History(const std::string& incident_id) const override;
+  std::vector<IncidentHistory> ReportHistories(const std::vector<std::string>& incident_ids) const override;
 
   VerifyResult Verify() const override { return VerifyWith({}); }
   // Verify with more keys (VerifyOptions::key_dir: DIR/<office>.key for the other offices' chains).

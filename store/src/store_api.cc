@@ -62,6 +62,9 @@ std::optional<IncidentRecord> Store::FindIncident(const std::string& incident_id
 }
 std::vector<IncidentRecord> Store::Incidents(bool open_only) const { return impl_->Incidents(open_only); }
 IncidentHistory Store::History(const std::string& incident_id) const { return impl_->History(incident_id); }
+std::vector<IncidentHistory> Store::ReportHistories(const std::vector<std::string>& incident_ids) const {
+  return impl_->ReportHistories(incident_ids);
+}
 std::vector<IncidentHistory> Store::AllHistories() const {
   std::vector<IncidentHistory> out;
   for (const auto& inc : Incidents(false)) out.push_back(History(inc.incident_id));

@@ -282,6 +282,9 @@ class Store {
   std::vector<IncidentRecord> Incidents(bool open_only) const;
   IncidentHistory History(const std::string& incident_id) const;  // throws kNotFound
   std::vector<IncidentHistory> AllHistories() const;               // every incident, by opened_at
+  // The incident and its reports (no decisions, declarations or upward reports) of each id that exists, in
+  // the order given: what the desk re-reads after other offices changed them (PostgreSQL: two queries for all).
+  std::vector<IncidentHistory> ReportHistories(const std::vector<std::string>& incident_ids) const;
 
   // Recomputes the audit chain (and the keyed chain), cross-checks every record against its audit entry, runs
   // SQLite's integrity and foreign-key checks. Never throws for findings (they go into problems).
