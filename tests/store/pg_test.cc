@@ -18,6 +18,7 @@
 #include <map>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -515,6 +516,45 @@ TEST_F(PgStore, TheBinaryFollowsAndVerifiesWithoutPrintingThePassword) {
   EXPECT_NE(v.find(": ok"), std::string::npos) << v;
   EXPECT_EQ(out.find("pw-"), std::string::npos) << out;
   EXPECT_NE(out.find("***"), std::string::npos) << out;
+}
+
+// Issue 12, faults: two declarations on one incident at the same instant from two connections of the city (the
+// office that declares levels): both recorded, in a defined order (commit order: ids), and the audit judges both.
+TEST_F(PgStore, TwoDeclarationsAtTheSameInstantAreBothRecordedInCommitOrder) {
+  {
+    Store lc = Open(kLiucheng);
+    Desk d(lc, eng_, {}, At("2026-03-01T12:00:00+08:00"));
+    d.Report(Report("LC-1", "2026-03-01T10:00:00+08:00", "柳城县", 150, false), "lc.json");
+  }
+  const Timestamp at = T("2026-03-01T10:30:00+08:00");
+  std::atomic<int> ready{0};
+  std::vector<std::string> errors(2);
+  auto declare = [&](int i, const char* role, engine::Level level) {
+    try {
+      Store city = Open(kCity);
+      Desk d(city, eng_, {}, At("2026-03-01T12:00:00+08:00"));
+      ++ready;
+      while (ready < 2) std::this_thread::yield();
+      d.Declare("LC-1", level, role, at, "declare");
+    } catch (const std::exception& e) {
+      errors[i] = e.what();
+    }
+  };
+  std::thread a(declare, 0, "office_director", engine::Level::kIV);
+  std::thread b(declare, 1, "deputy_commander", engine::Level::kIII);
+  a.join();
+  b.join();
+  EXPECT_EQ(errors, std::vector<std::string>(2));
+  Store city = Store::Open(OfficeUrl(kCity), As(kCity, OpenMode::kRead));
+  IncidentHistory h = city.History("LC-1");
+  ASSERT_EQ(h.declarations.size(), 2u);
+  EXPECT_LT(h.declarations[0].id, h.declarations[1].id);
+  EXPECT_EQ(h.declarations[0].at, at);
+  EXPECT_EQ(h.declarations[1].at, at);
+  timeline::Timeline tl = StoredTimeline(city, eng_, T("2026-03-01T12:00:00+08:00"), false);
+  ASSERT_NE(tl.Find("LC-1"), nullptr);
+  EXPECT_EQ(tl.Find("LC-1")->declarations.size(), 2u);  // the audit reads both
+  EXPECT_TRUE(VerifyAll().ok);
 }
 
 #else  // FIREBREAK_PG_RESTART_TESTS: a binary of its own, run alone (RUN_SERIAL): it restarts the server.
