@@ -5,6 +5,7 @@
 //   BM_AssessInto      the same full Decision, written into one reused Decision (its storage is recycled).
 //   BM_EvaluateLean    level, grade, lead and counts only (no strings).
 //   BM_AssessAndJson / BM_AssessAndText   full assessment plus rendering.
+//   BM_RenderJsonCompact / BM_RenderJsonFull / BM_RenderText   rendering one decision (default JSON, --full, text).
 //   BM_ParseReport     parsing one JSON report.
 //   BM_LoadRules       loading and validating rules/liuzhou-2022.yaml (+ compiling it into an Engine).
 #include <benchmark/benchmark.h>
@@ -101,6 +102,47 @@ void BM_AssessAndText(benchmark::State& st) {
   st.SetItemsProcessed(st.iterations());
 }
 BENCHMARK(BM_AssessAndText);
+
+// Rendering alone, one decision already made: the default compact JSON, the full JSON (--full) and the text
+// sheet side by side. Counters: bytes of output.
+void BM_RenderJsonCompact(benchmark::State& st) {
+  const Decision d = Engine(Rules()).Assess(Report());
+  std::size_t bytes = 0;
+  for (auto _ : st) {
+    std::string s = DecisionToJson(d, Rules());
+    bytes = s.size();
+    benchmark::DoNotOptimize(s);
+  }
+  st.SetItemsProcessed(st.iterations());
+  st.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_RenderJsonCompact);
+
+void BM_RenderJsonFull(benchmark::State& st) {
+  const Decision d = Engine(Rules()).Assess(Report());
+  std::size_t bytes = 0;
+  for (auto _ : st) {
+    std::string s = DecisionToJson(d, Rules(), JsonDetail::kFull);
+    bytes = s.size();
+    benchmark::DoNotOptimize(s);
+  }
+  st.SetItemsProcessed(st.iterations());
+  st.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_RenderJsonFull);
+
+void BM_RenderText(benchmark::State& st) {
+  const Decision d = Engine(Rules()).Assess(Report());
+  std::size_t bytes = 0;
+  for (auto _ : st) {
+    std::string s = DecisionToText(d, Rules(), "zh");
+    bytes = s.size();
+    benchmark::DoNotOptimize(s);
+  }
+  st.SetItemsProcessed(st.iterations());
+  st.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_RenderText);
 
 void BM_ParseReport(benchmark::State& st) {
   const RuleSet& r = Rules();

@@ -13,8 +13,8 @@
 #include <mutex>
 #include <thread>
 
-#include <boost/asio/io_context.hpp>
 #include <httplib.h>
+#include <boost/asio/io_context.hpp>
 
 #include "firebreak/engine/engine.h"
 #include "firebreak/format/render.h"
@@ -36,7 +36,8 @@ std::pair<int, std::string> Assess(const engine::Engine& eng, const std::string&
   try {
     auto incidents = format::ParseReports(body, "request body", Rules());
     auto ds = eng.AssessAll(incidents);
-    return {200, ds.size() == 1 ? format::DecisionToJson(ds[0], Rules(), -1) : format::DecisionsToJson(ds, Rules(), -1)};
+    return {200, ds.size() == 1 ? format::DecisionToJson(ds[0], Rules(), format::JsonDetail::kFull)
+                                : format::DecisionsToJson(ds, Rules(), format::JsonDetail::kFull)};
   } catch (const Error& e) {
     return {422, e.ToString()};
   }
@@ -83,7 +84,8 @@ int RunHttplib(unsigned short port, bool nodelay) {
     res.status = status;
     res.set_content(body, "application/json");
   });
-  svr.Get("/probe", [](const httplib::Request&, httplib::Response& res) { res.set_content("\"ok\"", "application/json"); });
+  svr.Get("/probe",
+          [](const httplib::Request&, httplib::Response& res) { res.set_content("\"ok\"", "application/json"); });
   svr.Post("/poke", [&](const httplib::Request&, httplib::Response& res) {
     {
       std::lock_guard<std::mutex> lock(mu);

@@ -33,11 +33,12 @@ namespace http = beast::http;
 namespace asio = boost::asio;
 
 // The report of bench/engine_bench.cc: III by area and casualties, residential threat, orange warning, night.
-const char* kReport = R"({"incident_id":"LZ-2026-0314-01","reported_at":"2026-03-14T21:30:00+08:00","county":"融水苗族自治县",)"
-                      R"("location":{"lon":109.25,"lat":25.07},"open_fire_since":"2026-03-14T08:00:00+08:00",)"
-                      R"("burned_area_ha":120,"damaged_forest_area_ha":35,"deaths":0,"serious_injuries":2,)"
-                      R"("threatens":["residential"],"warning_colour":"orange","dangerous":true,)"
-                      R"("weather":{"temperature_c":31,"humidity_pct":28,"wind_speed_ms":6}})";
+const char* kReport =
+    R"({"incident_id":"LZ-2026-0314-01","reported_at":"2026-03-14T21:30:00+08:00","county":"融水苗族自治县",)"
+    R"("location":{"lon":109.25,"lat":25.07},"open_fire_since":"2026-03-14T08:00:00+08:00",)"
+    R"("burned_area_ha":120,"damaged_forest_area_ha":35,"deaths":0,"serious_injuries":2,)"
+    R"("threatens":["residential"],"warning_colour":"orange","dangerous":true,)"
+    R"("weather":{"temperature_c":31,"humidity_pct":28,"wind_speed_ms":6}})";
 
 const engine::RuleSet& Rules() {
   static const engine::RuleSet r = rules::LoadRuleFile(FIREBREAK_SOURCE_DIR "/rules/liuzhou-2022.yaml");
@@ -50,7 +51,7 @@ void BM_AssessLibraryCall(benchmark::State& st) {
   for (auto _ : st) {
     auto incidents = format::ParseReports(kReport, "request body", Rules());
     auto ds = eng.AssessAll(incidents);
-    std::string out = format::DecisionToJson(ds[0], Rules(), -1);
+    std::string out = format::DecisionToJson(ds[0], Rules(), format::JsonDetail::kFull);
     bytes = out.size();
     benchmark::DoNotOptimize(out);
   }
@@ -71,7 +72,7 @@ void BM_AssessLibraryParts(benchmark::State& st) {
       auto x = eng.AssessAll(incidents);
       benchmark::DoNotOptimize(x);
     } else {
-      auto x = format::DecisionToJson(ds[0], Rules(), -1);
+      auto x = format::DecisionToJson(ds[0], Rules(), format::JsonDetail::kFull);
       benchmark::DoNotOptimize(x);
     }
   }
@@ -93,7 +94,8 @@ struct Desk {
     {
       store::Store s = store::Store::Open(path);
       store::Accounts(s, Rules(), store::PasswordCost::kMinimal)
-          .AddUser("bench", "city_hq_office", "", "bench-password", "bench", *ParseIso8601("2026-03-14T00:00:00+08:00"));
+          .AddUser("bench", "city_hq_office", "", "bench-password", "bench",
+                   *ParseIso8601("2026-03-14T00:00:00+08:00"));
       const engine::Engine eng(Rules());
       store::Desk d(s, eng);
       s.Transaction([&] {
@@ -160,7 +162,8 @@ void BM_StatusSnapshot(benchmark::State& st) {
   stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), desk.srv->port()));
   const std::string host = "127.0.0.1:" + std::to_string(desk.srv->port());
   beast::flat_buffer buf;
-  auto send = [&](const std::string& target, const std::string& body, const std::string& cookie, const std::string& csrf) {
+  auto send = [&](const std::string& target, const std::string& body, const std::string& cookie,
+                  const std::string& csrf) {
     http::request<http::string_body> req(http::verb::post, target, 11);
     req.set(http::field::host, host);
     req.set(http::field::content_type, "application/json");

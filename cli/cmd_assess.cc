@@ -20,17 +20,18 @@ namespace {
 
 struct AssessOptions {
   std::string format = "text";
+  bool full = false;  // --full: the JSON with the plan's texts and names (docs/report-format.md §3)
   std::string at;  // --at TIME: assess every incident at this moment instead of its reported_at
   std::vector<std::string> reports;
   EnrichOptions enrich;  // --dem/--layers/--radius, --forces/--roads/--roads-config
 };
 
 // The decision JSON with the enricher's members ("site", "deployment") appended.
-std::string WithExtras(const std::string& decision_json, const std::string& extras_json) {
+std::string WithExtras(const std::string& decision_json, const std::string& extras_json, bool full) {
   auto j = nlohmann::ordered_json::parse(decision_json);
   auto extras = nlohmann::ordered_json::parse(extras_json);  // named: items() must not outlive a temporary
   for (auto& [k, v] : extras.items()) j[k] = v;
-  return j.dump(2);
+  return j.dump(full ? 2 : -1);
 }
 
 void RunAssess(const Globals& g, const AssessOptions& opt) {
@@ -68,15 +69,17 @@ void RunAssess(const Globals& g, const AssessOptions& opt) {
     ds = eng.AssessAll(incidents, *at);
   }
   if (opt.format == "json") {
+    const auto detail = opt.full ? format::JsonDetail::kFull : format::JsonDetail::kCompact;
     if (!enricher.active()) {
-      std::cout << (ds.size() == 1 ? format::DecisionToJson(ds.front(), rules)
-                                   : format::DecisionsToJson(ds, rules))
+      std::cout << (ds.size() == 1 ? format::DecisionToJson(ds.front(), rules, detail)
+                                   : format::DecisionsToJson(ds, rules, detail))
                 << "\n";
       return;
     }
     std::vector<std::string> parts;
     for (std::size_t i = 0; i < ds.size(); ++i)
-      parts.push_back(WithExtras(format::DecisionToJson(ds[i], rules), enricher.Json(incidents[i], ds[i])));
+      parts.push_back(
+          WithExtras(format::DecisionToJson(ds[i], rules, detail), enricher.Json(incidents[i], ds[i]), opt.full));
     if (parts.size() == 1) {
       std::cout << parts.front() << "\n";
     } else {
@@ -101,6 +104,9 @@ void RegisterAssessCommands(CLI::App& app, Globals& g) {
       "assess", "What the plan requires for incident report(s): response level, grade, lead, measures, reporting");
   cmd->add_option("--format", opt->format, "Output: text (duty officer's sheet, default) or json")
       ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_flag("--full", opt->full,
+                "With --format json: indented, with the plan's texts and role names (default: compact, texts by "
+                "clause/id; docs/report-format.md)");
   cmd->add_option("--at", opt->at,
                   "Assess at this ISO 8601 time (>= every reported_at) instead of each report's own time: "
                   "what the clock will require if nothing else changes");

@@ -12,19 +12,18 @@ namespace firebreak::cli {
 
 namespace {
 
-std::string DefaultForces() { return SourceDir() + "/data/forces/liuzhou-demo.yaml"; }
 
 void RunDeploy(DeployArgs a, Globals& g) {
   if (a.incident.empty() == a.at.empty())
     throw Error(ErrorKind::kUsage, "deploy", "give exactly one of --incident REPORT or --at LON,LAT");
   const engine::RuleSet rules = LoadRules(g);
-  if (a.forces.empty()) a.forces = DefaultForces();
+  if (a.forces.empty()) a.forces = DefaultForcesPath();
   ThrowIfError(Geo().Deploy(a, rules, g.lang));
 }
 
 void RunForces(const std::string& file, const std::string& format, Globals& g) {
   const engine::RuleSet rules = LoadRules(g);
-  ThrowIfError(Geo().Forces(file.empty() ? DefaultForces() : file, format, rules, g.lang, g.exit_code));
+  ThrowIfError(Geo().Forces(file.empty() ? DefaultForcesPath() : file, format, rules, g.lang, g.exit_code));
 }
 
 }  // namespace

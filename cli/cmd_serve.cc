@@ -47,16 +47,7 @@ std::pair<std::string, unsigned short> ParseListen(const std::string& s) {
 
 bool Loopback(const std::string& host) { return host == "127.0.0.1" || host == "::1" || host == "localhost"; }
 
-std::string DefaultScenarios() {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path installed = exe.parent_path().parent_path() / "share/firebreak/scenarios";
-    if (fs::is_directory(installed, ec)) return installed.string();
-  }
-  return (fs::path(SourceDir()) / "scenarios").string();
-}
+std::string DefaultScenarios() { return DefaultScenariosDir(); }
 
 void RunServe(const Globals& g, const ServeOptions& o) {
   const engine::RuleSet rules = LoadRules(g);

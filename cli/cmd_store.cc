@@ -15,23 +15,33 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "commands.h"
 #include "enrich.h"
 #include "firebreak/common/error.h"
-#include "firebreak/timeline/audit.h"
 #include "firebreak/engine/engine.h"
+#include "firebreak/format/merge.h"
 #include "firebreak/format/render.h"
 #include "firebreak/format/report_io.h"
-#include "firebreak/timeline/scenario.h"
-#include "firebreak/timeline/timeline.h"
 #include "firebreak/store/desk.h"
 #include "firebreak/store/drill.h"
 #include "firebreak/store/offices.h"
 #include "firebreak/store/store.h"
+#include "firebreak/timeline/audit.h"
+#include "firebreak/timeline/scenario.h"
+#include "firebreak/timeline/timeline.h"
 
 namespace firebreak::cli {
+
+// Forecast (issue 10): projections made at each incident's first report beside what the drill later required.
+std::string DrillProjectionsText(const timeline::Scenario& sc, const store::DrillResult& r,
+                                 const engine::RuleSet& rules, Enricher& enricher, const std::string& lang);
+std::string DrillProjectionsJson(const std::string& drill_json, const timeline::Scenario& sc,
+                                 const store::DrillResult& r, const engine::RuleSet& rules, Enricher& enricher);
 
 namespace {
 
@@ -45,6 +55,7 @@ struct StoreOptions {
   std::string out;
   std::string scenario;
   bool all = false;
+  bool full = false;  // report --format json --full
   int tolerance_min = -1;
   std::vector<std::string> files;
   std::string incident;
@@ -56,7 +67,7 @@ struct StoreOptions {
   int max_updates = 0;          // status --follow: stop after this many updates (0: never)
   std::string clause;           // upward: the 5.2 condition reported on
   std::vector<std::string> to;  // upward: who was told
-  EnrichOptions enrich;  // --dem/--layers/--radius (report, drill)
+  EnrichOptions enrich;         // --dem/--layers/--radius (report, drill)
 };
 
 std::string StorePath(const StoreOptions& o) { return o.store.empty() ? store::DefaultStorePath() : o.store; }
@@ -94,10 +105,12 @@ store::Enrich TerrainEnrich(Enricher& enricher) {
 
 EnrichOptions ScenarioEnrichOptions(const StoreOptions& o, const timeline::Scenario& sc) {
   EnrichOptions e = o.enrich;
-  if (e.any_gis() || !sc.terrain) return e;
+  if (!sc.terrain) return e;
   namespace fs = std::filesystem;
   fs::path base = fs::path(sc.file).parent_path();
   auto resolve = [&](const std::string& f) { return f.empty() || fs::path(f).is_absolute() ? f : (base / f).string(); };
+  if (e.landscape.empty()) e.landscape = resolve(sc.terrain->landscape);
+  if (e.any_gis()) return e;
   e.dem = resolve(sc.terrain->dem);
   e.layers = resolve(sc.terrain->layers);
   return e;
@@ -137,7 +150,21 @@ void RunReport(const Globals& g, const StoreOptions& o) {
   if (o.format == "json") {
     std::vector<engine::Decision> ds;
     for (const auto& r : recs) ds.push_back(r.decision);
-    std::cout << (ds.size() == 1 ? format::DecisionToJson(ds[0], rules) : format::DecisionsToJson(ds, rules)) << "\n";
+    const auto detail = o.full ? format::JsonDetail::kFull : format::JsonDetail::kCompact;
+    if (!enricher.forecasts()) {
+      std::cout << (ds.size() == 1 ? format::DecisionToJson(ds[0], rules, detail)
+                                   : format::DecisionsToJson(ds, rules, detail))
+                << "\n";
+      return;
+    }
+    // With a landscape each decision carries its forecast section (a projection; docs/forecast.md).
+    auto out = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < recs.size(); ++i) {
+      auto j = nlohmann::ordered_json::parse(format::DecisionToJson(ds[i], rules, detail));
+      j["forecast"] = nlohmann::ordered_json::parse(enricher.Forecast(recs[i].incident, g.lang, true));
+      out.push_back(std::move(j));
+    }
+    std::cout << (out.size() == 1 ? out[0] : out).dump(2) << "\n";
     return;
   }
   for (std::size_t i = 0; i < recs.size(); ++i) {
@@ -164,8 +191,8 @@ void RunDeclare(const Globals& g, const StoreOptions& o) {
   desk.Declare(o.incident, *level, o.by, at);
   const bool en = g.lang == "en";
   std::cout << (en ? "Declared " : "已宣布 ") << (en ? engine::LevelName(*level) : engine::LevelNameZh(*level))
-            << (en ? " response for " : "响应：") << o.incident << (en ? " by " : "，决定人 ") << rules.NameOf(o.by, g.lang)
-            << (en ? " at " : "，时间 ") << FormatIso8601(at) << "\n";
+            << (en ? " response for " : "响应：") << o.incident << (en ? " by " : "，决定人 ")
+            << rules.NameOf(o.by, g.lang) << (en ? " at " : "，时间 ") << FormatIso8601(at) << "\n";
 }
 
 void RunClose(const Globals& g, const StoreOptions& o) {
@@ -200,10 +227,32 @@ void RunStatus(const Globals& g, const StoreOptions& o) {
   store::Store st = store::Store::Open(StorePath(o), Reading());
   timeline::AuditOptions ao;
   if (o.tolerance_min >= 0) ao.declaration_tolerance_min = ao.report_tolerance_min = o.tolerance_min;
+  // Forecast (issue 10): with --landscape, each open incident's latest state projected on the landscape.
+  std::optional<Enricher> enricher;
+  if (!o.enrich.landscape.empty()) enricher.emplace(o.enrich, rules);
+  auto latest = [&](const std::string& id) {
+    std::string merged = "{}";
+    for (const auto& r : st.History(id).reports) merged = format::MergeReportJson(merged, r.body, "store: " + id);
+    return format::ParseReports(merged, "store: incident " + id, rules).at(0);
+  };
   auto print = [&](const Timestamp& at) {
     timeline::StatusBoard board = store::StoredStatus(st, eng, at, ao);
-    if (o.format == "json") std::cout << timeline::StatusToJson(board, rules) << "\n";
-    else std::cout << timeline::StatusToText(board, rules, g.lang);
+    if (!enricher) {
+      if (o.format == "json")
+        std::cout << timeline::StatusToJson(board, rules) << "\n";
+      else
+        std::cout << timeline::StatusToText(board, rules, g.lang);
+    } else if (o.format == "json") {
+      auto j = nlohmann::ordered_json::parse(timeline::StatusToJson(board, rules));
+      for (const auto& line : board.incidents)
+        j["forecasts"][line.incident_id] =
+            nlohmann::ordered_json::parse(enricher->Forecast(latest(line.incident_id), g.lang, true));
+      std::cout << j.dump(2) << "\n";
+    } else {
+      std::cout << timeline::StatusToText(board, rules, g.lang);
+      for (const auto& line : board.incidents)
+        std::cout << "\n" << line.incident_id << enricher->Forecast(latest(line.incident_id), g.lang, false);
+    }
     std::cout.flush();
   };
   if (!o.follow) return print(now);
@@ -325,9 +374,12 @@ void RunAudit(const Globals& g, const StoreOptions& o) {
     if (!o.incident.empty()) only.push_back(o.incident);
     audit = timeline::Audit(tl, rules, ao, only);
   }
-  if (o.format == "json") Emit(o, timeline::AuditToJson(audit, rules) + "\n");
-  else if (o.format == "html") Emit(o, timeline::AuditToHtml(audit, tl, rules, g.lang, title));
-  else Emit(o, timeline::AuditToText(audit, rules, g.lang));
+  if (o.format == "json")
+    Emit(o, timeline::AuditToJson(audit, rules) + "\n");
+  else if (o.format == "html")
+    Emit(o, timeline::AuditToHtml(audit, tl, rules, g.lang, title));
+  else
+    Emit(o, timeline::AuditToText(audit, rules, g.lang));
 }
 
 void RunDrillCmd(Globals& g, const StoreOptions& o) {
@@ -339,8 +391,15 @@ void RunDrillCmd(Globals& g, const StoreOptions& o) {
   dopt.store_path = o.store.empty() ? ":memory:" : o.store;
   dopt.enrich = TerrainEnrich(enricher);
   store::DrillResult r = store::RunDrill(sc, eng, dopt);
-  if (o.format == "json") Emit(o, store::DrillToJson(sc, r, rules) + "\n");
-  else Emit(o, store::DrillToText(sc, r, rules, g.lang));
+  if (o.format == "json") {
+    std::string j = store::DrillToJson(sc, r, rules);
+    if (enricher.forecasts()) j = DrillProjectionsJson(j, sc, r, rules, enricher);  // drill_forecast.cc
+    Emit(o, j + "\n");
+  } else {
+    std::string t = store::DrillToText(sc, r, rules, g.lang);
+    if (enricher.forecasts()) t += DrillProjectionsText(sc, r, rules, enricher, g.lang);
+    Emit(o, t);
+  }
   if (!r.ok()) g.exit_code = ExitCode(ErrorKind::kExpectation);
 }
 
@@ -361,6 +420,7 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
     AddStoreOption(cmd, *o);
     AddLang(cmd, g);
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+    cmd->add_flag("--full", o->full, "With --format json: the plan's texts and role names (docs/report-format.md)");
     cmd->add_option("files", o->files, "Report files (JSON or YAML, '-' = stdin); all recorded in one transaction")
         ->required();
     cmd->add_option("--recorded-at", o->recorded_at,
@@ -413,17 +473,22 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
     cmd->add_option("--tolerance-min", o->tolerance_min, "Minutes a declaration may lag (default 60)");
     cmd->add_flag("--follow", o->follow, "Keep running: print the board again whenever another office or process records");
     cmd->add_option("--max-updates", o->max_updates, "With --follow: stop after this many updates (default: never)");
+    AddForecastOptions(cmd, o->enrich);
+    cmd->add_option("--layers", o->enrich.layers,
+                    "Layers config for the forecast's places and boundaries (with --landscape)");
     cmd->callback([&g, o] { RunStatus(g, *o); });
   }
   {
     auto o = std::make_shared<StoreOptions>();
     CLI::App* grp = app.add_subcommand("store", "Store maintenance");
     grp->require_subcommand(1);
-    CLI::App* cmd = grp->add_subcommand("verify", "Check the audit chain, every record and SQLite integrity (exit 6 if broken)");
+    CLI::App* cmd =
+        grp->add_subcommand("verify", "Check the audit chain, every record and SQLite integrity (exit 6 if broken)");
     AddStoreOption(cmd, *o);
     AddLang(cmd, g);
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
-    cmd->add_option("--anchor", o->anchor, "A signed head printed earlier by `store head`: the store must still contain and extend it");
+    cmd->add_option("--anchor", o->anchor,
+                    "A signed head printed earlier by `store head`: the store must still contain and extend it");
     cmd->add_option("--key-dir", o->key_dir, "PostgreSQL: a directory of the other offices' keys, <office id>.key");
     cmd->callback([&g, o] { RunVerify(g, *o); });
     auto su = std::make_shared<StoreOptions>();
@@ -433,7 +498,8 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
     AddLang(setup, g);
     setup->callback([&g, su] { RunSetup(g, *su); });
     auto h = std::make_shared<StoreOptions>();
-    CLI::App* head = grp->add_subcommand("head", "Print the signed head of the audit chain (keep it outside the store; check with verify --anchor)");
+    CLI::App* head = grp->add_subcommand(
+        "head", "Print the signed head of the audit chain (keep it outside the store; check with verify --anchor)");
     AddStoreOption(head, *h);
     head->add_option("-o,--output", h->out, "Write to this file instead of stdout");
     head->callback([&g, h] { RunHead(g, *h); });
@@ -455,8 +521,10 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
   }
   {
     auto o = std::make_shared<StoreOptions>();
-    CLI::App* cmd = app.add_subcommand("drill", "Replay a drill scenario, print its timeline and check expectations (exit 7 on mismatch)");
-    cmd->add_option("--store", o->store, "Store to replay into (default :memory:; a file must not hold these incidents)");
+    CLI::App* cmd = app.add_subcommand(
+        "drill", "Replay a drill scenario, print its timeline and check expectations (exit 7 on mismatch)");
+    cmd->add_option("--store", o->store,
+                    "Store to replay into (default :memory:; a file must not hold these incidents)");
     AddLang(cmd, g);
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
     cmd->add_option("-o,--output", o->out, "Write to this file instead of stdout");

@@ -22,7 +22,10 @@ void RegisterTerrainCommands(CLI::App& app, Globals& g) {
   t->add_option("--wind-speed", args->wind_speed, "Wind speed, m/s");
   t->add_option("--head-dir", args->head_dir, "Observed direction the fire head spreads TOWARD, degrees");
   t->add_flag("--night", args->night, "It is night (poor visibility)");
-  t->callback([args, &g] { ThrowIfError(Geo().Terrain(*args, g.lang)); });
+  t->callback([args, &g] {
+    const engine::RuleSet rules = LoadRules(g);  // the plan's words for the safety advice (site_safety)
+    ThrowIfError(Geo().Terrain(*args, rules, g.lang));
+  });
 
   auto outdir = std::make_shared<std::string>();
   CLI::App* d = app.add_subcommand("demo-data", "Write the synthetic demo DEM, fuel raster, layers and layers.yaml");

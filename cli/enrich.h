@@ -23,11 +23,25 @@ struct EnrichOptions {
   std::string forces;        // forces registry (docs/forces.md)
   std::string roads;         // OGR line layer
   std::string roads_config;  // speeds by road class
+  // Fire danger and behaviour (issue 9; docs/fire.md). FWI from a station file needs no maps; the behaviour at
+  // the point needs a fuel layer (--layers) and the report's wind, and runs in the geo plugin.
+  std::string fire_weather;            // station weather: the FWI of the report's date
+  std::optional<double> fwi_latitude;  // day-length band for the station (default: the 46°N tables)
+  std::string fwi_start;               // yesterday's codes before the series' first day: FFMC,DMC,DC (85,6,15)
+  std::string fuel_moisture;           // scenario (D2L2, the default) or 1h,10h,100h,herb,woody %
+  std::string fuel_models;             // BehavePlus fuel_models.csv (default search: fire/fuel_models.h)
+  std::string wang;                    // Wang Zhengfei parameter file (default: data/fire/wang-zhengfei.yaml)
+  std::string landscape;     // forecast (issue 10): a landscape adds a spread-forecast section (a projection) ...
+  bool forecast = false;     // ... or --forecast: on the DEM and the layers config's fuel raster
+  double forecast_hours = 24;
   bool any_gis() const { return !dem.empty() || !layers.empty(); }
-  bool any() const { return any_gis() || !forces.empty(); }
+  bool forecasts() const { return !landscape.empty() || forecast; }
+  bool any() const { return any_gis() || !forces.empty() || forecasts(); }
 };
 
 void AddEnrichOptions(CLI::App* cmd, EnrichOptions& o);
+// --landscape, --forecast and --forecast-hours alone (status).
+void AddForecastOptions(CLI::App* cmd, EnrichOptions& o);
 
 // Opens the maps and registry once; enriches many incidents. Thread-compatible, not thread-safe.
 class Enricher {
@@ -38,13 +52,20 @@ class Enricher {
   Enricher& operator=(const Enricher&) = delete;
 
   bool active() const;
-  // Fills incident.derived (terrain, places, county) when --dem/--layers were given. Never overrides reported
-  // facts. Remembers the analysis for Text/Json below (keyed by incident id; the latest wins).
+  bool forecasts() const;  // a forecast section is configured (--landscape / --forecast)
+  // Fills incident.derived (terrain, places, county) when --dem/--layers were given, the fire behaviour at the
+  // point when a fuel layer and the report's wind allow, and the FWI facts (from --fire-weather, or the report's
+  // facts.fwi) with the colour they suggest. Never overrides reported facts. Remembers the analysis for
+  // Text/Json below (keyed by incident id; the latest wins).
   void Enrich(engine::Incident& incident);
   // Extra human text after the decision sheet: terrain advice and, with --forces, the deployment plan.
   std::string Text(const engine::Incident& incident, const engine::Decision& d, const std::string& lang);
-  // The same as JSON members to merge into the decision JSON: {"site": …, "deployment": …} (serialized object).
+  // The same as JSON members to merge into the decision JSON: {"site": …, "deployment": …, "fire_danger": …,
+  // "fire_behaviour": …, "forecast": …} (serialized object).
   std::string Json(const engine::Incident& incident, const engine::Decision& d);
+  // The forecast section alone (--landscape; docs/forecast.md): text, or a JSON object when `json`. Empty without
+  // a landscape. A forecast that cannot run (no wind in the report…) says why instead of failing the command.
+  std::string Forecast(const engine::Incident& incident, const std::string& lang, bool json);
 
  struct Impl;
 

@@ -15,6 +15,7 @@
 // - Command output goes to std::cout (one libstdc++, one stream). The plugin is never unloaded.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,9 +27,15 @@
 #include "firebreak/engine/incident.h"
 #include "firebreak/engine/rule_set.h"
 
+namespace firebreak::fire {  // fire/grid.h (issue 9); complete where the methods are called or implemented
+struct LandscapeCell;
+struct FwiGridJob;
+struct FwiGridSummary;
+}  // namespace firebreak::fire
+
 namespace firebreak::cli {
 
-inline constexpr int kGeoPluginVersion = 2;  // 2: DeskMaps for `firebreak serve`
+inline constexpr int kGeoPluginVersion = 5;  // 2: DeskMaps (serve); 3: LandscapeAt, FwiGrid (issue 9); 4: Forecast (issue 10); 5: Terrain takes the rule set (site_safety words)
 inline constexpr const char* kGeoPluginFile = "libfirebreak_geo.so";
 inline constexpr const char* kGeoPluginFactory = "firebreak_geo_plugin";
 
@@ -65,6 +72,24 @@ struct DeployArgs {
   std::string format = "text";
 };
 
+// ---- forecast (issue 10): `firebreak forecast` (forecast/, docs/forecast.md) ------------------------------------
+struct ForecastArgs {
+  std::string report;                         // the report file (its location and weather: ignition and weather)
+  std::string landscape, dem, fuel, canopy;   // --landscape LCP, or --dem + --fuel (+ --canopy)
+  std::string layers, perimeter, fuel_models;
+  std::vector<std::string> barriers;
+  double hours = 24;
+  std::optional<int> ensemble;                // absent: the deterministic projection only
+  std::uint64_t seed = 1;
+  std::string isochrones;                     // "1,3,6" (hours); empty = default
+  std::optional<double> wind_speed, wind_from, ffmc;
+  std::string moisture, fwi_weather;
+  std::string geojson, tif, html;
+  std::string format = "text";
+  int threads = 2;
+};
+// ---- end forecast ------------------------------------------------------------------------------------------------
+
 // One opened set of maps/registry for the Enricher (cli/enrich.h documents the semantics).
 // Thread-compatible, not thread-safe.
 class GeoSession {
@@ -74,6 +99,8 @@ class GeoSession {
   virtual GeoError Text(const engine::Incident& incident, const engine::Decision& d, const std::string& lang,
                         std::string& out) = 0;
   virtual GeoError Json(const engine::Incident& incident, const engine::Decision& d, std::string& out) = 0;
+  // ---- forecast (issue 10): the forecast section for one incident (Enricher::Forecast).
+  virtual GeoError Forecast(const engine::Incident& incident, const std::string& lang, bool json, std::string& out) = 0;
 };
 
 // `firebreak serve`: a point query for terrain (as `firebreak terrain --at LON,LAT`).
@@ -111,7 +138,7 @@ class GeoPlugin {
   virtual GeoError OpenSession(const EnrichOptions& o, const engine::RuleSet& rules,
                                std::unique_ptr<GeoSession>& out) = 0;
   // The work of `firebreak terrain` / `demo-data` / `deploy` / `forces`; output on std::cout.
-  virtual GeoError Terrain(const TerrainArgs& a, const std::string& lang) = 0;
+  virtual GeoError Terrain(const TerrainArgs& a, const engine::RuleSet& rules, const std::string& lang) = 0;
   virtual GeoError DemoData(const std::string& outdir, const std::string& lang) = 0;
   virtual GeoError Deploy(const DeployArgs& a, const engine::RuleSet& rules, const std::string& lang) = 0;
   // exit_code set to 1 when a unit has problems (the command completes with findings).
@@ -120,6 +147,12 @@ class GeoPlugin {
   // Opens the DEM, layers and forces registry named in o (any may be empty) for the web desk.
   virtual GeoError OpenDeskMaps(const EnrichOptions& o, const engine::RuleSet& rules,
                                 std::unique_ptr<DeskMaps>& out) = 0;
+  // `firebreak fire behavior --landscape FILE --at LON,LAT`: the landscape's values at the point (fire/grid.h).
+  virtual GeoError LandscapeAt(const std::string& path, const engine::LonLat& at, fire::LandscapeCell& out) = 0;
+  // `firebreak fire grid`: the FWI over a weather raster stack, written as a GeoTIFF stack (fire/grid.h).
+  virtual GeoError FwiGrid(const fire::FwiGridJob& job, const engine::RuleSet& rules, fire::FwiGridSummary& out) = 0;
+  // ---- forecast (issue 10): the work of `firebreak forecast`; output on std::cout, progress on std::cerr.
+  virtual GeoError Forecast(const ForecastArgs& a, const engine::RuleSet& rules, const std::string& lang) = 0;
 };
 
 // The plugin's one exported symbol (kGeoPluginFactory): the process-wide plugin object, or nullptr when

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   firebreak::cli::RegisterDeployCommands(app, g);
   firebreak::cli::RegisterServeCommands(app, g);
   firebreak::cli::RegisterUserCommands(app, g);
+  firebreak::cli::RegisterFireCommands(app, g);
+  firebreak::cli::RegisterForecastCommands(app, g);
 
   try {
     app.parse(argc, argv);

@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(build-essential cmake ninja-build pkg-config git ccache
   libboost-graph-dev libgdal-dev gdal-bin libeigen3-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libyaml-dev nlohmann-json3-dev libcli11-dev
-  libssl-dev hyperfine python3 python3-gdal python3-networkx
+  libssl-dev libutf8proc-dev hyperfine python3 python3-gdal python3-networkx
   libsodium-dev libjs-leaflet nodejs chromium fonts-wqy-microhei wrk libcpp-httplib-dev
   clang-14 libclang-rt-14-dev llvm-14  # clang-14 + compiler-rt: libFuzzer harnesses (tools/fuzz.sh)
   postgresql libpq-dev)                 # the shared store's server (tests: tools/pg_cluster.sh) and client library
@@ -42,7 +42,11 @@ build() {
   local preset=$1
   shift
   local launcher=() targets=()
-  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  if command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    # Paths relative to the clone, and no build directory in the hash: a second clone reuses the cache.
+    export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR=1
+  fi
   [ $# -gt 0 ] && targets=(--target "$@")
   cmake --preset "$preset" "${launcher[@]}" >/dev/null
   cmake --build --preset "$preset" -j "$(nproc)" "${targets[@]}"

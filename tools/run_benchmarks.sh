@@ -16,5 +16,18 @@ for b in engine_bench rules_bench lint_bench store_bench forces_bench; do
 done
 echo "== gis_bench (with gdaldem side by side)"
 (cd /tmp && "$build/bench/gis_bench" "${filter_gis[@]}")
+echo "== fire_bench (surface mix, FWI station-year; the 5,000 x 5,000 grid unless quick)"
+(cd "$root" && "$build/bench/fire_bench" --benchmark_filter='Surface|Station' --benchmark_repetitions=3 \
+  --benchmark_report_aggregates_only=true)
+if [ "${FIREBREAK_BENCH_QUICK:-0}" = 1 ]; then
+  (cd "$root" && FIREBREAK_BENCH_GRID_SIDE=1000 "$build/bench/fire_bench" --benchmark_filter=Grid)
+else
+  (cd "$root" && "$build/bench/fire_bench" --benchmark_filter=Grid)
+fi
 echo "== whole process: firebreak assess"
 "$root/tools/bench_assess_process.sh" "$build" 100
+echo "== forecast_bench (24 h on 1,000 x 1,000, ensemble of 100 on two threads, the whole process, flat 600 x 600)"
+(cd "$root" && "$build/bench/forecast_bench")
+echo "== whole process: firebreak forecast on example_lcp.tif, 12 h"
+hyperfine -N --warmup 2 --runs 10 "$build/cli/firebreak forecast $root/tests/forecast/data/example_lcp_report.json \
+  --landscape $root/../shared/data/fallback_dem_montana_idaho/example_lcp.tif --hours 12 --moisture D1L1 --format json"

@@ -53,7 +53,25 @@ class Builder {
       : rules_(rules), c_(c), ev_(ev), in_(in), d_concurrency_(cc) {}
 
   void Build(const Timestamp& at, Decision& d) {
-    // Upper bounds from the rule file: one allocation per list for a fresh Decision, none when reused.
+    Reserve(d);
+    d.incident_id = in_.incident_id;
+    d.at = at;
+    d.rules_id = rules_.meta.id;
+    d.rules_sha256 = rules_.source_sha256;
+    d.response_level = ev_.level;
+    BuildTriggers(d);
+    BuildGradeAndLead(d);
+    BuildMeasures(d);
+    BuildDuties(d);
+    BuildTerminations(d);
+    BuildNext(d);
+    BuildFacts(d);
+    BuildNotes(d);
+  }
+
+ private:
+  // Upper bounds from the rule file: one allocation per list for a fresh Decision, none when reused.
+  void Reserve(Decision& d) const {
     auto reserve = [](auto& v, std::size_t n) {
       if (v.capacity() < n) v.reserve(n);
     };
@@ -70,13 +88,10 @@ class Builder {
     reserve(d.facts, kFactCount);
     reserve(d.unknown, kFactCount);
     reserve(d.defaulted, rules_.fact_defaults.size());
-    d.incident_id = in_.incident_id;
-    d.at = at;
-    d.rules_id = rules_.meta.id;
-    d.rules_sha256 = rules_.source_sha256;
-    d.response_level = ev_.level;
+  }
 
-    // Triggers that hold, highest level first.
+  // Triggers that hold, highest level first, and the decider of the response level (6.3.x.1).
+  void BuildTriggers(Decision& d) {
     std::size_t n = 0;
     for (int li : c_.levels_by_severity) {
       const LevelSpec& L = rules_.levels[static_cast<std::size_t>(li)];
@@ -90,8 +105,6 @@ class Builder {
       }
     }
     d.triggers.resize(n);
-
-    // Decider (6.3.x.1 first sentence).
     if (ev_.level_spec >= 0) {
       const LevelSpec& L = rules_.levels[static_cast<std::size_t>(ev_.level_spec)];
       d.decider_clause = L.decider_clause;
@@ -102,10 +115,13 @@ class Builder {
       d.decider_text = TextView{};
       d.decided_by.clear();
     }
+  }
 
-    // Grade: the criteria of the resulting grade that held.
+  // Grade: the criteria of the resulting grade that held (every held criterion's interpretations are used).
+  // Lead: the rules that held.
+  void BuildGradeAndLead(Decision& d) {
     d.grade.grade = ev_.grade;
-    n = 0;
+    std::size_t n = 0;
     for (std::uint32_t i = c_.grades.first; i < c_.grades.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
       const GradeCriterion& g = rules_.grades[i - c_.grades.first];
@@ -114,8 +130,6 @@ class Builder {
       Fill(Slot(d.grade.criteria, n), i, g.clause, g.text, g.when, g.interpretations);
     }
     d.grade.criteria.resize(n);
-
-    // Lead.
     d.lead.tier = ev_.lead;
     n = 0;
     for (std::uint32_t i = c_.lead.first; i < c_.lead.last; ++i) {
@@ -124,9 +138,11 @@ class Builder {
       Fill(Slot(d.lead.reasons, n), i, r.clause, r.text, r.when, r.interpretations);
     }
     d.lead.reasons.resize(n);
+  }
 
-    // Measures: the level's own, then the levels it builds on, then situational 6.2.x.
-    n = 0;
+  // Measures: the level's own, then the levels it builds on, then situational 6.2.x.
+  void BuildMeasures(Decision& d) {
+    std::size_t n = 0;
     if (ev_.level_spec >= 0) {
       int li = ev_.level_spec;
       for (std::size_t step = 0; li >= 0 && step < rules_.levels.size(); ++step) {
@@ -141,9 +157,11 @@ class Builder {
       if (ev_.held[i] != kNotHeld)
         FillMeasure(Slot(d.measures, n), i, rules_.situational_measures[i - c_.situational.first], std::nullopt);
     d.measures.resize(n);
+  }
 
-    // Reporting (5.2).
-    n = 0;
+  // Reporting (5.2), the warning response (5.1.3) with the colours it builds on, safety (3.3).
+  void BuildDuties(Decision& d) {
+    std::size_t n = 0;
     for (std::uint32_t i = c_.reporting.first; i < c_.reporting.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
       const ReportingRule& r = rules_.reporting[i - c_.reporting.first];
@@ -153,8 +171,6 @@ class Builder {
       AssignNames(o.recipients, i);
     }
     d.reporting.resize(n);
-
-    // Warning response (5.1.3).
     n = 0;
     d.warning_colour.reset();
     if (auto col = ev_.facts.f.Get(FactId::kWarningColour); col && *col >= 0 && *col <= 4) {
@@ -170,8 +186,6 @@ class Builder {
       }
     }
     d.warning_response.resize(n);
-
-    // Safety (3.3).
     n = 0;
     for (std::uint32_t i = c_.safety.first; i < c_.safety.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
@@ -183,9 +197,12 @@ class Builder {
       o.advice = r.advice;
     }
     d.safety.resize(n);
+  }
 
-    // Terminations (6.3.6, 6.2.8, 6.2.7) that hold; whether the response termination holds.
-    n = 0;
+  // Terminations (6.3.6, 6.2.8, 6.2.7) that hold; whether the response termination holds; what the history merge
+  // noticed (e.g. a re-ignition without a new open_fire_since), with its interpretation.
+  void BuildTerminations(Decision& d) {
+    std::size_t n = 0;
     for (std::uint32_t i = c_.terminations.first; i < c_.terminations.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
       const Termination& t = rules_.terminations[i - c_.terminations.first];
@@ -193,19 +210,12 @@ class Builder {
     }
     d.terminations.resize(n);
     d.response_terminated = ev_.terminated;
-
-    // What the history merge noticed (e.g. a re-ignition without a new open_fire_since), with its interpretation.
     d.warnings = in_.notices;
     for (const Notice& w : in_.notices)
       for (std::size_t i = 0; i < rules_.interpretations.size(); ++i)
         if (rules_.interpretations[i].id == w.interpretation) used_.set(i);
-
-    BuildNext(d);
-    BuildFacts(d);
-    BuildNotes(d);
   }
 
- private:
   void Use(std::uint32_t rule) {
     const CRule& r = c_.rules[rule];
     for (std::uint32_t k = 0; k < r.interp_count; ++k) used_.set(c_.interps[r.interp_first + k]);

@@ -85,8 +85,11 @@ std::string PlanToText(const DeploymentPlan& p, const engine::RuleSet& rules, co
     o << (zh ? "\n本级响应要求（力量相关）：\n" : "\nWhat the level calls for (forces):\n");
     for (const auto& m : p.level_calls_for) o << "  [" << m.clause << "] " << Pick(m.text, zh) << "\n";
   }
-  o << (zh ? "\n调动顺序（梯队按 4.2 渠道、4.1 类别，梯队内按到达时间）：\n"
-           : "\nOrder (tier by 4.2 channel and 4.1 category, then by arrival):\n");
+  // The clauses as the rule file numbers them (request channels, force categories).
+  const std::string ch = rules.request_channels.empty() ? "" : rules.request_channels.front().clause + " ";
+  const std::string cat = rules.force_categories.empty() ? "" : rules.force_categories.front().clause + " ";
+  o << (zh ? "\n调动顺序（梯队按 " + ch + "渠道、" + cat + "类别，梯队内按到达时间）：\n"
+           : "\nOrder (tier by " + ch + "channel and " + cat + "category, then by arrival):\n");
   int i = 0;
   int last_tier = 0;
   for (const auto& u : p.units) {
@@ -142,8 +145,8 @@ std::string PlanToText(const DeploymentPlan& p, const engine::RuleSet& rules, co
   }
   if (!s.all_covered()) {
     o << (zh ? "  !!! 警告：" : "  !!! WARNING: ")
-      << (s.rule_text.zh.empty() ? (zh ? "严禁在未预设安全区域和安全撤离路线情况下组织队伍扑火"
-                                       : "never fight without a pre-set safety zone and escape route")
+      << (s.rule_text.zh.empty() ? (zh ? "作业点缺少安全区域和撤离路线（规则文件未指定相应安全规则）"
+                                       : "work areas without a safety zone and escape route (the rule file names no rule for it)")
                                  : Pick(s.rule_text, zh))
       << (s.rule_clause.empty() ? "" : " [" + s.rule_clause + "]") << "\n"
       << (zh ? "      上述缺少安全区域的作业点不得组织扑火。\n" : "      Do not fight at the work areas above that lack one.\n");
@@ -263,7 +266,8 @@ std::string PlanToGeoJson(const DeploymentPlan& p) {
       f.push_back({{"type", "Feature"},
                    {"geometry", {{"type", "Point"}, {"coordinates", {r.from.lon, r.from.lat}}}},
                    {"properties", {{"kind", "no_safety_zone"}, {"work_area", r.work_area},
-                                   {"warning", "严禁在未预设安全区域和安全撤离路线情况下组织队伍扑火"}}}});
+                                   {"warning", p.safety.rule_text.zh.empty() ? "no safety zone within reach"
+                                                                             : p.safety.rule_text.zh}}}});
     }
   }
   return fc.dump(1);

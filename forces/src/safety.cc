@@ -38,13 +38,11 @@ gis::Grid SubGrid(const gis::Grid& g, int r0, int c0, int rows, int cols) {
 
 SafetyResult AssessSafety(const engine::RuleSet& rules, LonLat fire, const DeployInputs& in, const DeployOptions& opt) {
   SafetyResult res;
-  for (const auto& s : rules.safety) {
-    if (s.text.zh.find("安全区域") != std::string::npos || s.text.zh.find("撤离路线") != std::string::npos) {
-      res.rule_id = s.id;
-      res.rule_clause = s.clause;
-      res.rule_text = s.text;
-      break;
-    }
+  // The rule that demands safety zones and escape routes: named by the rule file (deployment.escape_rule).
+  if (const engine::SafetyRule* s = rules.FindSafetyRule(rules.deployment.escape_rule)) {
+    res.rule_id = s->id;
+    res.rule_clause = s->clause;
+    res.rule_text = s->text;
   }
   if (!in.dem) {
     res.why_not = {"未提供 DEM：无法计算安全区域和撤离路线，须由现场指挥员在扑火前预设",

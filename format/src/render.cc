@@ -2,9 +2,9 @@
 #include <cmath>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include "firebreak/format/render.h"
+#include "firebreak/common/text.h"
+#include "json_writer.h"
 
 namespace firebreak::format {
 
@@ -12,169 +12,253 @@ using namespace engine;
 
 namespace {
 
-using json = nlohmann::ordered_json;
+// --- JSON (docs/report-format.md §3) ---------------------------------------------------------------------
+//
+// One streaming writer for both forms. kFull: today's documented form (indented, with the plan's texts and the
+// names of roles and units). kCompact (the default): one line, the plan's texts left out (each element keeps
+// its clause or id; the texts are in the rule file the decision names by id and sha256), roles and units as
+// ids, notes as {id, clause}.
 
-// --- shared helpers ------------------------------------------------------------------------------------------
+class DecisionJson {
+ public:
+  DecisionJson(std::string& out, const RuleSet& rules, JsonDetail detail)
+      : w_(out, detail == JsonDetail::kFull ? 2 : -1), rules_(rules), full_(detail == JsonDetail::kFull) {}
 
-json FactValue(FactId id, const std::optional<double>& v) {
-  if (!v || !std::isfinite(*v)) return nullptr;  // JSON has no NaN/Inf; GIS modules should not produce them
-  if (Info(id).kind == FactKind::kBool) return *v != 0.0;
-  if (std::floor(*v) == *v && std::fabs(*v) < 1e15) return static_cast<long long>(*v);
-  return *v;
-}
-
-json TextJson(const TextView& t) { return json{{"zh", std::string(t.zh)}, {"en", std::string(t.en)}}; }
-
-json Strings(const std::vector<std::string_view>& v) {
-  json a = json::array();
-  for (std::string_view s : v) a.push_back(std::string(s));
-  return a;
-}
-
-json NamedId(const RuleSet& rules, std::string_view sv) {
-  std::string id(sv);
-  return json{{"id", id}, {"zh", rules.NameOf(id, "zh")}, {"en", rules.NameOf(id, "en")}};
-}
-
-json FactsJson(const std::vector<FactUse>& facts) {
-  json o = json::object();
-  for (const FactUse& u : facts) o[std::string(Info(u.fact).name)] = FactValue(u.fact, u.value);
-  return o;
-}
-
-json FiringJson(const Firing& f) {
-  json o;
-  o["clause"] = f.clause;
-  o["text"] = TextJson(f.text);
-  if (!f.alternative.empty()) o["alternative"] = std::string(f.alternative);
-  o["facts"] = FactsJson(f.facts);
-  if (!f.interpretations.empty()) o["interpretations"] = Strings(f.interpretations);
-  return o;
-}
-
-json MeasureJson(const MeasureOut& m, const RuleSet& rules, bool situational) {
-  json o;
-  o["clause"] = m.clause;
-  o["text"] = TextJson(m.text);
-  json lead = json::array();
-  for (const auto& id : m.lead) lead.push_back(NamedId(rules, id));
-  o["lead"] = lead;
-  o["level"] = m.from_level ? json(LevelName(*m.from_level)) : json(nullptr);
-  if (situational || !m.facts.empty()) o["facts"] = FactsJson(m.facts);
-  return o;
-}
-
-json DecisionJsonValue(const Decision& d, const RuleSet& rules) {
-  json o;
-  o["incident_id"] = d.incident_id;
-  o["at"] = FormatIso8601(d.at);
-  o["rules"] = json{{"id", d.rules_id}, {"sha256", d.rules_sha256}};
-  o["response_level"] = d.response_level ? json(LevelName(*d.response_level)) : json(nullptr);
-  o["response_level_zh"] =
-      d.response_level ? json(std::string(LevelNameZh(*d.response_level)) + "响应") : json(nullptr);
-  json trig = json::array();
-  for (const TriggerFiring& t : d.triggers) {
-    json j = FiringJson(t);
-    json out{{"level", LevelName(t.level)}};
-    for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = it.value();
-    trig.push_back(out);
+  void Write(const Decision& d) {
+    w_.BeginObject();
+    w_.Member("incident_id", d.incident_id);
+    w_.Member("at", FormatIso8601(d.at));
+    w_.Member("rules", [&] { w_.BeginObject().Member("id", d.rules_id).Member("sha256", d.rules_sha256).EndObject(); });
+    w_.Key("response_level");
+    d.response_level ? void(w_.String(LevelName(*d.response_level))) : void(w_.Null());
+    w_.Key("response_level_zh");
+    d.response_level ? void(w_.String(std::string(LevelNameZh(*d.response_level)) + "响应")) : void(w_.Null());
+    w_.Key("triggers").BeginArray();
+    for (const TriggerFiring& t : d.triggers) {
+      w_.BeginObject().Member("level", LevelName(t.level));
+      FiringMembers(t);
+      w_.EndObject();
+    }
+    w_.EndArray();
+    DecidedBy(d);
+    GradeMember(d);
+    w_.Key("lead").BeginObject().Member("tier", TierName(d.lead.tier)).Member("tier_zh", TierNameZh(d.lead.tier));
+    w_.Key("reasons").BeginArray();
+    for (const Firing& f : d.lead.reasons) FiringObj(f);
+    w_.EndArray().EndObject();
+    w_.Key("measures").BeginArray();
+    for (const MeasureOut& m : d.measures) MeasureObj(m, !m.from_level);
+    w_.EndArray();
+    ReportingMember(d);
+    WarningMember(d);
+    SafetyMember(d);
+    NextMember(d);
+    EndMembers(d);
+    FactsMember(d);
+    w_.EndObject();
   }
-  o["triggers"] = trig;
-  if (d.response_level) {
-    json roles = json::array();
-    for (const auto& id : d.decided_by) roles.push_back(NamedId(rules, id));
-    o["decided_by"] = json{{"clause", d.decider_clause}, {"text", TextJson(d.decider_text)}, {"roles", roles}};
-  } else {
-    o["decided_by"] = nullptr;
+
+ private:
+  void Value(FactId id, const std::optional<double>& v) {
+    if (!v || !std::isfinite(*v)) w_.Null();  // JSON has no NaN/Inf; GIS modules should not produce them
+    else if (Info(id).kind == FactKind::kBool) w_.Bool(*v != 0.0);
+    else if (std::floor(*v) == *v && std::fabs(*v) < 1e15) w_.Int(static_cast<long long>(*v));
+    else w_.Double(*v);
   }
-  if (d.grade.grade) {
-    json crit = json::array();
-    for (const Firing& f : d.grade.criteria) crit.push_back(FiringJson(f));
-    o["disaster_grade"] =
-        json{{"grade", GradeNameZh(*d.grade.grade)}, {"grade_en", GradeNameEn(*d.grade.grade)}, {"criteria", crit}};
-  } else {
-    o["disaster_grade"] = nullptr;
+  void TextMember(const TextView& t) {
+    if (full_) w_.Key("text").BeginObject().Member("zh", t.zh).Member("en", t.en).EndObject();
   }
-  json reasons = json::array();
-  for (const Firing& f : d.lead.reasons) reasons.push_back(FiringJson(f));
-  o["lead"] = json{{"tier", TierName(d.lead.tier)}, {"tier_zh", TierNameZh(d.lead.tier)}, {"reasons", reasons}};
-  json measures = json::array();
-  for (const MeasureOut& m : d.measures) measures.push_back(MeasureJson(m, rules, !m.from_level));
-  o["measures"] = measures;
-  json rep = json::array();
-  for (const ReportingOut& r : d.reporting) {
-    json j = FiringJson(r.rule);
-    j["reporter"] = NamedId(rules, r.reporter);
-    json rec = json::array();
-    for (const auto& id : r.recipients) rec.push_back(NamedId(rules, id));
-    j["recipients"] = rec;
-    rep.push_back(j);
+  void Named(std::string_view id) {
+    if (!full_) {
+      w_.String(id);
+      return;
+    }
+    const std::string s(id);
+    w_.BeginObject().Member("id", s).Member("zh", rules_.NameOf(s, "zh")).Member("en", rules_.NameOf(s, "en")).EndObject();
   }
-  o["reporting"] = rep;
-  if (d.warning_colour && *d.warning_colour != Colour::kNone) {
-    json wm = json::array();
-    for (const MeasureOut& m : d.warning_response) wm.push_back(MeasureJson(m, rules, false));
-    o["warning_response"] = json{
-        {"colour", ColourName(*d.warning_colour)}, {"colour_zh", ColourNameZh(*d.warning_colour)}, {"measures", wm}};
-  } else {
-    o["warning_response"] = nullptr;
+  void Strings(const std::vector<std::string_view>& v) {
+    w_.BeginArray();
+    for (std::string_view s : v) w_.String(s);
+    w_.EndArray();
   }
-  json safety = json::array();
-  for (const SafetyOut& s : d.safety) {
-    json j{{"id", s.id}, {"group", s.group}};
-    json f = FiringJson(s.rule);
-    for (auto it = f.begin(); it != f.end(); ++it) j[it.key()] = it.value();
-    j["advice"] = TextJson(s.advice);
-    safety.push_back(j);
+  void FactMap(const std::vector<FactUse>& facts) {
+    w_.BeginObject();
+    for (const FactUse& u : facts) {
+      w_.Key(Info(u.fact).name);
+      Value(u.fact, u.value);
+    }
+    w_.EndObject();
   }
-  o["safety"] = safety;
-  json closest = json::array();
-  for (const Proximity& p : d.next.closest)
-    closest.push_back(json{{"clause", p.clause},
-                           {"fact", Info(p.fact).name},
-                           {"current", FactValue(p.fact, p.current)},
-                           {"threshold", p.threshold},
-                           {"word", p.word},
-                           {"gap", p.gap}});
-  json due = json::array();
-  for (const DueTime& t : d.next.due)
-    due.push_back(json{{"clause", t.clause},
-                       {"level", LevelName(t.level)},
-                       {"alternative", t.alternative},
-                       {"hours", t.hours},
-                       {"word", t.word},
-                       {"strict", t.strict},
-                       {"at", FormatIso8601(t.at)}});
-  o["next_level"] = json{{"level", d.next.level ? json(LevelName(*d.next.level)) : json(nullptr)},
-                         {"closest", closest},
-                         {"due", due},
-                         {"calendar_change", d.next.change ? json(FormatIso8601(*d.next.change)) : json(nullptr)}};
-  json terminations = json::array();
-  for (const Firing& t : d.terminations) terminations.push_back(FiringJson(t));
-  o["terminations"] = terminations;
-  o["response_terminated"] = d.response_terminated;
-  json warnings = json::array();
-  for (const Notice& n : d.warnings)
-    warnings.push_back(json{{"code", n.code},
-                            {"interpretation", n.interpretation},
-                            {"at", FormatIso8601(n.at)},
-                            {"text", json{{"zh", n.zh}, {"en", n.en}}}});
-  o["warnings"] = warnings;
-  json facts = json::object();
-  for (const FactUse& u : d.facts)
-    facts[std::string(Info(u.fact).name)] =
-        json{{"value", FactValue(u.fact, u.value)}, {"from", FactOriginName(u.origin)}};
-  o["facts"] = facts;
-  o["unknown"] = Strings(d.unknown);
-  o["defaulted"] = Strings(d.defaulted);
-  json gis = json::object();
-  for (const auto& [name, src] : d.gis_sources) gis[name] = src;
-  o["gis_sources"] = gis;
-  json notes = json::array();
-  for (const Note& n : d.notes) notes.push_back(json{{"id", n.id}, {"clause", n.clause}, {"text", TextJson(n.text)}});
-  o["notes"] = notes;
-  return o;
-}
+  void FiringMembers(const engine::Firing& f) {
+    w_.Member("clause", f.clause);
+    TextMember(f.text);
+    if (!f.alternative.empty()) w_.Member("alternative", f.alternative);
+    if (full_ || !f.facts.empty()) {  // compact: a standing rule (no facts) has no "facts"
+      w_.Key("facts");
+      FactMap(f.facts);
+    }
+    if (!f.interpretations.empty()) {
+      w_.Key("interpretations");
+      Strings(f.interpretations);
+    }
+  }
+  void FiringObj(const engine::Firing& f) {
+    w_.BeginObject();
+    FiringMembers(f);
+    w_.EndObject();
+  }
+  void MeasureObj(const MeasureOut& m, bool situational) {
+    w_.BeginObject().Member("clause", m.clause);
+    TextMember(m.text);
+    w_.Key("lead").BeginArray();
+    for (std::string_view id : m.lead) Named(id);
+    w_.EndArray();
+    w_.Key("level");
+    m.from_level ? void(w_.String(LevelName(*m.from_level))) : void(w_.Null());
+    if ((situational && full_) || !m.facts.empty()) {
+      w_.Key("facts");
+      FactMap(m.facts);
+    }
+    w_.EndObject();
+  }
+  void DecidedBy(const Decision& d) {
+    w_.Key("decided_by");
+    if (!d.response_level) {
+      w_.Null();
+      return;
+    }
+    w_.BeginObject().Member("clause", d.decider_clause);
+    TextMember(d.decider_text);
+    w_.Key("roles").BeginArray();
+    for (std::string_view id : d.decided_by) Named(id);
+    w_.EndArray().EndObject();
+  }
+  void GradeMember(const Decision& d) {
+    w_.Key("disaster_grade");
+    if (!d.grade.grade) {
+      w_.Null();
+      return;
+    }
+    w_.BeginObject().Member("grade", GradeNameZh(*d.grade.grade)).Member("grade_en", GradeNameEn(*d.grade.grade));
+    w_.Key("criteria").BeginArray();
+    for (const engine::Firing& f : d.grade.criteria) FiringObj(f);
+    w_.EndArray().EndObject();
+  }
+  void ReportingMember(const Decision& d) {
+    w_.Key("reporting").BeginArray();
+    for (const ReportingOut& r : d.reporting) {
+      w_.BeginObject();
+      FiringMembers(r.rule);
+      w_.Key("reporter");
+      Named(r.reporter);
+      w_.Key("recipients").BeginArray();
+      for (std::string_view id : r.recipients) Named(id);
+      w_.EndArray().EndObject();
+    }
+    w_.EndArray();
+  }
+  void WarningMember(const Decision& d) {
+    w_.Key("warning_response");
+    if (!d.warning_colour || *d.warning_colour == Colour::kNone) {
+      w_.Null();
+      return;
+    }
+    w_.BeginObject().Member("colour", ColourName(*d.warning_colour)).Member("colour_zh", ColourNameZh(*d.warning_colour));
+    w_.Key("measures").BeginArray();
+    for (const MeasureOut& m : d.warning_response) MeasureObj(m, false);
+    w_.EndArray().EndObject();
+  }
+  void SafetyMember(const Decision& d) {
+    w_.Key("safety").BeginArray();
+    for (const SafetyOut& s : d.safety) {
+      w_.BeginObject().Member("id", s.id).Member("group", s.group);
+      FiringMembers(s.rule);
+      if (full_) w_.Key("advice").BeginObject().Member("zh", s.advice.zh).Member("en", s.advice.en).EndObject();
+      w_.EndObject();
+    }
+    w_.EndArray();
+  }
+  void NextMember(const Decision& d) {
+    w_.Key("next_level").BeginObject().Key("level");
+    d.next.level ? void(w_.String(LevelName(*d.next.level))) : void(w_.Null());
+    w_.Key("closest").BeginArray();
+    for (const Proximity& p : d.next.closest) {
+      w_.BeginObject().Member("clause", p.clause).Member("fact", Info(p.fact).name).Key("current");
+      Value(p.fact, p.current);
+      w_.Key("threshold").Double(p.threshold).Member("word", p.word).Key("gap").Double(p.gap).EndObject();
+    }
+    w_.EndArray().Key("due").BeginArray();
+    for (const DueTime& t : d.next.due)
+      w_.BeginObject()
+          .Member("clause", t.clause)
+          .Member("level", LevelName(t.level))
+          .Member("alternative", t.alternative)
+          .Key("hours")
+          .Double(t.hours)
+          .Member("word", t.word)
+          .Key("strict")
+          .Bool(t.strict)
+          .Member("at", FormatIso8601(t.at))
+          .EndObject();
+    w_.EndArray();
+    if (full_ || d.next.change) {  // compact: omitted when no calendar window opens or closes ahead
+      w_.Key("calendar_change");
+      d.next.change ? void(w_.String(FormatIso8601(*d.next.change))) : void(w_.Null());
+    }
+    w_.EndObject();
+  }
+  // Terminations that hold, whether the response ended, and what the history merge noticed. The compact form
+  // omits them while there are none (no termination holds, the response runs, no warning).
+  void EndMembers(const Decision& d) {
+    if (full_ || !d.terminations.empty()) {
+      w_.Key("terminations").BeginArray();
+      for (const engine::Firing& t : d.terminations) FiringObj(t);
+      w_.EndArray();
+    }
+    if (full_ || d.response_terminated) w_.Key("response_terminated").Bool(d.response_terminated);
+    if (!full_ && d.warnings.empty()) return;
+    w_.Key("warnings").BeginArray();
+    for (const Notice& n : d.warnings) {
+      w_.BeginObject().Member("code", n.code).Member("interpretation", n.interpretation);
+      w_.Member("at", FormatIso8601(n.at));
+      w_.Key("text").BeginObject().Member("zh", n.zh).Member("en", n.en).EndObject();
+      w_.EndObject();
+    }
+    w_.EndArray();
+  }
+  void FactsMember(const Decision& d) {
+    w_.Key("facts").BeginObject();
+    for (const FactUse& u : d.facts) {
+      w_.Key(Info(u.fact).name).BeginObject().Key("value");
+      Value(u.fact, u.value);
+      w_.Member("from", FactOriginName(u.origin)).EndObject();
+    }
+    w_.EndObject().Key("unknown");
+    Strings(d.unknown);
+    w_.Key("defaulted");
+    Strings(d.defaulted);
+    if (full_ || !d.gis_sources.empty()) {  // compact: omitted when no fact came from a map
+      w_.Key("gis_sources").BeginObject();
+      for (const auto& [name, src] : d.gis_sources) w_.Member(name, src);
+      w_.EndObject();
+    }
+    w_.Key("notes").BeginArray();
+    for (const Note& n : d.notes) {
+      if (!full_) {  // compact: the interpretation ids (their clause and text are in the rule file)
+        w_.String(n.id);
+        continue;
+      }
+      w_.BeginObject().Member("id", n.id).Member("clause", n.clause);
+      TextMember(n.text);
+      w_.EndObject();
+    }
+    w_.EndArray();
+  }
+
+  internal::JsonWriter w_;
+  const RuleSet& rules_;
+  bool full_;
+};
 
 // --- text sheet ----------------------------------------------------------------------------------------------
 
@@ -190,18 +274,7 @@ std::string Cut(std::string_view s, std::size_t n) {
   return std::string(s);
 }
 
-std::string NumText(double v) {
-  std::ostringstream os;
-  if (!std::isfinite(v)) return "?";
-  if (std::floor(v) == v && std::fabs(v) < 1e15)
-    os << static_cast<long long>(v);
-  else {
-    os.setf(std::ios::fixed);
-    os.precision(1);
-    os << v;
-  }
-  return os.str();
-}
+std::string NumText(double v) { return text::WholeOr(v, 1); }  // 120, 13.5
 
 struct Words {
   bool en;
@@ -232,9 +305,9 @@ std::string_view Label(FactId id, const Words& w) {
 // A bound word of the plan, glossed in English.
 std::string Word(std::string_view word, const Words& w) {
   if (!w.en) return std::string(word);
-  static const std::pair<const char*, const char*> kGloss[] = {
-      {"超过", "over "}, {"以上", ">= "}, {"达到", "reaching "}, {"以下", "< "},
-      {"以内", "<= "},   {"以外", "> "},  {"等于", "= "}};
+  static const std::pair<const char*, const char*> kGloss[] = {{"超过", "over "}, {"以上", ">= "}, {"达到", "reaching "},
+                                                               {"以下", "< "},    {"以内", "<= "}, {"以外", "> "},
+                                                               {"等于", "= "}};
   for (const auto& [zh, en] : kGloss)
     if (word == zh) return en;
   return std::string(word) + " ";
@@ -256,9 +329,7 @@ std::string FactText(FactId id, const std::optional<double>& v, const Words& w) 
     return s + (w.en ? GradeNameEn(g) : GradeNameZh(g));
   }
   if (id == FactId::kResponseLevel && iv >= 0 && iv <= 4)
-    return s + (iv == 0 ? w.Pick("无", "none")
-                : w.en  ? LevelName(static_cast<Level>(iv))
-                        : LevelNameZh(static_cast<Level>(iv)));
+    return s + (iv == 0 ? w.Pick("无", "none") : w.en ? LevelName(static_cast<Level>(iv)) : LevelNameZh(static_cast<Level>(iv)));
   s += NumText(*v);
   if (!fi.unit.empty()) s += UnitText(fi.unit, w);
   return s;
@@ -281,30 +352,13 @@ std::string LevelText(Level l, const Words& w) {
 template <class Ids>
 std::string Names(const RuleSet& rules, const Ids& ids, const Words& w) {
   std::string s;
-  for (const auto& id : ids)
-    s += (s.empty() ? "" : w.Pick("、", ", ")) + rules.NameOf(std::string(id), w.en ? "en" : "zh");
+  for (const auto& id : ids) s += (s.empty() ? "" : w.Pick("、", ", ")) + rules.NameOf(std::string(id), w.en ? "en" : "zh");
   return s;
 }
 
-}  // namespace
-
-std::string DecisionToJson(const Decision& d, const RuleSet& rules, int indent) {
-  return DecisionJsonValue(d, rules).dump(indent);
-}
-
-std::string DecisionsToJson(const std::vector<Decision>& ds, const RuleSet& rules, int indent) {
-  json a = json::array();
-  for (const Decision& d : ds) a.push_back(DecisionJsonValue(d, rules));
-  return a.dump(indent);
-}
-
-std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::string& lang) {
-  const Words w{lang == "en"};
-  const std::size_t kCut = w.en ? 90 : 40;
-  std::ostringstream o;
-  o << w.Pick("火情 ", "Incident ") << d.incident_id << " · " << FormatIso8601(d.at) << " · "
-    << w.Pick("规则 ", "rules ") << d.rules_id << "\n";
-
+// Text sheet: the response level, its decider and the triggers that fired.
+void TextResponse(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
+              [[maybe_unused]] std::size_t kCut) {
   // Response level and what fired.
   o << w.Pick("【响应】", "[Response] ");
   if (d.response_level) {
@@ -315,9 +369,13 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
       << "\n";
   }
   for (const TriggerFiring& t : d.triggers)
-    o << "  ✓ " << LevelName(t.level) << " " << t.clause << " " << Cut(Pick(t.text, w), kCut) << FactsText(t.facts, w)
-      << "\n";
+    o << "  ✓ " << LevelName(t.level) << " " << t.clause << " " << Cut(Pick(t.text, w), kCut)
+      << FactsText(t.facts, w) << "\n";
+}
 
+// Text sheet: grade and lead.
+void TextGradeAndLead(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
+              [[maybe_unused]] std::size_t kCut) {
   // Grade and lead.
   o << w.Pick("【等级】", "[Grade] ");
   if (d.grade.grade) {
@@ -326,12 +384,15 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
   } else {
     o << w.Pick("无法判定（缺少面积与伤亡）", "cannot be graded (no area or casualties)");
   }
-  o << "\n"
-    << w.Pick("【指挥】", "[Lead] ") << (w.en ? TierName(d.lead.tier) : TierNameZh(d.lead.tier))
+  o << "\n" << w.Pick("【指挥】", "[Lead] ") << (w.en ? TierName(d.lead.tier) : TierNameZh(d.lead.tier))
     << w.Pick("为主", " level leads");
   for (const Firing& f : d.lead.reasons) o << "  " << f.clause << FactsText(f.facts, w);
   o << "\n";
+}
 
+// Text sheet: measures, upward reports, the warning response.
+void TextMeasuresAndDuties(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
+              [[maybe_unused]] std::size_t kCut) {
   // Measures.
   if (!d.measures.empty()) {
     o << w.Pick("【措施】", "[Measures]") << "\n";
@@ -357,6 +418,11 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
       o << w.Pick("（首项：", " (first: ") << Cut(Pick(d.warning_response.front().text, w), kCut) << w.Pick("）", ")");
     o << "\n";
   }
+}
+
+// Text sheet: safety rules (conditional in full, standing by id).
+void TextSafety(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
+              [[maybe_unused]] std::size_t kCut) {
   // Safety: the conditional rules in full, the standing ones by id.
   std::string standing;
   for (const SafetyOut& s : d.safety) {
@@ -365,11 +431,15 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
       standing += s.id;
       continue;
     }
-    o << w.Pick("【安全】", "[Safety] ") << s.id << " " << Cut(Pick(s.rule.text, w), kCut) << FactsText(s.rule.facts, w)
-      << "\n";
+    o << w.Pick("【安全】", "[Safety] ") << s.id << " " << Cut(Pick(s.rule.text, w), kCut)
+      << FactsText(s.rule.facts, w) << "\n";
   }
   if (!standing.empty()) o << w.Pick("【安全·常设】", "[Safety, standing] ") << standing << "\n";
+}
 
+// Text sheet: the next level and the clock.
+void TextNext(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
+              [[maybe_unused]] std::size_t kCut) {
   // Next level.
   if (d.next.level) {
     o << w.Pick("【下一级】", "[Next] ") << LevelText(*d.next.level, w) << ":";
@@ -384,11 +454,15 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
     o << "\n";
   }
   for (const DueTime& t : d.next.due)
-    o << w.Pick("【时钟】", "[Clock] ") << LevelName(t.level) << " " << t.clause << (t.alternative.empty() ? "" : "/")
-      << t.alternative << w.Pick(" 明火持续", " open fire ") << Word(t.word, w) << NumText(t.hours)
-      << w.Pick("小时，若仍未控制则于 ", " h: due at ") << FormatIso8601(t.at)
+    o << w.Pick("【时钟】", "[Clock] ") << LevelName(t.level) << " " << t.clause
+      << (t.alternative.empty() ? "" : "/") << t.alternative << w.Pick(" 明火持续", " open fire ") << Word(t.word, w)
+      << NumText(t.hours) << w.Pick("小时，若仍未控制则于 ", " h: due at ") << FormatIso8601(t.at)
       << w.Pick(" 到期", " if still uncontrolled") << "\n";
+}
 
+// Text sheet: assumptions, unknown facts, interpretations used.
+void TextAssumed(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
+              [[maybe_unused]] std::size_t kCut) {
   // What was assumed or missing.
   if (!d.defaulted.empty()) {
     o << w.Pick("【假定】", "[Assumed] ");
@@ -416,12 +490,53 @@ std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::s
   }
   for (const Notice& n : d.warnings)
     o << w.Pick("【提示】", "[Warning] ") << (w.en ? n.en : n.zh) << " (" << n.interpretation << ")\n";
-  // Interpretations by id on one line (their texts: --format json, or `firebreak rules show`).
+  // Interpretations by id on one line (their texts: --format json --full, or `firebreak rules show`).
   if (!d.notes.empty()) {
     o << w.Pick("【解释】", "[Interpretations] ");
     for (std::size_t i = 0; i < d.notes.size(); ++i) o << (i ? " " : "") << d.notes[i].id;
-    o << w.Pick("（全文见 --format json）", " (texts: --format json)") << "\n";
+    o << w.Pick("（全文见 --format json --full）", " (texts: --format json --full)") << "\n";
   }
+}
+
+}  // namespace
+
+std::string DecisionToJson(const Decision& d, const RuleSet& rules, JsonDetail detail) {
+  std::string out;
+  out.reserve(detail == JsonDetail::kFull ? 40000 : 8192);
+  DecisionJson(out, rules, detail).Write(d);
+  return out;
+}
+
+std::string DecisionsToJson(const std::vector<Decision>& ds, const RuleSet& rules, JsonDetail detail) {
+  std::string out;
+  const bool full = detail == JsonDetail::kFull;
+  out += '[';
+  for (std::size_t i = 0; i < ds.size(); ++i) {
+    out += i ? (full ? ",\n  " : ",") : (full ? "\n  " : "");
+    std::string one = DecisionToJson(ds[i], rules, detail);
+    if (full) {  // nested one level deeper: indent every line of the object
+      for (std::size_t p = one.find('\n'); p != std::string::npos; p = one.find('\n', p + 1)) one.insert(p + 1, "  ");
+    }
+    out += one;
+  }
+  if (full && !ds.empty()) out += '\n';
+  out += ']';
+  return out;
+}
+
+std::string DecisionToText(const Decision& d, const RuleSet& rules, const std::string& lang) {
+  const Words w{lang == "en"};
+  const std::size_t kCut = w.en ? 90 : 40;
+  std::ostringstream o;
+  o << w.Pick("火情 ", "Incident ") << d.incident_id << " · " << FormatIso8601(d.at) << " · "
+    << w.Pick("规则 ", "rules ") << d.rules_id << "\n";
+
+  TextResponse(o, d, rules, w, kCut);
+  TextGradeAndLead(o, d, rules, w, kCut);
+  TextMeasuresAndDuties(o, d, rules, w, kCut);
+  TextSafety(o, d, rules, w, kCut);
+  TextNext(o, d, rules, w, kCut);
+  TextAssumed(o, d, rules, w, kCut);
   return o.str();
 }
 

@@ -12,6 +12,8 @@
 #include <ogrsf_frmts.h>
 
 #include "firebreak/common/error.h"
+#include "firebreak/common/text.h"
+#include "firebreak/engine/guidance.h"
 #include "gdal_util.h"
 
 namespace firebreak::gis {
@@ -24,13 +26,7 @@ namespace {
 constexpr double kDegToRad = std::numbers::pi / 180.0;
 constexpr std::size_t kMinFeatureCells = 3;
 
-std::string Fixed(double v, int digits) {
-  std::ostringstream os;
-  os.setf(std::ios::fixed);
-  os.precision(digits);
-  os << v;
-  return os.str();
-}
+std::string Fixed(double v, int digits) { return text::Fixed(v, digits); }
 
 std::string BaseName(const std::string& p) { return std::filesystem::path(p).filename().string(); }
 
@@ -364,8 +360,13 @@ void AnalyzeLayers(const Layers& layers, LonLat at, SiteAnalysis& s) {
   }
 }
 
-void AddSafety(const SiteOptions& opt, const std::optional<TerrainAtPoint>& t, const Layers& layers, SiteAnalysis& s) {
-  // Fire head direction: observed, else downwind (wind >= 2 m/s), else upslope (slope >= 5°).
+// A situation of guidance.h with its placeholder values in both languages.
+SiteHazard Hazard(std::string situation, std::vector<SiteHazard::Value> values = {}) {
+  return SiteHazard{std::move(situation), std::move(values)};
+}
+
+// Fire head direction: observed, else downwind (wind >= 2 m/s), else upslope (slope >= 5°).
+void HeadDirection(const SiteOptions& opt, SiteAnalysis& s) {
   if (opt.head_dir_deg) {
     s.head_dir_deg = NormDeg(*opt.head_dir_deg);
     s.head_basis = "observed";
@@ -376,56 +377,51 @@ void AddSafety(const SiteOptions& opt, const std::optional<TerrainAtPoint>& t, c
     s.head_dir_deg = *s.upslope_dir_deg;
     s.head_basis = "upslope";
   }
+}
+
+// The situations at the point (their words come from the rule file: WordSiteSafety). Wedge zones for the head
+// and the upslope side when zones are drawn.
+void PointHazards(const SiteOptions& opt, const Layers& layers, SiteAnalysis& s) {
   const double len = opt.radius.value();
   if (s.head_dir_deg) {
-    const std::string dir_zh = Compass(*s.head_dir_deg, true), dir_en = Compass(*s.head_dir_deg, false);
-    s.advice_zh.push_back("严禁在火头正前方部署力量：火头朝" + dir_zh + "（" + Fixed(*s.head_dir_deg, 0) + "°，依据：" +
-                          (s.head_basis == "observed" ? "观测" : s.head_basis == "wind" ? "风向" : "上坡方向") +
-                          "），不得从" + dir_zh + "侧正面迎火接近。");
-    s.advice_en.push_back("Do not deploy in front of the head: it runs " + dir_en + " (" + Fixed(*s.head_dir_deg, 0) +
-                          "°, from " + s.head_basis + "); do not approach from the " + dir_en + " side.");
-    if (opt.zones) {
-      s.zones.push_back({"no_approach_head", "3.3 十个严禁", "火头正前方：严禁部署力量", "in front of the fire head: no deployment",
-                         Wedge(s.at, *s.head_dir_deg, 30.0, len), 0});
-    }
+    const std::string basis_zh = s.head_basis == "observed" ? "观测" : s.head_basis == "wind" ? "风向" : "上坡方向";
+    SiteHazard h = Hazard("fire_head", {{"dir", {Compass(*s.head_dir_deg, true), Compass(*s.head_dir_deg, false)}},
+                                        {"deg", {Fixed(*s.head_dir_deg, 0), Fixed(*s.head_dir_deg, 0)}},
+                                        {"basis", {basis_zh, s.head_basis}}});
+    if (opt.zones) s.zones.push_back({"no_approach_head", h, "", "", "", Wedge(s.at, *s.head_dir_deg, 30.0, len), 0});
+    s.hazards.push_back(std::move(h));
   }
   if (s.upslope_dir_deg && s.slope_deg && *s.slope_deg >= 5.0) {
-    const std::string up_zh = Compass(*s.upslope_dir_deg, true), up_en = Compass(*s.upslope_dir_deg, false);
-    s.advice_zh.push_back("严禁从山上向山下直接部署力量：火点上坡方向为" + up_zh + "（坡度" + Fixed(*s.slope_deg, 0) +
-                          "°），不得从" + up_zh + "侧高处向下接近火场。");
-    s.advice_en.push_back("Do not deploy downhill onto the fire: upslope is " + up_en + " (slope " +
-                          Fixed(*s.slope_deg, 0) + "°); do not approach from above on the " + up_en + " side.");
-    if (opt.zones) {
-      s.zones.push_back({"no_approach_downhill", "3.3 十个严禁", "火点上方：严禁从山上向山下接近",
-                         "above the fire: no approach downhill onto it", Wedge(s.at, *s.upslope_dir_deg, 45.0, len), 0});
-    }
+    SiteHazard h = Hazard("upslope", {{"dir", {Compass(*s.upslope_dir_deg, true), Compass(*s.upslope_dir_deg, false)}},
+                                      {"slope", {Fixed(*s.slope_deg, 0), Fixed(*s.slope_deg, 0)}}});
+    if (opt.zones)
+      s.zones.push_back({"no_approach_downhill", h, "", "", "", Wedge(s.at, *s.upslope_dir_deg, 45.0, len), 0});
+    s.hazards.push_back(std::move(h));
   }
   if (s.other_county && s.other_county->km <= layers.config().county_near_km) {
-    s.advice_zh.push_back("距" + s.other_county->name + "仅" + Fixed(s.other_county->km, 1) +
-                          " km：火场可能跨两个行政区域，跨区域时由上一级森林防灭火指挥机构指挥（3.3），提前通报邻县。");
-    s.advice_en.push_back(s.other_county->name + " is only " + Fixed(s.other_county->km, 1) +
-                          " km away: if the fire crosses into it, the next level up commands (3.3); warn that county.");
+    const std::string km = Fixed(s.other_county->km, 1);
+    s.hazards.push_back(Hazard("county_border", {{"county", {s.other_county->name, s.other_county->name}}, {"km", {km, km}}}));
   }
-  if (opt.night.value_or(false)) {
-    s.advice_zh.push_back("夜间可视度差：不打火（四不打），地形不利先规避。");
-    s.advice_en.push_back("Night, poor visibility: do not fight the fire (四不打); avoid unfavourable terrain.");
-  }
+  if (opt.night.value_or(false)) s.hazards.push_back(Hazard("night"));
   for (const auto& [bit, cnt] : s.landforms) {
     if (cnt.first < kMinFeatureCells) continue;
     if (bit == kSteepSlope || bit == kBelowCliff) continue;
-    const bool here = cnt.second < 1.0;
-    s.advice_zh.push_back((here ? std::string("火点处为") : "火点" + Fixed(cnt.second, 0) + "米内有") +
-                          std::string(LandformName(bit, true)) + "：严禁盲目进入（十个严禁），不利地形不打火（四不打）。");
-    s.advice_en.push_back(std::string(LandformName(bit, false)) +
-                          (here ? std::string(" at the point") : " within " + Fixed(cnt.second, 0) + " m") +
-                          ": do not enter blindly; do not fight on unfavourable terrain.");
+    SiteHazard::Value lf{"landform", {std::string(LandformName(bit, true)), std::string(LandformName(bit, false))}};
+    if (cnt.second < 1.0) {
+      s.hazards.push_back(Hazard("landform_at_point", {lf}));
+    } else {
+      const std::string d = Fixed(cnt.second, 0);
+      s.hazards.push_back(Hazard("landform_near", {lf, {"distance_m", {d, d}}}));
+    }
   }
-  if (!t || !opt.zones) return;
-  const Grid& g = t->grid;
-  const auto& lf = t->terrain.landform;
+}
+
+// Zones of landform classes (and dangerous fuels) polygonised on the analysis window.
+void LandformZones(const TerrainAtPoint& t, const Layers& layers, double len, SiteAnalysis& s) {
+  const Grid& g = t.grid;
+  const auto& lf = t.terrain.landform;
   const auto ct = ToWgs84(g);
-  auto zone = [&](const std::string& kind, std::uint8_t bits, const char* clause, const std::string& zh,
-                  const std::string& en) {
+  auto zone = [&](const std::string& kind, std::uint8_t bits, SiteHazard h) {
     std::vector<std::uint8_t> mask(lf.size());
     std::size_t n = 0;
     for (std::size_t i = 0; i < lf.size(); ++i) {
@@ -433,38 +429,42 @@ void AddSafety(const SiteOptions& opt, const std::optional<TerrainAtPoint>& t, c
       n += mask[i];
     }
     if (n == 0) return;
-    s.zones.push_back({kind, clause, zh, en, PolygonizeMask(g, mask, ct.get()), n});
+    s.zones.push_back({kind, std::move(h), "", "", "", PolygonizeMask(g, mask, ct.get()), n});
   };
-  zone("no_fight", kCliff | kSteepSlope | kNarrowValley, "3.3 四不打", "悬崖陡坡沟深谷窄：不利地形不打火",
-       "cliffs, steep slopes, deep narrow valleys: do not fight here");
+  zone("no_fight", kCliff | kSteepSlope | kNarrowValley, Hazard("zone_no_fight"));
   for (LandformBit b : {kRidge, kSaddle, kValley, kBoxCanyon}) {
     zone(std::string("no_enter_") + (b == kRidge ? "ridge" : b == kSaddle ? "saddle" : b == kValley ? "gully" : "box_canyon"),
-         b, "3.3 十个严禁", std::string(LandformName(b, true)) + "：严禁盲目进入",
-         std::string(LandformName(b, false)) + ": do not enter blindly");
+         b, Hazard("zone_no_enter", {{"landform", {std::string(LandformName(b, true)), std::string(LandformName(b, false))}}}));
   }
-  zone("no_rest", kValley | kBelowCliff, "3.3 十个严禁", "草塘沟、悬崖陡坡下方：严禁休整宿营",
-       "gullies and the foot of cliffs / steep slopes: no resting or camping");
+  zone("no_rest", kValley | kBelowCliff, Hazard("zone_no_rest"));
   // Dangerous fuels on the same window (resampled by cell centre).
-  if (const Raster* fuel = layers.fuel()) {
-    if (fuel->Contains(s.at)) {
-      Grid fg = fuel->ReadWindow(s.at, Metres(len), 0);
-      std::vector<std::uint8_t> mask(fg.z.size(), 0);
-      std::size_t n = 0;
-      for (std::size_t i = 0; i < fg.z.size(); ++i) {
-        if (!std::isnan(fg.z[i]) && layers.DangerousCategory(static_cast<int>(std::lround(fg.z[i])))) {
-          mask[i] = 1;
-          ++n;
-        }
-      }
-      if (n > 0) {
-        s.zones.push_back({"dangerous_fuel", "3.3 十个严禁", "危险可燃物分布集中区域：严禁贸然直接扑火",
-                           "dangerous fuels concentrated: do not attack directly",
-                           PolygonizeMask(fg, mask, fg.wkt == g.wkt ? ct.get() : ToWgs84(fg).get()), n});
-      }
+  const Raster* fuel = layers.fuel();
+  if (!fuel || !fuel->Contains(s.at)) return;
+  Grid fg = fuel->ReadWindow(s.at, Metres(len), 0);
+  std::vector<std::uint8_t> mask(fg.z.size(), 0);
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < fg.z.size(); ++i) {
+    if (!std::isnan(fg.z[i]) && layers.DangerousCategory(static_cast<int>(std::lround(fg.z[i])))) {
+      mask[i] = 1;
+      ++n;
     }
   }
+  if (n > 0)
+    s.zones.push_back({"dangerous_fuel", Hazard("zone_dangerous_fuel"), "", "", "",
+                       PolygonizeMask(fg, mask, fg.wkt == g.wkt ? ct.get() : ToWgs84(fg).get()), n});
 }
 
+void AddSafety(const SiteOptions& opt, const std::optional<TerrainAtPoint>& t, const Layers& layers, SiteAnalysis& s) {
+  HeadDirection(opt, s);
+  PointHazards(opt, layers, s);
+  if (t && opt.zones) LandformZones(*t, layers, opt.radius.value(), s);
+}
+
+std::string Fill(const std::string& tmpl, const SiteHazard& h, bool zh) {
+  std::string out = tmpl;
+  for (const auto& [name, v] : h.values) out = engine::FillPlaceholders(out, {{name, zh ? v.first : v.second}});
+  return out;
+}
 }  // namespace
 
 SiteAnalysis AnalyzeSite(const Layers& layers, const Dem* dem, LonLat at, const SiteOptions& opt) {
@@ -486,6 +486,35 @@ SiteAnalysis AnalyzeSite(const Layers& layers, const Dem* dem, LonLat at, const 
   AnalyzeFuel(layers, at, feature_radius_m, s);
   AddSafety(opt, t, layers, s);
   return s;
+}
+
+void WordSiteSafety(SiteAnalysis& s, const engine::RuleSet& rules) {
+  s.advice_zh.clear();
+  s.advice_en.clear();
+  for (const SiteHazard& h : s.hazards) {
+    const engine::SiteSafetyText* w = rules.FindSiteSafety(h.situation);
+    if (!w) continue;  // the plan says nothing about this situation
+    s.advice_zh.push_back(Fill(w->advice.zh, h, true));
+    s.advice_en.push_back(Fill(w->advice.en, h, false));
+  }
+  for (Zone& z : s.zones) {
+    z.clause.clear();
+    z.label_zh.clear();
+    z.label_en.clear();
+    const engine::SiteSafetyText* w = rules.FindSiteSafety(z.hazard.situation);
+    if (!w) continue;
+    const bool point = z.hazard.situation.rfind("zone_", 0) != 0;  // a wedge of a point situation
+    const engine::Text& label = point ? w->zone : w->advice;
+    z.clause = w->clause;
+    z.label_zh = Fill(label.zh, z.hazard, true);
+    z.label_en = Fill(label.en, z.hazard, false);
+  }
+  s.advice_groups.clear();
+  for (const auto& e : rules.site_safety) {
+    const engine::SafetyRule* r = e.rule.empty() ? nullptr : rules.FindSafetyRule(e.rule);
+    if (r && std::find(s.advice_groups.begin(), s.advice_groups.end(), r->group) == s.advice_groups.end())
+      s.advice_groups.push_back(r->group);
+  }
 }
 
 SiteAnalysis FillIncidentFacts(const Layers& layers, const Dem* dem, engine::Incident& incident, Metres radius) {
@@ -658,7 +687,10 @@ std::string SiteText(const SiteAnalysis& s, bool zh) {
   }
   const auto& advice = zh ? s.advice_zh : s.advice_en;
   if (!advice.empty()) {
-    o << (zh ? "安全提示（三先四不打、十个严禁）：\n" : "Safety (三先四不打, 十个严禁):\n");
+    std::string groups;
+    for (const auto& g : s.advice_groups) groups += (groups.empty() ? "" : zh ? "、" : ", ") + g;
+    o << (zh ? "安全提示" : "Safety") << (groups.empty() ? "" : zh ? "（" + groups + "）" : " (" + groups + ")")
+      << (zh ? "：\n" : ":\n");
     for (const auto& a : advice) o << "  - " << a << "\n";
   }
   if (!s.zones.empty()) {

@@ -7,6 +7,8 @@
 #include <numbers>
 #include <thread>
 
+#include <Eigen/Dense>
+
 namespace firebreak::gis {
 
 namespace {
@@ -123,31 +125,61 @@ int CellsFor(double metres, const Grid& g) {
   return std::max(1, static_cast<int>(std::lround(metres / cell)));
 }
 
-// Morphometric classes (after Wood 1996) from the principal curvatures of a quadratic surface approximated by
-// central differences at lag L, filtered by the large-scale TPI.
+}  // namespace
+
+QuadraticFit QuadraticFit::Make(double hx, double hy) {
+  // Design matrix of z = a x² + b y² + c xy + d x + e y + f over the 3x3 points (x, y) in {-hx, 0, hx} x
+  // {hy, 0, -hy}, row by row from the north-west corner (+x east, +y north).
+  Eigen::Matrix<double, 9, 6> A;
+  int k = 0;
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c, ++k) {
+      const double x = (c - 1) * hx, y = (1 - r) * hy;
+      A.row(k) << x * x, y * y, x * y, x, y, 1.0;
+    }
+  QuadraticFit f;
+  // Least squares: coefficients = (AᵀA)⁻¹ Aᵀ z, computed once; A has full column rank for hx, hy > 0.
+  Eigen::Map<Eigen::Matrix<double, 6, 9>>(f.pinv.data()) = A.completeOrthogonalDecomposition().pseudoInverse();
+  return f;
+}
+
+QuadraticFit::Coefficients QuadraticFit::Apply(const std::array<double, 9>& z) const {
+  const Eigen::Matrix<double, 6, 1> c =
+      Eigen::Map<const Eigen::Matrix<double, 6, 9>>(pinv.data()) * Eigen::Map<const Eigen::Matrix<double, 9, 1>>(z.data());
+  return {c[0], c[1], c[2], c[3], c[4], c[5]};
+}
+
+namespace {
+
+// Morphometric classes (Wood 1996): the principal curvatures of the least-squares quadratic surface
+// z = a x² + b y² + c xy + d x + e y + f fitted to the 3x3 points at lag L around each cell (Evans 1979; Wood's
+// n x n window with n = 3 at spacing L). The fit is one 6x9 pseudo-inverse (Eigen), computed once and applied
+// per cell. Filtered by the large-scale TPI.
 [[gnu::noinline]] void ClassifyCurvature(const Grid& g, const TerrainParams& p, const std::vector<float>& tpi_large,
                        std::vector<std::uint8_t>& lf) {
   const int L = CellsFor(p.curvature_lag_m, g);
   const double hx = L * g.cell_x_m, hy = L * g.cell_y_m;
-  const double sy = g.gt[5] <= 0 ? 1.0 : -1.0;  // +y north
-  const double sx = g.gt[1] >= 0 ? 1.0 : -1.0;
+  const int sy = g.gt[5] <= 0 ? 1 : -1;  // row r - L is north when the grid is north-up
+  const int sx = g.gt[1] >= 0 ? 1 : -1;
   const double tol = p.curvature_tol;
-  const double kx1 = sx / (2 * hx), ky1 = sy / (2 * hy);
-  const double kxx = 1.0 / (hx * hx), kyy = 1.0 / (hy * hy), kxy = sx * sy / (4 * hx * hy);
+  const QuadraticFit fit = QuadraticFit::Make(hx, hy);
   const double flat_tan = std::tan(p.saddle_max_slope_deg / kRadToDeg);
+  std::array<double, 9> w;
   for (int r = L; r < g.rows - L; ++r) {
     for (int c = L; c < g.cols - L; ++c) {
-      const float z0 = g.Raw(r, c);
-      const float ze = g.Raw(r, c + L), zw = g.Raw(r, c - L);
-      const float zn = g.Raw(r - L, c), zs = g.Raw(r + L, c);
-      const float zne = g.Raw(r - L, c + L), znw = g.Raw(r - L, c - L);
-      const float zse = g.Raw(r + L, c + L), zsw = g.Raw(r + L, c - L);
-      if (std::isnan(z0 + ze + zw + zn + zs + zne + znw + zse + zsw)) continue;
-      const double zx = (ze - zw) * kx1;
-      const double zy = (zn - zs) * ky1;
-      const double zxx = (ze - 2.0 * z0 + zw) * kxx;
-      const double zyy = (zn - 2.0 * z0 + zs) * kyy;
-      const double zxy = ((zne - znw) - (zse - zsw)) * kxy;
+      bool nodata = false;
+      for (int i = 0; i < 3 && !nodata; ++i)
+        for (int j = 0; j < 3; ++j) {
+          const float v = g.Raw(r + sy * (i - 1) * L, c + sx * (j - 1) * L);  // north-west first
+          if (std::isnan(v)) {
+            nodata = true;
+            break;
+          }
+          w[static_cast<std::size_t>(i * 3 + j)] = v;
+        }
+      if (nodata) continue;
+      const QuadraticFit::Coefficients q = fit.Apply(w);
+      const double zx = q.d, zy = q.e, zxx = 2 * q.a, zyy = 2 * q.b, zxy = q.c;
       const double grad2 = zx * zx + zy * zy;
       const float tl = tpi_large[g.Index(r, c)];
       // Eigenvalues of the Hessian: the principal curvatures (1/m) of the fitted surface.

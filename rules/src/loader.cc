@@ -19,6 +19,7 @@
 #include "firebreak/common/error.h"
 #include "firebreak/common/sha256.h"
 #include "firebreak/common/yaml_guard.h"
+#include "guidance_loader.h"
 
 namespace firebreak::rules {
 namespace {
@@ -211,6 +212,7 @@ class Loader {
   void ReadMobilisationBans(const YAML::Node& n);
   void ReadTerminations(const YAML::Node& n);
   void ReadClauses(const YAML::Node& n);
+  void ReadFireDanger(const YAML::Node& n);  // issue 9: FWI danger classes -> suggested colour (5.1.1)
 
   std::string name_;
   std::string text_;  // the file's bytes, for character columns
@@ -1183,6 +1185,57 @@ void Loader::ReadClauses(const YAML::Node& n) {
 }
 
 // ------------------------------------------------------------------------------------------------------------
+// fire_danger (issue 9): plan 5.1.1 defers the warning grades to "有关规定"; this table is the file's named
+// interpretation of how FWI classes SUGGEST a colour. Classes: levels 1, 2, 3, ... in order; `from` strictly
+// increasing and starting at 0; suggested colours never decreasing; at least one interpretation.
+
+void Loader::ReadFireDanger(const YAML::Node& n) {
+  CheckMap(n, "fire_danger", {"clause", "zh", "en", "index", "classes", "interpretations"});
+  engine::FireDangerTable t;
+  t.clause = Str(n, "clause", "fire_danger", true);
+  t.text = ReadText(n, "fire_danger");
+  t.index = Str(n, "index", "fire_danger", true);
+  if (t.index != "fwi") Fail(n["index"], "fire_danger: unknown index " + Quote(t.index), "the only index is 'fwi'");
+  t.interpretations = Interps(n, "fire_danger");
+  if (t.interpretations.empty())
+    Fail(n, "fire_danger: name the interpretation it rests on",
+         "the plan gives no classes (5.1.1 按照有关规定); add interpretations: [id]");
+  YAML::Node cs = n["classes"];
+  if (!cs || cs.IsNull()) Fail(n, "fire_danger: missing required key 'classes'");
+  RequireSeq(cs, "fire_danger classes");
+  for (const auto& e : cs) {
+    CheckMap(e, "fire_danger class", {"class", "zh", "en", "from", "colour"});
+    engine::DangerClass c;
+    YAML::Node lv = e["class"], fr = e["from"], co = e["colour"];
+    if (!lv || lv.IsNull()) Fail(e, "fire_danger class: missing required key 'class'");
+    if (!fr || fr.IsNull()) Fail(e, "fire_danger class: missing required key 'from'");
+    if (!co || co.IsNull()) Fail(e, "fire_danger class: missing required key 'colour'");
+    c.level = Int(lv, "fire_danger class");
+    const std::string what = "fire_danger class " + std::to_string(c.level);
+    c.name = ReadText(e, what);
+    c.from = Number(fr, what + " from");
+    if (co.IsScalar() && (co.Scalar() == "none" || co.Scalar() == "无")) {
+      c.colour = engine::Colour::kNone;
+    } else {
+      c.colour = ReadColour(co, what + " colour");
+    }
+    const std::size_t k = t.classes.size();
+    if (c.level != static_cast<int>(k) + 1)
+      Fail(lv, what + ": classes must be numbered 1, 2, 3, ... in order", "expected class " + std::to_string(k + 1));
+    if (k == 0 && c.from != 0) Fail(fr, what + ": the first class must start at 0", "write from: 0");
+    if (k > 0 && !(c.from > t.classes.back().from))
+      Fail(fr, what + ": 'from' must be above the previous class's (" + std::to_string(t.classes.back().from) + ")");
+    if (k > 0 && c.colour < t.classes.back().colour)
+      Fail(co, what + ": a higher class cannot suggest a lower colour than class " + std::to_string(k));
+    c.loc = Loc(e);
+    t.classes.push_back(std::move(c));
+  }
+  if (t.classes.empty()) Fail(cs, "fire_danger: 'classes' must not be empty");
+  t.loc = Loc(n);
+  rs_.fire_danger = std::move(t);
+}
+
+// ------------------------------------------------------------------------------------------------------------
 
 RuleSet Loader::Load(const std::string& text) {
   text_ = text;
@@ -1197,7 +1250,8 @@ RuleSet Loader::Load(const std::string& text) {
       "roles",          "units",         "derived_facts",    "fact_defaults",    "sensitive_periods",
       "levels",         "grades",        "lead",             "situational_measures", "reporting",
       "warnings",       "safety",        "force_categories", "request_channels", "mobilisation_bans",
-      "terminations",   "clauses",       "offices"};
+      "terminations",   "clauses",       "fire_danger",      "site_safety",      "deployment",
+      "offices"};
   CheckMap(root, "the rule file", kSections);
   if (YAML::Node f = root["format"]; f && !f.IsNull()) {
     int v = Int(f, "format");
@@ -1236,6 +1290,10 @@ RuleSet Loader::Load(const std::string& text) {
   opt("mobilisation_bans", &Loader::ReadMobilisationBans);
   opt("terminations", &Loader::ReadTerminations);
   opt("clauses", &Loader::ReadClauses);
+  opt("fire_danger", &Loader::ReadFireDanger);
+  // Plan words for gis/ and forces/ (rules/src/guidance_loader.cc), after the safety rules and measures.
+  internal::ReadGuidance(root, {[this](const YAML::Mark& m) { return Where(m); }, [this](const YAML::Node& n) { return Loc(n); }},
+                         rs_);
   rs_.source_file = name_;
   rs_.source_sha256 = Sha256Hex(text);
   return std::move(rs_);

@@ -2,6 +2,8 @@
 // Contract: rules/include/firebreak/rules/show.h.
 #include "firebreak/rules/show.h"
 
+#include "firebreak/common/text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -48,34 +50,11 @@ char32_t Decode(std::string_view s, std::size_t& i) {
   return cp;
 }
 
-int CodePointWidth(char32_t c) {
-  if (c == 0) return 0;
-  if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) || c == 0xFE0F) return 0;  // combining, ZW
-  if ((c >= 0x1100 && c <= 0x115F) ||   // Hangul Jamo
-      (c >= 0x2E80 && c <= 0x303E) ||   // CJK radicals .. CJK symbols and punctuation
-      (c >= 0x3041 && c <= 0x33FF) ||   // kana .. CJK compatibility
-      (c >= 0x3400 && c <= 0x4DBF) ||   // CJK ext A
-      (c >= 0x4E00 && c <= 0x9FFF) ||   // CJK unified ideographs
-      (c >= 0xA000 && c <= 0xA4CF) ||   // Yi
-      (c >= 0xAC00 && c <= 0xD7A3) ||   // Hangul syllables
-      (c >= 0xF900 && c <= 0xFAFF) ||   // CJK compatibility ideographs
-      (c >= 0xFE30 && c <= 0xFE4F) ||   // CJK compatibility forms
-      (c >= 0xFF00 && c <= 0xFF60) ||   // fullwidth forms
-      (c >= 0xFFE0 && c <= 0xFFE6) ||   // fullwidth signs
-      (c >= 0x1F300 && c <= 0x1F64F) || // emoji
-      (c >= 0x20000 && c <= 0x3FFFD))   // CJK ext B..
-    return 2;
-  return 1;
-}
+using text::CodePointWidth;  // utf8proc (common/text.h)
 
 }  // namespace
 
-int DisplayWidth(std::string_view s) {
-  int w = 0;
-  std::size_t i = 0;
-  while (i < s.size()) w += CodePointWidth(Decode(s, i));
-  return w;
-}
+int DisplayWidth(std::string_view s) { return text::DisplayWidth(s); }
 
 std::vector<std::string> WrapLine(std::string_view line, int max_width) {
   std::vector<std::string> out;
@@ -119,12 +98,7 @@ std::vector<std::string> WrapLine(std::string_view line, int max_width) {
 
 namespace {
 
-std::string Num(double v) {
-  if (std::fabs(v - std::round(v)) < 1e-9) return std::to_string(static_cast<long long>(std::llround(v)));
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+std::string Num(double v) { return text::Number(v); }
 
 std::string Unit(FactId f, bool zh) {
   std::string_view u = engine::Info(f).unit;

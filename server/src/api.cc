@@ -217,8 +217,8 @@ void Server::Impl::AddAssessRoutes() {
                     r.body += (i ? "\n" : "") + format::DecisionToText(ds[i], rules, req.Query("lang", "zh"));
                   return r;
                 }
-                return Response::Json(ds.size() == 1 ? format::DecisionToJson(ds[0], rules, -1)
-                                                     : format::DecisionsToJson(ds, rules, -1));
+                return Response::Json(ds.size() == 1 ? format::DecisionToJson(ds[0], rules, format::JsonDetail::kFull)
+                                                     : format::DecisionsToJson(ds, rules, format::JsonDetail::kFull));
               }});
 
   router.Add({"POST", "/api/reports", Access::kUser, Where::kBlocking, [this](Request& req) {
@@ -229,8 +229,8 @@ void Server::Impl::AddAssessRoutes() {
                 recs = desk->Report(req.body, UserOf(req));
                 std::vector<engine::Decision> ds;
                 for (const auto& r : recs) ds.push_back(r.decision);
-                std::string out =
-                    ds.size() == 1 ? format::DecisionToJson(ds[0], rules, -1) : format::DecisionsToJson(ds, rules, -1);
+                std::string out = ds.size() == 1 ? format::DecisionToJson(ds[0], rules, format::JsonDetail::kFull)
+                                                 : format::DecisionsToJson(ds, rules, format::JsonDetail::kFull);
                 RefreshLocked();
                 return Response::Json(std::move(out), 201);
               }});

@@ -8,11 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include "firebreak/common/error.h"
-#include "firebreak/timeline/audit.h"
-#include "firebreak/timeline/history.h"
 #include "firebreak/format/merge.h"
 #include "firebreak/format/render.h"
 #include "firebreak/format/report_io.h"
+#include "firebreak/timeline/audit.h"
+#include "firebreak/timeline/history.h"
 #include "firebreak/timeline/timeline.h"
 #include "http_types.h"
 
@@ -358,7 +358,7 @@ std::string DeskApi::IncidentJson(const std::string& incident_id, const Timestam
   const Timestamp at = h.incident.closed_at ? inc.reported_at : std::max(now, inc.reported_at);
   const engine::Decision d = engine_.Assess(inc, at, desk_->CurrentConcurrency());
   j["assessed_at"] = FormatIso8601(at);
-  j["decision"] = json::parse(format::DecisionToJson(d, rules_, -1));
+  j["decision"] = json::parse(format::DecisionToJson(d, rules_, format::JsonDetail::kFull));
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

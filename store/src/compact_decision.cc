@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <string_view>
 
+#include "firebreak/common/text.h"
+
 namespace firebreak::store {
 namespace {
 
@@ -11,37 +13,7 @@ namespace {
 // assumptions) in ≈0.5 KB instead of the ≈15 KB full rendering. The full decision is reproducible from the stored
 // report and the rule file whose SHA-256 is stored with it (`firebreak assess`). Built by hand: it is on the
 // recording hot path (docs/bench/e.md).
-void AppendString(std::string& out, std::string_view v) {
-  out += '"';
-  for (char c : v) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
+void AppendString(std::string& out, std::string_view v) { text::AppendJsonString(out, v); }  // common/text.h
 template <class Range, class F>
 void AppendArray(std::string& out, const Range& r, F&& item) {
   out += '[';

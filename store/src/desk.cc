@@ -11,6 +11,7 @@
 #include "firebreak/common/error.h"
 #include "firebreak/format/document.h"
 #include "firebreak/format/merge.h"
+#include "firebreak/common/text.h"
 #include "firebreak/format/report_io.h"
 #include "firebreak/store/offices.h"
 

@@ -17,28 +17,17 @@
 
 #include "geo_plugin.h"
 
+#include "firebreak/test_support/run.h"
+
 namespace firebreak::cli {
 namespace {
 
 const std::string kSrc = FIREBREAK_SOURCE_DIR;
 const std::string kReport = kSrc + "/tests/engine/data/iii-area-casualties-night.json";
 
-struct CliRun {
-  int code = -1;
-  std::string out;  // stdout and stderr
-};
+using CliRun = test_support::RunResult;  // out: stdout and stderr
 
-CliRun Cli(const std::string& args, const std::string& env = "") {
-  CliRun r;
-  const std::string cmd = env + " " + FIREBREAK_BINARY + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+CliRun Cli(const std::string& args, const std::string& env = "") { return test_support::Run(args, {.env = env}); }
 
 std::filesystem::path TempDir(const std::string& name) {
   auto d = std::filesystem::temp_directory_path() / ("firebreak-geo-plugin-" + name + "-" + std::to_string(getpid()));
@@ -48,12 +37,9 @@ std::filesystem::path TempDir(const std::string& name) {
 }
 
 TEST(GeoPluginCli, BinaryDoesNotLinkGdal) {
-  FILE* p = popen(("ldd " + std::string(FIREBREAK_BINARY)).c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string out;
-  std::array<char, 4096> buf;
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  ASSERT_EQ(pclose(p), 0) << out;
+  const auto ldd = test_support::Shell("ldd " + std::string(FIREBREAK_BINARY));
+  const std::string& out = ldd.out;
+  ASSERT_EQ(ldd.code, 0) << out;
   EXPECT_NE(out.find("libc.so"), std::string::npos) << out;  // ldd did list the libraries
   EXPECT_EQ(out.find("gdal"), std::string::npos) << out;
   EXPECT_EQ(out.find("boost_graph"), std::string::npos) << out;
@@ -171,7 +157,8 @@ TEST(GeoPluginAbi, FactoryChecksVersionAndErrorsComeBackAsValues) {
   TerrainArgs a;
   a.dem = "/nonexistent/dem.tif";
   a.at = "109.3,25.0";
-  GeoError e = plugin->Terrain(a, "en");
+  const engine::RuleSet no_rules;
+  GeoError e = plugin->Terrain(a, no_rules, "en");
   ASSERT_TRUE(e);
   EXPECT_EQ(e.type, GeoError::Type::kError);
   EXPECT_EQ(e.kind, ErrorKind::kGis);

@@ -18,6 +18,7 @@
 #include "firebreak/format/render.h"
 #include "firebreak/format/report_io.h"
 #include "firebreak/rules/loader.h"
+#include "firebreak/test_support/run.h"
 
 namespace firebreak::engine {
 namespace {
@@ -40,7 +41,7 @@ std::string Slurp(const std::string& path) {
 
 // The rule file's hash changes with every edit of the YAML; goldens pin the content, not the hash.
 std::string Normalise(const std::string& json) {
-  return std::regex_replace(json, std::regex("\"sha256\": \"[0-9a-f]*\""), "\"sha256\": \"<sha256>\"");
+  return std::regex_replace(json, std::regex("\"sha256\":( ?)\"[0-9a-f]*\""), "\"sha256\":$1\"<sha256>\"");
 }
 
 class Golden : public ::testing::TestWithParam<const char*> {};
@@ -52,15 +53,26 @@ TEST_P(Golden, DecisionMatchesReviewedJson) {
   auto incidents = ReadReportFile(input, Liuzhou());
   Engine eng(Liuzhou());
   auto ds = eng.AssessAll(incidents);
-  std::string got =
-      Normalise(ds.size() == 1 ? DecisionToJson(ds.front(), Liuzhou()) : DecisionsToJson(ds, Liuzhou())) + "\n";
-  if (const char* u = std::getenv("FIREBREAK_UPDATE_GOLDEN"); u && std::string(u) == "1") {
-    std::ofstream(golden, std::ios::binary) << got;
-    GTEST_SKIP() << "wrote " << golden;
+  // The full form (--full) in golden/, the default compact form in golden/compact/.
+  for (JsonDetail detail : {JsonDetail::kFull, JsonDetail::kCompact}) {
+    const bool full = detail == JsonDetail::kFull;
+    const std::string file = full ? golden : kDir + "golden/compact/" + name.substr(0, name.find('.')) + ".json";
+    std::string got = Normalise(ds.size() == 1 ? DecisionToJson(ds.front(), Liuzhou(), detail)
+                                               : DecisionsToJson(ds, Liuzhou(), detail)) +
+                      "\n";
+    if (const char* u = std::getenv("FIREBREAK_UPDATE_GOLDEN"); u && std::string(u) == "1") {
+      std::ofstream(file, std::ios::binary) << got;
+      continue;
+    }
+    std::string want = Slurp(file);
+    ASSERT_FALSE(want.empty()) << file << " missing: run with FIREBREAK_UPDATE_GOLDEN=1 and review it";
+    EXPECT_EQ(got, want) << "decision for " << input << " differs from " << file;
+    // The compact form is the full one without the plan's texts and names (checked through a JSON parser).
+    if (!full) {
+      EXPECT_LE(got.size(), 8u * 1024 * (ds.size() == 1 ? 1 : ds.size())) << file;
+      EXPECT_EQ(got.find("\"text\""), std::string::npos) << file;
+    }
   }
-  std::string want = Slurp(golden);
-  ASSERT_FALSE(want.empty()) << golden << " missing: run with FIREBREAK_UPDATE_GOLDEN=1 and review it";
-  EXPECT_EQ(got, want) << "decision for " << input << " differs from " << golden;
 }
 
 INSTANTIATE_TEST_SUITE_P(Liuzhou, Golden,
@@ -80,7 +92,8 @@ TEST(GoldenFacts, ReusedDecisionEqualsFreshOne) {
       const Incident& in = all[(i * 3 + round) % all.size()];  // a different predecessor each round
       Concurrency c{2, 1};
       eng.AssessInto(in, in.reported_at, c, reused);
-      EXPECT_EQ(DecisionToJson(reused, Liuzhou()), DecisionToJson(eng.Assess(in, in.reported_at, c), Liuzhou()))
+      EXPECT_EQ(DecisionToJson(reused, Liuzhou(), JsonDetail::kFull),
+                DecisionToJson(eng.Assess(in, in.reported_at, c), Liuzhou(), JsonDetail::kFull))
           << in.incident_id << " round " << round;
     }
 }
@@ -121,23 +134,10 @@ TEST(GoldenFacts, WhatTheReviewedFilesSay) {
 
 // --- the process ---------------------------------------------------------------------------------------------
 
-struct ProcRun {
-  int code = -1;
-  std::string out;
-};
+using ProcRun = test_support::RunResult;
 
 ProcRun Exec(const std::string& args, const std::string& stdin_file = "") {
-  std::string cmd = std::string(FIREBREAK_BINARY) + " " + args + " 2>/dev/null";
-  if (!stdin_file.empty()) cmd += " < " + stdin_file;
-  ProcRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
+  return test_support::Run(args, {.stderr_mode = test_support::Stderr::kDiscard, .stdin_file = stdin_file});
 }
 
 std::string Temp(const std::string& name, const std::string& text) {
@@ -149,7 +149,7 @@ std::string Temp(const std::string& name, const std::string& text) {
 TEST(AssessProcess, GoodReportPrintsADecision) {
   ProcRun r = Exec("assess --format json " + kDir + "data/iii-area-casualties-night.json");
   EXPECT_EQ(r.code, 0);
-  EXPECT_NE(r.out.find("\"response_level\": \"III\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"response_level\":\"III\""), std::string::npos);
   ProcRun t = Exec("assess " + kDir + "data/iii-area-casualties-night.json");
   EXPECT_EQ(t.code, 0);
   EXPECT_NE(t.out.find("【响应】Ⅲ级响应"), std::string::npos) << t.out;
@@ -157,17 +157,17 @@ TEST(AssessProcess, GoodReportPrintsADecision) {
   EXPECT_NE(en.out.find("[Response] level III"), std::string::npos) << en.out;
   ProcRun in = Exec("assess --format json -", kDir + "data/sensitive-clock.yaml");
   EXPECT_EQ(in.code, 0);
-  EXPECT_NE(in.out.find("\"response_level\": \"IV\""), std::string::npos);
+  EXPECT_NE(in.out.find("\"response_level\":\"IV\""), std::string::npos);
 }
 
 TEST(AssessProcess, AtALaterMomentTheClockDecides) {
   const std::string f = kDir + "data/sensitive-clock.yaml";  // IV at 15:00; III due at 20:00 (12 h)
   ProcRun before = Exec("assess --format json --at 2026-04-02T19:59:59+08:00 " + f);
   EXPECT_EQ(before.code, 0);
-  EXPECT_NE(before.out.find("\"response_level\": \"IV\""), std::string::npos);
+  EXPECT_NE(before.out.find("\"response_level\":\"IV\""), std::string::npos);
   ProcRun due = Exec("assess --format json --at 2026-04-02T20:00:00+08:00 " + f);
   EXPECT_EQ(due.code, 0);
-  EXPECT_NE(due.out.find("\"response_level\": \"III\""), std::string::npos);
+  EXPECT_NE(due.out.find("\"response_level\":\"III\""), std::string::npos);
   EXPECT_EQ(Exec("assess --at 2026-04-02T14:00:00+08:00 " + f).code, 2);  // before the report
   EXPECT_EQ(Exec("assess --at tomorrow " + f).code, 2);
 }

@@ -116,7 +116,7 @@ TEST_F(MiniEngine, NonFiniteGisValuesRenderSafely) {
   in.derived.Set(FactId::kSlopeDeg, std::numeric_limits<double>::quiet_NaN());
   in.derived.Set(FactId::kWarningColour, 1e300);
   Decision d = eng.Assess(in);
-  std::string json = DecisionToJson(d, rules);
+  std::string json = DecisionToJson(d, rules, JsonDetail::kFull);
   EXPECT_NE(json.find("\"slope_deg\": {\n      \"value\": null"), std::string::npos) << json;
   EXPECT_FALSE(DecisionToText(d, rules, "zh").empty());
   EXPECT_TRUE(d.warning_response.empty());  // not a colour

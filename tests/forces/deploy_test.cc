@@ -288,3 +288,41 @@ TEST(Deploy, JsonAndGeoJsonCarryTheOrder) {
 
 }  // namespace
 }  // namespace firebreak::forces
+
+namespace firebreak::forces {
+namespace {
+
+// What the level calls for comes from the rule file's deployment.force_measures (no word search): the listed
+// measures of the level and the levels it builds on, then the listed situational ones; others never.
+TEST(Deploy, LevelCallsForTheMeasuresTheRuleFileLists) {
+  engine::RuleSet rules = testing::MakeRules();
+  auto measure = [](std::string clause, std::string zh) {
+    engine::Measure m;
+    m.clause = std::move(clause);
+    m.text = {std::move(zh), "en"};
+    return m;
+  };
+  engine::LevelSpec iv, iii;
+  iv.level = Level::kIV;
+  iv.measures = {measure("IV(1)", "调动队伍"), measure("IV(2)", "通报情况")};
+  iii.level = Level::kIII;
+  iii.builds_on = Level::kIV;
+  iii.measures = {measure("III(1)", "做好保障"), measure("III(2)", "部队增援")};
+  rules.levels = {iv, iii};
+  rules.situational_measures = {measure("S(1)", "就近组织力量"), measure("S(2)", "力量")};
+  rules.deployment.force_measures = {"IV(2)", "III(1)", "S(1)"};  // words deliberately not about forces
+  Registry none;
+  auto clauses = [&](std::optional<Level> l) {
+    std::vector<std::string> out;
+    for (const auto& m : PlanDeployment(rules, none, Req(l), {}).level_calls_for) out.push_back(m.clause);
+    return out;
+  };
+  EXPECT_EQ(clauses(Level::kIII), (std::vector<std::string>{"III(1)", "IV(2)", "S(1)"}));
+  EXPECT_EQ(clauses(Level::kIV), (std::vector<std::string>{"IV(2)", "S(1)"}));
+  EXPECT_EQ(clauses(std::nullopt), (std::vector<std::string>{"S(1)"}));
+  rules.deployment.force_measures.clear();
+  EXPECT_TRUE(clauses(Level::kIII).empty());
+}
+
+}  // namespace
+}  // namespace firebreak::forces

@@ -12,27 +12,16 @@
 #include "firebreak/forces/registry.h"
 #include "firebreak/gis/raster.h"
 #include "firebreak/rules/loader.h"
+#include "firebreak/test_support/run.h"
 
 namespace firebreak::forces {
 namespace {
 
 const std::string kSrc = FIREBREAK_SOURCE_DIR;
 
-struct CliRun {
-  int code = 0;
-  std::string out;
-};
+using CliRun = test_support::RunResult;
 
-CliRun Cli(const std::string& args) {
-  CliRun r;
-  const std::string cmd = std::string(FIREBREAK_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+CliRun Cli(const std::string& args) { return test_support::Run(args); }
 
 const PlannedUnit* Find(const DeploymentPlan& p, const std::string& id) {
   for (const auto& u : p.units)

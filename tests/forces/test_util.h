@@ -50,6 +50,7 @@ inline engine::RuleSet MakeRules() {
   s.group = "十个严禁";
   s.text = {"严禁在未预设安全区域和安全撤离路线情况下组织队伍扑火", "never fight without a safety zone and escape route"};
   r.safety = {s};
+  r.deployment.escape_rule = s.id;  // the rule file names the safety-zone rule (deployment.escape_rule)
   return r;
 }
 

@@ -10,27 +10,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "firebreak/test_support/run.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CmdResult {
-  int code = -1;
-  std::string out;  // stdout + stderr
-};
+using CmdResult = firebreak::test_support::RunResult;  // out: stdout + stderr
 
-CmdResult Exec(const std::string& args) {
-  const std::string cmd = std::string(FIREBREAK_BINARY) + " " + args + " 2>&1";
-  CmdResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+CmdResult Exec(const std::string& args) { return firebreak::test_support::Run(args); }
 
 class CliTerrain : public ::testing::Test {
  protected:

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -12,12 +13,30 @@
 #include "firebreak/common/error.h"
 #include "firebreak/gis/demo_data.h"
 #include "../common/hostile_inputs.h"
+#include "firebreak/rules/loader.h"
 
 namespace firebreak::gis {
 namespace {
 
 namespace fs = std::filesystem;
 using engine::FactId;
+
+const engine::RuleSet& Liuzhou() {
+  static const engine::RuleSet r = rules::LoadRuleFile(FIREBREAK_SOURCE_DIR "/rules/liuzhou-2022.yaml");
+  return r;
+}
+const engine::RuleSet& FictionalCounty() {
+  static const engine::RuleSet r =
+      rules::LoadRuleFile(FIREBREAK_SOURCE_DIR "/tests/rules/data/fictional-county.yaml");
+  return r;
+}
+// The fictional county's plan with a site_safety section appended.
+engine::RuleSet WithSiteSafety(const std::string& section) {
+  std::ifstream f(FIREBREAK_SOURCE_DIR "/tests/rules/data/fictional-county.yaml", std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf() << section;
+  return rules::LoadRuleText(ss.str(), "own-words.yaml");
+}
 
 fs::path TempDir(const std::string& name) {
   fs::path dir = fs::temp_directory_path() / ("firebreak_site_test_" + std::to_string(::getpid())) / name;
@@ -169,9 +188,47 @@ TEST_F(DemoSite, SafetyAdviceAndZones) {
   for (const char* k : {"incident", "no_approach_head", "no_fight", "no_enter_box_canyon", "no_rest", "dangerous_fuel"}) {
     EXPECT_TRUE(kinds.count(k)) << k;
   }
+  // The analysis itself holds situations, not words: the words are the plan's (rule file, site_safety).
+  EXPECT_TRUE(s.advice_zh.empty());
+  std::set<std::string> situations;
+  for (const auto& h : s.hazards) situations.insert(h.situation);
+  for (const char* k : {"fire_head", "night"}) EXPECT_TRUE(situations.count(k)) << k;
+  WordSiteSafety(s, Liuzhou());
   bool night_advice = false;
-  for (const auto& a : s.advice_zh) night_advice |= a.find("夜间") != std::string::npos;
+  for (const auto& a : s.advice_zh) night_advice |= a.find("夜间可视度差") != std::string::npos;
   EXPECT_TRUE(night_advice);
+  for (const auto& z : s.zones) {
+    EXPECT_FALSE(z.clause.empty()) << z.kind;
+    EXPECT_FALSE(z.label_zh.empty()) << z.kind;
+    const std::string want_clause = z.kind == "no_fight" ? "3.3 四不打" : z.kind == "no_rest" ? "3.3 十个严禁" : "";
+    if (!want_clause.empty()) {
+      EXPECT_EQ(z.clause, want_clause) << z.kind;
+    }
+    if (z.kind == "no_enter_box_canyon") {
+      EXPECT_EQ(z.label_zh, "单口山谷：严禁盲目进入");
+    }
+  }
+  EXPECT_NE(s.advice_zh.front().find("火头朝北"), std::string::npos) << s.advice_zh.front();
+  EXPECT_NE(s.advice_en.front().find("it runs N "), std::string::npos) << s.advice_en.front();
+
+  // Another plan, another set of words; a plan without site_safety gives no advice and unlabelled zones.
+  WordSiteSafety(s, FictionalCounty());
+  EXPECT_TRUE(s.advice_zh.empty());
+  for (const auto& z : s.zones) EXPECT_TRUE(z.clause.empty() && z.label_zh.empty()) << z.kind;
+  const engine::RuleSet own = WithSiteSafety(R"(
+site_safety:
+  - situation: night
+    clause: "5.5"
+    zh: 夜里别上山
+    en: stay off the hill at night
+  - situation: fire_head
+    clause: "5.6"
+    zh: 火往{dir}跑
+    en: the head runs {dir}
+)");
+  WordSiteSafety(s, own);
+  EXPECT_EQ(s.advice_zh, (std::vector<std::string>{"火往北跑", "夜里别上山"}));
+  EXPECT_EQ(s.advice_en, (std::vector<std::string>{"the head runs N", "stay off the hill at night"}));
 
   // On the steep massif edge with no wind, the head is taken to run upslope and the downhill approach is
   // forbidden.

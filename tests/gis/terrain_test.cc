@@ -4,6 +4,9 @@
 
 #include <cmath>
 #include <numbers>
+#include <random>
+
+#include <Eigen/Dense>
 
 #include <gtest/gtest.h>
 
@@ -182,6 +185,54 @@ TEST(DemoTerrain, IsDeterministic) {
   EXPECT_EQ(a.dem.z, b.dem.z);
   EXPECT_EQ(a.fuel.z, b.fuel.z);
   EXPECT_EQ(a.dem.rows, 100);
+}
+
+}  // namespace
+}  // namespace firebreak::gis
+
+namespace firebreak::gis {
+namespace {
+
+// The quadratic fit (Wood 1996) against an analytic surface (exact: a quadratic is its own least-squares fit)
+// and against a direct least-squares solve (Eigen QR) of the same 9 points, on random windows.
+TEST(QuadraticFit, ExactOnAQuadraticAndEqualToADirectSolve) {
+  const double hx = 30, hy = 45;
+  const QuadraticFit fit = QuadraticFit::Make(hx, hy);
+  auto window = [&](auto z) {
+    std::array<double, 9> w{};
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 3; ++c) w[r * 3 + c] = z((c - 1) * hx, (1 - r) * hy);
+    return w;
+  };
+  const auto q = fit.Apply(window([](double x, double y) { return 0.002 * x * x - 0.001 * y * y + 0.0005 * x * y + 0.3 * x - 0.2 * y + 100; }));
+  EXPECT_NEAR(q.a, 0.002, 1e-12);
+  EXPECT_NEAR(q.b, -0.001, 1e-12);
+  EXPECT_NEAR(q.c, 0.0005, 1e-12);
+  EXPECT_NEAR(q.d, 0.3, 1e-10);
+  EXPECT_NEAR(q.e, -0.2, 1e-10);
+  EXPECT_NEAR(q.f, 100, 1e-9);
+  // A plane: no curvature, the gradient of the plane.
+  const auto plane = fit.Apply(window([](double x, double y) { return 3 * x + 4 * y; }));
+  EXPECT_NEAR(plane.a, 0, 1e-12);
+  EXPECT_NEAR(plane.d, 3, 1e-12);
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> u(0, 500);
+  for (int n = 0; n < 200; ++n) {
+    std::array<double, 9> w;
+    for (double& v : w) v = u(rng);
+    Eigen::Matrix<double, 9, 6> A;
+    Eigen::Matrix<double, 9, 1> z;
+    for (int r = 0, k = 0; r < 3; ++r)
+      for (int c = 0; c < 3; ++c, ++k) {
+        const double x = (c - 1) * hx, y = (1 - r) * hy;
+        A.row(k) << x * x, y * y, x * y, x, y, 1.0;
+        z[k] = w[k];
+      }
+    const Eigen::Matrix<double, 6, 1> direct = A.colPivHouseholderQr().solve(z);
+    const auto got = fit.Apply(w);
+    const double g[6] = {got.a, got.b, got.c, got.d, got.e, got.f};
+    for (int i = 0; i < 6; ++i) EXPECT_NEAR(g[i], direct[i], 1e-9 * (1 + std::abs(direct[i]))) << n << " " << i;
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Lint on crafted rule sets: each finding code on a positive fixture and not on its negative twin; bound
 // semantics (plan 9.4) on both sides of each threshold; the Liuzhou-like set's findings listed exactly.
 #include "firebreak/rules/lint.h"
+#include "firebreak/test_support/run.h"
 
 #include <algorithm>
 #include <array>
@@ -491,22 +492,10 @@ TEST(LintFiles, LiuzhouPlanFindingsListedExactly) {
 // ---------------------------------------------------------------------------------------------------------
 // The command: output and exit codes (0 clean, 1 findings, 3 file does not load).
 
-struct CmdResult {
-  int code;
-  std::string out;
-};
+using CmdResult = test_support::RunResult;
 
 CmdResult Firebreak(const std::string& args) {
-  std::string cmd = std::string(FIREBREAK_BINARY) + " " + args + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  CmdResult r{-1, {}};
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return test_support::Run(args, {.stderr_mode = test_support::Stderr::kDiscard});
 }
 
 TEST(LintCommand, ExitCodes) {

@@ -1,6 +1,7 @@
 // `rules show`: display width, wrapping, the response table's cells from the rule set (zh and en), Markdown
 // and terminal layout.
 #include "firebreak/rules/show.h"
+#include "firebreak/test_support/run.h"
 
 #include <set>
 #include <string>
@@ -239,15 +240,9 @@ TEST(ShowLiuzhou, TheBundledPlanInBothLanguages) {
 
 TEST(ShowCommand, FormatsAndExitCodes) {
   auto run = [](const std::string& args, int* code) {
-    std::string cmd = std::string(FIREBREAK_BINARY) + " " + args + " 2>/dev/null";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    std::size_t n;
-    while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    int status = p ? pclose(p) : -1;
-    *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return out;
+    auto r = test_support::Run(args, {.stderr_mode = test_support::Stderr::kDiscard});
+    *code = r.code;
+    return r.out;
   };
   int code = -1;
   std::string table = run("rules show", &code);

@@ -26,7 +26,7 @@ TEST_F(DeskTest, AssessAnswersWhatTheLibraryAnswers) {
   // The same library call the CLI makes: ParseReports + AssessAll + DecisionToJson.
   engine::Engine eng(Rules());
   auto incidents = format::ParseReports(report, "x", Rules());
-  const std::string expected = format::DecisionToJson(eng.AssessAll(incidents)[0], Rules(), -1);
+  const std::string expected = format::DecisionToJson(eng.AssessAll(incidents)[0], Rules(), format::JsonDetail::kFull);
   EXPECT_EQ(r.body, expected);
   EXPECT_EQ(r.Json()["response_level"], "III");
   // ?at: what the clock will require (48 h of open fire outside a sensitive period: II); before the report: 400.

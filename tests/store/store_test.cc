@@ -1,5 +1,6 @@
 // The store: schema, append-only hash chain, verify, foreign files, transactions.
 #include "firebreak/store/store.h"
+#include "firebreak/test_support/run.h"
 
 #include <unistd.h>
 
@@ -254,12 +255,7 @@ namespace firebreak::store {
 namespace {
 
 std::string Sql(const std::string& path, const std::string& sql) {
-  std::string cmd = "sqlite3 '" + path + "' \"" + sql + "\"";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[256];
-  while (std::fgets(buf, sizeof buf, p)) out += buf;
-  ::pclose(p);
+  std::string out = test_support::Shell("sqlite3 '" + path + "' \"" + sql + "\"").out;
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
 }

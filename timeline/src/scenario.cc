@@ -167,11 +167,12 @@ class Parser : public Reader {
       if (*sc.until < sc.start) Fail(*n, "until is before start");
     }
     if (const Node* t2 = root.Find("terrain")) {
-      Keys(*t2, {"dem", "layers", "demo"}, "terrain");
+      Keys(*t2, {"dem", "layers", "demo", "landscape"}, "terrain");
       ScenarioTerrain st;
       if (const Node* n = t2->Find("dem")) st.dem = Str(*n, "terrain.dem");
       if (const Node* n = t2->Find("layers")) st.layers = Str(*n, "terrain.layers");
       if (const Node* n = t2->Find("demo")) st.demo = Bool(*n, "terrain.demo");
+      if (const Node* n = t2->Find("landscape")) st.landscape = Str(*n, "terrain.landscape");
       sc.terrain = st;
     }
     if (const Node* n = root.Find("demo"); n && Bool(*n, "demo")) sc.terrain = ScenarioTerrain{{}, {}, true};

@@ -1,5 +1,7 @@
 #include "text_util.h"
 
+#include "firebreak/common/text.h"
+
 namespace firebreak::timeline::text {
 
 std::string LevelText(std::optional<Level> l, const std::string& lang) {
@@ -19,17 +21,7 @@ std::string Names(const std::vector<std::string>& ids, const RuleSet& rules, con
   return Join(out, lang == "en" ? " / " : "、");
 }
 
-// Display width of UTF-8 text: CJK and full-width forms count 2 columns.
-std::size_t Width(const std::string& s) {
-  std::size_t w = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
-    w += len >= 3 ? 2 : 1;
-    i += len;
-  }
-  return w;
-}
+std::size_t Width(const std::string& s) { return static_cast<std::size_t>(firebreak::text::DisplayWidth(s)); }
 
 std::string Pad(const std::string& s, std::size_t w) {
   std::size_t n = Width(s);

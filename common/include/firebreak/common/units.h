@@ -1,5 +1,13 @@
-// Units in types: a travel time does not add to a distance, hectares do not compare with hours.
-// Quantity<Tag> wraps a double; arithmetic is only defined within one tag, scaling by a plain double.
+// Units in types where C++ code does arithmetic that could mix them: distances, durations, speeds, angles (a
+// travel time does not add to a distance). Quantity<Tag> wraps a double; arithmetic is only defined within one
+// tag, scaling by a plain double.
+//
+// Incident facts (hectares, hours of open fire, persons) are deliberately NOT Quantity types: a report's values
+// go straight into an engine::FactSet keyed by FactId, and every fact carries its one unit in the fact table
+// (engine/facts.h: burned_area_ha "ha", open_fire_hours "h", deaths "persons"). A rule's bound is attached to
+// one fact and read in that fact's unit by the loader, so a hectare threshold can never be compared with hours:
+// the FactId is the type. The tags that only mirrored those units (Hectares, Celsius, Percent) were never used
+// and are gone; Hours stays for turning Timestamp differences into hours.
 #pragma once
 
 #include <compare>
@@ -27,25 +35,19 @@ class Quantity {
 };
 
 namespace unit_tag {
-struct Hectares {};
 struct Hours {};
 struct Seconds {};
 struct Metres {};
 struct Kilometres {};
 struct Degrees {};
-struct Celsius {};
-struct Percent {};
 struct MetresPerSecond {};
 }  // namespace unit_tag
 
-using Hectares = Quantity<unit_tag::Hectares>;
 using Hours = Quantity<unit_tag::Hours>;
 using Seconds = Quantity<unit_tag::Seconds>;
 using Metres = Quantity<unit_tag::Metres>;
 using Kilometres = Quantity<unit_tag::Kilometres>;
 using Degrees = Quantity<unit_tag::Degrees>;
-using Celsius = Quantity<unit_tag::Celsius>;
-using Percent = Quantity<unit_tag::Percent>;
 using MetresPerSecond = Quantity<unit_tag::MetresPerSecond>;
 
 constexpr Hours ToHours(Seconds s) { return Hours(s.value() / 3600.0); }

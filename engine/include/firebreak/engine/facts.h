@@ -100,7 +100,22 @@ enum class FactKind : std::uint8_t { kNumber, kBool };
   X(kCalendarSensitiveWhileBurning, "calendar_sensitive_while_burning", kBool, "", "明火期间曾处于敏感时段日历内", \
     "the open fire burned at some moment within a calendar sensitive period")                               \
   X(kCalendarSensitiveAtOutbreak, "calendar_sensitive_at_outbreak", kBool, "", "起火时处于敏感时段日历内",     \
-    "the open fire began within a calendar sensitive period")
+    "the open fire began within a calendar sensitive period")  \
+  /* fire danger (FWI) and fire behaviour at the point (fire/, issue 9; appended) */                        \
+  X(kFfmc, "ffmc", kNumber, "", "细小可燃物湿度码FFMC", "Fine Fuel Moisture Code")                         \
+  X(kDmc, "dmc", kNumber, "", "腐殖质湿度码DMC", "Duff Moisture Code")                                      \
+  X(kDc, "dc", kNumber, "", "干旱码DC", "Drought Code")                                                     \
+  X(kIsi, "isi", kNumber, "", "初始蔓延指数ISI", "Initial Spread Index")                                    \
+  X(kBui, "bui", kNumber, "", "累积指数BUI", "Buildup Index")                                               \
+  X(kFwi, "fwi", kNumber, "", "火险天气指数FWI", "Fire Weather Index")                                      \
+  X(kFireDangerClass, "fire_danger_class", kNumber, "", "森林火险等级（FWI）", "fire-danger class (FWI)")     \
+  X(kSuggestedWarningColour, "suggested_warning_colour", kNumber, "", "FWI建议预警颜色",                     \
+    "warning colour the FWI suggests (0 none,1 blue,2 yellow,3 orange,4 red)")                              \
+  X(kHeadRosMMin, "head_ros_m_min", kNumber, "m/min", "火头蔓延速度", "head-fire spread rate")              \
+  X(kFlameLengthM, "flame_length_m", kNumber, "m", "火焰长度", "flame length")                               \
+  X(kFirelineIntensityKwM, "fireline_intensity_kw_m", kNumber, "kW/m", "火头火线强度", "head-fire intensity") \
+  X(kMaxSpreadDirDeg, "max_spread_dir_deg", kNumber, "°", "最大蔓延方向", "direction of maximum spread (toward)") \
+  X(kWangRosMMin, "wang_ros_m_min", kNumber, "m/min", "王正非模型火头蔓延速度", "Wang Zhengfei head spread rate")
 
 enum class FactId : std::uint8_t {
 #define FIREBREAK_FACT_ENUM(id, name, kind, unit, zh, en) id,

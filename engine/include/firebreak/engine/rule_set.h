@@ -241,6 +241,25 @@ struct Termination {
   SourceLoc loc;
 };
 
+// Rule-file section `site_safety`: the plan's words for one situation gis/ finds at a point (guidance.h).
+struct SiteSafetyText {
+  std::string situation;  // a SiteSituation id, e.g. "fire_head", "landform_near", "zone_no_rest"
+  std::string rule;       // the SafetyRule it applies (its id), or empty
+  std::string clause;     // the citation shown: given, else "<rule clause> <rule group>" (e.g. "3.3 十个严禁")
+  Text advice;            // with {placeholders} of the situation; for zone_* situations, the zone's label
+  Text zone;              // label of the zone drawn for a point situation (fire_head, upslope); may be empty
+  SourceLoc loc;
+};
+
+// Rule-file section `deployment`: what forces/ cites when it plans a deployment.
+struct DeploymentText {
+  std::vector<std::string> force_measures;  // clauses of level / situational measures that call for forces
+  std::string escape_rule;                  // SafetyRule id requiring safety zones and escape routes
+  std::string local_only_clause;            // cited when no city-level response is on: local forces only
+  Text local_only;                          // what that clause says, briefly
+  SourceLoc loc;
+};
+
 // Sensitive periods by calendar (used when a report omits sensitive_period). MM-DD inclusive.
 struct SensitivePeriod {
   std::string name;
@@ -305,6 +324,26 @@ struct FactDefault {
   SourceLoc loc;
 };
 
+// Plan 5.1.1 grades warnings "按照有关规定": a rule file may say which fire-danger class an FWI value is in and
+// which warning colour that class SUGGESTS (section `fire_danger`, a named interpretation). Computed by fire/;
+// never the colour in force (Incident::warning_colour, 5.1.3).
+struct DangerClass {
+  int level = 0;  // 1 = lowest
+  Text name;      // e.g. 三级（较高火险） / high
+  double from = 0;  // lowest index value of the class (inclusive)
+  Colour colour = Colour::kNone;  // the suggested colour
+  SourceLoc loc;
+};
+
+struct FireDangerTable {
+  std::string clause;  // "5.1.1"
+  Text text;
+  std::string index;   // "fwi" (the only index this firebreak classifies)
+  std::vector<DangerClass> classes;  // ordered by level and by `from`, starting at 0
+  std::vector<std::string> interpretations;
+  SourceLoc loc;
+};
+
 struct PlanMeta {
   std::string id;        // "liuzhou-2022"
   Text title;            // 柳州市森林火灾应急预案（2022年修订）
@@ -341,6 +380,13 @@ struct RuleSet {
   std::vector<Termination> terminations;
   std::vector<SensitivePeriod> sensitive_periods;
   std::vector<ClauseText> clauses;  // everything else worth showing: 3.1 HQ, 3.4, 6.3.5, annex, ...
+  std::optional<FireDangerTable> fire_danger;  // 5.1.1 interpretation: FWI class -> suggested colour
+  std::vector<SiteSafetyText> site_safety;  // plan words for gis/ situations (guidance.h)
+  DeploymentText deployment;                // plan words for forces/ deployment plans
+
+  // The site_safety entry for a situation, nullptr if the plan has none.
+  const SiteSafetyText* FindSiteSafety(std::string_view situation) const;
+  const SafetyRule* FindSafetyRule(const std::string& id) const;
 
   // Look-ups (linear; rule sets are small). nullptr if absent.
   const LevelSpec* FindLevel(Level l) const;

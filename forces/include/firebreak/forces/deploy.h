@@ -151,7 +151,7 @@ struct SafetyResult {
   bool computed = false;
   engine::Text why_not;  // when !computed
   std::vector<EscapeRoute> routes;
-  std::string rule_id;    // the 十个严禁 rule in the RuleSet (matched by its words 安全区域/撤离路线), if any
+  std::string rule_id;    // the rule file's deployment.escape_rule (a safety rule id), if it names one
   std::string rule_clause;
   engine::Text rule_text;
   bool all_covered() const {
@@ -174,7 +174,7 @@ struct DeploymentPlan {
   std::string registry_source;
   bool registry_demo = false;
   std::string travel_basis;  // e.g. "roads+dem", "dem", "straight-line"
-  std::vector<LevelMeasure> level_calls_for;  // the level's (and inherited) measures about forces, + 6.2.1
+  std::vector<LevelMeasure> level_calls_for;  // deployment.force_measures of the level (and inherited), + situational
   std::vector<PlannedUnit> units;             // in deployment order
   std::vector<ExcludedUnit> excluded;
   std::vector<engine::Text> warnings;

@@ -9,10 +9,17 @@
 
 namespace firebreak::format {
 
-// The decision as JSON (the documented machine format). indent < 0: one line.
-std::string DecisionToJson(const engine::Decision& d, const engine::RuleSet& rules, int indent = 2);
+// The two JSON forms (docs/report-format.md §3): kCompact, the default — one line, the plan's texts left out
+// (every element keeps its clause or id: the texts are in the rule file named by rules.id/sha256), roles and
+// units as ids; kFull (`--full`) — indented, with the plan's texts and the names of roles and units.
+enum class JsonDetail { kCompact, kFull };
+
+// The decision as JSON (the documented machine format).
+std::string DecisionToJson(const engine::Decision& d, const engine::RuleSet& rules,
+                           JsonDetail detail = JsonDetail::kCompact);
 // Several decisions as a JSON array.
-std::string DecisionsToJson(const std::vector<engine::Decision>& ds, const engine::RuleSet& rules, int indent = 2);
+std::string DecisionsToJson(const std::vector<engine::Decision>& ds, const engine::RuleSet& rules,
+                            JsonDetail detail = JsonDetail::kCompact);
 // The duty officer's sheet: compact human text, lang "zh" (default) or "en".
 std::string DecisionToText(const engine::Decision& d, const engine::RuleSet& rules, const std::string& lang);
 

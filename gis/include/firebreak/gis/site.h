@@ -43,10 +43,20 @@ struct SiteOptions {
   bool zones = true;                   // compute GeoJSON zones (costs a polygonization)
 };
 
+// A safety situation found at the point (engine/guidance.h: fire_head, upslope, landform_near, zone_no_rest …)
+// with the values of its placeholders in Chinese and English. Its words are the plan's: WordSiteSafety.
+struct SiteHazard {
+  using Value = std::pair<std::string, std::pair<std::string, std::string>>;  // name -> (zh, en)
+  std::string situation;
+  std::vector<Value> values;
+};
+
 // A GeoJSON zone: a WGS84 geometry with what it means.
 struct Zone {
   std::string kind;      // no_fight, no_enter_<landform>, no_rest, dangerous_fuel, no_approach_head, no_approach_downhill
-  std::string clause;    // plan clause: "3.4 四不打", "3.4 十个严禁" ...
+  SiteHazard hazard;     // the situation it draws
+  // From the rule file's site_safety (WordSiteSafety); empty when the plan says nothing about the situation.
+  std::string clause;    // the citation, e.g. "3.3 十个严禁"
   std::string label_zh;  // what to do, Chinese
   std::string label_en;
   std::string geometry_json;  // GeoJSON geometry (WGS84), "null" if empty
@@ -77,7 +87,10 @@ struct SiteAnalysis {
   std::string head_basis;                 // "observed", "wind", "upslope"
   std::optional<double> upslope_dir_deg;  // uphill direction at the point
   std::vector<Zone> zones;
+  std::vector<SiteHazard> hazards;  // the situations at the point, in order
+  // The plan's advice for them (WordSiteSafety; empty until then), and the safety groups it cites.
   std::vector<std::string> advice_zh, advice_en;
+  std::vector<std::string> advice_groups;  // e.g. "十个严禁", "四不打"
   // Engine facts and provenance ("dem:FILE Horn 3x3 at row,col", "layers:counties.geojson", ...).
   engine::FactSet facts;
   std::vector<std::pair<engine::FactId, std::string>> sources;
@@ -89,6 +102,10 @@ struct SiteAnalysis {
 // Analyses `at`. `dem` may be null (terrain facts unknown). Throws Error(kGis) only for broken inputs (a
 // file that cannot be read); a point outside the DEM leaves the terrain facts unknown (reason recorded).
 SiteAnalysis AnalyzeSite(const Layers& layers, const Dem* dem, engine::LonLat at, const SiteOptions& opt = {});
+
+// Puts the plan's words on the situations of `s` (advice, zone clauses and labels) from the rule file's
+// site_safety section. A situation the plan has no words for gets none (docs/rule-file.md).
+void WordSiteSafety(SiteAnalysis& s, const engine::RuleSet& rules);
 
 // Fills incident.derived / derived_from from AnalyzeSite at incident.location (weather, `night` from the
 // report's extra facts), and incident.county when the report left it out. Facts the duty officer reported

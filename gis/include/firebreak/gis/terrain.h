@@ -5,6 +5,7 @@
 // Pure computation on a value (no GDAL); safe to call concurrently on different grids.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -102,6 +103,19 @@ struct Terrain {
 // pass std::nullopt to compute them on the whole grid.
 Terrain AnalyzeTerrain(const Grid& g, const TerrainParams& p = {},
                        std::optional<std::pair<int, int>> focus = std::nullopt);
+
+// The least-squares quadratic surface z = a x² + b y² + c xy + d x + e y + f through a 3x3 window of points
+// spaced hx (east) and hy (north) metres apart (Evans 1979, Wood 1996), as a 6x9 pseudo-inverse computed once
+// (Eigen) and applied per cell. `z` is the window row by row from the north-west corner. Used by the
+// curvature classes of AnalyzeTerrain; exposed for tests.
+struct QuadraticFit {
+  struct Coefficients {
+    double a, b, c, d, e, f;  // zxx = 2a, zyy = 2b, zxy = c, zx = d, zy = e (per metre)
+  };
+  static QuadraticFit Make(double hx, double hy);
+  Coefficients Apply(const std::array<double, 9>& z) const;
+  std::array<double, 54> pinv{};  // 6x9, column-major (Eigen's layout)
+};
 
 // Names of a landform bit, e.g. "ridge" / "山脊线".
 std::string_view LandformName(LandformBit b, bool zh);

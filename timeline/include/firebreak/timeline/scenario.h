@@ -103,6 +103,7 @@ struct ScenarioTerrain {
   std::string dem;     // file, relative to the scenario file
   std::string layers;  // file
   bool demo = false;   // use the bundled demo terrain
+  std::string landscape;  // forecast (issue 10): a FARSITE-style landscape; the drill shows projections
 };
 
 struct AuditOptions {

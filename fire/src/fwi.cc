@@ -1,0 +1,361 @@
+// FWI System equations (Van Wagner & Pickett 1985). Codes are carried unrounded from day to day: the published
+// table rounds only what it prints (carrying rounded codes misses it by up to 0.2).
+#include "firebreak/fire/fwi.h"
+
+#include "fastmath.h"
+#include "fwi_kernel.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace firebreak::fire {
+
+namespace {
+
+// Day-length factors: Van Wagner & Pickett (1985) for 46°N; the other bands as in cffdrs (Lawson & Armitage 2008).
+constexpr std::array<double, 12> kLe46N = {6.5, 7.5, 9.0, 12.8, 13.9, 13.9, 12.4, 10.9, 9.4, 8.0, 7.0, 6.0};
+constexpr std::array<double, 12> kLe20N = {7.9, 8.4, 8.9, 9.5, 9.9, 10.2, 10.1, 9.7, 9.1, 8.6, 8.1, 7.8};
+constexpr std::array<double, 12> kLe20S = {10.1, 9.6, 9.1, 8.5, 8.1, 7.8, 7.9, 8.3, 8.9, 9.4, 9.9, 10.2};
+constexpr std::array<double, 12> kLe40S = {11.5, 10.5, 9.2, 7.9, 6.8, 6.2, 6.5, 7.4, 8.7, 10.0, 11.2, 11.8};
+constexpr std::array<double, 12> kLf46N = {-1.6, -1.6, -1.6, 0.9, 3.8, 5.8, 6.4, 5.0, 2.4, 0.4, -1.6, -1.6};
+constexpr std::array<double, 12> kLf20S = {6.4, 5.0, 2.4, 0.4, -1.6, -1.6, -1.6, -1.6, -1.6, 0.9, 3.8, 5.8};
+
+constexpr double kFfmcScale = 147.2;  // eq. 1 / eq. 10 (the 1985 program; cffdrs later used 147.27723)
+
+int MonthIndex(int month) { return std::clamp(month, 1, 12) - 1; }
+
+}  // namespace
+
+DayLength DayLengthFor(std::optional<double> latitude_deg) {
+  DayLength d;
+  if (!latitude_deg) {
+    d.le = kLe46N;
+    d.lf = kLf46N;
+    d.name = "46N standard (Van Wagner & Pickett 1985)";
+    return d;
+  }
+  const double lat = *latitude_deg;
+  if (lat > 30) {
+    d.le = kLe46N;
+  } else if (lat > 10) {
+    d.le = kLe20N;
+  } else if (lat > -10) {
+    d.le.fill(9.0);
+  } else if (lat > -30) {
+    d.le = kLe20S;
+  } else {
+    d.le = kLe40S;
+  }
+  if (lat > 20) {
+    d.lf = kLf46N;
+  } else if (lat > -20) {
+    d.lf.fill(1.4);
+  } else {
+    d.lf = kLf20S;
+  }
+  d.name = lat > 30    ? "DMC 46N table, DC 46N table (lat > 30N; Lawson & Armitage 2008)"
+           : lat > 20  ? "DMC 20N table (10N < lat <= 30N), DC 46N table (lat > 20N); Lawson & Armitage 2008"
+           : lat > 10  ? "DMC 20N table (10N < lat <= 30N), DC 1.4 (|lat| <= 20); Lawson & Armitage 2008"
+           : lat > -10 ? "DMC 9 (|lat| <= 10), DC 1.4 (|lat| <= 20); Lawson & Armitage 2008"
+           : lat > -20 ? "DMC 20S table, DC 1.4 (|lat| <= 20); Lawson & Armitage 2008"
+           : lat > -30 ? "DMC 20S table, DC southern table; Lawson & Armitage 2008"
+                       : "DMC 40S table, DC southern table; Lawson & Armitage 2008";
+  return d;
+}
+
+double FfmcMoisture(double ffmc) { return kFfmcScale * (101.0 - ffmc) / (59.5 + ffmc); }
+
+double Ffmc(double ffmc_yesterday, const NoonWeather& w) {
+  const double t = w.temp_c, h = w.rh_pct, wind = w.wind_kmh;
+  double mo = FfmcMoisture(ffmc_yesterday);  // eq. 1
+  if (w.rain_mm > 0.5) {
+    const double rf = w.rain_mm - 0.5;                                                        // eq. 2
+    double wet = 42.5 * rf * std::exp(-100.0 / (251.0 - mo)) * (1.0 - std::exp(-6.93 / rf));  // eq. 3a
+    if (mo > 150.0) wet += 0.0015 * (mo - 150.0) * (mo - 150.0) * std::sqrt(rf);              // eq. 3b
+    mo = std::min(mo + wet, 250.0);
+  }
+  const double ed = 0.942 * std::pow(h, 0.679) + 11.0 * std::exp((h - 100.0) / 10.0) +
+                    0.18 * (21.1 - t) * (1.0 - std::exp(-0.115 * h));  // eq. 4
+  double m = mo;
+  if (mo > ed) {
+    const double ko = 0.424 * (1.0 - std::pow(h / 100.0, 1.7)) +
+                      0.0694 * std::sqrt(wind) * (1.0 - std::pow(h / 100.0, 8.0));  // eq. 6a
+    const double kd = ko * 0.581 * std::exp(0.0365 * t);                            // eq. 6b
+    m = ed + (mo - ed) * std::pow(10.0, -kd);                                       // eq. 8
+  } else {
+    const double ew = 0.618 * std::pow(h, 0.753) + 10.0 * std::exp((h - 100.0) / 10.0) +
+                      0.18 * (21.1 - t) * (1.0 - std::exp(-0.115 * h));  // eq. 5
+    if (mo < ew) {
+      const double dry = (100.0 - h) / 100.0;
+      const double k1 =
+          0.424 * (1.0 - std::pow(dry, 1.7)) + 0.0694 * std::sqrt(wind) * (1.0 - std::pow(dry, 8.0));  // 7a
+      const double kw = k1 * 0.581 * std::exp(0.0365 * t);                                             // eq. 7b
+      m = ew - (ew - mo) * std::pow(10.0, -kw);                                                        // eq. 9
+    }
+  }
+  return std::clamp(59.5 * (250.0 - m) / (kFfmcScale + m), 0.0, 101.0);  // eq. 10
+}
+
+namespace {
+
+// DMC after the day's rain (eqs. 11-15), REQUIRES rain > 1.5 mm.
+double DmcAfterRain(double po, double rain) {
+  const double re = 0.92 * rain - 1.27;  // eq. 11
+  // eq. 12 as the 1985 FORTRAN program computes it (280/e^(0.023 P); the printed eq. 12, e^(5.6348 - P/43.43),
+  // is its approximation and misses the check table by up to 0.07 after rain).
+  const double mo = 20.0 + 280.0 / std::exp(0.023 * po);
+  const double b = po <= 33.0   ? 100.0 / (0.5 + 0.3 * po)     // eq. 13a
+                   : po <= 65.0 ? 14.0 - 1.3 * std::log(po)    // eq. 13b
+                                : 6.2 * std::log(po) - 17.2;   // eq. 13c
+  const double mr = mo + 1000.0 * re / (48.77 + b * re);       // eq. 14
+  return std::max(244.72 - 43.43 * std::log(mr - 20.0), 0.0);  // eq. 15
+}
+
+// DC after the day's rain (eqs. 18-21), REQUIRES rain > 2.8 mm.
+double DcAfterRain(double dc, double rain) {
+  const double rd = 0.83 * rain - 1.27;                // eq. 18
+  const double qo = 800.0 * std::exp(-dc / 400.0);     // eq. 19
+  const double qr = qo + 3.937 * rd;                   // eq. 20
+  return std::max(400.0 * std::log(800.0 / qr), 0.0);  // eq. 21
+}
+
+}  // namespace
+
+double Dmc(double dmc_yesterday, const NoonWeather& w, double le) {
+  const double t = std::max(w.temp_c, -1.1);
+  const double rk = 1.894 * (t + 1.1) * (100.0 - w.rh_pct) * le * 1e-4;  // eq. 16 (x100, as in eq. 17)
+  const double pr = w.rain_mm > 1.5 ? DmcAfterRain(dmc_yesterday, w.rain_mm) : dmc_yesterday;
+  return std::max(pr + rk, 0.0);
+}
+
+double Dc(double dc_yesterday, const NoonWeather& w, double lf) {
+  const double t = std::max(w.temp_c, -2.8);
+  const double pe = std::max((0.36 * (t + 2.8) + lf) / 2.0, 0.0);  // eq. 22
+  const double dr = w.rain_mm > 2.8 ? DcAfterRain(dc_yesterday, w.rain_mm) : dc_yesterday;
+  return std::max(dr + pe, 0.0);  // eq. 23
+}
+
+double Isi(double ffmc, double wind_kmh) {
+  const double fw = std::exp(0.05039 * wind_kmh);                                       // eq. 24
+  const double m = FfmcMoisture(ffmc);                                                  // eq. 1
+  const double ff = 91.9 * std::exp(-0.1386 * m) * (1.0 + std::pow(m, 5.31) / 4.93e7);  // eq. 25
+  return 0.208 * fw * ff;                                                               // eq. 26
+}
+
+double Bui(double dmc, double dc) {
+  if (dmc <= 0.0) return 0.0;  // eqs. 27a/b both give 0 (and 0/0 at dmc = dc = 0)
+  double u = 0;
+  if (dmc <= 0.4 * dc) {
+    u = 0.8 * dmc * dc / (dmc + 0.4 * dc);  // eq. 27a
+  } else {
+    u = dmc - (1.0 - 0.8 * dc / (dmc + 0.4 * dc)) * (0.92 + std::pow(0.0114 * dmc, 1.7));  // eq. 27b
+  }
+  return std::max(u, 0.0);
+}
+
+double Fwi(double isi, double bui) {
+  const double fd = bui <= 80.0 ? 0.626 * std::pow(bui, 0.809) + 2.0                  // eq. 28a
+                                : 1000.0 / (25.0 + 108.64 * std::exp(-0.023 * bui));  // eq. 28b
+  const double b = 0.1 * isi * fd;                                                    // eq. 29
+  return b > 1.0 ? std::exp(2.72 * std::pow(0.434 * std::log(b), 0.647)) : b;         // eqs. 30a/b
+}
+
+double Dsr(double fwi) { return 0.0272 * std::pow(fwi, 1.77); }
+
+FwiDay Step(const FwiCodes& y, const NoonWeather& w, const DayLength& dl) {
+  const int mi = MonthIndex(w.month);
+  FwiDay d;
+  d.ffmc = Ffmc(y.ffmc, w);
+  d.dmc = Dmc(y.dmc, w, dl.le[static_cast<std::size_t>(mi)]);
+  d.dc = Dc(y.dc, w, dl.lf[static_cast<std::size_t>(mi)]);
+  d.isi = Isi(d.ffmc, w.wind_kmh);
+  d.bui = Bui(d.dmc, d.dc);
+  d.fwi = Fwi(d.isi, d.bui);
+  d.dsr = Dsr(d.fwi);
+  return d;
+}
+
+namespace {
+
+// A station series in three passes (docs/fire.md): (1) every term that depends only on the day's weather, for all
+// days; (2) the moisture codes, the only day-to-day chain; (3) the indices from the codes, for all days. Passes 1
+// and 3 are loops without calls or branches (detail::FExp/FLog, selects), which the compiler vectorises; with
+// GCC on x86-64 they are built twice (AVX2+FMA and baseline) and the CPU picks one at load time.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define FIREBREAK_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define FIREBREAK_SIMD_CLONES
+#endif
+
+constexpr double kLn10 = 2.302585092994045684;
+constexpr double kLn100 = 4.605170185988091368;
+constexpr double kNext = kFfmcScale / (59.5 * (250.0 + kFfmcScale));  // eq. 1 after eq. 10: 147.2 / (59.5 · 397.2)
+
+inline double Pow8(double x) {
+  const double x2 = x * x, x4 = x2 * x2;
+  return x4 * x4;
+}
+
+// Pass 1: FFMC equilibria and drying/wetting factors (eqs. 4-9), DMC drying (16), DC evapotranspiration (22).
+// Every term is computed for every day and chosen by selects (no branches), in short loops (one long loop
+// defeats GCC's vectoriser).
+FIREBREAK_SIMD_CLONES void WeatherTerms(detail::Series& s, std::size_t n) {
+  using detail::FExp;
+  using detail::FLog;
+  const double* __restrict tt = s.t.data(), * __restrict hh = s.h.data(), * __restrict ww = s.w.data();
+  double* __restrict lh = s.lh.data(), * __restrict tf = s.tf.data(), * __restrict sw = s.sw.data();
+  double* __restrict ed = s.ed.data(), * __restrict ew = s.ew.data();
+  for (std::size_t i = 0; i < n; ++i) {  // the terms shared by eqs. 4-7
+    const double h = hh[i];
+    lh[i] = FLog(h > 0 ? h : 1.0);
+    tf[i] = 0.581 * FExp(0.0365 * tt[i]) * kLn10;
+  }
+  // (a loop of its own: with FLog in the same loop GCC 12 vectorises neither)
+  for (std::size_t i = 0; i < n; ++i) sw[i] = 0.0694 * std::sqrt(ww[i]);
+  for (std::size_t i = 0; i < n; ++i) {  // eqs. 4, 5
+    const double t = tt[i], h = hh[i];
+    const bool wet_air = h > 0;
+    const double e1 = FExp((h - 100.0) / 10.0), cold = 0.18 * (21.1 - t) * (1.0 - FExp(-0.115 * h));
+    const double hd = FExp(0.679 * lh[i]), hw = FExp(0.753 * lh[i]);
+    ed[i] = (wet_air ? 0.942 * hd : 0.0) + 11.0 * e1 + cold;
+    ew[i] = (wet_air ? 0.618 * hw : 0.0) + 10.0 * e1 + cold;
+  }
+  double* __restrict fdry = s.fdry.data(), * __restrict fwet = s.fwet.data();
+  for (std::size_t i = 0; i < n; ++i) {  // eqs. 6a, 6b, 8: the drying factor 10^-kd
+    const double h = hh[i];
+    const double h17 = h > 0 ? FExp(1.7 * (lh[i] - kLn100)) : 0.0;
+    fdry[i] = FExp(-(0.424 * (1.0 - h17) + sw[i] * (1.0 - Pow8(h / 100.0))) * tf[i]);
+  }
+  for (std::size_t i = 0; i < n; ++i) {  // eqs. 7a, 7b, 9: the wetting factor 10^-kw
+    const double dry = (100.0 - hh[i]) / 100.0;
+    const bool dry_air = dry > 0;
+    const double l = FLog(dry_air ? dry : 1.0);
+    const double d17 = dry_air ? FExp(1.7 * l) : 0.0;
+    fwet[i] = FExp(-(0.424 * (1.0 - d17) + sw[i] * (1.0 - Pow8(dry))) * tf[i]);
+  }
+  double* __restrict rk = s.rk.data(), * __restrict pe = s.pe.data();
+  const double* __restrict le = s.le.data(), * __restrict lf = s.lf.data();
+  for (std::size_t i = 0; i < n; ++i) {  // eqs. 16, 22
+    const double t = tt[i];
+    rk[i] = 1.894 * (std::max(t, -1.1) + 1.1) * (100.0 - hh[i]) * le[i] * 1e-4;
+    pe[i] = std::max((0.36 * (std::max(t, -2.8) + 2.8) + lf[i]) / 2.0, 0.0);
+  }
+}
+
+// Pass 2: the codes, day after day. The FFMC chain runs on the moisture content m: eq. 10 followed by eq. 1 is
+// linear in m (mo' = 147.2 (160.5 m - 7.8) / (59.5 · 397.2)), so the chain has no division; clamping FFMC to
+// [0, 101] is clamping m to [7.8/160.5, 250]. Rain uses the same functions as Ffmc/Dmc/Dc.
+void Codes(detail::Series& s, const FwiCodes& start, std::size_t n) {
+  constexpr double kMinM = (59.5 * 250.0 - 101.0 * kFfmcScale) / (101.0 + 59.5);
+  double mo = FfmcMoisture(start.ffmc), p = start.dmc, d = start.dc;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double r = s.r[i];
+    if (r > 0.5) {
+      const double rf = r - 0.5;
+      double wet = 42.5 * rf * std::exp(-100.0 / (251.0 - mo)) * (1.0 - std::exp(-6.93 / rf));
+      if (mo > 150.0) wet += 0.0015 * (mo - 150.0) * (mo - 150.0) * std::sqrt(rf);
+      mo = std::min(mo + wet, 250.0);
+    }
+    const double ed = s.ed[i], ew = s.ew[i];
+    double m = mo > ed ? ed + (mo - ed) * s.fdry[i] : mo < ew ? ew - (ew - mo) * s.fwet[i] : mo;
+    m = std::clamp(m, kMinM, 250.0);
+    s.m[i] = m;
+    mo = kNext * (160.5 * m - 7.8);
+    p = std::max((r > 1.5 ? DmcAfterRain(p, r) : p) + s.rk[i], 0.0);
+    d = std::max((r > 2.8 ? DcAfterRain(d, r) : d) + s.pe[i], 0.0);
+    s.p[i] = p;
+    s.d[i] = d;
+  }
+}
+
+// Pass 3: FFMC from m (eq. 10), ISI, BUI, FWI, DSR (eqs. 24-31), every branch computed and chosen by selects.
+FIREBREAK_SIMD_CLONES void Indices(detail::Series& s, std::size_t n) {
+  using detail::FExp;
+  using detail::FLog;
+  const double* __restrict mm = s.m.data(), * __restrict pp = s.p.data(), * __restrict dd = s.d.data();
+  const double* __restrict ww = s.w.data();
+  double* __restrict ff = s.f.data(), * __restrict isi = s.isi.data(), * __restrict bui = s.bui.data();
+  double* __restrict fwi = s.fwi.data(), * __restrict dsr = s.dsr.data();
+  for (std::size_t i = 0; i < n; ++i) {  // eqs. 10, 24-26
+    const double m = mm[i];
+    ff[i] = 59.5 * (250.0 - m) / (kFfmcScale + m);
+    // ISI takes eq. 1 of today's FFMC, which is not m: eqs. 1 and 10 are not exact inverses (147.2, not 147.27723).
+    const double mf = kNext * (160.5 * m - 7.8);
+    isi[i] = 0.208 * 91.9 * FExp(0.05039 * ww[i] - 0.1386 * mf) * (1.0 + FExp(5.31 * FLog(mf)) / 4.93e7);
+  }
+  for (std::size_t i = 0; i < n; ++i) {  // eqs. 27a, 27b
+    const double p = pp[i], d = dd[i], q = p + 0.4 * d;
+    const double ua = 0.8 * p * d / q;
+    const double ub = p - (1.0 - 0.8 * d / q) * (0.92 + FExp(1.7 * FLog(0.0114 * p)));
+    const double u = p <= 0.4 * d ? ua : ub;
+    bui[i] = p > 0 ? std::max(u, 0.0) : 0.0;
+  }
+  for (std::size_t i = 0; i < n; ++i) {  // eqs. 28-31
+    const double u = bui[i];
+    const bool low = u <= 80.0;
+    const double eu = FExp(low ? 0.809 * FLog(u) : -0.023 * u);
+    const double fd = low ? 0.626 * eu + 2.0 : 1000.0 / (25.0 + 108.64 * eu);
+    const double b = 0.1 * isi[i] * fd, lb = FLog(b);
+    const bool big = b > 1.0;
+    const double lnf = big ? 2.72 * FExp(0.647 * FLog(big ? 0.434 * lb : 1.0)) : lb;
+    fwi[i] = big ? FExp(lnf) : b;
+    dsr[i] = 0.0272 * FExp(1.77 * lnf);
+  }
+}
+
+// Pass 2 for independent cells: each cell's codes from its own yesterday (the same equations as Codes).
+void CodesCells(detail::Series& s, const double* f0, const double* p0, const double* d0, std::size_t n) {
+  constexpr double kMinM = (59.5 * 250.0 - 101.0 * kFfmcScale) / (101.0 + 59.5);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double r = s.r[i];
+    double mo = FfmcMoisture(f0[i]);
+    if (r > 0.5) {
+      const double rf = r - 0.5;
+      double wet = 42.5 * rf * std::exp(-100.0 / (251.0 - mo)) * (1.0 - std::exp(-6.93 / rf));
+      if (mo > 150.0) wet += 0.0015 * (mo - 150.0) * (mo - 150.0) * std::sqrt(rf);
+      mo = std::min(mo + wet, 250.0);
+    }
+    const double ed = s.ed[i], ew = s.ew[i];
+    const double m = mo > ed ? ed + (mo - ed) * s.fdry[i] : mo < ew ? ew - (ew - mo) * s.fwet[i] : mo;
+    s.m[i] = std::clamp(m, kMinM, 250.0);
+    s.p[i] = std::max((r > 1.5 ? DmcAfterRain(p0[i], r) : p0[i]) + s.rk[i], 0.0);
+    s.d[i] = std::max((r > 2.8 ? DcAfterRain(d0[i], r) : d0[i]) + s.pe[i], 0.0);
+  }
+}
+
+}  // namespace
+
+std::vector<FwiDay> RunFwi(const FwiCodes& start, std::span<const NoonWeather> days, const DayLength& dl) {
+  const std::size_t n = days.size();
+  thread_local detail::Series s;
+  s.Resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const NoonWeather& w = days[i];
+    s.t[i] = w.temp_c, s.h[i] = w.rh_pct, s.w[i] = w.wind_kmh, s.r[i] = w.rain_mm;
+    const auto mi = static_cast<std::size_t>(MonthIndex(w.month));
+    s.le[i] = dl.le[mi], s.lf[i] = dl.lf[mi];
+  }
+  WeatherTerms(s, n);
+  Codes(s, start, n);
+  Indices(s, n);
+  std::vector<FwiDay> out(n);
+  for (std::size_t i = 0; i < n; ++i) out[i] = {s.f[i], s.p[i], s.d[i], s.isi[i], s.bui[i], s.fwi[i], s.dsr[i]};
+  return out;
+}
+
+namespace detail {
+void StepCells(Series& s, const double* f0, const double* p0, const double* d0, std::size_t n) {
+  WeatherTerms(s, n);
+  CodesCells(s, f0, p0, d0, n);
+  Indices(s, n);
+}
+}  // namespace detail
+
+double OverwinterDc(double dc_fall, double winter_rain_mm, double a, double b) {
+  const double qf = 800.0 * std::exp(-dc_fall / 400.0);  // fall moisture equivalent
+  const double qs = a * qf + b * 3.94 * winter_rain_mm;  // spring moisture equivalent
+  const double dcs = 400.0 * std::log(800.0 / std::max(qs, 1e-9));
+  return std::max(dcs, 15.0);
+}
+
+}  // namespace firebreak::fire

@@ -1,0 +1,25 @@
+// Internal: the FWI kernels over arrays (fwi.cc): a station series (RunFwi) and one day of many independent
+// cells (the grid, fwi_grid.cc) share the same vectorised passes.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace firebreak::fire::detail {
+
+// Per-element arrays: inputs t, h, w, r (weather), le, lf (day-length factors); the rest are the passes' work and
+// results (f, p, d, isi, bui, fwi, dsr). Resize before use.
+struct Series {
+  std::vector<double> t, h, w, r, le, lf, lh, tf, sw, ed, ew, fdry, fwet, rk, pe, m, f, p, d, isi, bui, fwi, dsr;
+  void Resize(std::size_t n) {
+    for (auto* v : {&t,    &h,  &w,  &r, &le, &lf, &lh, &tf,  &sw,  &ed,  &ew, &fdry,
+                    &fwet, &rk, &pe, &m, &f,  &p,  &d,  &isi, &bui, &fwi, &dsr})
+      v->resize(n);
+  }
+};
+
+// One day for n independent cells whose yesterday's codes are in f0, p0, d0 (results in s.f ... s.dsr).
+// REQUIRES: valid, non-NaN inputs (the grid masks nodata cells itself).
+void StepCells(Series& s, const double* f0, const double* p0, const double* d0, std::size_t n);
+
+}  // namespace firebreak::fire::detail

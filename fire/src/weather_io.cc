@@ -1,0 +1,250 @@
+#include "firebreak/fire/weather_io.h"
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "firebreak/common/error.h"
+#include "firebreak/fire/danger.h"
+#include "table_text.h"
+
+namespace firebreak::fire {
+
+namespace {
+
+using detail::Field;
+using detail::Row;
+
+constexpr std::array<const char*, 6> kColumns = {"month", "day", "temp_c", "rh_pct", "wind_kmh", "rain_mm"};
+
+int DaysInMonth(int m) {
+  static constexpr int kDays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return kDays[m - 1];
+}
+
+// Reads the six values of one row (fields[col_index[k]] for column k) and validates them.
+void ReadDay(const Row& r, const std::array<std::size_t, 6>& idx, const std::string& name, WeatherSeries& out) {
+  double v[6] = {};
+  for (std::size_t k = 0; k < 6; ++k) {
+    const Field& f = r.fields[idx[k]];
+    auto n = detail::ParseNumber(f.text);
+    const std::string where = detail::Where(name, r.line, f.col);
+    if (!n)
+      throw Error(ErrorKind::kInput, where, std::string("column '") + kColumns[k] + "': not a number: '" + f.text + "'",
+                  "write digits, e.g. 12.5");
+    v[k] = *n;
+  }
+  auto fail = [&](std::size_t k, const std::string& what, const std::string& hint) {
+    throw Error(ErrorKind::kInput, detail::Where(name, r.line, r.fields[idx[k]].col),
+                std::string("column '") + kColumns[k] + "': " + what, hint);
+  };
+  auto whole = [&](std::size_t k) { return v[k] == std::floor(v[k]); };
+  if (!whole(0) || v[0] < 1 || v[0] > 12)
+    fail(0, "month must be a whole number 1..12, got " + r.fields[idx[0]].text, "");
+  const int month = static_cast<int>(v[0]);
+  if (!whole(1) || v[1] < 1 || v[1] > DaysInMonth(month))
+    fail(1,
+         "day must be a whole number 1.." + std::to_string(DaysInMonth(month)) + " in month " + std::to_string(month) +
+             ", got " + r.fields[idx[1]].text,
+         "");
+  if (v[2] < -60 || v[2] > 60)
+    fail(2, "temperature must be in -60..60 °C, got " + r.fields[idx[2]].text, "noon air temperature in °C");
+  if (v[3] < 0 || v[3] > 100)
+    fail(3, "relative humidity must be in 0..100 %, got " + r.fields[idx[3]].text,
+         "give RH in percent, not a fraction");
+  if (v[4] < 0) fail(4, "wind speed must be >= 0 km/h, got " + r.fields[idx[4]].text, "10-m wind speed in km/h");
+  if (v[5] < 0) fail(5, "rain must be >= 0 mm, got " + r.fields[idx[5]].text, "24-h rain in mm; 0 for a dry day");
+  out.days.push_back(static_cast<int>(v[1]));
+  out.lines.push_back(r.line);
+  out.weather.push_back(NoonWeather{month, v[2], v[3], v[4], v[5]});
+}
+
+bool LooksCsv(std::string_view text) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view l = text.substr(start, end - start);
+    if (l.find_first_not_of(" \t\r") != std::string_view::npos) return l.find(',') != std::string_view::npos;
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+WeatherSeries ParseWeather(std::string_view text, const std::string& name) {
+  WeatherSeries s;
+  s.source = name;
+  if (LooksCsv(text)) {
+    std::vector<Row> rows = detail::ParseCsv(text, name);
+    const Row& head = rows.front();
+    std::array<std::size_t, 6> idx{};
+    for (std::size_t k = 0; k < 6; ++k) {
+      bool found = false;
+      for (std::size_t j = 0; j < head.fields.size() && !found; ++j) {
+        std::string h = head.fields[j].text;
+        while (!h.empty() && (h.back() == ' ' || h.back() == '\r')) h.pop_back();
+        while (!h.empty() && h.front() == ' ') h.erase(h.begin());
+        if (h == kColumns[k]) {
+          idx[k] = j;
+          found = true;
+        }
+      }
+      if (!found)
+        throw Error(ErrorKind::kInput, detail::Where(name, head.line, 1),
+                    std::string("missing column '") + kColumns[k] + "' in the CSV header",
+                    "the header must name month,day,temp_c,rh_pct,wind_kmh,rain_mm");
+    }
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+      const Row& r = rows[i];
+      if (r.fields.size() != head.fields.size())
+        throw Error(ErrorKind::kInput, detail::Where(name, r.line, r.fields.back().col),
+                    "row has " + std::to_string(r.fields.size()) + " fields, the header has " +
+                        std::to_string(head.fields.size()),
+                    "every row needs one value per header column");
+      ReadDay(r, idx, name, s);
+    }
+  } else {
+    for (const Row& r : detail::ParseWhitespace(text, name)) {
+      if (r.fields.size() != 6)
+        throw Error(
+            ErrorKind::kInput, detail::Where(name, r.line, r.fields.size() > 6 ? r.fields[6].col : 1),
+            "expected 6 values (month day temp_c rh_pct wind_kmh rain_mm), got " + std::to_string(r.fields.size()),
+            r.fields.size() < 6 ? std::string("missing column '") + kColumns[r.fields.size()] + "'"
+                                : "remove the extra values");
+      ReadDay(r, {0, 1, 2, 3, 4, 5}, name, s);
+    }
+  }
+  if (s.weather.empty())
+    throw Error(ErrorKind::kInput, name, "no weather days in the file",
+                "one line per day: month day temp_c rh_pct wind_kmh rain_mm");
+  return s;
+}
+
+WeatherSeries ReadWeatherFile(const std::string& path) {
+  if (path == "-") {
+    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    return ParseWeather(text, "stdin");
+  }
+  return ParseWeather(detail::ReadFileText(path), path);
+}
+
+namespace {
+
+std::string Fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v + 0.0);  // + 0.0: no "-0.0"
+  std::string s(buf);
+  if (s.size() > 1 && s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+  return s;
+}
+
+// Display width of a UTF-8 string: CJK characters count 2.
+std::size_t Width(const std::string& s) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    w += n >= 3 ? 2 : 1;
+    i += n;
+  }
+  return w;
+}
+
+std::string Pad(const std::string& s, std::size_t w) {
+  const std::size_t sw = Width(s);
+  return sw >= w ? s : std::string(w - sw, ' ') + s;
+}
+
+}  // namespace
+
+std::string FormatFwiTable(const WeatherSeries& s, const std::vector<FwiDay>& days, const engine::RuleSet& rules,
+                           const FwiTableOptions& opt) {
+  const bool zh = opt.lang != "en";
+  std::vector<const engine::DangerClass*> cls;
+  for (const FwiDay& d : days) cls.push_back(ClassifyFwi(rules, d.fwi));
+  if (opt.format == "json") {
+    nlohmann::ordered_json j;
+    j["source"] = s.source;
+    j["start"] = {{"ffmc", opt.start.ffmc}, {"dmc", opt.start.dmc}, {"dc", opt.start.dc}};
+    j["day_length"] = opt.day_length;
+    j["interpretations"] = rules.fire_danger ? rules.fire_danger->interpretations : std::vector<std::string>{};
+    j["note"] =
+        "class and colour are SUGGESTED by the rule file's fire_danger table; they never replace an issued colour";
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    auto r4 = [](double v) { return std::round(v * 1e4) / 1e4; };
+    for (std::size_t i = 0; i < days.size(); ++i) {
+      const FwiDay& d = days[i];
+      nlohmann::ordered_json o = {{"month", s.weather[i].month},
+                                  {"day", s.days[i]},
+                                  {"ffmc", r4(d.ffmc)},
+                                  {"dmc", r4(d.dmc)},
+                                  {"dc", r4(d.dc)},
+                                  {"isi", r4(d.isi)},
+                                  {"bui", r4(d.bui)},
+                                  {"fwi", r4(d.fwi)},
+                                  {"dsr", r4(d.dsr)}};
+      if (cls[i]) {
+        o["class"] = cls[i]->level;
+        o["colour"] = engine::ColourName(cls[i]->colour);
+        o["class_zh"] = cls[i]->name.zh;
+        o["class_en"] = cls[i]->name.en;
+        o["colour_zh"] = engine::ColourNameZh(cls[i]->colour);
+      } else {
+        o["class"] = nullptr;
+        o["colour"] = nullptr;
+      }
+      arr.push_back(std::move(o));
+    }
+    j["days"] = std::move(arr);
+    return j.dump(2) + "\n";
+  }
+  const bool csv = opt.format == "csv";
+  const int dec = csv ? 2 : 1;
+  static const char* kHead[11] = {"month", "day", "ffmc", "dmc", "dc", "isi", "bui", "fwi", "dsr", "class", "colour"};
+  std::vector<std::array<std::string, 11>> rows;
+  rows.push_back({});
+  for (int k = 0; k < 11; ++k) rows[0][static_cast<std::size_t>(k)] = kHead[k];
+  for (std::size_t i = 0; i < days.size(); ++i) {
+    const FwiDay& d = days[i];
+    std::array<std::string, 11> r = {
+        std::to_string(s.weather[i].month),
+        std::to_string(s.days[i]),
+        Fixed(d.ffmc, dec),
+        Fixed(d.dmc, dec),
+        Fixed(d.dc, dec),
+        Fixed(d.isi, dec),
+        Fixed(d.bui, dec),
+        Fixed(d.fwi, dec),
+        Fixed(d.dsr, dec),
+        cls[i] ? std::to_string(cls[i]->level) : "",
+        cls[i] ? (csv || !zh ? engine::ColourName(cls[i]->colour) : engine::ColourNameZh(cls[i]->colour)) : ""};
+    rows.push_back(std::move(r));
+  }
+  std::ostringstream o;
+  if (csv) {
+    for (const auto& r : rows) {
+      for (std::size_t k = 0; k < r.size(); ++k) o << (k ? "," : "") << r[k];
+      o << "\n";
+    }
+    return o.str();
+  }
+  std::array<std::size_t, 11> w{};
+  for (const auto& r : rows)
+    for (std::size_t k = 0; k < r.size(); ++k) w[k] = std::max(w[k], Width(r[k]));
+  for (const auto& r : rows) {
+    std::string line;
+    for (std::size_t k = 0; k < r.size(); ++k) line += (k ? "  " : "") + Pad(r[k], w[k]);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    o << line << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace firebreak::fire
