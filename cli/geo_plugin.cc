@@ -31,6 +31,10 @@ namespace firebreak::cli {
 
 void RunForecastCommand(const ForecastArgs& a, const engine::RuleSet& rules, const std::string& lang);
 // The forecast section of assess/report/status (geo_plugin_forecast.cc); "" without a landscape.
+// Error(kUsage) when --forecast has no DEM or no fuel raster in the layers config (serve refuses to start).
+void CheckForecastLandscape(const EnrichOptions& o);
+std::string DeskForecast(const EnrichOptions& o, const engine::Incident& incident, const engine::RuleSet& rules,
+                         const DeskForecastArgs& a);
 std::string ForecastSection(const EnrichOptions& o, const engine::Incident& incident, const engine::RuleSet& rules,
                             const std::string& lang, bool json);
 
@@ -386,6 +390,7 @@ class DeskMapsImpl final : public DeskMaps {
     if (o.any_gis()) site_.emplace(gis::SiteContext::Open(o.dem, o.layers));
     if (!o.layers.empty()) layers_cfg_ = gis::LoadLayersConfig(o.layers);
     if (!o.forces.empty()) registry_.emplace(forces::LoadRegistry(o.forces, rules));
+    CheckForecastLandscape(o);
   }
 
   GeoError Enrich(engine::Incident& incident) override {
@@ -414,7 +419,8 @@ class DeskMapsImpl final : public DeskMaps {
       opt.wind_from_deg = a.wind_from;
       opt.wind_speed_ms = a.wind_speed;
       if (a.night) opt.night = true;
-      const gis::SiteAnalysis s = gis::AnalyzeSite(site_->layers(), site_->dem(), a.at, opt);
+      gis::SiteAnalysis s = gis::AnalyzeSite(site_->layers(), site_->dem(), a.at, opt);
+      gis::WordSiteSafety(s, rules_);  // the plan's words, as `firebreak terrain site` gives them
       json = "{\"site\":" + gis::SiteJson(s) + ",\"zones\":" + gis::SiteGeoJson(s) + "}";
     });
   }
@@ -428,6 +434,9 @@ class DeskMapsImpl final : public DeskMaps {
       const forces::DeploymentPlan plan = forces::PlanForIncident(rules_, incident, level, *registry_, in);
       json = "{\"plan\":" + forces::PlanToJson(plan, rules_, -1) + ",\"geojson\":" + forces::PlanToGeoJson(plan) + "}";
     });
+  }
+  GeoError Forecast(const engine::Incident& incident, const DeskForecastArgs& a, std::string& json) override {
+    return Guard([&] { json = DeskForecast(opt_, incident, rules_, a); });  // geo_plugin_forecast.cc
   }
 
  private:

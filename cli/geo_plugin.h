@@ -35,7 +35,7 @@ struct FwiGridSummary;
 
 namespace firebreak::cli {
 
-inline constexpr int kGeoPluginVersion = 5;  // 2: DeskMaps (serve); 3: LandscapeAt, FwiGrid (issue 9); 4: Forecast (issue 10); 5: Terrain takes the rule set (site_safety words)
+inline constexpr int kGeoPluginVersion = 6;  // 2: DeskMaps (serve); 3: LandscapeAt, FwiGrid (issue 9); 4: Forecast (issue 10); 5: Terrain takes the rule set (site_safety words); 6: DeskMaps::Forecast
 inline constexpr const char* kGeoPluginFile = "libfirebreak_geo.so";
 inline constexpr const char* kGeoPluginFactory = "firebreak_geo_plugin";
 
@@ -111,6 +111,12 @@ struct SiteArgs {
   double radius_km = 3.0;
 };
 
+// `firebreak serve`: a forecast for one incident on the serve's landscape (GET /api/forecast).
+struct DeskForecastArgs {
+  double hours = 24;  // horizon after the report, (0, 336]
+  int ensemble = 0;   // members; 0 = the deterministic projection only
+};
+
 struct HillshadeOut {
   std::string png;  // Web Mercator pixels; extent in WGS84 degrees below
   double west = 0, south = 0, east = 0, north = 0;
@@ -129,6 +135,10 @@ class DeskMaps {
   virtual GeoError Site(const SiteArgs& a, std::string& json) = 0;
   // {"plan": `deploy --format json`, "geojson": its --geojson} for an incident with a location.
   virtual GeoError Deploy(const engine::Incident& incident, std::optional<engine::Level> level, std::string& json) = 0;
+  // {"forecast": `forecast --format json`, "geojson": its --geojson} for an incident on the landscape given to
+  // serve (--landscape, or --forecast: --dem + the layers config's fuel raster): forecast::RunForecast as
+  // `firebreak forecast` runs it. Errors (no wind in the report, ignition off the landscape…) are returned.
+  virtual GeoError Forecast(const engine::Incident& incident, const DeskForecastArgs& a, std::string& json) = 0;
 };
 
 class GeoPlugin {

@@ -86,33 +86,64 @@ void RunForecastCommand(const ForecastArgs& a, const engine::RuleSet& rules, con
   }
 }
 
+// The landscape of `--landscape`, or of `--forecast`: the DEM and the layers config's fuel raster.
+// Error(kUsage) when neither is usable.
+forecast::LandscapeFiles LandscapeOf(const EnrichOptions& o) {
+  forecast::LandscapeFiles l;
+  l.landscape = o.landscape;
+  if (!o.landscape.empty()) return l;
+  const std::optional<gis::FuelConfig> fuel = o.layers.empty() ? std::nullopt : gis::LoadLayersConfig(o.layers).fuel;
+  if (o.dem.empty() || !fuel) {
+    throw Error(ErrorKind::kUsage, "--forecast", "needs --dem and a layers config with a fuel raster",
+                "or give --landscape LCP.tif");
+  }
+  l.dem = o.dem;
+  l.fuel = fuel->file;
+  l.fuel_band = fuel->band;
+  return l;
+}
+
+void CheckForecastLandscape(const EnrichOptions& o) {
+  if (o.forecasts()) (void)LandscapeOf(o);
+}
+
 std::string ForecastSection(const EnrichOptions& o, const engine::Incident& incident, const engine::RuleSet& rules,
                             const std::string& lang, bool json) {
   if (!o.forecasts()) return "";
   forecast::ForecastOptions fo;
-  fo.landscape.landscape = o.landscape;
   fo.layers = o.layers;
   fo.hours = o.forecast_hours;
   fo.geometry = false;
   const bool zh = lang != "en";
   try {
-    if (o.landscape.empty()) {  // --forecast: the DEM and the layers config's fuel raster
-      const std::optional<gis::FuelConfig> fuel =
-          o.layers.empty() ? std::nullopt : gis::LoadLayersConfig(o.layers).fuel;
-      if (o.dem.empty() || !fuel) {
-        throw Error(ErrorKind::kUsage, "--forecast", "needs --dem and a layers config with a fuel raster",
-                    "or give --landscape LCP.tif");
-      }
-      fo.landscape.dem = o.dem;
-      fo.landscape.fuel = fuel->file;
-      fo.landscape.fuel_band = fuel->band;
-    }
+    fo.landscape = LandscapeOf(o);
     const forecast::ForecastResult r = forecast::RunForecast(incident, rules, fo);
     return json ? forecast::ForecastSummaryJson(r, rules) : forecast::ForecastSummaryText(r, rules, zh);
   } catch (const Error& e) {
     // The decision stands without it: say why there is no forecast.
     return json ? forecast::ForecastUnavailableJson(e.ToString()) : forecast::ForecastUnavailableText(e.ToString(), zh);
   }
+}
+
+// `GET /api/forecast` of the web desk: what `firebreak forecast REPORT --format json --geojson F` prints and
+// writes, for the incident's latest state on serve's landscape, with its layers. Errors are thrown.
+std::string DeskForecast(const EnrichOptions& o, const engine::Incident& incident, const engine::RuleSet& rules,
+                         const DeskForecastArgs& a) {
+  if (!o.forecasts()) {
+    throw Error(ErrorKind::kNotFound, "/api/forecast", "no landscape configured on this desk",
+                "start `firebreak serve` with --landscape LCP.tif, or --forecast with --dem and a layers fuel raster");
+  }
+  ForecastArgs args;
+  args.hours = a.hours;
+  if (a.ensemble > 0) args.ensemble = a.ensemble;
+  args.layers = o.layers;
+  args.geojson = "-";  // isochrone polygons wanted
+  forecast::ForecastOptions fo = Options(args);
+  fo.landscape = LandscapeOf(o);
+  fo.progress = nullptr;  // a server has no terminal
+  const forecast::ForecastResult r = forecast::RunForecast(incident, rules, fo);
+  return "{\"forecast\":" + forecast::ForecastJson(r, rules) + ",\"geojson\":" + forecast::ForecastGeoJson(r, rules) +
+         "}";
 }
 
 }  // namespace firebreak::cli

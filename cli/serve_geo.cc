@@ -7,7 +7,10 @@
 namespace firebreak::cli {
 
 PluginDeskGeo::PluginDeskGeo(const EnrichOptions& o, const engine::RuleSet& rules) : opt_(o), rules_(rules) {
-  if (o.any()) Maps();  // open now: a bad --dem fails at start, not at the first click
+  if (o.any()) {  // open now: a bad --dem or --fire-weather fails at start, not at the first click or report
+    Maps();
+    enricher_ = std::make_unique<Enricher>(opt_, rules_);
+  }
 }
 
 DeskMaps& PluginDeskGeo::Maps() {
@@ -16,7 +19,7 @@ DeskMaps& PluginDeskGeo::Maps() {
 }
 
 void PluginDeskGeo::Enrich(engine::Incident& incident) {
-  if (opt_.any_gis()) ThrowIfError(Maps().Enrich(incident));
+  if (enricher_) enricher_->Enrich(incident);
 }
 
 std::string PluginDeskGeo::LayersGeoJson() {
@@ -40,6 +43,12 @@ std::string PluginDeskGeo::Terrain(const server::TerrainQuery& q) {
 std::string PluginDeskGeo::Deploy(const engine::Incident& incident, std::optional<engine::Level> level) {
   std::string out;
   ThrowIfError(Maps().Deploy(incident, level, out));
+  return out;
+}
+
+std::string PluginDeskGeo::Forecast(const engine::Incident& incident, const server::ForecastQuery& q) {
+  std::string out;
+  ThrowIfError(Maps().Forecast(incident, DeskForecastArgs{q.hours, q.ensemble}, out));
   return out;
 }
 

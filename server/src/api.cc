@@ -92,8 +92,11 @@ std::string Server::Impl::BuildMeta() const {
   j["names"] = json::object();  // every role and unit id -> names (recipients, leading units)
   for (const auto& r : rules.roles) j["names"][r.id] = Names(r.name);
   for (const auto& u : rules.units) j["names"][u.id] = Names(u.name);
-  j["maps"] = {
-      {"dem", geo && geo->has_dem()}, {"layers", geo && geo->has_layers()}, {"forces", geo && geo->has_forces()}};
+  j["maps"] = {{"dem", geo && geo->has_dem()},
+               {"layers", geo && geo->has_layers()},
+               {"forces", geo && geo->has_forces()},
+               {"forecast", geo && geo->has_forecast()},
+               {"forecast_hours", geo ? geo->forecast_hours() : 24.0}};
   j["test_clock"] = clock.test_mode();
   j["scenarios"] = !opt.scenarios_dir.empty();
   return Dump(j);
@@ -217,8 +220,14 @@ void Server::Impl::AddAssessRoutes() {
                     r.body += (i ? "\n" : "") + format::DecisionToText(ds[i], rules, req.Query("lang", "zh"));
                   return r;
                 }
-                return Response::Json(ds.size() == 1 ? format::DecisionToJson(ds[0], rules, format::JsonDetail::kFull)
-                                                     : format::DecisionsToJson(ds, rules, format::JsonDetail::kFull));
+                // ?detail=compact: what `firebreak assess --format json` prints by default; else the full decision.
+                const std::string detail = req.Query("detail", "full");
+                if (detail != "full" && detail != "compact")
+                  throw Error(ErrorKind::kUsage, "?detail", "must be 'full' or 'compact', got '" + detail + "'");
+                const format::JsonDetail d =
+                    detail == "compact" ? format::JsonDetail::kCompact : format::JsonDetail::kFull;
+                return Response::Json(ds.size() == 1 ? format::DecisionToJson(ds[0], rules, d)
+                                                     : format::DecisionsToJson(ds, rules, d));
               }});
 
   router.Add({"POST", "/api/reports", Access::kUser, Where::kBlocking, [this](Request& req) {

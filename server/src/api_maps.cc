@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "firebreak/timeline/scenario.h"
 #include "firebreak/store/drill.h"
+#include "firebreak/timeline/scenario.h"
 #include "json_in.h"
 #include "server_impl.h"
 
@@ -118,6 +118,30 @@ void Server::Impl::AddMapRoutes() {
          std::lock_guard<std::mutex> glock(geo_mu);
          return Response::Json(g.Deploy(inc, level));
        }});
+  AddForecastRoute();
+}
+
+// The forecast of an incident's latest state (`firebreak forecast`): a projection, never a requirement. It runs
+// under geo_mu (seconds on a large landscape: other map calls wait, the board and reports do not).
+void Server::Impl::AddForecastRoute() {
+  router.Add({"GET", "/api/forecast", Access::kUser, Where::kBlocking, [this](Request& req) {
+                DeskGeo& g = NeedMaps(geo, geo && geo->has_forecast(), req.path, "--landscape");
+                const std::string id = req.Query("incident");
+                if (id.empty()) throw Error(ErrorKind::kUsage, "?incident", "name the incident: ?incident=ID");
+                ForecastQuery q;
+                q.hours = QueryNumber(req, "hours", 0.1, 336).value_or(g.forecast_hours());
+                const std::optional<double> members = QueryNumber(req, "ensemble", 0, 200);
+                if (members && *members != std::floor(*members))
+                  throw Error(ErrorKind::kUsage, "?ensemble", "must be a whole number of members");
+                q.ensemble = static_cast<int>(members.value_or(0));
+                engine::Incident inc;
+                {
+                  std::lock_guard<std::mutex> lock(desk_mu);
+                  inc = desk->LatestState(id);
+                }
+                std::lock_guard<std::mutex> glock(geo_mu);
+                return Response::Json(g.Forecast(inc, q));
+              }});
 }
 
 // Drills: the scenarios on offer, and one replayed into a fresh in-memory store.

@@ -171,7 +171,7 @@ DeskApi::DeskApi(const engine::RuleSet& rules, const engine::Engine& engine, con
 }
 
 void DeskApi::Enrich(engine::Incident& incident) {
-  if (!geo_ || (!geo_->has_dem() && !geo_->has_layers())) return;
+  if (!geo_ || !geo_->enriches()) return;
   std::lock_guard<std::mutex> lock(geo_mu_);
   geo_->Enrich(incident);
 }

@@ -91,6 +91,7 @@ struct Server::Impl {
   void AddShiftRoutes();
   void AddTestRoutes();
   void AddMapRoutes();            // api_maps.cc: maps, terrain, deployment
+  void AddForecastRoute();        // api_maps.cc: the forecast (a projection)
   void AddDrillRoutes();          // api_maps.cc: scenarios and drills
   std::string BuildMeta() const;  // api.cc
 };

@@ -46,7 +46,7 @@ before(async () => {
   for (const [u, role, name] of USERS) run(['users', 'add', u, '--role', role, '--name', name, '--store', store], `${u}-password\n`);
   server = spawn(BIN, ['serve', '--store', store, '--listen', '127.0.0.1:0', '--test-clock', START,
     '--dem', join(work, 'demo/dem.tif'), '--layers', join(work, 'demo/layers.yaml'),
-    '--forces', join(SOURCE, 'data/forces/liuzhou-demo.yaml'), '--scenarios', join(SOURCE, 'scenarios')],
+    '--forecast', '--forecast-hours', '12', '--forces', join(SOURCE, 'data/forces/liuzhou-demo.yaml'), '--scenarios', join(SOURCE, 'scenarios')],
   { stdio: ['ignore', 'pipe', 'inherit'] });
   base = await new Promise((resolve, reject) => {
     let out = '';
@@ -115,6 +115,8 @@ test('log in and enter a report that requires level III: the sheet and the map m
   await duty.fill('[name=burned_area_ha]', '120');
   await duty.selectOption('[name=controlled]', 'false');
   await duty.selectOption('[name=sensitive_period]', 'false');
+  await duty.fill('[name="weather/wind_speed_ms"]', '6');
+  await duty.fill('[name="weather/wind_dir_deg"]', '225');
   await shot(duty, 'report');
   await duty.click('#report-submit');
   const result = await duty.waitForSelector('#report-result [data-recorded="1"]');
@@ -129,6 +131,11 @@ test('log in and enter a report that requires level III: the sheet and the map m
   await duty.waitForSelector('path.incident-marker.incident-RA-0404.level-III');
   await duty.waitForSelector('#eta-list li', { timeout: 30000 });
   await duty.waitForSelector('#terrain-box li');
+  assert.match(await page$text(duty, '#terrain-box'), /严禁/, 'the plan\'s safety advice at the point');
+  await duty.click('#forecast-run');  // the forecast perimeters, labelled projections
+  await duty.waitForSelector('path.forecast-perimeter', { timeout: 30000 });
+  assert.match(await page$text(duty, '#forecast-box'), /预测，非预案要求/);
+  assert.ok((await duty.$$('#forecast-list li')).length > 0, 'the isochrone hours are listed');
   await shot(duty, 'map');
   await duty.goto(`${base}#/board`);
   await duty.waitForSelector('#board tr[data-incident="RA-0404"]');
@@ -261,6 +268,17 @@ test('English switch', async () => {
   assert.match(await page$text(duty, '#nav'), /Status board/);
   await shot(duty, 'board-en');
   await duty.click('#lang');
+});
+
+test('a late report (earlier than one recorded before it) is recorded and marked on the sheet', async () => {
+  const report = (at, ha) => ({ incident_id: 'LC-LATE', reported_at: at, county: '柳城县', open_fire_since: '2026-04-04T07:00:00+08:00',
+    burned_area_ha: ha, controlled: false });
+  assert.equal((await call(duty, 'POST', '/api/reports', report('2026-04-04T08:02:00+08:00', 5))).status, 201);
+  assert.equal((await call(duty, 'POST', '/api/reports', report('2026-04-04T07:40:00+08:00', 2))).status, 201);
+  await duty.goto(`${base}#/sheet/LC-LATE`);
+  await duty.waitForSelector('.sheet[data-incident="LC-LATE"]');
+  const tags = await duty.$$eval('.tag.amber', (n) => n.map((x) => x.textContent));
+  assert.deepEqual(tags.filter((x) => x === '迟报'), ['迟报'], 'exactly the late one is marked');
 });
 
 async function page$text(page, sel) { return (await page.textContent(sel)) || ''; }

@@ -29,6 +29,13 @@ TEST_F(DeskTest, AssessAnswersWhatTheLibraryAnswers) {
   const std::string expected = format::DecisionToJson(eng.AssessAll(incidents)[0], Rules(), format::JsonDetail::kFull);
   EXPECT_EQ(r.body, expected);
   EXPECT_EQ(r.Json()["response_level"], "III");
+  // ?detail=compact: the CLI's default rendering (format::JsonDetail::kCompact); anything else but full: 400.
+  Reply compact = c.Post("/api/assess?detail=compact", report);
+  ASSERT_EQ(compact.status, 200) << compact.body;
+  EXPECT_EQ(compact.body, format::DecisionToJson(eng.AssessAll(incidents)[0], Rules(), format::JsonDetail::kCompact));
+  EXPECT_LT(compact.body.size(), r.body.size());
+  EXPECT_EQ(c.Post("/api/assess?detail=full", report).body, r.body);
+  EXPECT_EQ(c.Post("/api/assess?detail=short", report).status, 400);
   // ?at: what the clock will require (48 h of open fire outside a sensitive period: II); before the report: 400.
   EXPECT_EQ(c.Post("/api/assess?at=2026-04-06T07:59:59%2B08:00", report).Json()["response_level"], "III");
   EXPECT_EQ(c.Post("/api/assess?at=2026-04-06T08:00:00%2B08:00", report).Json()["response_level"], "II");
@@ -313,14 +320,15 @@ TEST_F(DeskTest, ShiftSignInOutRecordsTheHandoverSheet) {
 
 TEST_F(DeskTest, MapsAreAbsentWithoutGeo) {
   Client c = SignedIn("duty");
-  for (const char* t :
-       {"/api/map/layers", "/api/map/hillshade", "/api/terrain?lon=109.3&lat=25", "/api/deploy?incident=F-1"}) {
+  for (const char* t : {"/api/map/layers", "/api/map/hillshade", "/api/terrain?lon=109.3&lat=25",
+                        "/api/deploy?incident=F-1", "/api/forecast?incident=F-1"}) {
     Reply r = c.Get(t);
     EXPECT_EQ(r.status, 404) << t;
     EXPECT_NE(r.Message().find("configured"), std::string::npos) << r.body;
   }
   json meta = c.Get("/api/meta").Json();
   EXPECT_FALSE(meta["maps"]["dem"]);
+  EXPECT_FALSE(meta["maps"]["forecast"]);
   EXPECT_EQ(meta["levels"].size(), 4u);
   EXPECT_TRUE(meta["roles"][0]["permissions"].is_object());
 }

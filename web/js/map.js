@@ -1,10 +1,11 @@
 // 一张图: Leaflet (Debian's libjs-leaflet, served by the desk; no tiles from the internet). Base: a hillshade GDAL
 // renders from the DEM, counties and towns from the layers config. Overlays: incidents coloured by the level
 // the plan requires, and for the chosen incident its terrain hazard zones, safety zones and escape routes, and
-// the deployment routes with ETAs. A click on the map starts a report there.
+// the deployment routes with ETAs, and (serve --landscape / --forecast) the forecast perimeters of
+// `firebreak forecast`, always labelled projections. A click on the map starts a report there.
 import { api, currentMeta, currentSnapshot, onStatus } from './api.js';
 import { lang, pick, t } from './i18n.js';
-import { banner, clear, duration, el, fill, levelBadge, levelName } from './util.js';
+import { banner, clear, duration, el, fill, levelBadge, levelName, short } from './util.js';
 
 const LEVEL_COLOUR = { IV: '#1e88e5', III: '#f9a825', II: '#ef6c00', I: '#b71c1c', none: '#78909c' };
 const ZONE_COLOUR = { no_fight: '#c62828', no_rest: '#6a1b9a', dangerous_fuel: '#ef6c00', no_approach_head: '#d32f2f',
@@ -23,7 +24,7 @@ function loadLeaflet() {
   return leaflet;
 }
 
-let map = null, off = null, incidentLayer = null, selectedLayer = null, fitted = false;
+let map = null, off = null, incidentLayer = null, selectedLayer = null, forecastLayer = null, fitted = false;
 
 export async function show(view, args) {
   const side = el('div.map-side.panel#map-side');
@@ -72,6 +73,8 @@ export async function show(view, args) {
   overlays[t('map.incidents')] = incidentLayer;
   selectedLayer = L.layerGroup().addTo(map);
   overlays[t('map.zones')] = selectedLayer;
+  forecastLayer = L.layerGroup().addTo(map);
+  if (meta.maps.forecast) overlays[t('map.forecast_layer')] = forecastLayer;
   L.control.layers(null, overlays, { collapsed: false, position: 'topright' }).addTo(map);
   map.on('click', (ev) => {
     const lon = ev.latlng.lng.toFixed(5), lat = ev.latlng.lat.toFixed(5);
@@ -120,6 +123,7 @@ async function select(L, id, side) {
   const row = snap && (snap.board || []).find((r) => r.incident_id === id);
   clear(side);
   selectedLayer.clearLayers();
+  forecastLayer.clearLayers();
   side.append(el('h2', id, ' ', levelBadge(row && row.required)), el('p', el('a', { href: `#/sheet/${encodeURIComponent(id)}` }, t('act.sheet'))));
   if (!inc || !inc.location) { side.append(el('p.muted', '—')); return; }
   map.setView([inc.location.lat, inc.location.lon], Math.max(map.getZoom(), 13));
@@ -139,6 +143,7 @@ async function select(L, id, side) {
           el('ul.facts', Object.entries(r.site.facts || {}).map(([k, v]) => el('li', `${k} = ${v.value}`, el('div.muted', v.source))))));
     } catch (e) { fill(box, el('p.field-error', e.text || e.message)); }
   }
+  if (meta.maps.forecast) side.append(forecastBox(L, id, meta.maps.forecast_hours));
   const dep = el('div#deploy-box', el('h3', t('map.deploy')));
   side.append(dep);
   if (!meta.maps.forces) { dep.append(el('p.muted', t('map.no_forces'))); return; }
@@ -159,4 +164,63 @@ async function select(L, id, side) {
       el('ol#eta-list', units.map((u) => el('li', pick(u.name) || u.id, ' · ', t('map.eta'), ' ', duration(u.eta_s), u.estimated ? ' *' : ''))),
       r.plan.safety && r.plan.safety.routes ? el('p.muted', `${t('map.deploy')}: ${r.plan.safety.routes.filter((x) => x.zone).length}/${r.plan.safety.routes.length}`) : null);
   } catch (e) { fill(dep, el('h3', t('map.deploy')), el('p.field-error', e.text || e.message)); }
+}
+
+// The forecast of `firebreak forecast` for the incident (GET /api/forecast), run on request: perimeters at the
+// isochrone hours (outer first, later = paler), places and boundaries it reaches, and the plan's thresholds it
+// would cross — every one labelled a projection, never a requirement.
+const ISO_COLOUR = ['#b71c1c', '#d84315', '#ef6c00', '#f9a825', '#fdd835', '#fff176'];
+function forecastBox(L, id, hours) {
+  const box = el('div#forecast-box', el('h3', t('map.forecast'), ' ', el('span.projection', t('map.projection'))));
+  const button = el('button#forecast-run', { type: 'button' }, t('map.forecast_run', { h: hours }));
+  box.append(button);
+  button.addEventListener('click', async () => {
+    fill(box, el('h3', t('map.forecast'), ' ', el('span.projection', t('map.projection'))), el('p.muted', t('map.loading')));
+    forecastLayer.clearLayers();
+    try {
+      const r = await api('GET', `/api/forecast?incident=${encodeURIComponent(id)}&hours=${hours}`);
+      drawForecast(L, r.geojson);
+      const f = r.forecast;
+      const isos = (f.isochrones || []).map((i, k) => el('li', swatch(ISO_COLOUR[Math.min(k, 5)]),
+        t('map.forecast_iso', { h: i.hours, ha: Math.round(i.area_ha) })));
+      const crossings = (f.thresholds || []).filter((x) => x.hours !== null).map((x) => el('li',
+        el('b', x.level ? levelName(x.level) : x.clause), ' ', pick(x.starts), ' · ', x.clause, ' · ',
+        t('map.forecast_at', { h: Number(x.hours).toFixed(1) }), x.at ? ` (${short(x.at)})` : ''));
+      const reached = (f.arrivals || []).filter((a) => a.threat_hours !== null).map((a) => el('li', a.name || a.kind, ' · ',
+        t('map.forecast_threat', { km: a.threat_km, h: Number(a.threat_hours).toFixed(1) })));
+      fill(box, el('h3', t('map.forecast'), ' ', el('span.projection', t('map.projection'))),
+        el('p.projection-label', pick(f.label)),
+        el('ul#forecast-list', isos),
+        el('h4', t('map.forecast_thresholds')),
+        crossings.length ? el('ul#forecast-thresholds', crossings) : el('p.muted', t('map.forecast_none')),
+        reached.length ? el('div', el('h4', t('map.forecast_places')), el('ul', reached)) : null,
+        el('details', el('summary', t('map.forecast_notes')), el('ul', ((lang() === 'en' ? f.notes.en : f.notes.zh) || []).map((n) => el('li', n)))));
+    } catch (e) {
+      fill(box, el('h3', t('map.forecast')), el('p.field-error', e.text || e.message), button);
+    }
+  });
+  return box;
+}
+
+// A colour key (the CSP forbids style attributes; the CSSOM is allowed).
+function swatch(colour) {
+  const i = el('i.swatch');
+  i.style.background = colour;
+  return i;
+}
+
+function drawForecast(L, geojson) {
+  const isos = geojson.features.filter((f) => f.properties.kind === 'isochrone').sort((a, b) => b.properties.hours - a.properties.hours);
+  const n = isos.length;
+  isos.forEach((f, k) => {
+    const colour = ISO_COLOUR[Math.min(n - 1 - k, 5)];
+    L.geoJSON(f, { style: { color: colour, weight: 2, fillColor: colour, fillOpacity: 0.18, className: `forecast-perimeter forecast-${f.properties.hours}h` } })
+      .bindTooltip(t('map.forecast_iso', { h: f.properties.hours, ha: Math.round(f.properties.area_ha) }) + ` · ${t('map.projection')}`, { sticky: true })
+      .addTo(forecastLayer);
+  });
+  L.geoJSON({ type: 'FeatureCollection', features: geojson.features.filter((f) => f.properties.kind !== 'isochrone') }, {
+    pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 5, color: f.properties.kind === 'ignition' ? '#000' : '#d84315', weight: 2, fillOpacity: 0.6 }),
+    onEachFeature: (f, l) => l.bindTooltip(f.properties.kind === 'ignition' ? t('map.forecast_ignition')
+      : `${f.properties.name || ''} · ${t('map.forecast_threat', { km: f.properties.threat_km, h: Number(f.properties.threat_hours).toFixed(1) })} · ${t('map.projection')}`),
+  }).addTo(forecastLayer);
 }

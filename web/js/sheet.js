@@ -140,11 +140,16 @@ function reportingPanel(inc, d) {
 
 function recordsPanel(inc) {
   const meta = currentMeta();
+  // Late (迟报): reported earlier than a report recorded before it. The list is in time order; ids are in the
+  // order the desk recorded them.
+  const lateIds = new Set();
   let latest = '';
+  for (const r of inc.reports.slice().sort((a, b) => a.id - b.id)) {
+    if (latest && r.reported_at < latest) lateIds.add(r.id); else latest = r.reported_at;
+  }
   const rows = [];
   for (const r of inc.reports) {
-    const late = latest && r.reported_at < latest;
-    if (!late) latest = r.reported_at;
+    const late = lateIds.has(r.id);
     rows.push(el('tr', el('td', short(r.reported_at)), el('td', late ? el('span.tag.amber', t('sheet.late_badge')) : null, r.source),
       el('td', r.by_user ? r.by_user.username : '—')));
   }

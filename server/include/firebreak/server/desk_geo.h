@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "firebreak/common/error.h"
 #include "firebreak/engine/incident.h"
 #include "firebreak/engine/rule_set.h"
 #include "firebreak/timeline/scenario.h"
@@ -31,12 +32,24 @@ struct TerrainQuery {
   double radius_km = 3.0;
 };
 
+// A forecast request: what `firebreak forecast --hours H [--ensemble N]` takes besides the report and landscape.
+struct ForecastQuery {
+  double hours = 24;  // (0, 336]
+  int ensemble = 0;   // members; 0 = the deterministic projection only
+};
+
 class DeskGeo {
  public:
   virtual ~DeskGeo() = default;
   virtual bool has_dem() const = 0;
   virtual bool has_layers() const = 0;
   virtual bool has_forces() const = 0;
+  // A landscape for forecasts (serve --landscape, or --forecast on --dem + the layers' fuel raster).
+  virtual bool has_forecast() const { return false; }
+  // The forecast horizon serve was given (--forecast-hours), the default of GET /api/forecast.
+  virtual double forecast_hours() const { return 24; }
+  // Whether Enrich adds anything (the desk skips it otherwise).
+  virtual bool enriches() const { return has_dem() || has_layers(); }
   // Adds terrain and place facts to an incident before the engine sees it (as `report --dem --layers`).
   virtual void Enrich(engine::Incident& incident) = 0;
   // The layers config's vector layers as GeoJSON in WGS84:
@@ -48,6 +61,15 @@ class DeskGeo {
   // `firebreak deploy --format json` for an incident (level: the engine's unless given) and its --geojson:
   // {"plan": {...}, "geojson": FeatureCollection}.
   virtual std::string Deploy(const engine::Incident& incident, std::optional<engine::Level> level) = 0;
+  // `firebreak forecast --format json` for an incident's latest state and its --geojson (isochrone perimeters,
+  // places reached, the ignition; all labelled projections): {"forecast": {...}, "geojson": FeatureCollection}.
+  // Throws Error(kNotFound) without a landscape, and the forecast's own errors (no wind in the report…).
+  virtual std::string Forecast(const engine::Incident& incident, const ForecastQuery& q) {
+    (void)incident;
+    (void)q;
+    throw Error(ErrorKind::kNotFound, "/api/forecast", "no landscape configured on this desk",
+                "start `firebreak serve` with --landscape FILE, or --forecast with --dem and --layers");
+  }
   // An enrich hook for a drill scenario with `terrain:` (nullptr-like empty function when it has none).
   virtual std::function<void(engine::Incident&)> ScenarioEnrich(const timeline::Scenario& scenario) = 0;
 };
