@@ -7,12 +7,15 @@
 //   firebreak store head [-o FILE]      the signed head of the audit chain (anchor it outside the store)
 //   firebreak audit INCIDENT|--all|--scenario FILE [--format text|json|html] [-o OUT]
 //   firebreak drill FILE [--store FILE|:memory:] [--format text|json]   (exit 7 on any failed expectation)
-// Store path: --store FILE, else $FIREBREAK_STORE, else ~/.local/share/firebreak/duty-office.sqlite.
+//   firebreak store setup URL           create/migrate the shared PostgreSQL store (docs/postgresql.md)
+// Store path: --store FILE or postgresql://… URL, else $FIREBREAK_STORE, else ~/.local/share/firebreak/duty-office.sqlite.
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -26,6 +29,7 @@
 #include "firebreak/format/report_io.h"
 #include "firebreak/store/desk.h"
 #include "firebreak/store/drill.h"
+#include "firebreak/store/offices.h"
 #include "firebreak/store/store.h"
 #include "firebreak/timeline/audit.h"
 #include "firebreak/timeline/scenario.h"
@@ -57,6 +61,10 @@ struct StoreOptions {
   std::string incident;
   std::string level;
   std::string anchor;           // store verify --anchor FILE
+  std::string key_dir;          // store verify --key-dir DIR (PostgreSQL: the other offices' keys)
+  std::string role_prefix = "fb_";  // store setup
+  bool follow = false;          // status --follow
+  int max_updates = 0;          // status --follow: stop after this many updates (0: never)
   std::string clause;           // upward: the 5.2 condition reported on
   std::vector<std::string> to;  // upward: who was told
   EnrichOptions enrich;         // --dem/--layers/--radius (report, drill)
@@ -219,36 +227,74 @@ void RunStatus(const Globals& g, const StoreOptions& o) {
   store::Store st = store::Store::Open(StorePath(o), Reading());
   timeline::AuditOptions ao;
   if (o.tolerance_min >= 0) ao.declaration_tolerance_min = ao.report_tolerance_min = o.tolerance_min;
-  timeline::StatusBoard board = store::StoredStatus(st, eng, now, ao);
-  if (o.enrich.landscape.empty()) {
-    if (o.format == "json")
-      std::cout << timeline::StatusToJson(board, rules) << "\n";
-    else
-      std::cout << timeline::StatusToText(board, rules, g.lang);
-    return;
-  }
-  // Forecast (issue 10): each open incident's latest state projected on the landscape (projections).
-  Enricher enricher(o.enrich, rules);
+  // Forecast (issue 10): with --landscape, each open incident's latest state projected on the landscape.
+  std::optional<Enricher> enricher;
+  if (!o.enrich.landscape.empty()) enricher.emplace(o.enrich, rules);
   auto latest = [&](const std::string& id) {
     std::string merged = "{}";
     for (const auto& r : st.History(id).reports) merged = format::MergeReportJson(merged, r.body, "store: " + id);
     return format::ParseReports(merged, "store: incident " + id, rules).at(0);
   };
-  if (o.format == "json") {
-    auto j = nlohmann::ordered_json::parse(timeline::StatusToJson(board, rules));
-    for (const auto& line : board.incidents)
-      j["forecasts"][line.incident_id] =
-          nlohmann::ordered_json::parse(enricher.Forecast(latest(line.incident_id), g.lang, true));
-    std::cout << j.dump(2) << "\n";
-    return;
+  auto print = [&](const Timestamp& at) {
+    timeline::StatusBoard board = store::StoredStatus(st, eng, at, ao);
+    if (!enricher) {
+      if (o.format == "json")
+        std::cout << timeline::StatusToJson(board, rules) << "\n";
+      else
+        std::cout << timeline::StatusToText(board, rules, g.lang);
+    } else if (o.format == "json") {
+      auto j = nlohmann::ordered_json::parse(timeline::StatusToJson(board, rules));
+      for (const auto& line : board.incidents)
+        j["forecasts"][line.incident_id] =
+            nlohmann::ordered_json::parse(enricher->Forecast(latest(line.incident_id), g.lang, true));
+      std::cout << j.dump(2) << "\n";
+    } else {
+      std::cout << timeline::StatusToText(board, rules, g.lang);
+      for (const auto& line : board.incidents)
+        std::cout << "\n" << line.incident_id << enricher->Forecast(latest(line.incident_id), g.lang, false);
+    }
+    std::cout.flush();
+  };
+  if (!o.follow) return print(now);
+  // --follow: the board again whenever another connection commits a change (PostgreSQL: LISTEN/NOTIFY; SQLite:
+  // the file's data version), at the wall clock unless --at fixed the moment.
+  std::optional<std::string> cursor = st.ChangedSince(std::nullopt).cursor;
+  st.WaitForChanges(0);  // starts listening
+  print(now);
+  for (int updates = 0; o.max_updates == 0 || updates < o.max_updates;) {
+    if (!st.WaitForChanges(60000)) continue;
+    store::Changes c = st.ChangedSince(cursor);
+    cursor = c.cursor;
+    if (c.incident_ids.empty()) continue;
+    std::cout << (g.lang == "en" ? "-- changed: " : "-- 有变化：");
+    for (std::size_t i = 0; i < c.incident_ids.size(); ++i) std::cout << (i ? ", " : "") << c.incident_ids[i];
+    std::cout << "\n";
+    print(o.at.empty() ? Now() : now);
+    ++updates;
   }
-  std::cout << timeline::StatusToText(board, rules, g.lang);
-  for (const auto& line : board.incidents)
-    std::cout << "\n" << line.incident_id << enricher.Forecast(latest(line.incident_id), g.lang, false);
+}
+
+// `store setup URL`: creates or migrates the shared PostgreSQL store (as its owner) and writes the offices.
+void RunSetup(const Globals& g, const StoreOptions& o) {
+  engine::RuleSet rules = LoadRules(g);
+  store::SetupOptions so;
+  so.role_prefix = o.role_prefix;
+  store::SetupResult r = store::SetupSharedStore(o.store, rules, so);
+  const bool en = g.lang == "en";
+  std::cout << (r.from_version == 0 ? (en ? "created schema " : "已创建库结构 版本 ")
+                                    : (en ? "schema " + std::to_string(r.from_version) + " -> "
+                                          : "库结构 " + std::to_string(r.from_version) + " -> "))
+            << r.to_version << "\n";
+  for (const auto& [office, role] : r.roles) {
+    const bool created = std::find(r.created_roles.begin(), r.created_roles.end(), role) != r.created_roles.end();
+    std::cout << "  " << office << "  " << role << (created ? (en ? "  (created: set its password)" : "  （新建：请设置密码）") : "")
+              << "\n";
+  }
 }
 
 void RunVerify(const Globals& g, const StoreOptions& o) {
   store::VerifyOptions vo;
+  vo.key_dir = o.key_dir;
   if (!o.anchor.empty()) {
     std::ifstream in(o.anchor, std::ios::binary);
     if (!in) throw Error(ErrorKind::kNotFound, o.anchor, "cannot read the anchor file", "check the --anchor path");
@@ -259,6 +305,7 @@ void RunVerify(const Globals& g, const StoreOptions& o) {
   }
   const std::string path = StorePath(o);
   store::VerifyResult v = store::VerifyStore(path, vo);
+  const std::string shown = store::DisplayPath(path);
   const bool en = g.lang == "en";
   if (o.format == "json") {
     std::cout << "{\"ok\":" << (v.ok ? "true" : "false") << ",\"audit_entries\":" << v.audit_entries
@@ -267,7 +314,7 @@ void RunVerify(const Globals& g, const StoreOptions& o) {
               << ",\"head_hash\":\"" << v.head_hash << "\",\"keyed\":" << (v.keyed ? "true" : "false")
               << ",\"problems\":" << v.problems.size() << "}\n";
   } else {
-    std::cout << path << ": " << (v.ok ? "ok" : (en ? "BROKEN" : "已损坏/被篡改")) << "\n  "
+    std::cout << shown << ": " << (v.ok ? "ok" : (en ? "BROKEN" : "已损坏/被篡改")) << "\n  "
               << (en ? "audit entries " : "审计记录 ") << v.audit_entries << (en ? ", incidents " : "，火情 ")
               << v.incidents << (en ? ", reports " : "，报告 ") << v.reports << (en ? ", decisions " : "，研判 ")
               << v.decisions << (en ? ", declarations " : "，宣布 ") << v.declarations
@@ -275,7 +322,7 @@ void RunVerify(const Globals& g, const StoreOptions& o) {
     for (const auto& p : v.problems) std::cout << "  ! " << p << "\n";
   }
   if (!v.ok)
-    throw Error(ErrorKind::kStore, path,
+    throw Error(ErrorKind::kStore, shown,
                 "store verification failed: " + std::to_string(v.problems.size()) + " problem(s)" +
                     (v.problems.empty() ? "" : ", first: " + v.problems.front()),
                 "the file was edited outside firebreak or damaged; keep a copy for investigation");
@@ -358,7 +405,7 @@ void RunDrillCmd(Globals& g, const StoreOptions& o) {
 
 void AddStoreOption(CLI::App* cmd, StoreOptions& o) {
   cmd->add_option("--store", o.store,
-                  "Store file (default: $FIREBREAK_STORE, else ~/.local/share/firebreak/duty-office.sqlite)");
+                  "Store file or postgresql://… URL (default: $FIREBREAK_STORE, else ~/.local/share/firebreak/duty-office.sqlite)");
 }
 void AddLang(CLI::App* cmd, Globals& g) {
   cmd->add_option("--lang", g.lang, "Language of human output: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
@@ -424,6 +471,8 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
     cmd->add_option("--at", o->at, "As of (ISO 8601 with offset; default now)");
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
     cmd->add_option("--tolerance-min", o->tolerance_min, "Minutes a declaration may lag (default 60)");
+    cmd->add_flag("--follow", o->follow, "Keep running: print the board again whenever another office or process records");
+    cmd->add_option("--max-updates", o->max_updates, "With --follow: stop after this many updates (default: never)");
     AddForecastOptions(cmd, o->enrich);
     cmd->add_option("--layers", o->enrich.layers,
                     "Layers config for the forecast's places and boundaries (with --landscape)");
@@ -440,7 +489,14 @@ void RegisterStoreCommands(CLI::App& app, Globals& g) {
     cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
     cmd->add_option("--anchor", o->anchor,
                     "A signed head printed earlier by `store head`: the store must still contain and extend it");
+    cmd->add_option("--key-dir", o->key_dir, "PostgreSQL: a directory of the other offices' keys, <office id>.key");
     cmd->callback([&g, o] { RunVerify(g, *o); });
+    auto su = std::make_shared<StoreOptions>();
+    CLI::App* setup = grp->add_subcommand("setup", "Create or migrate the shared PostgreSQL store and its office roles (as the database owner; docs/postgresql.md)");
+    setup->add_option("url", su->store, "postgresql://OWNER@HOST:PORT/DB (password: PGPASSWORD or ~/.pgpass)")->required();
+    setup->add_option("--role-prefix", su->role_prefix, "Office roles are PREFIX + office id (default fb_)");
+    AddLang(setup, g);
+    setup->callback([&g, su] { RunSetup(g, *su); });
     auto h = std::make_shared<StoreOptions>();
     CLI::App* head = grp->add_subcommand(
         "head", "Print the signed head of the audit chain (keep it outside the store; check with verify --anchor)");

@@ -4,9 +4,11 @@
 #   tools/bootstrap.sh serve  the same, then open the web duty desk on the drill's store (prints the URL and
 #                             the demo users' passwords)
 #   tools/bootstrap.sh test   install what is missing, build (asan: ASan+UBSan), run every test (including the
-#                             browser tests: Debian's chromium driven by playwright-core from tests/e2e, npm ci),
-#                             with warnings as errors in firebreak's own code, then a short fuzz run of
-#                             every parser (tools/fuzz.sh --ci: clang-14 libFuzzer)
+#                             browser tests: Debian's chromium driven by playwright-core from tests/e2e, npm ci;
+#                             the PostgreSQL store tests against a throwaway cluster: tools/pg_cluster.sh, initdb in
+#                             a temporary directory, 127.0.0.1, stopped and removed at the end), with warnings as
+#                             errors in firebreak's own code, then a short fuzz run of every parser (tools/fuzz.sh
+#                             --ci: clang-14 libFuzzer)
 #   tools/bootstrap.sh fuzz   install, build the fuzz preset, fuzz every harness for 60 s (tools/fuzz.sh ARGS)
 #   tools/bootstrap.sh deps   only install the Debian packages
 #   tools/bootstrap.sh bench  install, build (release), run the benchmarks (see docs/benchmarks.md)
@@ -18,7 +20,8 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git ccache
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libyaml-dev nlohmann-json3-dev libcli11-dev
   libssl-dev libutf8proc-dev hyperfine python3 python3-gdal python3-networkx
   libsodium-dev libjs-leaflet nodejs chromium fonts-wqy-microhei wrk libcpp-httplib-dev
-  clang-14 libclang-rt-14-dev llvm-14)  # clang-14 + compiler-rt: libFuzzer harnesses (tools/fuzz.sh)
+  clang-14 libclang-rt-14-dev llvm-14  # clang-14 + compiler-rt: libFuzzer harnesses (tools/fuzz.sh)
+  postgresql libpq-dev)                 # the shared store's server (tests: tools/pg_cluster.sh) and client library
 
 install_deps() {
   local missing=()
@@ -98,6 +101,11 @@ case "$cmd" in
     install_deps
     (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)  # browser tests
     build asan
+    # A throwaway PostgreSQL cluster for the shared-store tests (FIREBREAK_TEST_PG; docs/postgresql.md, Tests).
+    pgdir=$(mktemp -d /tmp/firebreak-pg.XXXXXX)
+    trap 'tools/pg_cluster.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
+    rmdir "$pgdir"
+    eval "export $(tools/pg_cluster.sh start "$pgdir" | tr '\n' ' ')"
     ctest --preset asan -j "$(nproc)" "$@"
     tools/fuzz.sh --ci
     ;;

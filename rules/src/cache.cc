@@ -24,7 +24,7 @@ namespace {
 using namespace engine;
 
 constexpr char kMagic[4] = {'F', 'B', 'R', 'C'};
-constexpr std::uint32_t kCacheFormat = 2;  // bump with any change of the encoding or of an Io()
+constexpr std::uint32_t kCacheFormat = 3;  // bump with any change of the encoding or of an Io()
 constexpr const char* kProgramVersion = FIREBREAK_VERSION;
 
 #if defined(__x86_64__) && defined(__GLIBCXX__)
@@ -44,7 +44,7 @@ static_assert(sizeof(SafetyRule) == 312 && sizeof(ForceCategory) == 240 && sizeo
               "rule_set.h changed: update rules/src/cache.cc Io() and kCacheFormat");
 static_assert(sizeof(SensitivePeriod) == 168 && sizeof(ClauseText) == 264 && sizeof(County) == 128 &&
                   sizeof(DerivedFact) == 192 && sizeof(FactDefault) == 112 && sizeof(PlanMeta) == 224 &&
-                  sizeof(DangerClass) == 128 && sizeof(FireDangerTable) == 216 && sizeof(RuleSet) == 1240,
+                  sizeof(DangerClass) == 128 && sizeof(FireDangerTable) == 216 && sizeof(OfficeSpec) == 368 && sizeof(RuleSet) == 1264,
               "rule_set.h changed: update rules/src/cache.cc Io() and kCacheFormat");
 #endif
 
@@ -276,6 +276,11 @@ void Io(A& a, County& x) {
   a(x.name, x.adcode, x.short_name, x.name_en);
 }
 template <class A>
+void Io(A& a, OfficeSpec& x) {
+  a(x.kind, x.clause, x.text, x.roles, x.duty_role, x.reports_clause, x.reports_text, x.reports_to, x.interpretations,
+    x.loc);
+}
+template <class A>
 void Io(A& a, DerivedFact& x) {
   a(x.fact, x.clause, x.text, x.when, x.interpretations, x.loc);
 }
@@ -300,7 +305,7 @@ void Io(A& a, RuleSet& x) {
   a(x.meta, x.bounds, x.counties, x.derived_facts, x.fact_defaults, x.interpretations, x.roles, x.units, x.levels,
     x.grades, x.lead_rules, x.default_lead, x.situational_measures, x.reporting, x.warnings, x.safety,
     x.force_categories, x.request_channels, x.mobilisation_bans, x.terminations, x.sensitive_periods, x.clauses,
-    x.site_safety, x.deployment, x.fire_danger);
+    x.site_safety, x.deployment, x.fire_danger, x.offices);
 }
 
 // Every SourceLoc in the set, to name the file.
@@ -334,6 +339,7 @@ void ForEachLoc(RuleSet& rs, F&& f) {
   for (auto& x : rs.sensitive_periods) f(x.loc);
   for (auto& x : rs.clauses) f(x.loc);
   for (auto& x : rs.site_safety) f(x.loc);
+  for (auto& x : rs.offices) f(x.loc);
   f(rs.deployment.loc);
   if (rs.fire_danger) {
     f(rs.fire_danger->loc);

@@ -214,6 +214,7 @@ class Loader {
   void ReadLead(const YAML::Node& n);
   void ReadSituational(const YAML::Node& n);
   void ReadReporting(const YAML::Node& n);
+  void ReadOffices(const YAML::Node& n);
   void ReadWarnings(const YAML::Node& n);
   void ReadSafety(const YAML::Node& n);
   void ReadForceCategories(const YAML::Node& n);
@@ -671,6 +672,38 @@ void Loader::ReadCounties(const YAML::Node& n) {
     if (!codes.insert(c.adcode).second) Fail(e["adcode"], "duplicate county adcode " + Quote(c.adcode));
     rs_.counties.push_back(std::move(c));
   }
+}
+
+// Plan 3.1, 3.3, 5.2: one `city` office and at most one `county` office kind (one office per county).
+void Loader::ReadOffices(const YAML::Node& n) {
+  RequireSeq(n, "offices");
+  std::set<std::string> kinds;
+  for (const auto& e : n) {
+    CheckMap(e, "office", {"kind", "clause", "zh", "en", "roles", "duty_role", "reports", "interpretations"});
+    engine::OfficeSpec o;
+    o.kind = Str(e, "kind", "office", true);
+    if (o.kind != "city" && o.kind != "county")
+      Fail(e["kind"], "office kind must be city or county, got " + Quote(o.kind));
+    if (!kinds.insert(o.kind).second) Fail(e["kind"], "a second " + o.kind + " office", "one entry per kind");
+    const std::string what = "office " + Quote(o.kind);
+    o.clause = Str(e, "clause", what, true);
+    o.text = ReadText(e, what);
+    o.roles = RefList(e, "roles", RefKind::kRole, what, true);
+    o.duty_role = RefOne(e, "duty_role", RefKind::kRole, what, true);
+    if (std::find(o.roles.begin(), o.roles.end(), o.duty_role) == o.roles.end())
+      Fail(e["duty_role"], what + ": duty_role " + Quote(o.duty_role) + " is not one of its roles");
+    if (YAML::Node r = e["reports"]; r && !r.IsNull()) {
+      CheckMap(r, what + " reports", {"clause", "zh", "en", "to"});
+      o.reports_clause = Str(r, "clause", what + " reports", true);
+      o.reports_text = ReadText(r, what + " reports");
+      o.reports_to = RefList(r, "to", RefKind::kRoleOrUnit, what + " reports", true);
+    }
+    o.interpretations = Interps(e, what);
+    o.loc = Loc(e);
+    rs_.offices.push_back(std::move(o));
+  }
+  if (kinds.count("county") && !kinds.count("city"))
+    Fail(n, "a county office needs the city office above it", "add an office of kind city");
 }
 
 void Loader::ReadDerivedFacts(const YAML::Node& n) {
@@ -1253,7 +1286,8 @@ RuleSet Loader::Load(const std::string& text) {
                                                      "clauses",
                                                      "fire_danger",
                                                      "site_safety",
-                                                     "deployment"};
+                                                     "deployment",
+                                                     "offices"};
   CheckMap(root, "the rule file", kSections);
   if (YAML::Node f = root["format"]; f && !f.IsNull()) {
     int v = Int(f, "format");
@@ -1276,6 +1310,7 @@ RuleSet Loader::Load(const std::string& text) {
   opt("roles", &Loader::ReadRoles);
   opt("units", &Loader::ReadUnits);
   opt("counties", &Loader::ReadCounties);
+  opt("offices", &Loader::ReadOffices);
   opt("derived_facts", &Loader::ReadDerivedFacts);
   opt("fact_defaults", &Loader::ReadFactDefaults);
   opt("sensitive_periods", &Loader::ReadSensitivePeriods);

@@ -13,6 +13,7 @@
 #include "firebreak/format/document.h"
 #include "firebreak/format/merge.h"
 #include "firebreak/format/report_io.h"
+#include "firebreak/store/offices.h"
 
 namespace firebreak::store {
 
@@ -91,7 +92,46 @@ struct Desk::Impl {
     open[id] = std::move(c);
   }
 
-  Impl(const engine::Engine& e, Store& s, Enrich en) : eng(e), store(s), enrich(std::move(en)) {}
+  Impl(const engine::Engine& e, Store& s, Enrich en) : eng(e), store(s), enrich(std::move(en)) {
+    if (!store.office().empty()) offices = OfficesOf(eng.rules());
+  }
+
+  // A store with offices (offices.h): the rule file's offices and this connection's. Empty otherwise.
+  std::vector<Office> offices;
+  const Office* Mine() const { return FindOffice(offices, store.office()); }
+
+  // The offices a new incident belongs to: its county's office (which this office must be, or be above: 3.3),
+  // else the recording office. Empty in a store without offices. Throws Error(kInput) before anything is written.
+  std::vector<std::string> LinksFor(const std::string& incident_id, const std::optional<std::string>& county) const {
+    if (store.office().empty()) return {};
+    const Office* o = county ? OfficeOfCounty(eng.rules(), offices, *county) : nullptr;
+    if (!o) return {store.office()};
+    if (!MayWrite(offices, store.office(), {o->id}))
+      throw Error(ErrorKind::kInput, incident_id,
+                  "office " + store.office() + " may not record a fire in " + *county + " (office " + o->id + ")",
+                  "the county's own office records it, or the city office above it (plan 3.3)");
+    return {o->id};
+  }
+
+  // Before recording on an existing incident as an office: it may write it (its own, or the level above), the
+  // role is one of the office's, and a level is one its roles decide (6.3.x.1). The database checks the same.
+  void CheckOffice(const IncidentRecord& inc, const std::string& by, std::optional<engine::Level> level) const {
+    const Office* me = Mine();
+    if (!me) return;
+    if (!MayWrite(offices, me->id, inc.offices))
+      throw Error(ErrorKind::kInput, inc.incident_id,
+                  "office " + me->id + " may not write incident '" + inc.incident_id + "' (it belongs to " +
+                      (inc.offices.empty() ? std::string("no office") : inc.offices.front()) + ")",
+                  "the incident's own office records it, or the city office above it (plan 3.3)");
+    if (!by.empty() && !HoldsRole(*me, by))
+      throw Error(ErrorKind::kInput, "--by", "role '" + by + "' is not a role of office " + me->id + " (" + me->name.zh + ")",
+                  "the rule file's offices section lists each office's roles");
+    if (level && !MayDeclare(eng.rules(), *me, *level))
+      throw Error(ErrorKind::kInput, "level",
+                  "office " + me->id + " does not decide level " + engine::LevelName(*level) +
+                      " (no role of it is a decider of that level or a higher one, 6.3.x.1)",
+                  "the city office declares the response levels; report the fire upward (5.2)");
+  }
 
   // The enrich hook through a cache: a state is enriched once (before any write transaction, see desk.h).
   void Enriched(engine::Incident& in) {
@@ -139,8 +179,40 @@ struct Desk::Impl {
     }
   }
 
+  // PostgreSQL: what other connections committed since this cursor is read incrementally (Store::ChangedSince),
+  // not the whole store again (other offices commit all the time).
+  std::optional<std::string> cursor;
+
+  // Forgets and re-reads incidents another connection changed (their reports: Store::ReportHistories).
+  void Reload(const std::vector<std::string>& ids) {
+    for (const auto& id : ids) {
+      if (auto it = open.find(id); it != open.end()) {
+        Count(it->second, -1);
+        open.erase(it);
+      }
+      closed.erase(id);
+    }
+    for (const IncidentHistory& h : store.ReportHistories(ids)) {
+      if (h.incident.closed_at) {
+        latest_closure = std::max(latest_closure, h.incident.closed_at->epoch_s);
+        continue;
+      }
+      if (!h.reports.empty()) PutBack(h.incident.incident_id, Load(h));
+    }
+  }
+
   // Reads the open incidents (again if another connection committed since). Outside or inside a transaction.
   void Refresh() {
+    if (store.kind() == BackendKind::kPostgres) {
+      if (cursor) {
+        Changes c = store.ChangedSince(cursor);
+        cursor = c.cursor;
+        if (!c.incident_ids.empty()) Reload(c.incident_ids);
+        return;
+      }
+      cursor = store.ChangedSince(std::nullopt).cursor;  // before reading: nothing committed after it is missed
+      version.reset();
+    }
     const std::int64_t v = store.DataVersion();
     if (version && *version == v) return;
     open.clear();
@@ -404,13 +476,40 @@ static void Write(Desk::Impl& impl, Batch& b, const std::vector<Pending>& pendin
   for (std::size_t i = 0; i < pending.size(); ++i) {
     const ReportEntry& e = pending[i].entry;
     Recorded& r = b.recorded[i];
-    if (b.created.count(e.incident_id)) impl.store.EnsureIncident(e.incident_id, e.reported_at, r.incident.county);
+    if (b.created.count(e.incident_id))
+      impl.store.EnsureIncident(e.incident_id, e.reported_at, r.incident.county,
+                                impl.LinksFor(e.incident_id, r.incident.county));
+    else if (!impl.offices.empty())
+      if (auto inc = impl.store.FindIncident(e.incident_id)) impl.CheckOffice(*inc, "", std::nullopt);
     r.report_id = impl.store.AddReport(e.incident_id, e.reported_at, e.json, e.source, e.recorded_at);
     impl.store.AddDecision(r.report_id, e.reported_at, r.decision.response_level, rules.meta.id, rules.source_sha256,
                            CompactDecisionJson(r.decision));
     for (auto& x : b.work[e.incident_id].reports)
       if (x.order == e.order) x.order = r.report_id;
   }
+}
+
+// The shared store (PostgreSQL): other offices commit all the time, so the desk does not read first and check
+// after (it would rarely find the store unchanged). It takes its turn on the count of burning fires first
+// (Store::LockForRecording, exclusive: recordings of all offices take turns), then reads what the others
+// committed meanwhile and decides, inside the transaction: nothing committed elsewhere can slip between the read
+// and the write. Maps are read inside the transaction (with the lock held). A transaction the server rolled back
+// (lost connection) runs again from a fresh read.
+static Batch RecordShared(Desk::Impl& impl, std::vector<Pending>& pending) {
+  std::vector<std::string> ids;
+  for (const Pending& p : pending) ids.push_back(p.entry.incident_id);
+  bool first = true;
+  return impl.store.Transaction([&] {
+    if (!first) {  // a retry: the failed attempt moved incidents out of the cache
+      impl.version.reset();
+      impl.cursor.reset();
+    }
+    first = false;
+    impl.store.LockForRecording(ids, CountLock::kExclusive);
+    Batch b = Prepare(impl, pending);
+    Write(impl, b, pending);
+    return b;
+  });
 }
 
 static std::vector<Recorded> RecordAll(Desk::Impl& impl, std::vector<Pending>& pending) {
@@ -422,6 +521,10 @@ static std::vector<Recorded> RecordAll(Desk::Impl& impl, std::vector<Pending>& p
     if (impl.store.InTransaction()) {  // the caller's transaction: read, enrich and write in it
       Batch b = Prepare(impl, pending);
       Write(impl, b, pending);
+      return keep(b);
+    }
+    if (impl.store.kind() == BackendKind::kPostgres) {
+      Batch b = RecordShared(impl, pending);
       return keep(b);
     }
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
@@ -438,6 +541,7 @@ static std::vector<Recorded> RecordAll(Desk::Impl& impl, std::vector<Pending>& p
     }
   } catch (...) {
     impl.version.reset();  // the batch moved incidents out of the cache: read the store again next time
+    impl.cursor.reset();
     throw;
   }
   throw Error(
@@ -507,6 +611,7 @@ void Desk::Declare(const std::string& incident_id, engine::Level level, const st
       throw Error(ErrorKind::kNotFound, incident_id, "no incident '" + incident_id + "' in the store",
                   "`firebreak status` lists open incidents");
     if (inc->closed_at) throw Error(ErrorKind::kInput, incident_id, "incident '" + incident_id + "' is closed");
+    impl_->CheckOffice(*inc, by, level);
     IncidentHistory h = store_.History(incident_id);
     if (!h.reports.empty() && at < h.reports.front().reported_at)
       throw Error(ErrorKind::kInput, "--at",
@@ -529,6 +634,7 @@ void Desk::Close(const std::string& incident_id, const std::string& by, const Ti
   CheckRole(by);
   CheckTime(at, "--at");
   store_.Transaction([&] {
+    if (auto inc = store_.FindIncident(incident_id)) impl_->CheckOffice(*inc, by, std::nullopt);
     const Timestamp first = FirstReportAt(incident_id);
     if (at < first)
       throw Error(ErrorKind::kInput, "--at",
@@ -573,6 +679,7 @@ void Desk::UpwardReport(const std::string& incident_id, const std::string& claus
     }
   CheckTime(at, "--at");
   store_.Transaction([&] {
+    if (auto inc = store_.FindIncident(incident_id)) impl_->CheckOffice(*inc, "", std::nullopt);
     const Timestamp first = FirstReportAt(incident_id);
     if (at < first)
       throw Error(ErrorKind::kInput, "--at",

@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <set>
 #include <iterator>
 #include <sstream>
 
@@ -26,6 +28,8 @@
 #include "firebreak/common/sha256.h"
 #include "office_key.h"
 #include "preflight.h"
+#include "backend.h"
+#include "chain.h"
 #include "accounts_schema.h"
 
 namespace firebreak::store {
@@ -126,6 +130,30 @@ ALTER TABLE audit_log ADD COLUMN mac TEXT;
     R"sql(
 ALTER TABLE reports ADD COLUMN recorded_at INTEGER;
 ALTER TABLE reports ADD COLUMN recorded_offset INTEGER;
+)sql",
+    // 5 -> 6 (pg): offices. The office that wrote each record (NULL in a store without offices: one office per
+    // file, as before), the role a report or upward report was made by, and the offices an incident belongs to
+    // (its county; both counties of a fire crossing their boundary, 3.3). Payloads carry them only when set, so
+    // every older row verifies unchanged.
+    R"sql(
+ALTER TABLE incidents ADD COLUMN office TEXT;
+ALTER TABLE reports ADD COLUMN office TEXT;
+ALTER TABLE reports ADD COLUMN by_role TEXT;
+ALTER TABLE decisions ADD COLUMN office TEXT;
+ALTER TABLE declarations ADD COLUMN office TEXT;
+ALTER TABLE upward_reports ADD COLUMN office TEXT;
+ALTER TABLE upward_reports ADD COLUMN by_role TEXT;
+ALTER TABLE closures ADD COLUMN office TEXT;
+CREATE TABLE incident_offices(
+  id INTEGER PRIMARY KEY,
+  incident_ref INTEGER NOT NULL REFERENCES incidents(id),
+  linked TEXT NOT NULL,
+  office TEXT,
+  audit_seq INTEGER NOT NULL REFERENCES audit_log(seq) DEFERRABLE INITIALLY DEFERRED,
+  UNIQUE(incident_ref, linked));
+CREATE INDEX incident_offices_by_audit ON incident_offices(audit_seq);
+CREATE TRIGGER incident_offices_no_update BEFORE UPDATE ON incident_offices BEGIN SELECT RAISE(ABORT, 'firebreak store: incident_offices is append-only'); END;
+CREATE TRIGGER incident_offices_no_delete BEFORE DELETE ON incident_offices BEGIN SELECT RAISE(ABORT, 'firebreak store: incident_offices is append-only'); END;
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -254,7 +282,7 @@ class Stmt {
   const std::string& where_;
 };
 
-struct Store::Impl {
+struct SqliteImpl {
   sqlite3* db = nullptr;
   std::string path;
   OpenOptions options;
@@ -281,8 +309,17 @@ struct Store::Impl {
   // incident_id -> row id (rows are never deleted; entries added in a rolled-back transaction are dropped).
   std::map<std::string, std::int64_t> incident_refs;
   std::vector<std::string> refs_added_in_txn;
+  // The store's office (schema >= 6, meta 'office'; "" in a store without offices): written on every record.
+  std::string office;
+  // Audit entries this connection appended: the current transaction's first, and the ranges of committed ones
+  // (ChangedSince reports other connections' changes only).
+  std::optional<std::int64_t> txn_first_seq;
+  // WaitForChanges: the data version seen last.
+  std::optional<std::int64_t> seen_version;
+  std::optional<std::string> OfficeOrNull() const { return office.empty() ? std::nullopt : std::optional<std::string>(office); }
+  std::vector<std::pair<std::int64_t, std::int64_t>> own_seqs;
 
-  ~Impl() {
+  ~SqliteImpl() {
     if (sidecar_dirty && depth == 0) {
       try {
         WriteSidecar();
@@ -397,6 +434,7 @@ struct Store::Impl {
         .Bind(9, mac);
     s.Run();
     head = Head{seq, hash, mac};
+    if (!txn_first_seq) txn_first_seq = seq;
     sidecar_dirty = true;
   }
 
@@ -467,6 +505,7 @@ class Canon {
     text::AppendJsonString(s_, v);  // the one JSON escaper (common/text.h): byte-identical to the former copy
     return *this;
   }
+  Canon& StrIf(const char* k, const std::string& v) { return v.empty() ? *this : Str(k, v); }
   Canon& OptStr(const char* k, const std::optional<std::string>& v) {
     if (v) return Str(k, *v);
     Key(k);
@@ -488,70 +527,54 @@ class Canon {
   std::string s_ = "{";
 };
 
-// Keys in sorted order.
+// Keys in sorted order. `office` and `by` (schema >= 6) are part of a payload only when set, so rows of a store
+// without offices keep their older payloads.
 std::string IncidentPayload(std::int64_t id, const std::string& incident_id, std::int64_t at, std::int64_t off,
-                            const std::optional<std::string>& county) {
-  return Canon()
-      .OptStr("county", county)
-      .Int("id", id)
-      .Str("incident_id", incident_id)
-      .Int("offset", off)
-      .Int("opened_at", at)
-      .Done();
+                            const std::optional<std::string>& county, const std::string& office = "") {
+  return Canon().OptStr("county", county).Int("id", id).Str("incident_id", incident_id).StrIf("office", office)
+      .Int("offset", off).Int("opened_at", at).Done();
 }
-// recorded: (recorded_at, recorded_offset) of rows written by schema 3 and later. It is part of the payload only
+// recorded: (recorded_at, recorded_offset) of rows written by schema 5 and later. It is part of the payload only
 // when it differs from the moment the report describes (a report recorded late), so rows recorded in time order
 // keep the payload of schema 2 (an edit of either column still changes the payload).
 std::string ReportPayload(std::int64_t id, std::int64_t incident_ref, std::int64_t at, std::int64_t off,
                           const std::string& body, const std::string& source,
-                          std::optional<std::pair<std::int64_t, std::int64_t>> recorded = std::nullopt) {
+                          std::optional<std::pair<std::int64_t, std::int64_t>> recorded = std::nullopt,
+                          const std::string& office = "", const std::string& by = "") {
   Canon c;
-  c.Str("body_sha256", Sha256Hex(body)).Int("id", id).Int("incident_ref", incident_ref).Int("offset", off);
+  c.Str("body_sha256", Sha256Hex(body)).StrIf("by", by).Int("id", id).Int("incident_ref", incident_ref)
+      .StrIf("office", office).Int("offset", off);
   if (recorded && (recorded->first != at || recorded->second != off))
     c.Int("recorded_at", recorded->first).Int("recorded_offset", recorded->second);
   return c.Int("reported_at", at).Str("source", source).Done();
 }
 std::string DecisionPayload(std::int64_t id, std::int64_t report_ref, std::int64_t at, std::int64_t off,
                             std::optional<std::int64_t> level, const std::string& rules_id,
-                            const std::string& rules_sha, const std::string& js) {
-  return Canon()
-      .Int("at", at)
-      .Int("id", id)
-      .Str("json_sha256", Sha256Hex(js))
-      .OptInt("level", level)
-      .Int("offset", off)
-      .Int("report_ref", report_ref)
-      .Str("rules_id", rules_id)
-      .Str("rules_sha256", rules_sha)
-      .Done();
+                            const std::string& rules_sha, const std::string& js, const std::string& office = "") {
+  return Canon().Int("at", at).Int("id", id).Str("json_sha256", Sha256Hex(js)).OptInt("level", level)
+      .StrIf("office", office).Int("offset", off).Int("report_ref", report_ref).Str("rules_id", rules_id)
+      .Str("rules_sha256", rules_sha).Done();
 }
 std::string DeclarationPayload(std::int64_t id, std::int64_t incident_ref, const std::string& kind,
                                std::optional<std::int64_t> level, const std::string& by, std::int64_t at,
-                               std::int64_t off) {
-  return Canon()
-      .Int("at", at)
-      .Str("by", by)
-      .Int("id", id)
-      .Int("incident_ref", incident_ref)
-      .Str("kind", kind)
-      .OptInt("level", level)
-      .Int("offset", off)
-      .Done();
+                               std::int64_t off, const std::string& office = "") {
+  return Canon().Int("at", at).Str("by", by).Int("id", id).Int("incident_ref", incident_ref).Str("kind", kind)
+      .OptInt("level", level).StrIf("office", office).Int("offset", off).Done();
 }
 std::string UpwardPayload(std::int64_t id, std::int64_t incident_ref, const std::string& clause,
-                          const std::string& recipients, std::int64_t at, std::int64_t off) {
-  return Canon()
-      .Int("at", at)
-      .Str("clause", clause)
-      .Int("id", id)
-      .Int("incident_ref", incident_ref)
-      .Int("offset", off)
-      .Str("recipients", recipients)
-      .Done();
+                          const std::string& recipients, std::int64_t at, std::int64_t off,
+                          const std::string& office = "", const std::string& by = "") {
+  return Canon().Int("at", at).StrIf("by", by).Str("clause", clause).Int("id", id).Int("incident_ref", incident_ref)
+      .StrIf("office", office).Int("offset", off).Str("recipients", recipients).Done();
 }
 std::string ClosurePayload(std::int64_t id, std::int64_t incident_ref, std::int64_t at, std::int64_t off,
-                           const std::string& by) {
-  return Canon().Int("at", at).Str("by", by).Int("id", id).Int("incident_ref", incident_ref).Int("offset", off).Done();
+                           const std::string& by, const std::string& office = "") {
+  return Canon().Int("at", at).Str("by", by).Int("id", id).Int("incident_ref", incident_ref).StrIf("office", office)
+      .Int("offset", off).Done();
+}
+std::string LinkPayload(std::int64_t id, std::int64_t incident_ref, const std::string& linked,
+                        const std::string& office) {
+  return Canon().Int("id", id).Int("incident_ref", incident_ref).Str("linked", linked).StrIf("office", office).Done();
 }
 
 Timestamp Ts(std::int64_t epoch, std::int64_t off) { return Timestamp{epoch, static_cast<int>(off)}; }
@@ -829,7 +852,7 @@ std::optional<SignedHead> SignedHead::Parse(const std::string& text, std::string
   return h;
 }
 
-void Store::Impl::WriteSidecar() {
+void SqliteImpl::WriteSidecar() {
   if (memory || options.mode != OpenMode::kWrite || !key || schema_version < 3) return;
   sidecar_written = std::chrono::steady_clock::now();
   // Under the write lock (one attempt, no waiting: a writer holding it writes the sidecar after its own
@@ -848,7 +871,7 @@ void Store::Impl::WriteSidecar() {
   sidecar_dirty = false;
 }
 
-void Store::Impl::MaybeWriteSidecar() {
+void SqliteImpl::MaybeWriteSidecar() {
   if (!sidecar_dirty || std::chrono::steady_clock::now() - sidecar_written < kSidecarInterval) return;
   try {
     WriteSidecar();
@@ -856,19 +879,62 @@ void Store::Impl::MaybeWriteSidecar() {
   }
 }
 
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Store::Store(Store&&) noexcept = default;
-Store& Store::operator=(Store&&) noexcept = default;
-Store::~Store() = default;
+// The SQLite backend: the existing store behind the one API (backend.h).
+class SqliteBackend final : public internal::Backend {
+ public:
+  explicit SqliteBackend(std::unique_ptr<SqliteImpl> impl) : impl_(std::move(impl)) {}
+  SqliteImpl& impl() { return *impl_; }
 
-const std::string& Store::path() const { return impl_->path; }
-int Store::schema_version() const { return impl_->schema_version; }
+  const std::string& path() const override { return impl_->path; }
+  int schema_version() const override { return impl_->schema_version; }
+  BackendKind kind() const override { return BackendKind::kSqlite; }
+  const std::string& office() const override { return impl_->office; }
+
+  void Begin() override;
+  void Commit() override;
+  void Rollback() override;
+  bool InTransaction() const override { return impl_->depth > 0; }
+  bool Recover(const std::exception_ptr&, int) override { return false; }  // busy waits happen inside Exec
+
+  bool EnsureIncident(const std::string& incident_id, const Timestamp& at, const std::optional<std::string>& county,
+                      const std::vector<std::string>& offices) override;
+  void LinkIncident(const std::string& incident_id, const std::string& office) override;
+  std::int64_t AddReport(const std::string& incident_id, const Timestamp& reported_at, const std::string& body,
+                         const std::string& source, const Timestamp& recorded_at, const std::string& by) override;
+  std::int64_t AddDecision(std::int64_t report_id, const Timestamp& at, std::optional<engine::Level> level,
+                           const std::string& rules_id, const std::string& rules_sha256,
+                           const std::string& json) override;
+  std::int64_t AddDeclaration(const DeclarationRecord& d) override;
+  std::int64_t AddUpwardReport(const UpwardReportRecord& u) override;
+  void CloseIncident(const std::string& incident_id, const Timestamp& at, const std::string& by) override;
+
+  std::optional<IncidentRecord> FindIncident(const std::string& incident_id) const override;
+  std::vector<IncidentRecord> Incidents(bool open_only) const override;
+  IncidentHistory History(const std::string& incident_id) const override;
+
+  VerifyResult Verify() const override;
+  SignedHead Head() const override;
+
+  std::int64_t InsertAudited(const std::string& table, const std::string& action, const std::string& insert_sql,
+                             const SqlRow& args) override;
+  std::vector<SqlRow> Query(const std::string& sql, const SqlRow& args) const override;
+  void ExecForTest(const std::string& sql) override;
+
+  std::int64_t DataVersion() const override;
+  Changes ChangedSince(const std::optional<std::string>& cursor) const override;
+  void LockForRecording(const std::vector<std::string>&, CountLock) override;
+  bool WaitForChanges(int timeout_ms) override;
+
+ private:
+  std::int64_t InsertLink(std::int64_t ref, const std::string& linked);
+  std::unique_ptr<SqliteImpl> impl_;
+};
 
 namespace {
 
 // Version 3 (harden): every existing entry of the plain chain, once verified, gets its keyed mac, and the
 // store gets an id. In the migration transaction. A broken chain is not signed over.
-void KeyTheChain(Store::Impl& impl) {
+void KeyTheChain(SqliteImpl& impl) {
   if (MetaValue(impl.db, "store_id").empty())
     impl.Exec("INSERT INTO meta(key, value) VALUES('store_id', '" + HexOf(RandomBytes(16)) + "')");
   impl.store_id = MetaValue(impl.db, "store_id");
@@ -881,12 +947,12 @@ void KeyTheChain(Store::Impl& impl) {
     std::string prev = kZeroHash, prev_mac = kZeroHash;
     for (std::int64_t expect = 1; s.Step(); ++expect) {
       const std::int64_t seq = s.Int(0);
-      const std::string h = Store::Impl::ChainHash(s.Text(6), seq, s.Int(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5));
+      const std::string h = SqliteImpl::ChainHash(s.Text(6), seq, s.Int(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5));
       if (seq != expect || s.Text(6) != prev || h != s.Text(7))
         impl.Fail("cannot key this store's audit chain: it is broken at entry " + std::to_string(seq),
                   "run `firebreak store verify` with the previous firebreak; restore the file from a backup");
       prev = h;
-      prev_mac = Store::Impl::ChainMac(impl.key->secret, impl.store_id, prev_mac, h);
+      prev_mac = SqliteImpl::ChainMac(impl.key->secret, impl.store_id, prev_mac, h);
       macs.emplace_back(seq, prev_mac);
     }
   }
@@ -899,7 +965,7 @@ void KeyTheChain(Store::Impl& impl) {
 }
 
 // Runs the missing migrations in one transaction (another process may have migrated meanwhile: re-read inside).
-void Migrate(Store::Impl& impl) {
+void Migrate(SqliteImpl& impl) {
   std::int64_t version = impl.PragmaInt("user_version");
   if (version >= kSchemaVersion) return;
   impl.Exec("BEGIN IMMEDIATE");
@@ -932,8 +998,23 @@ void Migrate(Store::Impl& impl) {
   impl.sidecar_dirty = true;
 }
 
+// The store's office (schema 6): the one it names, or the one OpenOptions::office gives a store that names none
+// (older records keep theirs: none). A store of another office is refused.
+void ClaimOffice(SqliteImpl& impl) {
+  impl.office = MetaValue(impl.db, "office");
+  const std::string& want = impl.options.office;
+  if (want.empty() || want == impl.office) return;
+  if (!impl.office.empty())
+    impl.Fail("this store belongs to office " + impl.office + ", not " + want,
+              "open the store of office " + want + ", or leave --office out");
+  Stmt s = impl.Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('office', ?)");
+  s.Bind(1, want);
+  s.Run();
+  impl.office = want;
+}
+
 // A read-write connection on `impl->path`, migrated, with its key. `fresh`: the file may be created.
-void OpenWriter(Store::Impl& impl, bool fresh) {
+void OpenWriter(SqliteImpl& impl, bool fresh) {
   const bool memory = impl.memory;
   impl.db = OpenDb(impl.path, SQLITE_OPEN_READWRITE | (fresh || memory ? SQLITE_OPEN_CREATE : 0), impl.options.vfs,
                    impl.options.busy_timeout_ms);
@@ -961,6 +1042,7 @@ void OpenWriter(Store::Impl& impl, bool fresh) {
     impl.Fail("this store was signed with office key " + impl.store_key_id + ", but the key at " + impl.key->path +
                   " is " + impl.key->id,
               "set FIREBREAK_OFFICE_KEY to the office key that signed this store (docs/tamper-evidence.md)");
+  ClaimOffice(impl);
 }
 
 // Builds a new store aside and links it into place, so that `path` is either absent or a complete store (a
@@ -977,7 +1059,7 @@ void CreateAtomically(const std::string& path, const OpenOptions& options) {
   const std::string tmp = path + ".creating." + std::to_string(::getpid()) + "." + HexOf(RandomBytes(4));
   for (const char* sfx : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp + sfx, ec);
   try {
-    Store::Impl impl;
+    SqliteImpl impl;
     impl.path = tmp;
     impl.options = options;
     OpenWriter(impl, true);
@@ -996,8 +1078,6 @@ void CreateAtomically(const std::string& path, const OpenOptions& options) {
 }
 
 }  // namespace
-
-Store Store::Open(const std::string& path, const OpenOptions& options) { return OpenImpl(path, options, false); }
 
 namespace {
 
@@ -1083,15 +1163,15 @@ sqlite3* OpenCheckedStore(const std::string& path, const OpenOptions& options, c
 
 }  // namespace
 
-Store Store::OpenImpl(const std::string& path, const OpenOptions& options, bool for_verify) {
-  auto impl = std::make_unique<Impl>();
+std::unique_ptr<SqliteBackend> OpenSqliteImpl(const std::string& path, const OpenOptions& options, bool for_verify) {
+  auto impl = std::make_unique<SqliteImpl>();
   impl->path = path;
   impl->options = options;
   impl->memory = path == ":memory:";
   if (impl->memory) {
     if (options.mode == OpenMode::kRead) throw Error(ErrorKind::kNotFound, path, "an in-memory store is empty");
     OpenWriter(*impl, true);
-    return Store(std::move(impl));
+    return std::make_unique<SqliteBackend>(std::move(impl));
   }
   const Sidecar side = ReadSidecar(path);
   const bool fresh = Preflight(path, options, side);
@@ -1104,23 +1184,25 @@ Store Store::OpenImpl(const std::string& path, const OpenOptions& options, bool 
       impl->schema_version = static_cast<int>(impl->PragmaInt("user_version"));
       impl->store_id = MetaValue(ro, "store_id");
       impl->store_key_id = MetaValue(ro, "key_id");
+      impl->office = MetaValue(ro, "office");
       try {
         impl->key = internal::LoadOfficeKey(KeyPath(options.key_file), false);
         if (!impl->key) impl->key_problem = "no office key at " + KeyPath(options.key_file);
       } catch (const Error& e) {
         impl->key_problem = e.ToString();  // readers need no key; Verify and Head report it
       }
-      return Store(std::move(impl));
+      return std::make_unique<SqliteBackend>(std::move(impl));
     }
     sqlite3_close_v2(ro);
   }
   OpenWriter(*impl, fresh);
-  return Store(std::move(impl));
+  return std::make_unique<SqliteBackend>(std::move(impl));
 }
 
-void Store::Begin() {
+void SqliteBackend::Begin() {
   if (impl_->depth++ == 0) {
     impl_->ForgetTransaction(false);
+    impl_->txn_first_seq.reset();
     try {
       impl_->Exec("BEGIN IMMEDIATE");
     } catch (...) {
@@ -1129,10 +1211,13 @@ void Store::Begin() {
     }
   }
 }
-void Store::Commit() {
+void SqliteBackend::Commit() {
   if (--impl_->depth == 0) {
     try {
+      const std::optional<std::int64_t> last = impl_->head ? std::optional<std::int64_t>(impl_->head->seq) : std::nullopt;
       impl_->Exec("COMMIT");
+      if (impl_->txn_first_seq && last) impl_->own_seqs.emplace_back(*impl_->txn_first_seq, *last);
+      impl_->txn_first_seq.reset();
       impl_->ForgetTransaction(false);
     } catch (...) {
       sqlite3_exec(impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -1142,15 +1227,15 @@ void Store::Commit() {
     impl_->MaybeWriteSidecar();
   }
 }
-void Store::Rollback() {
+void SqliteBackend::Rollback() {
   if (impl_->depth > 0 && --impl_->depth == 0) {
     sqlite3_exec(impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
     impl_->ForgetTransaction(true);
   }
 }
 
-bool Store::EnsureIncident(const std::string& incident_id, const Timestamp& at,
-                           const std::optional<std::string>& county) {
+bool SqliteBackend::EnsureIncident(const std::string& incident_id, const Timestamp& at,
+                                   const std::optional<std::string>& county, const std::vector<std::string>& offices) {
   return Transaction([&] {
     if (impl_->incident_refs.count(incident_id)) return false;
     {
@@ -1161,68 +1246,72 @@ bool Store::EnsureIncident(const std::string& incident_id, const Timestamp& at,
     std::int64_t seq = impl_->NextSeq();
     {
       Stmt s = impl_->Prepare(
-          "INSERT INTO incidents(incident_id, opened_at, opened_offset, county, audit_seq) VALUES(?,?,?,?,?)");
-      s.Bind(1, incident_id).Bind(2, at.epoch_s).Bind(3, at.offset_min).Bind(4, county).Bind(5, seq);
+          "INSERT INTO incidents(incident_id, opened_at, opened_offset, county, audit_seq, office) VALUES(?,?,?,?,?,?)");
+      s.Bind(1, incident_id).Bind(2, at.epoch_s).Bind(3, at.offset_min).Bind(4, county).Bind(5, seq)
+          .Bind(6, impl_->OfficeOrNull());
       s.Run();
     }
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
     impl_->incident_refs[incident_id] = id;
     impl_->refs_added_in_txn.push_back(incident_id);
     impl_->AppendAudit(seq, "incident.open", "incidents", id,
-                       IncidentPayload(id, incident_id, at.epoch_s, at.offset_min, county));
+                       IncidentPayload(id, incident_id, at.epoch_s, at.offset_min, county, impl_->office));
+    // The offices it belongs to (a store without offices links none, as before).
+    std::vector<std::string> links = offices;
+    if (links.empty() && !impl_->office.empty()) links.push_back(impl_->office);
+    for (const auto& o : links) InsertLink(id, o);
     return true;
   });
 }
 
-std::int64_t Store::AddReport(const std::string& incident_id, const Timestamp& reported_at, const std::string& body,
-                              const std::string& source, const Timestamp& recorded_at) {
+std::int64_t SqliteBackend::AddReport(const std::string& incident_id, const Timestamp& reported_at,
+                                     const std::string& body, const std::string& source, const Timestamp& recorded_at,
+                                     const std::string& by) {
   return Transaction([&] {
     std::int64_t ref = impl_->IncidentRef(incident_id);
     std::int64_t seq = impl_->NextSeq();
     {
       Stmt s = impl_->Prepare(
           "INSERT INTO reports(incident_ref, reported_at, reported_offset, body, source, audit_seq, recorded_at, "
-          "recorded_offset) VALUES(?,?,?,?,?,?,?,?)");
+          "recorded_offset, office, by_role) VALUES(?,?,?,?,?,?,?,?,?,?)");
       s.Bind(1, ref).Bind(2, reported_at.epoch_s).Bind(3, reported_at.offset_min).Bind(4, body).Bind(5, source)
-          .Bind(6, seq).Bind(7, recorded_at.epoch_s).Bind(8, recorded_at.offset_min);
+          .Bind(6, seq).Bind(7, recorded_at.epoch_s).Bind(8, recorded_at.offset_min).Bind(9, impl_->OfficeOrNull())
+          .Bind(10, by.empty() ? std::nullopt : std::optional<std::string>(by));
       s.Run();
     }
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
     impl_->AppendAudit(seq, "report", "reports", id,
                        ReportPayload(id, ref, reported_at.epoch_s, reported_at.offset_min, body, source,
-                                     std::make_pair(recorded_at.epoch_s, std::int64_t{recorded_at.offset_min})));
+                                     std::make_pair(recorded_at.epoch_s, std::int64_t{recorded_at.offset_min}),
+                                     impl_->office, by));
     return id;
   });
 }
 
-std::int64_t Store::AddDecision(std::int64_t report_id, const Timestamp& at, std::optional<engine::Level> level,
-                                const std::string& rules_id, const std::string& rules_sha256, const std::string& js) {
+std::int64_t SqliteBackend::AddDecision(std::int64_t report_id, const Timestamp& at, std::optional<engine::Level> level,
+                                const std::string& rules_id, const std::string& rules_sha256,
+                                const std::string& js) {
   return Transaction([&] {
     std::int64_t seq = impl_->NextSeq();
     {
       Stmt s = impl_->Prepare(
-          "INSERT INTO decisions(report_ref, at, at_offset, level, rules_id, rules_sha256, json, audit_seq) "
-          "VALUES(?,?,?,?,?,?,?,?)");
-      s.Bind(1, report_id)
-          .Bind(2, at.epoch_s)
-          .Bind(3, at.offset_min)
-          .Bind(4, level)
-          .Bind(5, rules_id)
-          .Bind(6, rules_sha256)
-          .Bind(7, js)
-          .Bind(8, seq);
+          "INSERT INTO decisions(report_ref, at, at_offset, level, rules_id, rules_sha256, json, audit_seq, office) "
+          "VALUES(?,?,?,?,?,?,?,?,?)");
+      s.Bind(1, report_id).Bind(2, at.epoch_s).Bind(3, at.offset_min).Bind(4, level).Bind(5, rules_id)
+          .Bind(6, rules_sha256).Bind(7, js).Bind(8, seq).Bind(9, impl_->OfficeOrNull());
       s.Run();
     }
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
     std::optional<std::int64_t> lv;
     if (level) lv = static_cast<std::int64_t>(*level);
     impl_->AppendAudit(seq, "decision", "decisions", id,
-                       DecisionPayload(id, report_id, at.epoch_s, at.offset_min, lv, rules_id, rules_sha256, js));
+                       DecisionPayload(id, report_id, at.epoch_s, at.offset_min, lv, rules_id, rules_sha256, js,
+                                       impl_->office));
     return id;
   });
 }
 
-std::int64_t Store::AddDeclaration(const DeclarationRecord& d) {
+std::int64_t SqliteBackend::AddDeclaration(const DeclarationRecord& d) {
   if (d.kind != "declare" && d.kind != "raise" && d.kind != "end")
     throw Error(ErrorKind::kInput, "declaration", "kind must be declare, raise or end, got '" + d.kind + "'");
   if ((d.kind == "end") != !d.level.has_value())
@@ -1232,45 +1321,42 @@ std::int64_t Store::AddDeclaration(const DeclarationRecord& d) {
     std::int64_t seq = impl_->NextSeq();
     {
       Stmt s = impl_->Prepare(
-          "INSERT INTO declarations(incident_ref, kind, level, by_role, at, at_offset, audit_seq) "
-          "VALUES(?,?,?,?,?,?,?)");
-      s.Bind(1, ref)
-          .Bind(2, d.kind)
-          .Bind(3, d.level)
-          .Bind(4, d.by)
-          .Bind(5, d.at.epoch_s)
-          .Bind(6, d.at.offset_min)
-          .Bind(7, seq);
+          "INSERT INTO declarations(incident_ref, kind, level, by_role, at, at_offset, audit_seq, office) "
+          "VALUES(?,?,?,?,?,?,?,?)");
+      s.Bind(1, ref).Bind(2, d.kind).Bind(3, d.level).Bind(4, d.by).Bind(5, d.at.epoch_s).Bind(6, d.at.offset_min)
+          .Bind(7, seq).Bind(8, impl_->OfficeOrNull());
       s.Run();
     }
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
     std::optional<std::int64_t> lv;
     if (d.level) lv = static_cast<std::int64_t>(*d.level);
     impl_->AppendAudit(seq, "declaration", "declarations", id,
-                       DeclarationPayload(id, ref, d.kind, lv, d.by, d.at.epoch_s, d.at.offset_min));
+                       DeclarationPayload(id, ref, d.kind, lv, d.by, d.at.epoch_s, d.at.offset_min, impl_->office));
     return id;
   });
 }
 
-std::int64_t Store::AddUpwardReport(const UpwardReportRecord& u) {
+std::int64_t SqliteBackend::AddUpwardReport(const UpwardReportRecord& u) {
   return Transaction([&] {
     std::int64_t ref = impl_->IncidentRef(u.incident_id);
     std::int64_t seq = impl_->NextSeq();
     std::string recipients = json(u.to).dump();
     {
       Stmt s = impl_->Prepare(
-          "INSERT INTO upward_reports(incident_ref, clause, recipients, at, at_offset, audit_seq) VALUES(?,?,?,?,?,?)");
-      s.Bind(1, ref).Bind(2, u.clause).Bind(3, recipients).Bind(4, u.at.epoch_s).Bind(5, u.at.offset_min).Bind(6, seq);
+          "INSERT INTO upward_reports(incident_ref, clause, recipients, at, at_offset, audit_seq, office, by_role) "
+          "VALUES(?,?,?,?,?,?,?,?)");
+      s.Bind(1, ref).Bind(2, u.clause).Bind(3, recipients).Bind(4, u.at.epoch_s).Bind(5, u.at.offset_min).Bind(6, seq)
+          .Bind(7, impl_->OfficeOrNull()).Bind(8, u.by.empty() ? std::nullopt : std::optional<std::string>(u.by));
       s.Run();
     }
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
     impl_->AppendAudit(seq, "upward_report", "upward_reports", id,
-                       UpwardPayload(id, ref, u.clause, recipients, u.at.epoch_s, u.at.offset_min));
+                       UpwardPayload(id, ref, u.clause, recipients, u.at.epoch_s, u.at.offset_min, impl_->office, u.by));
     return id;
   });
 }
 
-void Store::CloseIncident(const std::string& incident_id, const Timestamp& at, const std::string& by) {
+void SqliteBackend::CloseIncident(const std::string& incident_id, const Timestamp& at, const std::string& by) {
   Transaction([&] {
     std::int64_t ref = impl_->IncidentRef(incident_id);
     {
@@ -1283,20 +1369,60 @@ void Store::CloseIncident(const std::string& incident_id, const Timestamp& at, c
     }
     std::int64_t seq = impl_->NextSeq();
     {
-      Stmt s =
-          impl_->Prepare("INSERT INTO closures(incident_ref, at, at_offset, by_role, audit_seq) VALUES(?,?,?,?,?)");
-      s.Bind(1, ref).Bind(2, at.epoch_s).Bind(3, at.offset_min).Bind(4, by).Bind(5, seq);
+      Stmt s = impl_->Prepare(
+          "INSERT INTO closures(incident_ref, at, at_offset, by_role, audit_seq, office) VALUES(?,?,?,?,?,?)");
+      s.Bind(1, ref).Bind(2, at.epoch_s).Bind(3, at.offset_min).Bind(4, by).Bind(5, seq).Bind(6, impl_->OfficeOrNull());
       s.Run();
     }
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
-    impl_->AppendAudit(seq, "incident.close", "closures", id, ClosurePayload(id, ref, at.epoch_s, at.offset_min, by));
+    impl_->AppendAudit(seq, "incident.close", "closures", id,
+                       ClosurePayload(id, ref, at.epoch_s, at.offset_min, by, impl_->office));
   });
 }
 
+std::int64_t SqliteBackend::InsertLink(std::int64_t ref, const std::string& linked) {
+  {
+    Stmt s = impl_->Prepare("SELECT id FROM incident_offices WHERE incident_ref = ? AND linked = ?");
+    s.Bind(1, ref).Bind(2, linked);
+    if (s.Step()) return 0;  // already linked
+  }
+  const std::int64_t seq = impl_->NextSeq();
+  {
+    Stmt s = impl_->Prepare("INSERT INTO incident_offices(incident_ref, linked, office, audit_seq) VALUES(?,?,?,?)");
+    s.Bind(1, ref).Bind(2, linked).Bind(3, impl_->OfficeOrNull()).Bind(4, seq);
+    s.Run();
+  }
+  const std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
+  impl_->AppendAudit(seq, "incident.link", "incident_offices", id, LinkPayload(id, ref, linked, impl_->office));
+  return id;
+}
+
+void SqliteBackend::LinkIncident(const std::string& incident_id, const std::string& office) {
+  Transaction([&] { InsertLink(impl_->IncidentRef(incident_id), office); });
+}
+
 namespace {
-const char* kIncidentSelect =
-    "SELECT i.incident_id, i.opened_at, i.opened_offset, i.county, c.at, c.at_offset, c.by_role, i.id "
-    "FROM incidents i LEFT JOIN closures c ON c.incident_ref = i.id ";
+// Schema >= 6 also reads the opening office and the offices the incident belongs to.
+std::string IncidentSelect(int schema_version) {
+  return std::string("SELECT i.incident_id, i.opened_at, i.opened_offset, i.county, c.at, c.at_offset, c.by_role, "
+                     "i.id, ") +
+         (schema_version >= 6 ? "i.office, (SELECT group_concat(linked, ',') FROM (SELECT linked FROM "
+                                "incident_offices l WHERE l.incident_ref = i.id ORDER BY l.id)) "
+                              : "NULL, NULL ") +
+         "FROM incidents i LEFT JOIN closures c ON c.incident_ref = i.id ";
+}
+
+std::vector<std::string> SplitCommas(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (!s.empty()) {
+    const std::size_t comma = s.find(',', at);
+    out.push_back(s.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  return out;
+}
 
 IncidentRecord ReadIncident(const Stmt& s) {
   IncidentRecord r;
@@ -1307,26 +1433,28 @@ IncidentRecord ReadIncident(const Stmt& s) {
     r.closed_at = Ts(s.Int(4), s.Int(5));
     r.closed_by = s.Text(6);
   }
+  r.office = s.IsNull(8) ? "" : s.Text(8);
+  if (!s.IsNull(9)) r.offices = SplitCommas(s.Text(9));
   return r;
 }
 }  // namespace
 
-std::optional<IncidentRecord> Store::FindIncident(const std::string& incident_id) const {
-  Stmt s = impl_->Prepare(std::string(kIncidentSelect) + "WHERE i.incident_id = ?");
+std::optional<IncidentRecord> SqliteBackend::FindIncident(const std::string& incident_id) const {
+  Stmt s = impl_->Prepare(IncidentSelect(impl_->schema_version) + "WHERE i.incident_id = ?");
   s.Bind(1, incident_id);
   if (!s.Step()) return std::nullopt;
   return ReadIncident(s);
 }
 
-std::vector<IncidentRecord> Store::Incidents(bool open_only) const {
-  Stmt s = impl_->Prepare(std::string(kIncidentSelect) + (open_only ? "WHERE c.id IS NULL " : "") +
+std::vector<IncidentRecord> SqliteBackend::Incidents(bool open_only) const {
+  Stmt s = impl_->Prepare(IncidentSelect(impl_->schema_version) + (open_only ? "WHERE c.id IS NULL " : "") +
                           "ORDER BY i.opened_at, i.id");
   std::vector<IncidentRecord> out;
   while (s.Step()) out.push_back(ReadIncident(s));
   return out;
 }
 
-IncidentHistory Store::History(const std::string& incident_id) const {
+IncidentHistory SqliteBackend::History(const std::string& incident_id) const {
   auto inc = FindIncident(incident_id);
   if (!inc)
     throw Error(ErrorKind::kNotFound, impl_->path, "no incident '" + incident_id + "' in the store",
@@ -1337,12 +1465,15 @@ IncidentHistory Store::History(const std::string& incident_id) const {
   {
     // A store older than schema 5, opened read-only, has no recorded_at yet (read as recorded in time order).
     Stmt s = impl_->Prepare(std::string("SELECT id, reported_at, reported_offset, body, source, ") +
-                            (impl_->schema_version >= 5 ? "recorded_at, recorded_offset" : "NULL, NULL") +
+                            (impl_->schema_version >= 5 ? "recorded_at, recorded_offset, " : "NULL, NULL, ") +
+                            (impl_->schema_version >= 6 ? "office, by_role" : "NULL, NULL") +
                             " FROM reports WHERE incident_ref = ? ORDER BY reported_at, id");
     s.Bind(1, ref);
     while (s.Step()) {
       ReportRecord r{s.Int(0), incident_id, Ts(s.Int(1), s.Int(2)), s.Text(3), s.Text(4), std::nullopt};
       if (!s.IsNull(5)) r.recorded_at = Ts(s.Int(5), s.Int(6));
+      r.office = s.IsNull(7) ? "" : s.Text(7);
+      r.by = s.IsNull(8) ? "" : s.Text(8);
       h.reports.push_back(std::move(r));
     }
   }
@@ -1356,19 +1487,25 @@ IncidentHistory Store::History(const std::string& incident_id) const {
                                            s.Text(5), s.Text(6), s.Text(7)});
   }
   {
-    Stmt s = impl_->Prepare(
-        "SELECT id, kind, level, by_role, at, at_offset FROM declarations WHERE incident_ref = ? ORDER BY at, id");
+    Stmt s = impl_->Prepare(std::string("SELECT id, kind, level, by_role, at, at_offset, ") +
+                            (impl_->schema_version >= 6 ? "office" : "NULL") +
+                            " FROM declarations WHERE incident_ref = ? ORDER BY at, id");
     s.Bind(1, ref);
-    while (s.Step())
-      h.declarations.push_back(DeclarationRecord{s.Int(0), incident_id, s.Text(1), LevelFromInt(s.OptInt(2)), s.Text(3),
-                                                 Ts(s.Int(4), s.Int(5))});
+    while (s.Step()) {
+      h.declarations.push_back(
+          DeclarationRecord{s.Int(0), incident_id, s.Text(1), LevelFromInt(s.OptInt(2)), s.Text(3), Ts(s.Int(4), s.Int(5))});
+      h.declarations.back().office = s.IsNull(6) ? "" : s.Text(6);
+    }
   }
   {
-    Stmt s = impl_->Prepare(
-        "SELECT id, clause, recipients, at, at_offset FROM upward_reports WHERE incident_ref = ? ORDER BY at, id");
+    Stmt s = impl_->Prepare(std::string("SELECT id, clause, recipients, at, at_offset, ") +
+                            (impl_->schema_version >= 6 ? "office, by_role" : "NULL, NULL") +
+                            " FROM upward_reports WHERE incident_ref = ? ORDER BY at, id");
     s.Bind(1, ref);
     while (s.Step()) {
       UpwardReportRecord u{s.Int(0), incident_id, s.Text(1), {}, Ts(s.Int(3), s.Int(4))};
+      u.office = s.IsNull(5) ? "" : s.Text(5);
+      u.by = s.IsNull(6) ? "" : s.Text(6);
       json to = json::parse(s.Text(2), nullptr, false);
       if (to.is_array())
         for (auto& x : to)
@@ -1379,13 +1516,7 @@ IncidentHistory Store::History(const std::string& incident_id) const {
   return h;
 }
 
-std::vector<IncidentHistory> Store::AllHistories() const {
-  std::vector<IncidentHistory> out;
-  for (const auto& inc : Incidents(false)) out.push_back(History(inc.incident_id));
-  return out;
-}
-
-VerifyResult Store::Verify() const {
+VerifyResult SqliteBackend::Verify() const {
   VerifyResult r;
   auto problem = [&](std::string p) {
     r.ok = false;
@@ -1434,13 +1565,11 @@ VerifyResult Store::Verify() const {
           problem("audit_log: entry " + std::to_string(expect_seq) + " is missing (next is " + std::to_string(seq) +
                   ")");
         expect_seq = seq + 1;
-        if (s.Text(6) != prev)
-          problem("audit_log seq " + std::to_string(seq) + ": prev_hash does not match the previous entry");
-        std::string h = Impl::ChainHash(s.Text(6), seq, s.Int(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5));
-        if (h != s.Text(7))
-          problem("audit_log seq " + std::to_string(seq) + ": hash does not match its content (edited)");
+        if (s.Text(6) != prev) problem("audit_log seq " + std::to_string(seq) + ": prev_hash does not match the previous entry");
+        std::string h = SqliteImpl::ChainHash(s.Text(6), seq, s.Int(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5));
+        if (h != s.Text(7)) problem("audit_log seq " + std::to_string(seq) + ": hash does not match its content (edited)");
         if (keyed && key) {
-          if (s.IsNull(8) || s.Text(8) != Impl::ChainMac(key->secret, impl_->store_id, prev_mac, h)) {
+          if (s.IsNull(8) || s.Text(8) != SqliteImpl::ChainMac(key->secret, impl_->store_id, prev_mac, h)) {
             problem("audit_log seq " + std::to_string(seq) +
                     ": its keyed mac does not match (edited, forged or re-signed without the office key)");
             macs_ok = false;
@@ -1465,57 +1594,71 @@ VerifyResult Store::Verify() const {
       if (it->second.second != payload) problem(where + ": content differs from its audit entry (edited)");
       seen[seq] = true;
     };
+    const bool v6 = impl_->schema_version >= 6;  // office (and role) columns
+    const std::string office = v6 ? ", office" : ", NULL";
+    auto text = [](const Stmt& s, int col) { return s.IsNull(col) ? std::string() : s.Text(col); };
     {
-      Stmt s = impl_->Prepare("SELECT id, incident_id, opened_at, opened_offset, county, audit_seq FROM incidents");
+      Stmt s = impl_->Prepare("SELECT id, incident_id, opened_at, opened_offset, county, audit_seq" + office +
+                              " FROM incidents");
       while (s.Step()) {
         ++r.incidents;
-        check("incidents", s.Int(0), s.Int(5), IncidentPayload(s.Int(0), s.Text(1), s.Int(2), s.Int(3), s.OptText(4)));
+        check("incidents", s.Int(0), s.Int(5),
+              IncidentPayload(s.Int(0), s.Text(1), s.Int(2), s.Int(3), s.OptText(4), text(s, 6)));
       }
+    }
+    if (v6) {
+      Stmt s = impl_->Prepare("SELECT id, incident_ref, linked, office, audit_seq FROM incident_offices");
+      while (s.Step())
+        check("incident_offices", s.Int(0), s.Int(4), LinkPayload(s.Int(0), s.Int(1), s.Text(2), text(s, 3)));
     }
     {
       Stmt s = impl_->Prepare(std::string("SELECT id, incident_ref, reported_at, reported_offset, body, source, "
                                           "audit_seq, ") +
-                              (impl_->schema_version >= 5 ? "recorded_at, recorded_offset" : "NULL, NULL") +
-                              " FROM reports");
+                              (impl_->schema_version >= 5 ? "recorded_at, recorded_offset" : "NULL, NULL") + office +
+                              (v6 ? ", by_role" : ", NULL") + " FROM reports");
       while (s.Step()) {
         ++r.reports;
         std::optional<std::pair<std::int64_t, std::int64_t>> recorded;
         if (!s.IsNull(7)) recorded = std::make_pair(s.Int(7), s.IsNull(8) ? std::int64_t{0} : s.Int(8));
         check("reports", s.Int(0), s.Int(6),
-              ReportPayload(s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4), s.Text(5), recorded));
+              ReportPayload(s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4), s.Text(5), recorded, text(s, 9),
+                            text(s, 10)));
       }
     }
     {
-      Stmt s = impl_->Prepare(
-          "SELECT id, report_ref, at, at_offset, level, rules_id, rules_sha256, json, audit_seq FROM decisions");
+      Stmt s = impl_->Prepare("SELECT id, report_ref, at, at_offset, level, rules_id, rules_sha256, json, audit_seq" +
+                              office + " FROM decisions");
       while (s.Step()) {
         ++r.decisions;
         check("decisions", s.Int(0), s.Int(8),
-              DecisionPayload(s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.OptInt(4), s.Text(5), s.Text(6), s.Text(7)));
+              DecisionPayload(s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.OptInt(4), s.Text(5), s.Text(6), s.Text(7),
+                              text(s, 9)));
       }
     }
     {
-      Stmt s =
-          impl_->Prepare("SELECT id, incident_ref, kind, level, by_role, at, at_offset, audit_seq FROM declarations");
+      Stmt s = impl_->Prepare("SELECT id, incident_ref, kind, level, by_role, at, at_offset, audit_seq" + office +
+                              " FROM declarations");
       while (s.Step()) {
         ++r.declarations;
         check("declarations", s.Int(0), s.Int(7),
-              DeclarationPayload(s.Int(0), s.Int(1), s.Text(2), s.OptInt(3), s.Text(4), s.Int(5), s.Int(6)));
+              DeclarationPayload(s.Int(0), s.Int(1), s.Text(2), s.OptInt(3), s.Text(4), s.Int(5), s.Int(6),
+                                 text(s, 8)));
       }
     }
     {
-      Stmt s =
-          impl_->Prepare("SELECT id, incident_ref, clause, recipients, at, at_offset, audit_seq FROM upward_reports");
+      Stmt s = impl_->Prepare("SELECT id, incident_ref, clause, recipients, at, at_offset, audit_seq" + office +
+                              (v6 ? ", by_role" : ", NULL") + " FROM upward_reports");
       while (s.Step()) {
         ++r.upward_reports;
         check("upward_reports", s.Int(0), s.Int(6),
-              UpwardPayload(s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Int(4), s.Int(5)));
+              UpwardPayload(s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Int(4), s.Int(5), text(s, 7), text(s, 8)));
       }
     }
     {
-      Stmt s = impl_->Prepare("SELECT id, incident_ref, at, at_offset, by_role, audit_seq FROM closures");
+      Stmt s = impl_->Prepare("SELECT id, incident_ref, at, at_offset, by_role, audit_seq" + office + " FROM closures");
       while (s.Step())
-        check("closures", s.Int(0), s.Int(5), ClosurePayload(s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4)));
+        check("closures", s.Int(0), s.Int(5),
+              ClosurePayload(s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4), text(s, 6)));
     }
     for (const auto& t : internal::kAccountsTables) {
       if (impl_->schema_version < 4) break;  // an older store read as it is (no accounts tables yet)
@@ -1531,7 +1674,7 @@ VerifyResult Store::Verify() const {
   return r;
 }
 
-SignedHead Store::Head() const {
+SignedHead SqliteBackend::Head() const {
   if (impl_->schema_version < 3)
     throw Error(ErrorKind::kStore, impl_->path,
                 "the store's audit chain is not keyed yet (schema " + std::to_string(impl_->schema_version) + ")",
@@ -1548,7 +1691,7 @@ SignedHead Store::Head() const {
   return SignHead(*impl_->key, impl_->store_id, s.Int(0), s.Text(1), s.Text(2));
 }
 
-VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options) {
+VerifyResult internal::VerifySqlite(const std::string& path, const VerifyOptions& options) {
   VerifyResult r;
   auto finding = [&](std::string p) {
     r.ok = false;
@@ -1585,9 +1728,9 @@ VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options) 
   o.mode = OpenMode::kRead;
   o.key_file = options.key_file;
   o.vfs = options.vfs;
-  Store store = Store::OpenImpl(path, o, true);
-  r = store.Verify();
-  Store::Impl& impl = *store.impl_;
+  std::unique_ptr<SqliteBackend> store = OpenSqliteImpl(path, o, true);
+  r = store->Verify();
+  SqliteImpl& impl = store->impl();
   const bool keyed = impl.schema_version >= 3;
   const internal::OfficeKey* key = impl.key && impl.key->id == impl.store_key_id ? &*impl.key : nullptr;
   auto check_head = [&](const SignedHead& h, const std::string& what) {
@@ -1613,7 +1756,7 @@ VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options) 
   return r;
 }
 
-std::int64_t Store::InsertAudited(const std::string& table, const std::string& action, const std::string& insert_sql,
+std::int64_t SqliteBackend::InsertAudited(const std::string& table, const std::string& action, const std::string& insert_sql,
                                   const SqlRow& args) {
   const internal::AuditedTable* t = nullptr;
   for (const auto& x : internal::kAccountsTables)
@@ -1641,7 +1784,7 @@ std::int64_t Store::InsertAudited(const std::string& table, const std::string& a
   });
 }
 
-std::vector<SqlRow> Store::Query(const std::string& sql, const SqlRow& args) const {
+std::vector<SqlRow> SqliteBackend::Query(const std::string& sql, const SqlRow& args) const {
   Stmt s = impl_->Prepare(sql);
   int i = 1;
   for (const auto& v : args) s.Bind(i++, v);
@@ -1654,10 +1797,87 @@ std::vector<SqlRow> Store::Query(const std::string& sql, const SqlRow& args) con
   return rows;
 }
 
-void Store::ExecForTest(const std::string& sql) { impl_->Exec(sql); }
+void SqliteBackend::ExecForTest(const std::string& sql) { impl_->Exec(sql); }
 
-std::int64_t Store::DataVersion() const { return impl_->PragmaInt("data_version"); }
+std::int64_t SqliteBackend::DataVersion() const { return impl_->PragmaInt("data_version"); }
 
-bool Store::InTransaction() const { return impl_->depth > 0; }
+
+// ---- following other connections ----
+
+Changes SqliteBackend::ChangedSince(const std::optional<std::string>& cursor) const {
+  Changes out;
+  std::int64_t top = 0;
+  {
+    Stmt s = impl_->Prepare("SELECT coalesce(max(seq), 0) FROM audit_log");
+    if (s.Step()) top = s.Int(0);
+  }
+  out.cursor = std::to_string(top);
+  if (!cursor) {
+    out.everything = true;
+    Stmt s = impl_->Prepare("SELECT incident_id FROM incidents ORDER BY id");
+    while (s.Step()) out.incident_ids.push_back(s.Text(0));
+    return out;
+  }
+  // Writers take turns under the write lock and audit entries are numbered in that order: the entries in
+  // (cursor, top] are exactly the commits since the cursor. A decision is written with its report.
+  const std::int64_t from = std::atoll(cursor->c_str());
+  std::string sql = "SELECT i.incident_id, x.seq FROM (SELECT id AS ref, audit_seq AS seq FROM incidents WHERE "
+                    "audit_seq > ?1 AND audit_seq <= ?2";
+  std::vector<const char*> tables = {"reports", "declarations", "upward_reports", "closures"};
+  if (impl_->schema_version >= 6) tables.push_back("incident_offices");
+  for (const char* t : tables)
+    sql += std::string(" UNION ALL SELECT incident_ref, audit_seq FROM ") + t + " WHERE audit_seq > ?1 AND audit_seq <= ?2";
+  sql += ") x JOIN incidents i ON i.id = x.ref";
+  Stmt s = impl_->Prepare(sql);
+  s.Bind(1, from).Bind(2, top);
+  auto& own = impl_->own_seqs;
+  std::set<std::string> seen;
+  while (s.Step()) {
+    const std::int64_t seq = s.Int(1);
+    const bool mine = std::any_of(own.begin(), own.end(), [&](const auto& r) { return seq >= r.first && seq <= r.second; });
+    if (!mine && seen.insert(s.Text(0)).second) out.incident_ids.push_back(s.Text(0));
+  }
+  own.erase(std::remove_if(own.begin(), own.end(), [&](const auto& r) { return r.second <= from; }), own.end());
+  return out;
+}
+
+void SqliteBackend::LockForRecording(const std::vector<std::string>&, CountLock) {
+  if (impl_->depth == 0) impl_->Fail("LockForRecording outside a transaction (internal)");
+  // BEGIN IMMEDIATE already holds the file's write lock: one writer at a time.
+}
+
+bool SqliteBackend::WaitForChanges(int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    const std::int64_t v = impl_->PragmaInt("data_version");
+    const bool changed = !impl_->seen_version || *impl_->seen_version != v;
+    impl_->seen_version = v;
+    if (changed) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(200, timeout_ms)));
+  }
+}
+
+// ---- the backend interface's entry points ----
+
+std::unique_ptr<internal::Backend> internal::OpenSqlite(const std::string& path, const OpenOptions& options) {
+  return OpenSqliteImpl(path, options, false);
+}
+
+std::string internal::ChainHash(const std::string& prev, std::int64_t seq, std::int64_t recorded_at,
+                                const std::string& action, const std::string& tbl, std::int64_t row_id,
+                                const std::string& payload) {
+  return SqliteImpl::ChainHash(prev, seq, recorded_at, action, tbl, row_id, payload);
+}
+
+std::string internal::ChainMac(const std::string& secret, const std::string& chain_id, const std::string& prev_mac,
+                               const std::string& hash) {
+  return SqliteImpl::ChainMac(secret, chain_id, prev_mac, hash);
+}
+
+SignedHead internal::SignHeadWith(const internal::OfficeKey& key, const std::string& chain_id, std::int64_t seq,
+                                  const std::string& hash, const std::string& mac) {
+  return SignHead(key, chain_id, seq, hash, mac);
+}
 
 }  // namespace firebreak::store

@@ -260,10 +260,15 @@ std::string Sql(const std::string& path, const std::string& sql) {
   return out;
 }
 
-// Takes a current store back to schema 2 (as firebreak wrote it before the keyed chain: no recorded_at, no
+// Takes a current store back to schema 2 (as firebreak wrote it before the keyed chain: no offices, no recorded_at, no
 // accounts tables, no mac column, no store or key id) and, with `v1`, to schema 1 (no audit_seq indexes). The plain chain is unchanged.
 void Downgrade(const std::string& path, bool v1) {
-  std::string sql = "ALTER TABLE reports DROP COLUMN recorded_at; ALTER TABLE reports DROP COLUMN recorded_offset;"
+  std::string sql = "DROP TABLE incident_offices; ALTER TABLE incidents DROP COLUMN office;"
+                    "ALTER TABLE reports DROP COLUMN office; ALTER TABLE reports DROP COLUMN by_role;"
+                    "ALTER TABLE decisions DROP COLUMN office; ALTER TABLE declarations DROP COLUMN office;"
+                    "ALTER TABLE upward_reports DROP COLUMN office; ALTER TABLE upward_reports DROP COLUMN by_role;"
+                    "ALTER TABLE closures DROP COLUMN office;"
+                    "ALTER TABLE reports DROP COLUMN recorded_at; ALTER TABLE reports DROP COLUMN recorded_offset;"
                     "DROP TABLE users; DROP TABLE shift_events; DROP TABLE acknowledgements; DROP TABLE desk_actions;"
                     "ALTER TABLE audit_log DROP COLUMN mac; DELETE FROM meta WHERE key IN ('store_id', 'key_id');"
                     "UPDATE meta SET value = '2' WHERE key = 'schema_version'; PRAGMA user_version=2;";
@@ -309,7 +314,7 @@ TEST(Store, MigratesOlderSchemasAndKeysTheChain) {
     }
     EXPECT_EQ(Sql(path, "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"
                         "SELECT count(*) FROM audit_log WHERE mac IS NULL;"),
-              std::to_string(kSchemaVersion) + "\n10\n0");  // 6 indexes of version 2, 4 of the accounts tables
+              std::to_string(kSchemaVersion) + "\n11\n0");  // 6 indexes of version 2, 4 of the accounts tables, 1 of incident_offices (6)
     EXPECT_TRUE(VerifyStore(path).ok);
   }
 }

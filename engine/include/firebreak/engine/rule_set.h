@@ -288,6 +288,21 @@ struct County {
   std::string name_en;     // "Liucheng County"
 };
 
+// Plan 3.1, 3.3, 5.2: a kind of office that records incidents in a shared store (docs/rule-file.md "offices").
+// The city HQ office and one office per county (`counties`): the store module builds the offices from these.
+struct OfficeSpec {
+  std::string kind;                     // "city" | "county"
+  std::string clause;
+  Text text;                            // e.g. 森林防灭火指挥部办公室 (the city's or county's name goes before)
+  std::vector<std::string> roles;       // role ids its people act as
+  std::string duty_role;                // the role a record is made by when none is given
+  std::string reports_clause;           // 5.2: its records reach these recipients (逐级报告)
+  Text reports_text;
+  std::vector<std::string> reports_to;  // role/unit ids
+  std::vector<std::string> interpretations;
+  SourceLoc loc;
+};
+
 // A boolean fact the rule file defines from other facts when the report does not give it, e.g.
 // night := local_hour >= 19 or local_hour < 6 (an interpretation: the plan does not define night).
 struct DerivedFact {
@@ -345,6 +360,7 @@ struct RuleSet {
 
   std::map<std::string, Bound> bounds;  // word -> operator (9.4), value unused
   std::vector<County> counties;
+  std::vector<OfficeSpec> offices;         // may be empty: stores then know no offices
   std::vector<DerivedFact> derived_facts;  // evaluated in file order, before triggers
   std::vector<FactDefault> fact_defaults;  // applied after derived_facts, for facts still unknown
   std::vector<Interpretation> interpretations;

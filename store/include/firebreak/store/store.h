@@ -1,7 +1,15 @@
-// The duty office's store: one embedded SQLite file per duty office (schema: docs/store-schema.md; what an
-// editor of the file can and cannot do: docs/tamper-evidence.md).
+// The duty office's store: ONE API over two backends (store/src/backend.h). A path is an embedded SQLite file
+// (the default: one office, drills, tests); a "postgresql://…" URL is the shared store of many offices on a
+// PostgreSQL server (docs/postgresql.md). Same records, same audit chain semantics, same verify; what differs is
+// noted below. Schema: docs/store-schema.md; what an editor can and cannot do: docs/tamper-evidence.md.
 //
-// Contract:
+// PostgreSQL: the office is the database role the URL logs in as (one role per office, docs/postgresql.md);
+// every office has its own keyed audit chain; the database itself refuses UPDATE/DELETE/TRUNCATE and, by
+// row-level security, a county's write to another county's incident. Messages name the URL without its password.
+// A lost connection (server restart) is retried by Transaction(): nothing committed is lost, nothing is written
+// twice. The SQLite-file contract below (preflight, sidecar, quick_check) is SQLite's.
+//
+// Contract (SQLite):
 //  - Opening inspects the file WITHOUT SQLite first (store/src/preflight.h) and refuses, with Error(kStore) and
 //    without one byte changed, a file that is not a firebreak store (a text file, another application's SQLite
 //    database — with or without an un-checkpointed WAL or a hot rollback journal —, a newer schema). A missing
@@ -25,11 +33,12 @@
 //    so nobody without the office key (kept outside the store, OpenOptions::key_file) can edit, back-date,
 //    re-sign or append entries undetected. Verify() recomputes both chains and cross-checks every record.
 //
-// Thread-safety: a Store is one SQLite connection; use it from one thread at a time. Several processes (or
-// several Store objects) may use the same file at once.
+// Thread-safety: a Store is one connection; use it from one thread at a time. Several processes (or several
+// Store objects) may use the same file or server at once.
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,15 +51,36 @@
 
 namespace firebreak::store {
 
+namespace internal {
+class Backend;
+}
+
 // Schema versions: 1 tables; 2 audit_seq indexes; 3 (harden) keyed chain: audit_log.mac, meta store_id/key_id;
-// 4 (server) the web desk's accounts tables (accounts.h); 5 (onetruth) reports.recorded_at (late reports).
-inline constexpr int kSchemaVersion = 5;
+// 4 (server) the web desk's accounts tables (accounts.h); 5 (onetruth) reports.recorded_at (late reports);
+// 6 (pg) offices: the office (and role) on every record, incident_offices. PostgreSQL stores start at 6.
+inline constexpr int kSchemaVersion = 6;
 // PRAGMA application_id of a firebreak store: "FBRK".
 inline constexpr std::int32_t kApplicationId = 0x4642524B;
 
 enum class OpenMode {
   kWrite,  // read and record (creates, migrates, writes the head sidecar)
   kRead,   // read only: never writes to the store, its sidecar or the key (status, audit, verify, head)
+};
+
+enum class BackendKind { kSqlite, kPostgres };
+
+// What other connections changed since a cursor (Store::ChangedSince): the incidents to read again.
+struct Changes {
+  std::vector<std::string> incident_ids;  // each once; written by other connections (not this Store)
+  std::string cursor;                     // pass it to the next call
+  bool everything = false;                // no cursor was given: incident_ids lists every incident
+};
+
+// How a recording transaction holds the count of burning fires (Store::LockForRecording; Desk).
+enum class CountLock {
+  kNone,       // declarations, upward reports: no decision depends on other fires
+  kShared,     // reports that leave every fire's burning/dangerous state as it was: they read the count
+  kExclusive,  // reports that open an incident, change a fire's state or arrive late; closures
 };
 
 // A value bound to or read from SQL by store modules (null, integer, text).
@@ -63,6 +93,11 @@ struct OpenOptions {
   OpenMode mode = OpenMode::kWrite;
   std::string key_file;         // the office key; empty: DefaultOfficeKeyPath(). Created on first write.
   std::string vfs;              // SQLite VFS name (tests: fault injection); empty: the default
+  // The office this store records as (an office id of the rule file, store/offices.h). SQLite: names the
+  // store's office (kept in meta; a store of another office is refused); empty: as the store says, or none (one
+  // office per file, no office checks). PostgreSQL: must match the database role's office when given.
+  std::string office;
+  int reconnect_timeout_ms = 30000;  // PostgreSQL: how long to wait for a restarting server before giving up
 };
 
 // One declaration at a moment: a level declared / raised, or the response ended (level empty).
@@ -73,6 +108,7 @@ struct DeclarationRecord {
   std::optional<engine::Level> level;  // empty for "end"
   std::string by;                    // role id
   Timestamp at;
+  std::string office;                // read: the office that wrote it ("" in a store without offices)
 };
 
 // An upward report made under plan 5.2 (who was told, when, under which clause).
@@ -82,6 +118,8 @@ struct UpwardReportRecord {
   std::string clause;               // e.g. "5.2(3)"; may be empty ("a report", matched to any due duty)
   std::vector<std::string> to;      // recipient ids
   Timestamp at;
+  std::string office;               // read: the office that wrote it
+  std::string by;                   // the reporting role ("" if not recorded)
 };
 
 struct ReportRecord {
@@ -90,7 +128,9 @@ struct ReportRecord {
   Timestamp reported_at;  // the moment the report describes
   std::string body;    // the report as given (JSON object text)
   std::string source;  // file name
-  std::optional<Timestamp> recorded_at;  // when the office recorded it (schema >= 3; older rows: none)
+  std::optional<Timestamp> recorded_at;  // when the office recorded it (schema >= 5; older rows: none)
+  std::string office;  // the office that recorded it ("" in a store without offices)
+  std::string by;      // the role it was recorded by ("" if not recorded)
 };
 
 struct DecisionRecord {
@@ -109,6 +149,8 @@ struct IncidentRecord {
   std::optional<std::string> county;
   std::optional<Timestamp> closed_at;
   std::string closed_by;
+  std::string office;                // the office that opened it ("" in a store without offices)
+  std::vector<std::string> offices;  // the offices it belongs to: its county's; both of a crossing fire (3.3)
 };
 
 // Everything stored about one incident, in time order.
@@ -128,6 +170,7 @@ struct VerifyResult {
   std::string head_hash;  // keyed mac of the last audit entry (or its plain hash in an unkeyed v2 store)
   bool keyed = false;     // every entry carries a valid mac under the office key
   std::string key_id;     // the key the store names
+  std::vector<std::string> unkeyed_offices;  // PostgreSQL: offices whose chain was checked without their key
 };
 
 // The head of a store's audit chain, signed with the office key: printed by `firebreak store head` to anchor
@@ -152,9 +195,13 @@ struct VerifyOptions {
   std::string anchor_text;  // a SignedHead printed earlier (`store head`); empty: none
   std::string anchor_name;  // its file name, for messages
   std::string vfs;
+  std::string key_dir;      // PostgreSQL: the other offices' keys, DIR/<office id>.key (an auditor's)
 };
 
-// Verifies the store at `path` without writing anything (read-only; a missing store with a sidecar, an empty
+// What messages show for a store path: a file path as it is, a postgresql:// URL without its password.
+std::string DisplayPath(const std::string& path);
+
+// Verifies the store at `path` (a file or a postgresql:// URL) without writing anything (read-only; a missing store with a sidecar, an empty
 // file, a hot journal or a corrupt page are findings, not errors). Checks: SQLite integrity and foreign keys;
 // both chains (the keyed one under the office key: a missing key is a finding); every record against its
 // entry; the sidecar PATH.head (signed, and contained in the store); the anchor if given (signed, and the
@@ -172,37 +219,52 @@ class Store {
   Store& operator=(Store&&) noexcept;
   ~Store();
 
+  // The file path, or the URL without its password.
   const std::string& path() const;
   int schema_version() const;
+  BackendKind kind() const;
+  // The office this connection records as ("" for a store without offices: a SQLite file of one office).
+  const std::string& office() const;
 
-  // Runs `fn` in one write transaction (BEGIN IMMEDIATE, retried on busy). Commits if fn returns, rolls back
-  // if it throws (and rethrows). Nested calls join the outer transaction.
+  // Runs `fn` in one write transaction (SQLite: BEGIN IMMEDIATE, retried on busy). Commits if fn returns, rolls
+  // back if it throws (and rethrows). Nested calls join the outer transaction. PostgreSQL: when the connection
+  // was lost or the server asked to retry (serialization failure, deadlock), the outermost transaction is rolled
+  // back and `fn` runs again on a new connection (up to OpenOptions::reconnect_timeout_ms); `fn` must therefore
+  // only change the caller's state after it returns.
   template <class Fn>
   auto Transaction(Fn&& fn) -> decltype(fn()) {
-    Begin();
-    try {
-      if constexpr (std::is_void_v<decltype(fn())>) {
-        fn();
-        Commit();
-      } else {
-        auto r = fn();
-        Commit();
-        return r;
+    for (int attempt = 1;; ++attempt) {
+      const bool outermost = !InTransaction();
+      Begin();
+      try {
+        if constexpr (std::is_void_v<decltype(fn())>) {
+          fn();
+          Commit();
+          return;
+        } else {
+          auto r = fn();
+          Commit();
+          return r;
+        }
+      } catch (...) {
+        Rollback();
+        if (!outermost || !Recover(std::current_exception(), attempt)) throw;
       }
-    } catch (...) {
-      Rollback();
-      throw;
     }
   }
 
   // --- writes (each its own transaction unless inside Transaction) ---
-  // Creates the incident if new. Returns true if created.
-  bool EnsureIncident(const std::string& incident_id, const Timestamp& at, const std::optional<std::string>& county);
+  // Creates the incident if new, belonging to `offices` (default: this store's office). Returns true if created.
+  bool EnsureIncident(const std::string& incident_id, const Timestamp& at, const std::optional<std::string>& county,
+                      const std::vector<std::string>& offices = {});
+  // Links an incident to one more office (a fire crossing into a neighbouring county, 3.3). No-op if linked.
+  void LinkIncident(const std::string& incident_id, const std::string& office);
   // Appends a report (body = JSON object text) and returns its id. REQUIRES: the incident exists.
   // reported_at: the moment it describes; recorded_at: when the office recorded it (a late report has a
   // reported_at before that of reports recorded earlier).
+  // by: the role it is recorded by ("" for none).
   std::int64_t AddReport(const std::string& incident_id, const Timestamp& reported_at, const std::string& body,
-                         const std::string& source, const Timestamp& recorded_at);
+                         const std::string& source, const Timestamp& recorded_at, const std::string& by = "");
   // Recorded when it describes (a report in time order).
   std::int64_t AddReport(const std::string& incident_id, const Timestamp& reported_at, const std::string& body,
                          const std::string& source) {
@@ -220,6 +282,9 @@ class Store {
   std::vector<IncidentRecord> Incidents(bool open_only) const;
   IncidentHistory History(const std::string& incident_id) const;  // throws kNotFound
   std::vector<IncidentHistory> AllHistories() const;               // every incident, by opened_at
+  // The incident and its reports (no decisions, declarations or upward reports) of each id that exists, in
+  // the order given: what the desk re-reads after other offices changed them (PostgreSQL: two queries for all).
+  std::vector<IncidentHistory> ReportHistories(const std::vector<std::string>& incident_ids) const;
 
   // Recomputes the audit chain (and the keyed chain), cross-checks every record against its audit entry, runs
   // SQLite's integrity and foreign-key checks. Never throws for findings (they go into problems).
@@ -249,16 +314,30 @@ class Store {
   // Inside Transaction() (this connection holds the write lock).
   bool InTransaction() const;
 
-  struct Impl;  // opaque (store/src/store.cc)
+  // --- following other offices ---
+  // The incidents other connections changed since `cursor` (nullopt: every incident, and a first cursor). Exact:
+  // nothing committed after the cursor is missed, whatever the commit order (PostgreSQL: by transaction ids and
+  // snapshots, SQLite: by audit sequence); reads only the rows written since (indexed), never whole tables.
+  Changes ChangedSince(const std::optional<std::string>& cursor) const;
+  // Inside a transaction: takes the locks a recording needs before it reads (PostgreSQL advisory locks, released
+  // at commit; SQLite: the write lock already serialises writers). Writers of one incident take turns; `count`
+  // orders recordings against changes of the count of burning fires (concurrency, 6.3.2.1(5), 3.3).
+  void LockForRecording(const std::vector<std::string>& incident_ids, CountLock count);
+  // Waits up to `timeout_ms` for another connection to commit a change (PostgreSQL: LISTEN/NOTIFY, no polling;
+  // SQLite: the file's data version, checked every 200 ms). True when something may have changed (also on the
+  // first call and after a reconnect): read it with ChangedSince.
+  bool WaitForChanges(int timeout_ms);
+
+  // For tests and tools that need the backend itself.
+  internal::Backend& backend() { return *impl_; }
 
  private:
-  friend VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options);
-  static Store OpenImpl(const std::string& path, const OpenOptions& options, bool for_verify);
-  explicit Store(std::unique_ptr<Impl> impl);
+  explicit Store(std::unique_ptr<internal::Backend> impl);
   void Begin();
   void Commit();
   void Rollback();
-  std::unique_ptr<Impl> impl_;
+  bool Recover(const std::exception_ptr& e, int attempt);
+  std::unique_ptr<internal::Backend> impl_;
 };
 
 // Default store path: $FIREBREAK_STORE, else $HOME/.local/share/firebreak/duty-office.sqlite (directories
