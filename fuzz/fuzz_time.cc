@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "firebreak/common/time.h"
-#include "firebreak/engine/scenario.h"
+#include "firebreak/timeline/scenario.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     }
     const firebreak::Timestamp start{1775260800, 480};
-    firebreak::engine::ParseScenarioTime(text, start, &why);
+    firebreak::timeline::ParseScenarioTime(text, start, &why);
   }, false);
   return 0;
 }
