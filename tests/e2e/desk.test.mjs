@@ -62,8 +62,14 @@ before(async () => {
 
 after(async () => {
   for (const b of browsers) await b.close().catch(() => {});
-  if (server) server.kill('SIGTERM');
-  if (work) rmSync(work, { recursive: true, force: true });
+  // Wait for the server to exit before removing its store: a SIGTERM'd server (or a
+  // browser closing its profile) may still be writing into `work` for a moment.
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10000))]);
+  }
+  if (work) rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 // A browser with its own fresh profile (--user-data-dir), signed in as `user`.
