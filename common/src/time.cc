@@ -118,6 +118,12 @@ std::optional<Timestamp> ParseIso8601(std::string_view s, std::string* why) {
   }
   std::int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   std::int64_t local = days * 86400 + h * 3600 + mi * 60 + sec;
+  // A leap second (:60) on the last second of 9999 would roll into year 10000, which has no 4-digit form.
+  static const std::int64_t kLastLocal = DaysFromCivil(9999, 12, 31) * 86400 + 86399;
+  if (local > kLastLocal) {
+    Fail(why, "time after 9999-12-31T23:59:59");
+    return std::nullopt;
+  }
   return Timestamp{local - static_cast<std::int64_t>(offset) * 60, offset};
 }
 
