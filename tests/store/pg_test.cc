@@ -361,7 +361,9 @@ TEST_F(PgStore, ThreeFiresInThreeCountiesMoveCommandUp) {
     ASSERT_NE(tl.Find(id), nullptr) << id;
     const timeline::Step* at10 = tl.Find(id)->StepAt(T("2026-10-02T10:30:00+08:00"));
     const timeline::Step* at11 = tl.Find(id)->StepAt(T("2026-10-02T11:00:00+08:00"));
-    if (at10) EXPECT_EQ(at10->lead, engine::Tier::kCounty) << id;
+    if (at10) {
+      EXPECT_EQ(at10->lead, engine::Tier::kCounty) << id;
+    }
     ASSERT_NE(at11, nullptr);
     EXPECT_EQ(at11->lead, engine::Tier::kCity) << id;
   }
@@ -578,7 +580,9 @@ TEST_F(PgStore, ClientsRetryAcrossAServerRestartAndLoseNothing) {
   int runs = 0;
   lc.Transaction([&] {
     lc.AddReport("LC-1", T("2026-03-01T10:45:00+08:00"), R"({"burned_area_ha": 12})", "3.json");
-    if (++runs == 1) ASSERT_EQ(std::system(restart.c_str()), 0);
+    if (++runs == 1) {
+      ASSERT_EQ(std::system(restart.c_str()), 0);
+    }
   });
   EXPECT_EQ(runs, 2);
   EXPECT_EQ(lc.History("LC-1").reports.size(), 3u);  // nothing lost, nothing twice
