@@ -118,6 +118,12 @@ std::optional<Timestamp> ParseIso8601(std::string_view s, std::string* why) {
   }
   std::int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   std::int64_t local = days * 86400 + h * 3600 + mi * 60 + sec;
+  // A leap second (:60) is the next minute's :00; on 9999-12-31T23:59 that is year 10000, which has no
+  // four-digit form to print or read back (found by fuzz_time).
+  if (local >= DaysFromCivil(10000, 1, 1) * 86400) {
+    Fail(why, "date or time field out of range (after 9999-12-31T23:59:59)");
+    return std::nullopt;
+  }
   return Timestamp{local - static_cast<std::int64_t>(offset) * 60, offset};
 }
 
