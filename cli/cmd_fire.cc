@@ -193,7 +193,7 @@ void AddWeather(CLI::App* fire_cmd, Globals& g) {
   CLI::App* w = fire_cmd->add_subcommand("weather",
                                          "FWI codes and indices from daily noon weather (FFMC DMC DC ISI BUI FWI DSR)");
   w->add_option("--input", a->input,
-                "Weather file: 'month day temp_c rh_pct wind_kmh rain_mm' per line, or CSV ('-' = stdin)")
+                "Weather file: '[year] month day temp_c rh_pct wind_kmh rain_mm' per line, or CSV ('-' = stdin)")
       ->required();
   w->add_option("--start-ffmc", a->ffmc, "Yesterday's FFMC (start-up 85)");
   w->add_option("--start-dmc", a->dmc, "Yesterday's DMC (start-up 6)");

@@ -115,7 +115,7 @@ put("fuzz_layers", "threat-inf", "places: {file: p.geojson, name_field: n, threa
 put("fuzz_roads", "snap-1e9", "speeds_kmh: {primary: 60}\nsnap_m: 1e9\n")
 put("fuzz_roads", "class-field-map", "speeds_kmh: {primary: 60}\nclass_field: {a: b}\n")
 put("fuzz_registry", "strength-1e9", "units:\n  - {id: a, name: A, type: pro, base: {lon: 109, lat: 24}, strength: 1e9, readiness_min: 1}\n")
-for n, t in {"overflow": "+99999999999h", "neg-overflow": "-99999999999h", "year-9999": "9999-12-31T23:59:59+08:00",
+for n, t in {"overflow": "+99999999999h", "neg-overflow": "-99999999999h", "year-9999": "9999-12-31T23:59:59+08:00", "leap-10000": "9999-12-31T23:59:60+08:00",
              "year-1970": "1970-01-01T00:00:00Z", "feb-30": "2026-02-30T10:00:00+08:00", "no-offset": "2026-03-14 09:30",
              "offset-99": "2026-03-14T09:30:00+99:00", "many-digits": "2026-03-14T09:30:00." + "9" * 5000 + "+08:00"}.items():
     put("fuzz_time", n, t)

@@ -1,6 +1,8 @@
 #include "firebreak/fire/facts.h"
 
+#include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <sstream>
 
@@ -38,8 +40,12 @@ std::string F(double v, int d) {
 std::optional<FwiDay> StationDay(const WeatherSeries& s, const FwiCodes& start, const DayLength& dl,
                                  const engine::Incident& incident) {
   const int month = LocalMonth(incident.reported_at), day = LocalDay(incident.reported_at);
+  // The local year (offset applied), compared only when the file gives years.
+  const std::chrono::sys_seconds local{
+      std::chrono::seconds(incident.reported_at.epoch_s + std::int64_t{incident.reported_at.offset_min} * 60)};
+  const int year = static_cast<int>(std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(local)).year());
   for (std::size_t i = 0; i < s.weather.size(); ++i)
-    if (s.weather[i].month == month && s.days[i] == day) {
+    if (s.weather[i].month == month && s.days[i] == day && (s.years.empty() || s.years[i] == year)) {
       const auto run = RunFwi(start, std::span<const NoonWeather>(s.weather.data(), i + 1), dl);
       return run.back();
     }
@@ -72,7 +78,11 @@ void AddBehaviourFacts(engine::Incident& in, const PointBehaviour& b, const std:
   Derive(in, FactId::kFlameLengthM, b.flame_length_m, source);
   Derive(in, FactId::kFirelineIntensityKwM, b.intensity_kwm, source);
   Derive(in, FactId::kMaxSpreadDirDeg, b.dir_max_spread_deg, source);
-  if (b.wang && b.wang->type) Derive(in, FactId::kWangRosMMin, b.wang->head_ros, source + "; 王正非 R0·Ks·Kw·Kφ");
+  if (b.wang && b.wang->type)
+    Derive(in, FactId::kWangRosMMin, b.wang->head_ros,
+           source + "; 王正非 R0·Ks·Kw·Kφ" +
+               (b.wang->slope_capped ? "; " + WangSlopeCapNote(b.wang->slope_capped_at_deg, b.wang->slope_deg, true)
+                                     : ""));
 }
 
 std::optional<PointInputs> BehaviourInputs(const engine::Incident& in, const SurfaceFuels& fuels,

@@ -202,6 +202,8 @@ std::string PointBehaviourText(const PointBehaviour& b, const PointInputs& in, b
       << ")\n";
   if (b.surface.spread.wind_limit_exceeded)
     o << (zh ? "  有效风速已按上限 0.9·I_R 截断\n" : "  effective wind capped at the limit 0.9·I_R\n");
+  if (w && b.wang->slope_capped)
+    o << "  " << WangSlopeCapNote(b.wang->slope_capped_at_deg, b.wang->slope_deg, zh) << "\n";
   return o.str();
 }
 
@@ -265,7 +267,10 @@ std::string PointBehaviourJson(const PointBehaviour& b, const PointInputs& in) {
                           {"kw", b.wang->kw},
                           {"kphi", b.wang->kphi},
                           {"beaufort", b.wang->beaufort},
-                          {"fuel_type", b.wang->type->id}};
+                          {"fuel_type", b.wang->type->id},
+                          {"slope_capped", b.wang->slope_capped}};
+    if (b.wang->slope_capped)
+      j["wang_zhengfei"]["warning"] = WangSlopeCapNote(b.wang->slope_capped_at_deg, b.wang->slope_deg, false);
   } else {
     j["wang_zhengfei"] = {{"skipped", b.wang_skipped}};
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <numbers>
@@ -117,10 +118,10 @@ WangParams LoadWangParams(const std::string& path) {
   const YAML::Node r0 = root["r0"], w = root["wind"], s = root["slope"], bl = root["beaufort_lower_limits_ms"];
   if (!r0) rd.Fail(root, "missing 'r0: {a, b, c, d}'");
   if (!w) rd.Fail(root, "missing 'wind: {k}'");
-  if (!s) rd.Fail(root, "missing 'slope: {k, p}'");
+  if (!s) rd.Fail(root, "missing 'slope: {k, p, max_grade_pct}'");
   rd.Keys(r0, "r0", {"a", "b", "c", "d"});
   rd.Keys(w, "wind", {"k"});
-  rd.Keys(s, "slope", {"k", "p"});
+  rd.Keys(s, "slope", {"k", "p", "max_grade_pct"});
   p.a = rd.Num(r0, "a", "r0");
   p.b = rd.Num(r0, "b", "r0");
   p.c = rd.Num(r0, "c", "r0");
@@ -128,6 +129,10 @@ WangParams LoadWangParams(const std::string& path) {
   p.wind_k = rd.Num(w, "k", "wind");
   p.slope_k = rd.Num(s, "k", "slope");
   p.slope_p = rd.Num(s, "p", "slope");
+  // The cap (interpretation wang-slope-cap, docs/fire.md §3): required, so no file runs the exponential unbounded.
+  const double grade = rd.Num(s, "max_grade_pct", "slope");
+  if (!(grade > 0 && grade <= 1000)) rd.Fail(s["max_grade_pct"], "slope: max_grade_pct must be in (0, 1000] %");
+  p.slope_max_deg = std::atan(grade / 100.0) / kRad;
   if (!bl || !bl.IsSequence() || bl.size() == 0) rd.Fail(root, "missing list 'beaufort_lower_limits_ms'");
   for (const auto& v : bl) {
     const double x = v.as<double>();
@@ -164,7 +169,8 @@ double WangRosInDirection(const WangParams& p, double ks, const WangInputs& in, 
   const double r0 =
       std::max(0.0, p.a * in.temp_c + p.b * BeaufortForce(p, in.wind_ms) + p.c * (100.0 - in.rh_pct) - p.d);
   const double kw = std::exp(p.wind_k * in.wind_ms * std::cos((dir_deg - in.wind_to_deg) * kRad));
-  const double t = std::tan(in.slope_deg * kRad) * std::cos(dir_deg * kRad);  // slope along dir (0 = upslope)
+  const double slope = std::min(in.slope_deg, p.slope_max_deg);        // wang-slope-cap
+  const double t = std::tan(slope * kRad) * std::cos(dir_deg * kRad);  // slope along dir (0 = upslope)
   const double kphi = std::exp((t >= 0 ? 1.0 : -1.0) * p.slope_k * std::pow(std::fabs(t), p.slope_p));
   return r0 * ks * kw * kphi;
 }
@@ -174,6 +180,9 @@ WangResult WangSpread(const WangParams& p, int fuel_model, const WangInputs& in)
   r.beaufort = BeaufortForce(p, in.wind_ms);
   r.r0 = std::max(0.0, p.a * in.temp_c + p.b * r.beaufort + p.c * (100.0 - in.rh_pct) - p.d);
   r.type = p.TypeOf(fuel_model);
+  r.slope_capped = in.slope_deg > p.slope_max_deg;
+  r.slope_capped_at_deg = r.slope_capped ? p.slope_max_deg : 0;
+  r.slope_deg = in.slope_deg;
   if (!r.type) return r;
   r.ks = r.type->ks;
   // The head: the fastest direction (1° scan, then golden-section refinement within ±1°).
@@ -196,6 +205,19 @@ WangResult WangSpread(const WangParams& p, int fuel_model, const WangInputs& in)
   r.kw = std::exp(p.wind_k * in.wind_ms * std::cos((r.head_dir_deg - in.wind_to_deg) * kRad));
   r.kphi = r.r0 > 0 ? r.head_ros / (r.r0 * r.ks * r.kw) : 1.0;
   return r;
+}
+
+std::string WangSlopeCapNote(double capped_at_deg, double slope_deg, bool zh) {
+  const auto f1 = [](double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f", v);
+    return std::string(b);
+  };
+  const std::string grade = f1(std::tan(capped_at_deg * kRad) * 100.0);
+  return zh ? "王正非坡度修正已封顶：坡度 " + f1(slope_deg) + "° 超出模型适用范围，按 " + f1(capped_at_deg) + "°（" +
+                  grade + "% 坡比）计算（解释 wang-slope-cap，Kφ 不再增大）"
+            : "Wang Zhengfei slope factor capped: slope " + f1(slope_deg) + "° is beyond the model's range, taken as " +
+                  f1(capped_at_deg) + "° (" + grade + "% grade; interpretation wang-slope-cap, Kφ held)";
 }
 
 }  // namespace firebreak::fire

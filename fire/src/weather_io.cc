@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -22,14 +23,40 @@ using detail::Row;
 
 constexpr std::array<const char*, 6> kColumns = {"month", "day", "temp_c", "rh_pct", "wind_kmh", "rain_mm"};
 
-int DaysInMonth(int m) {
-  static constexpr int kDays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return kDays[m - 1];
+constexpr int kMinYear = 1900, kMaxYear = 2200;
+
+std::string Trim(std::string h) {
+  while (!h.empty() && (h.back() == ' ' || h.back() == '\r')) h.pop_back();
+  while (!h.empty() && h.front() == ' ') h.erase(h.begin());
+  return h;
 }
 
-// Reads the six values of one row (fields[col_index[k]] for column k) and validates them.
-void ReadDay(const Row& r, const std::array<std::size_t, 6>& idx, const std::string& name, WeatherSeries& out,
-             std::vector<int>& month_cols) {
+bool Leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+// Days in month m; year 0 = not known (February has 29).
+int DaysInMonth(int m, int year = 0) {
+  static constexpr int kDays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && year != 0 && !Leap(year) ? 28 : kDays[m - 1];
+}
+
+// The optional year of a row (fields[*year_idx]); 0 when the file has no year.
+int ReadYear(const Row& r, std::optional<std::size_t> year_idx, const std::string& name) {
+  if (!year_idx) return 0;
+  const Field& f = r.fields[*year_idx];
+  const auto n = detail::ParseNumber(f.text);
+  if (!n || *n != std::floor(*n) || *n < kMinYear || *n > kMaxYear)
+    throw Error(ErrorKind::kInput, detail::Where(name, r.line, f.col),
+                "column 'year': must be a whole year " + std::to_string(kMinYear) + ".." + std::to_string(kMaxYear) +
+                    ", got '" + f.text + "'",
+                "e.g. 2026; or leave the year out on every line");
+  return static_cast<int>(*n);
+}
+
+// Reads the six values of one row (fields[col_index[k]] for column k), and its year when the file has one, and
+// validates them.
+void ReadDay(const Row& r, const std::array<std::size_t, 6>& idx, std::optional<std::size_t> year_idx,
+             const std::string& name, WeatherSeries& out, std::vector<int>& month_cols) {
+  const int year = ReadYear(r, year_idx, name);
   double v[6] = {};
   for (std::size_t k = 0; k < 6; ++k) {
     const Field& f = r.fields[idx[k]];
@@ -48,10 +75,10 @@ void ReadDay(const Row& r, const std::array<std::size_t, 6>& idx, const std::str
   if (!whole(0) || v[0] < 1 || v[0] > 12)
     fail(0, "month must be a whole number 1..12, got " + r.fields[idx[0]].text, "");
   const int month = static_cast<int>(v[0]);
-  if (!whole(1) || v[1] < 1 || v[1] > DaysInMonth(month))
+  if (!whole(1) || v[1] < 1 || v[1] > DaysInMonth(month, year))
     fail(1,
-         "day must be a whole number 1.." + std::to_string(DaysInMonth(month)) + " in month " + std::to_string(month) +
-             ", got " + r.fields[idx[1]].text,
+         "day must be a whole number 1.." + std::to_string(DaysInMonth(month, year)) + " in month " +
+             std::to_string(month) + (year ? " of " + std::to_string(year) : "") + ", got " + r.fields[idx[1]].text,
          "");
   if (v[2] < -60 || v[2] > 60)
     fail(2, "temperature must be in -60..60 °C, got " + r.fields[idx[2]].text, "noon air temperature in °C");
@@ -60,6 +87,7 @@ void ReadDay(const Row& r, const std::array<std::size_t, 6>& idx, const std::str
          "give RH in percent, not a fraction");
   if (v[4] < 0) fail(4, "wind speed must be >= 0 km/h, got " + r.fields[idx[4]].text, "10-m wind speed in km/h");
   if (v[5] < 0) fail(5, "rain must be >= 0 mm, got " + r.fields[idx[5]].text, "24-h rain in mm; 0 for a dry day");
+  if (year_idx) out.years.push_back(year);
   out.days.push_back(static_cast<int>(v[1]));
   out.lines.push_back(r.line);
   month_cols.push_back(r.fields[idx[0]].col);
@@ -70,15 +98,22 @@ void ReadDay(const Row& r, const std::array<std::size_t, 6>& idx, const std::str
 // day after the previous one (28 Feb may be followed by 29 Feb or 1 Mar; 31 Dec by 1 Jan). A gap or a day out of
 // order would carry yesterday's codes into the wrong day without a word.
 void CheckConsecutive(const WeatherSeries& s, const std::vector<int>& cols, const std::string& name) {
+  const bool has_year = !s.years.empty();
+  auto date = [&](std::size_t i) {
+    return (has_year ? std::to_string(s.years[i]) + "/" : "") + std::to_string(s.weather[i].month) + "/" +
+           std::to_string(s.days[i]);
+  };
   for (std::size_t i = 1; i < s.days.size(); ++i) {
     const int pm = s.weather[i - 1].month, pd = s.days[i - 1], m = s.weather[i].month, d = s.days[i];
-    const bool next_in_month = m == pm && d == pd + 1;
-    const bool month_end = pd == DaysInMonth(pm) || (pm == 2 && pd == 28);
-    const bool next_month = month_end && d == 1 && m == pm % 12 + 1;
+    const int py = has_year ? s.years[i - 1] : 0, y = has_year ? s.years[i] : 0;
+    const bool next_in_month = m == pm && d == pd + 1 && y == py;
+    // Without a year, 28 Feb may be followed by 29 Feb or 1 Mar; with one, the calendar decides.
+    const bool month_end = pd == DaysInMonth(pm, py) || (!has_year && pm == 2 && pd == 28);
+    const bool next_month = month_end && d == 1 && m == pm % 12 + 1 && y == (has_year && pm == 12 ? py + 1 : py);
     if (next_in_month || next_month) continue;
     throw Error(ErrorKind::kInput, detail::Where(name, s.lines[i], cols[i]),
-                "day " + std::to_string(m) + "/" + std::to_string(d) + " does not follow " + std::to_string(pm) + "/" +
-                    std::to_string(pd) + " (the line before): the FWI codes carry from one day to the next",
+                "day " + date(i) + " does not follow " + date(i - 1) +
+                    " (the line before): the FWI codes carry from one day to the next",
                 "one line per day in calendar order, no gaps; fill a missing day with the station's best estimate "
                 "or start a new file with --start-ffmc/--start-dmc/--start-dc");
   }
@@ -120,8 +155,11 @@ WeatherSeries ParseWeather(std::string_view text, const std::string& name) {
       if (!found)
         throw Error(ErrorKind::kInput, detail::Where(name, head.line, 1),
                     std::string("missing column '") + kColumns[k] + "' in the CSV header",
-                    "the header must name month,day,temp_c,rh_pct,wind_kmh,rain_mm");
+                    "the header must name month,day,temp_c,rh_pct,wind_kmh,rain_mm (and optionally year)");
     }
+    std::optional<std::size_t> year_idx;
+    for (std::size_t j = 0; j < head.fields.size(); ++j)
+      if (Trim(head.fields[j].text) == "year") year_idx = j;
     for (std::size_t i = 1; i < rows.size(); ++i) {
       const Row& r = rows[i];
       if (r.fields.size() != head.fields.size())
@@ -129,17 +167,22 @@ WeatherSeries ParseWeather(std::string_view text, const std::string& name) {
                     "row has " + std::to_string(r.fields.size()) + " fields, the header has " +
                         std::to_string(head.fields.size()),
                     "every row needs one value per header column");
-      ReadDay(r, idx, name, s, month_cols);
+      ReadDay(r, idx, year_idx, name, s, month_cols);
     }
   } else {
-    for (const Row& r : detail::ParseWhitespace(text, name)) {
-      if (r.fields.size() != 6)
-        throw Error(
-            ErrorKind::kInput, detail::Where(name, r.line, r.fields.size() > 6 ? r.fields[6].col : 1),
-            "expected 6 values (month day temp_c rh_pct wind_kmh rain_mm), got " + std::to_string(r.fields.size()),
-            r.fields.size() < 6 ? std::string("missing column '") + kColumns[r.fields.size()] + "'"
-                                : "remove the extra values");
-      ReadDay(r, {0, 1, 2, 3, 4, 5}, name, s, month_cols);
+    const std::vector<Row> rows = detail::ParseWhitespace(text, name);
+    // 7 values on the first line: a leading year, then on every line (the form is decided once).
+    const std::size_t want = !rows.empty() && rows.front().fields.size() == 7 ? 7 : 6, y = want - 6;
+    for (const Row& r : rows) {
+      if (r.fields.size() != want)
+        throw Error(ErrorKind::kInput, detail::Where(name, r.line, r.fields.size() > want ? r.fields[want].col : 1),
+                    std::string("expected ") + (y ? "7 values (year month day" : "6 values (month day") +
+                        " temp_c rh_pct wind_kmh rain_mm, as the first line), got " + std::to_string(r.fields.size()),
+                    r.fields.size() < want ? std::string("missing column '") +
+                                                 kColumns[r.fields.size() - std::min(r.fields.size(), y)] + "'"
+                                           : "remove the extra values");
+      ReadDay(r, {y, y + 1, y + 2, y + 3, y + 4, y + 5}, y ? std::optional<std::size_t>(0) : std::nullopt, name, s,
+              month_cols);
     }
   }
   if (s.weather.empty())
@@ -203,15 +246,17 @@ std::string FormatFwiTable(const WeatherSeries& s, const std::vector<FwiDay>& da
     auto r4 = [](double v) { return std::round(v * 1e4) / 1e4; };
     for (std::size_t i = 0; i < days.size(); ++i) {
       const FwiDay& d = days[i];
-      nlohmann::ordered_json o = {{"month", s.weather[i].month},
-                                  {"day", s.days[i]},
-                                  {"ffmc", r4(d.ffmc)},
-                                  {"dmc", r4(d.dmc)},
-                                  {"dc", r4(d.dc)},
-                                  {"isi", r4(d.isi)},
-                                  {"bui", r4(d.bui)},
-                                  {"fwi", r4(d.fwi)},
-                                  {"dsr", r4(d.dsr)}};
+      nlohmann::ordered_json o;
+      if (!s.years.empty()) o["year"] = s.years[i];
+      o.update(nlohmann::ordered_json{{"month", s.weather[i].month},
+                                      {"day", s.days[i]},
+                                      {"ffmc", r4(d.ffmc)},
+                                      {"dmc", r4(d.dmc)},
+                                      {"dc", r4(d.dc)},
+                                      {"isi", r4(d.isi)},
+                                      {"bui", r4(d.bui)},
+                                      {"fwi", r4(d.fwi)},
+                                      {"dsr", r4(d.dsr)}});
       if (cls[i]) {
         o["class"] = cls[i]->level;
         o["colour"] = engine::ColourName(cls[i]->colour);
@@ -250,18 +295,29 @@ std::string FormatFwiTable(const WeatherSeries& s, const std::vector<FwiDay>& da
     rows.push_back(std::move(r));
   }
   std::ostringstream o;
+  // The year, when the input gave one, as a leading column (`year` in the header).
+  auto year = [&](std::size_t row) -> std::string {
+    if (s.years.empty()) return {};
+    return row == 0 ? "year" : std::to_string(s.years[row - 1]);
+  };
+  const std::string sep = csv ? "," : "  ";
   if (csv) {
-    for (const auto& r : rows) {
-      for (std::size_t k = 0; k < r.size(); ++k) o << (k ? "," : "") << r[k];
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (!s.years.empty()) o << year(i) << sep;
+      for (std::size_t k = 0; k < rows[i].size(); ++k) o << (k ? "," : "") << rows[i][k];
       o << "\n";
     }
     return o.str();
   }
   std::array<std::size_t, 11> w{};
-  for (const auto& r : rows)
-    for (std::size_t k = 0; k < r.size(); ++k) w[k] = std::max(w[k], Width(r[k]));
-  for (const auto& r : rows) {
-    std::string line;
+  std::size_t wy = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    wy = std::max(wy, year(i).size());
+    for (std::size_t k = 0; k < rows[i].size(); ++k) w[k] = std::max(w[k], Width(rows[i][k]));
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    std::string line = s.years.empty() ? "" : Pad(year(i), wy) + sep;
     for (std::size_t k = 0; k < r.size(); ++k) line += (k ? "  " : "") + Pad(r[k], w[k]);
     while (!line.empty() && line.back() == ' ') line.pop_back();
     o << line << "\n";

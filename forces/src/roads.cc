@@ -89,8 +89,14 @@ RoadConfig ParseRoadConfig(const std::string& yaml_text, const std::string& name
     if (!n.IsScalar()) throw Error(ErrorKind::kInput, where(n), what + " must be a string");
     return n.Scalar();
   };
-  if (root["class_field"]) cfg.class_field = text(root["class_field"], "class_field");
-  if (root["layer"]) cfg.layer = text(root["layer"], "layer");
+  if (root["class_field"]) {
+    cfg.class_field = text(root["class_field"], "class_field");
+    cfg.class_field_at = where(root["class_field"]);
+  }
+  if (root["layer"]) {
+    cfg.layer = text(root["layer"], "layer");
+    cfg.layer_at = where(root["layer"]);
+  }
   if (root["snap_m"]) cfg.snap = Metres(number(root["snap_m"], "snap_m", kMaxSnapM, "m"));
   if (root["default_kmh"] && !root["default_kmh"].IsNull())
     cfg.default_kmh = number(root["default_kmh"], "default_kmh", kMaxSpeedKmh, "km/h");
@@ -265,7 +271,9 @@ RoadNetwork RoadNetwork::Load(const std::string& path, const RoadConfig& cfg) {
     std::vector<std::string> names;
     for (int i = 0; i < ds->GetLayerCount(); ++i) names.push_back(ds->GetLayer(i)->GetName());
     const std::string close = ClosestMatch(cfg.layer, names);
-    throw Error(ErrorKind::kGis, path, "layer '" + cfg.layer + "' not found",
+    // The place is the config's `layer:` line when it set one (the road file is named in the message).
+    throw Error(ErrorKind::kGis, cfg.layer_at.empty() ? path : cfg.layer_at,
+                "layer '" + cfg.layer + "' not found in " + path,
                 close.empty() ? "set `layer:` in the road config" : "did you mean '" + close + "'?");
   }
   const int field = layer->GetLayerDefn()->GetFieldIndex(cfg.class_field.c_str());
@@ -274,7 +282,9 @@ RoadNetwork RoadNetwork::Load(const std::string& path, const RoadConfig& cfg) {
     for (int i = 0; i < layer->GetLayerDefn()->GetFieldCount(); ++i)
       names.push_back(layer->GetLayerDefn()->GetFieldDefn(i)->GetNameRef());
     const std::string close = ClosestMatch(cfg.class_field, names);
-    throw Error(ErrorKind::kInput, path, "road layer has no field '" + cfg.class_field + "'",
+    // The place is the config's `class_field:` value when it set one (the road file is named in the message).
+    throw Error(ErrorKind::kInput, cfg.class_field_at.empty() ? path : cfg.class_field_at,
+                "road layer " + path + " has no field '" + cfg.class_field + "'",
                 close.empty() ? "set `class_field:` in the road config" : "did you mean '" + close + "'?");
   }
   std::unique_ptr<OGRCoordinateTransformation> ct;

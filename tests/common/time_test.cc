@@ -27,6 +27,17 @@ TEST(TimeTest, RejectsMalformed) {
     EXPECT_FALSE(why.empty()) << s;
   }
   EXPECT_TRUE(ParseIso8601("2024-02-29T00:00Z"));
+  // Leap seconds on both sides of the last representable second (fuzz_time: 9999-12-31T23:59:60 read as year
+  // 10000, which did not read back); a leap second elsewhere is the next minute.
+  EXPECT_FALSE(ParseIso8601("9999-12-31T23:59:60+08:00"));
+  EXPECT_FALSE(ParseIso8601("9999-12-31T23:59:60Z"));
+  const auto last = ParseIso8601("9999-12-31T23:59:59+08:00");
+  ASSERT_TRUE(last);
+  EXPECT_EQ(ParseIso8601(FormatIso8601(*last))->epoch_s, last->epoch_s);
+  const auto leap = ParseIso8601("2016-12-31T23:59:60Z");
+  ASSERT_TRUE(leap);
+  EXPECT_EQ(leap->epoch_s, ParseIso8601("2017-01-01T00:00:00Z")->epoch_s);
+  EXPECT_EQ(ParseIso8601(FormatIso8601(*leap))->epoch_s, leap->epoch_s);
   EXPECT_TRUE(ParseIso8601("2026-03-14T09:30:00.250-05:00"));
 }
 

@@ -204,6 +204,24 @@ TEST_F(CliFire, OneShotForADutyOfficer) {
   EXPECT_GT(js["rothermel"]["head_ros_m_min"].get<double>(), 0);
   EXPECT_NEAR(js["rothermel"]["direction_of_max_spread_deg"].get<double>(), 90, 1e-6);  // flat: downwind
   EXPECT_NEAR(js["wang_zhengfei"]["direction_of_max_spread_deg"].get<double>(), 90, 1e-3);
+  // wang-slope-cap: 69.5° is taken at 35.0° (70 % grade), flagged in JSON and text; 30° is not.
+  const CmdResult steep = Exec(
+      "fire behavior --fuel-model GS2 --moisture-scenario D1L1 --wind 0 --slope 69.5 --temp 32 --rh 20 --format json");
+  ASSERT_EQ(steep.code, 0) << steep.err;
+  const auto sj = nlohmann::json::parse(steep.out)["wang_zhengfei"];
+  EXPECT_TRUE(sj["slope_capped"].get<bool>());
+  EXPECT_NEAR(sj["kphi"].get<double>(), 10.0024, 1e-4);
+  EXPECT_LT(sj["head_ros_m_min"].get<double>(), 100.0);
+  EXPECT_NE(sj["warning"].get<std::string>().find("wang-slope-cap"), std::string::npos);
+  const CmdResult steep_text =
+      Exec("--lang en fire behavior --fuel-model GS2 --moisture-scenario D1L1 --wind 0 --slope 69.5 --temp 32 --rh 20");
+  EXPECT_NE(steep_text.out.find("Wang Zhengfei slope factor capped: slope 69.5°"), std::string::npos) << steep_text.out;
+  const CmdResult mild = Exec(
+      "fire behavior --fuel-model GS2 --moisture-scenario D1L1 --wind 0 --slope 30 --temp 32 --rh 20 --format json");
+  ASSERT_EQ(mild.code, 0) << mild.err;
+  const auto mj = nlohmann::json::parse(mild.out)["wang_zhengfei"];
+  EXPECT_FALSE(mj["slope_capped"].get<bool>());
+  EXPECT_FALSE(mj.contains("warning"));
   EXPECT_EQ(Exec("fire behavior --fuel-model GS2 --rh 120 --temp 20").code, 4);
   EXPECT_EQ(Exec("fire behavior --fuel-model GS2 --wind -3").code, 4);
   EXPECT_EQ(Exec("fire behavior --fuel-model QQ1").code, 4);

@@ -1,5 +1,6 @@
 // FWI System: every value of the Van Wagner & Pickett (1985) check table (../shared/data/reference), the weather
 // file readers (whitespace and CSV, errors with line and column), day-length bands and properties of the codes.
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,9 @@
 #include <gtest/gtest.h>
 
 #include "firebreak/common/error.h"
+#include "firebreak/common/time.h"
+#include "firebreak/engine/incident.h"
+#include "firebreak/fire/facts.h"
 #include "firebreak/fire/fwi.h"
 #include "firebreak/fire/weather_io.h"
 #include "firebreak/rules/loader.h"
@@ -108,7 +112,26 @@ TEST(WeatherInput, BoundariesOnBothSides) {
       {"4 31 17 40 5 0\n", false, "w.txt:1:3", "column 'day'"},
       {"2 29 17 40 5 0\n", true, "", ""},
       {"4 13 17 40 5\n", false, "w.txt:1:1", "missing column 'rain_mm'"},
-      {"4 13 17 40 5 0 9\n", false, "w.txt:1:16", "expected 6 values"},
+      {"4 13 17 40 5 0 9 1\n", false, "w.txt:1:16", "expected 6 values"},
+      // The optional year: 7 values on every line, the year first; leap days and the year's end by the calendar.
+      {"4 13 17 40 5 0 9\n", false, "w.txt:1:1", "column 'year'"},  // 7 values: "4" read as a year
+      {"2026 4 13 17 40 5 0\n", true, "", ""},
+      {"1900 4 13 17 40 5 0\n", true, "", ""},
+      {"1899 4 13 17 40 5 0\n", false, "w.txt:1:1", "column 'year': must be a whole year 1900..2200"},
+      {"2200 4 13 17 40 5 0\n", true, "", ""},
+      {"2201 4 13 17 40 5 0\n", false, "w.txt:1:1", "column 'year'"},
+      {"2026.5 4 13 17 40 5 0\n", false, "w.txt:1:1", "column 'year'"},
+      {"2028 2 29 17 40 5 0\n", true, "", ""},
+      {"2026 2 29 17 40 5 0\n", false, "w.txt:1:8", "day must be a whole number 1..28 in month 2 of 2026"},
+      {"2026 2 28 17 40 5 0\n2026 3 1 17 40 5 0\n", true, "", ""},
+      {"2028 2 28 17 40 5 0\n2028 3 1 17 40 5 0\n", false, "w.txt:2:6", "2028/3/1 does not follow 2028/2/28"},
+      {"2026 12 31 17 40 5 0\n2027 1 1 17 40 5 0\n", true, "", ""},
+      {"2026 12 31 17 40 5 0\n2026 1 1 17 40 5 0\n", false, "w.txt:2:6", "2026/1/1 does not follow 2026/12/31"},
+      {"2026 4 13 17 40 5 0\n2027 4 14 17 40 5 0\n", false, "w.txt:2:6", "does not follow"},
+      {"2026 4 13 17 40 5 0\n4 14 17 40 5 0\n", false, "w.txt:2:1", "expected 7 values (year month day"},
+      {"year,month,day,temp_c,rh_pct,wind_kmh,rain_mm\n2026,4,13,17,40,5,0\n", true, "", ""},
+      {"month,day,temp_c,rh_pct,wind_kmh,rain_mm,year\n4,13,17,40,5,0,2026\n4,14,17,40,5,0,x\n", false, "w.txt:3:16",
+       "column 'year'"},
       {"# station X\n\n4 13 17 abc 5 0\n", false, "w.txt:3:9", "not a number"},
       {"4 13 61 40 5 0\n", false, "w.txt:1:6", "temperature"},
       {"", false, "w.txt", "no weather days"},
@@ -232,6 +255,54 @@ TEST(FwiTable, ColumnsClassesAndColours) {
   o.format = "json";
   EXPECT_NE(FormatFwiTable(s, days, rules, o).find("\"interpretations\": [\n    \"fwi-danger-classes\""),
             std::string::npos);
+  EXPECT_EQ(FormatFwiTable(s, days, rules, o).find("\"year\""), std::string::npos);
+  // With years: a leading year column (csv, text) and "year" first in each JSON day; the values are the same.
+  const WeatherSeries y = ParseWeather("2026 4 13 17 42 25 0\n2026 4 14 30 15 40 0\n", "y.txt");
+  ASSERT_EQ(y.years.size(), 2u);
+  const auto ydays = RunFwi(FwiCodes{}, y.weather, DayLengthFor(std::nullopt));
+  EXPECT_EQ(ydays[1].fwi, days[1].fwi);
+  o.format = "csv";
+  const std::string ycsv = FormatFwiTable(y, ydays, rules, o);
+  EXPECT_EQ(ycsv.substr(0, ycsv.find('\n')), "year,month,day,ffmc,dmc,dc,isi,bui,fwi,dsr,class,colour");
+  EXPECT_NE(ycsv.find("\n2026,4,13,87.69,8.55,19.01,10.85,8.49,10.10,"), std::string::npos) << ycsv;
+  o.format = "text";
+  EXPECT_EQ(FormatFwiTable(y, ydays, rules, o).rfind("year  month", 0), 0u);
+  o.format = "json";
+  EXPECT_NE(FormatFwiTable(y, ydays, rules, o).find("{\n      \"year\": 2026,\n      \"month\": 4,"),
+            std::string::npos);
+}
+
+// assess --fire-weather: with years, the report's local year picks the day (a file spanning a year has two 20 May).
+TEST(StationDay, TheYearPicksTheDayWhenTheFileHasOne) {
+  std::ostringstream with_year, without;
+  const std::chrono::sys_days first = std::chrono::year{2025} / 5 / 20;
+  std::vector<int> ys;
+  for (int i = 0; i < 367; ++i) {  // 2025-05-20 .. 2026-05-21
+    const std::chrono::year_month_day d{first + std::chrono::days{i}};
+    const double t = 15 + 10 * std::sin(i / 58.0), rh = 40 + 30 * std::cos(i / 7.0), rain = i % 9 == 0 ? 6 : 0;
+    const std::string rest = std::to_string(unsigned(d.month())) + " " + std::to_string(unsigned(d.day())) + " " +
+                             std::to_string(t) + " " + std::to_string(rh) + " 12 " + std::to_string(rain) + "\n";
+    with_year << int(d.year()) << " " << rest;
+    without << rest;
+  }
+  const WeatherSeries a = ParseWeather(with_year.str(), "a.txt"), b = ParseWeather(without.str(), "b.txt");
+  const DayLength dl = DayLengthFor(24.3);
+  const auto all = RunFwi(FwiCodes{}, a.weather, dl);
+  engine::Incident in;
+  // 2026-05-20T10:00+08:00 = 02:00Z; the local date is 20 May 2026 (day index 365).
+  in.reported_at = Timestamp{
+      std::chrono::sys_seconds(std::chrono::sys_days(std::chrono::year{2026} / 5 / 20)).time_since_epoch().count() +
+          2 * 3600,
+      480};
+  const auto with = StationDay(a, FwiCodes{}, dl, in), plain = StationDay(b, FwiCodes{}, dl, in);
+  ASSERT_TRUE(with && plain);
+  EXPECT_EQ(with->fwi, all[365].fwi);
+  EXPECT_EQ(plain->fwi, all[0].fwi);  // without a year: the first 20 May of the file (documented)
+  EXPECT_NE(with->fwi, plain->fwi);
+  // A local date the file does not have: 2027-05-20 -> none with years, 20 May 2025 without.
+  in.reported_at.epoch_s += 365 * 86400;
+  EXPECT_FALSE(StationDay(a, FwiCodes{}, dl, in));
+  EXPECT_TRUE(StationDay(b, FwiCodes{}, dl, in));
 }
 
 }  // namespace
@@ -265,6 +336,28 @@ TEST(FwiSeries, RunEqualsStepByStep) {
       const double b[7] = {run[i].ffmc, run[i].dmc, run[i].dc, run[i].isi, run[i].bui, run[i].fwi, run[i].dsr};
       for (int k = 0; k < 7; ++k)
         ASSERT_NEAR(a[k], b[k], 1e-9 * std::max(1.0, std::fabs(a[k]))) << "day " << i << " k " << k;
+    }
+  }
+}
+
+// Series of every length 0..17 (the vector passes pad to a multiple of 8 and drop the padding): each day as
+// Step() computes it, to 1e-9, rain on every other day (every rain branch taken).
+TEST(FwiSeries, ShortSeriesOfEveryLengthEqualStepByStep) {
+  EXPECT_TRUE(RunFwi(FwiCodes{}, {}, DayLengthFor(24.3)).empty());
+  std::vector<NoonWeather> all;
+  for (int d = 0; d < 17; ++d) all.push_back({4 + d / 9, 12.0 + d, 20.0 + 4 * d, 3.0 * d, d % 2 ? 0.6 + 1.7 * d : 0.0});
+  const DayLength dl = DayLengthFor(24.3);
+  for (std::size_t n = 1; n <= all.size(); ++n) {
+    const auto run = RunFwi(FwiCodes{}, std::span<const NoonWeather>(all.data(), n), dl);
+    ASSERT_EQ(run.size(), n);
+    FwiCodes y;
+    for (std::size_t i = 0; i < n; ++i) {
+      const FwiDay s = Step(y, all[i], dl);
+      y = s.codes();
+      const double a[7] = {s.ffmc, s.dmc, s.dc, s.isi, s.bui, s.fwi, s.dsr};
+      const double b[7] = {run[i].ffmc, run[i].dmc, run[i].dc, run[i].isi, run[i].bui, run[i].fwi, run[i].dsr};
+      for (int k = 0; k < 7; ++k)
+        ASSERT_NEAR(a[k], b[k], 1e-9 * std::max(1.0, std::fabs(a[k]))) << "n " << n << " day " << i << " k " << k;
     }
   }
 }

@@ -44,6 +44,42 @@ TEST(Wang, DataFileAndFormula) {
   EXPECT_EQ(WangSpread(p, 105, WangInputs{0, 100, 0, 0, 0}).head_ros, 0.0);
 }
 
+// Interpretation wang-slope-cap: slopes steeper than the file's max_grade_pct (70 %, atan 0.7 = 34.992°) are taken
+// at it. Both sides of the cap, upslope and downslope; the flag and the warning.
+TEST(Wang, SlopeFactorCapOnBothSides) {
+  const WangParams p = LoadWangParams(kFile);
+  const double cap_deg = std::atan(0.70) * 180 / std::numbers::pi;
+  EXPECT_NEAR(p.slope_max_deg, cap_deg, 1e-12);
+  const double r0 = 0.0299 * 30 + 0.009 * 75 - 0.304, ks = 1.6;
+  const double kphi_cap = std::exp(3.533 * std::pow(0.70, 1.2));  // 10.0024
+  EXPECT_NEAR(kphi_cap, 10.0024, 1e-4);
+  struct {
+    double slope_deg;
+    bool capped;
+  } t[] = {{20, false},  {34.9, false}, {34.99, false}, {34.993, true},
+           {35.0, true}, {45, true},    {69.5, true},   {89.9, true}};
+  for (const auto& c : t) {
+    const WangInputs in{30, 25, 0, 0, c.slope_deg};
+    const WangResult r = WangSpread(p, 105, in);
+    const double kphi =
+        c.capped ? kphi_cap : std::exp(3.533 * std::pow(std::tan(c.slope_deg * std::numbers::pi / 180), 1.2));
+    EXPECT_EQ(r.slope_capped, c.capped) << c.slope_deg;
+    EXPECT_NEAR(r.head_ros, r0 * ks * kphi, 1e-9) << c.slope_deg;
+    EXPECT_NEAR(r.kphi, kphi, 1e-9) << c.slope_deg;
+    EXPECT_NEAR(AngDiff(r.head_dir_deg, 0), 0, 1e-4) << c.slope_deg;
+    EXPECT_NEAR(WangRosInDirection(p, ks, in, 180), r0 * ks / kphi, 1e-9) << c.slope_deg;  // downslope
+    EXPECT_LE(r.head_ros, r0 * ks * kphi_cap * (1 + 1e-12)) << c.slope_deg;
+    EXPECT_EQ(r.slope_capped_at_deg, c.capped ? p.slope_max_deg : 0.0) << c.slope_deg;
+  }
+  const std::string zh = WangSlopeCapNote(p.slope_max_deg, 69.5, true);
+  const std::string en = WangSlopeCapNote(p.slope_max_deg, 69.5, false);
+  EXPECT_NE(zh.find("69.5° 超出模型适用范围，按 35.0°（70.0% 坡比）"), std::string::npos) << zh;
+  EXPECT_NE(en.find("slope 69.5° is beyond the model's range, taken as 35.0° (70.0% grade; interpretation "
+                    "wang-slope-cap"),
+            std::string::npos)
+      << en;
+}
+
 TEST(Wang, BeaufortLimitsOnBothSides) {
   const WangParams p = LoadWangParams(kFile);
   struct {
@@ -81,7 +117,11 @@ TEST(Wang, BadFilesNameThePlace) {
   } cases[] = {{"  105: grass_weeds", "  105: gras_weeds", "did you mean 'grass_weeds'"},
                {"ks: 1.6}", "ks: -1}", "ks must be > 0"},
                {"wind: {k: 0.1783}", "wind: {kk: 0.1783}", "unknown key 'kk'"},
-               {"r0: {a: 0.0299,", "r0: {a: x,", "must be a number"}};
+               {"r0: {a: 0.0299,", "r0: {a: x,", "must be a number"},
+               {", max_grade_pct: 70}", "}", "missing number 'max_grade_pct'"},
+               {"max_grade_pct: 70}", "max_grade_pct: 0}", "max_grade_pct must be in (0, 1000]"},
+               {"max_grade_pct: 70}", "max_grade_pct: -5}", "max_grade_pct must be in (0, 1000]"},
+               {"max_grade_pct: 70}", "max_grad_pct: 70}", "did you mean 'max_grade_pct'"}};
   for (const auto& c : cases) {
     std::string text = good;
     text.replace(text.find(c.from), std::string(c.from).size(), c.to);

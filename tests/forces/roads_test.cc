@@ -126,6 +126,30 @@ TEST(RoadNetwork, LoadsOgrLayerAndReportsBadFeatures) {
     EXPECT_EQ(e.kind(), ErrorKind::kInput);
     EXPECT_NE(e.hint().find("did you mean 'highway'?"), std::string::npos);
   }
+  // A misspelt class_field or layer set in the config: the error's place is the config's line:col (issue 13),
+  // the message names the road file, the hint the field or layer it probably meant.
+  const RoadConfig typo = ParseRoadConfig("speeds_kmh: {primary: 60}\nclass_field: hyghway\n", "c.yaml");
+  EXPECT_EQ(typo.class_field_at, "c.yaml:2:14");
+  try {
+    RoadNetwork::Load(path, typo);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_EQ(e.where(), "c.yaml:2:14");
+    EXPECT_NE(e.message().find(path + " has no field 'hyghway'"), std::string::npos) << e.ToString();
+    EXPECT_NE(e.hint().find("did you mean 'highway'?"), std::string::npos);
+  }
+  const RoadConfig bad_layer = ParseRoadConfig("speeds_kmh: {primary: 60}\nlayer: roadz\n", "c.yaml");
+  try {
+    RoadNetwork::Load(path, bad_layer);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kGis);
+    EXPECT_EQ(e.where(), "c.yaml:2:8");
+    EXPECT_NE(e.ToString().find("layer 'roadz' not found in " + path), std::string::npos) << e.ToString();
+  }
+  // Not set in the config (the default 'highway'): the place is the road file, as before.
+  EXPECT_TRUE(ParseRoadConfig("speeds_kmh: {primary: 60}\n", "c.yaml").class_field_at.empty());
   try {
     RoadNetwork::Load((dir / "missing.gpkg").string(), Cfg());
     FAIL();

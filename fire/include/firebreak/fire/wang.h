@@ -24,6 +24,7 @@ struct WangParams {
   double a = 0, b = 0, c = 0, d = 0;   // R0 = a T + b V + c (100 - h) - d
   double wind_k = 0;                   // Kw = exp(wind_k · W cos θ)
   double slope_k = 0, slope_p = 1;     // Kφ = exp(± slope_k · |tan φθ|^slope_p)
+  double slope_max_deg = 90;           // slope.max_grade_pct as degrees: steeper slopes are taken at this one
   std::vector<double> beaufort_lower;  // m/s lower limits of forces 1, 2, ...
   std::vector<WangFuelType> types;
   std::array<int, 256> type_of_model{};  // fuel model number -> types index + 1 (0 = none)
@@ -55,12 +56,19 @@ struct WangResult {
   double head_ros = 0;                 // m/min, the fastest direction
   double head_dir_deg = 0;             // clockwise from upslope
   double kw = 1, kphi = 1;             // the corrections in the head direction
+  bool slope_capped = false;           // the slope exceeded slope_max_deg and was taken at it (Kφ held)
+  double slope_capped_at_deg = 0;      // slope_max_deg when slope_capped
+  double slope_deg = 0;                // the slope given (degrees)
   const WangFuelType* type = nullptr;  // nullptr: no type (non-burnable): no spread
 };
 
 int BeaufortForce(const WangParams& p, double wind_ms);
-// R in direction `dir_deg` (clockwise from upslope) for a fuel-type coefficient ks.
+// R in direction `dir_deg` (clockwise from upslope) for a fuel-type coefficient ks. A slope steeper than
+// p.slope_max_deg is taken at p.slope_max_deg (the data file's slope.max_grade_pct, interpretation wang-slope-cap).
 double WangRosInDirection(const WangParams& p, double ks, const WangInputs& in, double dir_deg);
 WangResult WangSpread(const WangParams& p, int fuel_model, const WangInputs& in);
+
+// The warning for a capped slope ("王正非坡度修正已封顶 …" / "Wang Zhengfei slope factor capped …").
+std::string WangSlopeCapNote(double capped_at_deg, double slope_deg, bool zh);
 
 }  // namespace firebreak::fire

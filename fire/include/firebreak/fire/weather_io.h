@@ -1,9 +1,13 @@
 // Daily noon weather files for the FWI (`firebreak fire weather --input FILE`; format: docs/fire.md).
 //
 // Two forms, one day a line:
-//   whitespace:  month day temp_c rh_pct wind_kmh rain_mm      (the form of the Van Wagner & Pickett table)
+//   whitespace:  [year] month day temp_c rh_pct wind_kmh rain_mm   (the form of the Van Wagner & Pickett table)
 //   CSV:         a header naming the columns month,day,temp_c,rh_pct,wind_kmh,rain_mm (any order; other columns
-//                are ignored), then one row a day.
+//                are ignored) and optionally year, then one row a day.
+// The year is optional (the format and the reference table have none): whitespace lines have 6 values
+// or, all of them, 7 with the year first. With a year, 29 Feb must be a leap day, the days must follow each other
+// across years, and `assess --fire-weather` matches the report's local year too. Day length never uses the year:
+// the FWI System's Le/Lf are monthly tables (fwi.h).
 // A file whose first non-blank line contains a comma is CSV. Lines starting with '#' are comments in the
 // whitespace form.
 //
@@ -23,6 +27,7 @@ namespace firebreak::fire {
 
 struct WeatherSeries {
   std::string source;      // file name (for messages)
+  std::vector<int> years;  // year per row when the file gives one; empty when it does not
   std::vector<int> days;   // day of month, per row
   std::vector<int> lines;  // source line, per row
   std::vector<NoonWeather> weather;
@@ -31,7 +36,8 @@ struct WeatherSeries {
 WeatherSeries ParseWeather(std::string_view text, const std::string& name);
 WeatherSeries ReadWeatherFile(const std::string& path);  // "-" reads stdin
 
-// The FWI table of a run, in the column order `month day ffmc dmc dc isi bui fwi dsr class colour`.
+// The FWI table of a run, in the column order `month day ffmc dmc dc isi bui fwi dsr class colour` (with a
+// leading `year` column, and "year" in JSON, when the input gave years).
 // class/colour come from the rule file's fire_danger table (empty cells when it has none).
 //   text: aligned columns, one decimal (colour in Chinese unless lang == "en");
 //   csv:  header + rows, two decimals (so rounding adds at most 0.005 to a comparison with the published table);

@@ -118,6 +118,9 @@ struct RoadConfig {
   std::optional<double> default_kmh;        // for classes not listed; nullopt: such roads are skipped
   Metres snap{5.0};                         // endpoints closer than this become one node
   std::string layer;                        // layer name; empty = first layer
+  // Where the config set class_field / layer ("roads.yaml:2:14"; empty = the default): the road loader names
+  // this place when the layer has no such field or layer.
+  std::string class_field_at, layer_at;
 };
 // Throws Error(kInput, "file:line:col", ...) for a malformed config.
 RoadConfig LoadRoadConfig(const std::string& path);
