@@ -236,7 +236,7 @@ void RunStatus(const Globals& g, const StoreOptions& o) {
     return format::ParseReports(merged, "store: incident " + id, rules).at(0);
   };
   auto print = [&](const Timestamp& at) {
-    timeline::StatusBoard board = store::StoredStatus(st, eng, at, ao);
+    timeline::StatusBoard board = store::OfficeStatus(st, eng, at, ao);  // the office's view (docs/postgresql.md)
     if (!enricher) {
       if (o.format == "json")
         std::cout << timeline::StatusToJson(board, rules) << "\n";

@@ -121,4 +121,12 @@ timeline::Timeline StoredTimeline(const Store& store, const engine::Engine& engi
 timeline::StatusBoard StoredStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
                                    const timeline::AuditOptions& options);
 
+// The duty board as the store's office sees it (docs/postgresql.md, "Per-office views"): the city (the level
+// above every county) and a store without offices see every open incident; a county sees the incidents linked to
+// it — its own and a fire crossing into it (3.3) — with everything recorded on them, the city's declarations
+// included, and no other county's. The levels are those of the whole picture: the timeline is built over every
+// office's incidents (concurrency, 6.3.2.1(5), 3.3) and only the board, its timeline and its audit are filtered.
+timeline::StatusBoard OfficeStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
+                                   const timeline::AuditOptions& options);
+
 }  // namespace firebreak::store
