@@ -105,8 +105,9 @@ TEST_F(PgMigrate, AnArchiveOfOneCountyHoldsOnlyItsIncidents) {
   EXPECT_EQ(st.office(), kLiucheng);
   ASSERT_EQ(st.Incidents(false).size(), 1u);
   EXPECT_EQ(st.Incidents(false)[0].incident_id, "LC-1");
-  ASSERT_EQ(st.History("LC-1").upward_reports.size(), 2u);  // its 5.2 to the city (desk), and 5.2(1)
-  EXPECT_EQ(st.History("LC-1").upward_reports[1].clause, "5.2(1)");
+  ASSERT_EQ(st.History("LC-1").upward_reports.size(), 2u);           // its 5.2 to the city (desk), and 5.2(1)
+  EXPECT_EQ(st.History("LC-1").upward_reports[0].clause, "5.2(1)");  // 10:20
+  EXPECT_EQ(st.History("LC-1").upward_reports[1].clause, "5.2");     // when the county recorded it, 12:00
 }
 
 // Every refusal leaves the destination as it was: its chain has the same number of entries afterwards.
