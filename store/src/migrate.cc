@@ -99,6 +99,11 @@ struct Copied {
 // In the destination's transaction: copy, then verify and read every incident back before it commits.
 Copied CopyAll(Store& to, const std::vector<IncidentHistory>& histories, const engine::RuleSet* rules) {
   Copied c;
+  // As a desk recording new fires: the incidents' locks and the count of burning fires, exclusively (other
+  // offices' decisions count these fires from the moment they commit; PostgreSQL advisory locks, SQLite: none).
+  std::vector<std::string> ids;
+  for (const auto& h : histories) ids.push_back(h.incident.incident_id);
+  to.LockForRecording(ids, CountLock::kExclusive);
   for (const auto& h : histories) {
     const std::string& id = h.incident.incident_id;
     if (to.FindIncident(id)) {
