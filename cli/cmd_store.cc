@@ -236,7 +236,7 @@ void RunStatus(const Globals& g, const StoreOptions& o) {
     return format::ParseReports(merged, "store: incident " + id, rules).at(0);
   };
   auto print = [&](const Timestamp& at) {
-    timeline::StatusBoard board = store::StoredStatus(st, eng, at, ao);
+    timeline::StatusBoard board = store::OfficeStatus(st, eng, at, ao);  // the office's view (docs/postgresql.md)
     if (!enricher) {
       if (o.format == "json")
         std::cout << timeline::StatusToJson(board, rules) << "\n";
@@ -253,6 +253,9 @@ void RunStatus(const Globals& g, const StoreOptions& o) {
       for (const auto& line : board.incidents)
         std::cout << "\n" << line.incident_id << enricher->Forecast(latest(line.incident_id), g.lang, false);
     }
+    // A store with offices: which office owes which upward report (5.2), by when (JSON: in its audit).
+    if (o.format != "json" && !st.office().empty())
+      std::cout << store::OwedReportsText(store::OwedReports(board, rules), rules, g.lang);
     std::cout.flush();
   };
   if (!o.follow) return print(now);

@@ -29,6 +29,7 @@ engine::RuleSet LoadRules(const Globals& g);
 void RegisterRulesCommands(CLI::App& app, Globals& g);     // rules show | lint
 void RegisterAssessCommands(CLI::App& app, Globals& g);    // assess
 void RegisterStoreCommands(CLI::App& app, Globals& g);     // report, declare, close, status, store verify, audit, drill
+void RegisterMigrateCommands(CLI::App& app, Globals& g);   // store migrate (after RegisterStoreCommands)
 void RegisterTerrainCommands(CLI::App& app, Globals& g);   // terrain, demo-terrain
 void RegisterDeployCommands(CLI::App& app, Globals& g);    // deploy, forces
 void RegisterServeCommands(CLI::App& app, Globals& g);     // serve (the web duty desk)

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   firebreak::cli::RegisterRulesCommands(app, g);
   firebreak::cli::RegisterAssessCommands(app, g);
   firebreak::cli::RegisterStoreCommands(app, g);
+  firebreak::cli::RegisterMigrateCommands(app, g);
   firebreak::cli::RegisterTerrainCommands(app, g);
   firebreak::cli::RegisterDeployCommands(app, g);
   firebreak::cli::RegisterServeCommands(app, g);

@@ -53,6 +53,7 @@ const std::vector<std::string>& ReportKeys() {
                                              "crosses_boundary",
                                              "crosses_city_boundary",
                                              "km_to_city_boundary",
+                                             "crosses_into",
                                              "weather",
                                              "warning_colour",
                                              "facts",
@@ -106,6 +107,45 @@ class Parser {
   // several fields (extinguished needs controlled, reported_at after open_fire_since) are left to the merge.
   Parser(std::string source, const RuleSet& rules, const MarkMap* marks, bool partial = false)
       : source_(std::move(source)), rules_(rules), marks_(marks), partial_(partial) {}
+
+  // A county of the rule file (name, short or English name, or adcode) given at `p`; Fail otherwise.
+  std::string CountyKey(const json& v, const std::string& p) const {
+    std::string key;
+    if (v.is_string())
+      key = v.get<std::string>();
+    else if (v.is_number_integer() || v.is_number_unsigned())
+      key = v.dump();
+    else
+      Fail(p, "must be a county name or adcode, got " + Describe(v));
+    if (!rules_.FindCounty(key)) {
+      std::vector<std::string> names;
+      std::string list;
+      for (const County& c : rules_.counties) {
+        names.push_back(c.name);
+        names.push_back(c.adcode);
+        if (!c.short_name.empty()) names.push_back(c.short_name);
+        if (!c.name_en.empty()) names.push_back(c.name_en);
+        list += (list.empty() ? "" : ", ") + c.name + " " + c.adcode;
+      }
+      std::string m = ClosestMatch(key, names);
+      Fail(p, "unknown county '" + key + "' in " + rules_.meta.jurisdiction,
+           m.empty() ? "known: " + list : "did you mean '" + m + "'?");
+    }
+    return key;
+  }
+
+  // `crosses_into`: the second county a fire burns into across the county boundary (3.3). It is another county
+  // than `county`, and the fire crosses the boundary: crosses_boundary is true (set when absent, refused when
+  // false). The desk links the incident to that county's office (store/src/desk.cc).
+  void CrossesInto(const json& v, const std::string& p, engine::Incident& in) const {
+    const std::string into = CountyKey(v, p);
+    if (in.county && rules_.FindCounty(*in.county) == rules_.FindCounty(into))
+      Fail(p, "names the fire's own county '" + into + "'", "name the neighbouring county the fire burns into");
+    if (in.crosses_boundary == false)
+      Fail(p, "a fire burning into '" + into + "' crosses the county boundary, but crosses_boundary is false",
+           "drop crosses_into, or set \"crosses_boundary\": true");
+    in.crosses_boundary = true;
+  }
 
   [[noreturn]] void Fail(const std::string& path, const std::string& what, const std::string& hint = {}) const {
     std::string where = source_;
@@ -196,30 +236,7 @@ class Parser {
       ll.lat = Number(v->contains("lat") ? (*v)["lat"] : json(), path("location") + "/lat", -90, 90, true);
       in.location = ll;
     }
-    if (const json* v = field("county")) {
-      std::string key;
-      if (v->is_string())
-        key = v->get<std::string>();
-      else if (v->is_number_integer() || v->is_number_unsigned())
-        key = v->dump();
-      else
-        Fail(path("county"), "must be a county name or adcode, got " + Describe(*v));
-      if (!rules_.FindCounty(key)) {
-        std::vector<std::string> names;
-        std::string list;
-        for (const County& c : rules_.counties) {
-          names.push_back(c.name);
-          names.push_back(c.adcode);
-          if (!c.short_name.empty()) names.push_back(c.short_name);
-          if (!c.name_en.empty()) names.push_back(c.name_en);
-          list += (list.empty() ? "" : ", ") + c.name + " " + c.adcode;
-        }
-        std::string m = ClosestMatch(key, names);
-        Fail(path("county"), "unknown county '" + key + "' in " + rules_.meta.jurisdiction,
-             m.empty() ? "known: " + list : "did you mean '" + m + "'?");
-      }
-      in.county = key;
-    }
+    if (const json* v = field("county")) in.county = CountyKey(*v, path("county"));
 
     // The fire.
     in.burned_area_ha = OptNumber(field("burned_area_ha"), path("burned_area_ha"), 0, 1e8);
@@ -241,6 +258,7 @@ class Parser {
     in.crosses_boundary = OptBool(field("crosses_boundary"), path("crosses_boundary"));
     in.crosses_city_boundary = OptBool(field("crosses_city_boundary"), path("crosses_city_boundary"));
     in.km_to_city_boundary = OptNumber(field("km_to_city_boundary"), path("km_to_city_boundary"), 0, 1e5);
+    if (const json* v = field("crosses_into")) CrossesInto(*v, path("crosses_into"), in);
     if (const json* v = field("threatens")) {
       if (!v->is_array()) Fail(path("threatens"), "must be an array of threat names, got " + Describe(*v));
       in.threatens_reported = true;
@@ -493,6 +511,15 @@ ReportUpdate ParseReportUpdate(const std::string& text, const std::string& sourc
                 "a report is a mapping of the fields in docs/report-format.md");
   std::vector<Incident> v = ParseReportNode(n, source, rules, true);
   return ReportUpdate{std::move(v.front()), ToJson(n)};
+}
+
+std::optional<std::string> CrossesInto(const std::string& report_json, const RuleSet& rules) {
+  const json j = json::parse(report_json, nullptr, false);
+  if (!j.is_object() || !j.contains("crosses_into")) return std::nullopt;
+  const json& v = j["crosses_into"];
+  const std::string key = v.is_string() ? v.get<std::string>() : v.is_number_integer() ? v.dump() : std::string();
+  const County* c = rules.FindCounty(key);
+  return c ? std::optional<std::string>(c->name) : std::nullopt;
 }
 
 std::vector<ReportObject> ReadReportObjects(const std::string& text, const std::string& source) {

@@ -113,6 +113,30 @@ struct Desk::Impl {
     return {o->id};
   }
 
+  // A report naming the county the fire burns into (`crosses_into`, 3.3): the incident is linked to that county's
+  // office too (no-op when linked), so that office sees it. The database allows the link to an office that
+  // writes the incident (docs/postgresql.md). Nothing in a store without offices.
+  void LinkCrossing(const std::string& incident_id, const std::string& report_json) const {
+    if (offices.empty()) return;
+    const std::optional<std::string> into = format::CrossesInto(report_json, eng.rules());
+    if (const Office* o = into ? OfficeOfCounty(eng.rules(), offices, *into) : nullptr)
+      store.LinkIncident(incident_id, o->id);
+  }
+
+  // Interpretation shared-store-reports-upward (5.2 逐级报告): a county office's first record of a fire is its
+  // report to the level above (the rule file's offices: reports.to, reports.clause), made when it is recorded.
+  void ReportUpward(const std::string& incident_id, const Timestamp& recorded_at) const {
+    const Office* me = Mine();
+    if (!me || me->reports_to.empty()) return;
+    UpwardReportRecord u;
+    u.incident_id = incident_id;
+    u.clause = me->reports_clause;
+    u.to = me->reports_to;
+    u.at = recorded_at;
+    u.by = me->duty_role;
+    store.AddUpwardReport(u);
+  }
+
   // Before recording on an existing incident as an office: it may write it (its own, or the level above), the
   // role is one of the office's, and a level is one its roles decide (6.3.x.1). The database checks the same.
   void CheckOffice(const IncidentRecord& inc, const std::string& by, std::optional<engine::Level> level) const {
@@ -473,6 +497,7 @@ static Batch Prepare(Desk::Impl& impl, std::vector<Pending>& pending) {
 
 static void Write(Desk::Impl& impl, Batch& b, const std::vector<Pending>& pending) {
   const engine::RuleSet& rules = impl.eng.rules();
+  std::set<std::string> reported_up;  // new incidents whose upward report (5.2) this batch made
   for (std::size_t i = 0; i < pending.size(); ++i) {
     const ReportEntry& e = pending[i].entry;
     Recorded& r = b.recorded[i];
@@ -481,9 +506,12 @@ static void Write(Desk::Impl& impl, Batch& b, const std::vector<Pending>& pendin
                                 impl.LinksFor(e.incident_id, r.incident.county));
     else if (!impl.offices.empty())
       if (auto inc = impl.store.FindIncident(e.incident_id)) impl.CheckOffice(*inc, "", std::nullopt);
+    impl.LinkCrossing(e.incident_id, e.json);
     r.report_id = impl.store.AddReport(e.incident_id, e.reported_at, e.json, e.source, e.recorded_at);
     impl.store.AddDecision(r.report_id, e.reported_at, r.decision.response_level, rules.meta.id, rules.source_sha256,
                            CompactDecisionJson(r.decision));
+    if (b.created.count(e.incident_id) && reported_up.insert(e.incident_id).second)
+      impl.ReportUpward(e.incident_id, e.recorded_at);
     for (auto& x : b.work[e.incident_id].reports)
       if (x.order == e.order) x.order = r.report_id;
   }

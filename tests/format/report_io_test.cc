@@ -109,6 +109,12 @@ std::vector<Bad> BadCases() {
       {"engine fact", k(obj(R"("facts": {"response_level": 3})")), {"/facts/response_level", "computed by the engine"}},
       {"unknown county", k(obj(R"("county": "甲乡")")), {"/county: unknown county '甲乡'"}},
       {"unknown county code", k(obj(R"("county": 999003)")), {"/county: unknown county '999003'", "did you mean '999001'?"}},
+      {"unknown crossed county", k(obj(R"("county": "甲县", "crosses_into": "丙县")")), {"/crosses_into: unknown county '丙县'"}},
+      {"crosses into its own county", k(obj(R"("county": "甲县", "crosses_into": 999001)")),
+       {"/crosses_into: names the fire's own county '999001'", "neighbouring county"}},
+      {"crosses into, not across", k(obj(R"("county": "甲县", "crosses_boundary": false, "crosses_into": "乙区")")),
+       {"/crosses_into: a fire burning into '乙区' crosses the county boundary, but crosses_boundary is false"}},
+      {"crossed county not a name", k(obj(R"("crosses_into": true)")), {"/crosses_into: must be a county name or adcode"}},
       {"missing id", k(R"({"reported_at":"2026-03-14T09:30:00+08:00"})"), {"r.json:1:1: /: missing required field 'incident_id'"}},
       {"missing reported_at", k(R"({"incident_id":"A"})"), {"missing required field 'reported_at'"}},
       {"bad time", k(R"({"incident_id":"A","reported_at":"2026-03-14 09:30"})"), {"/reported_at: not an ISO 8601 time"}},
@@ -134,6 +140,22 @@ std::vector<Bad> BadCases() {
       {"invalid utf-8", k(obj("\"county\": \"\xff\"")), {"r.json:1:", "not valid UTF-8 (byte 0xFF)"}},
       {"empty id", k(R"({"incident_id":"","reported_at":"2026-03-14T09:30:00+08:00"})"), {"/incident_id: must not be empty"}},
   };
+}
+
+// `crosses_into` (3.3): a second county of the rule file; the fire crosses the boundary; CrossesInto reads it back
+// as the rule file spells the county, from JSON and from YAML alike.
+TEST(ReportIo, ASecondCountyMeansTheFireCrossesTheBoundary) {
+  const std::string json = "{" + kOk + R"(, "county": "甲", "crosses_into": 999002})";
+  const Incident in = ParseReports(json, "r.json", Rules()).at(0);
+  EXPECT_EQ(in.crosses_boundary, std::optional<bool>(true));
+  EXPECT_EQ(CrossesInto(json, Rules()), std::optional<std::string>("乙区"));
+  const std::string yaml = "incident_id: A\nreported_at: 2026-03-14T09:30:00+08:00\ncounty: 甲县\ncrosses_into: Yi District\n";
+  const ReportUpdate u = ParseReportUpdate(yaml, "r.yaml", Rules());
+  EXPECT_EQ(u.own.crosses_boundary, std::optional<bool>(true));
+  EXPECT_EQ(CrossesInto(u.json, Rules()), std::optional<std::string>("乙区"));
+  EXPECT_EQ(CrossesInto("{" + kOk + "}", Rules()), std::nullopt);
+  const std::string both = "{" + kOk + R"(, "crosses_boundary": true, "crosses_into": "乙"})";
+  EXPECT_EQ(ParseReports(both, "r.json", Rules()).at(0).crosses_boundary, std::optional<bool>(true));
 }
 
 TEST(ReportIo, BadInputIsAClearInputError) {

@@ -3,6 +3,7 @@
 // document reader (document.h: the same YAML/JSON rules, limits and errors everywhere).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,11 @@ struct ReportUpdate {
   std::string json;
 };
 ReportUpdate ParseReportUpdate(const std::string& text, const std::string& source, const engine::RuleSet& rules);
+
+// The second county a report (one object as JSON text, already read by the functions above) says the fire burns
+// into across the county boundary (`crosses_into`, docs/report-format.md; 3.3): the county's name as the rule
+// file spells it, or nullopt when the report names none.
+std::optional<std::string> CrossesInto(const std::string& report_json, const engine::RuleSet& rules);
 
 // The report objects of a document (one object or an array of them), unvalidated beyond the document rules.
 struct ReportObject {

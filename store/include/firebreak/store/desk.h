@@ -121,4 +121,29 @@ timeline::Timeline StoredTimeline(const Store& store, const engine::Engine& engi
 timeline::StatusBoard StoredStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
                                    const timeline::AuditOptions& options);
 
+// The duty board as the store's office sees it (docs/postgresql.md, "Per-office views"): the city (the level
+// above every county) and a store without offices see every open incident; a county sees the incidents linked to
+// it — its own and a fire crossing into it (3.3) — with everything recorded on them, the city's declarations
+// included, and no other county's. The levels are those of the whole picture: the timeline is built over every
+// office's incidents (concurrency, 6.3.2.1(5), 3.3) and only the board, its timeline and its audit are filtered.
+timeline::StatusBoard OfficeStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
+                                   const timeline::AuditOptions& options);
+
+// An upward report (5.2) owed on the board: which office owes it (the office holding the rule's reporter role),
+// to whom, since when, and by when (the later of due and known, plus the report tolerance).
+struct OwedReport {
+  std::string incident_id;
+  std::string clause;              // "5.2(3)"
+  std::string office;              // the owing office's id ("" in a store without offices)
+  std::string reporter;            // the rule's reporter role (city_hq_office)
+  std::vector<std::string> to;     // recipients not told yet
+  Timestamp due_at, by;
+  bool overdue = false;            // `by` has passed at the board's moment
+};
+// Every upward report missing or incomplete on `board` (its audit), in board order.
+std::vector<OwedReport> OwedReports(const timeline::StatusBoard& board, const engine::RuleSet& rules);
+// Lines for the duty officer under the board (lang "zh" | "en"); "" when nothing is owed.
+std::string OwedReportsText(const std::vector<OwedReport>& owed, const engine::RuleSet& rules,
+                            const std::string& lang);
+
 }  // namespace firebreak::store
