@@ -124,7 +124,7 @@ CREATE INDEX closures_by_audit ON closures(audit_seq);
 ALTER TABLE audit_log ADD COLUMN mac TEXT;
 )sql",
     // 3 -> 4 (server): the web desk's users, shift sign-in/out with handovers, acknowledgements (accounts_schema.h).
-    internal::kAccountsMigration,
+    internal::kAccountsMigration.c_str(),
     // 4 -> 5 (onetruth): when the office recorded each report (late reports: docs/store-schema.md). Rows recorded before
     // have NULL (taken as recorded in time order, when they describe).
     R"sql(
