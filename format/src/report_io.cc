@@ -156,7 +156,7 @@ class Parser {
     auto path = [&](const char* k) { return base + "/" + k; };
     ParseIdentityAndTime(o, base, in);
     if (const json* v = field("location")) ParseLocation(*v, path("location"), in);
-    if (const json* v = field("county")) in.county = ParseCounty(*v, path("county"));
+    if (const json* v = field("county")) in.county = CountyKey(*v, path("county"));
     ParseFire(o, base, in);
     if (const json* v = field("threatens")) ParseThreatens(*v, path("threatens"), in);
     if (const json* v = field("weather")) ParseWeather(*v, path("weather"), in);
@@ -224,8 +224,8 @@ class Parser {
     in.location = ll;
   }
 
-  // A county of the rule file, by name or adcode (as given).
-  std::string ParseCounty(const json& v, const std::string& p) const {
+  // A county of the rule file (name, short or English name, or adcode) given at `p`; Fail otherwise.
+  std::string CountyKey(const json& v, const std::string& p) const {
     std::string key;
     if (v.is_string())
       key = v.get<std::string>();
