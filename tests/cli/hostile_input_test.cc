@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "firebreak/test_support/files.h"
 #include "firebreak/test_support/run.h"
 
 namespace firebreak {
@@ -23,25 +24,11 @@ namespace fs = std::filesystem;
 using Out = test_support::RunResult;  // code, out, err
 
 std::string Dir() {
-  static std::string d = [] {
-    fs::path p = fs::temp_directory_path() / ("firebreak-hostile-" + std::to_string(::getpid()));
-    fs::create_directories(p);
-    return p.string();
-  }();
+  static const std::string d = test_support::ScratchDir("firebreak-hostile");
   return d;
 }
-
-std::string Write(const std::string& name, const std::string& text) {
-  std::string path = Dir() + "/" + name;
-  std::ofstream(path, std::ios::binary) << text;
-  return path;
-}
-
-std::string FreshStore(const std::string& name) {
-  std::string p = Dir() + "/" + name;
-  for (const char* s : {"", "-wal", "-shm"}) fs::remove(p + s);
-  return p;
-}
+std::string Write(const std::string& name, const std::string& text) { return test_support::WriteFile(Dir(), name, text); }
+std::string FreshStore(const std::string& name) { return test_support::FreshStore(Dir(), name); }
 
 // Runs the binary with a time limit (a hang is a failure, not a stuck test): exit 137 = killed by `timeout`.
 Out Fb(const std::string& args, int seconds = 60) {

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "firebreak/test_support/files.h"
 #include "firebreak/test_support/run.h"
 
 #include "firebreak/common/time.h"
@@ -31,25 +32,11 @@ using nlohmann::json;
 using Out = test_support::RunResult;  // code, out, err
 
 std::string Dir() {
-  static std::string d = [] {
-    fs::path p = fs::temp_directory_path() / ("firebreak-one-truth-" + std::to_string(::getpid()));
-    fs::create_directories(p);
-    return p.string();
-  }();
+  static const std::string d = test_support::ScratchDir("firebreak-one-truth");
   return d;
 }
-
-std::string Write(const std::string& name, const std::string& text) {
-  std::string path = Dir() + "/" + name;
-  std::ofstream(path, std::ios::binary) << text;
-  return path;
-}
-
-std::string FreshStore(const std::string& name) {
-  std::string p = Dir() + "/" + name;
-  for (const char* s : {"", "-wal", "-shm"}) fs::remove(p + s);
-  return p;
-}
+std::string Write(const std::string& name, const std::string& text) { return test_support::WriteFile(Dir(), name, text); }
+std::string FreshStore(const std::string& name) { return test_support::FreshStore(Dir(), name); }
 
 Out Fb(const std::string& args) { return test_support::Run(args, {.stderr_mode = test_support::Stderr::kSeparate}); }
 
