@@ -414,127 +414,151 @@ void AddLang(CLI::App* cmd, Globals& g) {
   cmd->add_option("--lang", g.lang, "Language of human output: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
 }
 
+// `report`: record and assess reports.
+void AddReportCommand(CLI::App& app, Globals& g) {
+  auto o = std::make_shared<StoreOptions>();
+  CLI::App* cmd = app.add_subcommand("report", "Record and assess incident report(s) in the duty-office store");
+  AddStoreOption(cmd, *o);
+  AddLang(cmd, g);
+  cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_flag("--full", o->full, "With --format json: the plan's texts and role names (docs/report-format.md)");
+  cmd->add_option("files", o->files, "Report files (JSON or YAML, '-' = stdin); all recorded in one transaction")
+      ->required();
+  cmd->add_option("--recorded-at", o->recorded_at,
+                  "When the office recorded them (ISO 8601 with offset; default now): for back-filling a log");
+  AddEnrichOptions(cmd, o->enrich);
+  cmd->callback([&g, o] { RunReport(g, *o); });
+}
+
+// `declare`: record a declared level.
+void AddDeclareCommand(CLI::App& app, Globals& g) {
+  auto o = std::make_shared<StoreOptions>();
+  CLI::App* cmd = app.add_subcommand("declare", "Record a declared (or raised) response level for an incident");
+  AddStoreOption(cmd, *o);
+  AddLang(cmd, g);
+  cmd->add_option("incident", o->incident, "Incident id")->required();
+  cmd->add_option("level", o->level, "Level: IV, III, II or I")->required();
+  cmd->add_option("--by", o->by, "Role id of who decided (e.g. office_director, deputy_commander, commander)")
+      ->required();
+  cmd->add_option("--at", o->at, "When (ISO 8601 with offset; default now)");
+  cmd->callback([&g, o] { RunDeclare(g, *o); });
+}
+
+// `upward`: record an upward report (5.2).
+void AddUpwardCommand(CLI::App& app, Globals& g) {
+  auto o = std::make_shared<StoreOptions>();
+  CLI::App* cmd = app.add_subcommand("upward", "Record an upward report made under plan 5.2 (to whom, when)");
+  AddStoreOption(cmd, *o);
+  AddLang(cmd, g);
+  cmd->add_option("incident", o->incident, "Incident id")->required();
+  cmd->add_option("clause", o->clause, "The 5.2 condition reported on, e.g. 5.2(4)")->required();
+  cmd->add_option("--to", o->to, "Recipient ids, e.g. city_party_committee city_government region_hq_office")
+      ->required()
+      ->delimiter(',');
+  cmd->add_option("--at", o->at, "When (ISO 8601 with offset; default now)");
+  cmd->callback([&g, o] { RunUpward(g, *o); });
+}
+
+// `close`: end the response (6.3.6).
+void AddCloseCommand(CLI::App& app, Globals& g) {
+  auto o = std::make_shared<StoreOptions>();
+  CLI::App* cmd = app.add_subcommand("close", "End the response to an incident and close it (plan 6.3.6)");
+  AddStoreOption(cmd, *o);
+  AddLang(cmd, g);
+  cmd->add_option("incident", o->incident, "Incident id")->required();
+  cmd->add_option("--by", o->by, "Role id of who decided to end the response")->required();
+  cmd->add_option("--at", o->at, "When (ISO 8601 with offset; default now)");
+  cmd->callback([&g, o] { RunClose(g, *o); });
+}
+
+// `status`: the board of open incidents.
+void AddStatusCommand(CLI::App& app, Globals& g) {
+  auto o = std::make_shared<StoreOptions>();
+  CLI::App* cmd = app.add_subcommand("status", "Open incidents: required vs declared level, overdue, next due");
+  AddStoreOption(cmd, *o);
+  AddLang(cmd, g);
+  cmd->add_option("--at", o->at, "As of (ISO 8601 with offset; default now)");
+  cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--tolerance-min", o->tolerance_min, "Minutes a declaration may lag (default 60)");
+  cmd->add_flag("--follow", o->follow, "Keep running: print the board again whenever another office or process records");
+  cmd->add_option("--max-updates", o->max_updates, "With --follow: stop after this many updates (default: never)");
+  AddForecastOptions(cmd, o->enrich);
+  cmd->add_option("--layers", o->enrich.layers,
+                  "Layers config for the forecast's places and boundaries (with --landscape)");
+  cmd->callback([&g, o] { RunStatus(g, *o); });
+}
+
+// `store verify|setup|head`: maintenance.
+void AddStoreGroup(CLI::App& app, Globals& g) {
+  auto o = std::make_shared<StoreOptions>();
+  CLI::App* grp = app.add_subcommand("store", "Store maintenance");
+  grp->require_subcommand(1);
+  CLI::App* cmd =
+      grp->add_subcommand("verify", "Check the audit chain, every record and SQLite integrity (exit 6 if broken)");
+  AddStoreOption(cmd, *o);
+  AddLang(cmd, g);
+  cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--anchor", o->anchor,
+                  "A signed head printed earlier by `store head`: the store must still contain and extend it");
+  cmd->add_option("--key-dir", o->key_dir, "PostgreSQL: a directory of the other offices' keys, <office id>.key");
+  cmd->callback([&g, o] { RunVerify(g, *o); });
+  auto su = std::make_shared<StoreOptions>();
+  CLI::App* setup = grp->add_subcommand("setup", "Create or migrate the shared PostgreSQL store and its office roles (as the database owner; docs/postgresql.md)");
+  setup->add_option("url", su->store, "postgresql://OWNER@HOST:PORT/DB (password: PGPASSWORD or ~/.pgpass)")->required();
+  setup->add_option("--role-prefix", su->role_prefix, "Office roles are PREFIX + office id (default fb_)");
+  AddLang(setup, g);
+  setup->callback([&g, su] { RunSetup(g, *su); });
+  auto h = std::make_shared<StoreOptions>();
+  CLI::App* head = grp->add_subcommand(
+      "head", "Print the signed head of the audit chain (keep it outside the store; check with verify --anchor)");
+  AddStoreOption(head, *h);
+  head->add_option("-o,--output", h->out, "Write to this file instead of stdout");
+  head->callback([&g, h] { RunHead(g, *h); });
+}
+
+// `audit`: the escalation audit.
+void AddAuditCommand(CLI::App& app, Globals& g) {
+  auto o = std::make_shared<StoreOptions>();
+  CLI::App* cmd = app.add_subcommand("audit", "Escalation audit of a stored incident, all incidents, or a scenario");
+  AddStoreOption(cmd, *o);
+  AddLang(cmd, g);
+  cmd->add_option("incident", o->incident, "Incident id in the store");
+  cmd->add_flag("--all", o->all, "Audit every stored incident");
+  cmd->add_option("--scenario", o->scenario, "Replay a scenario file and audit it");
+  cmd->add_option("--format", o->format, "text (default), json or html (self-contained, SVG timeline)")
+      ->check(CLI::IsMember({"text", "json", "html"}));
+  cmd->add_option("-o,--output", o->out, "Write to this file instead of stdout");
+  cmd->add_option("--until", o->until, "Evaluate up to (default: closing time, else now)");
+  cmd->add_option("--tolerance-min", o->tolerance_min, "Minutes a declaration/upward report may lag (default 60)");
+  cmd->callback([&g, o] { RunAudit(g, *o); });
+}
+
+// `drill`: replay a scenario and check it.
+void AddDrillCommand(CLI::App& app, Globals& g) {
+  auto o = std::make_shared<StoreOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "drill", "Replay a drill scenario, print its timeline and check expectations (exit 7 on mismatch)");
+  cmd->add_option("--store", o->store,
+                  "Store to replay into (default :memory:; a file must not hold these incidents)");
+  AddLang(cmd, g);
+  cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("-o,--output", o->out, "Write to this file instead of stdout");
+  cmd->add_option("scenario", o->scenario, "Scenario file (scenarios/*.yaml)")->required();
+  AddEnrichOptions(cmd, o->enrich);
+  cmd->callback([&g, o] { RunDrillCmd(g, *o); });
+}
+
 }  // namespace
 
 void RegisterStoreCommands(CLI::App& app, Globals& g) {
-  {
-    auto o = std::make_shared<StoreOptions>();
-    CLI::App* cmd = app.add_subcommand("report", "Record and assess incident report(s) in the duty-office store");
-    AddStoreOption(cmd, *o);
-    AddLang(cmd, g);
-    cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
-    cmd->add_flag("--full", o->full, "With --format json: the plan's texts and role names (docs/report-format.md)");
-    cmd->add_option("files", o->files, "Report files (JSON or YAML, '-' = stdin); all recorded in one transaction")
-        ->required();
-    cmd->add_option("--recorded-at", o->recorded_at,
-                    "When the office recorded them (ISO 8601 with offset; default now): for back-filling a log");
-    AddEnrichOptions(cmd, o->enrich);
-    cmd->callback([&g, o] { RunReport(g, *o); });
-  }
-  {
-    auto o = std::make_shared<StoreOptions>();
-    CLI::App* cmd = app.add_subcommand("declare", "Record a declared (or raised) response level for an incident");
-    AddStoreOption(cmd, *o);
-    AddLang(cmd, g);
-    cmd->add_option("incident", o->incident, "Incident id")->required();
-    cmd->add_option("level", o->level, "Level: IV, III, II or I")->required();
-    cmd->add_option("--by", o->by, "Role id of who decided (e.g. office_director, deputy_commander, commander)")
-        ->required();
-    cmd->add_option("--at", o->at, "When (ISO 8601 with offset; default now)");
-    cmd->callback([&g, o] { RunDeclare(g, *o); });
-  }
-  {
-    auto o = std::make_shared<StoreOptions>();
-    CLI::App* cmd = app.add_subcommand("upward", "Record an upward report made under plan 5.2 (to whom, when)");
-    AddStoreOption(cmd, *o);
-    AddLang(cmd, g);
-    cmd->add_option("incident", o->incident, "Incident id")->required();
-    cmd->add_option("clause", o->clause, "The 5.2 condition reported on, e.g. 5.2(4)")->required();
-    cmd->add_option("--to", o->to, "Recipient ids, e.g. city_party_committee city_government region_hq_office")
-        ->required()
-        ->delimiter(',');
-    cmd->add_option("--at", o->at, "When (ISO 8601 with offset; default now)");
-    cmd->callback([&g, o] { RunUpward(g, *o); });
-  }
-  {
-    auto o = std::make_shared<StoreOptions>();
-    CLI::App* cmd = app.add_subcommand("close", "End the response to an incident and close it (plan 6.3.6)");
-    AddStoreOption(cmd, *o);
-    AddLang(cmd, g);
-    cmd->add_option("incident", o->incident, "Incident id")->required();
-    cmd->add_option("--by", o->by, "Role id of who decided to end the response")->required();
-    cmd->add_option("--at", o->at, "When (ISO 8601 with offset; default now)");
-    cmd->callback([&g, o] { RunClose(g, *o); });
-  }
-  {
-    auto o = std::make_shared<StoreOptions>();
-    CLI::App* cmd = app.add_subcommand("status", "Open incidents: required vs declared level, overdue, next due");
-    AddStoreOption(cmd, *o);
-    AddLang(cmd, g);
-    cmd->add_option("--at", o->at, "As of (ISO 8601 with offset; default now)");
-    cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
-    cmd->add_option("--tolerance-min", o->tolerance_min, "Minutes a declaration may lag (default 60)");
-    cmd->add_flag("--follow", o->follow, "Keep running: print the board again whenever another office or process records");
-    cmd->add_option("--max-updates", o->max_updates, "With --follow: stop after this many updates (default: never)");
-    AddForecastOptions(cmd, o->enrich);
-    cmd->add_option("--layers", o->enrich.layers,
-                    "Layers config for the forecast's places and boundaries (with --landscape)");
-    cmd->callback([&g, o] { RunStatus(g, *o); });
-  }
-  {
-    auto o = std::make_shared<StoreOptions>();
-    CLI::App* grp = app.add_subcommand("store", "Store maintenance");
-    grp->require_subcommand(1);
-    CLI::App* cmd =
-        grp->add_subcommand("verify", "Check the audit chain, every record and SQLite integrity (exit 6 if broken)");
-    AddStoreOption(cmd, *o);
-    AddLang(cmd, g);
-    cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
-    cmd->add_option("--anchor", o->anchor,
-                    "A signed head printed earlier by `store head`: the store must still contain and extend it");
-    cmd->add_option("--key-dir", o->key_dir, "PostgreSQL: a directory of the other offices' keys, <office id>.key");
-    cmd->callback([&g, o] { RunVerify(g, *o); });
-    auto su = std::make_shared<StoreOptions>();
-    CLI::App* setup = grp->add_subcommand("setup", "Create or migrate the shared PostgreSQL store and its office roles (as the database owner; docs/postgresql.md)");
-    setup->add_option("url", su->store, "postgresql://OWNER@HOST:PORT/DB (password: PGPASSWORD or ~/.pgpass)")->required();
-    setup->add_option("--role-prefix", su->role_prefix, "Office roles are PREFIX + office id (default fb_)");
-    AddLang(setup, g);
-    setup->callback([&g, su] { RunSetup(g, *su); });
-    auto h = std::make_shared<StoreOptions>();
-    CLI::App* head = grp->add_subcommand(
-        "head", "Print the signed head of the audit chain (keep it outside the store; check with verify --anchor)");
-    AddStoreOption(head, *h);
-    head->add_option("-o,--output", h->out, "Write to this file instead of stdout");
-    head->callback([&g, h] { RunHead(g, *h); });
-  }
-  {
-    auto o = std::make_shared<StoreOptions>();
-    CLI::App* cmd = app.add_subcommand("audit", "Escalation audit of a stored incident, all incidents, or a scenario");
-    AddStoreOption(cmd, *o);
-    AddLang(cmd, g);
-    cmd->add_option("incident", o->incident, "Incident id in the store");
-    cmd->add_flag("--all", o->all, "Audit every stored incident");
-    cmd->add_option("--scenario", o->scenario, "Replay a scenario file and audit it");
-    cmd->add_option("--format", o->format, "text (default), json or html (self-contained, SVG timeline)")
-        ->check(CLI::IsMember({"text", "json", "html"}));
-    cmd->add_option("-o,--output", o->out, "Write to this file instead of stdout");
-    cmd->add_option("--until", o->until, "Evaluate up to (default: closing time, else now)");
-    cmd->add_option("--tolerance-min", o->tolerance_min, "Minutes a declaration/upward report may lag (default 60)");
-    cmd->callback([&g, o] { RunAudit(g, *o); });
-  }
-  {
-    auto o = std::make_shared<StoreOptions>();
-    CLI::App* cmd = app.add_subcommand(
-        "drill", "Replay a drill scenario, print its timeline and check expectations (exit 7 on mismatch)");
-    cmd->add_option("--store", o->store,
-                    "Store to replay into (default :memory:; a file must not hold these incidents)");
-    AddLang(cmd, g);
-    cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
-    cmd->add_option("-o,--output", o->out, "Write to this file instead of stdout");
-    cmd->add_option("scenario", o->scenario, "Scenario file (scenarios/*.yaml)")->required();
-    AddEnrichOptions(cmd, o->enrich);
-    cmd->callback([&g, o] { RunDrillCmd(g, *o); });
-  }
+  AddReportCommand(app, g);
+  AddDeclareCommand(app, g);
+  AddUpwardCommand(app, g);
+  AddCloseCommand(app, g);
+  AddStatusCommand(app, g);
+  AddStoreGroup(app, g);
+  AddAuditCommand(app, g);
+  AddDrillCommand(app, g);
 }
 
 }  // namespace firebreak::cli

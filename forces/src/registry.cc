@@ -82,6 +82,144 @@ std::string PlanClauses(const std::vector<T>& elements) {
   return out;
 }
 
+// What the rule set allows in a registry: unit types (4.1), request channels, people attributes of the bans,
+// county names.
+struct Vocabulary {
+  std::vector<std::string> types, channels, attrs, county_names;
+};
+
+Vocabulary VocabularyOf(const engine::RuleSet& rules) {
+  Vocabulary v;
+  for (const auto& fc : rules.force_categories) v.types.insert(v.types.end(), fc.unit_types.begin(), fc.unit_types.end());
+  for (const auto& ch : rules.request_channels) v.channels.push_back(ch.id);
+  for (const auto& b : rules.mobilisation_bans) v.attrs.insert(v.attrs.end(), b.attributes.begin(), b.attributes.end());
+  for (const auto& c : rules.counties) v.county_names.push_back(c.name);
+  return v;
+}
+
+// name: a string (zh) or {zh, en}; en defaults to the id.
+void ReadName(const YAML::Node& nm, const Src& name, ForceUnit& f) {
+  if (nm.IsScalar()) {
+    f.name.zh = nm.Scalar();
+  } else if (nm.IsMap()) {
+    CheckKeys(nm, {"zh", "en"}, name, "name");
+    if (!nm["zh"]) throw Error(ErrorKind::kInput, At(name, nm.Mark()), "name needs a `zh:` entry");
+    f.name.zh = Str(nm["zh"], name, "name.zh");
+    if (nm["en"]) f.name.en = Str(nm["en"], name, "name.en");
+  } else {
+    throw Error(ErrorKind::kInput, At(name, nm.Mark()), "name must be a string or {zh, en}");
+  }
+  if (f.name.en.empty()) f.name.en = f.id;
+}
+
+// base: {lon, lat} in WGS84 degrees, in range.
+void ReadBase(const YAML::Node& base, const Src& name, ForceUnit& f) {
+  if (!base.IsMap()) throw Error(ErrorKind::kInput, At(name, base.Mark()), "base must be {lon: .., lat: ..}");
+  CheckKeys(base, {"lon", "lat"}, name, "base");
+  if (!base["lon"] || !base["lat"])
+    throw Error(ErrorKind::kInput, At(name, base.Mark()), "base needs both lon and lat (WGS84 degrees)");
+  f.base.lon = Num(base["lon"], name, "base.lon");
+  f.base.lat = Num(base["lat"], name, "base.lat");
+  if (f.base.lon < -180 || f.base.lon > 180)
+    throw Error(ErrorKind::kInput, At(name, base["lon"].Mark()), "base.lon must be in [-180, 180]");
+  if (f.base.lat < -90 || f.base.lat > 90)
+    throw Error(ErrorKind::kInput, At(name, base["lat"].Mark()), "base.lat must be in [-90, 90]",
+                "lon and lat swapped?");
+}
+
+// strength (whole people, 1..kMaxStrength) and readiness_min (minutes, 0..kMaxReadinessMin).
+void ReadStrengthAndReadiness(const YAML::Node& u, const Src& name, ForceUnit& f) {
+  const double strength = Num(u["strength"], name, "strength");
+  if (strength < 1 || strength != std::floor(strength))
+    throw Error(ErrorKind::kInput, At(name, u["strength"].Mark()), "strength must be a whole number >= 1");
+  if (strength > kMaxStrength)
+    throw Error(ErrorKind::kInput, At(name, u["strength"].Mark()),
+                "strength must be at most " + std::to_string(static_cast<int>(kMaxStrength)) + " people",
+                "strength is the number of people in the unit");
+  f.strength = static_cast<int>(strength);
+  const double ready = Num(u["readiness_min"], name, "readiness_min");
+  if (ready < 0) throw Error(ErrorKind::kInput, At(name, u["readiness_min"].Mark()), "readiness_min must be >= 0");
+  if (ready > kMaxReadinessMin)
+    throw Error(
+        ErrorKind::kInput, At(name, u["readiness_min"].Mark()),
+        "readiness_min must be at most " + std::to_string(static_cast<int>(kMaxReadinessMin)) + " minutes (a week)",
+        "readiness_min is the time from the call to moving off, in minutes");
+  f.readiness = Seconds(ready * 60.0);
+}
+
+// The optional keys checked against the rule set: home_county, capabilities, channel, people.
+void ReadOptional(const YAML::Node& u, const Src& name, const engine::RuleSet& rules, const Vocabulary& v,
+                  ForceUnit& f) {
+  if (u["home_county"]) {
+    const std::string hc = Str(u["home_county"], name, "home_county");
+    if (const auto* c = rules.FindCounty(hc)) {
+      f.home_county = c->name;
+    } else {
+      const std::string close = ClosestMatch(hc, v.county_names);
+      if (!close.empty())
+        throw Error(ErrorKind::kInput, At(name, u["home_county"].Mark()), "unknown county '" + hc + "'",
+                    "did you mean '" + close + "'? (units from outside the jurisdiction leave home_county out)");
+      f.home_county.clear();  // outside the jurisdiction: never local
+    }
+  }
+  if (u["capabilities"]) f.capabilities = StrList(u["capabilities"], name, "capabilities");
+  if (u["channel"]) {
+    const std::string ch = Str(u["channel"], name, "channel");
+    if (std::find(v.channels.begin(), v.channels.end(), ch) == v.channels.end()) {
+      const std::string close = ClosestMatch(ch, v.channels);
+      f.problems.push_back(At(name, u["channel"].Mark()) + ": unknown request channel '" + ch + "' (" +
+                           PlanClauses(rules.request_channels) + " channels in the rule file)" +
+                           (close.empty() ? "" : "; did you mean '" + close + "'?"));
+    }
+    f.channel = ch;
+  }
+  if (u["people"]) {
+    f.people = StrList(u["people"], name, "people");
+    for (const auto& a : f.people) {
+      if (std::find(v.attrs.begin(), v.attrs.end(), a) != v.attrs.end()) continue;
+      const std::string close = ClosestMatch(a, v.attrs);
+      std::string known;
+      for (const auto& k : v.attrs) known += (known.empty() ? "" : ", ") + k;
+      throw Error(ErrorKind::kInput, At(name, u["people"].Mark()), "unknown people attribute '" + a + "'",
+                  close.empty() ? "known (" + PlanClauses(rules.mobilisation_bans) + " bans): " + known
+                                : "did you mean '" + close + "'?");
+    }
+  }
+}
+
+// One entry of `units:`. `ids`: the ids seen so far (a duplicate is an error).
+ForceUnit ParseUnit(const YAML::Node& u, const Src& name, const engine::RuleSet& rules, const Vocabulary& v,
+                    std::set<std::string>& ids) {
+  static const std::vector<std::string> keys = {"id",       "name",          "type",         "home_county", "base",
+                                                "strength", "readiness_min", "capabilities", "channel",     "people"};
+  const std::string where = At(name, u.Mark());
+  if (!u.IsMap()) throw Error(ErrorKind::kInput, where, "each unit must be a mapping");
+  CheckKeys(u, keys, name, "a unit");
+  for (const char* req : {"id", "name", "type", "base", "strength", "readiness_min"})
+    if (!u[req])
+      throw Error(ErrorKind::kInput, where, std::string("unit is missing required key '") + req + "'",
+                  "required: id, name {zh, en}, type, base {lon, lat}, strength, readiness_min");
+  ForceUnit f;
+  f.where = where;
+  f.id = Str(u["id"], name, "id");
+  if (f.id.empty()) throw Error(ErrorKind::kInput, At(name, u["id"].Mark()), "id must not be empty");
+  if (!ids.insert(f.id).second)
+    throw Error(ErrorKind::kInput, At(name, u["id"].Mark()), "duplicate unit id '" + f.id + "'",
+                "unit ids must be unique in a registry");
+  ReadName(u["name"], name, f);
+  f.type = Str(u["type"], name, "type");
+  if (std::find(v.types.begin(), v.types.end(), f.type) == v.types.end()) {
+    const std::string close = ClosestMatch(f.type, v.types);
+    f.problems.push_back(At(name, u["type"].Mark()) + ": unknown unit type '" + f.type +
+                         "' (not in any force category of plan 4.1 in " + rules.source_file + ")" +
+                         (close.empty() ? "" : "; did you mean '" + close + "'?"));
+  }
+  ReadBase(u["base"], name, f);
+  ReadStrengthAndReadiness(u, name, f);
+  ReadOptional(u, name, rules, v, f);
+  return f;
+}
+
 }  // namespace
 
 Registry ParseRegistry(const std::string& text, const std::string& file_name, const engine::RuleSet& rules) {
@@ -105,122 +243,14 @@ Registry ParseRegistry(const std::string& text, const std::string& file_name, co
   const YAML::Node units = root["units"];
   if (!units || !units.IsSequence())
     throw Error(ErrorKind::kInput, units ? At(name, units.Mark()) : name, "`units:` must be a list of units");
-
-  // Vocabularies from the rule set.
-  std::vector<std::string> types, channels, attrs;
-  for (const auto& fc : rules.force_categories) types.insert(types.end(), fc.unit_types.begin(), fc.unit_types.end());
-  for (const auto& ch : rules.request_channels) channels.push_back(ch.id);
-  for (const auto& b : rules.mobilisation_bans) attrs.insert(attrs.end(), b.attributes.begin(), b.attributes.end());
-  std::vector<std::string> county_names;
-  for (const auto& c : rules.counties) county_names.push_back(c.name);
-
-  const std::vector<std::string> keys = {"id",       "name",          "type",         "home_county", "base",
-                                         "strength", "readiness_min", "capabilities", "channel",     "people"};
   if (units.size() > kMaxUnits)
     throw Error(
         ErrorKind::kInput, At(name, units.Mark()),
         "a registry holds at most " + std::to_string(kMaxUnits) + " units, this one " + std::to_string(units.size()),
         "split the registry by county");
+  const Vocabulary vocabulary = VocabularyOf(rules);
   std::set<std::string> ids;
-  for (const auto& u : units) {
-    const std::string where = At(name, u.Mark());
-    if (!u.IsMap()) throw Error(ErrorKind::kInput, where, "each unit must be a mapping");
-    CheckKeys(u, keys, name, "a unit");
-    for (const char* req : {"id", "name", "type", "base", "strength", "readiness_min"})
-      if (!u[req])
-        throw Error(ErrorKind::kInput, where, std::string("unit is missing required key '") + req + "'",
-                    "required: id, name {zh, en}, type, base {lon, lat}, strength, readiness_min");
-    ForceUnit f;
-    f.where = where;
-    f.id = Str(u["id"], name, "id");
-    if (f.id.empty()) throw Error(ErrorKind::kInput, At(name, u["id"].Mark()), "id must not be empty");
-    if (!ids.insert(f.id).second)
-      throw Error(ErrorKind::kInput, At(name, u["id"].Mark()), "duplicate unit id '" + f.id + "'",
-                  "unit ids must be unique in a registry");
-    const YAML::Node nm = u["name"];
-    if (nm.IsScalar()) {
-      f.name.zh = nm.Scalar();
-    } else if (nm.IsMap()) {
-      CheckKeys(nm, {"zh", "en"}, name, "name");
-      if (!nm["zh"]) throw Error(ErrorKind::kInput, At(name, nm.Mark()), "name needs a `zh:` entry");
-      f.name.zh = Str(nm["zh"], name, "name.zh");
-      if (nm["en"]) f.name.en = Str(nm["en"], name, "name.en");
-    } else {
-      throw Error(ErrorKind::kInput, At(name, nm.Mark()), "name must be a string or {zh, en}");
-    }
-    if (f.name.en.empty()) f.name.en = f.id;
-    f.type = Str(u["type"], name, "type");
-    if (std::find(types.begin(), types.end(), f.type) == types.end()) {
-      const std::string close = ClosestMatch(f.type, types);
-      f.problems.push_back(At(name, u["type"].Mark()) + ": unknown unit type '" + f.type +
-                           "' (not in any force category of plan 4.1 in " + rules.source_file + ")" +
-                           (close.empty() ? "" : "; did you mean '" + close + "'?"));
-    }
-    const YAML::Node base = u["base"];
-    if (!base.IsMap()) throw Error(ErrorKind::kInput, At(name, base.Mark()), "base must be {lon: .., lat: ..}");
-    CheckKeys(base, {"lon", "lat"}, name, "base");
-    if (!base["lon"] || !base["lat"])
-      throw Error(ErrorKind::kInput, At(name, base.Mark()), "base needs both lon and lat (WGS84 degrees)");
-    f.base.lon = Num(base["lon"], name, "base.lon");
-    f.base.lat = Num(base["lat"], name, "base.lat");
-    if (f.base.lon < -180 || f.base.lon > 180)
-      throw Error(ErrorKind::kInput, At(name, base["lon"].Mark()), "base.lon must be in [-180, 180]");
-    if (f.base.lat < -90 || f.base.lat > 90)
-      throw Error(ErrorKind::kInput, At(name, base["lat"].Mark()), "base.lat must be in [-90, 90]",
-                  "lon and lat swapped?");
-    const double strength = Num(u["strength"], name, "strength");
-    if (strength < 1 || strength != std::floor(strength))
-      throw Error(ErrorKind::kInput, At(name, u["strength"].Mark()), "strength must be a whole number >= 1");
-    if (strength > kMaxStrength)
-      throw Error(ErrorKind::kInput, At(name, u["strength"].Mark()),
-                  "strength must be at most " + std::to_string(static_cast<int>(kMaxStrength)) + " people",
-                  "strength is the number of people in the unit");
-    f.strength = static_cast<int>(strength);
-    const double ready = Num(u["readiness_min"], name, "readiness_min");
-    if (ready < 0) throw Error(ErrorKind::kInput, At(name, u["readiness_min"].Mark()), "readiness_min must be >= 0");
-    if (ready > kMaxReadinessMin)
-      throw Error(
-          ErrorKind::kInput, At(name, u["readiness_min"].Mark()),
-          "readiness_min must be at most " + std::to_string(static_cast<int>(kMaxReadinessMin)) + " minutes (a week)",
-          "readiness_min is the time from the call to moving off, in minutes");
-    f.readiness = Seconds(ready * 60.0);
-    if (u["home_county"]) {
-      const std::string hc = Str(u["home_county"], name, "home_county");
-      if (const auto* c = rules.FindCounty(hc)) {
-        f.home_county = c->name;
-      } else {
-        const std::string close = ClosestMatch(hc, county_names);
-        if (!close.empty())
-          throw Error(ErrorKind::kInput, At(name, u["home_county"].Mark()), "unknown county '" + hc + "'",
-                      "did you mean '" + close + "'? (units from outside the jurisdiction leave home_county out)");
-        f.home_county.clear();  // outside the jurisdiction: never local
-      }
-    }
-    if (u["capabilities"]) f.capabilities = StrList(u["capabilities"], name, "capabilities");
-    if (u["channel"]) {
-      const std::string ch = Str(u["channel"], name, "channel");
-      if (std::find(channels.begin(), channels.end(), ch) == channels.end()) {
-        const std::string close = ClosestMatch(ch, channels);
-        f.problems.push_back(At(name, u["channel"].Mark()) + ": unknown request channel '" + ch + "' (" +
-                             PlanClauses(rules.request_channels) + " channels in the rule file)" +
-                             (close.empty() ? "" : "; did you mean '" + close + "'?"));
-      }
-      f.channel = ch;
-    }
-    if (u["people"]) {
-      f.people = StrList(u["people"], name, "people");
-      for (const auto& a : f.people) {
-        if (std::find(attrs.begin(), attrs.end(), a) != attrs.end()) continue;
-        const std::string close = ClosestMatch(a, attrs);
-        std::string known;
-        for (const auto& k : attrs) known += (known.empty() ? "" : ", ") + k;
-        throw Error(ErrorKind::kInput, At(name, u["people"].Mark()), "unknown people attribute '" + a + "'",
-                    close.empty() ? "known (" + PlanClauses(rules.mobilisation_bans) + " bans): " + known
-                                  : "did you mean '" + close + "'?");
-      }
-    }
-    reg.units.push_back(std::move(f));
-  }
+  for (const auto& u : units) reg.units.push_back(ParseUnit(u, name, rules, vocabulary, ids));
   return reg;
 }
 

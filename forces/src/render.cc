@@ -60,11 +60,8 @@ const char* AreaZh(const std::string& a) {
   return "?";
 }
 
-}  // namespace
-
-std::string PlanToText(const DeploymentPlan& p, const engine::RuleSet& rules, const std::string& lang) {
-  const bool zh = lang != "en";
-  std::ostringstream o;
+// The heading: incident, fire point, county, level, registry and travel basis.
+void HeaderText(const DeploymentPlan& p, bool zh, std::ostringstream& o) {
   const auto& rq = p.request;
   char at[96];
   std::snprintf(at, sizeof at, "%.5f,%.5f", rq.fire.lon, rq.fire.lat);
@@ -81,10 +78,11 @@ std::string PlanToText(const DeploymentPlan& p, const engine::RuleSet& rules, co
       << (rq.level_source.empty() ? "" : " (" + rq.level_source + ")") << "\n";
     o << "Registry: " << p.registry_source << (p.registry_demo ? " [DEMO DATA]" : "") << "; travel basis: " << p.travel_basis << "\n";
   }
-  if (!p.level_calls_for.empty()) {
-    o << (zh ? "\n本级响应要求（力量相关）：\n" : "\nWhat the level calls for (forces):\n");
-    for (const auto& m : p.level_calls_for) o << "  [" << m.clause << "] " << Pick(m.text, zh) << "\n";
-  }
+}
+
+// The units in deployment order, tier by tier, with their ETA broken into legs.
+void UnitsText(const DeploymentPlan& p, const engine::RuleSet& rules, const std::string& lang, bool zh,
+               std::ostringstream& o) {
   // The clauses as the rule file numbers them (request channels, force categories).
   const std::string ch = rules.request_channels.empty() ? "" : rules.request_channels.front().clause + " ";
   const std::string cat = rules.force_categories.empty() ? "" : rules.force_categories.front().clause + " ";
@@ -114,13 +112,10 @@ std::string PlanToText(const DeploymentPlan& p, const engine::RuleSet& rules, co
     o << "\n";
   }
   if (p.units.empty()) o << (zh ? "  （无）\n" : "  (none)\n");
-  if (!p.excluded.empty()) {
-    o << (zh ? "\n不调动的队伍及原因：\n" : "\nNot deployed, and why:\n");
-    for (const auto& e : p.excluded)
-      o << "  - " << Pick(e.name, zh) << " (" << e.id << ", " << ExclusionName(e.why) << (e.clause.empty() ? "" : ", " + e.clause)
-        << "): " << Pick(e.reason, zh) << "\n";
-  }
-  // Safety.
+}
+
+// Safety zones and escape routes per work area, and the warning when one lacks them.
+void SafetyText(const DeploymentPlan& p, bool zh, std::ostringstream& o) {
   const auto& s = p.safety;
   o << (zh ? "\n安全区域与撤离路线" : "\nSafety zones and escape routes");
   if (!s.rule_id.empty()) o << " [" << s.rule_id << "]";
@@ -151,6 +146,26 @@ std::string PlanToText(const DeploymentPlan& p, const engine::RuleSet& rules, co
       << (s.rule_clause.empty() ? "" : " [" + s.rule_clause + "]") << "\n"
       << (zh ? "      上述缺少安全区域的作业点不得组织扑火。\n" : "      Do not fight at the work areas above that lack one.\n");
   }
+}
+
+}  // namespace
+
+std::string PlanToText(const DeploymentPlan& p, const engine::RuleSet& rules, const std::string& lang) {
+  const bool zh = lang != "en";
+  std::ostringstream o;
+  HeaderText(p, zh, o);
+  if (!p.level_calls_for.empty()) {
+    o << (zh ? "\n本级响应要求（力量相关）：\n" : "\nWhat the level calls for (forces):\n");
+    for (const auto& m : p.level_calls_for) o << "  [" << m.clause << "] " << Pick(m.text, zh) << "\n";
+  }
+  UnitsText(p, rules, lang, zh, o);
+  if (!p.excluded.empty()) {
+    o << (zh ? "\n不调动的队伍及原因：\n" : "\nNot deployed, and why:\n");
+    for (const auto& e : p.excluded)
+      o << "  - " << Pick(e.name, zh) << " (" << e.id << ", " << ExclusionName(e.why) << (e.clause.empty() ? "" : ", " + e.clause)
+        << "): " << Pick(e.reason, zh) << "\n";
+  }
+  SafetyText(p, zh, o);
   if (!p.warnings.empty()) {
     o << (zh ? "\n注意：\n" : "\nNotes:\n");
     for (const auto& w : p.warnings) o << "  - " << Pick(w, zh) << "\n";

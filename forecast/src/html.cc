@@ -5,6 +5,7 @@
 #include <sstream>
 #include <vector>
 
+#include "firebreak/common/text.h"
 #include "firebreak/forecast/output.h"
 #include "render_util.h"
 
@@ -13,7 +14,7 @@ namespace firebreak::forecast {
 namespace {
 
 using internal::Fixed;
-using internal::HtmlEscape;
+using firebreak::text::HtmlEscape;
 
 const char* kColours[] = {"#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#993404", "#662506"};
 

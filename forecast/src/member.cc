@@ -7,18 +7,11 @@
 #include "firebreak/common/error.h"
 #include "gdal_io.h"
 #include "internal.h"
+#include "render_util.h"  // Fixed
 
 namespace firebreak::forecast::internal {
 
 namespace {
-
-std::string Fixed(double v, int digits) {
-  std::ostringstream os;
-  os.setf(std::ios::fixed);
-  os.precision(digits);
-  os << v;
-  return os.str();
-}
 
 std::string Where(const engine::Incident& r, const std::string& path) {
   return (r.source.empty() ? std::string("report") : r.source) + ": " + path;

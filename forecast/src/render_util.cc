@@ -139,27 +139,4 @@ ordered_json ThresholdsJson(const ForecastResult& r, const engine::RuleSet& rule
   return a;
 }
 
-std::string HtmlEscape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      default:
-        o += c;
-    }
-  }
-  return o;
-}
-
 }  // namespace firebreak::forecast::internal

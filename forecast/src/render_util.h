@@ -24,6 +24,4 @@ nlohmann::ordered_json ArrivalsJson(const ForecastResult& r);
 // [{clause, kind, level, hours, at, p10, p90, probability, ...}] in time order.
 nlohmann::ordered_json ThresholdsJson(const ForecastResult& r, const engine::RuleSet& rules);
 
-std::string HtmlEscape(const std::string& s);
-
 }  // namespace firebreak::forecast::internal

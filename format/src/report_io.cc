@@ -180,10 +180,41 @@ class Parser {
   }
 
  private:
+  // The member `k` of object `o`, or null when absent or JSON null.
+  static const json* Field(const json& o, const char* k) {
+    auto it = o.find(k);
+    if (it == o.end() || it->is_null()) return nullptr;
+    return &*it;
+  }
+
   Incident ParseOne(const json& o, const std::string& base) {
     if (!o.is_object()) Fail(base, "expected a report object, got " + Describe(o));
+    CheckReportKeys(o, base);
     Incident in;
     in.source = source_;
+    auto field = [&](const char* k) { return Field(o, k); };
+    auto path = [&](const char* k) { return base + "/" + k; };
+    ParseIdentityAndTime(o, base, in);
+    if (const json* v = field("location")) ParseLocation(*v, path("location"), in);
+    if (const json* v = field("county")) in.county = CountyKey(*v, path("county"));
+    ParseFire(o, base, in);
+    if (const json* v = field("threatens")) ParseThreatens(*v, path("threatens"), in);
+    if (const json* v = field("weather")) ParseWeather(*v, path("weather"), in);
+    if (const json* v = field("warning_colour")) {
+      if (!v->is_string()) Fail(path("warning_colour"), "must be a colour name, got " + Describe(*v));
+      auto c = ParseColour(v->get<std::string>());
+      if (!c)
+        Fail(path("warning_colour"), "unknown warning colour '" + v->get<std::string>() + "'",
+             "one of none, blue, yellow, orange, red (or 蓝色, 黄色, 橙色, 红色)");
+      in.warning_colour = *c;
+    }
+    if (const json* v = field("facts")) ParseFacts(*v, path("facts"), in);
+    in.correction = OptBool(field("correction"), path("correction"));
+    return in;
+  }
+
+  // Every key of the report is a known field; else a hint (a fact belongs under "facts", a close name).
+  void CheckReportKeys(const json& o, const std::string& base) const {
     for (auto it = o.begin(); it != o.end(); ++it) {
       const std::string& key = it.key();
       if (std::find(ReportKeys().begin(), ReportKeys().end(), key) != ReportKeys().end()) continue;
@@ -196,15 +227,12 @@ class Parser {
         hint = "see docs/report-format.md for the fields of a report";
       Fail(base + "/" + EscapePointer(key), "unknown field '" + key + "'", hint);
     }
-    auto field = [&](const char* k) -> const json* {
-      auto it = o.find(k);
-      if (it == o.end() || it->is_null()) return nullptr;
-      return &*it;
-    };
-    auto path = [&](const char* k) { return base + "/" + k; };
+  }
 
-    // Identity and time.
-    const json* id = field("incident_id");
+  // incident_id (string or integer, required), reported_at (required), open_fire_since (not after reported_at).
+  void ParseIdentityAndTime(const json& o, const std::string& base, Incident& in) const {
+    auto path = [&](const char* k) { return base + "/" + k; };
+    const json* id = Field(o, "incident_id");
     if (!id)
       Fail(base.empty() ? "" : base, "missing required field 'incident_id'", "e.g. \"incident_id\": \"LZ-2026-001\"");
     if (id->is_number_integer() || id->is_number_unsigned())
@@ -214,31 +242,32 @@ class Parser {
     else
       Fail(path("incident_id"), "must be a string, got " + Describe(*id));
     if (in.incident_id.empty()) Fail(path("incident_id"), "must not be empty");
-    const json* rep = field("reported_at");
+    const json* rep = Field(o, "reported_at");
     if (!rep) Fail(base, "missing required field 'reported_at'", "e.g. \"reported_at\": \"2026-03-14T09:30:00+08:00\"");
     in.reported_at = Time(*rep, path("reported_at"));
-    if (const json* v = field("open_fire_since")) in.open_fire_since = Time(*v, path("open_fire_since"));
+    if (const json* v = Field(o, "open_fire_since")) in.open_fire_since = Time(*v, path("open_fire_since"));
     if (!partial_ && in.open_fire_since && in.reported_at < *in.open_fire_since)
       Fail(path("reported_at"),
            "is before open_fire_since (" + FormatIso8601(in.reported_at) + " < " + FormatIso8601(*in.open_fire_since) +
                ")",
            "a report cannot precede the fire: check both times and their UTC offsets");
+  }
 
-    // Place.
-    if (const json* v = field("location")) {
-      if (!v->is_object()) Fail(path("location"), "must be an object {\"lon\": .., \"lat\": ..}, got " + Describe(*v));
-      for (auto it = v->begin(); it != v->end(); ++it)
-        if (it.key() != "lon" && it.key() != "lat")
-          Fail(path("location") + "/" + EscapePointer(it.key()), "unknown field '" + it.key() + "'",
-               Hint(it.key(), {"lon", "lat"}));
-      LonLat ll;
-      ll.lon = Number(v->contains("lon") ? (*v)["lon"] : json(), path("location") + "/lon", -180, 180, true);
-      ll.lat = Number(v->contains("lat") ? (*v)["lat"] : json(), path("location") + "/lat", -90, 90, true);
-      in.location = ll;
-    }
-    if (const json* v = field("county")) in.county = CountyKey(*v, path("county"));
+  void ParseLocation(const json& v, const std::string& p, Incident& in) const {
+    if (!v.is_object()) Fail(p, "must be an object {\"lon\": .., \"lat\": ..}, got " + Describe(v));
+    for (auto it = v.begin(); it != v.end(); ++it)
+      if (it.key() != "lon" && it.key() != "lat")
+        Fail(p + "/" + EscapePointer(it.key()), "unknown field '" + it.key() + "'", Hint(it.key(), {"lon", "lat"}));
+    LonLat ll;
+    ll.lon = Number(v.contains("lon") ? v["lon"] : json(), p + "/lon", -180, 180, true);
+    ll.lat = Number(v.contains("lat") ? v["lat"] : json(), p + "/lat", -90, 90, true);
+    in.location = ll;
+  }
 
-    // The fire.
+  // The fire's numbers and flags (an extinguished fire must be controlled, unless partial).
+  void ParseFire(const json& o, const std::string& base, Incident& in) const {
+    auto field = [&](const char* k) { return Field(o, k); };
+    auto path = [&](const char* k) { return base + "/" + k; };
     in.burned_area_ha = OptNumber(field("burned_area_ha"), path("burned_area_ha"), 0, 1e8);
     in.damaged_forest_area_ha = OptNumber(field("damaged_forest_area_ha"), path("damaged_forest_area_ha"), 0, 1e8);
     in.deaths = OptCount(field("deaths"), path("deaths"));
@@ -259,46 +288,33 @@ class Parser {
     in.crosses_city_boundary = OptBool(field("crosses_city_boundary"), path("crosses_city_boundary"));
     in.km_to_city_boundary = OptNumber(field("km_to_city_boundary"), path("km_to_city_boundary"), 0, 1e5);
     if (const json* v = field("crosses_into")) CrossesInto(*v, path("crosses_into"), in);
-    if (const json* v = field("threatens")) {
-      if (!v->is_array()) Fail(path("threatens"), "must be an array of threat names, got " + Describe(*v));
-      in.threatens_reported = true;
-      const std::vector<std::string>& names = ThreatNames();
-      for (std::size_t i = 0; i < v->size(); ++i) {
-        const json& e = (*v)[i];
-        std::string p = path("threatens") + "/" + std::to_string(i);
-        if (!e.is_string()) Fail(p, "must be a threat name, got " + Describe(e));
-        auto t = ParseThreat(e.get<std::string>());
-        if (!t) Fail(p, "unknown threat '" + e.get<std::string>() + "'", Hint(e.get<std::string>(), names));
-        if (std::find(in.threatens.begin(), in.threatens.end(), *t) == in.threatens.end()) in.threatens.push_back(*t);
-      }
+  }
+
+  void ParseThreatens(const json& v, const std::string& p, Incident& in) const {
+    if (!v.is_array()) Fail(p, "must be an array of threat names, got " + Describe(v));
+    in.threatens_reported = true;
+    const std::vector<std::string>& names = ThreatNames();
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const json& e = v[i];
+      std::string ep = p + "/" + std::to_string(i);
+      if (!e.is_string()) Fail(ep, "must be a threat name, got " + Describe(e));
+      auto t = ParseThreat(e.get<std::string>());
+      if (!t) Fail(ep, "unknown threat '" + e.get<std::string>() + "'", Hint(e.get<std::string>(), names));
+      if (std::find(in.threatens.begin(), in.threatens.end(), *t) == in.threatens.end()) in.threatens.push_back(*t);
     }
-    if (const json* v = field("weather")) {
-      if (!v->is_object()) Fail(path("weather"), "must be an object, got " + Describe(*v));
-      static const std::vector<std::string> kW = {"temperature_c", "humidity_pct", "wind_speed_ms", "wind_dir_deg"};
-      for (auto it = v->begin(); it != v->end(); ++it)
-        if (std::find(kW.begin(), kW.end(), it.key()) == kW.end())
-          Fail(path("weather") + "/" + EscapePointer(it.key()), "unknown field '" + it.key() + "'", Hint(it.key(), kW));
-      auto wf = [&](const char* k) -> const json* {
-        auto it = v->find(k);
-        return it == v->end() || it->is_null() ? nullptr : &*it;
-      };
-      std::string wp = path("weather");
-      in.weather.temperature_c = OptNumber(wf("temperature_c"), wp + "/temperature_c", -60, 60);
-      in.weather.humidity_pct = OptNumber(wf("humidity_pct"), wp + "/humidity_pct", 0, 100);
-      in.weather.wind_speed_ms = OptNumber(wf("wind_speed_ms"), wp + "/wind_speed_ms", 0, 100);
-      in.weather.wind_dir_deg = OptNumber(wf("wind_dir_deg"), wp + "/wind_dir_deg", 0, 360);
-    }
-    if (const json* v = field("warning_colour")) {
-      if (!v->is_string()) Fail(path("warning_colour"), "must be a colour name, got " + Describe(*v));
-      auto c = ParseColour(v->get<std::string>());
-      if (!c)
-        Fail(path("warning_colour"), "unknown warning colour '" + v->get<std::string>() + "'",
-             "one of none, blue, yellow, orange, red (or 蓝色, 黄色, 橙色, 红色)");
-      in.warning_colour = *c;
-    }
-    if (const json* v = field("facts")) ParseFacts(*v, path("facts"), in);
-    in.correction = OptBool(field("correction"), path("correction"));
-    return in;
+  }
+
+  void ParseWeather(const json& v, const std::string& wp, Incident& in) const {
+    if (!v.is_object()) Fail(wp, "must be an object, got " + Describe(v));
+    static const std::vector<std::string> kW = {"temperature_c", "humidity_pct", "wind_speed_ms", "wind_dir_deg"};
+    for (auto it = v.begin(); it != v.end(); ++it)
+      if (std::find(kW.begin(), kW.end(), it.key()) == kW.end())
+        Fail(wp + "/" + EscapePointer(it.key()), "unknown field '" + it.key() + "'", Hint(it.key(), kW));
+    auto wf = [&](const char* k) { return Field(v, k); };
+    in.weather.temperature_c = OptNumber(wf("temperature_c"), wp + "/temperature_c", -60, 60);
+    in.weather.humidity_pct = OptNumber(wf("humidity_pct"), wp + "/humidity_pct", 0, 100);
+    in.weather.wind_speed_ms = OptNumber(wf("wind_speed_ms"), wp + "/wind_speed_ms", 0, 100);
+    in.weather.wind_dir_deg = OptNumber(wf("wind_dir_deg"), wp + "/wind_dir_deg", 0, 360);
   }
 
   void ParseFacts(const json& v, const std::string& p, Incident& in) {

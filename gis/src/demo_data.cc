@@ -173,6 +173,119 @@ class VectorWriter {
 
 constexpr const char* kDemoNote = "合成演示数据，非真实地理 / synthetic demo data, not real geography";
 
+// Two invented counties split by a north-south line at x = 5000 (1 km west of the saddle), named after
+// the real counties at this spot but with invented shapes.
+void WriteCounties(const std::string& path, const Frame& f) {
+  VectorWriter w(path, "counties", wkbPolygon, f, false);
+  w.Field("name", OFTString);
+  w.Field("adcode", OFTInteger);
+  w.Field("demo", OFTString);
+  w.Field("note", OFTString);
+  auto add = [&](const char* name, int code, std::unique_ptr<OGRGeometry> g) {
+    w.Add(std::move(g), [&](OGRFeature& ft) {
+      ft.SetField("name", name);
+      ft.SetField("adcode", code);
+      ft.SetField("demo", "true");
+      ft.SetField("note", kDemoNote);
+    });
+  };
+  add("融水苗族自治县", 450225, w.Polygon({{-20000, -20000}, {5000, -20000}, {5000, 15000}, {-20000, 15000}}));
+  add("融安县", 450224, w.Polygon({{5000, -20000}, {30000, -20000}, {30000, 15000}, {5000, 15000}}));
+}
+
+// City outline = union of the two counties; its north edge (y = 15000) is 3 km north of the DEM.
+void WriteCity(const std::string& path, const Frame& f) {
+  VectorWriter w(path, "city", wkbPolygon, f, false);
+  w.Field("name", OFTString);
+  w.Field("adcode", OFTInteger);
+  w.Field("demo", OFTString);
+  w.Field("note", OFTString);
+  w.Add(w.Polygon({{-20000, -20000}, {30000, -20000}, {30000, 15000}, {-20000, 15000}}), [](OGRFeature& ft) {
+    ft.SetField("name", "柳州市");
+    ft.SetField("adcode", 450200);
+    ft.SetField("demo", "true");
+    ft.SetField("note", kDemoNote);
+  });
+}
+
+// Three invented settlements.
+void WritePlaces(const std::string& path, const Frame& f) {
+  VectorWriter w(path, "places", wkbPoint, f, false);
+  w.Field("name", OFTString);
+  w.Field("kind", OFTString);
+  w.Field("population", OFTInteger);
+  w.Field("demo", OFTString);
+  struct P { const char* name; const char* kind; int pop; double x, y; };
+  const P places[] = {
+      {"演示村·山口屯", "village", 320, 4000, 5600},
+      {"演示村·峡谷屯", "village", 150, 6800, 3200},
+      {"演示镇·平原镇", "town", 8600, 1500, 1500},
+  };
+  for (const P& p : places) {
+    w.Add(w.Point(p.x, p.y), [&](OGRFeature& ft) {
+      ft.SetField("name", p.name);
+      ft.SetField("kind", p.kind);
+      ft.SetField("population", p.pop);
+      ft.SetField("demo", "true");
+    });
+  }
+}
+
+// One invented nature reserve.
+void WriteSensitive(const std::string& path, const Frame& f) {
+  VectorWriter w(path, "sensitive", wkbPolygon, f, false);
+  w.Field("name", OFTString);
+  w.Field("kind", OFTString);
+  w.Field("demo", OFTString);
+  w.Add(w.Polygon({{8000, 7000}, {11500, 7000}, {11500, 9500}, {8000, 9500}}), [](OGRFeature& ft) {
+    ft.SetField("name", "演示自然保护区");
+    ft.SetField("kind", "nature_reserve");
+    ft.SetField("demo", "true");
+  });
+}
+
+// Key targets in UTM 49N (exercises reprojection).
+void WriteTargets(const std::string& path, const Frame& f) {
+  VectorWriter w(path, "targets", wkbUnknown, f, true);
+  w.Field("name", OFTString);
+  w.Field("type", OFTString);
+  w.Field("demo", OFTString);
+  w.Add(w.Line({{500, -5000}, {900, 6000}, {1800, 12000}, {2500, 17000}}), [](OGRFeature& ft) {
+    ft.SetField("name", "演示铁路线");
+    ft.SetField("type", "railway");
+    ft.SetField("demo", "true");
+  });
+  w.Add(w.Point(10500, 800), [](OGRFeature& ft) {
+    ft.SetField("name", "演示化工仓库");
+    ft.SetField("type", "hazardous_chemicals");
+    ft.SetField("demo", "true");
+  });
+}
+
+// The layers config naming the files above (docs/layers-config.md).
+void WriteLayersConfig(const std::string& path) {
+  std::ofstream out(path);
+  out << "# firebreak layers config for the synthetic demo area (firebreak demo-data). Format: docs/layers-config.md\n"
+         "# All layers are invented (demo: true); paths are relative to this file.\n"
+         "counties:\n  file: counties.geojson\n  name_field: name\n  code_field: adcode\n"
+         "city:\n  file: city.geojson\n  name_field: name\n"
+         "places:\n  file: places.geojson\n  name_field: name\n  threat_km: 2\n"
+         "sensitive_areas:\n  file: sensitive.geojson\n  name_field: name\n"
+         "key_targets:\n  file: targets.geojson\n  name_field: name\n  type_field: type\n  threat_km: 3\n"
+         "  types:\n    railway: railway\n    hazardous_chemicals: hazardous_chemicals\n"
+         "    military: military\n    pipeline: oil_gas_pipeline\n    nuclear: nuclear\n"
+         "fuel:\n  file: fuel.tif\n  band: 1\n  system: Scott & Burgan 40\n"
+         "  dangerous:\n"
+         "    shrub: [121-124, 141-149]   # 易燃灌木丛 (grass-shrub GS, shrub SH)\n"
+         "    meadow: [101-109]           # 草甸 (grass GR)\n"
+         "    young_conifer: [161-165]    # 针叶幼树林 (timber-understory TU)\n"
+         "    bamboo: []                  # 高山竹林 (no Scott & Burgan code)\n"
+         "  dangerous_fraction: 0.25\n"
+         "county_near_km: 5\n"
+         "feature_radius_m: 500\n";
+  if (!out) throw Error(ErrorKind::kGis, path, "cannot write layers config", "check free disk space");
+}
+
 }  // namespace
 
 DemoFiles WriteDemoData(const std::string& outdir) {
@@ -199,110 +312,12 @@ DemoFiles WriteDemoData(const std::string& outdir) {
   WriteGeoTiff(t.fuel, files.fuel);
   const Frame f = DemoFrame();
 
-  {
-    // Two invented counties split by a north-south line at x = 5000 (1 km west of the saddle), named after
-    // the real counties at this spot but with invented shapes.
-    VectorWriter w(files.counties, "counties", wkbPolygon, f, false);
-    w.Field("name", OFTString);
-    w.Field("adcode", OFTInteger);
-    w.Field("demo", OFTString);
-    w.Field("note", OFTString);
-    auto add = [&](const char* name, int code, std::unique_ptr<OGRGeometry> g) {
-      w.Add(std::move(g), [&](OGRFeature& ft) {
-        ft.SetField("name", name);
-        ft.SetField("adcode", code);
-        ft.SetField("demo", "true");
-        ft.SetField("note", kDemoNote);
-      });
-    };
-    add("融水苗族自治县", 450225, w.Polygon({{-20000, -20000}, {5000, -20000}, {5000, 15000}, {-20000, 15000}}));
-    add("融安县", 450224, w.Polygon({{5000, -20000}, {30000, -20000}, {30000, 15000}, {5000, 15000}}));
-  }
-  {
-    // City outline = union of the two counties; its north edge (y = 15000) is 3 km north of the DEM.
-    VectorWriter w(files.city, "city", wkbPolygon, f, false);
-    w.Field("name", OFTString);
-    w.Field("adcode", OFTInteger);
-    w.Field("demo", OFTString);
-    w.Field("note", OFTString);
-    w.Add(w.Polygon({{-20000, -20000}, {30000, -20000}, {30000, 15000}, {-20000, 15000}}), [](OGRFeature& ft) {
-      ft.SetField("name", "柳州市");
-      ft.SetField("adcode", 450200);
-      ft.SetField("demo", "true");
-      ft.SetField("note", kDemoNote);
-    });
-  }
-  {
-    VectorWriter w(files.places, "places", wkbPoint, f, false);
-    w.Field("name", OFTString);
-    w.Field("kind", OFTString);
-    w.Field("population", OFTInteger);
-    w.Field("demo", OFTString);
-    struct P { const char* name; const char* kind; int pop; double x, y; };
-    const P places[] = {
-        {"演示村·山口屯", "village", 320, 4000, 5600},
-        {"演示村·峡谷屯", "village", 150, 6800, 3200},
-        {"演示镇·平原镇", "town", 8600, 1500, 1500},
-    };
-    for (const P& p : places) {
-      w.Add(w.Point(p.x, p.y), [&](OGRFeature& ft) {
-        ft.SetField("name", p.name);
-        ft.SetField("kind", p.kind);
-        ft.SetField("population", p.pop);
-        ft.SetField("demo", "true");
-      });
-    }
-  }
-  {
-    VectorWriter w(files.sensitive, "sensitive", wkbPolygon, f, false);
-    w.Field("name", OFTString);
-    w.Field("kind", OFTString);
-    w.Field("demo", OFTString);
-    w.Add(w.Polygon({{8000, 7000}, {11500, 7000}, {11500, 9500}, {8000, 9500}}), [](OGRFeature& ft) {
-      ft.SetField("name", "演示自然保护区");
-      ft.SetField("kind", "nature_reserve");
-      ft.SetField("demo", "true");
-    });
-  }
-  {
-    // Key targets in UTM 49N (exercises reprojection).
-    VectorWriter w(files.targets, "targets", wkbUnknown, f, true);
-    w.Field("name", OFTString);
-    w.Field("type", OFTString);
-    w.Field("demo", OFTString);
-    w.Add(w.Line({{500, -5000}, {900, 6000}, {1800, 12000}, {2500, 17000}}), [](OGRFeature& ft) {
-      ft.SetField("name", "演示铁路线");
-      ft.SetField("type", "railway");
-      ft.SetField("demo", "true");
-    });
-    w.Add(w.Point(10500, 800), [](OGRFeature& ft) {
-      ft.SetField("name", "演示化工仓库");
-      ft.SetField("type", "hazardous_chemicals");
-      ft.SetField("demo", "true");
-    });
-  }
-  {
-    std::ofstream out(files.layers);
-    out << "# firebreak layers config for the synthetic demo area (firebreak demo-data). Format: docs/layers-config.md\n"
-           "# All layers are invented (demo: true); paths are relative to this file.\n"
-           "counties:\n  file: counties.geojson\n  name_field: name\n  code_field: adcode\n"
-           "city:\n  file: city.geojson\n  name_field: name\n"
-           "places:\n  file: places.geojson\n  name_field: name\n  threat_km: 2\n"
-           "sensitive_areas:\n  file: sensitive.geojson\n  name_field: name\n"
-           "key_targets:\n  file: targets.geojson\n  name_field: name\n  type_field: type\n  threat_km: 3\n"
-           "  types:\n    railway: railway\n    hazardous_chemicals: hazardous_chemicals\n"
-           "    military: military\n    pipeline: oil_gas_pipeline\n    nuclear: nuclear\n"
-           "fuel:\n  file: fuel.tif\n  band: 1\n  system: Scott & Burgan 40\n"
-           "  dangerous:\n"
-           "    shrub: [121-124, 141-149]   # 易燃灌木丛 (grass-shrub GS, shrub SH)\n"
-           "    meadow: [101-109]           # 草甸 (grass GR)\n"
-           "    young_conifer: [161-165]    # 针叶幼树林 (timber-understory TU)\n"
-           "    bamboo: []                  # 高山竹林 (no Scott & Burgan code)\n"
-           "  dangerous_fraction: 0.25\n"
-           "county_near_km: 5\n"
-           "feature_radius_m: 500\n";
-    if (!out) throw Error(ErrorKind::kGis, files.layers, "cannot write layers config", "check free disk space");
-  }
+  WriteCounties(files.counties, f);
+  WriteCity(files.city, f);
+  WritePlaces(files.places, f);
+  WriteSensitive(files.sensitive, f);
+  WriteTargets(files.targets, f);
+  WriteLayersConfig(files.layers);
   return files;
 }
 

@@ -127,6 +127,88 @@ struct TerrainAtPoint {
   int r = 0, c = 0;
 };
 
+// Slope, slope class and aspect at the point's cell (`where` names it); returns the slope (NaN: nodata).
+float PointSlopeAndAspect(const TerrainAtPoint& t, const std::string& where, SiteAnalysis& s) {
+  const Grid& g = t.grid;
+  const std::size_t i0 = g.Index(t.r, t.c);
+  if (auto z = g.At(t.r, t.c)) s.elevation_m = *z;
+  const float sl = t.terrain.sa.slope_deg[i0];
+  if (!std::isnan(sl)) {
+    s.slope_deg = sl;
+    s.slope_class = ClassifySlope(sl);
+    SetFact(s, FactId::kSlopeDeg, std::round(sl * 10) / 10, where + " (Horn 3x3)");
+  } else {
+    Unknown(s, "slope_deg: nodata in the 3x3 window at the point (" + where + ")",
+            "坡度：该点3×3窗口内有无数据格（" + where + "）");
+  }
+  const float asp = t.terrain.sa.aspect_deg[i0];
+  if (!std::isnan(asp)) {
+    s.aspect_deg = asp;
+    if (!std::isnan(sl) && sl >= 2.0) s.upslope_dir_deg = NormDeg(asp + 180.0);
+  }
+  return sl;
+}
+
+// The cells within the feature radius of the point: how many (on or off the DEM), with a slope, steep; per
+// landform bit the count and the nearest distance (m).
+struct RadiusCounts {
+  std::size_t total = 0, valid = 0, steep = 0;
+  std::vector<std::pair<std::size_t, double>> found =
+      std::vector<std::pair<std::size_t, double>>(8, {0, std::numeric_limits<double>::infinity()});
+};
+
+RadiusCounts CountWithinRadius(const TerrainAtPoint& t, double feature_radius_m, double steep_deg) {
+  const Grid& g = t.grid;
+  const int kr = static_cast<int>(std::ceil(feature_radius_m / g.cell_y_m));
+  const int kc = static_cast<int>(std::ceil(feature_radius_m / g.cell_x_m));
+  RadiusCounts n;
+  for (int r = t.r - kr; r <= t.r + kr; ++r) {
+    for (int c = t.c - kc; c <= t.c + kc; ++c) {
+      const double d = std::hypot((r - t.r) * g.cell_y_m, (c - t.c) * g.cell_x_m);
+      if (d > feature_radius_m) continue;
+      ++n.total;
+      if (!g.InBounds(r, c)) continue;
+      const std::size_t i = g.Index(r, c);
+      const float csl = t.terrain.sa.slope_deg[i];
+      if (std::isnan(csl)) continue;
+      ++n.valid;
+      if (csl >= steep_deg) ++n.steep;
+      const std::uint8_t bits = t.terrain.landform[i];
+      for (int b = 0; b < 8; ++b) {
+        if (bits & (1 << b)) {
+          ++n.found[b].first;
+          n.found[b].second = std::min(n.found[b].second, d);
+        }
+      }
+    }
+  }
+  return n;
+}
+
+// The terrain_* landform facts from the counts within the radius.
+void SetLandformFacts(const RadiusCounts& n, const std::string& src, const std::string& radius_txt, SiteAnalysis& s) {
+  static const struct {
+    LandformBit bit;
+    FactId fact;
+    const char* algo;
+  } kMap[] = {
+      {kCliff, FactId::kTerrainCliff, "Horn slope >= cliff_deg"},
+      {kRidge, FactId::kTerrainRidge, "curvature + TPI"},
+      {kSaddle, FactId::kTerrainSaddle, "curvature (saddle)"},
+      {kValley, FactId::kTerrainGully, "curvature + TPI"},
+      {kNarrowValley, FactId::kTerrainNarrowValley, "wall width test"},
+      {kBoxCanyon, FactId::kTerrainBoxCanyon, "ray enclosure"},
+  };
+  for (const auto& m : kMap) {
+    const int b = std::countr_zero(static_cast<unsigned>(m.bit));
+    const std::size_t count = n.found[b].first;
+    std::string why = src + ": " + std::to_string(count) + " " + std::string(LandformName(m.bit, false)) + " cells" +
+                      radius_txt + " (" + m.algo + ")";
+    if (count > 0) why += ", nearest " + Fixed(n.found[b].second, 0) + " m";
+    SetFact(s, m.fact, count >= kMinFeatureCells, why);
+  }
+}
+
 void AnalyzeTerrainPart(const Dem& dem, LonLat at, const SiteOptions& opt, double feature_radius_m, SiteAnalysis& s,
                         std::optional<TerrainAtPoint>& keep) {
   const std::string src = "dem:" + BaseName(dem.path());
@@ -150,83 +232,25 @@ void AnalyzeTerrainPart(const Dem& dem, LonLat at, const SiteOptions& opt, doubl
   // Facts need the expensive classes only within the feature radius; zones show them farther out.
   p.focus_radius_m = opt.zones ? std::max(p.focus_radius_m, feature_radius_m) : feature_radius_m;
   t.terrain = AnalyzeTerrain(t.grid, p, cell);
-  const Grid& g = t.grid;
-  const std::size_t i0 = g.Index(t.r, t.c);
-  const std::string where = src + " cell " + std::to_string(g.row0 + t.r) + "," + std::to_string(g.col0 + t.c);
-  if (auto z = g.At(t.r, t.c)) s.elevation_m = *z;
-  const float sl = t.terrain.sa.slope_deg[i0];
-  if (!std::isnan(sl)) {
-    s.slope_deg = sl;
-    s.slope_class = ClassifySlope(sl);
-    SetFact(s, FactId::kSlopeDeg, std::round(sl * 10) / 10, where + " (Horn 3x3)");
-  } else {
-    Unknown(s, "slope_deg: nodata in the 3x3 window at the point (" + where + ")",
-            "坡度：该点3×3窗口内有无数据格（" + where + "）");
-  }
-  const float asp = t.terrain.sa.aspect_deg[i0];
-  if (!std::isnan(asp)) {
-    s.aspect_deg = asp;
-    if (!std::isnan(sl) && sl >= 2.0) s.upslope_dir_deg = NormDeg(asp + 180.0);
-  }
-  // Cells within the feature radius.
-  const int kr = static_cast<int>(std::ceil(feature_radius_m / g.cell_y_m));
-  const int kc = static_cast<int>(std::ceil(feature_radius_m / g.cell_x_m));
-  std::size_t total = 0, valid = 0, steep = 0;
-  std::vector<std::pair<std::size_t, double>> found(8, {0, std::numeric_limits<double>::infinity()});
-  for (int r = t.r - kr; r <= t.r + kr; ++r) {
-    for (int c = t.c - kc; c <= t.c + kc; ++c) {
-      const double d = std::hypot((r - t.r) * g.cell_y_m, (c - t.c) * g.cell_x_m);
-      if (d > feature_radius_m) continue;
-      ++total;
-      if (!g.InBounds(r, c)) continue;
-      const std::size_t i = g.Index(r, c);
-      const float csl = t.terrain.sa.slope_deg[i];
-      if (std::isnan(csl)) continue;
-      ++valid;
-      if (csl >= p.steep_deg) ++steep;
-      const std::uint8_t bits = t.terrain.landform[i];
-      for (int b = 0; b < 8; ++b) {
-        if (bits & (1 << b)) {
-          ++found[b].first;
-          found[b].second = std::min(found[b].second, d);
-        }
-      }
-    }
-  }
-  if (total == 0 || valid * 2 < total) {
+  const std::string where =
+      src + " cell " + std::to_string(t.grid.row0 + t.r) + "," + std::to_string(t.grid.col0 + t.c);
+  const float sl = PointSlopeAndAspect(t, where, s);
+  const RadiusCounts n = CountWithinRadius(t, feature_radius_m, p.steep_deg);
+  if (n.total == 0 || n.valid * 2 < n.total) {
     Unknown(s, "terrain_*: more than half of the cells within " + Fixed(feature_radius_m, 0) + " m are nodata or off the DEM (" + src + ")",
             "地形类事实：" + Fixed(feature_radius_m, 0) + " 米内过半格无数据或超出DEM（" + src + "）");
     return;
   }
-  s.steep_share = static_cast<double>(steep) / valid;
+  s.steep_share = static_cast<double>(n.steep) / n.valid;
   for (int b = 0; b < 8; ++b) {
-    if (found[b].first > 0) s.landforms.push_back({static_cast<LandformBit>(1 << b), found[b]});
+    if (n.found[b].first > 0) s.landforms.push_back({static_cast<LandformBit>(1 << b), n.found[b]});
   }
   const std::string radius_txt = " within " + Fixed(feature_radius_m, 0) + " m";
   const bool steep_fact = (!std::isnan(sl) && sl >= p.steep_deg) || s.steep_share >= 0.25;
   SetFact(s, FactId::kTerrainSteepSlope, steep_fact,
           src + ": slope at point " + (std::isnan(sl) ? std::string("unknown") : Fixed(sl, 1) + "°") + ", " +
               Fixed(100 * s.steep_share, 0) + "% of cells >= " + Fixed(p.steep_deg, 0) + "°" + radius_txt);
-  static const struct {
-    LandformBit bit;
-    FactId fact;
-    const char* algo;
-  } kMap[] = {
-      {kCliff, FactId::kTerrainCliff, "Horn slope >= cliff_deg"},
-      {kRidge, FactId::kTerrainRidge, "curvature + TPI"},
-      {kSaddle, FactId::kTerrainSaddle, "curvature (saddle)"},
-      {kValley, FactId::kTerrainGully, "curvature + TPI"},
-      {kNarrowValley, FactId::kTerrainNarrowValley, "wall width test"},
-      {kBoxCanyon, FactId::kTerrainBoxCanyon, "ray enclosure"},
-  };
-  for (const auto& m : kMap) {
-    const int b = std::countr_zero(static_cast<unsigned>(m.bit));
-    const std::size_t n = found[b].first;
-    std::string why = src + ": " + std::to_string(n) + " " + std::string(LandformName(m.bit, false)) + " cells" +
-                      radius_txt + " (" + m.algo + ")";
-    if (n > 0) why += ", nearest " + Fixed(found[b].second, 0) + " m";
-    SetFact(s, m.fact, n >= kMinFeatureCells, why);
-  }
+  SetLandformFacts(n, src, radius_txt, s);
   Unknown(s, "terrain_rock_outcrop, terrain_landslide: not derivable from a DEM (report them)",
           "山岩凸起、山体滑坡滚石：无法由DEM推算（请在报告中填写）");
   keep = std::move(t);

@@ -47,6 +47,127 @@ void Replay(Desk& desk, const timeline::Scenario& sc, int kind, std::size_t inde
   }
 }
 
+// The scenario's incident ids; none may be in the store already (a drill replays into a fresh store).
+std::set<std::string> FreshIncidentIds(const timeline::Scenario& sc, const Store& store, const std::string& path) {
+  std::set<std::string> ids;
+  for (const auto& r : sc.reports) ids.insert(r.incident_id);
+  for (const auto& id : ids)
+    if (store.FindIncident(id))
+      throw Error(ErrorKind::kStore, path,
+                  "the store already holds incident '" + id + "'; a drill replays into a fresh store",
+                  "use --store :memory: or a new file");
+  return ids;
+}
+
+// One record of the replay: kind 0 report, 1 declaration, 2 upward report; index into the scenario's list.
+struct ReplayEvent {
+  Timestamp at;
+  int kind;
+  std::size_t index;
+};
+
+// Replay in the order the office records: reports at their recorded_at (a late report after reports of later
+// moments), declarations and upward reports at their time; at equal times reports, then declarations, then
+// upward reports (file order within).
+std::vector<ReplayEvent> ReplayOrder(const timeline::Scenario& sc) {
+  std::vector<ReplayEvent> events;
+  for (std::size_t i = 0; i < sc.reports.size(); ++i) events.push_back({sc.reports[i].recorded_at, 0, i});
+  for (std::size_t i = 0; i < sc.declarations.size(); ++i) events.push_back({sc.declarations[i].at, 1, i});
+  for (std::size_t i = 0; i < sc.upward_reports.size(); ++i) events.push_back({sc.upward_reports[i].at, 2, i});
+  std::stable_sort(events.begin(), events.end(), [](const ReplayEvent& a, const ReplayEvent& b) {
+    return a.at != b.at ? a.at < b.at : a.kind < b.kind;
+  });
+  return events;
+}
+
+void AddCheck(DrillResult& res, const std::string& where, std::string what, std::string expected, std::string actual,
+              std::optional<Timestamp> at = std::nullopt) {
+  bool ok = expected == actual;
+  res.checks.push_back(Check{where, std::move(what), std::move(expected), std::move(actual), ok, at});
+}
+
+// expect: levels, deciders and leads against the rebuilt timeline.
+void CheckTimeline(const timeline::Scenario& sc, DrillResult& res) {
+  for (const auto& x : sc.expect_levels) {
+    const auto* it = res.timeline.Find(x.incident_id);
+    AddCheck(res, x.where, "required level " + x.incident_id + " @ " + FormatShort(x.at), Lv(x.level),
+             it ? Lv(it->RequiredAt(x.at)) : "(no timeline)", x.at);
+  }
+  for (const auto& x : sc.expect_deciders) {
+    const auto* it = res.timeline.Find(x.incident_id);
+    const timeline::Step* s = it ? it->StepAt(x.at) : nullptr;
+    AddCheck(res, x.where, "deciders " + x.incident_id + " @ " + FormatShort(x.at), Roles(x.roles),
+             s ? Roles(s->deciders) : "(no step)", x.at);
+  }
+  for (const auto& x : sc.expect_leads) {
+    const auto* it = res.timeline.Find(x.incident_id);
+    const timeline::Step* s = it ? it->StepAt(x.at) : nullptr;
+    AddCheck(res, x.where, "lead " + x.incident_id + " @ " + FormatShort(x.at), engine::TierName(x.tier),
+             s && s->lead ? engine::TierName(*s->lead) : "(none)", x.at);
+  }
+}
+
+// expect: escalations (present, due, clause, verdict, delay) against the audit.
+void CheckEscalations(const timeline::Scenario& sc, DrillResult& res) {
+  for (const auto& x : sc.expect_escalations) {
+    const timeline::IncidentAudit* a = res.audit.Find(x.incident_id);
+    const timeline::EscalationAudit* e = nullptr;
+    if (a)
+      for (const auto& es : a->escalations)
+        if (es.to == x.level) {
+          e = &es;
+          break;
+        }
+    std::string what = "escalation " + x.incident_id + " to " + engine::LevelName(x.level);
+    if (!e) {
+      AddCheck(res, x.where, what, "present", "no escalation to this level");
+      continue;
+    }
+    if (x.due) AddCheck(res, x.where, what + ": due", FormatShort(*x.due), FormatShort(e->due_at), e->due_at);
+    if (x.clause) {
+      bool has = std::find(e->clauses.begin(), e->clauses.end(), *x.clause) != e->clauses.end();
+      std::string all;
+      for (const auto& c : e->clauses) all += (all.empty() ? "" : ", ") + c;
+      AddCheck(res, x.where, what + ": clause", *x.clause, has ? *x.clause : all, e->due_at);
+    }
+    if (x.verdict) AddCheck(res, x.where, what + ": verdict", *x.verdict, e->verdict, e->declared_at);
+    if (x.delay_min)
+      AddCheck(res, x.where, what + ": delay (min)", std::to_string(*x.delay_min),
+               e->delay_s ? std::to_string((*e->delay_s + 30) / 60) : "(not declared)", e->declared_at);
+  }
+}
+
+// expect: reporting duties and findings against the audit.
+void CheckReportingAndFindings(const timeline::Scenario& sc, DrillResult& res) {
+  for (const auto& x : sc.expect_reporting) {
+    const timeline::IncidentAudit* a = res.audit.Find(x.incident_id);
+    const timeline::ReportingAudit* r = nullptr;
+    if (a)
+      for (const auto& ra : a->reporting)
+        if (ra.clause == x.clause) r = &ra;
+    std::string what = "report " + x.clause + " " + x.incident_id;
+    if (x.status && *x.status == "not-due") {
+      AddCheck(res, x.where, what, "not-due", r ? "due at " + FormatShort(r->due_at) : "not-due");
+      continue;
+    }
+    if (!r) {
+      AddCheck(res, x.where, what, "due", "never due");
+      continue;
+    }
+    if (x.due) AddCheck(res, x.where, what + ": due", FormatShort(*x.due), FormatShort(r->due_at), r->due_at);
+    if (x.status)
+      AddCheck(res, x.where, what + ": status", *x.status, r->status, r->made_at ? r->made_at : r->due_at);
+  }
+  for (const auto& x : sc.expect_findings) {
+    const timeline::IncidentAudit* a = res.audit.Find(x.incident_id);
+    bool has = false;
+    if (a)
+      for (const auto& f : a->findings) has = has || f.code == x.code;
+    AddCheck(res, x.where, "finding " + x.code + " " + x.incident_id, x.present ? "present" : "absent",
+             has ? "present" : "absent");
+  }
+}
+
 }  // namespace
 
 bool DrillResult::ok() const {
@@ -59,33 +180,14 @@ bool DrillResult::ok() const {
 DrillResult RunDrill(const timeline::Scenario& sc, const engine::Engine& engine, const DrillOptions& options) {
   const engine::RuleSet& rules = engine.rules();
   Store store = Store::Open(options.store_path);
-  std::set<std::string> ids;
-  for (const auto& r : sc.reports) ids.insert(r.incident_id);
-  for (const auto& id : ids)
-    if (store.FindIncident(id))
-      throw Error(ErrorKind::kStore, options.store_path,
-                  "the store already holds incident '" + id + "'; a drill replays into a fresh store",
-                  "use --store :memory: or a new file");
-
-  // Replay in the order the office records: reports at their recorded_at (a late report after reports of later
-  // moments), declarations and upward reports at their time; at equal times reports, then declarations, then
-  // upward reports (file order within). The desk's clock is the scenario's.
-  struct Event {
-    Timestamp at;
-    int kind;
-    std::size_t index;
-  };
-  std::vector<Event> events;
-  for (std::size_t i = 0; i < sc.reports.size(); ++i) events.push_back({sc.reports[i].recorded_at, 0, i});
-  for (std::size_t i = 0; i < sc.declarations.size(); ++i) events.push_back({sc.declarations[i].at, 1, i});
-  for (std::size_t i = 0; i < sc.upward_reports.size(); ++i) events.push_back({sc.upward_reports[i].at, 2, i});
-  std::stable_sort(events.begin(), events.end(),
-                   [](const Event& a, const Event& b) { return a.at != b.at ? a.at < b.at : a.kind < b.kind; });
+  const std::set<std::string> ids = FreshIncidentIds(sc, store, options.store_path);
+  const std::vector<ReplayEvent> events = ReplayOrder(sc);
+  // The desk's clock is the scenario's.
   Timestamp clock = sc.start;
   Desk desk(store, engine, options.enrich, [&clock] { return clock; });
   // Maps are read before the transaction (never while holding the store's write lock).
   std::vector<timeline::ReportEntry> order;
-  for (const Event& e : events)
+  for (const ReplayEvent& e : events)
     if (e.kind == 0) {
       const auto& r = sc.reports[e.index];
       order.push_back(timeline::ReportEntry{r.incident_id, r.at, r.recorded_at, 0, r.json, r.where});
@@ -94,7 +196,7 @@ DrillResult RunDrill(const timeline::Scenario& sc, const engine::Engine& engine,
   DrillResult res;
   // All or nothing: one transaction for the whole replay.
   store.Transaction([&] {
-    for (const Event& e : events) {
+    for (const ReplayEvent& e : events) {
       clock = e.at;
       Replay(desk, sc, e.kind, e.index);
       ++res.records;
@@ -109,81 +211,9 @@ DrillResult RunDrill(const timeline::Scenario& sc, const engine::Engine& engine,
   res.timeline = timeline::BuildTimeline(engine, in);
   res.audit = timeline::Audit(res.timeline, rules, sc.audit);
   res.verify = store.Verify();
-
-  auto check = [&](const std::string& where, std::string what, std::string expected, std::string actual,
-                   std::optional<Timestamp> at = std::nullopt) {
-    bool ok = expected == actual;
-    res.checks.push_back(Check{where, std::move(what), std::move(expected), std::move(actual), ok, at});
-  };
-  for (const auto& x : sc.expect_levels) {
-    const auto* it = res.timeline.Find(x.incident_id);
-    check(x.where, "required level " + x.incident_id + " @ " + FormatShort(x.at), Lv(x.level),
-          it ? Lv(it->RequiredAt(x.at)) : "(no timeline)", x.at);
-  }
-  for (const auto& x : sc.expect_deciders) {
-    const auto* it = res.timeline.Find(x.incident_id);
-    const timeline::Step* s = it ? it->StepAt(x.at) : nullptr;
-    check(x.where, "deciders " + x.incident_id + " @ " + FormatShort(x.at), Roles(x.roles),
-          s ? Roles(s->deciders) : "(no step)", x.at);
-  }
-  for (const auto& x : sc.expect_leads) {
-    const auto* it = res.timeline.Find(x.incident_id);
-    const timeline::Step* s = it ? it->StepAt(x.at) : nullptr;
-    check(x.where, "lead " + x.incident_id + " @ " + FormatShort(x.at), engine::TierName(x.tier),
-          s && s->lead ? engine::TierName(*s->lead) : "(none)", x.at);
-  }
-  for (const auto& x : sc.expect_escalations) {
-    const timeline::IncidentAudit* a = res.audit.Find(x.incident_id);
-    const timeline::EscalationAudit* e = nullptr;
-    if (a)
-      for (const auto& es : a->escalations)
-        if (es.to == x.level) {
-          e = &es;
-          break;
-        }
-    std::string what = "escalation " + x.incident_id + " to " + engine::LevelName(x.level);
-    if (!e) {
-      check(x.where, what, "present", "no escalation to this level");
-      continue;
-    }
-    if (x.due) check(x.where, what + ": due", FormatShort(*x.due), FormatShort(e->due_at), e->due_at);
-    if (x.clause) {
-      bool has = std::find(e->clauses.begin(), e->clauses.end(), *x.clause) != e->clauses.end();
-      std::string all;
-      for (const auto& c : e->clauses) all += (all.empty() ? "" : ", ") + c;
-      check(x.where, what + ": clause", *x.clause, has ? *x.clause : all, e->due_at);
-    }
-    if (x.verdict) check(x.where, what + ": verdict", *x.verdict, e->verdict, e->declared_at);
-    if (x.delay_min)
-      check(x.where, what + ": delay (min)", std::to_string(*x.delay_min),
-            e->delay_s ? std::to_string((*e->delay_s + 30) / 60) : "(not declared)", e->declared_at);
-  }
-  for (const auto& x : sc.expect_reporting) {
-    const timeline::IncidentAudit* a = res.audit.Find(x.incident_id);
-    const timeline::ReportingAudit* r = nullptr;
-    if (a)
-      for (const auto& ra : a->reporting)
-        if (ra.clause == x.clause) r = &ra;
-    std::string what = "report " + x.clause + " " + x.incident_id;
-    if (x.status && *x.status == "not-due") {
-      check(x.where, what, "not-due", r ? "due at " + FormatShort(r->due_at) : "not-due");
-      continue;
-    }
-    if (!r) {
-      check(x.where, what, "due", "never due");
-      continue;
-    }
-    if (x.due) check(x.where, what + ": due", FormatShort(*x.due), FormatShort(r->due_at), r->due_at);
-    if (x.status) check(x.where, what + ": status", *x.status, r->status, r->made_at ? r->made_at : r->due_at);
-  }
-  for (const auto& x : sc.expect_findings) {
-    const timeline::IncidentAudit* a = res.audit.Find(x.incident_id);
-    bool has = false;
-    if (a)
-      for (const auto& f : a->findings) has = has || f.code == x.code;
-    check(x.where, "finding " + x.code + " " + x.incident_id, x.present ? "present" : "absent",
-          has ? "present" : "absent");
-  }
+  CheckTimeline(sc, res);
+  CheckEscalations(sc, res);
+  CheckReportingAndFindings(sc, res);
   return res;
 }
 

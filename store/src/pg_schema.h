@@ -20,10 +20,12 @@
 // is created directly at version 6 (everything of SQLite versions 1-6 at once); later versions append steps.
 #pragma once
 
+#include <string>
+
 namespace firebreak::store::internal {
 
-// The first PostgreSQL schema: version 6. `%PREFIX%` is replaced by the office role prefix.
-inline constexpr const char* kPgSchemaV6 = R"sql(
+// What comes before the record tables: meta, the offices, current_office(), is_parent() and the audit log.
+inline constexpr const char* kPgPrelude = R"sql(
 CREATE SCHEMA IF NOT EXISTS firebreak;
 SET LOCAL search_path = firebreak;
 
@@ -61,26 +63,32 @@ CREATE TABLE audit_log(
   xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
   PRIMARY KEY (office, seq));
 
-CREATE TABLE incidents(
-  id bigserial PRIMARY KEY,
-  incident_id text NOT NULL UNIQUE,
-  opened_at bigint NOT NULL,
-  opened_offset int NOT NULL,
-  county text,
-  office text NOT NULL REFERENCES offices(id),
-  audit_seq bigint NOT NULL,
-  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  FOREIGN KEY (office, audit_seq) REFERENCES audit_log(office, seq) DEFERRABLE INITIALLY DEFERRED);
-CREATE TABLE incident_offices(
-  id bigserial PRIMARY KEY,
-  incident_ref bigint NOT NULL REFERENCES incidents(id),
-  linked text NOT NULL REFERENCES offices(id),
-  office text NOT NULL REFERENCES offices(id),
-  audit_seq bigint NOT NULL,
-  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  UNIQUE (incident_ref, linked),
-  FOREIGN KEY (office, audit_seq) REFERENCES audit_log(office, seq) DEFERRABLE INITIALLY DEFERRED);
-CREATE INDEX incident_offices_by_office ON incident_offices(linked);
+)sql";
+
+// A record table: `CREATE TABLE name(id, <columns>, audit_seq, xid, <constraints>, FOREIGN KEY to its audit
+// entry)`, then `after` (its indexes, and functions that the next tables' policies use). Every record names
+// its office (a column of `columns`: its place and default differ) and the audit entry that recorded it.
+struct PgRecordTable {
+  const char* name;
+  const char* columns;      // lines "  column type ...,\n" between the id and audit_seq
+  const char* constraints;  // lines after xid, before the foreign key
+  const char* after;        // SQL text following the table
+};
+
+inline constexpr PgRecordTable kPgRecordTables[] = {
+    {"incidents",
+     "  incident_id text NOT NULL UNIQUE,\n"
+     "  opened_at bigint NOT NULL,\n"
+     "  opened_offset int NOT NULL,\n"
+     "  county text,\n"
+     "  office text NOT NULL REFERENCES offices(id),\n",
+     "", ""},
+    {"incident_offices",
+     "  incident_ref bigint NOT NULL REFERENCES incidents(id),\n"
+     "  linked text NOT NULL REFERENCES offices(id),\n"
+     "  office text NOT NULL REFERENCES offices(id),\n",
+     "  UNIQUE (incident_ref, linked),\n",
+     R"sql(CREATE INDEX incident_offices_by_office ON incident_offices(linked);
 
 -- The current office may write incident `ref`: it belongs to it, or it is the level above an office it belongs to.
 CREATE FUNCTION may_write(ref bigint) RETURNS boolean LANGUAGE sql STABLE AS $$
@@ -97,133 +105,119 @@ CREATE FUNCTION is_office_role(r text) RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT EXISTS (SELECT 1 FROM firebreak.office_roles WHERE office = firebreak.current_office() AND role = r)
 $$;
 
-CREATE TABLE reports(
-  id bigserial PRIMARY KEY,
-  incident_ref bigint NOT NULL REFERENCES incidents(id),
-  reported_at bigint NOT NULL,
-  reported_offset int NOT NULL,
-  body text NOT NULL,
-  source text NOT NULL,
-  recorded_at bigint,
-  recorded_offset int,
-  office text NOT NULL REFERENCES offices(id),
-  by_role text,
-  audit_seq bigint NOT NULL,
-  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  FOREIGN KEY (office, audit_seq) REFERENCES audit_log(office, seq) DEFERRABLE INITIALLY DEFERRED);
-CREATE INDEX reports_by_incident ON reports(incident_ref, reported_at);
-CREATE TABLE decisions(
-  id bigserial PRIMARY KEY,
-  report_ref bigint NOT NULL UNIQUE REFERENCES reports(id),
-  at bigint NOT NULL,
-  at_offset int NOT NULL,
-  level int CHECK (level IS NULL OR level BETWEEN 1 AND 4),
-  rules_id text NOT NULL,
-  rules_sha256 text NOT NULL,
-  json text NOT NULL,
-  office text NOT NULL REFERENCES offices(id),
-  audit_seq bigint NOT NULL,
-  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  FOREIGN KEY (office, audit_seq) REFERENCES audit_log(office, seq) DEFERRABLE INITIALLY DEFERRED);
-CREATE TABLE declarations(
-  id bigserial PRIMARY KEY,
-  incident_ref bigint NOT NULL REFERENCES incidents(id),
-  kind text NOT NULL CHECK (kind IN ('declare', 'raise', 'end')),
-  level int CHECK (level IS NULL OR level BETWEEN 1 AND 4),
-  by_role text NOT NULL,
-  at bigint NOT NULL,
-  at_offset int NOT NULL,
-  office text NOT NULL REFERENCES offices(id),
-  audit_seq bigint NOT NULL,
-  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  FOREIGN KEY (office, audit_seq) REFERENCES audit_log(office, seq) DEFERRABLE INITIALLY DEFERRED);
-CREATE INDEX declarations_by_incident ON declarations(incident_ref, at);
-CREATE TABLE upward_reports(
-  id bigserial PRIMARY KEY,
-  incident_ref bigint NOT NULL REFERENCES incidents(id),
-  clause text NOT NULL,
-  recipients text NOT NULL,
-  at bigint NOT NULL,
-  at_offset int NOT NULL,
-  office text NOT NULL REFERENCES offices(id),
-  by_role text,
-  audit_seq bigint NOT NULL,
-  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  FOREIGN KEY (office, audit_seq) REFERENCES audit_log(office, seq) DEFERRABLE INITIALLY DEFERRED);
-CREATE INDEX upward_by_incident ON upward_reports(incident_ref, at);
-CREATE TABLE closures(
-  id bigserial PRIMARY KEY,
-  incident_ref bigint NOT NULL UNIQUE REFERENCES incidents(id),
-  at bigint NOT NULL,
-  at_offset int NOT NULL,
-  by_role text NOT NULL,
-  office text NOT NULL REFERENCES offices(id),
-  audit_seq bigint NOT NULL,
-  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  FOREIGN KEY (office, audit_seq) REFERENCES audit_log(office, seq) DEFERRABLE INITIALLY DEFERRED);
-
+)sql"},
+    {"reports",
+     "  incident_ref bigint NOT NULL REFERENCES incidents(id),\n"
+     "  reported_at bigint NOT NULL,\n"
+     "  reported_offset int NOT NULL,\n"
+     "  body text NOT NULL,\n"
+     "  source text NOT NULL,\n"
+     "  recorded_at bigint,\n"
+     "  recorded_offset int,\n"
+     "  office text NOT NULL REFERENCES offices(id),\n"
+     "  by_role text,\n",
+     "",
+     R"sql(CREATE INDEX reports_by_incident ON reports(incident_ref, reported_at);
+)sql"},
+    {"decisions",
+     "  report_ref bigint NOT NULL UNIQUE REFERENCES reports(id),\n"
+     "  at bigint NOT NULL,\n"
+     "  at_offset int NOT NULL,\n"
+     "  level int CHECK (level IS NULL OR level BETWEEN 1 AND 4),\n"
+     "  rules_id text NOT NULL,\n"
+     "  rules_sha256 text NOT NULL,\n"
+     "  json text NOT NULL,\n"
+     "  office text NOT NULL REFERENCES offices(id),\n",
+     "", ""},
+    {"declarations",
+     "  incident_ref bigint NOT NULL REFERENCES incidents(id),\n"
+     "  kind text NOT NULL CHECK (kind IN ('declare', 'raise', 'end')),\n"
+     "  level int CHECK (level IS NULL OR level BETWEEN 1 AND 4),\n"
+     "  by_role text NOT NULL,\n"
+     "  at bigint NOT NULL,\n"
+     "  at_offset int NOT NULL,\n"
+     "  office text NOT NULL REFERENCES offices(id),\n",
+     "",
+     R"sql(CREATE INDEX declarations_by_incident ON declarations(incident_ref, at);
+)sql"},
+    {"upward_reports",
+     "  incident_ref bigint NOT NULL REFERENCES incidents(id),\n"
+     "  clause text NOT NULL,\n"
+     "  recipients text NOT NULL,\n"
+     "  at bigint NOT NULL,\n"
+     "  at_offset int NOT NULL,\n"
+     "  office text NOT NULL REFERENCES offices(id),\n"
+     "  by_role text,\n",
+     "",
+     R"sql(CREATE INDEX upward_by_incident ON upward_reports(incident_ref, at);
+)sql"},
+    {"closures",
+     "  incident_ref bigint NOT NULL UNIQUE REFERENCES incidents(id),\n"
+     "  at bigint NOT NULL,\n"
+     "  at_offset int NOT NULL,\n"
+     "  by_role text NOT NULL,\n"
+     "  office text NOT NULL REFERENCES offices(id),\n",
+     "",
+     R"sql(
 -- The web desk's tables (SQLite version 4), with the writing office.
-CREATE TABLE users(
-  id bigserial PRIMARY KEY,
-  username text NOT NULL,
-  role text NOT NULL,
-  display_name text NOT NULL,
-  password_hash text NOT NULL,
-  active int NOT NULL CHECK (active IN (0, 1)),
-  change text NOT NULL CHECK (change IN ('add', 'password', 'disable')),
-  by_user text NOT NULL,
-  at bigint NOT NULL,
-  at_offset int NOT NULL,
-  office text NOT NULL DEFAULT firebreak.current_office() REFERENCES offices(id),
-  audit_seq bigint NOT NULL,
-  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  FOREIGN KEY (office, audit_seq) REFERENCES audit_log(office, seq) DEFERRABLE INITIALLY DEFERRED);
-CREATE INDEX users_by_name ON users(username, id);
-CREATE TABLE shift_events(
-  id bigserial PRIMARY KEY,
-  kind text NOT NULL CHECK (kind IN ('sign_in', 'sign_out')),
-  username text NOT NULL,
-  role text NOT NULL,
-  at bigint NOT NULL,
-  at_offset int NOT NULL,
-  note text NOT NULL,
-  handover text NOT NULL,
-  office text NOT NULL DEFAULT firebreak.current_office() REFERENCES offices(id),
-  audit_seq bigint NOT NULL,
-  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  FOREIGN KEY (office, audit_seq) REFERENCES audit_log(office, seq) DEFERRABLE INITIALLY DEFERRED);
-CREATE INDEX shift_events_by_at ON shift_events(at, id);
-CREATE TABLE acknowledgements(
-  id bigserial PRIMARY KEY,
-  incident_ref bigint NOT NULL REFERENCES incidents(id),
-  item text NOT NULL,
-  due_at bigint,
-  due_offset int,
-  username text NOT NULL,
-  role text NOT NULL,
-  at bigint NOT NULL,
-  at_offset int NOT NULL,
-  note text NOT NULL,
-  office text NOT NULL DEFAULT firebreak.current_office() REFERENCES offices(id),
-  audit_seq bigint NOT NULL,
-  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  FOREIGN KEY (office, audit_seq) REFERENCES audit_log(office, seq) DEFERRABLE INITIALLY DEFERRED);
-CREATE INDEX acks_by_incident ON acknowledgements(incident_ref, item);
-CREATE TABLE desk_actions(
-  id bigserial PRIMARY KEY,
-  tbl text NOT NULL,
-  row_id bigint NOT NULL,
-  username text NOT NULL,
-  role text NOT NULL,
-  at bigint NOT NULL,
-  at_offset int NOT NULL,
-  office text NOT NULL DEFAULT firebreak.current_office() REFERENCES offices(id),
-  audit_seq bigint NOT NULL,
-  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  FOREIGN KEY (office, audit_seq) REFERENCES audit_log(office, seq) DEFERRABLE INITIALLY DEFERRED);
-CREATE INDEX desk_actions_by_row ON desk_actions(tbl, row_id);
+)sql"},
+    {"users",
+     "  username text NOT NULL,\n"
+     "  role text NOT NULL,\n"
+     "  display_name text NOT NULL,\n"
+     "  password_hash text NOT NULL,\n"
+     "  active int NOT NULL CHECK (active IN (0, 1)),\n"
+     "  change text NOT NULL CHECK (change IN ('add', 'password', 'disable')),\n"
+     "  by_user text NOT NULL,\n"
+     "  at bigint NOT NULL,\n"
+     "  at_offset int NOT NULL,\n"
+     "  office text NOT NULL DEFAULT firebreak.current_office() REFERENCES offices(id),\n",
+     "",
+     R"sql(CREATE INDEX users_by_name ON users(username, id);
+)sql"},
+    {"shift_events",
+     "  kind text NOT NULL CHECK (kind IN ('sign_in', 'sign_out')),\n"
+     "  username text NOT NULL,\n"
+     "  role text NOT NULL,\n"
+     "  at bigint NOT NULL,\n"
+     "  at_offset int NOT NULL,\n"
+     "  note text NOT NULL,\n"
+     "  handover text NOT NULL,\n"
+     "  office text NOT NULL DEFAULT firebreak.current_office() REFERENCES offices(id),\n",
+     "",
+     R"sql(CREATE INDEX shift_events_by_at ON shift_events(at, id);
+)sql"},
+    {"acknowledgements",
+     "  incident_ref bigint NOT NULL REFERENCES incidents(id),\n"
+     "  item text NOT NULL,\n"
+     "  due_at bigint,\n"
+     "  due_offset int,\n"
+     "  username text NOT NULL,\n"
+     "  role text NOT NULL,\n"
+     "  at bigint NOT NULL,\n"
+     "  at_offset int NOT NULL,\n"
+     "  note text NOT NULL,\n"
+     "  office text NOT NULL DEFAULT firebreak.current_office() REFERENCES offices(id),\n",
+     "",
+     R"sql(CREATE INDEX acks_by_incident ON acknowledgements(incident_ref, item);
+)sql"},
+    {"desk_actions",
+     "  tbl text NOT NULL,\n"
+     "  row_id bigint NOT NULL,\n"
+     "  username text NOT NULL,\n"
+     "  role text NOT NULL,\n"
+     "  at bigint NOT NULL,\n"
+     "  at_offset int NOT NULL,\n"
+     "  office text NOT NULL DEFAULT firebreak.current_office() REFERENCES offices(id),\n",
+     "",
+     R"sql(CREATE INDEX desk_actions_by_row ON desk_actions(tbl, row_id);
 
--- Append-only, for everyone (the owner too): UPDATE, DELETE and TRUNCATE are refused.
+)sql"},
+};
+
+// Triggers (append-only, xid stamps, NOTIFY), row-level security policies and the office role's grants.
+inline constexpr const char* kPgEpilogue =
+    R"sql(-- Append-only, for everyone (the owner too): UPDATE, DELETE and TRUNCATE are refused.
 CREATE FUNCTION append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION 'firebreak store: % is append-only', TG_TABLE_NAME USING ERRCODE = 'P0001';
@@ -316,5 +310,19 @@ GRANT INSERT ON audit_log, incidents, incident_offices, reports, decisions, decl
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA firebreak TO %PREFIX%office;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA firebreak TO %PREFIX%office;
 )sql";
+
+inline std::string PgSchemaV6Sql() {
+  std::string sql = kPgPrelude;
+  for (const auto& t : kPgRecordTables) {
+    sql += std::string("CREATE TABLE ") + t.name + "(\n  id bigserial PRIMARY KEY,\n" + t.columns +
+           "  audit_seq bigint NOT NULL,\n  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),\n" + t.constraints +
+           "  FOREIGN KEY (office, audit_seq) REFERENCES audit_log(office, seq) DEFERRABLE INITIALLY DEFERRED);\n" +
+           t.after;
+  }
+  return sql + kPgEpilogue;
+}
+
+// The first PostgreSQL schema: version 6. `%PREFIX%` is replaced by the office role prefix.
+inline const std::string kPgSchemaV6 = PgSchemaV6Sql();
 
 }  // namespace firebreak::store::internal

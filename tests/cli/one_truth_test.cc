@@ -18,6 +18,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "firebreak/test_support/files.h"
+#include "firebreak/test_support/run.h"
+
 #include "firebreak/common/time.h"
 
 namespace firebreak {
@@ -26,54 +29,16 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Out {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string Binary() {
-  const char* e = std::getenv("FIREBREAK_TEST_BINARY");
-  return e && *e ? e : FIREBREAK_BINARY;
-}
+using Out = test_support::RunResult;  // code, out, err
 
 std::string Dir() {
-  static std::string d = [] {
-    fs::path p = fs::temp_directory_path() / ("firebreak-one-truth-" + std::to_string(::getpid()));
-    fs::create_directories(p);
-    return p.string();
-  }();
+  static const std::string d = test_support::ScratchDir("firebreak-one-truth");
   return d;
 }
+std::string Write(const std::string& name, const std::string& text) { return test_support::WriteFile(Dir(), name, text); }
+std::string FreshStore(const std::string& name) { return test_support::FreshStore(Dir(), name); }
 
-std::string Write(const std::string& name, const std::string& text) {
-  std::string path = Dir() + "/" + name;
-  std::ofstream(path, std::ios::binary) << text;
-  return path;
-}
-
-std::string FreshStore(const std::string& name) {
-  std::string p = Dir() + "/" + name;
-  for (const char* s : {"", "-wal", "-shm"}) fs::remove(p + s);
-  return p;
-}
-
-Out Fb(const std::string& args) {
-  const std::string err = Dir() + "/stderr.txt";
-  std::string cmd = Binary() + " " + args + " 2>" + err;
-  Out o;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return o;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
-  int st = ::pclose(p);
-  o.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  std::ifstream e(err);
-  std::ostringstream ss;
-  ss << e.rdbuf();
-  o.err = ss.str();
-  return o;
-}
+Out Fb(const std::string& args) { return test_support::Run(args, {.stderr_mode = test_support::Stderr::kSeparate}); }
 
 json Json(const Out& o) {
   json j = json::parse(o.out, nullptr, false);

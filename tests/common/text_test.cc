@@ -37,6 +37,21 @@ TEST(JsonString, RandomBytesRoundTrip) {
   }
 }
 
+TEST(HtmlEscape, Table) {
+  static const struct {
+    const char *in, *out;
+  } cases[] = {
+      {"", ""},
+      {"plain 中文", "plain 中文"},
+      {"a & b", "a &amp; b"},
+      {"<script>", "&lt;script&gt;"},
+      {"say \"hi\"", "say &quot;hi&quot;"},
+      {"it's", "it's"},  // copied: escaped text goes into element content, never a '-quoted attribute
+      {"&amp;", "&amp;amp;"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(HtmlEscape(c.in), c.out) << c.in;
+}
+
 TEST(Numbers, Table) {
   const double inf = std::numeric_limits<double>::infinity(), nan = std::nan("");
   static const struct {

@@ -14,33 +14,16 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "firebreak/test_support/run.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CmdResult {
-  int code = -1;
-  std::string out, err;
-};
+using CmdResult = firebreak::test_support::RunResult;  // code, out, err
 
 CmdResult Exec(const std::string& args) {
-  static int n = 0;
-  const std::string err_file =
-      (fs::temp_directory_path() / ("fb-forecast-err-" + std::to_string(getpid()) + "-" + std::to_string(++n)))
-          .string();
-  const std::string cmd = std::string(FIREBREAK_BINARY) + " " + args + " 2>" + err_file;
-  CmdResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  std::size_t k;
-  while ((k = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), k);
-  const int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  std::ifstream e(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(e), {});
-  fs::remove(err_file);
-  return r;
+  return firebreak::test_support::Run(args, {.stderr_mode = firebreak::test_support::Stderr::kSeparate});
 }
 
 std::string Shared(const std::string& rel) { return std::string(FIREBREAK_SHARED_DATA) + "/" + rel; }

@@ -9,16 +9,14 @@
 
 #include "firebreak/gis/raster.h"
 #include "firebreak/gis/terrain.h"
+#include "firebreak/test_support/files.h"
 
 namespace firebreak::gis {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string SharedData(const std::string& rel) {
-  const char* env = std::getenv("FIREBREAK_SHARED_DATA");
-  return std::string(env ? env : FIREBREAK_SHARED_DATA) + "/" + rel;
-}
+using test_support::SharedData;
 
 struct Case {
   const char* file;

@@ -24,6 +24,7 @@
 #include "firebreak/common/error.h"
 #include "firebreak/gis/layers.h"
 #include "firebreak/gis/raster.h"
+#include "firebreak/test_support/run.h"
 
 namespace firebreak::gis {
 namespace {
@@ -368,14 +369,9 @@ TEST(OddVectors, NonUtf8AttributesOfAnyFormatAreRefused) {
 // ------------------------------------------------------------------------------------------- the binary
 
 int RunBinary(const std::string& args, std::string* out) {
-  const std::string cmd = std::string(FIREBREAK_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return -1;
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out->append(buf.data(), n);
-  const int st = pclose(p);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  auto r = test_support::Run(args);
+  *out += r.out;
+  return r.code;
 }
 
 TEST(OddRasters, TheBinaryExits5NamingTheFile) {

@@ -8,16 +8,14 @@
 #include <gtest/gtest.h>
 
 #include "firebreak/common/error.h"
+#include "firebreak/test_support/files.h"
 
 namespace firebreak::gis {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string SharedData(const std::string& rel) {
-  const char* env = std::getenv("FIREBREAK_SHARED_DATA");
-  return std::string(env ? env : FIREBREAK_SHARED_DATA) + "/" + rel;
-}
+using test_support::SharedData;
 
 std::string TempPath(const std::string& name) {
   fs::path dir = fs::temp_directory_path() / ("firebreak_gis_raster_test_" + std::to_string(::getpid()));

@@ -12,16 +12,14 @@
 
 #include "firebreak/gis/layers.h"
 #include "firebreak/gis/site.h"
+#include "firebreak/test_support/files.h"
 
 namespace firebreak::gis {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string SharedData(const std::string& rel) {
-  const char* env = std::getenv("FIREBREAK_SHARED_DATA");
-  return std::string(env ? env : FIREBREAK_SHARED_DATA) + "/" + rel;
-}
+using test_support::SharedData;
 
 class RealLiuzhou : public ::testing::Test {
  protected:

@@ -15,6 +15,7 @@
 #include "firebreak/common/error.h"
 #include "firebreak/gis/demo_data.h"
 #include "firebreak/gis/raster.h"
+#include "firebreak/test_support/run.h"
 
 namespace firebreak::gis {
 namespace {
@@ -30,14 +31,7 @@ const DemoFiles& Demo() {
   return f;
 }
 
-std::string Shell(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  ::pclose(p);
-  return out;
-}
+std::string Shell(const std::string& cmd) { return test_support::Shell(cmd).out; }
 
 // The first position of a GeoJSON geometry (Point, LineString, Polygon, Multi*).
 const json& FirstPosition(const json& coords) { return coords[0].is_number() ? coords : FirstPosition(coords[0]); }

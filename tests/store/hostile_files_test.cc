@@ -27,6 +27,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/store/store.h"
+#include "firebreak/test_support/run.h"
 
 namespace firebreak::store {
 namespace {
@@ -56,14 +57,8 @@ struct Out {
 };
 
 Out Fb(const std::string& args) {
-  Out o;
-  FILE* p = ::popen((std::string(FIREBREAK_BINARY) + " --lang en " + args + " 2>&1").c_str(), "r");
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) o.text.append(buf.data(), n);
-  const int st = ::pclose(p);
-  o.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return o;
+  auto r = test_support::Run("--lang en " + args);
+  return {r.code, std::move(r.out)};
 }
 
 const std::string kReport = std::string(FIREBREAK_SOURCE_DIR) + "/tests/engine/data/iii-area-casualties-night.json";

@@ -402,28 +402,7 @@ std::string AuditToJson(const AuditReport& a, const RuleSet& rules, int indent) 
 
 namespace {
 
-std::string Esc(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      default:
-        o += c;
-    }
-  }
-  return o;
-}
+using firebreak::text::HtmlEscape;
 
 // SVG coordinates: one decimal.
 std::string Num(double v) { return firebreak::text::Fixed(v, 1); }
@@ -448,7 +427,7 @@ void ChartAxes(const ChartFrame& f, const IncidentTimeline& it, const std::strin
     s << "<line x1='" << f.L << "' x2='" << f.W - f.R << "' y1='" << Num(y) << "' y2='" << Num(y)
       << "' stroke='#e3e3e3'/>";
     s << "<text x='" << f.L - 8 << "' y='" << Num(y + 4) << "' text-anchor='end' font-size='13' fill='#444'>"
-      << Esc(LevelText(l, lang)) << "</text>";
+      << HtmlEscape(LevelText(l, lang)) << "</text>";
   }
   const double hours = static_cast<double>(t1 - t0) / 3600.0;
   int step_h = 1;
@@ -464,7 +443,7 @@ void ChartAxes(const ChartFrame& f, const IncidentTimeline& it, const std::strin
     s << "<line x1='" << Num(x) << "' x2='" << Num(x) << "' y1='" << f.T << "' y2='" << f.T + f.ph
       << "' stroke='#f0f0f0'/>";
     s << "<text x='" << Num(x) << "' y='" << f.T + f.ph + 16 << "' text-anchor='middle' font-size='11' fill='#555'>"
-      << Esc(FormatShort(Timestamp{e, it.first_report.offset_min})) << "</text>";
+      << HtmlEscape(FormatShort(Timestamp{e, it.first_report.offset_min})) << "</text>";
     s << "<text x='" << Num(x) << "' y='" << f.T + f.ph + 30 << "' text-anchor='middle' font-size='10' fill='#999'>+"
       << (e - t0) / 3600 << "h</text>";
   }
@@ -508,12 +487,12 @@ void ChartMarkers(const ChartFrame& f, const IncidentTimeline& it, const Inciden
       if (x2 - x > 45)
         s << "<text x='" << Num((x + x2) / 2) << "' y='" << Num(y + 20)
           << "' text-anchor='middle' font-size='11' fill='" << col << "'>"
-          << Esc((e.timeliness == "late" ? (en ? "late " : "迟延 ") : (en ? "+" : "+")) + Duration(*e.delay_s))
+          << HtmlEscape((e.timeliness == "late" ? (en ? "late " : "迟延 ") : (en ? "+" : "+")) + Duration(*e.delay_s))
           << "</text>";
     }
     s << "<circle cx='" << Num(x) << "' cy='" << Num(y) << "' r='5' fill='#c62828'/>";
     s << "<text x='" << Num(x + 6) << "' y='" << Num(y - 9) << "' font-size='11' fill='#c62828'>"
-      << Esc(e.clauses.empty() ? "" : e.clauses.front()) << "</text>";
+      << HtmlEscape(e.clauses.empty() ? "" : e.clauses.front()) << "</text>";
   }
   for (const auto& d : it.declarations) {
     double x = f.X(d.at.epoch_s), y = f.YRank(DeclaredRank(d)) + 3;
@@ -523,7 +502,7 @@ void ChartMarkers(const ChartFrame& f, const IncidentTimeline& it, const Inciden
     double x = f.X(u.at.epoch_s);
     s << "<line x1='" << Num(x) << "' x2='" << Num(x) << "' y1='" << f.T << "' y2='" << f.T + f.ph
       << "' stroke='#6a1b9a' stroke-width='1' stroke-dasharray='2 3'/>";
-    s << "<path d='M" << Num(x - 5) << " " << f.T - 6 << " h10 l-5 8 z' fill='#6a1b9a'><title>" << Esc(u.clause)
+    s << "<path d='M" << Num(x - 5) << " " << f.T - 6 << " h10 l-5 8 z' fill='#6a1b9a'><title>" << HtmlEscape(u.clause)
       << "</title></path>";
   }
 }
@@ -574,7 +553,7 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
   const bool en = lang == "en";
   std::ostringstream h;
   std::string heading = title.empty() ? (en ? "Escalation audit" : "响应启动审计") : title;
-  h << "<!DOCTYPE html><html lang='" << (en ? "en" : "zh-CN") << "'><head><meta charset='utf-8'><title>" << Esc(heading)
+  h << "<!DOCTYPE html><html lang='" << (en ? "en" : "zh-CN") << "'><head><meta charset='utf-8'><title>" << HtmlEscape(heading)
     << "</title><style>"
        "body{font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei',sans-serif;margin:24px 32px;"
        "color:#222;max-width:1100px}"
@@ -586,16 +565,16 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
        ".badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;color:#fff}"
        ".b-ok{background:#2e7d32}.b-bad{background:#c62828}"
        "</style></head><body>";
-  h << "<h1>" << Esc(heading) << "</h1><div class='meta'>" << (en ? "Rules " : "规则 ") << Esc(a.rules_id)
-    << " · sha256 " << Esc(a.rules_sha256.substr(0, 16)) << "… · " << Esc(FormatIso8601(a.from)) << " – "
-    << Esc(FormatIso8601(a.until)) << " · " << (en ? "tolerance " : "容许延迟 ") << a.options.declaration_tolerance_min
+  h << "<h1>" << HtmlEscape(heading) << "</h1><div class='meta'>" << (en ? "Rules " : "规则 ") << HtmlEscape(a.rules_id)
+    << " · sha256 " << HtmlEscape(a.rules_sha256.substr(0, 16)) << "… · " << HtmlEscape(FormatIso8601(a.from)) << " – "
+    << HtmlEscape(FormatIso8601(a.until)) << " · " << (en ? "tolerance " : "容许延迟 ") << a.options.declaration_tolerance_min
     << (en ? " min" : " 分钟") << "</div>";
   for (const auto& inc : a.incidents) {
     const IncidentTimeline* it = t.Find(inc.incident_id);
-    h << "<h2>" << (en ? "Incident " : "火情 ") << Esc(inc.incident_id);
+    h << "<h2>" << (en ? "Incident " : "火情 ") << HtmlEscape(inc.incident_id);
     if (inc.county) {
       const County* c = rules.FindCounty(*inc.county);
-      h << " · " << Esc(c ? (en ? c->name_en : c->name) : *inc.county);
+      h << " · " << HtmlEscape(c ? (en ? c->name_en : c->name) : *inc.county);
     }
     h << " <span class='badge " << (inc.ok ? "b-ok'>" : "b-bad'>")
       << (inc.ok ? (en ? "OK" : "合规") : (en ? "findings" : "存在问题")) << "</span></h2>";
@@ -610,12 +589,12 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
     for (const auto& e : inc.escalations) {
       std::string by = e.declared_by.empty() ? "—" : rules.NameOf(e.declared_by, lang);
       if (e.role == "superior") by += en ? " (superior)" : "（上级）";
-      h << "<tr><td>" << Esc(LevelText(e.to, lang)) << "</td><td>" << Esc(FormatShort(e.due_at)) << "</td><td>"
-        << Esc(Join(e.clauses, ", ")) << "</td><td>" << Esc(Names(e.should_decide, rules, lang))
-        << " <span class='note'>" << Esc(e.decider_clause) << "</span></td><td>"
-        << Esc(e.declared_at ? FormatShort(*e.declared_at) : "—") << "</td><td>" << Esc(by) << "</td><td>"
-        << Esc(e.delay_s ? Duration(*e.delay_s) : "—") << "</td><td class='" << (e.verdict == "ok" ? "ok" : "bad")
-        << "'>" << Esc(VerdictText(e.verdict, lang)) << "</td></tr>";
+      h << "<tr><td>" << HtmlEscape(LevelText(e.to, lang)) << "</td><td>" << HtmlEscape(FormatShort(e.due_at)) << "</td><td>"
+        << HtmlEscape(Join(e.clauses, ", ")) << "</td><td>" << HtmlEscape(Names(e.should_decide, rules, lang))
+        << " <span class='note'>" << HtmlEscape(e.decider_clause) << "</span></td><td>"
+        << HtmlEscape(e.declared_at ? FormatShort(*e.declared_at) : "—") << "</td><td>" << HtmlEscape(by) << "</td><td>"
+        << HtmlEscape(e.delay_s ? Duration(*e.delay_s) : "—") << "</td><td class='" << (e.verdict == "ok" ? "ok" : "bad")
+        << "'>" << HtmlEscape(VerdictText(e.verdict, lang)) << "</td></tr>";
     }
     h << "</table>";
     if (!inc.reporting.empty()) {
@@ -623,23 +602,23 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
         << "</th><th>" << (en ? "To" : "报送") << "</th><th>" << (en ? "Made" : "实报") << "</th><th>"
         << (en ? "Delay" : "延迟") << "</th><th>" << (en ? "Status" : "结论") << "</th></tr>";
       for (const auto& r : inc.reporting) {
-        h << "<tr><td>" << Esc(r.clause) << "</td><td>" << Esc(FormatShort(r.due_at)) << "</td><td>"
-          << Esc(Names(r.recipients, rules, lang)) << "</td><td>" << Esc(r.made_at ? FormatShort(*r.made_at) : "—")
-          << "</td><td>" << Esc(r.delay_s ? Duration(*r.delay_s) : "—") << "</td><td class='"
-          << (r.status == "made" ? "ok" : "bad") << "'>" << Esc(VerdictText(r.status, lang));
+        h << "<tr><td>" << HtmlEscape(r.clause) << "</td><td>" << HtmlEscape(FormatShort(r.due_at)) << "</td><td>"
+          << HtmlEscape(Names(r.recipients, rules, lang)) << "</td><td>" << HtmlEscape(r.made_at ? FormatShort(*r.made_at) : "—")
+          << "</td><td>" << HtmlEscape(r.delay_s ? Duration(*r.delay_s) : "—") << "</td><td class='"
+          << (r.status == "made" ? "ok" : "bad") << "'>" << HtmlEscape(VerdictText(r.status, lang));
         if (!r.missing_recipients.empty())
           h << " <span class='note'>(" << (en ? "not told: " : "未报：")
-            << Esc(Names(r.missing_recipients, rules, lang)) << ")</span>";
+            << HtmlEscape(Names(r.missing_recipients, rules, lang)) << ")</span>";
         h << "</td></tr>";
       }
       h << "</table>";
     }
     for (const auto& f : inc.findings)
       h << "<p class='" << (f.code == "over-declared" || f.code == "not-ended" ? "note" : "bad") << "'>"
-        << Esc(FormatShort(f.at)) << " · " << Esc(f.code) << ": " << Esc(en ? f.detail : f.detail_zh) << "</p>";
+        << HtmlEscape(FormatShort(f.at)) << " · " << HtmlEscape(f.code) << ": " << HtmlEscape(en ? f.detail : f.detail_zh) << "</p>";
   }
   h << "<h2>" << (en ? "Interpretations" : "解释") << "</h2><div class='note' style='white-space:pre-wrap'>"
-    << Esc(InterpretationLines(a, rules, lang)) << "</div></body></html>\n";
+    << HtmlEscape(InterpretationLines(a, rules, lang)) << "</div></body></html>\n";
   return h.str();
 }
 

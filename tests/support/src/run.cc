@@ -1,11 +1,33 @@
 #include "firebreak/test_support/run.h"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace firebreak::test_support {
+
+namespace {
+
+std::string DefaultBinary() {
+  const char* e = std::getenv("FIREBREAK_TEST_BINARY");
+  return e && *e ? e : FIREBREAK_BINARY;
+}
+
+// A file name for one run's stderr, unique across processes and threads.
+std::string StderrFile() {
+  static std::atomic<int> n{0};
+  const auto name = "firebreak-stderr-" + std::to_string(::getpid()) + "-" + std::to_string(++n) + ".txt";
+  return (std::filesystem::temp_directory_path() / name).string();
+}
+
+}  // namespace
 
 RunResult Shell(const std::string& command) {
   RunResult r;
@@ -20,8 +42,10 @@ RunResult Shell(const std::string& command) {
 
 RunResult Run(const std::string& args, const RunOptions& opt) {
   std::string cmd = opt.env.empty() ? "" : opt.env + " ";
-  cmd += (opt.binary.empty() ? std::string(FIREBREAK_BINARY) : opt.binary) + " " + args;
+  if (opt.timeout_s > 0) cmd += "timeout -s KILL " + std::to_string(opt.timeout_s) + " ";
+  cmd += (opt.binary.empty() ? DefaultBinary() : opt.binary) + " " + args;
   if (!opt.stdin_file.empty()) cmd += " < '" + opt.stdin_file + "'";
+  std::string err_file;
   switch (opt.stderr_mode) {
     case Stderr::kMerge:
       cmd += " 2>&1";
@@ -31,8 +55,18 @@ RunResult Run(const std::string& args, const RunOptions& opt) {
       break;
     case Stderr::kKeep:
       break;
+    case Stderr::kSeparate:
+      err_file = StderrFile();
+      cmd += " 2>'" + err_file + "'";
+      break;
   }
-  return Shell(cmd);
+  RunResult r = Shell(cmd);
+  if (!err_file.empty()) {
+    std::ifstream e(err_file, std::ios::binary);
+    r.err.assign(std::istreambuf_iterator<char>(e), {});
+    std::filesystem::remove(err_file);
+  }
+  return r;
 }
 
 }  // namespace firebreak::test_support

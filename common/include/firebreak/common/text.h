@@ -1,5 +1,5 @@
-// Text helpers shared by every module: one JSON string escaper, one number formatter, one UTF-8 display
-// width. Locale-independent; no allocation beyond the output string.
+// Text helpers shared by every module: one JSON string escaper, one HTML escaper, one number formatter, one
+// UTF-8 display width. Locale-independent; no allocation beyond the output string.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +12,11 @@ namespace firebreak::text {
 // (\b \f \n \r \t, others as \u00XX); every other byte is copied, so valid UTF-8 stays UTF-8.
 void AppendJsonString(std::string& out, std::string_view s);
 std::string JsonString(std::string_view s);
+
+// `s` as HTML text or a double-quoted attribute value: '&' '<' '>' '"' become entities; every other byte
+// (including '\'') is copied, so never put the result in a '-quoted attribute. Used by every HTML/SVG
+// renderer (audit, forecast).
+std::string HtmlEscape(std::string_view s);
 
 // Numbers as people read them. Every function is locale-independent (std::to_chars).
 //   Fixed(3.14159, 2) == "3.14"            exactly `decimals` digits after the point
