@@ -7,8 +7,8 @@
 #                             browser tests: Debian's chromium driven by playwright-core from tests/e2e, npm ci;
 #                             the PostgreSQL store tests against a throwaway cluster: tools/pg_cluster.sh, initdb in
 #                             a temporary directory, 127.0.0.1, stopped and removed at the end), then a short fuzz run
-#                             of every parser (tools/fuzz.sh --ci: clang-14 libFuzzer). Warnings as errors: the
-#                             `werror` preset (not yet run by CI)
+#                             of every parser (tools/fuzz.sh --ci: clang-14 libFuzzer). Warnings as errors in that
+#                             build (FIREBREAK_WERROR in the asan preset)
 #   tools/bootstrap.sh fuzz   install, build the fuzz preset, fuzz every harness for 60 s (tools/fuzz.sh ARGS)
 #   tools/bootstrap.sh deps   only install the Debian packages
 #   tools/bootstrap.sh bench  install, build (release), run the benchmarks (see docs/benchmarks.md)
