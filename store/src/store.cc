@@ -123,8 +123,10 @@ CREATE INDEX closures_by_audit ON closures(audit_seq);
     R"sql(
 ALTER TABLE audit_log ADD COLUMN mac TEXT;
 )sql",
-    // 3 -> 4 (server): the web desk's users, shift sign-in/out with handovers, acknowledgements (accounts_schema.h).
-    internal::kAccountsMigration.c_str(),
+    // 3 -> 4 (server): the web desk's users, shift sign-in/out with handovers, acknowledgements: a string built
+    // from accounts_schema.h's table list, read at run time by MigrationSql() (nullptr here: its .c_str() taken
+    // during static initialisation was null under clang, which may initialise the inline variable later).
+    nullptr,
     // 4 -> 5 (onetruth): when the office recorded each report (late reports: docs/store-schema.md). Rows recorded before
     // have NULL (taken as recorded in time order, when they describe).
     R"sql(
@@ -157,6 +159,11 @@ CREATE TRIGGER incident_offices_no_delete BEFORE DELETE ON incident_offices BEGI
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+// The SQL of migration v -> v + 1.
+const char* MigrationSql(std::int64_t v) {
+  return kMigrations[v] != nullptr ? kMigrations[v] : internal::kAccountsMigration.c_str();
+}
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
 
 const char* const kAppendOnlyTables[] = {"audit_log",    "incidents",      "reports", "decisions",
@@ -981,7 +988,7 @@ void Migrate(SqliteImpl& impl) {
       if (s.Int(0) != 0 && app != kApplicationId) impl.Fail("not a firebreak store: unknown tables present");
     }
     for (std::int64_t v = version; v < kSchemaVersion; ++v) {
-      impl.Exec(kMigrations[v]);
+      impl.Exec(MigrationSql(v));
       if (v + 1 == 3) KeyTheChain(impl);
       impl.Exec(AppendOnlyTriggers());
       impl.Exec("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '" + std::to_string(v + 1) + "')");
