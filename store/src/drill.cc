@@ -43,6 +43,11 @@ void Replay(Desk& desk, const timeline::Scenario& sc, int kind, std::size_t inde
       desk.UpwardReport(u.incident_id, u.clause, u.to, u.at);
     }
   } catch (const Error& err) {
+    // An incident unknown at that moment is the scenario's mistake (an event before the incident's first
+    // report), not a lookup in the user's store: a drill's bad input exits 4.
+    if (err.kind() == ErrorKind::kNotFound)
+      throw Error(ErrorKind::kInput, where, err.message() + " at this moment of the drill",
+                  "an incident's declarations and upward reports must come at or after its first report");
     throw Error(err.kind(), where, err.message(), err.hint());
   }
 }

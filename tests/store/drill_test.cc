@@ -174,3 +174,35 @@ TEST(Desk, ConcurrencyCountsBurningOpenIncidents) {
 
 }  // namespace
 }  // namespace firebreak::store
+
+namespace firebreak::store {
+namespace {
+
+// An event for an incident before its first report is the scenario's error (exit 4 at the event's line), not
+// "not found in the store" (exit 8) — on both sides: the same declaration at the first report's time replays.
+TEST(Drill, AnEventBeforeTheIncidentsFirstReportIsBadInput) {
+  engine::Engine eng(Rules());
+  auto scenario = [](const char* declared_at) {
+    return std::string(R"(scenario: early-declaration
+start: 2026-07-07T10:00:00+08:00
+reports:
+  - {incident_id: E-1, reported_at: +1h, county: 融安县, open_fire_since: +0, burned_area_ha: 80}
+declarations:
+  - {incident: E-1, at: )") + declared_at + R"(, level: IV, by: office_director}
+)";
+  };
+  timeline::Scenario ok = timeline::ParseScenario(scenario("+1h"), "ok.yaml", &Rules());
+  EXPECT_NO_THROW(RunDrill(ok, eng, DrillOptions{}));
+  timeline::Scenario early = timeline::ParseScenario(scenario("+30m"), "early.yaml", &Rules());
+  try {
+    RunDrill(early, eng, DrillOptions{});
+    FAIL() << "a declaration before the first report was replayed";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_NE(e.where().find("early.yaml:6:"), std::string::npos) << e.where();
+    EXPECT_NE(e.message().find("E-1"), std::string::npos) << e.message();
+  }
+}
+
+}  // namespace
+}  // namespace firebreak::store
