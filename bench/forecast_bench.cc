@@ -236,7 +236,7 @@ void Process_ExampleLcp12h(benchmark::State& state) {
   const std::vector<std::string> args = {
       FIREBREAK_BINARY,
       "forecast",
-      std::string(FIREBREAK_SOURCE_DIR) + "/tests/forecast/data/example_lcp_report.json",
+      std::string(FIREBREAK_SOURCE_DIR) + "/tests/forecast/data/mt_golden_report.json",
       "--landscape",
       SharedData("fallback_dem_montana_idaho/example_lcp.tif"),
       "--hours",

@@ -29,5 +29,5 @@ echo "== whole process: firebreak assess"
 echo "== forecast_bench (24 h on 1,000 x 1,000, ensemble of 100 on two threads, the whole process, flat 600 x 600)"
 (cd "$root" && "$build/bench/forecast_bench")
 echo "== whole process: firebreak forecast on example_lcp.tif, 12 h"
-hyperfine -N --warmup 2 --runs 10 "$build/cli/firebreak forecast $root/tests/forecast/data/example_lcp_report.json \
+hyperfine -N --warmup 2 --runs 10 "$build/cli/firebreak forecast $root/tests/forecast/data/mt_golden_report.json \
   --landscape $root/../shared/data/fallback_dem_montana_idaho/example_lcp.tif --hours 12 --moisture D1L1 --format json"

@@ -52,7 +52,7 @@ class CliForecast : public ::testing::Test {
   }
   static void Write(const std::string& name, const std::string& text) { std::ofstream(*dir_ / name) << text; }
   static std::string P(const std::string& name) { return (*dir_ / name).string(); }
-  static std::string Report() { return Source("tests/forecast/data/example_lcp_report.json"); }
+  static std::string Report() { return Source("tests/forecast/data/mt_golden_report.json"); }
   // A fresh, empty output directory and the three output options pointing into it.
   static std::string Outputs(const std::string& name) {
     const fs::path out = *dir_ / name;

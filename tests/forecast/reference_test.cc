@@ -3,7 +3,7 @@
 // sampling the BehavePlus ray speed R(1-e)/(1-e cos β) of the cells under it, 4 samples per cell length — on the
 // same per-cell Rothermel wavelets. Tolerance (stated in docs/forecast.md): median |Δt|/t <= 1.5 %, 90th percentile
 // <= 5 %, burned area at 6 h within 5 % (measured: 0.27 %, 2.6 %, -2.6 %). Plus the golden 12-hour perimeter reviewed
-// by eye (tests/forecast/golden/example_lcp_12h.geojson, PNG in docs/forecast.md).
+// by eye (tests/forecast/golden/mt_golden_perimeters_12h.geojson, PNG in docs/forecast.md).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -134,10 +134,10 @@ TEST(ExampleLcp, AgreesWithAnIndependentSlowReference) {
             << static_cast<double>(ours) / static_cast<double>(theirs) << "\n";
 }
 
-// The 12-hour perimeter of tests/forecast/data/example_lcp_report.json (wind 5.6 m/s from 250°, D1L1), reviewed by
+// The 12-hour perimeter of tests/forecast/data/mt_golden_report.json (wind 5.6 m/s from 250°, D1L1), reviewed by
 // eye (docs/forecast.md shows it) and kept as GeoJSON; regenerate with (one command)
-//   firebreak forecast tests/forecast/data/example_lcp_report.json --landscape example_lcp.tif --hours 12
-//     --moisture D1L1 --isochrones 3,6,12 --geojson tests/forecast/golden/example_lcp_12h.geojson
+//   firebreak forecast tests/forecast/data/mt_golden_report.json --landscape example_lcp.tif --hours 12
+//     --moisture D1L1 --isochrones 3,6,12 --geojson tests/forecast/golden/mt_golden_perimeters_12h.geojson
 std::unique_ptr<OGRGeometry> Perimeter(const std::string& geojson, double hours) {
   const auto j = nlohmann::json::parse(geojson);
   for (const auto& f : j["features"]) {
@@ -152,7 +152,7 @@ std::unique_ptr<OGRGeometry> Perimeter(const std::string& geojson, double hours)
 TEST(ExampleLcp, GoldenPerimeter) {
   const std::string dir = std::string(FIREBREAK_SOURCE_DIR) + "/tests/forecast/";
   const engine::RuleSet rules = rules::LoadRuleFile(std::string(FIREBREAK_SOURCE_DIR) + "/rules/liuzhou-2022.yaml");
-  const engine::Incident report = format::ReadReportFile(dir + "data/example_lcp_report.json", rules).front();
+  const engine::Incident report = format::ReadReportFile(dir + "data/mt_golden_report.json", rules).front();
   ForecastOptions opt;
   opt.landscape.landscape = testing::SharedData("fallback_dem_montana_idaho/example_lcp.tif");
   opt.hours = 12;
@@ -160,7 +160,7 @@ TEST(ExampleLcp, GoldenPerimeter) {
   opt.isochrones = {3, 6, 12};
   opt.fuel_models = testing::SharedData("reference/behave-surface/fuel_models.csv");
   const ForecastResult r = RunForecast(report, rules, opt);
-  std::ifstream in(dir + "golden/example_lcp_12h.geojson");
+  std::ifstream in(dir + "golden/mt_golden_perimeters_12h.geojson");
   std::stringstream golden;
   golden << in.rdbuf();
   for (double h : {3.0, 6.0, 12.0}) {
