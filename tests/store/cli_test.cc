@@ -185,8 +185,8 @@ TEST(StoreCli, VerifyFindsTampering) {
   EXPECT_NE(v.text.find("declarations row 1: content differs"), std::string::npos) << v.text;
 }
 
-// fork + exec the binary, SIGKILL it after `delay_ms`.
-int RunAndKill(const std::vector<std::string>& args, int delay_ms) {
+// fork + exec the binary with its output discarded; returns the child's pid.
+pid_t Spawn(const std::vector<std::string>& args) {
   pid_t pid = ::fork();
   if (pid == 0) {
     std::vector<char*> argv;
@@ -201,6 +201,12 @@ int RunAndKill(const std::vector<std::string>& args, int delay_ms) {
     ::execv(bin.c_str(), argv.data());
     ::_exit(127);
   }
+  return pid;
+}
+
+// fork + exec the binary, SIGKILL it after `delay_ms`.
+int RunAndKill(const std::vector<std::string>& args, int delay_ms) {
+  pid_t pid = Spawn(args);
   std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
   ::kill(pid, SIGKILL);
   int status = 0;
@@ -212,20 +218,7 @@ int RunAndKill(const std::vector<std::string>& args, int delay_ms) {
 // Waiting for the file rather than a fixed time makes the kill land after the store exists however slow the
 // start is (ASan under load took > 250 ms to get there).
 int RunAndKillAfterFile(const std::vector<std::string>& args, const std::string& file, int delay_ms) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    std::vector<char*> argv;
-    std::string bin = FIREBREAK_BINARY;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int devnull = ::open("/dev/null", O_WRONLY);
-    ::dup2(devnull, 1);
-    ::dup2(devnull, 2);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
-  }
+  pid_t pid = Spawn(args);
   int status = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (!fs::exists(file) && std::chrono::steady_clock::now() < deadline) {
