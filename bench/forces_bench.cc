@@ -39,8 +39,8 @@ fb::gis::Grid HillyDem(int n) {
   fb::gis::Grid g = fb::gis::MakeGrid(n, n, {300000.0, 30.0, 0.0, 2700000.0, 0.0, -30.0}, "EPSG:32649");
   for (int r = 0; r < n; ++r)
     for (int c = 0; c < n; ++c)
-      g.z[g.Index(r, c)] = static_cast<float>(400 + 120 * std::sin(r * 0.125) * std::cos(c * 0.11) +
-                                              40 * std::sin(r * 0.47 + c * 0.31));
+      g.z[g.Index(r, c)] =
+          static_cast<float>(400 + 120 * std::sin(r * 0.125) * std::cos(c * 0.11) + 40 * std::sin(r * 0.47 + c * 0.31));
   return g;
 }
 

@@ -76,7 +76,9 @@ const std::string& BigDem30() {
            "  <GeoTransform>322000, 30, 0, 2772000, 0, -30</GeoTransform>\n"
            "  <VRTRasterBand dataType=\"Float32\" band=\"1\">\n"
            "    <NoDataValue>-32768</NoDataValue>\n"
-           "    <SimpleSource><SourceFilename relativeToVRT=\"0\">" << BigDem() << "</SourceFilename>\n"
+           "    <SimpleSource><SourceFilename relativeToVRT=\"0\">"
+        << BigDem()
+        << "</SourceFilename>\n"
            "      <SourceBand>1</SourceBand></SimpleSource>\n"
            "  </VRTRasterBand>\n</VRTDataset>\n";
     return p.string();
@@ -104,8 +106,8 @@ void SlopeAspectClass(benchmark::State& state, const std::string& path, bool inc
   }
   const Grid& g = pre ? *pre : Raster::Open(path).ReadAll();
   state.counters["cells"] = static_cast<double>(g.rows) * g.cols;
-  state.counters["Mcells/s"] = benchmark::Counter(static_cast<double>(g.rows) * g.cols * state.iterations() / 1e6,
-                                                  benchmark::Counter::kIsRate);
+  state.counters["Mcells/s"] =
+      benchmark::Counter(static_cast<double>(g.rows) * g.cols * state.iterations() / 1e6, benchmark::Counter::kIsRate);
   state.counters["peak_rss_MiB"] = PeakRssMiB();
 }
 
@@ -132,8 +134,8 @@ void Gdaldem(benchmark::State& state, const std::string& path, bool deflate) {
   }
   const std::string out = (BenchDir() / "gdaldem_slope.tif").string();
   const std::string cmd = "/usr/bin/gdaldem slope -q -alg Horn " +
-                          std::string(deflate ? "-co COMPRESS=DEFLATE -co TILED=YES " : "") + "'" + path + "' '" +
-                          out + "'";
+                          std::string(deflate ? "-co COMPRESS=DEFLATE -co TILED=YES " : "") + "'" + path + "' '" + out +
+                          "'";
   for (auto _ : state) {
     if (std::system(cmd.c_str()) != 0) {
       state.SkipWithError("gdaldem failed (is gdal-bin installed?)");

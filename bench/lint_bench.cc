@@ -28,8 +28,11 @@ engine::RuleSet Synthetic(int n) {
     for (int k = 0; k < n; ++k) {
       engine::Trigger t;
       t.clause = std::to_string(l) + "(" + std::to_string(k) + ")";
-      engine::Predicate band{engine::FactId::kDeaths, {{engine::Cmp::kGe, double(l * n + k), "以上"},
-                                                      {engine::Cmp::kLt, double(l * n + k + 2), "以下"}}, {}, {}};
+      engine::Predicate band{
+          engine::FactId::kDeaths,
+          {{engine::Cmp::kGe, double(l * n + k), "以上"}, {engine::Cmp::kLt, double(l * n + k + 2), "以下"}},
+          {},
+          {}};
       engine::Predicate area{engine::FactId::kBurnedAreaHa, {{engine::Cmp::kGt, double(50 * l + k), "超过"}}, {}, {}};
       t.when.any = {{"band", {band}}, {"area", {area}}};
       s.triggers.push_back(std::move(t));

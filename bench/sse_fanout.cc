@@ -46,8 +46,8 @@ struct Stream : std::enable_shared_from_this<Stream> {
       return;
     }
     const std::string req = "GET " + o.path + " HTTP/1.1\r\nHost: " + o.host + ":" + std::to_string(o.port) +
-                            "\r\nAccept: text/event-stream\r\n" + (o.cookie.empty() ? "" : "Cookie: " + o.cookie + "\r\n") +
-                            "\r\n";
+                            "\r\nAccept: text/event-stream\r\n" +
+                            (o.cookie.empty() ? "" : "Cookie: " + o.cookie + "\r\n") + "\r\n";
     asio::write(socket, asio::buffer(req), ec);
     if (!ec) Read();
   }
@@ -70,18 +70,19 @@ struct Stream : std::enable_shared_from_this<Stream> {
 };
 
 // One request on a fresh connection; returns the status code (0 on failure) and the latency.
-std::pair<int, double> Request(const Options& o, const std::string& method, const std::string& path, const std::string& body,
-                               int timeout_ms) {
+std::pair<int, double> Request(const Options& o, const std::string& method, const std::string& path,
+                               const std::string& body, int timeout_ms) {
   asio::io_context ioc;
   tcp::socket s(ioc);
   const auto t0 = Clock::now();
   boost::system::error_code ec;
   s.connect(tcp::endpoint(asio::ip::make_address(o.host), o.port), ec);
   if (ec) return {0, 0};
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + o.host + ":" + std::to_string(o.port) +
-                    "\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: " +
-                    std::to_string(body.size()) + "\r\n" + (o.cookie.empty() ? "" : "Cookie: " + o.cookie + "\r\n") +
-                    (o.csrf.empty() ? "" : "X-CSRF-Token: " + o.csrf + "\r\n") + "\r\n" + body;
+  std::string req =
+      method + " " + path + " HTTP/1.1\r\nHost: " + o.host + ":" + std::to_string(o.port) +
+      "\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n" + (o.cookie.empty() ? "" : "Cookie: " + o.cookie + "\r\n") +
+      (o.csrf.empty() ? "" : "X-CSRF-Token: " + o.csrf + "\r\n") + "\r\n" + body;
   asio::write(s, asio::buffer(req), ec);
   std::string resp;
   std::array<char, 4096> b{};
@@ -112,15 +113,23 @@ double Percentile(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) {
   Options o;
-  std::map<std::string, std::string*> str = {{"--host", &o.host}, {"--path", &o.path}, {"--cookie", &o.cookie},
-                                             {"--trigger-path", &o.trigger_path}, {"--trigger-body", &o.trigger_body},
-                                             {"--csrf", &o.csrf}, {"--probe-path", &o.probe_path}};
+  std::map<std::string, std::string*> str = {{"--host", &o.host},
+                                             {"--path", &o.path},
+                                             {"--cookie", &o.cookie},
+                                             {"--trigger-path", &o.trigger_path},
+                                             {"--trigger-body", &o.trigger_body},
+                                             {"--csrf", &o.csrf},
+                                             {"--probe-path", &o.probe_path}};
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (str.count(k)) *str[k] = v;
-    else if (k == "--port") o.port = static_cast<unsigned short>(std::atoi(v.c_str()));
-    else if (k == "--streams") o.streams = std::atoi(v.c_str());
-    else if (k == "--rounds") o.rounds = std::atoi(v.c_str());
+    if (str.count(k))
+      *str[k] = v;
+    else if (k == "--port")
+      o.port = static_cast<unsigned short>(std::atoi(v.c_str()));
+    else if (k == "--streams")
+      o.streams = std::atoi(v.c_str());
+    else if (k == "--rounds")
+      o.rounds = std::atoi(v.c_str());
     else {
       std::cerr << "sse_fanout: unknown option " << k << "\n";
       return 2;
@@ -163,11 +172,13 @@ int main(int argc, char** argv) {
       for (auto& s : streams) before.push_back(s->events);
       const auto t = Clock::now();
       if (Request(o, "POST", o.trigger_path, o.trigger_body, 5000).first / 100 != 2) ++failed;
-      until([&] {
-        for (std::size_t i = 0; i < streams.size(); ++i)
-          if (before[i] > 0 && streams[i]->events <= before[i]) return false;
-        return true;
-      }, std::chrono::seconds(5));
+      until(
+          [&] {
+            for (std::size_t i = 0; i < streams.size(); ++i)
+              if (before[i] > 0 && streams[i]->events <= before[i]) return false;
+            return true;
+          },
+          std::chrono::seconds(5));
       for (std::size_t i = 0; i < streams.size(); ++i) {
         if (before[i] == 0) continue;
         if (streams[i]->events <= before[i]) {
@@ -178,9 +189,11 @@ int main(int argc, char** argv) {
       }
       ioc.run_for(std::chrono::milliseconds(50));
     }
-    std::printf(" rounds=%d failed_triggers=%d deliveries=%zu missed=%d fanout_p50_ms=%.1f fanout_p99_ms=%.1f fanout_max_ms=%.1f",
-                o.rounds, failed, lat.size(), missed, Percentile(lat, 0.5), Percentile(lat, 0.99),
-                lat.empty() ? 0.0 : *std::max_element(lat.begin(), lat.end()));
+    std::printf(
+        " rounds=%d failed_triggers=%d deliveries=%zu missed=%d fanout_p50_ms=%.1f fanout_p99_ms=%.1f "
+        "fanout_max_ms=%.1f",
+        o.rounds, failed, lat.size(), missed, Percentile(lat, 0.5), Percentile(lat, 0.99),
+        lat.empty() ? 0.0 : *std::max_element(lat.begin(), lat.end()));
   }
   std::printf("\n");
   return 0;

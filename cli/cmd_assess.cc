@@ -21,7 +21,7 @@ namespace {
 struct AssessOptions {
   std::string format = "text";
   bool full = false;  // --full: the JSON with the plan's texts and names (docs/report-format.md §3)
-  std::string at;  // --at TIME: assess every incident at this moment instead of its reported_at
+  std::string at;     // --at TIME: assess every incident at this moment instead of its reported_at
   std::vector<std::string> reports;
   EnrichOptions enrich;  // --dem/--layers/--radius, --forces/--roads/--roads-config
 };

@@ -12,7 +12,6 @@ namespace firebreak::cli {
 
 namespace {
 
-
 void RunDeploy(DeployArgs a, Globals& g) {
   if (a.incident.empty() == a.at.empty())
     throw Error(ErrorKind::kUsage, "deploy", "give exactly one of --incident REPORT or --at LON,LAT");
@@ -30,8 +29,9 @@ void RunForces(const std::string& file, const std::string& format, Globals& g) {
 
 void RegisterDeployCommands(CLI::App& app, Globals& g) {
   auto a = std::make_shared<DeployArgs>();
-  CLI::App* d = app.add_subcommand("deploy", "Deployment plan: who moves first, ETA, by whose request (4.1, 4.2, 6.2.1), "
-                                             "safety zones and escape routes (3.3)");
+  CLI::App* d = app.add_subcommand("deploy",
+                                   "Deployment plan: who moves first, ETA, by whose request (4.1, 4.2, 6.2.1), "
+                                   "safety zones and escape routes (3.3)");
   d->add_option("--incident", a->incident, "Incident report (JSON/YAML); level from the engine unless --level");
   d->add_option("--at", a->at, "Fire location LON,LAT (WGS84) instead of a report");
   d->add_option("--level", a->level, "Response level IV|III|II|I, or none (county response)");
@@ -42,7 +42,8 @@ void RegisterDeployCommands(CLI::App& app, Globals& g) {
   d->add_option("--roads", a->roads, "Road layer (any OGR line layer)");
   d->add_option("--roads-config", a->roads_config, "Road config YAML (class field, speed per class)");
   d->add_option("--safety-zone", a->zones, "A pre-set safety zone LON,LAT[,NAME] (repeatable)");
-  d->add_option("--walk-in", a->walk_in_m, "Distance crews walk from the vehicles when no road layer says more, m (default 2000)");
+  d->add_option("--walk-in", a->walk_in_m,
+                "Distance crews walk from the vehicles when no road layer says more, m (default 2000)");
   d->add_option("--geojson", a->geojson, "Write routes, safety zones and escape routes as GeoJSON");
   d->add_option("--format", a->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
   d->callback([a, &g] { RunDeploy(*a, g); });

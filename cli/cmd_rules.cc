@@ -34,8 +34,9 @@ void RegisterRulesCommands(CLI::App& app, Globals& g) {
   auto lint_args = std::make_shared<RulesArgs>();
   lint_args->format = "text";
   auto* lint = rules->add_subcommand(
-      "lint", "Find overlapping bands, subsumed/identical conditions, gaps, contradictions and undefined "
-              "references in a rule file. Exit 0 clean, 1 findings (warning/error), 3 file does not load");
+      "lint",
+      "Find overlapping bands, subsumed/identical conditions, gaps, contradictions and undefined "
+      "references in a rule file. Exit 0 clean, 1 findings (warning/error), 3 file does not load");
   lint->add_option("FILE", lint_args->file, "Rule file (default: --rules or the bundled plan)");
   lint->add_option("--format", lint_args->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
   lint->callback([&g, lint_args] {
@@ -49,8 +50,9 @@ void RegisterRulesCommands(CLI::App& app, Globals& g) {
   auto show_args = std::make_shared<RulesArgs>();
   show_args->format = "table";
   auto* show = rules->add_subcommand(
-      "show", "The response table (levels IV..I x criteria, decider, builds on), the grades table and the "
-              "interpretations used");
+      "show",
+      "The response table (levels IV..I x criteria, decider, builds on), the grades table and the "
+      "interpretations used");
   show->add_option("FILE", show_args->file, "Rule file (default: --rules or the bundled plan)");
   show->add_option("--format", show_args->format, "table (default), markdown or json")
       ->check(CLI::IsMember({"table", "markdown", "json"}));

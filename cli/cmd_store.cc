@@ -8,7 +8,8 @@
 //   firebreak audit INCIDENT|--all|--scenario FILE [--format text|json|html] [-o OUT]
 //   firebreak drill FILE [--store FILE|:memory:] [--format text|json]   (exit 7 on any failed expectation)
 //   firebreak store setup URL           create/migrate the shared PostgreSQL store (docs/postgresql.md)
-// Store path: --store FILE or postgresql://… URL, else $FIREBREAK_STORE, else ~/.local/share/firebreak/duty-office.sqlite.
+// Store path: --store FILE or postgresql://… URL, else $FIREBREAK_STORE, else
+// ~/.local/share/firebreak/duty-office.sqlite.
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
@@ -60,14 +61,14 @@ struct StoreOptions {
   std::vector<std::string> files;
   std::string incident;
   std::string level;
-  std::string anchor;           // store verify --anchor FILE
-  std::string key_dir;          // store verify --key-dir DIR (PostgreSQL: the other offices' keys)
+  std::string anchor;               // store verify --anchor FILE
+  std::string key_dir;              // store verify --key-dir DIR (PostgreSQL: the other offices' keys)
   std::string role_prefix = "fb_";  // store setup
-  bool follow = false;          // status --follow
-  int max_updates = 0;          // status --follow: stop after this many updates (0: never)
-  std::string clause;           // upward: the 5.2 condition reported on
-  std::vector<std::string> to;  // upward: who was told
-  EnrichOptions enrich;         // --dem/--layers/--radius (report, drill)
+  bool follow = false;              // status --follow
+  int max_updates = 0;              // status --follow: stop after this many updates (0: never)
+  std::string clause;               // upward: the 5.2 condition reported on
+  std::vector<std::string> to;      // upward: who was told
+  EnrichOptions enrich;             // --dem/--layers/--radius (report, drill)
 };
 
 std::string StorePath(const StoreOptions& o) { return o.store.empty() ? store::DefaultStorePath() : o.store; }
@@ -290,8 +291,8 @@ void RunSetup(const Globals& g, const StoreOptions& o) {
             << r.to_version << "\n";
   for (const auto& [office, role] : r.roles) {
     const bool created = std::find(r.created_roles.begin(), r.created_roles.end(), role) != r.created_roles.end();
-    std::cout << "  " << office << "  " << role << (created ? (en ? "  (created: set its password)" : "  （新建：请设置密码）") : "")
-              << "\n";
+    std::cout << "  " << office << "  " << role
+              << (created ? (en ? "  (created: set its password)" : "  （新建：请设置密码）") : "") << "\n";
   }
 }
 
@@ -407,8 +408,9 @@ void RunDrillCmd(Globals& g, const StoreOptions& o) {
 }
 
 void AddStoreOption(CLI::App* cmd, StoreOptions& o) {
-  cmd->add_option("--store", o.store,
-                  "Store file or postgresql://… URL (default: $FIREBREAK_STORE, else ~/.local/share/firebreak/duty-office.sqlite)");
+  cmd->add_option(
+      "--store", o.store,
+      "Store file or postgresql://… URL (default: $FIREBREAK_STORE, else ~/.local/share/firebreak/duty-office.sqlite)");
 }
 void AddLang(CLI::App* cmd, Globals& g) {
   cmd->add_option("--lang", g.lang, "Language of human output: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
@@ -480,7 +482,8 @@ void AddStatusCommand(CLI::App& app, Globals& g) {
   cmd->add_option("--at", o->at, "As of (ISO 8601 with offset; default now)");
   cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--tolerance-min", o->tolerance_min, "Minutes a declaration may lag (default 60)");
-  cmd->add_flag("--follow", o->follow, "Keep running: print the board again whenever another office or process records");
+  cmd->add_flag("--follow", o->follow,
+                "Keep running: print the board again whenever another office or process records");
   cmd->add_option("--max-updates", o->max_updates, "With --follow: stop after this many updates (default: never)");
   AddForecastOptions(cmd, o->enrich);
   cmd->add_option("--layers", o->enrich.layers,
@@ -503,8 +506,11 @@ void AddStoreGroup(CLI::App& app, Globals& g) {
   cmd->add_option("--key-dir", o->key_dir, "PostgreSQL: a directory of the other offices' keys, <office id>.key");
   cmd->callback([&g, o] { RunVerify(g, *o); });
   auto su = std::make_shared<StoreOptions>();
-  CLI::App* setup = grp->add_subcommand("setup", "Create or migrate the shared PostgreSQL store and its office roles (as the database owner; docs/postgresql.md)");
-  setup->add_option("url", su->store, "postgresql://OWNER@HOST:PORT/DB (password: PGPASSWORD or ~/.pgpass)")->required();
+  CLI::App* setup = grp->add_subcommand(
+      "setup",
+      "Create or migrate the shared PostgreSQL store and its office roles (as the database owner; docs/postgresql.md)");
+  setup->add_option("url", su->store, "postgresql://OWNER@HOST:PORT/DB (password: PGPASSWORD or ~/.pgpass)")
+      ->required();
   setup->add_option("--role-prefix", su->role_prefix, "Office roles are PREFIX + office id (default fb_)");
   AddLang(setup, g);
   setup->callback([&g, su] { RunSetup(g, *su); });
@@ -538,8 +544,7 @@ void AddDrillCommand(CLI::App& app, Globals& g) {
   auto o = std::make_shared<StoreOptions>();
   CLI::App* cmd = app.add_subcommand(
       "drill", "Replay a drill scenario, print its timeline and check expectations (exit 7 on mismatch)");
-  cmd->add_option("--store", o->store,
-                  "Store to replay into (default :memory:; a file must not hold these incidents)");
+  cmd->add_option("--store", o->store, "Store to replay into (default :memory:; a file must not hold these incidents)");
   AddLang(cmd, g);
   cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("-o,--output", o->out, "Write to this file instead of stdout");

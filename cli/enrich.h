@@ -31,8 +31,8 @@ struct EnrichOptions {
   std::string fuel_moisture;           // scenario (D2L2, the default) or 1h,10h,100h,herb,woody %
   std::string fuel_models;             // BehavePlus fuel_models.csv (default search: fire/fuel_models.h)
   std::string wang;                    // Wang Zhengfei parameter file (default: data/fire/wang-zhengfei.yaml)
-  std::string landscape;     // forecast (issue 10): a landscape adds a spread-forecast section (a projection) ...
-  bool forecast = false;     // ... or --forecast: on the DEM and the layers config's fuel raster
+  std::string landscape;  // forecast (issue 10): a landscape adds a spread-forecast section (a projection) ...
+  bool forecast = false;  // ... or --forecast: on the DEM and the layers config's fuel raster
   double forecast_hours = 24;
   bool any_gis() const { return !dem.empty() || !layers.empty(); }
   bool forecasts() const { return !landscape.empty() || forecast; }
@@ -67,7 +67,7 @@ class Enricher {
   // a landscape. A forecast that cannot run (no wind in the report…) says why instead of failing the command.
   std::string Forecast(const engine::Incident& incident, const std::string& lang, bool json);
 
- struct Impl;
+  struct Impl;
 
  private:
   std::unique_ptr<Impl> impl_;

@@ -56,10 +56,10 @@ GeoPlugin* Load() {
   }
   GeoPlugin* plugin = factory(kGeoPluginVersion);
   if (!plugin)
-    throw Error(ErrorKind::kGis, path,
-                "geo plugin interface version differs from the executable's (" +
-                    std::to_string(kGeoPluginVersion) + ")",
-                kHint);
+    throw Error(
+        ErrorKind::kGis, path,
+        "geo plugin interface version differs from the executable's (" + std::to_string(kGeoPluginVersion) + ")",
+        kHint);
   return plugin;
 }
 

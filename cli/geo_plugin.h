@@ -35,7 +35,9 @@ struct FwiGridSummary;
 
 namespace firebreak::cli {
 
-inline constexpr int kGeoPluginVersion = 6;  // 2: DeskMaps (serve); 3: LandscapeAt, FwiGrid (issue 9); 4: Forecast (issue 10); 5: Terrain takes the rule set (site_safety words); 6: DeskMaps::Forecast
+inline constexpr int kGeoPluginVersion =
+    6;  // 2: DeskMaps (serve); 3: LandscapeAt, FwiGrid (issue 9); 4: Forecast (issue 10); 5: Terrain takes the rule set
+        // (site_safety words); 6: DeskMaps::Forecast
 inline constexpr const char* kGeoPluginFile = "libfirebreak_geo.so";
 inline constexpr const char* kGeoPluginFactory = "firebreak_geo_plugin";
 
@@ -74,14 +76,14 @@ struct DeployArgs {
 
 // ---- forecast (issue 10): `firebreak forecast` (forecast/, docs/forecast.md) ------------------------------------
 struct ForecastArgs {
-  std::string report;                         // the report file (its location and weather: ignition and weather)
-  std::string landscape, dem, fuel, canopy;   // --landscape LCP, or --dem + --fuel (+ --canopy)
+  std::string report;                        // the report file (its location and weather: ignition and weather)
+  std::string landscape, dem, fuel, canopy;  // --landscape LCP, or --dem + --fuel (+ --canopy)
   std::string layers, perimeter, fuel_models;
   std::vector<std::string> barriers;
   double hours = 24;
-  std::optional<int> ensemble;                // absent: the deterministic projection only
+  std::optional<int> ensemble;  // absent: the deterministic projection only
   std::uint64_t seed = 1;
-  std::string isochrones;                     // "1,3,6" (hours); empty = default
+  std::string isochrones;  // "1,3,6" (hours); empty = default
   std::optional<double> wind_speed, wind_from, ffmc;
   std::string moisture, fwi_weather;
   std::string geojson, tif, html;

@@ -15,8 +15,7 @@ int main(int argc, char** argv) {
   CLI::App app{"firebreak — forest-fire emergency response decisions under the Liuzhou plan (柳州市森林火灾应急预案)"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every subcommand");
-  app.add_option("--lang", g.lang, "Language of human output: zh (default) or en")
-      ->check(CLI::IsMember({"zh", "en"}));
+  app.add_option("--lang", g.lang, "Language of human output: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
   app.add_option("--rules", g.rules_path, "Rule file (default: the bundled rules/liuzhou-2022.yaml)");
 
   firebreak::cli::RegisterRulesCommands(app, g);

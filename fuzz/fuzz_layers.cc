@@ -3,6 +3,7 @@
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  firebreak::fuzz::Expect([&] { firebreak::gis::ParseLayersConfig(firebreak::fuzz::Text(data, size), "/fuzz/l.yaml"); });
+  firebreak::fuzz::Expect(
+      [&] { firebreak::gis::ParseLayersConfig(firebreak::fuzz::Text(data, size), "/fuzz/l.yaml"); });
   return 0;
 }

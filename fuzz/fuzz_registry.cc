@@ -5,6 +5,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const firebreak::engine::RuleSet rules = firebreak::rules::LoadRuleFile(firebreak::fuzz::RulesPath());
-  firebreak::fuzz::Expect([&] { firebreak::forces::ParseRegistry(firebreak::fuzz::Text(data, size), "r.yaml", rules); });
+  firebreak::fuzz::Expect(
+      [&] { firebreak::forces::ParseRegistry(firebreak::fuzz::Text(data, size), "r.yaml", rules); });
   return 0;
 }

@@ -9,11 +9,13 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const firebreak::engine::RuleSet rules = firebreak::rules::LoadRuleFile(firebreak::fuzz::RulesPath());
   static const firebreak::engine::Engine engine(rules);
-  firebreak::fuzz::Expect([&] {
-    auto incidents = firebreak::format::ParseReports(firebreak::fuzz::Text(data, size), "r.json", rules);
-    auto decisions = engine.AssessAll(incidents);
-    firebreak::format::DecisionsToJson(decisions, rules);
-    for (const auto& d : decisions) firebreak::format::DecisionToText(d, rules, "en");
-  }, false);
+  firebreak::fuzz::Expect(
+      [&] {
+        auto incidents = firebreak::format::ParseReports(firebreak::fuzz::Text(data, size), "r.json", rules);
+        auto decisions = engine.AssessAll(incidents);
+        firebreak::format::DecisionsToJson(decisions, rules);
+        for (const auto& d : decisions) firebreak::format::DecisionToText(d, rules, "en");
+      },
+      false);
   return 0;
 }

@@ -21,6 +21,7 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git ccache
   libssl-dev libutf8proc-dev hyperfine python3 python3-gdal python3-networkx
   libsodium-dev libjs-leaflet nodejs chromium fonts-wqy-microhei wrk libcpp-httplib-dev
   clang-14 libclang-rt-14-dev llvm-14  # clang-14 + compiler-rt: libFuzzer harnesses (tools/fuzz.sh)
+  clang-format-14                      # the formatting test (tools/check_format.sh)
   postgresql libpq-dev)                 # the shared store's server (tests: tools/pg_cluster.sh) and client library
 
 install_deps() {

@@ -8,14 +8,22 @@ int ExitCode(ErrorKind kind) { return static_cast<int>(kind); }
 
 std::string_view KindName(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kUsage: return "usage";
-    case ErrorKind::kRuleFile: return "rule-file";
-    case ErrorKind::kInput: return "input";
-    case ErrorKind::kGis: return "gis";
-    case ErrorKind::kStore: return "store";
-    case ErrorKind::kExpectation: return "expectation";
-    case ErrorKind::kNotFound: return "not-found";
-    case ErrorKind::kInternal: return "internal";
+    case ErrorKind::kUsage:
+      return "usage";
+    case ErrorKind::kRuleFile:
+      return "rule-file";
+    case ErrorKind::kInput:
+      return "input";
+    case ErrorKind::kGis:
+      return "gis";
+    case ErrorKind::kStore:
+      return "store";
+    case ErrorKind::kExpectation:
+      return "expectation";
+    case ErrorKind::kNotFound:
+      return "not-found";
+    case ErrorKind::kInternal:
+      return "internal";
   }
   return "unknown";
 }

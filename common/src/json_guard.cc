@@ -1,9 +1,9 @@
 #include "firebreak/common/json_guard.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
-#include <cctype>
 #include <filesystem>
 #include <unordered_map>
 #include <vector>

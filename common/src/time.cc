@@ -47,7 +47,9 @@ bool Fail(std::string* why, const char* msg) {
 }
 
 struct Local {
-  int y; unsigned mo, d; int h, mi, s;
+  int y;
+  unsigned mo, d;
+  int h, mi, s;
 };
 
 Local ToLocal(const Timestamp& t) {
@@ -75,7 +77,10 @@ std::optional<Timestamp> ParseIso8601(std::string_view s, std::string* why) {
   }
   std::size_t p = 16;
   if (p < s.size() && s[p] == ':') {
-    if (!Digits(s, p + 1, 2, &sec)) { Fail(why, expect); return std::nullopt; }
+    if (!Digits(s, p + 1, 2, &sec)) {
+      Fail(why, expect);
+      return std::nullopt;
+    }
     p += 3;
     if (p < s.size() && s[p] == '.') {
       ++p;

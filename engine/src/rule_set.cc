@@ -4,20 +4,28 @@ namespace firebreak::engine {
 
 const char* LevelName(Level l) {
   switch (l) {
-    case Level::kIV: return "IV";
-    case Level::kIII: return "III";
-    case Level::kII: return "II";
-    case Level::kI: return "I";
+    case Level::kIV:
+      return "IV";
+    case Level::kIII:
+      return "III";
+    case Level::kII:
+      return "II";
+    case Level::kI:
+      return "I";
   }
   return "?";
 }
 
 const char* LevelNameZh(Level l) {
   switch (l) {
-    case Level::kIV: return "Ⅳ级";
-    case Level::kIII: return "Ⅲ级";
-    case Level::kII: return "Ⅱ级";
-    case Level::kI: return "Ⅰ级";
+    case Level::kIV:
+      return "Ⅳ级";
+    case Level::kIII:
+      return "Ⅲ级";
+    case Level::kII:
+      return "Ⅱ级";
+    case Level::kI:
+      return "Ⅰ级";
   }
   return "?";
 }
@@ -32,62 +40,88 @@ std::optional<Level> ParseLevel(std::string_view s) {
 
 const char* GradeNameZh(Grade g) {
   switch (g) {
-    case Grade::kGeneral: return "一般";
-    case Grade::kLarge: return "较大";
-    case Grade::kMajor: return "重大";
-    case Grade::kEspeciallyMajor: return "特别重大";
+    case Grade::kGeneral:
+      return "一般";
+    case Grade::kLarge:
+      return "较大";
+    case Grade::kMajor:
+      return "重大";
+    case Grade::kEspeciallyMajor:
+      return "特别重大";
   }
   return "?";
 }
 
 const char* GradeNameEn(Grade g) {
   switch (g) {
-    case Grade::kGeneral: return "general";
-    case Grade::kLarge: return "large";
-    case Grade::kMajor: return "major";
-    case Grade::kEspeciallyMajor: return "especially major";
+    case Grade::kGeneral:
+      return "general";
+    case Grade::kLarge:
+      return "large";
+    case Grade::kMajor:
+      return "major";
+    case Grade::kEspeciallyMajor:
+      return "especially major";
   }
   return "?";
 }
 
 const char* TierName(Tier t) {
   switch (t) {
-    case Tier::kCounty: return "county";
-    case Tier::kCity: return "city";
-    case Tier::kRegion: return "region";
-    case Tier::kNational: return "national";
+    case Tier::kCounty:
+      return "county";
+    case Tier::kCity:
+      return "city";
+    case Tier::kRegion:
+      return "region";
+    case Tier::kNational:
+      return "national";
   }
   return "?";
 }
 
 const char* TierNameZh(Tier t) {
   switch (t) {
-    case Tier::kCounty: return "县级";
-    case Tier::kCity: return "市级";
-    case Tier::kRegion: return "自治区级";
-    case Tier::kNational: return "国家级";
+    case Tier::kCounty:
+      return "县级";
+    case Tier::kCity:
+      return "市级";
+    case Tier::kRegion:
+      return "自治区级";
+    case Tier::kNational:
+      return "国家级";
   }
   return "?";
 }
 
 const char* ColourName(Colour c) {
   switch (c) {
-    case Colour::kNone: return "none";
-    case Colour::kBlue: return "blue";
-    case Colour::kYellow: return "yellow";
-    case Colour::kOrange: return "orange";
-    case Colour::kRed: return "red";
+    case Colour::kNone:
+      return "none";
+    case Colour::kBlue:
+      return "blue";
+    case Colour::kYellow:
+      return "yellow";
+    case Colour::kOrange:
+      return "orange";
+    case Colour::kRed:
+      return "red";
   }
   return "?";
 }
 
 const char* ColourNameZh(Colour c) {
   switch (c) {
-    case Colour::kNone: return "无";
-    case Colour::kBlue: return "蓝色";
-    case Colour::kYellow: return "黄色";
-    case Colour::kOrange: return "橙色";
-    case Colour::kRed: return "红色";
+    case Colour::kNone:
+      return "无";
+    case Colour::kBlue:
+      return "蓝色";
+    case Colour::kYellow:
+      return "黄色";
+    case Colour::kOrange:
+      return "橙色";
+    case Colour::kRed:
+      return "红色";
   }
   return "?";
 }
@@ -103,11 +137,16 @@ std::optional<Colour> ParseColour(std::string_view s) {
 
 const char* CmpSymbol(Cmp c) {
   switch (c) {
-    case Cmp::kGt: return ">";
-    case Cmp::kGe: return ">=";
-    case Cmp::kLt: return "<";
-    case Cmp::kLe: return "<=";
-    case Cmp::kEq: return "=";
+    case Cmp::kGt:
+      return ">";
+    case Cmp::kGe:
+      return ">=";
+    case Cmp::kLt:
+      return "<";
+    case Cmp::kLe:
+      return "<=";
+    case Cmp::kEq:
+      return "=";
   }
   return "?";
 }
@@ -150,8 +189,10 @@ const County* RuleSet::FindCounty(const std::string& key) const {
 
 std::string RuleSet::NameOf(const std::string& id, const std::string& lang) const {
   const Text* t = nullptr;
-  if (const Role* r = FindRole(id)) t = &r->name;
-  else if (const Unit* u = FindUnit(id)) t = &u->name;
+  if (const Role* r = FindRole(id))
+    t = &r->name;
+  else if (const Unit* u = FindUnit(id))
+    t = &u->name;
   if (!t) return id;
   const std::string& s = lang == "en" ? t->en : t->zh;
   return s.empty() ? id : s;

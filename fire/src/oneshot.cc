@@ -210,8 +210,9 @@ std::string PointBehaviourText(const PointBehaviour& b, const PointInputs& in, b
 std::string BehaviourLine(const PointBehaviour& b, bool zh) {
   std::ostringstream o;
   o << "Rothermel/BehavePlus" << (zh ? "：火头 " : ": head ") << F(b.head_ros_mmin, 1) << " m/min"
-    << (zh ? "（指向 " : " (toward ") << F(b.dir_max_spread_deg, 0) << (zh ? "°）" : "°)") << (zh ? "，火焰长度 " : ", flame length ")
-    << F(b.flame_length_m, 1) << " m" << (zh ? "，火线强度 " : ", intensity ") << F(b.intensity_kwm, 0) << " kW/m";
+    << (zh ? "（指向 " : " (toward ") << F(b.dir_max_spread_deg, 0) << (zh ? "°）" : "°)")
+    << (zh ? "，火焰长度 " : ", flame length ") << F(b.flame_length_m, 1) << " m"
+    << (zh ? "，火线强度 " : ", intensity ") << F(b.intensity_kwm, 0) << " kW/m";
   if (b.wang && b.wang->type)
     o << (zh ? "；王正非：火头 " : "; Wang Zhengfei: head ") << F(b.wang->head_ros, 1) << " m/min"
       << (zh ? "（指向 " : " (toward ") << F(b.wang->head_dir_deg, 0) << (zh ? "°）" : "°)");

@@ -18,23 +18,34 @@ using engine::Text;
 
 const char* LegModeName(LegMode m) {
   switch (m) {
-    case LegMode::kRoad: return "road";
-    case LegMode::kWalk: return "walk";
-    case LegMode::kStraightDrive: return "straight_drive";
-    case LegMode::kStraightWalk: return "straight_walk";
+    case LegMode::kRoad:
+      return "road";
+    case LegMode::kWalk:
+      return "walk";
+    case LegMode::kStraightDrive:
+      return "straight_drive";
+    case LegMode::kStraightWalk:
+      return "straight_walk";
   }
   return "?";
 }
 
 const char* ExclusionName(Exclusion e) {
   switch (e) {
-    case Exclusion::kBanned: return "banned";
-    case Exclusion::kUnknownType: return "unknown_type";
-    case Exclusion::kUnknownChannel: return "unknown_channel";
-    case Exclusion::kNoChannel: return "no_channel";
-    case Exclusion::kLevel: return "level";
-    case Exclusion::kOutsideMaps: return "outside_maps";
-    case Exclusion::kUnreachable: return "unreachable";
+    case Exclusion::kBanned:
+      return "banned";
+    case Exclusion::kUnknownType:
+      return "unknown_type";
+    case Exclusion::kUnknownChannel:
+      return "unknown_channel";
+    case Exclusion::kNoChannel:
+      return "no_channel";
+    case Exclusion::kLevel:
+      return "level";
+    case Exclusion::kOutsideMaps:
+      return "outside_maps";
+    case Exclusion::kUnreachable:
+      return "unreachable";
   }
   return "?";
 }
@@ -46,7 +57,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 std::string Fmt(double v, int prec = 1) { return text::Fixed(v, prec); }
 
 // Point at `frac` of the way from a to b (linear in lon/lat: fine over tens of km).
-LonLat Lerp(LonLat a, LonLat b, double frac) { return {a.lon + (b.lon - a.lon) * frac, a.lat + (b.lat - a.lat) * frac}; }
+LonLat Lerp(LonLat a, LonLat b, double frac) {
+  return {a.lon + (b.lon - a.lon) * frac, a.lat + (b.lat - a.lat) * frac};
+}
 
 bool Covers(const engine::RequestChannel& ch, const std::string& type) {
   return ch.unit_types.empty() || std::find(ch.unit_types.begin(), ch.unit_types.end(), type) != ch.unit_types.end();
@@ -134,24 +147,30 @@ void RequestWarnings(const engine::RuleSet& rules, const Registry& registry, con
                      const DeployInputs& in, DeploymentPlan& plan) {
   const std::string ch = ChannelsClause(rules);
   if (req.county) {
-    if (const auto* c = rules.FindCounty(*req.county)) plan.county = c->name;
-    else plan.warnings.push_back(T("火场所在县（区）\"" + *req.county + "\"不在规则文件的行政区划中：没有队伍按属地力量调动",
-                                   "fire county '" + *req.county + "' is not in the rule file's counties: no unit counts as local"));
+    if (const auto* c = rules.FindCounty(*req.county))
+      plan.county = c->name;
+    else
+      plan.warnings.push_back(
+          T("火场所在县（区）\"" + *req.county + "\"不在规则文件的行政区划中：没有队伍按属地力量调动",
+            "fire county '" + *req.county + "' is not in the rule file's counties: no unit counts as local"));
   } else {
-    plan.warnings.push_back(T("未给出火场所在县（区）（--county 或报告中的 county）：没有队伍按属地力量调动" + Cite(ch, true),
-                              "fire county not given (--county or the report's county): no unit counts as local" +
-                                  Cite(ch, false)));
+    plan.warnings.push_back(
+        T("未给出火场所在县（区）（--county 或报告中的 county）：没有队伍按属地力量调动" + Cite(ch, true),
+          "fire county not given (--county or the report's county): no unit counts as local" + Cite(ch, false)));
   }
   plan.warnings.insert(plan.warnings.end(), in.warnings.begin(), in.warnings.end());
   if (registry.demo)
-    plan.warnings.push_back(T("力量名册为演示数据（demo: true），不是真实编成", "the forces registry is DEMO data (demo: true), not a real order of battle"));
+    plan.warnings.push_back(T("力量名册为演示数据（demo: true），不是真实编成",
+                              "the forces registry is DEMO data (demo: true), not a real order of battle"));
 }
 
 // What the level calls for: the measures the rule file lists as calling for forces (deployment.force_measures),
 // of the level and the levels it builds on, then the situational ones.
 void LevelCallsFor(const engine::RuleSet& rules, const DeployRequest& req, DeploymentPlan& plan) {
   const auto& wanted = rules.deployment.force_measures;
-  auto listed = [&](const std::string& clause) { return std::find(wanted.begin(), wanted.end(), clause) != wanted.end(); };
+  auto listed = [&](const std::string& clause) {
+    return std::find(wanted.begin(), wanted.end(), clause) != wanted.end();
+  };
   std::optional<Level> l = req.level;
   for (std::size_t step = 0; l && step < rules.levels.size(); ++step) {
     const auto* spec = rules.FindLevel(*l);
@@ -181,7 +200,8 @@ WalkField BuildWalkField(const DeployInputs& in, LonLat fire, const DeployOption
   }
   if (std::isnan(in.dem->Raw(walk.fire_cell->first, walk.fire_cell->second))) {
     plan.warnings.push_back(T("火点所在 DEM 栅格为无数据：火场按地形不可达，步行段改用直线估算",
-                              "the fire's DEM cell is nodata: the fire is unreachable on the walking graph; walk-in legs use the straight-line estimate"));
+                              "the fire's DEM cell is nodata: the fire is unreachable on the walking graph; walk-in "
+                              "legs use the straight-line estimate"));
     return walk;
   }
   TravelGraph g = BuildWalkGraph(*in.dem, WalkDirection::kInward, opt.walk);
@@ -191,9 +211,10 @@ WalkField BuildWalkField(const DeployInputs& in, LonLat fire, const DeployOption
   for (double t : sp.time_s) reached += t < kInf;
   if (reached <= 1) {
     const std::string deg = Fmt(opt.walk.max_edge_slope.value(), 0);
-    plan.warnings.push_back(T("火场被无数据或不可通行地形（坡度超过 " + deg + "°）包围：按地形步行不可达，步行段改用直线估算",
-                              "the fire is enclosed by nodata or impassable terrain (slope over " + deg +
-                                  "°): unreachable on foot; walk-in legs use the straight-line estimate"));
+    plan.warnings.push_back(
+        T("火场被无数据或不可通行地形（坡度超过 " + deg + "°）包围：按地形步行不可达，步行段改用直线估算",
+          "the fire is enclosed by nodata or impassable terrain (slope over " + deg +
+              "°): unreachable on foot; walk-in legs use the straight-line estimate"));
     return walk;
   }
   walk.sp = std::move(sp);
@@ -224,8 +245,8 @@ RoadField BuildRoadField(const DeployInputs& in, const WalkField& walk, LonLat f
   }
   if (sources.empty()) {
     if (auto n = roads.Nearest(fire, opt.max_snap)) {
-      const Leg l = StraightLeg(LegMode::kStraightWalk, roads.NodePosition(*n), fire, opt.detour_factor,
-                                opt.fallback_walk_kmh);
+      const Leg l =
+          StraightLeg(LegMode::kStraightWalk, roads.NodePosition(*n), fire, opt.detour_factor, opt.fallback_walk_kmh);
       sources.emplace_back(*n, l.time);
       rf.source_walks[*n] = 2;
     } else {
@@ -434,8 +455,10 @@ class Admitter {
       for (const auto& p : u.problems)
         if (p.find("unknown unit type") != std::string::npos) msg = p;
       const std::string clause = CategoriesClause(rules_);
-      Exclude(u, Exclusion::kUnknownType, clause,
-              T("未知队伍类型（不属于" + (clause.empty() ? std::string() : " " + clause + " ") + "任何力量类别）：" + msg, msg));
+      Exclude(
+          u, Exclusion::kUnknownType, clause,
+          T("未知队伍类型（不属于" + (clause.empty() ? std::string() : " " + clause + " ") + "任何力量类别）：" + msg,
+            msg));
       return nullptr;
     }
     if (cat->min_level && (!req_.level || static_cast<int>(*req_.level) < static_cast<int>(*cat->min_level))) {
@@ -471,12 +494,15 @@ class Admitter {
     }
     if (!a.channel) {
       const std::string where_zh = plan_.county.empty() ? std::string("（火场县区未知）") : "（" + plan_.county + "）";
-      const std::string where_en = plan_.county.empty() ? std::string(" (fire county unknown)") : " (" + plan_.county + ")";
+      const std::string where_en =
+          plan_.county.empty() ? std::string(" (fire county unknown)") : " (" + plan_.county + ")";
       Exclude(u, Exclusion::kNoChannel, cc,
-              local ? T("规则文件" + (cc.empty() ? std::string() : " " + cc + " ") + "中没有覆盖类型\"" + u.type + "\"的属地调动渠道",
+              local ? T("规则文件" + (cc.empty() ? std::string() : " " + cc + " ") + "中没有覆盖类型\"" + u.type +
+                            "\"的属地调动渠道",
                         "no local request channel in the rule file" + Cite(cc, false) + " covers type '" + u.type + "'")
                     : T("类型\"" + u.type + "\"只能属地调动，而该队不属于火场所在县（区）" + where_zh,
-                        "type '" + u.type + "' is only mobilised locally, and the unit is not from the fire's county" + where_en));
+                        "type '" + u.type + "' is only mobilised locally, and the unit is not from the fire's county" +
+                            where_en));
       return false;
     }
     if (!req_.level && a.channel->scope != "local") {
@@ -555,14 +581,16 @@ void ExcludeUnrouted(Admitter& adm, const ForceUnit& u, bool on_map, const WalkF
   if (on_map || (walk.sp && walk.CellIndex(u.base))) {
     adm.Exclude(u, Exclusion::kUnreachable, "",
                 T("驻地在图上但与火场不连通（道路网/地形步行图）：请核对道路图层或驻地坐标",
-                  "the base is on the map but not connected to the fire (road / walking graph): check the road layer or the base coordinates"));
+                  "the base is on the map but not connected to the fire (road / walking graph): check the road layer "
+                  "or the base coordinates"));
     return;
   }
-  adm.Exclude(u, Exclusion::kOutsideMaps, "",
-              T("驻地不在任何地图范围内，且距火场 " + Fmt(km, 0) + " 公里，超过直线估算上限 " +
-                    Fmt(opt.fallback_radius.value(), 0) + " 公里：请核对坐标（经纬度是否颠倒）",
-                "the base is on no map and " + Fmt(km, 0) + " km from the fire, beyond the " +
-                    Fmt(opt.fallback_radius.value(), 0) + " km straight-line limit: check its coordinates (lon/lat swapped?)"));
+  adm.Exclude(
+      u, Exclusion::kOutsideMaps, "",
+      T("驻地不在任何地图范围内，且距火场 " + Fmt(km, 0) + " 公里，超过直线估算上限 " +
+            Fmt(opt.fallback_radius.value(), 0) + " 公里：请核对坐标（经纬度是否颠倒）",
+        "the base is on no map and " + Fmt(km, 0) + " km from the fire, beyond the " +
+            Fmt(opt.fallback_radius.value(), 0) + " km straight-line limit: check its coordinates (lon/lat swapped?)"));
 }
 
 }  // namespace
@@ -582,9 +610,10 @@ DeploymentPlan PlanDeployment(const engine::RuleSet& rules, const Registry& regi
   plan.travel_basis = road.sp ? (walk.sp ? "roads+dem" : "roads") : (walk.sp ? "dem" : "");
   if (plan.travel_basis.empty()) {
     plan.travel_basis = "straight-line";
-    plan.warnings.push_back(T("没有可用的道路图层或 DEM：所有行程均为直线距离×绕行系数 " + Fmt(opt.detour_factor, 2) + " 的估算",
-                              "no usable road layer or DEM: every trip is a straight line x detour factor " +
-                                  Fmt(opt.detour_factor, 2) + " (estimate)"));
+    plan.warnings.push_back(
+        T("没有可用的道路图层或 DEM：所有行程均为直线距离×绕行系数 " + Fmt(opt.detour_factor, 2) + " 的估算",
+          "no usable road layer or DEM: every trip is a straight line x detour factor " + Fmt(opt.detour_factor, 2) +
+              " (estimate)"));
   }
 
   const Router router(in, walk, road, req.fire, opt);
@@ -603,7 +632,8 @@ DeploymentPlan PlanDeployment(const engine::RuleSet& rules, const Registry& regi
   }
   OrderIntoTiers(planned, plan);
   if (plan.units.empty())
-    plan.warnings.push_back(T("没有可调动的队伍：见被排除队伍及原因", "no unit can be deployed: see the excluded units and why"));
+    plan.warnings.push_back(
+        T("没有可调动的队伍：见被排除队伍及原因", "no unit can be deployed: see the excluded units and why"));
 
   plan.safety = AssessSafety(rules, req.fire, in, opt);
   return plan;

@@ -118,8 +118,7 @@ std::size_t TravelGraph::edge_count() const { return boost::num_edges(impl_->g);
 
 ShortestPaths TravelGraph::Dijkstra(const std::vector<std::pair<NodeId, Seconds>>& sources,
                                     std::optional<Seconds> limit, const std::vector<std::uint8_t>* blocked,
-                                    const std::vector<std::uint8_t>* stop_at,
-                                    std::optional<NodeId>* first_stop) const {
+                                    const std::vector<std::uint8_t>* stop_at, std::optional<NodeId>* first_stop) const {
   const Csr& g = impl_->g;
   const std::size_t n = impl_->n;
   ShortestPaths sp;

@@ -90,7 +90,8 @@ struct Vocabulary {
 
 Vocabulary VocabularyOf(const engine::RuleSet& rules) {
   Vocabulary v;
-  for (const auto& fc : rules.force_categories) v.types.insert(v.types.end(), fc.unit_types.begin(), fc.unit_types.end());
+  for (const auto& fc : rules.force_categories)
+    v.types.insert(v.types.end(), fc.unit_types.begin(), fc.unit_types.end());
   for (const auto& ch : rules.request_channels) v.channels.push_back(ch.id);
   for (const auto& b : rules.mobilisation_bans) v.attrs.insert(v.attrs.end(), b.attributes.begin(), b.attributes.end());
   for (const auto& c : rules.counties) v.county_names.push_back(c.name);

@@ -16,8 +16,10 @@ namespace {
 std::string Minutes(Seconds s) {
   const long m = std::lround(s.value() / 60.0);
   char buf[32];
-  if (m >= 60) std::snprintf(buf, sizeof buf, "%ldh%02ldm", m / 60, m % 60);
-  else std::snprintf(buf, sizeof buf, "%ldm", m);
+  if (m >= 60)
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm", m / 60, m % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ldm", m);
   return buf;
 }
 
@@ -43,10 +45,14 @@ json Coords(const std::vector<LonLat>& path) {
 
 const char* LegZh(LegMode m) {
   switch (m) {
-    case LegMode::kRoad: return "道路";
-    case LegMode::kWalk: return "徒步(地形)";
-    case LegMode::kStraightDrive: return "直线估算(车行)";
-    case LegMode::kStraightWalk: return "直线估算(徒步)";
+    case LegMode::kRoad:
+      return "道路";
+    case LegMode::kWalk:
+      return "徒步(地形)";
+    case LegMode::kStraightDrive:
+      return "直线估算(车行)";
+    case LegMode::kStraightWalk:
+      return "直线估算(徒步)";
   }
   return "?";
 }
@@ -70,13 +76,15 @@ void HeaderText(const DeploymentPlan& p, bool zh, std::ostringstream& o) {
     o << "火点 " << at << (p.county.empty() ? "" : "（" + p.county + "）") << "；响应等级："
       << (rq.level ? std::string(engine::LevelNameZh(*rq.level)) : "未启动市级响应")
       << (rq.level_source.empty() ? "" : "（" + rq.level_source + "）") << "\n";
-    o << "名册：" << p.registry_source << (p.registry_demo ? "【演示数据】" : "") << "；行程依据：" << p.travel_basis << "\n";
+    o << "名册：" << p.registry_source << (p.registry_demo ? "【演示数据】" : "") << "；行程依据：" << p.travel_basis
+      << "\n";
   } else {
     o << "== Deployment plan " << (rq.incident_id.empty() ? "" : rq.incident_id + " ") << "==\n";
-    o << "Fire at " << at << (p.county.empty() ? "" : " (" + p.county + ")") << "; response level: "
-      << (rq.level ? std::string(engine::LevelName(*rq.level)) : "none (county response)")
+    o << "Fire at " << at << (p.county.empty() ? "" : " (" + p.county + ")")
+      << "; response level: " << (rq.level ? std::string(engine::LevelName(*rq.level)) : "none (county response)")
       << (rq.level_source.empty() ? "" : " (" + rq.level_source + ")") << "\n";
-    o << "Registry: " << p.registry_source << (p.registry_demo ? " [DEMO DATA]" : "") << "; travel basis: " << p.travel_basis << "\n";
+    o << "Registry: " << p.registry_source << (p.registry_demo ? " [DEMO DATA]" : "")
+      << "; travel basis: " << p.travel_basis << "\n";
   }
 }
 
@@ -95,8 +103,8 @@ void UnitsText(const DeploymentPlan& p, const engine::RuleSet& rules, const std:
     if (u.tier != last_tier) {
       last_tier = u.tier;
       o << "  " << (zh ? "第" + std::to_string(u.tier) + "梯队" : "Tier " + std::to_string(u.tier)) << " — "
-        << (zh ? "渠道 " : "channel ") << u.channel_id << " [" << u.channel_clause << "]: " << (zh ? "由" : "requested by ")
-        << rules.NameOf(u.requested_by, lang);
+        << (zh ? "渠道 " : "channel ") << u.channel_id << " [" << u.channel_clause
+        << "]: " << (zh ? "由" : "requested by ") << rules.NameOf(u.requested_by, lang);
       if (!u.requested_from.empty()) o << (zh ? "向" : " from ") << Names(rules, u.requested_from, lang);
       o << (zh ? "提出" : "");
       if (!u.organised_by.empty())
@@ -129,8 +137,10 @@ void SafetyText(const DeploymentPlan& p, bool zh, std::ostringstream& o) {
         char z[64];
         std::snprintf(z, sizeof z, "%.5f,%.5f", r.zone->lon, r.zone->lat);
         o << (zh ? "安全区 " : "safety zone ") << z << " (" << r.zone_kind << "), ";
-        if (r.length.value() < 1.0) o << (zh ? "作业点即在安全区内" : "the work area is in the zone");
-        else o << (zh ? "撤离 " : "escape ") << Minutes(*r.time) << "/" << Km(r.length);
+        if (r.length.value() < 1.0)
+          o << (zh ? "作业点即在安全区内" : "the work area is in the zone");
+        else
+          o << (zh ? "撤离 " : "escape ") << Minutes(*r.time) << "/" << Km(r.length);
       } else {
         o << "!!! " << (zh ? "可达范围内无安全区域" : "NO safety zone within reach");
       }
@@ -140,11 +150,13 @@ void SafetyText(const DeploymentPlan& p, bool zh, std::ostringstream& o) {
   }
   if (!s.all_covered()) {
     o << (zh ? "  !!! 警告：" : "  !!! WARNING: ")
-      << (s.rule_text.zh.empty() ? (zh ? "作业点缺少安全区域和撤离路线（规则文件未指定相应安全规则）"
-                                       : "work areas without a safety zone and escape route (the rule file names no rule for it)")
-                                 : Pick(s.rule_text, zh))
+      << (s.rule_text.zh.empty()
+              ? (zh ? "作业点缺少安全区域和撤离路线（规则文件未指定相应安全规则）"
+                    : "work areas without a safety zone and escape route (the rule file names no rule for it)")
+              : Pick(s.rule_text, zh))
       << (s.rule_clause.empty() ? "" : " [" + s.rule_clause + "]") << "\n"
-      << (zh ? "      上述缺少安全区域的作业点不得组织扑火。\n" : "      Do not fight at the work areas above that lack one.\n");
+      << (zh ? "      上述缺少安全区域的作业点不得组织扑火。\n"
+             : "      Do not fight at the work areas above that lack one.\n");
   }
 }
 
@@ -162,8 +174,8 @@ std::string PlanToText(const DeploymentPlan& p, const engine::RuleSet& rules, co
   if (!p.excluded.empty()) {
     o << (zh ? "\n不调动的队伍及原因：\n" : "\nNot deployed, and why:\n");
     for (const auto& e : p.excluded)
-      o << "  - " << Pick(e.name, zh) << " (" << e.id << ", " << ExclusionName(e.why) << (e.clause.empty() ? "" : ", " + e.clause)
-        << "): " << Pick(e.reason, zh) << "\n";
+      o << "  - " << Pick(e.name, zh) << " (" << e.id << ", " << ExclusionName(e.why)
+        << (e.clause.empty() ? "" : ", " + e.clause) << "): " << Pick(e.reason, zh) << "\n";
   }
   SafetyText(p, zh, o);
   if (!p.warnings.empty()) {
@@ -184,7 +196,8 @@ std::string PlanToJson(const DeploymentPlan& p, const engine::RuleSet& rules, in
   j["registry"] = {{"source", p.registry_source}, {"demo", p.registry_demo}};
   j["travel_basis"] = p.travel_basis;
   j["level_calls_for"] = json::array();
-  for (const auto& m : p.level_calls_for) j["level_calls_for"].push_back({{"clause", m.clause}, {"zh", m.text.zh}, {"en", m.text.en}});
+  for (const auto& m : p.level_calls_for)
+    j["level_calls_for"].push_back({{"clause", m.clause}, {"zh", m.text.zh}, {"en", m.text.en}});
   j["units"] = json::array();
   for (const auto& u : p.units) {
     json ju = {{"id", u.id},
@@ -194,7 +207,11 @@ std::string PlanToJson(const DeploymentPlan& p, const engine::RuleSet& rules, in
                {"strength", u.strength},
                {"capabilities", u.capabilities},
                {"tier", u.tier},
-               {"category", {{"id", u.category_id}, {"clause", u.category_clause}, {"zh", u.category_name.zh}, {"en", u.category_name.en}}},
+               {"category",
+                {{"id", u.category_id},
+                 {"clause", u.category_clause},
+                 {"zh", u.category_name.zh},
+                 {"en", u.category_name.en}}},
                {"channel",
                 {{"id", u.channel_id},
                  {"clause", u.channel_clause},
@@ -211,15 +228,25 @@ std::string PlanToJson(const DeploymentPlan& p, const engine::RuleSet& rules, in
                {"estimated", u.estimated}};
     ju["legs"] = json::array();
     for (const auto& l : u.legs)
-      ju["legs"].push_back({{"mode", LegModeName(l.mode)}, {"time_s", l.time.value()}, {"length_m", l.length.value()},
-                            {"estimated", l.estimated}, {"points", l.path.size()}});
+      ju["legs"].push_back({{"mode", LegModeName(l.mode)},
+                            {"time_s", l.time.value()},
+                            {"length_m", l.length.value()},
+                            {"estimated", l.estimated},
+                            {"points", l.path.size()}});
     j["units"].push_back(ju);
   }
   j["excluded"] = json::array();
   for (const auto& e : p.excluded)
-    j["excluded"].push_back({{"id", e.id}, {"name", {{"zh", e.name.zh}, {"en", e.name.en}}}, {"type", e.type},
-                             {"why", ExclusionName(e.why)}, {"clause", e.clause}, {"zh", e.reason.zh}, {"en", e.reason.en}});
-  json s = {{"computed", p.safety.computed}, {"all_covered", p.safety.all_covered()}, {"rule_id", p.safety.rule_id},
+    j["excluded"].push_back({{"id", e.id},
+                             {"name", {{"zh", e.name.zh}, {"en", e.name.en}}},
+                             {"type", e.type},
+                             {"why", ExclusionName(e.why)},
+                             {"clause", e.clause},
+                             {"zh", e.reason.zh},
+                             {"en", e.reason.en}});
+  json s = {{"computed", p.safety.computed},
+            {"all_covered", p.safety.all_covered()},
+            {"rule_id", p.safety.rule_id},
             {"rule_clause", p.safety.rule_clause}};
   if (!p.safety.computed) s["why_not"] = {{"zh", p.safety.why_not.zh}, {"en", p.safety.why_not.en}};
   s["routes"] = json::array();
@@ -257,15 +284,25 @@ std::string PlanToGeoJson(const DeploymentPlan& p) {
       f.push_back({{"type", "Feature"},
                    {"geometry", {{"type", "LineString"}, {"coordinates", Coords(l.path)}}},
                    {"properties",
-                    {{"kind", "route_leg"}, {"unit", u.id}, {"order", order}, {"mode", LegModeName(l.mode)},
-                     {"time_s", l.time.value()}, {"length_m", l.length.value()}, {"estimated", l.estimated}}}});
+                    {{"kind", "route_leg"},
+                     {"unit", u.id},
+                     {"order", order},
+                     {"mode", LegModeName(l.mode)},
+                     {"time_s", l.time.value()},
+                     {"length_m", l.length.value()},
+                     {"estimated", l.estimated}}}});
     }
     if (!u.legs.empty())
       f.push_back({{"type", "Feature"},
                    {"geometry", {{"type", "LineString"}, {"coordinates", Coords(all)}}},
                    {"properties",
-                    {{"kind", "route"}, {"unit", u.id}, {"name", u.name.zh}, {"order", order}, {"tier", u.tier},
-                     {"channel", u.channel_id}, {"eta_s", u.eta ? json(u.eta->value()) : json(nullptr)},
+                    {{"kind", "route"},
+                     {"unit", u.id},
+                     {"name", u.name.zh},
+                     {"order", order},
+                     {"tier", u.tier},
+                     {"channel", u.channel_id},
+                     {"eta_s", u.eta ? json(u.eta->value()) : json(nullptr)},
                      {"estimated", u.estimated}}}});
   }
   for (const auto& r : p.safety.routes) {
@@ -275,14 +312,19 @@ std::string PlanToGeoJson(const DeploymentPlan& p) {
                    {"properties", {{"kind", "safety_zone"}, {"zone_kind", r.zone_kind}, {"work_area", r.work_area}}}});
       f.push_back({{"type", "Feature"},
                    {"geometry", {{"type", "LineString"}, {"coordinates", Coords(r.path)}}},
-                   {"properties", {{"kind", "escape_route"}, {"work_area", r.work_area}, {"time_s", r.time->value()},
-                                   {"length_m", r.length.value()}}}});
+                   {"properties",
+                    {{"kind", "escape_route"},
+                     {"work_area", r.work_area},
+                     {"time_s", r.time->value()},
+                     {"length_m", r.length.value()}}}});
     } else {
-      f.push_back({{"type", "Feature"},
-                   {"geometry", {{"type", "Point"}, {"coordinates", {r.from.lon, r.from.lat}}}},
-                   {"properties", {{"kind", "no_safety_zone"}, {"work_area", r.work_area},
-                                   {"warning", p.safety.rule_text.zh.empty() ? "no safety zone within reach"
-                                                                             : p.safety.rule_text.zh}}}});
+      f.push_back(
+          {{"type", "Feature"},
+           {"geometry", {{"type", "Point"}, {"coordinates", {r.from.lon, r.from.lat}}}},
+           {"properties",
+            {{"kind", "no_safety_zone"},
+             {"work_area", r.work_area},
+             {"warning", p.safety.rule_text.zh.empty() ? "no safety zone within reach" : p.safety.rule_text.zh}}}});
     }
   }
   return fc.dump(1);

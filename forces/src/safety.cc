@@ -20,8 +20,7 @@ gis::Grid SubGrid(const gis::Grid& g, int r0, int c0, int rows, int cols) {
   s.rows = rows;
   s.cols = cols;
   s.z.resize(static_cast<std::size_t>(rows) * cols);
-  for (int r = 0; r < rows; ++r)
-    std::copy_n(g.z.begin() + g.Index(r0 + r, c0), cols, s.z.begin() + s.Index(r, 0));
+  for (int r = 0; r < rows; ++r) std::copy_n(g.z.begin() + g.Index(r0 + r, c0), cols, s.z.begin() + s.Index(r, 0));
   s.gt = g.gt;
   s.gt[0] = g.gt[0] + c0 * g.gt[1] + r0 * g.gt[2];
   s.gt[3] = g.gt[3] + c0 * g.gt[4] + r0 * g.gt[5];
@@ -78,8 +77,8 @@ SafetyCells ClassifyCells(const gis::Grid& dem, const SafetyWindow& w, const Dep
   const std::uint8_t hard_bits = opt.forbidden_landforms & gis::kCliff;
   for (std::size_t v = 0; v < n; ++v) {
     const bool nodata = std::isnan(sub.z[v]);
-    hard[v] = nodata || slope[v] >= opt.forbidden_slope.value() || (terrain.landform[v] & hard_bits) ||
-              mask(in.forbidden, v);
+    hard[v] =
+        nodata || slope[v] >= opt.forbidden_slope.value() || (terrain.landform[v] & hard_bits) || mask(in.forbidden, v);
     soft[v] = !hard[v] && (terrain.landform[v] & soft_bits);
     if (hard[v] || soft[v]) continue;
     if (mask(in.burned, v)) {
@@ -240,7 +239,8 @@ SafetyResult AssessSafety(const engine::RuleSet& rules, LonLat fire, const Deplo
   }
   if (!in.dem) {
     res.why_not = {"未提供 DEM：无法计算安全区域和撤离路线，须由现场指挥员在扑火前预设",
-                   "no DEM: safety zones and escape routes cannot be computed; the commander on site must set them before fighting"};
+                   "no DEM: safety zones and escape routes cannot be computed; the commander on site must set them "
+                   "before fighting"};
     return res;
   }
   const gis::Grid& dem = *in.dem;
@@ -250,7 +250,8 @@ SafetyResult AssessSafety(const engine::RuleSet& rules, LonLat fire, const Deplo
   } catch (const Error&) {
   }
   if (!fc) {
-    res.why_not = {"火点不在 DEM 窗口内：无法计算安全区域和撤离路线", "the fire is outside the DEM window: no safety zones or escape routes"};
+    res.why_not = {"火点不在 DEM 窗口内：无法计算安全区域和撤离路线",
+                   "the fire is outside the DEM window: no safety zones or escape routes"};
     return res;
   }
   const SafetyWindow w = CutWindow(dem, *fc, opt);
@@ -262,8 +263,8 @@ SafetyResult AssessSafety(const engine::RuleSet& rules, LonLat fire, const Deplo
   return res;
 }
 
-DeployInputs LoadDeployInputs(LonLat fire, const std::string& dem_path, Metres dem_radius, const std::string& roads_path,
-                              const std::string& roads_config_path) {
+DeployInputs LoadDeployInputs(LonLat fire, const std::string& dem_path, Metres dem_radius,
+                              const std::string& roads_path, const std::string& roads_config_path) {
   DeployInputs in;
   if (!dem_path.empty()) {
     gis::Dem dem = gis::Dem::Open(dem_path, 1, gis::RasterRole::kElevation);
@@ -289,7 +290,8 @@ DeploymentPlan PlanForIncident(const engine::RuleSet& rules, const engine::Incid
                                std::optional<engine::Level> level, const Registry& registry, const DeployInputs& in,
                                const DeployOptions& opt) {
   if (!incident.location)
-    throw Error(ErrorKind::kInput, incident.source + ": /location", "the incident has no location: cannot plan a deployment",
+    throw Error(ErrorKind::kInput, incident.source + ": /location",
+                "the incident has no location: cannot plan a deployment",
                 "give location {lon, lat} in the report, or use --at LON,LAT");
   DeployRequest req;
   req.incident_id = incident.incident_id;

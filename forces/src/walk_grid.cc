@@ -32,8 +32,7 @@ TravelGraph BuildWalkGraph(const gis::Grid& dem, WalkDirection dir, const WalkOp
     throw Error(ErrorKind::kGis, "DEM grid", "empty or inconsistent grid", "read a window that overlaps the raster");
   if (!(dem.cell_x_m > 0) || !(dem.cell_y_m > 0))
     throw Error(ErrorKind::kGis, "DEM grid", "cell size in metres is unknown or not positive");
-  if (!(opt.off_path_factor > 0))
-    throw Error(ErrorKind::kInput, "walk options", "off_path_factor must be > 0");
+  if (!(opt.off_path_factor > 0)) throw Error(ErrorKind::kInput, "walk options", "off_path_factor must be > 0");
   const double max_grad = std::tan(opt.max_edge_slope.value() * std::numbers::pi / 180.0);
   const int dr[8] = {-1, -1, -1, 0, 0, 1, 1, 1};
   const int dc[8] = {-1, 0, 1, -1, 1, -1, 0, 1};

@@ -13,8 +13,8 @@ namespace firebreak::forecast {
 
 namespace {
 
-using internal::Fixed;
 using firebreak::text::HtmlEscape;
+using internal::Fixed;
 
 const char* kColours[] = {"#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#993404", "#662506"};
 

@@ -2,8 +2,8 @@
 #include <cmath>
 #include <sstream>
 
-#include "firebreak/format/render.h"
 #include "firebreak/common/text.h"
+#include "firebreak/format/render.h"
 #include "json_writer.h"
 
 namespace firebreak::format {
@@ -60,10 +60,14 @@ class DecisionJson {
 
  private:
   void Value(FactId id, const std::optional<double>& v) {
-    if (!v || !std::isfinite(*v)) w_.Null();  // JSON has no NaN/Inf; GIS modules should not produce them
-    else if (Info(id).kind == FactKind::kBool) w_.Bool(*v != 0.0);
-    else if (std::floor(*v) == *v && std::fabs(*v) < 1e15) w_.Int(static_cast<long long>(*v));
-    else w_.Double(*v);
+    if (!v || !std::isfinite(*v))
+      w_.Null();  // JSON has no NaN/Inf; GIS modules should not produce them
+    else if (Info(id).kind == FactKind::kBool)
+      w_.Bool(*v != 0.0);
+    else if (std::floor(*v) == *v && std::fabs(*v) < 1e15)
+      w_.Int(static_cast<long long>(*v));
+    else
+      w_.Double(*v);
   }
   void TextMember(const TextView& t) {
     if (full_) w_.Key("text").BeginObject().Member("zh", t.zh).Member("en", t.en).EndObject();
@@ -74,7 +78,11 @@ class DecisionJson {
       return;
     }
     const std::string s(id);
-    w_.BeginObject().Member("id", s).Member("zh", rules_.NameOf(s, "zh")).Member("en", rules_.NameOf(s, "en")).EndObject();
+    w_.BeginObject()
+        .Member("id", s)
+        .Member("zh", rules_.NameOf(s, "zh"))
+        .Member("en", rules_.NameOf(s, "en"))
+        .EndObject();
   }
   void Strings(const std::vector<std::string_view>& v) {
     w_.BeginArray();
@@ -163,7 +171,9 @@ class DecisionJson {
       w_.Null();
       return;
     }
-    w_.BeginObject().Member("colour", ColourName(*d.warning_colour)).Member("colour_zh", ColourNameZh(*d.warning_colour));
+    w_.BeginObject()
+        .Member("colour", ColourName(*d.warning_colour))
+        .Member("colour_zh", ColourNameZh(*d.warning_colour));
     w_.Key("measures").BeginArray();
     for (const MeasureOut& m : d.warning_response) MeasureObj(m, false);
     w_.EndArray().EndObject();
@@ -305,9 +315,9 @@ std::string_view Label(FactId id, const Words& w) {
 // A bound word of the plan, glossed in English.
 std::string Word(std::string_view word, const Words& w) {
   if (!w.en) return std::string(word);
-  static const std::pair<const char*, const char*> kGloss[] = {{"超过", "over "}, {"以上", ">= "}, {"达到", "reaching "},
-                                                               {"以下", "< "},    {"以内", "<= "}, {"以外", "> "},
-                                                               {"等于", "= "}};
+  static const std::pair<const char*, const char*> kGloss[] = {
+      {"超过", "over "}, {"以上", ">= "}, {"达到", "reaching "}, {"以下", "< "},
+      {"以内", "<= "},   {"以外", "> "},  {"等于", "= "}};
   for (const auto& [zh, en] : kGloss)
     if (word == zh) return en;
   return std::string(word) + " ";
@@ -329,7 +339,9 @@ std::string FactText(FactId id, const std::optional<double>& v, const Words& w) 
     return s + (w.en ? GradeNameEn(g) : GradeNameZh(g));
   }
   if (id == FactId::kResponseLevel && iv >= 0 && iv <= 4)
-    return s + (iv == 0 ? w.Pick("无", "none") : w.en ? LevelName(static_cast<Level>(iv)) : LevelNameZh(static_cast<Level>(iv)));
+    return s + (iv == 0 ? w.Pick("无", "none")
+                : w.en  ? LevelName(static_cast<Level>(iv))
+                        : LevelNameZh(static_cast<Level>(iv)));
   s += NumText(*v);
   if (!fi.unit.empty()) s += UnitText(fi.unit, w);
   return s;
@@ -352,13 +364,14 @@ std::string LevelText(Level l, const Words& w) {
 template <class Ids>
 std::string Names(const RuleSet& rules, const Ids& ids, const Words& w) {
   std::string s;
-  for (const auto& id : ids) s += (s.empty() ? "" : w.Pick("、", ", ")) + rules.NameOf(std::string(id), w.en ? "en" : "zh");
+  for (const auto& id : ids)
+    s += (s.empty() ? "" : w.Pick("、", ", ")) + rules.NameOf(std::string(id), w.en ? "en" : "zh");
   return s;
 }
 
 // Text sheet: the response level, its decider and the triggers that fired.
 void TextResponse(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
-              [[maybe_unused]] std::size_t kCut) {
+                  [[maybe_unused]] std::size_t kCut) {
   // Response level and what fired.
   o << w.Pick("【响应】", "[Response] ");
   if (d.response_level) {
@@ -369,13 +382,13 @@ void TextResponse(std::ostringstream& o, const Decision& d, [[maybe_unused]] con
       << "\n";
   }
   for (const TriggerFiring& t : d.triggers)
-    o << "  ✓ " << LevelName(t.level) << " " << t.clause << " " << Cut(Pick(t.text, w), kCut)
-      << FactsText(t.facts, w) << "\n";
+    o << "  ✓ " << LevelName(t.level) << " " << t.clause << " " << Cut(Pick(t.text, w), kCut) << FactsText(t.facts, w)
+      << "\n";
 }
 
 // Text sheet: grade and lead.
 void TextGradeAndLead(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
-              [[maybe_unused]] std::size_t kCut) {
+                      [[maybe_unused]] std::size_t kCut) {
   // Grade and lead.
   o << w.Pick("【等级】", "[Grade] ");
   if (d.grade.grade) {
@@ -384,15 +397,16 @@ void TextGradeAndLead(std::ostringstream& o, const Decision& d, [[maybe_unused]]
   } else {
     o << w.Pick("无法判定（缺少面积与伤亡）", "cannot be graded (no area or casualties)");
   }
-  o << "\n" << w.Pick("【指挥】", "[Lead] ") << (w.en ? TierName(d.lead.tier) : TierNameZh(d.lead.tier))
+  o << "\n"
+    << w.Pick("【指挥】", "[Lead] ") << (w.en ? TierName(d.lead.tier) : TierNameZh(d.lead.tier))
     << w.Pick("为主", " level leads");
   for (const Firing& f : d.lead.reasons) o << "  " << f.clause << FactsText(f.facts, w);
   o << "\n";
 }
 
 // Text sheet: measures, upward reports, the warning response.
-void TextMeasuresAndDuties(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
-              [[maybe_unused]] std::size_t kCut) {
+void TextMeasuresAndDuties(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules,
+                           const Words& w, [[maybe_unused]] std::size_t kCut) {
   // Measures.
   if (!d.measures.empty()) {
     o << w.Pick("【措施】", "[Measures]") << "\n";
@@ -422,7 +436,7 @@ void TextMeasuresAndDuties(std::ostringstream& o, const Decision& d, [[maybe_unu
 
 // Text sheet: safety rules (conditional in full, standing by id).
 void TextSafety(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
-              [[maybe_unused]] std::size_t kCut) {
+                [[maybe_unused]] std::size_t kCut) {
   // Safety: the conditional rules in full, the standing ones by id.
   std::string standing;
   for (const SafetyOut& s : d.safety) {
@@ -431,8 +445,8 @@ void TextSafety(std::ostringstream& o, const Decision& d, [[maybe_unused]] const
       standing += s.id;
       continue;
     }
-    o << w.Pick("【安全】", "[Safety] ") << s.id << " " << Cut(Pick(s.rule.text, w), kCut)
-      << FactsText(s.rule.facts, w) << "\n";
+    o << w.Pick("【安全】", "[Safety] ") << s.id << " " << Cut(Pick(s.rule.text, w), kCut) << FactsText(s.rule.facts, w)
+      << "\n";
   }
   if (!standing.empty()) o << w.Pick("【安全·常设】", "[Safety, standing] ") << standing << "\n";
 }
@@ -454,15 +468,15 @@ void TextNext(std::ostringstream& o, const Decision& d, [[maybe_unused]] const R
     o << "\n";
   }
   for (const DueTime& t : d.next.due)
-    o << w.Pick("【时钟】", "[Clock] ") << LevelName(t.level) << " " << t.clause
-      << (t.alternative.empty() ? "" : "/") << t.alternative << w.Pick(" 明火持续", " open fire ") << Word(t.word, w)
-      << NumText(t.hours) << w.Pick("小时，若仍未控制则于 ", " h: due at ") << FormatIso8601(t.at)
+    o << w.Pick("【时钟】", "[Clock] ") << LevelName(t.level) << " " << t.clause << (t.alternative.empty() ? "" : "/")
+      << t.alternative << w.Pick(" 明火持续", " open fire ") << Word(t.word, w) << NumText(t.hours)
+      << w.Pick("小时，若仍未控制则于 ", " h: due at ") << FormatIso8601(t.at)
       << w.Pick(" 到期", " if still uncontrolled") << "\n";
 }
 
 // Text sheet: assumptions, unknown facts, interpretations used.
 void TextAssumed(std::ostringstream& o, const Decision& d, [[maybe_unused]] const RuleSet& rules, const Words& w,
-              [[maybe_unused]] std::size_t kCut) {
+                 [[maybe_unused]] std::size_t kCut) {
   // What was assumed or missing.
   if (!d.defaulted.empty()) {
     o << w.Pick("【假定】", "[Assumed] ");

@@ -45,8 +45,8 @@ float DemoFuel(double x, double y, double z) {
     if (z > 400) return 165;                               // TU5 timber-shrub (young conifer) on the massif
   }
   if (y > 6500 && y < 8000 && x > 4000 && x < 8000) return 145;  // SH5 high-load dry shrub below the saddle
-  if (x < 5000 && y < 5000) return 102;                           // GR2 grass on the plain
-  return 183;                                                     // TL3 conifer litter (not dangerous)
+  if (x < 5000 && y < 5000) return 102;                          // GR2 grass on the plain
+  return 183;                                                    // TL3 conifer litter (not dangerous)
 }
 
 struct Frame {
@@ -68,9 +68,7 @@ Frame DemoFrame() {
   return f;
 }
 
-LonLat LocalToWgs84(const Grid& g, const Frame& f, double x, double y) {
-  return g.CrsToWgs84({f.e0 + x, f.n0 + y});
-}
+LonLat LocalToWgs84(const Grid& g, const Frame& f, double x, double y) { return g.CrsToWgs84({f.e0 + x, f.n0 + y}); }
 
 }  // namespace
 
@@ -160,7 +158,9 @@ class VectorWriter {
     for (auto [x, y] : pts) line->addPoint(frame_.e0 + x, frame_.n0 + y);
     return line;
   }
-  std::unique_ptr<OGRGeometry> Point(double x, double y) const { return std::make_unique<OGRPoint>(frame_.e0 + x, frame_.n0 + y); }
+  std::unique_ptr<OGRGeometry> Point(double x, double y) const {
+    return std::make_unique<OGRPoint>(frame_.e0 + x, frame_.n0 + y);
+  }
 
  private:
   std::string path_;
@@ -215,7 +215,12 @@ void WritePlaces(const std::string& path, const Frame& f) {
   w.Field("kind", OFTString);
   w.Field("population", OFTInteger);
   w.Field("demo", OFTString);
-  struct P { const char* name; const char* kind; int pop; double x, y; };
+  struct P {
+    const char* name;
+    const char* kind;
+    int pop;
+    double x, y;
+  };
   const P places[] = {
       {"演示村·山口屯", "village", 320, 4000, 5600},
       {"演示村·峡谷屯", "village", 150, 6800, 3200},
@@ -305,9 +310,8 @@ DemoFiles WriteDemoData(const std::string& outdir) {
   files.layers = (dir / "layers.yaml").string();
 
   DemoTerrain t = MakeDemoTerrain();
-  files.points = {{"ridge", t.ridge},        {"saddle", t.saddle},   {"gorge", t.gorge},
-                  {"box_canyon", t.box_canyon}, {"cliff", t.cliff},   {"below_cliff", t.below_cliff},
-                  {"plain", t.plain},        {"massif_top", t.massif_top}};
+  files.points = {{"ridge", t.ridge}, {"saddle", t.saddle},           {"gorge", t.gorge}, {"box_canyon", t.box_canyon},
+                  {"cliff", t.cliff}, {"below_cliff", t.below_cliff}, {"plain", t.plain}, {"massif_top", t.massif_top}};
   WriteGeoTiff(t.dem, files.dem);
   WriteGeoTiff(t.fuel, files.fuel);
   const Frame f = DemoFrame();

@@ -55,7 +55,7 @@ void CellSizeMetres(const OGRSpatialReference& srs, double dx, double dy, double
     const double phi = lat_deg * std::numbers::pi / 180.0;
     const double s = std::sin(phi);
     const double w = 1 - e2 * s * s;
-    const double n = a / std::sqrt(w);                 // prime vertical
+    const double n = a / std::sqrt(w);                   // prime vertical
     const double m = a * (1 - e2) / (w * std::sqrt(w));  // meridian
     *mx = std::abs(dx) * rad_per_unit * n * std::cos(phi);
     *my = std::abs(dy) * rad_per_unit * m;

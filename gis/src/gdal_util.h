@@ -26,7 +26,10 @@ void EnsureGdal();
 // While alive, GDAL/OGR errors on this thread are recorded, not printed (libraries never print).
 class QuietGdal {
  public:
-  QuietGdal() { CPLPushErrorHandler(CPLQuietErrorHandler); CPLErrorReset(); }
+  QuietGdal() {
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    CPLErrorReset();
+  }
   ~QuietGdal() { CPLPopErrorHandler(); }
   QuietGdal(const QuietGdal&) = delete;
   QuietGdal& operator=(const QuietGdal&) = delete;

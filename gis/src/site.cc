@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include <gdal_alg.h>
-#include <nlohmann/json.hpp>
 #include <ogrsf_frmts.h>
+#include <nlohmann/json.hpp>
 
 #include "firebreak/common/error.h"
 #include "firebreak/common/text.h"
@@ -223,7 +223,8 @@ void AnalyzeTerrainPart(const Dem& dem, LonLat at, const SiteOptions& opt, doubl
   s.window_cells = static_cast<double>(t.grid.rows) * t.grid.cols;
   auto cell = t.grid.CellOf(at);
   if (!cell) {
-    Unknown(s, "terrain: point not in the window read from " + dem.path(), "地形：读取窗口不含该点（" + dem.path() + "）");
+    Unknown(s, "terrain: point not in the window read from " + dem.path(),
+            "地形：读取窗口不含该点（" + dem.path() + "）");
     return;
   }
   t.r = cell->first;
@@ -237,7 +238,9 @@ void AnalyzeTerrainPart(const Dem& dem, LonLat at, const SiteOptions& opt, doubl
   const float sl = PointSlopeAndAspect(t, where, s);
   const RadiusCounts n = CountWithinRadius(t, feature_radius_m, p.steep_deg);
   if (n.total == 0 || n.valid * 2 < n.total) {
-    Unknown(s, "terrain_*: more than half of the cells within " + Fixed(feature_radius_m, 0) + " m are nodata or off the DEM (" + src + ")",
+    Unknown(s,
+            "terrain_*: more than half of the cells within " + Fixed(feature_radius_m, 0) +
+                " m are nodata or off the DEM (" + src + ")",
             "地形类事实：" + Fixed(feature_radius_m, 0) + " 米内过半格无数据或超出DEM（" + src + "）");
     return;
   }
@@ -259,12 +262,14 @@ void AnalyzeTerrainPart(const Dem& dem, LonLat at, const SiteOptions& opt, doubl
 void AnalyzeFuel(const Layers& layers, LonLat at, double feature_radius_m, SiteAnalysis& s) {
   const Raster* fuel = layers.fuel();
   if (!fuel) {
-    Unknown(s, "fuel_dangerous: no fuel raster configured (layers config 'fuel')", "危险可燃物：未配置可燃物栅格（图层配置 fuel）");
+    Unknown(s, "fuel_dangerous: no fuel raster configured (layers config 'fuel')",
+            "危险可燃物：未配置可燃物栅格（图层配置 fuel）");
     return;
   }
   const std::string src = "fuel:" + BaseName(fuel->path());
   if (!fuel->Contains(at)) {
-    Unknown(s, "fuel_dangerous: point outside the fuel raster " + fuel->path(), "危险可燃物：地点不在可燃物栅格范围内（" + fuel->path() + "）");
+    Unknown(s, "fuel_dangerous: point outside the fuel raster " + fuel->path(),
+            "危险可燃物：地点不在可燃物栅格范围内（" + fuel->path() + "）");
     return;
   }
   Grid g = fuel->ReadWindow(at, Metres(feature_radius_m), 0);
@@ -311,10 +316,12 @@ void AnalyzeLayers(const Layers& layers, LonLat at, SiteAnalysis& s) {
         SetFact(s, FactId::kKmToCountyBoundary, std::round(s.other_county->km * 100) / 100,
                 src + ": nearest other county " + s.other_county->name);
       } else {
-        Unknown(s, "km_to_county_boundary: no other county in " + cfg.counties->file, "距相邻县界：图层中无其他县（" + cfg.counties->file + "）");
+        Unknown(s, "km_to_county_boundary: no other county in " + cfg.counties->file,
+                "距相邻县界：图层中无其他县（" + cfg.counties->file + "）");
       }
     } else {
-      Unknown(s, "county: point is in no county polygon of " + cfg.counties->file, "所在县：地点不在任何县（区）面内（" + cfg.counties->file + "）");
+      Unknown(s, "county: point is in no county polygon of " + cfg.counties->file,
+              "所在县：地点不在任何县（区）面内（" + cfg.counties->file + "）");
     }
   } else {
     Unknown(s, "county, km_to_county_boundary: no counties layer configured", "所在县、距相邻县界：未配置县界图层");
@@ -324,7 +331,8 @@ void AnalyzeLayers(const Layers& layers, LonLat at, SiteAnalysis& s) {
     s.inside_city = layers.InsideCity(at);
     if (s.km_to_city_boundary) {
       SetFact(s, FactId::kKmToCityBoundary, std::round(*s.km_to_city_boundary * 100) / 100,
-              "layers:" + BaseName(cfg.city->file) + (s.inside_city.value_or(false) ? " (inside the city)" : " (outside the city)"));
+              "layers:" + BaseName(cfg.city->file) +
+                  (s.inside_city.value_or(false) ? " (inside the city)" : " (outside the city)"));
     }
   } else {
     Unknown(s, "km_to_city_boundary: no city outline configured", "距市界：未配置市界图层");
@@ -356,14 +364,30 @@ void AnalyzeLayers(const Layers& layers, LonLat at, SiteAnalysis& s) {
       if (!th) continue;
       std::optional<FactId> id;
       switch (*th) {
-        case engine::Threat::kResidential: id = FactId::kThreatensResidential; break;
-        case engine::Threat::kKeyFacility: id = FactId::kThreatensKeyFacility; break;
-        case engine::Threat::kMilitary: id = FactId::kThreatensMilitary; break;
-        case engine::Threat::kHazardousChemicals: id = FactId::kThreatensHazardousChemicals; break;
-        case engine::Threat::kOilGasPipeline: id = FactId::kThreatensOilGasPipeline; break;
-        case engine::Threat::kRailway: id = FactId::kThreatensRailway; break;
-        case engine::Threat::kNuclear: id = FactId::kThreatensNuclear; break;
-        case engine::Threat::kMajorHazard: id = FactId::kThreatensMajorHazard; break;
+        case engine::Threat::kResidential:
+          id = FactId::kThreatensResidential;
+          break;
+        case engine::Threat::kKeyFacility:
+          id = FactId::kThreatensKeyFacility;
+          break;
+        case engine::Threat::kMilitary:
+          id = FactId::kThreatensMilitary;
+          break;
+        case engine::Threat::kHazardousChemicals:
+          id = FactId::kThreatensHazardousChemicals;
+          break;
+        case engine::Threat::kOilGasPipeline:
+          id = FactId::kThreatensOilGasPipeline;
+          break;
+        case engine::Threat::kRailway:
+          id = FactId::kThreatensRailway;
+          break;
+        case engine::Threat::kNuclear:
+          id = FactId::kThreatensNuclear;
+          break;
+        case engine::Threat::kMajorHazard:
+          id = FactId::kThreatensMajorHazard;
+          break;
       }
       if (!id) continue;
       // Never turn a true (e.g. residential from places) into false.
@@ -424,7 +448,8 @@ void PointHazards(const SiteOptions& opt, const Layers& layers, SiteAnalysis& s)
   }
   if (s.other_county && s.other_county->km <= layers.config().county_near_km) {
     const std::string km = Fixed(s.other_county->km, 1);
-    s.hazards.push_back(Hazard("county_border", {{"county", {s.other_county->name, s.other_county->name}}, {"km", {km, km}}}));
+    s.hazards.push_back(
+        Hazard("county_border", {{"county", {s.other_county->name, s.other_county->name}}, {"km", {km, km}}}));
   }
   if (opt.night.value_or(false)) s.hazards.push_back(Hazard("night"));
   for (const auto& [bit, cnt] : s.landforms) {
@@ -457,8 +482,13 @@ void LandformZones(const TerrainAtPoint& t, const Layers& layers, double len, Si
   };
   zone("no_fight", kCliff | kSteepSlope | kNarrowValley, Hazard("zone_no_fight"));
   for (LandformBit b : {kRidge, kSaddle, kValley, kBoxCanyon}) {
-    zone(std::string("no_enter_") + (b == kRidge ? "ridge" : b == kSaddle ? "saddle" : b == kValley ? "gully" : "box_canyon"),
-         b, Hazard("zone_no_enter", {{"landform", {std::string(LandformName(b, true)), std::string(LandformName(b, false))}}}));
+    zone(std::string("no_enter_") + (b == kRidge    ? "ridge"
+                                     : b == kSaddle ? "saddle"
+                                     : b == kValley ? "gully"
+                                                    : "box_canyon"),
+         b,
+         Hazard("zone_no_enter",
+                {{"landform", {std::string(LandformName(b, true)), std::string(LandformName(b, false))}}}));
   }
   zone("no_rest", kValley | kBelowCliff, Hazard("zone_no_rest"));
   // Dangerous fuels on the same window (resampled by cell centre).
@@ -660,10 +690,10 @@ std::string SiteGeoJson(const SiteAnalysis& s) {
   fc["features"].push_back(point);
   for (const auto& z : s.zones) {
     if (z.geometry_json == "null") continue;
-    nlohmann::json f = {{"type", "Feature"},
-                        {"geometry", nlohmann::json::parse(z.geometry_json)},
-                        {"properties",
-                         {{"kind", z.kind}, {"clause", z.clause}, {"label_zh", z.label_zh}, {"label_en", z.label_en}}}};
+    nlohmann::json f = {
+        {"type", "Feature"},
+        {"geometry", nlohmann::json::parse(z.geometry_json)},
+        {"properties", {{"kind", z.kind}, {"clause", z.clause}, {"label_zh", z.label_zh}, {"label_en", z.label_en}}}};
     if (z.cells) f["properties"]["cells"] = z.cells;
     fc["features"].push_back(f);
   }
@@ -673,14 +703,16 @@ std::string SiteGeoJson(const SiteAnalysis& s) {
 std::string SiteText(const SiteAnalysis& s, bool zh) {
   std::ostringstream o;
   o << (zh ? "地点 " : "Point ") << Fixed(s.at.lon, 5) << "," << Fixed(s.at.lat, 5);
-  if (s.county) o << (zh ? "  所在县（区）：" : "  county: ") << s.county->name << (s.county->code.empty() ? "" : " " + s.county->code);
+  if (s.county)
+    o << (zh ? "  所在县（区）：" : "  county: ") << s.county->name
+      << (s.county->code.empty() ? "" : " " + s.county->code);
   o << "\n";
   if (s.elevation_m || s.slope_deg) {
     o << (zh ? "地形：" : "Terrain: ");
     if (s.elevation_m) o << (zh ? "海拔 " : "elevation ") << Fixed(*s.elevation_m, 0) << " m";
     if (s.slope_deg) {
-      o << (zh ? "，坡度 " : ", slope ") << Fixed(*s.slope_deg, 1) << (zh ? "°（" : "° (") << SlopeClassName(s.slope_class, zh)
-        << (zh ? "）" : ")");
+      o << (zh ? "，坡度 " : ", slope ") << Fixed(*s.slope_deg, 1) << (zh ? "°（" : "° (")
+        << SlopeClassName(s.slope_class, zh) << (zh ? "）" : ")");
     }
     if (s.upslope_dir_deg) o << (zh ? "，上坡方向 " : ", upslope ") << Compass(*s.upslope_dir_deg, zh);
     o << "\n";
@@ -701,8 +733,9 @@ std::string SiteText(const SiteAnalysis& s, bool zh) {
     const auto& info = engine::Info(id);
     auto v = s.facts.Get(id);
     if (!v) continue;
-    std::string val = info.kind == engine::FactKind::kBool ? (*v != 0 ? (zh ? "是" : "yes") : (zh ? "否" : "no"))
-                                                           : Fixed(*v, 2) + (info.unit.empty() ? "" : " " + std::string(info.unit));
+    std::string val = info.kind == engine::FactKind::kBool
+                          ? (*v != 0 ? (zh ? "是" : "yes") : (zh ? "否" : "no"))
+                          : Fixed(*v, 2) + (info.unit.empty() ? "" : " " + std::string(info.unit));
     o << "  " << info.name << " (" << (zh ? info.zh : info.en) << ") = " << val << "   [" << src << "]\n";
   }
   if (!s.unknown.empty()) {
@@ -713,7 +746,10 @@ std::string SiteText(const SiteAnalysis& s, bool zh) {
   if (!advice.empty()) {
     std::string groups;
     for (const auto& g : s.advice_groups) groups += (groups.empty() ? "" : zh ? "、" : ", ") + g;
-    o << (zh ? "安全提示" : "Safety") << (groups.empty() ? "" : zh ? "（" + groups + "）" : " (" + groups + ")")
+    o << (zh ? "安全提示" : "Safety")
+      << (groups.empty() ? ""
+          : zh           ? "（" + groups + "）"
+                         : " (" + groups + ")")
       << (zh ? "：\n" : ":\n");
     for (const auto& a : advice) o << "  - " << a << "\n";
   }

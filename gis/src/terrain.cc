@@ -25,8 +25,8 @@ inline float FastAtan2(float y, float x) {
   const float mn = std::min(ax, ay);
   const float a = mn / std::max(mx, 1e-30f);  // 0 when both are 0; no division in a branch
   const float s = a * a;
-  float r = ((((-0.0117212f * s + 0.05265332f) * s - 0.11643287f) * s + 0.19354346f) * s - 0.33262347f) * s +
-            0.99997726f;
+  float r =
+      ((((-0.0117212f * s + 0.05265332f) * s - 0.11643287f) * s + 0.19354346f) * s - 0.33262347f) * s + 0.99997726f;
   r *= a;
   r = ay > ax ? std::numbers::pi_v<float> / 2 - r : r;
   r = x < 0 ? std::numbers::pi_v<float> - r : r;
@@ -36,8 +36,8 @@ inline float FastAtan2(float y, float x) {
 // Horn gradients of one row (east, north; NaN if any of the 9 cells is NaN), then slope, aspect and class.
 // Split in simple loops over restrict pointers so GCC vectorises each.
 void SlopeRow(const float* __restrict n, const float* __restrict m, const float* __restrict s, int cols, float kx,
-              float ky, float* __restrict gx, float* __restrict gy, float* __restrict slope,
-              float* __restrict aspect, std::uint8_t* __restrict cls) {
+              float ky, float* __restrict gx, float* __restrict gy, float* __restrict slope, float* __restrict aspect,
+              std::uint8_t* __restrict cls) {
   constexpr float kRadToDegF = static_cast<float>(kRadToDeg);
   for (int c = 1; c < cols - 1; ++c) {
     // 0 * centre keeps a NaN centre (nodata) as NaN, as gdaldem does.
@@ -48,7 +48,7 @@ void SlopeRow(const float* __restrict n, const float* __restrict m, const float*
     const float g2 = gx[c] * gx[c] + gy[c] * gy[c];
     const float sl = FastAtan2(std::sqrt(g2), 1.0f) * kRadToDegF;
     slope[c] = g2 == g2 ? sl : std::numeric_limits<float>::quiet_NaN();  // nodata in the window: unknown
-    const float az = FastAtan2(-gx[c], -gy[c]) * kRadToDegF;  // downslope azimuth from north, clockwise
+    const float az = FastAtan2(-gx[c], -gy[c]) * kRadToDegF;             // downslope azimuth from north, clockwise
     aspect[c] = g2 > 0 ? (az < 0 ? az + 360.0f : az) : std::numeric_limits<float>::quiet_NaN();
   }
   for (int c = 1; c < cols - 1; ++c) {
@@ -144,8 +144,8 @@ QuadraticFit QuadraticFit::Make(double hx, double hy) {
 }
 
 QuadraticFit::Coefficients QuadraticFit::Apply(const std::array<double, 9>& z) const {
-  const Eigen::Matrix<double, 6, 1> c =
-      Eigen::Map<const Eigen::Matrix<double, 6, 9>>(pinv.data()) * Eigen::Map<const Eigen::Matrix<double, 9, 1>>(z.data());
+  const Eigen::Matrix<double, 6, 1> c = Eigen::Map<const Eigen::Matrix<double, 6, 9>>(pinv.data()) *
+                                        Eigen::Map<const Eigen::Matrix<double, 9, 1>>(z.data());
   return {c[0], c[1], c[2], c[3], c[4], c[5]};
 }
 
@@ -156,7 +156,7 @@ namespace {
 // n x n window with n = 3 at spacing L). The fit is one 6x9 pseudo-inverse (Eigen), computed once and applied
 // per cell. Filtered by the large-scale TPI.
 [[gnu::noinline]] void ClassifyCurvature(const Grid& g, const TerrainParams& p, const std::vector<float>& tpi_large,
-                       std::vector<std::uint8_t>& lf) {
+                                         std::vector<std::uint8_t>& lf) {
   const int L = CellsFor(p.curvature_lag_m, g);
   const double hx = L * g.cell_x_m, hy = L * g.cell_y_m;
   const int sy = g.gt[5] <= 0 ? 1 : -1;  // row r - L is north when the grid is north-up
@@ -208,8 +208,8 @@ bool InFocus(int r, int c, const std::optional<std::pair<int, int>>& focus, doub
 
 // Narrow valley: valley cell whose walls rise narrow_depth_m on both sides of one of 4 axes within a total
 // width of narrow_width_m.
-[[gnu::noinline]] void ClassifyNarrow(const Grid& g, const TerrainParams& p, const std::optional<std::pair<int, int>>& focus,
-                    std::vector<std::uint8_t>& lf) {
+[[gnu::noinline]] void ClassifyNarrow(const Grid& g, const TerrainParams& p,
+                                      const std::optional<std::pair<int, int>>& focus, std::vector<std::uint8_t>& lf) {
   static constexpr std::array<std::array<int, 2>, 4> kAxes{{{0, 1}, {1, 0}, {1, 1}, {1, -1}}};
   const double fr = p.focus_radius_m / (0.5 * (g.cell_x_m + g.cell_y_m));
   for (int r = 0; r < g.rows; ++r) {
@@ -225,10 +225,16 @@ bool InFocus(int r, int c, const std::optional<std::pair<int, int>>& focus, doub
           int k = 1;
           for (; k <= max_steps; ++k) {
             const auto v = g.At(r + side * k * ax[0], c + side * k * ax[1]);
-            if (!v) { k = max_steps + 1; break; }
+            if (!v) {
+              k = max_steps + 1;
+              break;
+            }
             if (*v >= z0 + p.narrow_depth_m) break;
           }
-          if (k > max_steps) { closed = false; break; }
+          if (k > max_steps) {
+            closed = false;
+            break;
+          }
           width += k * step;
         }
         if (closed && width <= p.narrow_width_m) {
@@ -242,7 +248,8 @@ bool InFocus(int r, int c, const std::optional<std::pair<int, int>>& focus, doub
 
 // Box canyon (single-exit valley) by ray enclosure; see TerrainParams.
 [[gnu::noinline]] void ClassifyBoxCanyon(const Grid& g, const TerrainParams& p, const std::vector<float>& tpi_large,
-                       const std::optional<std::pair<int, int>>& focus, std::vector<std::uint8_t>& lf) {
+                                         const std::optional<std::pair<int, int>>& focus,
+                                         std::vector<std::uint8_t>& lf) {
   constexpr int kRays = 16;
   std::array<double, kRays> dr{}, dc{};
   for (int i = 0; i < kRays; ++i) {
@@ -267,7 +274,8 @@ bool InFocus(int r, int c, const std::optional<std::pair<int, int>>& focus, doub
         const int steps = static_cast<int>(p.box_ray_m / step_m);
         double d_floor = 0;
         for (int k = 1; k <= steps; ++k) {
-          const auto v = g.At(static_cast<int>(std::lround(r + k * dr[i])), static_cast<int>(std::lround(c + k * dc[i])));
+          const auto v =
+              g.At(static_cast<int>(std::lround(r + k * dr[i])), static_cast<int>(std::lround(c + k * dc[i])));
           if (!v) break;  // leaving the grid or nodata: not known to be walled
           const double rise = *v - z0;
           const double d = k * step_m;
@@ -290,7 +298,8 @@ bool InFocus(int r, int c, const std::optional<std::pair<int, int>>& focus, doub
   }
 }
 
-[[gnu::noinline]] void ClassifyCliffs(const Grid& g, const TerrainParams& p, const SlopeAspect& sa, std::vector<std::uint8_t>& lf) {
+[[gnu::noinline]] void ClassifyCliffs(const Grid& g, const TerrainParams& p, const SlopeAspect& sa,
+                                      std::vector<std::uint8_t>& lf) {
   const int reach = CellsFor(p.below_cliff_m, g);
   for (int r = 0; r < g.rows; ++r) {
     for (int c = 0; c < g.cols; ++c) {
@@ -337,13 +346,20 @@ SlopeClass ClassifySlope(double slope_deg) {
 
 std::string_view SlopeClassName(SlopeClass c, bool zh) {
   switch (c) {
-    case SlopeClass::kFlat: return zh ? "平坡" : "flat";
-    case SlopeClass::kGentle: return zh ? "缓坡" : "gentle";
-    case SlopeClass::kInclined: return zh ? "斜坡" : "inclined";
-    case SlopeClass::kSteep: return zh ? "陡坡" : "steep";
-    case SlopeClass::kVerySteep: return zh ? "急坡" : "very steep";
-    case SlopeClass::kPrecipitous: return zh ? "险坡" : "precipitous";
-    case SlopeClass::kUnknown: break;
+    case SlopeClass::kFlat:
+      return zh ? "平坡" : "flat";
+    case SlopeClass::kGentle:
+      return zh ? "缓坡" : "gentle";
+    case SlopeClass::kInclined:
+      return zh ? "斜坡" : "inclined";
+    case SlopeClass::kSteep:
+      return zh ? "陡坡" : "steep";
+    case SlopeClass::kVerySteep:
+      return zh ? "急坡" : "very steep";
+    case SlopeClass::kPrecipitous:
+      return zh ? "险坡" : "precipitous";
+    case SlopeClass::kUnknown:
+      break;
   }
   return zh ? "未知" : "unknown";
 }
@@ -392,21 +408,29 @@ Terrain AnalyzeTerrain(const Grid& g, const TerrainParams& p, std::optional<std:
 
 std::string_view LandformName(LandformBit b, bool zh) {
   switch (b) {
-    case kRidge: return zh ? "山脊线" : "ridgeline";
-    case kValley: return zh ? "沟谷" : "valley/gully";
-    case kSaddle: return zh ? "鞍部" : "saddle";
-    case kNarrowValley: return zh ? "沟深谷窄" : "narrow valley";
-    case kBoxCanyon: return zh ? "单口山谷" : "box canyon (single exit)";
-    case kCliff: return zh ? "悬崖" : "cliff";
-    case kSteepSlope: return zh ? "陡坡" : "steep slope";
-    case kBelowCliff: return zh ? "悬崖陡坡下方" : "below cliff / very steep slope";
+    case kRidge:
+      return zh ? "山脊线" : "ridgeline";
+    case kValley:
+      return zh ? "沟谷" : "valley/gully";
+    case kSaddle:
+      return zh ? "鞍部" : "saddle";
+    case kNarrowValley:
+      return zh ? "沟深谷窄" : "narrow valley";
+    case kBoxCanyon:
+      return zh ? "单口山谷" : "box canyon (single exit)";
+    case kCliff:
+      return zh ? "悬崖" : "cliff";
+    case kSteepSlope:
+      return zh ? "陡坡" : "steep slope";
+    case kBelowCliff:
+      return zh ? "悬崖陡坡下方" : "below cliff / very steep slope";
   }
   return "?";
 }
 
 const std::vector<LandformBit>& AllLandformBits() {
-  static const std::vector<LandformBit> kAll{kRidge, kValley, kSaddle, kNarrowValley,
-                                             kBoxCanyon, kCliff, kSteepSlope, kBelowCliff};
+  static const std::vector<LandformBit> kAll{kRidge,     kValley, kSaddle,     kNarrowValley,
+                                             kBoxCanyon, kCliff,  kSteepSlope, kBelowCliff};
   return kAll;
 }
 

@@ -44,7 +44,8 @@ static_assert(sizeof(SafetyRule) == 312 && sizeof(ForceCategory) == 240 && sizeo
               "rule_set.h changed: update rules/src/cache.cc Io() and kCacheFormat");
 static_assert(sizeof(SensitivePeriod) == 168 && sizeof(ClauseText) == 264 && sizeof(County) == 128 &&
                   sizeof(DerivedFact) == 192 && sizeof(FactDefault) == 112 && sizeof(PlanMeta) == 224 &&
-                  sizeof(DangerClass) == 128 && sizeof(FireDangerTable) == 216 && sizeof(OfficeSpec) == 368 && sizeof(RuleSet) == 1264,
+                  sizeof(DangerClass) == 128 && sizeof(FireDangerTable) == 216 && sizeof(OfficeSpec) == 368 &&
+                  sizeof(RuleSet) == 1264,
               "rule_set.h changed: update rules/src/cache.cc Io() and kCacheFormat");
 #endif
 

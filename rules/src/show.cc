@@ -113,9 +113,12 @@ std::string Unit(FactId f, bool zh) {
 // Short fact names for cells that hold several facts (casualties).
 std::string ShortName(FactId f, bool zh) {
   switch (f) {
-    case FactId::kDeaths: return zh ? "死亡" : "deaths";
-    case FactId::kSeriousInjuries: return zh ? "重伤" : "serious injuries";
-    default: return std::string(zh ? engine::Info(f).zh : engine::Info(f).en);
+    case FactId::kDeaths:
+      return zh ? "死亡" : "deaths";
+    case FactId::kSeriousInjuries:
+      return zh ? "重伤" : "serious injuries";
+    default:
+      return std::string(zh ? engine::Info(f).zh : engine::Info(f).en);
   }
 }
 
@@ -127,11 +130,16 @@ bool WordBefore(const std::string& w) {
 
 const char* EnSymbol(engine::Cmp c) {
   switch (c) {
-    case engine::Cmp::kGt: return ">";
-    case engine::Cmp::kGe: return "≥";
-    case engine::Cmp::kLt: return "<";
-    case engine::Cmp::kLe: return "≤";
-    case engine::Cmp::kEq: return "";
+    case engine::Cmp::kGt:
+      return ">";
+    case engine::Cmp::kGe:
+      return "≥";
+    case engine::Cmp::kLt:
+      return "<";
+    case engine::Cmp::kLe:
+      return "≤";
+    case engine::Cmp::kEq:
+      return "";
   }
   return "";
 }
@@ -143,10 +151,14 @@ std::string BoundsText(const engine::Predicate& p, bool zh) {
     if (zh) {
       const std::string& w = b.word;
       bool symbolic = w.empty() || w == "=" || w == "等于" || w == ">" || w == ">=" || w == "<" || w == "<=";
-      if (b.op == engine::Cmp::kEq && symbolic) s += n;
-      else if (symbolic) s += std::string(EnSymbol(b.op)) + n;
-      else if (WordBefore(w)) s += w + n;
-      else s += n + w;
+      if (b.op == engine::Cmp::kEq && symbolic)
+        s += n;
+      else if (symbolic)
+        s += std::string(EnSymbol(b.op)) + n;
+      else if (WordBefore(w))
+        s += w + n;
+      else
+        s += n + w;
     } else {
       if (!s.empty()) s += " ";
       s += std::string(b.op == engine::Cmp::kEq ? "=" : EnSymbol(b.op)) + n;
@@ -158,10 +170,12 @@ std::string BoundsText(const engine::Predicate& p, bool zh) {
 enum Col { kArea, kCasualties, kHoursSensitive, kHoursOther, kOpinion, kConcurrent, kOther, kColCount };
 
 const char* ColHeader(int c, bool zh) {
-  static const char* kZh[] = {"过火面积", "人员伤亡", "明火持续（敏感时段/地区）", "明火持续（其他时段/地区）",
-                              "舆情核查", "同时发生火灾", "其他条件"};
-  static const char* kEn[] = {"burned area", "casualties", "open fire, sensitive", "open fire, other",
-                              "public opinion", "concurrent fires", "other"};
+  static const char* kZh[] = {
+      "过火面积",     "人员伤亡", "明火持续（敏感时段/地区）", "明火持续（其他时段/地区）", "舆情核查",
+      "同时发生火灾", "其他条件"};
+  static const char* kEn[] = {
+      "burned area",      "casualties", "open fire, sensitive", "open fire, other", "public opinion",
+      "concurrent fires", "other"};
   return zh ? kZh[c] : kEn[c];
 }
 
@@ -178,7 +192,7 @@ int ColumnOf(const engine::Alternative& a) {
   if (Tests(a, FactId::kDeaths) || Tests(a, FactId::kSeriousInjuries)) return kCasualties;
   if (Tests(a, FactId::kOpenFireHours))
     return TestsTrue(a, FactId::kSensitivePeriod) || TestsTrue(a, FactId::kSensitiveArea) ? kHoursSensitive
-                                                                                            : kHoursOther;
+                                                                                          : kHoursOther;
   if (Tests(a, FactId::kPublicOpinionVerification)) return kOpinion;
   if (Tests(a, FactId::kConcurrentDangerousFires) || Tests(a, FactId::kConcurrentFires)) return kConcurrent;
   return kOther;
@@ -187,13 +201,17 @@ int ColumnOf(const engine::Alternative& a) {
 // Facts a column's header already says (not repeated in its cells).
 bool Implied(int col, FactId f) {
   switch (col) {
-    case kArea: return f == FactId::kBurnedAreaHa;
+    case kArea:
+      return f == FactId::kBurnedAreaHa;
     case kHoursSensitive:
     case kHoursOther:
       return f == FactId::kOpenFireHours || f == FactId::kSensitivePeriod || f == FactId::kSensitiveArea;
-    case kOpinion: return f == FactId::kPublicOpinionVerification;
-    case kConcurrent: return f == FactId::kConcurrentDangerousFires || f == FactId::kConcurrentFires;
-    default: return false;
+    case kOpinion:
+      return f == FactId::kPublicOpinionVerification;
+    case kConcurrent:
+      return f == FactId::kConcurrentDangerousFires || f == FactId::kConcurrentFires;
+    default:
+      return false;
   }
 }
 
@@ -221,7 +239,6 @@ std::string AlternativeText(const engine::Alternative& a, int col, bool zh, bool
   if (s.empty()) s = zh ? "是" : "yes";
   return s;
 }
-
 
 // "6.3.2.1(2)" -> "(2)"; a clause without a parenthesised item -> the whole clause.
 std::string ItemOf(const std::string& clause) {
@@ -274,8 +291,10 @@ Grid ResponseGrid(const engine::RuleSet& rs, const std::string& lang) {
     std::vector<std::string> names;
     for (const auto& d : l.deciders) names.push_back(rs.NameOf(d, zh ? "zh" : "en"));
     std::vector<std::string> dec;
-    if (!names.empty()) dec.push_back(Join(names, zh ? " 或 " : " or "));
-    else if (!(zh ? l.decider_text.zh : l.decider_text.en).empty()) dec.push_back(zh ? l.decider_text.zh : l.decider_text.en);
+    if (!names.empty())
+      dec.push_back(Join(names, zh ? " 或 " : " or "));
+    else if (!(zh ? l.decider_text.zh : l.decider_text.en).empty())
+      dec.push_back(zh ? l.decider_text.zh : l.decider_text.en);
     if (!l.decider_clause.empty()) dec.push_back("(" + l.decider_clause + ")");
     if (dec.empty()) dec.push_back("—");
     row.push_back(dec);
@@ -364,7 +383,8 @@ std::string RenderTerminal(const Grid& g, bool ascii, int max_cell_width) {
   for (std::size_t c = 0; c < ncol; ++c) body.back().push_back(wrap({c < g.header.size() ? g.header[c] : ""}));
   for (const auto& r : g.rows) {
     body.push_back({});
-    for (std::size_t c = 0; c < ncol; ++c) body.back().push_back(c < r.size() ? wrap(r[c]) : std::vector<std::string>{});
+    for (std::size_t c = 0; c < ncol; ++c)
+      body.back().push_back(c < r.size() ? wrap(r[c]) : std::vector<std::string>{});
   }
   std::vector<int> width(ncol, 1);
   for (const auto& r : body)
@@ -441,8 +461,10 @@ std::string RenderShow(const engine::RuleSet& rs, const ShowOptions& opt) {
 
   if (opt.format == ShowFormat::kJson) {
     nlohmann::ordered_json j;
-    j["plan"] = {{"id", rs.meta.id}, {"title", zh ? rs.meta.title.zh : rs.meta.title.en},
-                 {"file", rs.source_file}, {"sha256", rs.source_sha256}};
+    j["plan"] = {{"id", rs.meta.id},
+                 {"title", zh ? rs.meta.title.zh : rs.meta.title.en},
+                 {"file", rs.source_file},
+                 {"sha256", rs.source_sha256}};
     auto grid_json = [](const Grid& g) {
       nlohmann::ordered_json x;
       x["header"] = g.header;
@@ -455,8 +477,8 @@ std::string RenderShow(const engine::RuleSet& rs, const ShowOptions& opt) {
       nlohmann::ordered_json lj;
       lj["level"] = engine::LevelName(l.level);
       lj["clause"] = l.clause;
-      lj["decider"] = {{"clause", l.decider_clause}, {"roles", l.deciders}, {"zh", l.decider_text.zh},
-                       {"en", l.decider_text.en}};
+      lj["decider"] = {
+          {"clause", l.decider_clause}, {"roles", l.deciders}, {"zh", l.decider_text.zh}, {"en", l.decider_text.en}};
       lj["builds_on"] = l.builds_on ? nlohmann::ordered_json(engine::LevelName(*l.builds_on)) : nullptr;
       lj["triggers"] = nlohmann::ordered_json::array();
       for (const auto& t : l.triggers) {
@@ -467,9 +489,8 @@ std::string RenderShow(const engine::RuleSet& rs, const ShowOptions& opt) {
         tj["alternatives"] = nlohmann::ordered_json::array();
         for (const auto& a : t.when.any) {
           int c = ColumnOf(a);
-          tj["alternatives"].push_back({{"label", a.label},
-                                        {"column", ColHeader(c, false)},
-                                        {"text", AlternativeText(a, c, zh, true)}});
+          tj["alternatives"].push_back(
+              {{"label", a.label}, {"column", ColHeader(c, false)}, {"text", AlternativeText(a, c, zh, true)}});
         }
         tj["interpretations"] = t.interpretations;
         lj["triggers"].push_back(std::move(tj));
@@ -482,10 +503,8 @@ std::string RenderShow(const engine::RuleSet& rs, const ShowOptions& opt) {
     j["interpretations"] = nlohmann::ordered_json::array();
     for (const auto& id : used) {
       const auto* in = rs.FindInterpretation(id);
-      j["interpretations"].push_back({{"id", id},
-                                      {"clause", in ? in->clause : ""},
-                                      {"zh", in ? in->text.zh : ""},
-                                      {"en", in ? in->text.en : ""}});
+      j["interpretations"].push_back(
+          {{"id", id}, {"clause", in ? in->clause : ""}, {"zh", in ? in->text.zh : ""}, {"en", in ? in->text.en : ""}});
     }
     return j.dump(2) + "\n";
   }
@@ -498,10 +517,14 @@ std::string RenderShow(const engine::RuleSet& rs, const ShowOptions& opt) {
   std::string h1 = md ? "## " : "";
   os << h1 << title << (zh ? " — 市级响应启动条件（6.3）" : " — city response levels (6.3)") << "\n\n";
   os << table(resp);
-  os << "\n" << (zh ? "“*” 表示该项依据规则文件中的具名解释（见下）。" : "\"*\" marks an alternative resting on a named interpretation (below).")
+  os << "\n"
+     << (zh ? "“*” 表示该项依据规则文件中的具名解释（见下）。"
+            : "\"*\" marks an alternative resting on a named interpretation (below).")
      << (md ? "\n" : "") << "\n";
   if (!grades.rows.empty()) {
-    os << "\n" << h1 << (zh ? "火灾等级（1.5 / 《森林防火条例》第四十条）" : "fire grades (1.5 / national article 40)") << "\n\n";
+    os << "\n"
+       << h1 << (zh ? "火灾等级（1.5 / 《森林防火条例》第四十条）" : "fire grades (1.5 / national article 40)")
+       << "\n\n";
     os << table(grades);
   }
   if (!used.empty()) {

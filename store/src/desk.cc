@@ -148,7 +148,8 @@ struct Desk::Impl {
                       (inc.offices.empty() ? std::string("no office") : inc.offices.front()) + ")",
                   "the incident's own office records it, or the city office above it (plan 3.3)");
     if (!by.empty() && !HoldsRole(*me, by))
-      throw Error(ErrorKind::kInput, "--by", "role '" + by + "' is not a role of office " + me->id + " (" + me->name.zh + ")",
+      throw Error(ErrorKind::kInput, "--by",
+                  "role '" + by + "' is not a role of office " + me->id + " (" + me->name.zh + ")",
                   "the rule file's offices section lists each office's roles");
     if (level && !MayDeclare(eng.rules(), *me, *level))
       throw Error(ErrorKind::kInput, "level",

@@ -160,8 +160,7 @@ void CheckReportingAndFindings(const timeline::Scenario& sc, DrillResult& res) {
       continue;
     }
     if (x.due) AddCheck(res, x.where, what + ": due", FormatShort(*x.due), FormatShort(r->due_at), r->due_at);
-    if (x.status)
-      AddCheck(res, x.where, what + ": status", *x.status, r->status, r->made_at ? r->made_at : r->due_at);
+    if (x.status) AddCheck(res, x.where, what + ": status", *x.status, r->status, r->made_at ? r->made_at : r->due_at);
   }
   for (const auto& x : sc.expect_findings) {
     const timeline::IncidentAudit* a = res.audit.Find(x.incident_id);
@@ -262,9 +261,12 @@ std::string DrillToJson(const timeline::Scenario& sc, const DrillResult& r, cons
   j["audit"] = json::parse(timeline::AuditToJson(r.audit, rules, -1));
   j["checks"] = json::array();
   for (const auto& c : r.checks)
-    j["checks"].push_back(
-        {{"where", c.where}, {"what", c.what}, {"expected", c.expected}, {"actual", c.actual}, {"ok", c.ok},
-         {"at", c.at ? json(FormatIso8601(*c.at)) : json(nullptr)}});
+    j["checks"].push_back({{"where", c.where},
+                           {"what", c.what},
+                           {"expected", c.expected},
+                           {"actual", c.actual},
+                           {"ok", c.ok},
+                           {"at", c.at ? json(FormatIso8601(*c.at)) : json(nullptr)}});
   j["store_verify"] = {{"ok", r.verify.ok}, {"audit_entries", r.verify.audit_entries}, {"problems", r.verify.problems}};
   return j.dump(indent);
 }

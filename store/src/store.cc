@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <set>
 #include <iterator>
+#include <set>
 #include <sstream>
 
 #include <chrono>
@@ -23,14 +23,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "firebreak/common/error.h"
-#include "firebreak/common/text.h"
-#include "firebreak/common/sha256.h"
-#include "office_key.h"
-#include "preflight.h"
+#include "accounts_schema.h"
 #include "backend.h"
 #include "chain.h"
-#include "accounts_schema.h"
+#include "firebreak/common/error.h"
+#include "firebreak/common/sha256.h"
+#include "firebreak/common/text.h"
+#include "office_key.h"
+#include "preflight.h"
 
 namespace firebreak::store {
 namespace {
@@ -127,8 +127,8 @@ ALTER TABLE audit_log ADD COLUMN mac TEXT;
     // from accounts_schema.h's table list, read at run time by MigrationSql() (nullptr here: its .c_str() taken
     // during static initialisation was null under clang, which may initialise the inline variable later).
     nullptr,
-    // 4 -> 5 (onetruth): when the office recorded each report (late reports: docs/store-schema.md). Rows recorded before
-    // have NULL (taken as recorded in time order, when they describe).
+    // 4 -> 5 (onetruth): when the office recorded each report (late reports: docs/store-schema.md). Rows
+    // recorded before have NULL (taken as recorded in time order, when they describe).
     R"sql(
 ALTER TABLE reports ADD COLUMN recorded_at INTEGER;
 ALTER TABLE reports ADD COLUMN recorded_offset INTEGER;
@@ -247,9 +247,12 @@ class Stmt {
   int Columns() const { return sqlite3_column_count(s_); }
   SqlValue Value(int col) const {
     switch (sqlite3_column_type(s_, col)) {
-      case SQLITE_NULL: return std::monostate{};
-      case SQLITE_INTEGER: return Int(col);
-      default: return Text(col);
+      case SQLITE_NULL:
+        return std::monostate{};
+      case SQLITE_INTEGER:
+        return Int(col);
+      default:
+        return Text(col);
     }
   }
   // Returns true while a row is available.
@@ -323,7 +326,9 @@ struct SqliteImpl {
   std::optional<std::int64_t> txn_first_seq;
   // WaitForChanges: the data version seen last.
   std::optional<std::int64_t> seen_version;
-  std::optional<std::string> OfficeOrNull() const { return office.empty() ? std::nullopt : std::optional<std::string>(office); }
+  std::optional<std::string> OfficeOrNull() const {
+    return office.empty() ? std::nullopt : std::optional<std::string>(office);
+  }
   std::vector<std::pair<std::int64_t, std::int64_t>> own_seqs;
 
   ~SqliteImpl() {
@@ -538,8 +543,14 @@ class Canon {
 // without offices keep their older payloads.
 std::string IncidentPayload(std::int64_t id, const std::string& incident_id, std::int64_t at, std::int64_t off,
                             const std::optional<std::string>& county, const std::string& office = "") {
-  return Canon().OptStr("county", county).Int("id", id).Str("incident_id", incident_id).StrIf("office", office)
-      .Int("offset", off).Int("opened_at", at).Done();
+  return Canon()
+      .OptStr("county", county)
+      .Int("id", id)
+      .Str("incident_id", incident_id)
+      .StrIf("office", office)
+      .Int("offset", off)
+      .Int("opened_at", at)
+      .Done();
 }
 // recorded: (recorded_at, recorded_offset) of rows written by schema 5 and later. It is part of the payload only
 // when it differs from the moment the report describes (a report recorded late), so rows recorded in time order
@@ -549,8 +560,12 @@ std::string ReportPayload(std::int64_t id, std::int64_t incident_ref, std::int64
                           std::optional<std::pair<std::int64_t, std::int64_t>> recorded = std::nullopt,
                           const std::string& office = "", const std::string& by = "") {
   Canon c;
-  c.Str("body_sha256", Sha256Hex(body)).StrIf("by", by).Int("id", id).Int("incident_ref", incident_ref)
-      .StrIf("office", office).Int("offset", off);
+  c.Str("body_sha256", Sha256Hex(body))
+      .StrIf("by", by)
+      .Int("id", id)
+      .Int("incident_ref", incident_ref)
+      .StrIf("office", office)
+      .Int("offset", off);
   if (recorded && (recorded->first != at || recorded->second != off))
     c.Int("recorded_at", recorded->first).Int("recorded_offset", recorded->second);
   return c.Int("reported_at", at).Str("source", source).Done();
@@ -558,26 +573,56 @@ std::string ReportPayload(std::int64_t id, std::int64_t incident_ref, std::int64
 std::string DecisionPayload(std::int64_t id, std::int64_t report_ref, std::int64_t at, std::int64_t off,
                             std::optional<std::int64_t> level, const std::string& rules_id,
                             const std::string& rules_sha, const std::string& js, const std::string& office = "") {
-  return Canon().Int("at", at).Int("id", id).Str("json_sha256", Sha256Hex(js)).OptInt("level", level)
-      .StrIf("office", office).Int("offset", off).Int("report_ref", report_ref).Str("rules_id", rules_id)
-      .Str("rules_sha256", rules_sha).Done();
+  return Canon()
+      .Int("at", at)
+      .Int("id", id)
+      .Str("json_sha256", Sha256Hex(js))
+      .OptInt("level", level)
+      .StrIf("office", office)
+      .Int("offset", off)
+      .Int("report_ref", report_ref)
+      .Str("rules_id", rules_id)
+      .Str("rules_sha256", rules_sha)
+      .Done();
 }
 std::string DeclarationPayload(std::int64_t id, std::int64_t incident_ref, const std::string& kind,
                                std::optional<std::int64_t> level, const std::string& by, std::int64_t at,
                                std::int64_t off, const std::string& office = "") {
-  return Canon().Int("at", at).Str("by", by).Int("id", id).Int("incident_ref", incident_ref).Str("kind", kind)
-      .OptInt("level", level).StrIf("office", office).Int("offset", off).Done();
+  return Canon()
+      .Int("at", at)
+      .Str("by", by)
+      .Int("id", id)
+      .Int("incident_ref", incident_ref)
+      .Str("kind", kind)
+      .OptInt("level", level)
+      .StrIf("office", office)
+      .Int("offset", off)
+      .Done();
 }
 std::string UpwardPayload(std::int64_t id, std::int64_t incident_ref, const std::string& clause,
                           const std::string& recipients, std::int64_t at, std::int64_t off,
                           const std::string& office = "", const std::string& by = "") {
-  return Canon().Int("at", at).StrIf("by", by).Str("clause", clause).Int("id", id).Int("incident_ref", incident_ref)
-      .StrIf("office", office).Int("offset", off).Str("recipients", recipients).Done();
+  return Canon()
+      .Int("at", at)
+      .StrIf("by", by)
+      .Str("clause", clause)
+      .Int("id", id)
+      .Int("incident_ref", incident_ref)
+      .StrIf("office", office)
+      .Int("offset", off)
+      .Str("recipients", recipients)
+      .Done();
 }
 std::string ClosurePayload(std::int64_t id, std::int64_t incident_ref, std::int64_t at, std::int64_t off,
                            const std::string& by, const std::string& office = "") {
-  return Canon().Int("at", at).Str("by", by).Int("id", id).Int("incident_ref", incident_ref).StrIf("office", office)
-      .Int("offset", off).Done();
+  return Canon()
+      .Int("at", at)
+      .Str("by", by)
+      .Int("id", id)
+      .Int("incident_ref", incident_ref)
+      .StrIf("office", office)
+      .Int("offset", off)
+      .Done();
 }
 std::string LinkPayload(std::int64_t id, std::int64_t incident_ref, const std::string& linked,
                         const std::string& office) {
@@ -1221,7 +1266,8 @@ void SqliteBackend::Begin() {
 void SqliteBackend::Commit() {
   if (--impl_->depth == 0) {
     try {
-      const std::optional<std::int64_t> last = impl_->head ? std::optional<std::int64_t>(impl_->head->seq) : std::nullopt;
+      const std::optional<std::int64_t> last =
+          impl_->head ? std::optional<std::int64_t>(impl_->head->seq) : std::nullopt;
       impl_->Exec("COMMIT");
       if (impl_->txn_first_seq && last) impl_->own_seqs.emplace_back(*impl_->txn_first_seq, *last);
       impl_->txn_first_seq.reset();
@@ -1253,8 +1299,13 @@ bool SqliteBackend::EnsureIncident(const std::string& incident_id, const Timesta
     std::int64_t seq = impl_->NextSeq();
     {
       Stmt s = impl_->Prepare(
-          "INSERT INTO incidents(incident_id, opened_at, opened_offset, county, audit_seq, office) VALUES(?,?,?,?,?,?)");
-      s.Bind(1, incident_id).Bind(2, at.epoch_s).Bind(3, at.offset_min).Bind(4, county).Bind(5, seq)
+          "INSERT INTO incidents(incident_id, opened_at, opened_offset, county, audit_seq, office) "
+          "VALUES(?,?,?,?,?,?)");
+      s.Bind(1, incident_id)
+          .Bind(2, at.epoch_s)
+          .Bind(3, at.offset_min)
+          .Bind(4, county)
+          .Bind(5, seq)
           .Bind(6, impl_->OfficeOrNull());
       s.Run();
     }
@@ -1272,8 +1323,8 @@ bool SqliteBackend::EnsureIncident(const std::string& incident_id, const Timesta
 }
 
 std::int64_t SqliteBackend::AddReport(const std::string& incident_id, const Timestamp& reported_at,
-                                     const std::string& body, const std::string& source, const Timestamp& recorded_at,
-                                     const std::string& by) {
+                                      const std::string& body, const std::string& source, const Timestamp& recorded_at,
+                                      const std::string& by) {
   return Transaction([&] {
     std::int64_t ref = impl_->IncidentRef(incident_id);
     std::int64_t seq = impl_->NextSeq();
@@ -1281,39 +1332,53 @@ std::int64_t SqliteBackend::AddReport(const std::string& incident_id, const Time
       Stmt s = impl_->Prepare(
           "INSERT INTO reports(incident_ref, reported_at, reported_offset, body, source, audit_seq, recorded_at, "
           "recorded_offset, office, by_role) VALUES(?,?,?,?,?,?,?,?,?,?)");
-      s.Bind(1, ref).Bind(2, reported_at.epoch_s).Bind(3, reported_at.offset_min).Bind(4, body).Bind(5, source)
-          .Bind(6, seq).Bind(7, recorded_at.epoch_s).Bind(8, recorded_at.offset_min).Bind(9, impl_->OfficeOrNull())
+      s.Bind(1, ref)
+          .Bind(2, reported_at.epoch_s)
+          .Bind(3, reported_at.offset_min)
+          .Bind(4, body)
+          .Bind(5, source)
+          .Bind(6, seq)
+          .Bind(7, recorded_at.epoch_s)
+          .Bind(8, recorded_at.offset_min)
+          .Bind(9, impl_->OfficeOrNull())
           .Bind(10, by.empty() ? std::nullopt : std::optional<std::string>(by));
       s.Run();
     }
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
-    impl_->AppendAudit(seq, "report", "reports", id,
-                       ReportPayload(id, ref, reported_at.epoch_s, reported_at.offset_min, body, source,
-                                     std::make_pair(recorded_at.epoch_s, std::int64_t{recorded_at.offset_min}),
-                                     impl_->office, by));
+    impl_->AppendAudit(
+        seq, "report", "reports", id,
+        ReportPayload(id, ref, reported_at.epoch_s, reported_at.offset_min, body, source,
+                      std::make_pair(recorded_at.epoch_s, std::int64_t{recorded_at.offset_min}), impl_->office, by));
     return id;
   });
 }
 
 std::int64_t SqliteBackend::AddDecision(std::int64_t report_id, const Timestamp& at, std::optional<engine::Level> level,
-                                const std::string& rules_id, const std::string& rules_sha256,
-                                const std::string& js) {
+                                        const std::string& rules_id, const std::string& rules_sha256,
+                                        const std::string& js) {
   return Transaction([&] {
     std::int64_t seq = impl_->NextSeq();
     {
       Stmt s = impl_->Prepare(
           "INSERT INTO decisions(report_ref, at, at_offset, level, rules_id, rules_sha256, json, audit_seq, office) "
           "VALUES(?,?,?,?,?,?,?,?,?)");
-      s.Bind(1, report_id).Bind(2, at.epoch_s).Bind(3, at.offset_min).Bind(4, level).Bind(5, rules_id)
-          .Bind(6, rules_sha256).Bind(7, js).Bind(8, seq).Bind(9, impl_->OfficeOrNull());
+      s.Bind(1, report_id)
+          .Bind(2, at.epoch_s)
+          .Bind(3, at.offset_min)
+          .Bind(4, level)
+          .Bind(5, rules_id)
+          .Bind(6, rules_sha256)
+          .Bind(7, js)
+          .Bind(8, seq)
+          .Bind(9, impl_->OfficeOrNull());
       s.Run();
     }
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
     std::optional<std::int64_t> lv;
     if (level) lv = static_cast<std::int64_t>(*level);
-    impl_->AppendAudit(seq, "decision", "decisions", id,
-                       DecisionPayload(id, report_id, at.epoch_s, at.offset_min, lv, rules_id, rules_sha256, js,
-                                       impl_->office));
+    impl_->AppendAudit(
+        seq, "decision", "decisions", id,
+        DecisionPayload(id, report_id, at.epoch_s, at.offset_min, lv, rules_id, rules_sha256, js, impl_->office));
     return id;
   });
 }
@@ -1330,8 +1395,14 @@ std::int64_t SqliteBackend::AddDeclaration(const DeclarationRecord& d) {
       Stmt s = impl_->Prepare(
           "INSERT INTO declarations(incident_ref, kind, level, by_role, at, at_offset, audit_seq, office) "
           "VALUES(?,?,?,?,?,?,?,?)");
-      s.Bind(1, ref).Bind(2, d.kind).Bind(3, d.level).Bind(4, d.by).Bind(5, d.at.epoch_s).Bind(6, d.at.offset_min)
-          .Bind(7, seq).Bind(8, impl_->OfficeOrNull());
+      s.Bind(1, ref)
+          .Bind(2, d.kind)
+          .Bind(3, d.level)
+          .Bind(4, d.by)
+          .Bind(5, d.at.epoch_s)
+          .Bind(6, d.at.offset_min)
+          .Bind(7, seq)
+          .Bind(8, impl_->OfficeOrNull());
       s.Run();
     }
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
@@ -1352,13 +1423,20 @@ std::int64_t SqliteBackend::AddUpwardReport(const UpwardReportRecord& u) {
       Stmt s = impl_->Prepare(
           "INSERT INTO upward_reports(incident_ref, clause, recipients, at, at_offset, audit_seq, office, by_role) "
           "VALUES(?,?,?,?,?,?,?,?)");
-      s.Bind(1, ref).Bind(2, u.clause).Bind(3, recipients).Bind(4, u.at.epoch_s).Bind(5, u.at.offset_min).Bind(6, seq)
-          .Bind(7, impl_->OfficeOrNull()).Bind(8, u.by.empty() ? std::nullopt : std::optional<std::string>(u.by));
+      s.Bind(1, ref)
+          .Bind(2, u.clause)
+          .Bind(3, recipients)
+          .Bind(4, u.at.epoch_s)
+          .Bind(5, u.at.offset_min)
+          .Bind(6, seq)
+          .Bind(7, impl_->OfficeOrNull())
+          .Bind(8, u.by.empty() ? std::nullopt : std::optional<std::string>(u.by));
       s.Run();
     }
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
-    impl_->AppendAudit(seq, "upward_report", "upward_reports", id,
-                       UpwardPayload(id, ref, u.clause, recipients, u.at.epoch_s, u.at.offset_min, impl_->office, u.by));
+    impl_->AppendAudit(
+        seq, "upward_report", "upward_reports", id,
+        UpwardPayload(id, ref, u.clause, recipients, u.at.epoch_s, u.at.offset_min, impl_->office, u.by));
     return id;
   });
 }
@@ -1411,8 +1489,9 @@ void SqliteBackend::LinkIncident(const std::string& incident_id, const std::stri
 namespace {
 // Schema >= 6 also reads the opening office and the offices the incident belongs to.
 std::string IncidentSelect(int schema_version) {
-  return std::string("SELECT i.incident_id, i.opened_at, i.opened_offset, i.county, c.at, c.at_offset, c.by_role, "
-                     "i.id, ") +
+  return std::string(
+             "SELECT i.incident_id, i.opened_at, i.opened_offset, i.county, c.at, c.at_offset, c.by_role, "
+             "i.id, ") +
          (schema_version >= 6 ? "i.office, (SELECT group_concat(linked, ',') FROM (SELECT linked FROM "
                                 "incident_offices l WHERE l.incident_ref = i.id ORDER BY l.id)) "
                               : "NULL, NULL ") +
@@ -1499,8 +1578,8 @@ IncidentHistory SqliteBackend::History(const std::string& incident_id) const {
                             " FROM declarations WHERE incident_ref = ? ORDER BY at, id");
     s.Bind(1, ref);
     while (s.Step()) {
-      h.declarations.push_back(
-          DeclarationRecord{s.Int(0), incident_id, s.Text(1), LevelFromInt(s.OptInt(2)), s.Text(3), Ts(s.Int(4), s.Int(5))});
+      h.declarations.push_back(DeclarationRecord{s.Int(0), incident_id, s.Text(1), LevelFromInt(s.OptInt(2)), s.Text(3),
+                                                 Ts(s.Int(4), s.Int(5))});
       h.declarations.back().office = s.IsNull(6) ? "" : s.Text(6);
     }
   }
@@ -1591,13 +1670,13 @@ void CheckSqliteChain(SqliteImpl& impl, const internal::OfficeKey* key, SqliteVe
   while (s.Step()) {
     std::int64_t seq = s.Int(0);
     if (seq != expect_seq)
-      v.Problem("audit_log: entry " + std::to_string(expect_seq) + " is missing (next is " + std::to_string(seq) +
-                ")");
+      v.Problem("audit_log: entry " + std::to_string(expect_seq) + " is missing (next is " + std::to_string(seq) + ")");
     expect_seq = seq + 1;
     if (s.Text(6) != prev)
       v.Problem("audit_log seq " + std::to_string(seq) + ": prev_hash does not match the previous entry");
     std::string h = SqliteImpl::ChainHash(s.Text(6), seq, s.Int(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5));
-    if (h != s.Text(7)) v.Problem("audit_log seq " + std::to_string(seq) + ": hash does not match its content (edited)");
+    if (h != s.Text(7))
+      v.Problem("audit_log seq " + std::to_string(seq) + ": hash does not match its content (edited)");
     if (keyed && key) {
       if (s.IsNull(8) || s.Text(8) != SqliteImpl::ChainMac(key->secret, impl.store_id, prev_mac, h)) {
         v.Problem("audit_log seq " + std::to_string(seq) +
@@ -1798,8 +1877,8 @@ VerifyResult internal::VerifySqlite(const std::string& path, const VerifyOptions
   return r;
 }
 
-std::int64_t SqliteBackend::InsertAudited(const std::string& table, const std::string& action, const std::string& insert_sql,
-                                  const SqlRow& args) {
+std::int64_t SqliteBackend::InsertAudited(const std::string& table, const std::string& action,
+                                          const std::string& insert_sql, const SqlRow& args) {
   const internal::AuditedTable* t = nullptr;
   for (const auto& x : internal::kAccountsTables)
     if (table == x.name) t = &x;
@@ -1843,7 +1922,6 @@ void SqliteBackend::ExecForTest(const std::string& sql) { impl_->Exec(sql); }
 
 std::int64_t SqliteBackend::DataVersion() const { return impl_->PragmaInt("data_version"); }
 
-
 // ---- following other connections ----
 
 Changes SqliteBackend::ChangedSince(const std::optional<std::string>& cursor) const {
@@ -1863,12 +1941,14 @@ Changes SqliteBackend::ChangedSince(const std::optional<std::string>& cursor) co
   // Writers take turns under the write lock and audit entries are numbered in that order: the entries in
   // (cursor, top] are exactly the commits since the cursor. A decision is written with its report.
   const std::int64_t from = std::atoll(cursor->c_str());
-  std::string sql = "SELECT i.incident_id, x.seq FROM (SELECT id AS ref, audit_seq AS seq FROM incidents WHERE "
-                    "audit_seq > ?1 AND audit_seq <= ?2";
+  std::string sql =
+      "SELECT i.incident_id, x.seq FROM (SELECT id AS ref, audit_seq AS seq FROM incidents WHERE "
+      "audit_seq > ?1 AND audit_seq <= ?2";
   std::vector<const char*> tables = {"reports", "declarations", "upward_reports", "closures"};
   if (impl_->schema_version >= 6) tables.push_back("incident_offices");
   for (const char* t : tables)
-    sql += std::string(" UNION ALL SELECT incident_ref, audit_seq FROM ") + t + " WHERE audit_seq > ?1 AND audit_seq <= ?2";
+    sql += std::string(" UNION ALL SELECT incident_ref, audit_seq FROM ") + t +
+           " WHERE audit_seq > ?1 AND audit_seq <= ?2";
   sql += ") x JOIN incidents i ON i.id = x.ref";
   Stmt s = impl_->Prepare(sql);
   s.Bind(1, from).Bind(2, top);
@@ -1876,7 +1956,8 @@ Changes SqliteBackend::ChangedSince(const std::optional<std::string>& cursor) co
   std::set<std::string> seen;
   while (s.Step()) {
     const std::int64_t seq = s.Int(1);
-    const bool mine = std::any_of(own.begin(), own.end(), [&](const auto& r) { return seq >= r.first && seq <= r.second; });
+    const bool mine =
+        std::any_of(own.begin(), own.end(), [&](const auto& r) { return seq >= r.first && seq <= r.second; });
     if (!mine && seen.insert(s.Text(0)).second) out.incident_ids.push_back(s.Text(0));
   }
   own.erase(std::remove_if(own.begin(), own.end(), [&](const auto& r) { return r.second <= from; }), own.end());

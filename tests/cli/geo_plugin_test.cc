@@ -1,8 +1,8 @@
 // The geo plugin split (cli/geo_plugin.h): the `firebreak` binary does not link GDAL, loads
 // libfirebreak_geo.so only for commands that need maps, and errors raised inside the plugin reach main's one
 // catch with their kind (exit code), place and hint intact.
-#include <gtest/gtest.h>
 #include <dlfcn.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -82,12 +82,12 @@ TEST(GeoPluginCli, ErrorsFromThePluginKeepTheirExitCode) {
     int code;
     std::string needle;
   } cases[] = {
-      {"terrain --dem /nonexistent/dem.tif --at 109.3,25.0", 5, "/nonexistent/dem.tif"},      // kGis
-      {"assess --dem /nonexistent/dem.tif " + kReport, 5, "/nonexistent/dem.tif"},          // kGis via Enricher
-      {"terrain --at 200,25", 2, "--at"},                                                    // kUsage
-      {"forces /nonexistent/forces.yaml", 8, "/nonexistent/forces.yaml"},                    // registry missing
+      {"terrain --dem /nonexistent/dem.tif --at 109.3,25.0", 5, "/nonexistent/dem.tif"},  // kGis
+      {"assess --dem /nonexistent/dem.tif " + kReport, 5, "/nonexistent/dem.tif"},        // kGis via Enricher
+      {"terrain --at 200,25", 2, "--at"},                                                 // kUsage
+      {"forces /nonexistent/forces.yaml", 8, "/nonexistent/forces.yaml"},                 // registry missing
       {"deploy --at 109.41,24.32 --level III --geojson /nonexistent/dir/p.geojson", 8, "/nonexistent/dir/p.geojson"},
-      {"deploy --at 109.41,24.32 --level V", 2, "unknown level 'V'"},                        // kUsage
+      {"deploy --at 109.41,24.32 --level V", 2, "unknown level 'V'"},  // kUsage
   };
   for (const auto& c : cases) {
     CliRun r = Cli(c.args);

@@ -27,7 +27,9 @@ std::string Dir() {
   static const std::string d = test_support::ScratchDir("firebreak-hostile");
   return d;
 }
-std::string Write(const std::string& name, const std::string& text) { return test_support::WriteFile(Dir(), name, text); }
+std::string Write(const std::string& name, const std::string& text) {
+  return test_support::WriteFile(Dir(), name, text);
+}
 std::string FreshStore(const std::string& name) { return test_support::FreshStore(Dir(), name); }
 
 // Runs the binary with a time limit (a hang is a failure, not a stuck test): exit 137 = killed by `timeout`.

@@ -35,7 +35,9 @@ std::string Dir() {
   static const std::string d = test_support::ScratchDir("firebreak-one-truth");
   return d;
 }
-std::string Write(const std::string& name, const std::string& text) { return test_support::WriteFile(Dir(), name, text); }
+std::string Write(const std::string& name, const std::string& text) {
+  return test_support::WriteFile(Dir(), name, text);
+}
 std::string FreshStore(const std::string& name) { return test_support::FreshStore(Dir(), name); }
 
 Out Fb(const std::string& args) { return test_support::Run(args, {.stderr_mode = test_support::Stderr::kSeparate}); }

@@ -14,7 +14,7 @@ TEST(ErrorTest, ToStringComposesWhereWhatHint) {
 }
 
 TEST(ErrorTest, ExitCodesAreDistinct) {
-  const ErrorKind kinds[] = {ErrorKind::kUsage, ErrorKind::kRuleFile, ErrorKind::kInput, ErrorKind::kGis,
+  const ErrorKind kinds[] = {ErrorKind::kUsage, ErrorKind::kRuleFile,    ErrorKind::kInput,    ErrorKind::kGis,
                              ErrorKind::kStore, ErrorKind::kExpectation, ErrorKind::kNotFound, ErrorKind::kInternal};
   for (auto a : kinds)
     for (auto b : kinds)

@@ -18,9 +18,9 @@ TEST(TimeTest, ParsesOffsetsToTheSameInstant) {
 }
 
 TEST(TimeTest, RejectsMalformed) {
-  static const char* bad[] = {"2026-03-14T09:30:00",  "2026-13-01T00:00Z",       "2026-02-30T00:00Z",
-                              "2026-03-14 09:30+8",   "yesterday",               "2026-03-14T09:30:00+08:00x",
-                              "2025-02-29T00:00:00Z", "2026-03-14T24:00:00+08:00"};
+  static const char* bad[] = {
+      "2026-03-14T09:30:00", "2026-13-01T00:00Z",          "2026-02-30T00:00Z",    "2026-03-14 09:30+8",
+      "yesterday",           "2026-03-14T09:30:00+08:00x", "2025-02-29T00:00:00Z", "2026-03-14T24:00:00+08:00"};
   for (const char* s : bad) {
     std::string why;
     EXPECT_FALSE(ParseIso8601(s, &why)) << s;

@@ -83,8 +83,8 @@ INSTANTIATE_TEST_SUITE_P(Liuzhou, Golden,
 TEST(GoldenFacts, ReusedDecisionEqualsFreshOne) {
   Engine eng(Liuzhou());
   std::vector<Incident> all;
-  for (const char* f : {"iii-area-casualties-night.json", "sensitive-clock.yaml", "concurrent-three.json",
-                        "controlled-small.yaml"})
+  for (const char* f :
+       {"iii-area-casualties-night.json", "sensitive-clock.yaml", "concurrent-three.json", "controlled-small.yaml"})
     for (auto& in : ReadReportFile(kDir + "data/" + f, Liuzhou())) all.push_back(in);
   Decision reused;
   for (std::size_t round = 0; round < 2; ++round)
@@ -123,7 +123,7 @@ TEST(GoldenFacts, WhatTheReviewedFilesSay) {
   for (const auto& d : three) EXPECT_EQ(d.lead.tier, Tier::kCity) << d.incident_id;  // 3.3: three fires at once
   EXPECT_EQ(three[0].response_level, Level::kIII);  // 6.3.2.1(5): two dangerous fires, this one of them
   EXPECT_EQ(three[1].response_level, Level::kIII);
-  EXPECT_FALSE(three[2].response_level);  // LZ-C is not dangerous itself (interpretation dangerous-fires-reported)
+  EXPECT_FALSE(three[2].response_level);       // LZ-C is not dangerous itself (interpretation dangerous-fires-reported)
   EXPECT_EQ(three[1].lead.tier, Tier::kCity);  // 3 fires AND crossing a boundary: one raise rule, one tier up
 
   auto calm = eng.AssessAll(ReadReportFile(kDir + "data/controlled-small.yaml", Liuzhou()));

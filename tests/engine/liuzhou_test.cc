@@ -182,11 +182,14 @@ TEST(Liuzhou, CalendarDecidesSensitivePeriodWhenNotReported) {
   struct {
     const char* at;
     bool sensitive;
-  } cases[] = {{"2026-03-27T12:00:00+08:00", false}, {"2026-03-28T00:00:00+08:00", true},
+  } cases[] = {{"2026-03-27T12:00:00+08:00", false},
+               {"2026-03-28T00:00:00+08:00", true},
                {"2026-04-10T23:59:59+08:00", true},
                // Interpretation sensitive-period-while-burning: burned on 04-10, the window's last day.
-               {"2026-04-11T00:00:00+08:00", true},  {"2026-04-11T06:00:00+08:00", false},
-               {"2026-10-01T08:00:00+08:00", true},  {"2026-10-08T08:00:00+08:00", false}};
+               {"2026-04-11T00:00:00+08:00", true},
+               {"2026-04-11T06:00:00+08:00", false},
+               {"2026-10-01T08:00:00+08:00", true},
+               {"2026-10-08T08:00:00+08:00", false}};
   for (const auto& c : cases) {
     Incident in = Base();
     in.reported_at = *ParseIso8601(c.at);
@@ -270,7 +273,7 @@ TEST(Liuzhou, Art40Grades) {
 
 TEST(Liuzhou, GradeUsesDamagedNotBurnedArea) {
   Incident in = Base();
-  in.burned_area_ha = 2000;  // level I by burned area...
+  in.burned_area_ha = 2000;         // level I by burned area...
   in.damaged_forest_area_ha = 0.5;  // ...but 一般 by damaged forest area
   Decision d = Eng().Assess(in);
   EXPECT_EQ(d.response_level, Level::kI);
@@ -336,7 +339,8 @@ TEST(Liuzhou, ThreeFiresRaiseTheLead) {
   for (const auto& d : ds) {
     EXPECT_EQ(d.lead.tier, Tier::kCity) << d.incident_id;
     bool reason = false;
-    for (const auto& r : d.lead.reasons) reason |= r.clause == "3.3(提级指挥)" && r.alternative == "three-or-more-fires";
+    for (const auto& r : d.lead.reasons)
+      reason |= r.clause == "3.3(提级指挥)" && r.alternative == "three-or-more-fires";
     EXPECT_TRUE(reason) << d.incident_id;
   }
   v[2].controlled = true;
@@ -367,7 +371,8 @@ TEST(Liuzhou, NextLevelGapsAndDueTimes) {
   std::vector<std::pair<Level, long>> want = {{Level::kIII, 12}, {Level::kII, 24}, {Level::kI, 48}};
   std::vector<std::pair<Level, long>> got;
   for (const auto& t : d.next.due)
-    if (t.alternative == "sensitive-period") got.emplace_back(t.level, (t.at.epoch_s - in.open_fire_since->epoch_s) / kH);
+    if (t.alternative == "sensitive-period")
+      got.emplace_back(t.level, (t.at.epoch_s - in.open_fire_since->epoch_s) / kH);
   EXPECT_EQ(got, want);
   // And the engine agrees at those instants.
   for (const auto& t : d.next.due) {
@@ -409,14 +414,24 @@ TEST(LiuzhouProperty, MoreAreaCasualtiesOrHoursNeverLowerTheLevel) {
     Incident a = Random(rng);
     Incident b = a;
     switch (i % 4) {
-      case 0: *b.burned_area_ha += std::uniform_real_distribution<double>(0, 600)(rng); break;
-      case 1: b.deaths = a.deaths.value_or(0) + std::uniform_int_distribution<int>(0, 12)(rng); break;
-      case 2: b.serious_injuries = a.serious_injuries.value_or(0) + std::uniform_int_distribution<int>(0, 40)(rng); break;
-      case 3: b.open_fire_since = Timestamp{a.open_fire_since->epoch_s - std::uniform_int_distribution<int>(0, 50)(rng) * kH, 480}; break;
+      case 0:
+        *b.burned_area_ha += std::uniform_real_distribution<double>(0, 600)(rng);
+        break;
+      case 1:
+        b.deaths = a.deaths.value_or(0) + std::uniform_int_distribution<int>(0, 12)(rng);
+        break;
+      case 2:
+        b.serious_injuries = a.serious_injuries.value_or(0) + std::uniform_int_distribution<int>(0, 40)(rng);
+        break;
+      case 3:
+        b.open_fire_since =
+            Timestamp{a.open_fire_since->epoch_s - std::uniform_int_distribution<int>(0, 50)(rng) * kH, 480};
+        break;
     }
     Decision da = Eng().Assess(a), db = Eng().Assess(b);
     ASSERT_LE(LevelNum(da), LevelNum(db)) << "seed " << Seed() << " case " << i << " kind " << i % 4;
-    ASSERT_LE(static_cast<int>(*da.grade.grade), static_cast<int>(*db.grade.grade)) << "seed " << Seed() << " case " << i;
+    ASSERT_LE(static_cast<int>(*da.grade.grade), static_cast<int>(*db.grade.grade))
+        << "seed " << Seed() << " case " << i;
   }
 }
 

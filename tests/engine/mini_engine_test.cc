@@ -42,8 +42,8 @@ TEST_F(MiniEngine, AreaThresholdIsStrictAndNeedsUncontrolled) {
     std::optional<bool> controlled;
     std::optional<Level> want;
   } cases[] = {
-      {40, false, std::nullopt}, {40.01, false, Level::kIV}, {80, false, Level::kIV},
-      {80.5, false, Level::kIII}, {500, true, std::nullopt}, {500, std::nullopt, Level::kIII},  // default: uncontrolled
+      {40, false, std::nullopt}, {40.01, false, Level::kIV},       {80, false, Level::kIV}, {80.5, false, Level::kIII},
+      {500, true, std::nullopt}, {500, std::nullopt, Level::kIII},  // default: uncontrolled
   };
   for (const auto& c : cases) {
     Incident in = Base();
@@ -137,10 +137,14 @@ TEST_F(MiniEngine, CalendarAndDerivedNight) {
     bool sensitive;
     bool night;
   } cases[] = {
-      {"2026-04-01T00:00:00+08:00", true, true},  {"2026-04-07T23:59:00+08:00", true, true},
-      {"2026-04-08T12:00:00+08:00", false, false}, {"2026-03-31T18:59:00+08:00", false, false},
-      {"2026-12-31T19:00:00+08:00", true, true},  {"2027-01-02T05:59:00+08:00", true, true},
-      {"2027-01-03T06:00:00+08:00", false, false}, {"2026-03-31T23:30:00+00:00", false, true},  // local = the offset the time was written in
+      {"2026-04-01T00:00:00+08:00", true, true},
+      {"2026-04-07T23:59:00+08:00", true, true},
+      {"2026-04-08T12:00:00+08:00", false, false},
+      {"2026-03-31T18:59:00+08:00", false, false},
+      {"2026-12-31T19:00:00+08:00", true, true},
+      {"2027-01-02T05:59:00+08:00", true, true},
+      {"2027-01-03T06:00:00+08:00", false, false},
+      {"2026-03-31T23:30:00+00:00", false, true},  // local = the offset the time was written in
   };
   for (const auto& c : cases) {
     Incident in = Base();
@@ -180,8 +184,7 @@ TEST_F(MiniEngine, HoursAlternativesAndDueTimes) {
                {"2026-05-10T13:00:00+08:00", Level::kIV},
                {"2026-05-10T18:00:00+08:00", Level::kIV},
                {"2026-05-10T18:00:01+08:00", Level::kIII}};
-  for (const auto& c : cases)
-    EXPECT_EQ(eng.Assess(in, T(c.at), {}).response_level, c.want) << c.at;
+  for (const auto& c : cases) EXPECT_EQ(eng.Assess(in, T(c.at), {}).response_level, c.want) << c.at;
   // Controlled: no due times at all.
   in.controlled = true;
   EXPECT_TRUE(eng.Assess(in).next.due.empty());
@@ -242,8 +245,10 @@ TEST_F(MiniEngine, GradeAndLead) {
     double damaged;
     Grade want;
     Tier lead;
-  } cases[] = {{0, Grade::kGeneral, Tier::kCounty},  {0.99, Grade::kGeneral, Tier::kCounty},
-               {1, Grade::kLarge, Tier::kCity},       {99.9, Grade::kLarge, Tier::kCity},
+  } cases[] = {{0, Grade::kGeneral, Tier::kCounty},
+               {0.99, Grade::kGeneral, Tier::kCounty},
+               {1, Grade::kLarge, Tier::kCity},
+               {99.9, Grade::kLarge, Tier::kCity},
                {100, Grade::kMajor, Tier::kCity}};
   for (const auto& c : cases) {
     Incident in = Base();

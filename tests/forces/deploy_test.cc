@@ -31,13 +31,13 @@ Registry Mixed() {
   Registry r;
   r.source = "mixed";
   r.units = {
-      Unit("L2", "pro", "柳城县", 109.36, 24.70),          // local, farther
+      Unit("L2", "pro", "柳城县", 109.36, 24.70),           // local, farther
       Unit("V", "villagers", "柳城县", 109.305, 24.70, 0),  // local assisting, fastest of all
-      Unit("C", "pro", "鹿寨县", 109.70, 24.50),           // other county: cross-county
-      Unit("F", "fire_rescue", "", 109.41, 24.32, 10),     // city fire-rescue
-      Unit("P", "pla", "", 109.39, 24.38, 120),            // army
-      Unit("A", "aviation", "", 109.39, 24.21, 60),        // region
-      Unit("L1", "pro", "柳城县", 109.32, 24.70),          // local, nearer
+      Unit("C", "pro", "鹿寨县", 109.70, 24.50),            // other county: cross-county
+      Unit("F", "fire_rescue", "", 109.41, 24.32, 10),      // city fire-rescue
+      Unit("P", "pla", "", 109.39, 24.38, 120),             // army
+      Unit("A", "aviation", "", 109.39, 24.21, 60),         // region
+      Unit("L1", "pro", "柳城县", 109.32, 24.70),           // local, nearer
   };
   return r;
 }
@@ -174,8 +174,8 @@ TEST(Deploy, BadUnitsAreListedAndThePlanStillProduced) {
 TEST(Deploy, FallbackRadiusBothSides) {
   const auto rules = testing::MakeRules();
   Registry r;
-  r.units = {Unit("near", "pro", "鹿寨县", kFire.lon, kFire.lat + 1.0),   // ~111 km
-             Unit("far", "pro", "鹿寨县", kFire.lon, kFire.lat + 2.0)};   // ~222 km
+  r.units = {Unit("near", "pro", "鹿寨县", kFire.lon, kFire.lat + 1.0),  // ~111 km
+             Unit("far", "pro", "鹿寨县", kFire.lon, kFire.lat + 2.0)};  // ~222 km
   DeployOptions opt;
   opt.fallback_radius = Kilometres(150);
   const DeploymentPlan p = PlanDeployment(rules, r, Req(Level::kIV), {}, opt);

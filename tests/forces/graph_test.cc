@@ -118,13 +118,17 @@ TEST(TravelGraph, MatchesNetworkxOnRandomGraph) {
     std::ofstream py(dir / "nx.py");
     py << "import sys, networkx as nx\n"
           "G = nx.MultiDiGraph()\n"
-          "G.add_nodes_from(range(" << n << "))\n"
+          "G.add_nodes_from(range("
+       << n
+       << "))\n"
           "for line in open(sys.argv[1]):\n"
           "    a, b, t = line.split()\n"
           "    G.add_edge(int(a), int(b), weight=float(t))\n"
           "d = nx.single_source_dijkstra_path_length(G, int(sys.argv[2]), weight='weight')\n"
           "with open(sys.argv[3], 'w') as f:\n"
-          "    for v in range(" << n << "):\n"
+          "    for v in range("
+       << n
+       << "):\n"
           "        f.write(repr(d[v]) if v in d else 'inf')\n"
           "        f.write('\\n')\n";
   }
@@ -157,11 +161,11 @@ TEST(Tobler, SpeedTable) {
   static const struct {
     double gradient, factor, kmh;
   } cases[] = {
-      {-0.05, 1.0, 6.0},                             // the peak
-      {0.0, 1.0, 6.0 * std::exp(-3.5 * 0.05)},       // flat: 5.04 km/h
-      {0.10, 1.0, 6.0 * std::exp(-3.5 * 0.15)},      // 10 % uphill
-      {-0.20, 1.0, 6.0 * std::exp(-3.5 * 0.15)},     // 20 % downhill equals 10 % uphill
-      {0.0, 0.6, 0.6 * 6.0 * std::exp(-3.5 * 0.05)}, // off-path factor
+      {-0.05, 1.0, 6.0},                              // the peak
+      {0.0, 1.0, 6.0 * std::exp(-3.5 * 0.05)},        // flat: 5.04 km/h
+      {0.10, 1.0, 6.0 * std::exp(-3.5 * 0.15)},       // 10 % uphill
+      {-0.20, 1.0, 6.0 * std::exp(-3.5 * 0.15)},      // 20 % downhill equals 10 % uphill
+      {0.0, 0.6, 0.6 * 6.0 * std::exp(-3.5 * 0.05)},  // off-path factor
   };
   for (const auto& c : cases) EXPECT_NEAR(ToblerSpeed(c.gradient, c.factor).value() * 3.6, c.kmh, 1e-12) << c.gradient;
   EXPECT_LT(ToblerSpeed(0.3, 1).value(), ToblerSpeed(-0.3, 1).value());  // uphill slower than the same downhill

@@ -1,9 +1,9 @@
 // Forces registry: a valid file, per-unit problems that do not throw, structural errors with file:line:col.
 #include <gtest/gtest.h>
 
+#include "../common/hostile_inputs.h"
 #include "firebreak/common/error.h"
 #include "firebreak/forces/registry.h"
-#include "../common/hostile_inputs.h"
 #include "test_util.h"
 
 namespace firebreak::forces {
@@ -77,13 +77,15 @@ struct BadCase {
 
 TEST(Registry, StructuralErrorsSayWhereAndWhat) {
   const auto rules = testing::MakeRules();
-  const std::string unit = "  - id: a\n    name: A\n    type: pro\n    base: {lon: 109, lat: 24}\n    strength: 3\n    readiness_min: 5\n";
+  const std::string unit =
+      "  - id: a\n    name: A\n    type: pro\n    base: {lon: 109, lat: 24}\n    strength: 3\n    readiness_min: 5\n";
   const BadCase cases[] = {
       {"empty", "", ErrorKind::kInput, "r.yaml", "empty forces registry"},
       {"syntax", "units: [\n", ErrorKind::kInput, "r.yaml:2:1", "YAML syntax error"},
       {"not a list", "units: 3\n", ErrorKind::kInput, "r.yaml:1:8", "must be a list"},
       {"unknown top key", "unit:\n" + unit, ErrorKind::kInput, "r.yaml:1:1", "did you mean 'units'?"},
-      {"unknown unit key", "units:\n" + unit + "    strenght: 3\n", ErrorKind::kInput, "r.yaml:8:5", "did you mean 'strength'?"},
+      {"unknown unit key", "units:\n" + unit + "    strenght: 3\n", ErrorKind::kInput, "r.yaml:8:5",
+       "did you mean 'strength'?"},
       {"missing key", "units:\n  - id: a\n    name: A\n    type: pro\n    base: {lon: 109, lat: 24}\n    strength: 3\n",
        ErrorKind::kInput, "r.yaml:2:5", "missing required key 'readiness_min'"},
       {"duplicate id", "units:\n" + unit + unit, ErrorKind::kInput, "r.yaml:8:9", "duplicate unit id 'a'"},
@@ -93,16 +95,19 @@ TEST(Registry, StructuralErrorsSayWhereAndWhat) {
       {"lon not a number",
        "units:\n  - {id: a, name: A, type: pro, base: {lon: east, lat: 24}, strength: 1, readiness_min: 1}\n",
        ErrorKind::kInput, "r.yaml:2:", "base.lon must be a number"},
-      {"strength zero", "units:\n  - {id: a, name: A, type: pro, base: {lon: 109, lat: 24}, strength: 0, readiness_min: 1}\n",
+      {"strength zero",
+       "units:\n  - {id: a, name: A, type: pro, base: {lon: 109, lat: 24}, strength: 0, readiness_min: 1}\n",
        ErrorKind::kInput, "r.yaml:2:", "strength must be a whole number >= 1"},
       {"negative readiness",
        "units:\n  - {id: a, name: A, type: pro, base: {lon: 109, lat: 24}, strength: 1, readiness_min: -1}\n",
        ErrorKind::kInput, "r.yaml:2:", "readiness_min must be >= 0"},
       {"people typo",
-       "units:\n  - {id: a, name: A, type: pro, base: {lon: 109, lat: 24}, strength: 1, readiness_min: 1, people: [minro]}\n",
+       "units:\n  - {id: a, name: A, type: pro, base: {lon: 109, lat: 24}, strength: 1, readiness_min: 1, people: "
+       "[minro]}\n",
        ErrorKind::kInput, "r.yaml:2:", "did you mean 'minor'?"},
       {"county typo",
-       "units:\n  - {id: a, name: A, type: pro, home_county: 柳城区, base: {lon: 109, lat: 24}, strength: 1, readiness_min: 1}\n",
+       "units:\n  - {id: a, name: A, type: pro, home_county: 柳城区, base: {lon: 109, lat: 24}, strength: 1, "
+       "readiness_min: 1}\n",
        ErrorKind::kInput, "r.yaml:2:", "did you mean '柳城县'?"},
   };
   for (const auto& c : cases) {
@@ -154,7 +159,8 @@ TEST(Registry, NumbersAreBoundedOnBothSides) {
       {"strength 1e9", unit("1e9", "5"), ErrorKind::kInput, "r.yaml:2:", "at most 100000 people"},
       {"readiness above a week", unit("3", "10081"), ErrorKind::kInput, "r.yaml:2:", "at most 10080 minutes"},
       {"readiness infinite", unit("3", ".inf"), ErrorKind::kInput, "r.yaml:2:", "must be a number"},
-      {"columns count characters", "units:\n  - {id: 甲甲, name: 甲, type: pro, base: {lon: 甲, lat: 24}, strength: 1, readiness_min: 1}\n",
+      {"columns count characters",
+       "units:\n  - {id: 甲甲, name: 甲, type: pro, base: {lon: 甲, lat: 24}, strength: 1, readiness_min: 1}\n",
        ErrorKind::kInput, "r.yaml:2:46", "base.lon must be a number"},
   };
   for (const auto& c : cases) {

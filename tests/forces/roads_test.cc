@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../common/hostile_inputs.h"
 #include "firebreak/common/error.h"
 #include "firebreak/forces/deploy.h"
-#include "../common/hostile_inputs.h"
 #include "test_util.h"
 
 namespace firebreak::forces {
@@ -21,7 +21,8 @@ RoadConfig Cfg() {
 }
 
 TEST(RoadConfig, ParsesAndRejects) {
-  const RoadConfig c = ParseRoadConfig("class_field: fclass\nspeeds_kmh: {primary: 60, track: 15}\ndefault_kmh: 20\nsnap_m: 2\n", "c.yaml");
+  const RoadConfig c = ParseRoadConfig(
+      "class_field: fclass\nspeeds_kmh: {primary: 60, track: 15}\ndefault_kmh: 20\nsnap_m: 2\n", "c.yaml");
   EXPECT_EQ(c.class_field, "fclass");
   EXPECT_DOUBLE_EQ(c.speed_kmh.at("primary"), 60);
   EXPECT_DOUBLE_EQ(c.default_kmh.value(), 20);
@@ -94,7 +95,8 @@ TEST(RoadNetwork, SnapsSharedEndpointsAndReportsBrokenLines) {
   const auto b = net.Nearest({109.30, 24.70}, Metres(10));
   ASSERT_TRUE(a && b);
   const ShortestPaths sp = net.graph().Dijkstra({{*a, Seconds(0)}});
-  const double m = GreatCircle({109.20, 24.70}, {109.25, 24.70}).value() + GreatCircle({109.25, 24.70}, {109.30, 24.70}).value();
+  const double m =
+      GreatCircle({109.20, 24.70}, {109.25, 24.70}).value() + GreatCircle({109.25, 24.70}, {109.30, 24.70}).value();
   EXPECT_NEAR(sp.time_s[*b], m / 10.0, 1e-3);  // 36 km/h = 10 m/s
   // Nearest: both sides of the max distance (a point ~555 m north of the west end).
   EXPECT_TRUE(net.Nearest({109.20, 24.705}, Metres(600)).has_value());
@@ -193,8 +195,9 @@ TEST(RoadNetwork, DeploymentEtaOnRoadsByHandAndDisconnectedUnit) {
   EXPECT_EQ(pu.legs[0].path.size(), 3u);
   EXPECT_FALSE(pu.legs[0].estimated);
   EXPECT_EQ(pu.legs[1].mode, LegMode::kStraightWalk);  // no DEM: the last walk is a straight-line estimate
-  const double road = (GreatCircle({109.20, 24.70}, {109.25, 24.70}).value() +
-                       GreatCircle({109.25, 24.70}, {109.30, 24.70}).value()) / 10.0;
+  const double road =
+      (GreatCircle({109.20, 24.70}, {109.25, 24.70}).value() + GreatCircle({109.25, 24.70}, {109.30, 24.70}).value()) /
+      10.0;
   const double walk = GreatCircle({109.30, 24.70}, q.fire).value() * 1.4 / (2.5 / 3.6);
   EXPECT_NEAR(pu.eta->value(), 600 + road + walk, 1e-3);
   ASSERT_EQ(p.excluded.size(), 1u);

@@ -88,7 +88,8 @@ TEST(Safety, WalkOutOfAGullyButNeverIntoOne) {
   const auto rules = testing::MakeRules();
   const double k = std::tan(15.0 * 3.14159265358979 / 180.0) * 30.0;
   Scene s;
-  s.in.dem = testing::MakeDem(81, 81, 30.0, [&](int, int c) { return static_cast<float>(100.0 + k * std::abs(c - 40)); });
+  s.in.dem =
+      testing::MakeDem(81, 81, 30.0, [&](int, int c) { return static_cast<float>(100.0 + k * std::abs(c - 40)); });
   const engine::LonLat west_zone = s.in.dem->CellCentreWgs84(40, 33);
   s.in.zones = {{"west", west_zone}};
   DeployOptions opt;

@@ -21,7 +21,8 @@ inline engine::RuleSet MakeRules() {
              {"city_hq_office", {"市指挥部办公室", "city HQ office"}, "3.1", {}},
              {"region_hq", {"自治区指挥部", "region HQ"}, "3.1", {}}};
   engine::ForceCategory main{"main", {"主力", "main"}, "4.1", 1, {"pro", "fire_rescue", "aviation"}, {}, "", {}};
-  engine::ForceCategory support{"support", {"辅助", "support"}, "4.1", 2, {"pla", "armed_police"}, engine::Level::kII, "", {}};
+  engine::ForceCategory support{
+      "support", {"辅助", "support"}, "4.1", 2, {"pla", "armed_police"}, engine::Level::kII, "", {}};
   engine::ForceCategory assisting{"assisting", {"协助", "assisting"}, "4.1", 4, {"villagers"}, {}, "必要时", {}};
   r.force_categories = {main, support, assisting};
   auto ch = [](std::string id, std::string clause, std::vector<std::string> types, std::string scope, std::string by,
@@ -36,19 +37,22 @@ inline engine::RuleSet MakeRules() {
     c.requested_from = std::move(from);
     return c;
   };
-  r.request_channels = {ch("local", "4.2", {"pro", "villagers"}, "local", "county_hq", {}),
-                        ch("cross_county", "4.2", {"pro"}, "cross_county", "city_hq", {"sending_county_hq"}),
-                        ch("city_fire_rescue", "4.2", {"fire_rescue"}, "city", "city_hq_office", {"detachment"}),
-                        ch("army", "4.2", {"pla", "armed_police"}, "army", "city_hq_office",
-                           {"柳州军分区", "武警柳州支队"}),
-                        ch("region", "6.2.1", {"aviation"}, "region", "city_hq", {"region_hq"})};
-  r.mobilisation_bans = {{"6.2.1", {"不得动员残疾人、孕妇和未成年人", "no disabled, pregnant or minors"},
-                          {"disabled", "pregnant", "minor", "unfit"}, {}}};
+  r.request_channels = {
+      ch("local", "4.2", {"pro", "villagers"}, "local", "county_hq", {}),
+      ch("cross_county", "4.2", {"pro"}, "cross_county", "city_hq", {"sending_county_hq"}),
+      ch("city_fire_rescue", "4.2", {"fire_rescue"}, "city", "city_hq_office", {"detachment"}),
+      ch("army", "4.2", {"pla", "armed_police"}, "army", "city_hq_office", {"柳州军分区", "武警柳州支队"}),
+      ch("region", "6.2.1", {"aviation"}, "region", "city_hq", {"region_hq"})};
+  r.mobilisation_bans = {{"6.2.1",
+                          {"不得动员残疾人、孕妇和未成年人", "no disabled, pregnant or minors"},
+                          {"disabled", "pregnant", "minor", "unfit"},
+                          {}}};
   engine::SafetyRule s;
   s.id = "十个严禁(9)";
   s.clause = "3.3";
   s.group = "十个严禁";
-  s.text = {"严禁在未预设安全区域和安全撤离路线情况下组织队伍扑火", "never fight without a safety zone and escape route"};
+  s.text = {"严禁在未预设安全区域和安全撤离路线情况下组织队伍扑火",
+            "never fight without a safety zone and escape route"};
   r.safety = {s};
   r.deployment.escape_rule = s.id;  // the rule file names the safety-zone rule (deployment.escape_rule)
   return r;

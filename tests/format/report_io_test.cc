@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <random>
 
+#include "../engine/mini_rules.h"
 #include "firebreak/common/error.h"
 #include "firebreak/format/report_io.h"
-#include "../engine/mini_rules.h"
 
 namespace firebreak::format {
 namespace {
@@ -94,43 +94,76 @@ std::vector<Bad> BadCases() {
   };
   keep.reserve(64);
   return {
-      {"malformed json", k("{\n  \"incident_id\": \"A\",\n  \"burned_area_ha\": 12,,\n}"), {"r.json:3:", "YAML/JSON syntax"}},
+      {"malformed json",
+       k("{\n  \"incident_id\": \"A\",\n  \"burned_area_ha\": 12,,\n}"),
+       {"r.json:3:", "YAML/JSON syntax"}},
       {"malformed yaml", k("incident_id: A\nburned_area_ha: [1, 2\n"), {"r.json:", "YAML/JSON syntax"}},
       {"negative area", k(obj(R"("burned_area_ha": -3)")), {"r.json:1:", "/burned_area_ha: must be >= 0, got -3"}},
       {"negative damaged", k(obj(R"("damaged_forest_area_ha": -0.5)")), {"/damaged_forest_area_ha: must be >= 0"}},
       {"negative deaths", k(obj(R"("deaths": -1)")), {"/deaths: must be >= 0, got -1"}},
-      {"fractional injuries", k(obj(R"("serious_injuries": 1.5)")), {"/serious_injuries: must be a whole number", "1.5"}},
+      {"fractional injuries",
+       k(obj(R"("serious_injuries": 1.5)")),
+       {"/serious_injuries: must be a whole number", "1.5"}},
       {"string area", k(obj(R"("burned_area_ha": "12")")), {"/burned_area_ha: must be a number, got string \"12\""}},
       {"bool as string", k(obj(R"("controlled": "yes")")), {"/controlled: must be true or false"}},
-      {"unknown field", k(obj(R"("burnt_area_ha": 3)")), {"/burnt_area_ha: unknown field", "did you mean 'burned_area_ha'?"}},
+      {"unknown field",
+       k(obj(R"("burnt_area_ha": 3)")),
+       {"/burnt_area_ha: unknown field", "did you mean 'burned_area_ha'?"}},
       {"fact at top level", k(obj(R"("no_smoke": true)")), {"/no_smoke: unknown field", "put it under \"facts\""}},
-      {"unknown fact", k(obj(R"("facts": {"no_smok": true})")), {"/facts/no_smok: unknown fact", "did you mean 'no_smoke'?"}},
+      {"unknown fact",
+       k(obj(R"("facts": {"no_smok": true})")),
+       {"/facts/no_smok: unknown fact", "did you mean 'no_smoke'?"}},
       {"fact wrong kind", k(obj(R"("facts": {"night": 1})")), {"/facts/night: must be true or false"}},
       {"engine fact", k(obj(R"("facts": {"response_level": 3})")), {"/facts/response_level", "computed by the engine"}},
       {"unknown county", k(obj(R"("county": "甲乡")")), {"/county: unknown county '甲乡'"}},
-      {"unknown county code", k(obj(R"("county": 999003)")), {"/county: unknown county '999003'", "did you mean '999001'?"}},
-      {"unknown crossed county", k(obj(R"("county": "甲县", "crosses_into": "丙县")")), {"/crosses_into: unknown county '丙县'"}},
-      {"crosses into its own county", k(obj(R"("county": "甲县", "crosses_into": 999001)")),
+      {"unknown county code",
+       k(obj(R"("county": 999003)")),
+       {"/county: unknown county '999003'", "did you mean '999001'?"}},
+      {"unknown crossed county",
+       k(obj(R"("county": "甲县", "crosses_into": "丙县")")),
+       {"/crosses_into: unknown county '丙县'"}},
+      {"crosses into its own county",
+       k(obj(R"("county": "甲县", "crosses_into": 999001)")),
        {"/crosses_into: names the fire's own county '999001'", "neighbouring county"}},
-      {"crosses into, not across", k(obj(R"("county": "甲县", "crosses_boundary": false, "crosses_into": "乙区")")),
+      {"crosses into, not across",
+       k(obj(R"("county": "甲县", "crosses_boundary": false, "crosses_into": "乙区")")),
        {"/crosses_into: a fire burning into '乙区' crosses the county boundary, but crosses_boundary is false"}},
-      {"crossed county not a name", k(obj(R"("crosses_into": true)")), {"/crosses_into: must be a county name or adcode"}},
-      {"missing id", k(R"({"reported_at":"2026-03-14T09:30:00+08:00"})"), {"r.json:1:1: /: missing required field 'incident_id'"}},
+      {"crossed county not a name",
+       k(obj(R"("crosses_into": true)")),
+       {"/crosses_into: must be a county name or adcode"}},
+      {"missing id",
+       k(R"({"reported_at":"2026-03-14T09:30:00+08:00"})"),
+       {"r.json:1:1: /: missing required field 'incident_id'"}},
       {"missing reported_at", k(R"({"incident_id":"A"})"), {"missing required field 'reported_at'"}},
-      {"bad time", k(R"({"incident_id":"A","reported_at":"2026-03-14 09:30"})"), {"/reported_at: not an ISO 8601 time"}},
-      {"time without offset", k(R"({"incident_id":"A","reported_at":"2026-03-14T09:30:00"})"), {"/reported_at: not an ISO 8601"}},
-      {"reported before fire", k(obj(R"("open_fire_since": "2026-03-14T10:00:00+08:00")")),
+      {"bad time",
+       k(R"({"incident_id":"A","reported_at":"2026-03-14 09:30"})"),
+       {"/reported_at: not an ISO 8601 time"}},
+      {"time without offset",
+       k(R"({"incident_id":"A","reported_at":"2026-03-14T09:30:00"})"),
+       {"/reported_at: not an ISO 8601"}},
+      {"reported before fire",
+       k(obj(R"("open_fire_since": "2026-03-14T10:00:00+08:00")")),
        {"/reported_at: is before open_fire_since", "check both times"}},
-      {"extinguished not controlled", k(obj(R"("extinguished": true, "controlled": false)")),
+      {"extinguished not controlled",
+       k(obj(R"("extinguished": true, "controlled": false)")),
        {"/extinguished: an extinguished fire must be under control, but controlled is false"}},
       {"extinguished controlled missing", k(obj(R"("extinguished": true)")), {"controlled is missing"}},
-      {"duplicate ids", k("[" + obj("") + "," + obj("") + "]"), {"/1/incident_id: duplicate incident id 'A' (also at /0)"}},
-      {"duplicate key", k(R"({"incident_id":"A","incident_id":"B","reported_at":"2026-03-14T09:30:00+08:00"})"),
+      {"duplicate ids",
+       k("[" + obj("") + "," + obj("") + "]"),
+       {"/1/incident_id: duplicate incident id 'A' (also at /0)"}},
+      {"duplicate key",
+       k(R"({"incident_id":"A","incident_id":"B","reported_at":"2026-03-14T09:30:00+08:00"})"),
        {"duplicate key 'incident_id'"}},
-      {"unknown threat", k(obj(R"("threatens": ["railways"])")), {"/threatens/0: unknown threat 'railways'", "did you mean 'railway'?"}},
+      {"unknown threat",
+       k(obj(R"("threatens": ["railways"])")),
+       {"/threatens/0: unknown threat 'railways'", "did you mean 'railway'?"}},
       {"bad colour", k(obj(R"("warning_colour": "purple")")), {"/warning_colour: unknown warning colour"}},
-      {"humidity range", k(obj(R"("weather": {"humidity_pct": 120})")), {"/weather/humidity_pct: must be <= 100, got 120"}},
-      {"weather typo", k(obj(R"("weather": {"wind_speed": 3})")), {"/weather/wind_speed: unknown field", "wind_speed_ms"}},
+      {"humidity range",
+       k(obj(R"("weather": {"humidity_pct": 120})")),
+       {"/weather/humidity_pct: must be <= 100, got 120"}},
+      {"weather typo",
+       k(obj(R"("weather": {"wind_speed": 3})")),
+       {"/weather/wind_speed: unknown field", "wind_speed_ms"}},
       {"latitude", k(obj(R"("location": {"lon": 109, "lat": 124})")), {"/location/lat: must be <= 90"}},
       {"location missing lat", k(obj(R"("location": {"lon": 109})")), {"/location/lat: missing required number"}},
       {"not an object", k("[1]"), {"r.json:1:2: /0: expected a report object, got 1"}},
@@ -138,7 +171,9 @@ std::vector<Bad> BadCases() {
       {"empty", k("  \n"), {"empty report"}},
       {"empty array", k("[]"), {"no incident reports"}},
       {"invalid utf-8", k(obj("\"county\": \"\xff\"")), {"r.json:1:", "not valid UTF-8 (byte 0xFF)"}},
-      {"empty id", k(R"({"incident_id":"","reported_at":"2026-03-14T09:30:00+08:00"})"), {"/incident_id: must not be empty"}},
+      {"empty id",
+       k(R"({"incident_id":"","reported_at":"2026-03-14T09:30:00+08:00"})"),
+       {"/incident_id: must not be empty"}},
   };
 }
 
@@ -149,7 +184,8 @@ TEST(ReportIo, ASecondCountyMeansTheFireCrossesTheBoundary) {
   const Incident in = ParseReports(json, "r.json", Rules()).at(0);
   EXPECT_EQ(in.crosses_boundary, std::optional<bool>(true));
   EXPECT_EQ(CrossesInto(json, Rules()), std::optional<std::string>("乙区"));
-  const std::string yaml = "incident_id: A\nreported_at: 2026-03-14T09:30:00+08:00\ncounty: 甲县\ncrosses_into: Yi District\n";
+  const std::string yaml =
+      "incident_id: A\nreported_at: 2026-03-14T09:30:00+08:00\ncounty: 甲县\ncrosses_into: Yi District\n";
   const ReportUpdate u = ParseReportUpdate(yaml, "r.yaml", Rules());
   EXPECT_EQ(u.own.crosses_boundary, std::optional<bool>(true));
   EXPECT_EQ(CrossesInto(u.json, Rules()), std::optional<std::string>("乙区"));
@@ -204,8 +240,9 @@ TEST(ReportIo, MutatedReportsParseOrFailCleanly) {
   const std::string json = R"({"incident_id":"LZ-1","reported_at":"2026-03-14T09:30:00+08:00","county":"甲县",)"
                            R"("burned_area_ha":120.5,"deaths":1,"threatens":["railway"],"weather":{"wind_speed_ms":4},)"
                            R"("facts":{"no_smoke":true},"open_fire_since":"2026-03-14T01:30:00+08:00"})";
-  const std::string yaml = "incident_id: LZ-1\nreported_at: \"2026-03-14T09:30:00+08:00\"\ncounty: 甲县\n"
-                           "burned_area_ha: 120.5\ndeaths: 1\nthreatens: [railway]\nweather: {wind_speed_ms: 4}\n";
+  const std::string yaml =
+      "incident_id: LZ-1\nreported_at: \"2026-03-14T09:30:00+08:00\"\ncounty: 甲县\n"
+      "burned_area_ha: 120.5\ndeaths: 1\nthreatens: [railway]\nweather: {wind_speed_ms: 4}\n";
   const char* env = std::getenv("FIREBREAK_SEED");
   std::mt19937 rng(env && *env ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : 7u);
   const std::string alphabet = "{}[]:,\"-. 0123456789aeflnrstu\n\t#&*!|>";
@@ -216,9 +253,15 @@ TEST(ReportIo, MutatedReportsParseOrFailCleanly) {
     for (int e = 0; e < edits && !t.empty(); ++e) {
       std::size_t pos = rng() % t.size();
       switch (rng() % 3) {
-        case 0: t[pos] = alphabet[rng() % alphabet.size()]; break;
-        case 1: t.erase(pos, 1 + rng() % 8); break;
-        case 2: t.insert(pos, 1, alphabet[rng() % alphabet.size()]); break;
+        case 0:
+          t[pos] = alphabet[rng() % alphabet.size()];
+          break;
+        case 1:
+          t.erase(pos, 1 + rng() % 8);
+          break;
+        case 2:
+          t.insert(pos, 1, alphabet[rng() % alphabet.size()]);
+          break;
       }
     }
     try {

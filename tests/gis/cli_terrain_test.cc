@@ -57,7 +57,7 @@ TEST_F(CliTerrain, DemoDataWritesAllFilesAndListsFeatures) {
 TEST_F(CliTerrain, JsonFactsAndGeoJsonZonesAtTheBoxCanyon) {
   const std::string gj = (*dir_ / "zones.geojson").string();
   CmdResult r = Exec("terrain --dem " + (*dir_ / "dem.tif").string() + " --layers " + (*dir_ / "layers.yaml").string() +
-               " --at " + Point("box_canyon") + " --wind-from 270 --wind-speed 4 --format json --geojson " + gj);
+                     " --at " + Point("box_canyon") + " --wind-from 270 --wind-speed 4 --format json --geojson " + gj);
   ASSERT_EQ(r.code, 0) << r.out;
   nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["facts"]["terrain_box_canyon"]["value"], true);
@@ -75,7 +75,7 @@ TEST_F(CliTerrain, JsonFactsAndGeoJsonZonesAtTheBoxCanyon) {
 
 TEST_F(CliTerrain, ChineseTextByDefault) {
   CmdResult r = Exec("terrain --dem " + (*dir_ / "dem.tif").string() + " --layers " + (*dir_ / "layers.yaml").string() +
-               " --at " + Point("saddle"));
+                     " --at " + Point("saddle"));
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("鞍部"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("所在县（区）"), std::string::npos) << r.out;

@@ -106,7 +106,11 @@ TEST(Raster, MissingFileIsAGisErrorNamingTheFile) {
 
 TEST(Raster, NotARasterIsAGisError) {
   const std::string path = TempPath("not_a_raster.tif");
-  { std::FILE* f = std::fopen(path.c_str(), "w"); std::fputs("hello", f); std::fclose(f); }
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs("hello", f);
+    std::fclose(f);
+  }
   EXPECT_THROW(Raster::Open(path), Error);
 }
 

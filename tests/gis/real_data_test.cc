@@ -103,21 +103,28 @@ std::vector<std::pair<double, double>> PythonDistances(const fs::path& dir, cons
                                                        const std::string& city, const std::vector<LonLat>& pts) {
   std::ostringstream py;
   py << "import json\nfrom osgeo import ogr, osr\n"
-        "utm = osr.SpatialReference(); utm.ImportFromEPSG(32649); utm.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)\n"
-        "wgs = osr.SpatialReference(); wgs.ImportFromEPSG(4326); wgs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)\n"
+        "utm = osr.SpatialReference(); utm.ImportFromEPSG(32649); "
+        "utm.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)\n"
+        "wgs = osr.SpatialReference(); wgs.ImportFromEPSG(4326); "
+        "wgs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)\n"
         "ct = osr.CoordinateTransformation(wgs, utm)\n"
         "def load(p):\n"
         "  ds = ogr.Open(p); out = []\n"
         "  for f in ds.GetLayer():\n"
         "    g = f.GetGeometryRef().Clone(); g.Transform(ct); out.append(g)\n"
         "  return out\n"
-        "counties = load('" << counties << "'); city = load('" << city << "')\n"
+        "counties = load('"
+     << counties << "'); city = load('" << city
+     << "')\n"
         "res = []\n"
-        "for lon, lat in json.loads('" << [&] {
-          nlohmann::json a = nlohmann::json::array();
-          for (const auto& p : pts) a.push_back({p.lon, p.lat});
-          return a.dump();
-        }() << "'):\n"
+        "for lon, lat in json.loads('"
+     <<
+      [&] {
+        nlohmann::json a = nlohmann::json::array();
+        for (const auto& p : pts) a.push_back({p.lon, p.lat});
+        return a.dump();
+      }()
+     << "'):\n"
         "  p = ogr.Geometry(ogr.wkbPoint); p.AddPoint_2D(lon, lat); p.Transform(ct)\n"
         "  own = [g for g in counties if g.Contains(p)]\n"
         "  other = min(g.Distance(p) for g in counties if not any(g.Equals(o) for o in own))\n"
@@ -139,8 +146,8 @@ TEST_F(RealLiuzhou, BoundaryDistancesAgreeWithIndependentComputation) {
     GTEST_SKIP() << "/usr/bin/python3 with osgeo (python3-gdal) not available";
   }
   // Points near county borders (2–3 km), one deep inside a county, and county seats.
-  const std::vector<LonLat> pts = {{109.35, 24.80}, {109.60, 24.62}, {109.12, 24.52}, {109.40, 24.95},
-                                   {109.4286, 24.3264}, {109.5367, 25.2267}};
+  const std::vector<LonLat> pts = {{109.35, 24.80}, {109.60, 24.62},     {109.12, 24.52},
+                                   {109.40, 24.95}, {109.4286, 24.3264}, {109.5367, 25.2267}};
   auto ref = PythonDistances(dir_, counties_, city_, pts);
   ASSERT_EQ(ref.size(), pts.size());
   bool near_border = false;

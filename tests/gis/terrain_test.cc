@@ -22,10 +22,18 @@ TEST(SlopeClass, BoundsOnBothSides) {
     double deg;
     SlopeClass want;
   } cases[] = {
-      {0.0, SlopeClass::kFlat},        {4.999, SlopeClass::kFlat},          {5.0, SlopeClass::kGentle},
-      {14.999, SlopeClass::kGentle},   {15.0, SlopeClass::kInclined},       {24.999, SlopeClass::kInclined},
-      {25.0, SlopeClass::kSteep},      {34.999, SlopeClass::kSteep},        {35.0, SlopeClass::kVerySteep},
-      {44.999, SlopeClass::kVerySteep}, {45.0, SlopeClass::kPrecipitous},  {89.0, SlopeClass::kPrecipitous},
+      {0.0, SlopeClass::kFlat},
+      {4.999, SlopeClass::kFlat},
+      {5.0, SlopeClass::kGentle},
+      {14.999, SlopeClass::kGentle},
+      {15.0, SlopeClass::kInclined},
+      {24.999, SlopeClass::kInclined},
+      {25.0, SlopeClass::kSteep},
+      {34.999, SlopeClass::kSteep},
+      {35.0, SlopeClass::kVerySteep},
+      {44.999, SlopeClass::kVerySteep},
+      {45.0, SlopeClass::kPrecipitous},
+      {89.0, SlopeClass::kPrecipitous},
       {std::nan(""), SlopeClass::kUnknown},
   };
   for (const auto& c : cases) EXPECT_EQ(ClassifySlope(c.deg), c.want) << c.deg;
@@ -46,8 +54,8 @@ Grid Plane(double a, double b, double cx = 30, double cy = 30, int n = 7) {
 
 TEST(SlopeAspect, PlanesGiveExactSlopeAndDownslopeAspect) {
   static const struct {
-    double a, b;      // dz/deast, dz/dnorth
-    double aspect;    // downslope azimuth
+    double a, b;    // dz/deast, dz/dnorth
+    double aspect;  // downslope azimuth
   } cases[] = {
       {0.0, 0.5, 180.0},   // rises to the north: faces south
       {0.0, -0.5, 0.0},    // rises to the south: faces north
@@ -204,7 +212,8 @@ TEST(QuadraticFit, ExactOnAQuadraticAndEqualToADirectSolve) {
       for (int c = 0; c < 3; ++c) w[r * 3 + c] = z((c - 1) * hx, (1 - r) * hy);
     return w;
   };
-  const auto q = fit.Apply(window([](double x, double y) { return 0.002 * x * x - 0.001 * y * y + 0.0005 * x * y + 0.3 * x - 0.2 * y + 100; }));
+  const auto q = fit.Apply(window(
+      [](double x, double y) { return 0.002 * x * x - 0.001 * y * y + 0.0005 * x * y + 0.3 * x - 0.2 * y + 100; }));
   EXPECT_NEAR(q.a, 0.002, 1e-12);
   EXPECT_NEAR(q.b, -0.001, 1e-12);
   EXPECT_NEAR(q.c, 0.0005, 1e-12);

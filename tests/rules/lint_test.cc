@@ -34,8 +34,8 @@ std::vector<std::string> Summary(const LintReport& r) {
 }
 
 int CountCode(const LintReport& r, const std::string& code) {
-  return static_cast<int>(std::count_if(r.findings.begin(), r.findings.end(),
-                                        [&](const Finding& f) { return f.code == code; }));
+  return static_cast<int>(
+      std::count_if(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.code == code; }));
 }
 
 const Finding* FindCode(const LintReport& r, const std::string& code) {
@@ -56,14 +56,10 @@ engine::RuleSet TwoLevels(std::vector<Predicate> lower, std::vector<Predicate> h
 TEST(LintLiuzhouLike, FindingsListedExactly) {
   LintReport r = Lint(LiuzhouLike());
   std::vector<std::string> expected = {
-      "subsumed 6.3.1.1(2)[deaths] 6.3.2.1(2)[deaths]",
-      "subsumed 6.3.1.1(2)[injuries] 6.3.2.1(2)[injuries]",
-      "identical 6.3.1.1(3)[other] 6.3.2.1(3)[other]",
-      "identical 6.3.1.1(4) 6.3.2.1(4)",
-      "overlap 6.3.1.1(2)[deaths] 6.3.2.1(2)[deaths]",
-      "overlap 6.3.1.1(2)[injuries] 6.3.2.1(2)[injuries]",
-      "gap 6.3.4.1(2)[deaths] 6.3.4.1(2)[above-top-band]",
-      "gap 6.3.4.1(2)[injuries] 6.3.4.1(2)[above-top-band]",
+      "subsumed 6.3.1.1(2)[deaths] 6.3.2.1(2)[deaths]",    "subsumed 6.3.1.1(2)[injuries] 6.3.2.1(2)[injuries]",
+      "identical 6.3.1.1(3)[other] 6.3.2.1(3)[other]",     "identical 6.3.1.1(4) 6.3.2.1(4)",
+      "overlap 6.3.1.1(2)[deaths] 6.3.2.1(2)[deaths]",     "overlap 6.3.1.1(2)[injuries] 6.3.2.1(2)[injuries]",
+      "gap 6.3.4.1(2)[deaths] 6.3.4.1(2)[above-top-band]", "gap 6.3.4.1(2)[injuries] 6.3.4.1(2)[above-top-band]",
   };
   EXPECT_EQ(Summary(r), expected);
   EXPECT_EQ(r.Count(Severity::kError), 0);
@@ -135,10 +131,12 @@ TEST(LintOverlap, NeedsTheSameContext) {
 
 TEST(LintOverlap, RealValuedFactAtTheBound) {
   // Area is real-valued: <=100 and >=100 share exactly 100; <100 and >=100 do not.
-  LintReport touch = Lint(TwoLevels({P(F::kBurnedAreaHa, {Over(10), Within(100)})}, {P(F::kBurnedAreaHa, {AtLeast(100)})}));
+  LintReport touch =
+      Lint(TwoLevels({P(F::kBurnedAreaHa, {Over(10), Within(100)})}, {P(F::kBurnedAreaHa, {AtLeast(100)})}));
   EXPECT_EQ(CountCode(touch, "overlap"), 1);
   EXPECT_NE(FindCode(touch, "overlap")->message.en.find("= 100"), std::string::npos);
-  LintReport apart = Lint(TwoLevels({P(F::kBurnedAreaHa, {Over(10), Below(100)})}, {P(F::kBurnedAreaHa, {AtLeast(100)})}));
+  LintReport apart =
+      Lint(TwoLevels({P(F::kBurnedAreaHa, {Over(10), Below(100)})}, {P(F::kBurnedAreaHa, {AtLeast(100)})}));
   EXPECT_EQ(CountCode(apart, "overlap"), 0);
   EXPECT_EQ(CountCode(apart, "gap"), 0);
 }
@@ -151,17 +149,25 @@ TEST(LintSubsumed, LowerInsideHigher) {
   } cases[] = {
       {"point in band", {P(F::kDeaths, {Exactly(1)})}, {P(F::kDeaths, {AtLeast(1), Below(3)})}, "subsumed"},
       {"band sticks out", {P(F::kDeaths, {AtLeast(1), Below(5)})}, {P(F::kDeaths, {AtLeast(2), Below(5)})}, ""},
-      {"stricter context", {P(F::kBurnedAreaHa, {Over(100)}), Is(F::kControlled, false)},
-       {P(F::kBurnedAreaHa, {Over(50)})}, "subsumed"},
-      {"looser context", {P(F::kBurnedAreaHa, {Over(100)})}, {P(F::kBurnedAreaHa, {Over(50)}), Is(F::kControlled, false)},
+      {"stricter context",
+       {P(F::kBurnedAreaHa, {Over(100)}), Is(F::kControlled, false)},
+       {P(F::kBurnedAreaHa, {Over(50)})},
+       "subsumed"},
+      {"looser context",
+       {P(F::kBurnedAreaHa, {Over(100)})},
+       {P(F::kBurnedAreaHa, {Over(50)}), Is(F::kControlled, false)},
        ""},
       {"normal ladder", {P(F::kBurnedAreaHa, {Over(50)})}, {P(F::kBurnedAreaHa, {Over(100)})}, ""},
       {"same bool", {Is(F::kPublicOpinionVerification, true)}, {Is(F::kPublicOpinionVerification, true)}, "identical"},
-      {"same hours, words differ", {P(F::kOpenFireHours, {Reach(24)})}, {P(F::kOpenFireHours, {AtLeast(24)})},
+      {"same hours, words differ",
+       {P(F::kOpenFireHours, {Reach(24)})},
+       {P(F::kOpenFireHours, {AtLeast(24)})},
        "identical"},
       {"integer: >0 <2 is =1", {P(F::kDeaths, {Over(0), Below(2)})}, {P(F::kDeaths, {Exactly(1)})}, "identical"},
-      {"higher is narrower", {Is(F::kPublicOpinionVerification, true)},
-       {Is(F::kPublicOpinionVerification, true), Is(F::kDangerous, true)}, ""},
+      {"higher is narrower",
+       {Is(F::kPublicOpinionVerification, true)},
+       {Is(F::kPublicOpinionVerification, true), Is(F::kDangerous, true)},
+       ""},
   };
   for (const auto& c : cases) {
     LintReport r = Lint(TwoLevels(c.lower, c.higher));
@@ -210,7 +216,8 @@ TEST(LintGap, RealValuedPointGap) {
   ASSERT_EQ(CountCode(r, "gap"), 1);
   EXPECT_NE(FindCode(r, "gap")->message.en.find("burned area = 100 ha"), std::string::npos)
       << FindCode(r, "gap")->message.en;
-  LintReport closed = Lint(TwoLevels({P(F::kBurnedAreaHa, {Over(10), Below(100)})}, {P(F::kBurnedAreaHa, {AtLeast(100)})}));
+  LintReport closed =
+      Lint(TwoLevels({P(F::kBurnedAreaHa, {Over(10), Below(100)})}, {P(F::kBurnedAreaHa, {AtLeast(100)})}));
   EXPECT_EQ(CountCode(closed, "gap"), 0);
 }
 
@@ -218,8 +225,8 @@ TEST(LintGap, ABroaderAlternativeCoversTheHole) {
   // Level III's band has a hole above it under context "sensitive area", but level II covers deaths >= 3
   // in every context: no gap.
   engine::RuleSet rs;
-  rs.levels = {L(Level::kIII, "x", {T("a", Level::kIII, {A("", {P(F::kDeaths, {AtLeast(1), Below(3)}),
-                                                                   Is(F::kSensitiveArea, true)})})}),
+  rs.levels = {L(Level::kIII, "x",
+                 {T("a", Level::kIII, {A("", {P(F::kDeaths, {AtLeast(1), Below(3)}), Is(F::kSensitiveArea, true)})})}),
                L(Level::kII, "y", {T("b", Level::kII, {A("", {P(F::kDeaths, {AtLeast(3)})})})})};
   EXPECT_EQ(CountCode(Lint(rs), "gap"), 0);
   rs.levels[1].triggers[0].when.any[0].all.push_back(Is(F::kSensitiveArea, false));
@@ -301,7 +308,8 @@ TEST(LintStructure, UndefinedReferences) {
     Severity severity;
     const char* needle;  // in the English message
   } cases[] = {
-      {"interpretation id", [](engine::RuleSet& x) { x.levels[0].triggers[1].interpretations = {"iv-injury-band-starts-at-one"}; },
+      {"interpretation id",
+       [](engine::RuleSet& x) { x.levels[0].triggers[1].interpretations = {"iv-injury-band-starts-at-one"}; },
        Severity::kError, "did you mean 'iv-injury-band-starts-at-1'"},
       {"decider role", [](engine::RuleSet& x) { x.levels[0].deciders = {"office_directer"}; }, Severity::kError,
        "did you mean 'office_director'"},

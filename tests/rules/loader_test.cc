@@ -5,18 +5,18 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <cstdlib>
 #include <map>
 #include <random>
 #include <set>
 #include <sstream>
 #include <string>
 
+#include "../common/hostile_inputs.h"
 #include "firebreak/common/error.h"
 #include "firebreak/common/sha256.h"
-#include "../common/hostile_inputs.h"
 
 namespace firebreak::rules {
 namespace {
@@ -184,12 +184,9 @@ TEST(LiuzhouPlan, CasualtyBandsWithBothBoundWords) {
     FactId fact;
     double lo, hi;
   } cases[] = {
-      {"6.3.1.1(2)", "injuries", FactId::kSeriousInjuries, 1, 3},
-      {"6.3.2.1(2)", "deaths", FactId::kDeaths, 1, 3},
-      {"6.3.2.1(2)", "injuries", FactId::kSeriousInjuries, 1, 10},
-      {"6.3.3.1(2)", "deaths", FactId::kDeaths, 3, 10},
-      {"6.3.3.1(2)", "injuries", FactId::kSeriousInjuries, 10, 30},
-      {"6.3.4.1(2)", "deaths", FactId::kDeaths, 10, 20},
+      {"6.3.1.1(2)", "injuries", FactId::kSeriousInjuries, 1, 3},   {"6.3.2.1(2)", "deaths", FactId::kDeaths, 1, 3},
+      {"6.3.2.1(2)", "injuries", FactId::kSeriousInjuries, 1, 10},  {"6.3.3.1(2)", "deaths", FactId::kDeaths, 3, 10},
+      {"6.3.3.1(2)", "injuries", FactId::kSeriousInjuries, 10, 30}, {"6.3.4.1(2)", "deaths", FactId::kDeaths, 10, 20},
       {"6.3.4.1(2)", "injuries", FactId::kSeriousInjuries, 30, 50},
   };
   for (const auto& c : cases) {
@@ -387,9 +384,10 @@ TEST(LiuzhouPlan, QuotationsAreVerbatim) {
 
 TEST(LiuzhouPlan, NamedInterpretationsTheOthersRelyOn) {
   const auto& rs = Liuzhou();
-  for (const char* id : {"level-holds-until-termination", "sensitive-either", "uncontrolled-unless-reported",
-                         "casualties-above-top-band", "iv-injury-band-starts-at-1", "night-hours",
-                         "sensitive-periods-calendar", "two-items-5-in-6.3.4.2", "superior-role-may-declare", "declaration-timeliness"}) {
+  for (const char* id :
+       {"level-holds-until-termination", "sensitive-either", "uncontrolled-unless-reported",
+        "casualties-above-top-band", "iv-injury-band-starts-at-1", "night-hours", "sensitive-periods-calendar",
+        "two-items-5-in-6.3.4.2", "superior-role-may-declare", "declaration-timeliness"}) {
     const auto* i = rs.FindInterpretation(id);
     ASSERT_NE(i, nullptr) << id;
     EXPECT_FALSE(i->text.zh.empty());
@@ -427,7 +425,6 @@ TEST(LiuzhouPlan, LoadTextEqualsLoadFile) {
   EXPECT_EQ(a.levels.size(), Liuzhou().levels.size());
 }
 
-
 // ---------------------------------------------------------------------------------------------------------
 // Broken files: every one fails with kind kRuleFile, at the exact place, with a message and a hint.
 
@@ -439,98 +436,58 @@ struct BadCase {
 };
 
 const BadCase kBadCases[] = {
-    {"circular-trigger.yaml", 16, 48,
-     "trigger '6.3.1.1(1)': cannot test 'response_level' here",
+    {"circular-trigger.yaml", 16, 48, "trigger '6.3.1.1(1)': cannot test 'response_level' here",
      "the response level is computed from the triggers themselves"},
-    {"bad-date.yaml", 9, 22,
-     "sensitive period '清明': 'from' must be a date MM-DD, got '13-28'",
-     "e.g. \"04-05\""},
-    {"bad-operator.yaml", 3, 33,
-     "bounds: unknown operator '=>' for '超过'",
-     "use one of >, >=, <, <=, ="},
+    {"bad-date.yaml", 9, 22, "sensitive period '清明': 'from' must be a date MM-DD, got '13-28'", "e.g. \"04-05\""},
+    {"bad-operator.yaml", 3, 33, "bounds: unknown operator '=>' for '超过'", "use one of >, >=, <, <=, ="},
     {"bool-fact-with-bound.yaml", 16, 35,
      "trigger '6.3.1.1(1)': fact 'controlled' is true/false; it takes 'is', not a bound word '以上'",
      "write {fact: controlled, is: true}"},
-    {"builds-on-cycle.yaml", 12, 16,
-     "level IV: 'builds_on' forms a cycle",
+    {"builds-on-cycle.yaml", 12, 16, "level IV: 'builds_on' forms a cycle",
      "measures are inherited downwards only: e.g. II builds on III, I builds on II"},
-    {"builds-on-missing.yaml", 22, 16,
-     "level II builds_on level III, which is not defined",
+    {"builds-on-missing.yaml", 22, 16, "level II builds_on level III, which is not defined",
      "define that level or remove 'builds_on'"},
-    {"duplicate-clause.yaml", 17, 17,
-     "duplicate id '6.3.1.1(1)' in triggers",
+    {"duplicate-clause.yaml", 17, 17, "duplicate id '6.3.1.1(1)' in triggers",
      "each entry of a section needs its own clause id; add a suffix such as '(5b)'"},
-    {"duplicate-key.yaml", 16, 9,
-     "key 'zh' given twice in one mapping (first at {file}:14:9)",
+    {"duplicate-key.yaml", 16, 9, "key 'zh' given twice in one mapping (first at {file}:14:9)",
      "keep one of them: YAML would silently keep only one value"},
     {"empty-band.yaml", 16, 16,
      "trigger '6.3.1.1(1)': empty band on 'deaths': lower bound 3 is not below upper bound 1",
      "no value can satisfy it; check the bound words (以上/超过 give the lower end, 以下/以内 the upper end)"},
-    {"empty.yaml", 1, 1,
-     "rule file is empty",
-     "start from rules/liuzhou-2022.yaml"},
-    {"fact-default-type.yaml", 9, 31,
-     "fact default 'controlled': fact is true/false, got '0'",
+    {"empty.yaml", 1, 1, "rule file is empty", "start from rules/liuzhou-2022.yaml"},
+    {"fact-default-type.yaml", 9, 31, "fact default 'controlled': fact is true/false, got '0'",
      "write value: true or value: false"},
-    {"lead-and-raise.yaml", 20, 7,
-     "lead rule '3.3': give exactly one of 'lead' (a tier) or 'raise' (tiers up)",
+    {"lead-and-raise.yaml", 20, 7, "lead rule '3.3': give exactly one of 'lead' (a tier) or 'raise' (tiers up)",
      "remove one of them"},
-    {"level-twice.yaml", 17, 12,
-     "level IV is listed twice",
-     "merge the two entries"},
-    {"missing-clause.yaml", 13, 9,
-     "level IV trigger: missing required key 'clause'",
-     "add 'clause: ...'"},
-    {"missing-section.yaml", 2, 1,
-     "missing required section 'levels'",
-     "see docs/rule-file.md for the sections"},
-    {"missing-zh.yaml", 13, 9,
-     "trigger '6.3.1.1(1)': missing required key 'zh'",
-     "add 'zh: ...'"},
-    {"not-a-map.yaml", 2, 1,
-     "rule file must be a mapping of sections (meta:, bounds:, levels: ...), got a list",
+    {"level-twice.yaml", 17, 12, "level IV is listed twice", "merge the two entries"},
+    {"missing-clause.yaml", 13, 9, "level IV trigger: missing required key 'clause'", "add 'clause: ...'"},
+    {"missing-section.yaml", 2, 1, "missing required section 'levels'", "see docs/rule-file.md for the sections"},
+    {"missing-zh.yaml", 13, 9, "trigger '6.3.1.1(1)': missing required key 'zh'", "add 'zh: ...'"},
+    {"not-a-map.yaml", 2, 1, "rule file must be a mapping of sections (meta:, bounds:, levels: ...), got a list",
      "see docs/rule-file.md for the layout"},
-    {"not-a-number.yaml", 16, 43,
-     "trigger '6.3.1.1(1)': '超过' must be a number, got 'fifty'",
+    {"not-a-number.yaml", 16, 43, "trigger '6.3.1.1(1)': '超过' must be a number, got 'fifty'",
      "write digits, e.g. 50 or 0.5"},
     {"number-fact-with-is.yaml", 16, 31,
      "trigger '6.3.1.1(1)': fact 'deaths' is a number; 'is' applies to true/false facts only",
      "compare it with a bound word, e.g. {fact: deaths, 以上: N}"},
-    {"string-not-list.yaml", 11, 70,
-     "level IV decider: 'roles' must be a list, got a scalar 'chief'",
+    {"string-not-list.yaml", 11, 70, "level IV decider: 'roles' must be a list, got a scalar 'chief'",
      "write [chief] for a list of one"},
-    {"syntax.yaml", 17, 1,
-     "YAML syntax error: end of sequence flow not found",
+    {"syntax.yaml", 17, 1, "YAML syntax error: end of sequence flow not found",
      "check indentation, quotes and ':' near this place"},
-    {"unknown-bound-word.yaml", 16, 39,
-     "trigger '6.3.1.1(1)': unknown bound word '以内'",
+    {"unknown-bound-word.yaml", 16, 39, "trigger '6.3.1.1(1)': unknown bound word '以内'",
      "bound words come from the 'bounds' section: 以上, 以下, 超过"},
-    {"unknown-fact.yaml", 16, 23,
-     "trigger '6.3.1.1(1)': unknown fact 'burned_area'",
-     "did you mean 'burned_area_ha'?"},
-    {"unknown-interpretation.yaml", 19, 27,
-     "trigger '6.3.1.1(1)': unknown interpretation id 'sensitive-eiter'",
+    {"unknown-fact.yaml", 16, 23, "trigger '6.3.1.1(1)': unknown fact 'burned_area'", "did you mean 'burned_area_ha'?"},
+    {"unknown-interpretation.yaml", 19, 27, "trigger '6.3.1.1(1)': unknown interpretation id 'sensitive-eiter'",
      "did you mean 'sensitive-either'?"},
-    {"unknown-key.yaml", 12, 5,
-     "unknown key 'trigers' in level",
-     "did you mean 'triggers'?"},
-    {"unknown-level.yaml", 7, 12,
-     "level: unknown level 'V'",
-     "did you mean 'IV'?"},
-    {"unknown-reporter.yaml", 22, 15,
-     "reporting rule '5.2(3)': unknown role or unit id 'office'",
+    {"unknown-key.yaml", 12, 5, "unknown key 'trigers' in level", "did you mean 'triggers'?"},
+    {"unknown-level.yaml", 7, 12, "level: unknown level 'V'", "did you mean 'IV'?"},
+    {"unknown-reporter.yaml", 22, 15, "reporting rule '5.2(3)': unknown role or unit id 'office'",
      "define it under 'roles' or 'units'"},
-    {"unknown-role.yaml", 11, 71,
-     "level IV decider: unknown role id 'chef'",
-     "did you mean 'chief'?"},
-    {"unknown-section.yaml", 6, 1,
-     "unknown key 'levles' in the rule file",
-     "did you mean 'levels'?"},
-    {"unknown-unit.yaml", 21, 16,
-     "level IV measure '6.3.1.2(1)': unknown role or unit id 'city_hq_ofice'",
+    {"unknown-role.yaml", 11, 71, "level IV decider: unknown role id 'chef'", "did you mean 'chief'?"},
+    {"unknown-section.yaml", 6, 1, "unknown key 'levles' in the rule file", "did you mean 'levels'?"},
+    {"unknown-unit.yaml", 21, 16, "level IV measure '6.3.1.2(1)': unknown role or unit id 'city_hq_ofice'",
      "define it under 'roles' or 'units'"},
-    {"when-and-any.yaml", 18, 11,
-     "trigger '6.3.1.1(1)': give either 'when' or 'any', not both",
+    {"when-and-any.yaml", 18, 11, "trigger '6.3.1.1(1)': give either 'when' or 'any', not both",
      "put the 'when' predicates into one of the 'any' alternatives"},
 };
 
@@ -676,7 +633,6 @@ TEST(FictionalCounty, LoadsWithItsOwnThresholdsWordsAndDeciders) {
   EXPECT_EQ(rs.lead_rules[0].lead, engine::Tier::kCity);
 }
 
-
 // ---------------------------------------------------------------------------------------------------------
 // Robustness: mutated rule files never crash and never escape as anything but Error(kRuleFile) with a place.
 // Deterministic; the seed can be overridden with FIREBREAK_SEED to explore further.
@@ -693,10 +649,16 @@ TEST(Robustness, MutatedRuleFilesFailCleanly) {
     std::string text = base;
     std::uniform_int_distribution<std::size_t> pos(0, text.size() - 1);
     switch (i % 4) {
-      case 0: text.resize(pos(rng)); break;                              // truncate
-      case 1: text[pos(rng)] = junk[rng() % junk.size()]; break;         // replace one byte
-      case 2: text.insert(pos(rng), 1, junk[rng() % junk.size()]); break;  // insert one byte
-      case 3: {                                                          // delete one line
+      case 0:
+        text.resize(pos(rng));
+        break;  // truncate
+      case 1:
+        text[pos(rng)] = junk[rng() % junk.size()];
+        break;  // replace one byte
+      case 2:
+        text.insert(pos(rng), 1, junk[rng() % junk.size()]);
+        break;   // insert one byte
+      case 3: {  // delete one line
         std::size_t at = text.rfind('\n', pos(rng));
         std::size_t end = text.find('\n', at == std::string::npos ? 0 : at + 1);
         if (at != std::string::npos && end != std::string::npos) text.erase(at, end - at);

@@ -49,14 +49,14 @@ TEST(DisplayWidth, Table) {
       {"", 0},
       {"abc", 3},
       {"过火面积", 8},
-      {"Ⅳ级", 3},            // Ⅳ is ambiguous-width: 1; 级 is wide: 2
-      {"（1）", 5},           // fullwidth parentheses are wide
+      {"Ⅳ级", 3},    // Ⅳ is ambiguous-width: 1; 级 is wide: 2
+      {"（1）", 5},  // fullwidth parentheses are wide
       {"超过50公顷", 10},
       {"≥ 20", 4},
-      {"│─┼", 3},             // box drawing: 1 each
-      {"e\xCC\x81", 1},       // e + combining acute accent
-      {"\xFF", 1},            // invalid byte
-      {"\xE4\xB8", 2},        // truncated sequence: two bytes, one column each
+      {"│─┼", 3},        // box drawing: 1 each
+      {"e\xCC\x81", 1},  // e + combining acute accent
+      {"\xFF", 1},       // invalid byte
+      {"\xE4\xB8", 2},   // truncated sequence: two bytes, one column each
       {"한국", 4},
   };
   for (const auto& c : cases) EXPECT_EQ(DisplayWidth(c.text), c.width) << c.text;
@@ -176,12 +176,15 @@ TEST(RenderTerminal, AlignedByDisplayWidth) {
       while (i < l.size()) {
         std::size_t n = 1;
         auto b = static_cast<unsigned char>(l[i]);
-        if (b >= 0xF0) n = 4;
-        else if (b >= 0xE0) n = 3;
-        else if (b >= 0xC0) n = 2;
+        if (b >= 0xF0)
+          n = 4;
+        else if (b >= 0xE0)
+          n = 3;
+        else if (b >= 0xC0)
+          n = 2;
         std::string ch = l.substr(i, n);
-        if (ch == "│" || ch == "|" || ch == "┼" || ch == "+" || ch == "┬" || ch == "┴" || ch == "├" ||
-            ch == "┤" || ch == "┌" || ch == "┐" || ch == "└" || ch == "┘")
+        if (ch == "│" || ch == "|" || ch == "┼" || ch == "+" || ch == "┬" || ch == "┴" || ch == "├" || ch == "┤" ||
+            ch == "┌" || ch == "┐" || ch == "└" || ch == "┘")
           at.push_back(col);
         col += DisplayWidth(ch);
         i += n;
@@ -254,7 +257,8 @@ TEST(ShowCommand, FormatsAndExitCodes) {
   EXPECT_NE(md.find("| level |"), std::string::npos);
   std::string js = run("rules show --format json", &code);
   EXPECT_EQ(nlohmann::json::parse(js)["levels"].size(), 4u);
-  std::string county = run("rules show " + std::string(FIREBREAK_SOURCE_DIR) + "/tests/rules/data/fictional-county.yaml", &code);
+  std::string county =
+      run("rules show " + std::string(FIREBREAK_SOURCE_DIR) + "/tests/rules/data/fictional-county.yaml", &code);
   EXPECT_EQ(code, 0);
   EXPECT_NE(county.find("大于20公顷"), std::string::npos) << county;
   run("rules show " + std::string(FIREBREAK_SOURCE_DIR) + "/tests/rules/data/lint/not-loadable.yaml", &code);

@@ -130,7 +130,8 @@ TEST(Desk, LateReportsAreRecordedAndBadReportsRecordNothing) {
   EXPECT_FALSE(late.at(0).decision.response_level);  // at 09:00 nothing was burning 50 ha
   // A partial update is judged on the merged state: "extinguished" after an earlier "controlled" is fine.
   desk.Report(R"({"incident_id":"F","reported_at":"2026-05-01T10:05:00+08:00","controlled":true})", "b2.json");
-  auto upd = desk.Report(R"({"incident_id":"F","reported_at":"2026-05-01T10:06:00+08:00","extinguished":true})", "b3.json");
+  auto upd =
+      desk.Report(R"({"incident_id":"F","reported_at":"2026-05-01T10:06:00+08:00","extinguished":true})", "b3.json");
   EXPECT_TRUE(upd.at(0).incident.controlled.value_or(false));
   EXPECT_EQ(upd.at(0).incident.burned_area_ha, 60);
   // An array with one bad report: nothing of it is recorded.
@@ -164,7 +165,8 @@ TEST(Desk, ConcurrencyCountsBurningOpenIncidents) {
   EXPECT_EQ(desk.CurrentConcurrency().fires, 2);
   EXPECT_EQ(desk.CurrentConcurrency().dangerous_fires, 2);
   EXPECT_EQ(r.at(0).decision.response_level, engine::Level::kIII);  // 6.3.2.1(5)
-  desk.Report(R"({"incident_id":"A","reported_at":"2026-05-01T11:00:00+08:00","controlled":true,"extinguished":true})", "a2");
+  desk.Report(R"({"incident_id":"A","reported_at":"2026-05-01T11:00:00+08:00","controlled":true,"extinguished":true})",
+              "a2");
   EXPECT_EQ(desk.CurrentConcurrency().fires, 1);
   EXPECT_EQ(desk.CurrentConcurrency().dangerous_fires, 1);
   // A second desk on the same store sees the same state.
@@ -188,7 +190,8 @@ start: 2026-07-07T10:00:00+08:00
 reports:
   - {incident_id: E-1, reported_at: +1h, county: 融安县, open_fire_since: +0, burned_area_ha: 80}
 declarations:
-  - {incident: E-1, at: )") + declared_at + R"(, level: IV, by: office_director}
+  - {incident: E-1, at: )") +
+           declared_at + R"(, level: IV, by: office_director}
 )";
   };
   timeline::Scenario ok = timeline::ParseScenario(scenario("+1h"), "ok.yaml", &Rules());

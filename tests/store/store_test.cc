@@ -123,7 +123,8 @@ struct Tamper {
   const char* expect;  // substring of a problem
 };
 const Tamper kTampers[] = {
-    {"edit report body", "UPDATE reports SET body = '{\"incident_id\":\"F-1\",\"deaths\":0}'", "reports row 1: content"},
+    {"edit report body", "UPDATE reports SET body = '{\"incident_id\":\"F-1\",\"deaths\":0}'",
+     "reports row 1: content"},
     {"edit declaration time", "UPDATE declarations SET at = at - 3600", "declarations row 1: content"},
     {"edit declared role", "UPDATE declarations SET by_role = 'commander'", "declarations row 1: content"},
     {"edit decision level", "UPDATE decisions SET level = 2", "decisions row 1: content"},
@@ -188,7 +189,10 @@ TEST(Store, ForeignFilesAreRefusedAndUntouched) {
   std::string text = TempPath("notes.txt");
   { std::ofstream(text) << "duty roster\nnot a database\n"; }
   std::string other = TempPath("other-app.sqlite");
-  ASSERT_EQ(std::system(("sqlite3 '" + other + "' 'CREATE TABLE contacts(name TEXT); INSERT INTO contacts VALUES(1);'").c_str()), 0);
+  ASSERT_EQ(
+      std::system(
+          ("sqlite3 '" + other + "' 'CREATE TABLE contacts(name TEXT); INSERT INTO contacts VALUES(1);'").c_str()),
+      0);
   std::string truncated = TempPath("truncated.sqlite");
   {
     std::string good = TempPath("good.sqlite");
@@ -201,14 +205,14 @@ TEST(Store, ForeignFilesAreRefusedAndUntouched) {
   }
   std::string newer = TempPath("newer.sqlite");
   ASSERT_EQ(std::system(("sqlite3 '" + newer + "' 'PRAGMA application_id=" + std::to_string(kApplicationId) +
-                         "; PRAGMA user_version=99; CREATE TABLE x(a);'").c_str()), 0);
+                         "; PRAGMA user_version=99; CREATE TABLE x(a);'")
+                            .c_str()),
+            0);
   struct Case {
     std::string path;
     const char* expect;
-  } cases[] = {{text, "not an SQLite database"},
-               {other, "another application"},
-               {truncated, "not a"},
-               {newer, "newer"}};
+  } cases[] = {
+      {text, "not an SQLite database"}, {other, "another application"}, {truncated, "not a"}, {newer, "newer"}};
   for (const auto& c : cases) {
     SCOPED_TRACE(c.path);
     std::string before = ReadBytes(c.path);
@@ -261,21 +265,24 @@ std::string Sql(const std::string& path, const std::string& sql) {
 }
 
 // Takes a current store back to schema 2 (as firebreak wrote it before the keyed chain: no offices, no recorded_at, no
-// accounts tables, no mac column, no store or key id) and, with `v1`, to schema 1 (no audit_seq indexes). The plain chain is unchanged.
+// accounts tables, no mac column, no store or key id) and, with `v1`, to schema 1 (no audit_seq indexes). The plain
+// chain is unchanged.
 void Downgrade(const std::string& path, bool v1) {
-  std::string sql = "DROP TABLE incident_offices; ALTER TABLE incidents DROP COLUMN office;"
-                    "ALTER TABLE reports DROP COLUMN office; ALTER TABLE reports DROP COLUMN by_role;"
-                    "ALTER TABLE decisions DROP COLUMN office; ALTER TABLE declarations DROP COLUMN office;"
-                    "ALTER TABLE upward_reports DROP COLUMN office; ALTER TABLE upward_reports DROP COLUMN by_role;"
-                    "ALTER TABLE closures DROP COLUMN office;"
-                    "ALTER TABLE reports DROP COLUMN recorded_at; ALTER TABLE reports DROP COLUMN recorded_offset;"
-                    "DROP TABLE users; DROP TABLE shift_events; DROP TABLE acknowledgements; DROP TABLE desk_actions;"
-                    "ALTER TABLE audit_log DROP COLUMN mac; DELETE FROM meta WHERE key IN ('store_id', 'key_id');"
-                    "UPDATE meta SET value = '2' WHERE key = 'schema_version'; PRAGMA user_version=2;";
+  std::string sql =
+      "DROP TABLE incident_offices; ALTER TABLE incidents DROP COLUMN office;"
+      "ALTER TABLE reports DROP COLUMN office; ALTER TABLE reports DROP COLUMN by_role;"
+      "ALTER TABLE decisions DROP COLUMN office; ALTER TABLE declarations DROP COLUMN office;"
+      "ALTER TABLE upward_reports DROP COLUMN office; ALTER TABLE upward_reports DROP COLUMN by_role;"
+      "ALTER TABLE closures DROP COLUMN office;"
+      "ALTER TABLE reports DROP COLUMN recorded_at; ALTER TABLE reports DROP COLUMN recorded_offset;"
+      "DROP TABLE users; DROP TABLE shift_events; DROP TABLE acknowledgements; DROP TABLE desk_actions;"
+      "ALTER TABLE audit_log DROP COLUMN mac; DELETE FROM meta WHERE key IN ('store_id', 'key_id');"
+      "UPDATE meta SET value = '2' WHERE key = 'schema_version'; PRAGMA user_version=2;";
   if (v1)
-    sql += "DROP INDEX incidents_by_audit; DROP INDEX reports_by_audit; DROP INDEX decisions_by_audit;"
-           "DROP INDEX declarations_by_audit; DROP INDEX upward_by_audit; DROP INDEX closures_by_audit;"
-           "PRAGMA user_version=1;";
+    sql +=
+        "DROP INDEX incidents_by_audit; DROP INDEX reports_by_audit; DROP INDEX decisions_by_audit;"
+        "DROP INDEX declarations_by_audit; DROP INDEX upward_by_audit; DROP INDEX closures_by_audit;"
+        "PRAGMA user_version=1;";
   ASSERT_EQ(Sql(path, sql + "SELECT count(*) FROM pragma_table_info('audit_log') WHERE name = 'mac';"), "0");
   fs::remove(HeadSidecarPath(path));  // older firebreaks wrote no head file
 }
@@ -312,9 +319,11 @@ TEST(Store, MigratesOlderSchemasAndKeysTheChain) {
       EXPECT_TRUE(v.keyed);
       EXPECT_EQ(v.audit_entries, 6);
     }
-    EXPECT_EQ(Sql(path, "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"
-                        "SELECT count(*) FROM audit_log WHERE mac IS NULL;"),
-              std::to_string(kSchemaVersion) + "\n11\n0");  // 6 indexes of version 2, 4 of the accounts tables, 1 of incident_offices (6)
+    EXPECT_EQ(Sql(path,
+                  "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name LIKE '%_by_audit';"
+                  "SELECT count(*) FROM audit_log WHERE mac IS NULL;"),
+              std::to_string(kSchemaVersion) +
+                  "\n11\n0");  // 6 indexes of version 2, 4 of the accounts tables, 1 of incident_offices (6)
     EXPECT_TRUE(VerifyStore(path).ok);
   }
 }
@@ -327,8 +336,9 @@ TEST(Store, BrokenOlderChainIsNotKeyed) {
     Fill(s);
   }
   Downgrade(path, false);
-  Sql(path, "DROP TRIGGER reports_no_update; UPDATE reports SET source = 'x'; DROP TRIGGER audit_log_no_update;"
-            "UPDATE audit_log SET action = 'edited' WHERE seq = 2;");
+  Sql(path,
+      "DROP TRIGGER reports_no_update; UPDATE reports SET source = 'x'; DROP TRIGGER audit_log_no_update;"
+      "UPDATE audit_log SET action = 'edited' WHERE seq = 2;");
   std::string before = ReadBytes(path);
   try {
     Store::Open(path);

@@ -5,8 +5,8 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/format/report_io.h"
-#include "firebreak/timeline/timeline.h"
 #include "firebreak/rules/loader.h"
+#include "firebreak/timeline/timeline.h"
 
 namespace firebreak::timeline {
 namespace {
@@ -23,10 +23,19 @@ struct TimeCase {
   std::int64_t seconds;  // after start; -1 = error
 };
 const TimeCase kTimes[] = {
-    {"+0", 0},          {"+6h", 6 * 3600},     {"+6h30m", 6 * 3600 + 1800}, {"+90m", 5400},
-    {"+1d2h", 26 * 3600}, {"+45s", 45},        {"+1h0m1s", 3601},
-    {"2026-04-04T14:00:00+08:00", 6 * 3600},  {"2026-04-04T06:00:00Z", 6 * 3600},
-    {"+6x", -1},        {"+h", -1},            {"+6", -1},                 {"6h", -1},
+    {"+0", 0},
+    {"+6h", 6 * 3600},
+    {"+6h30m", 6 * 3600 + 1800},
+    {"+90m", 5400},
+    {"+1d2h", 26 * 3600},
+    {"+45s", 45},
+    {"+1h0m1s", 3601},
+    {"2026-04-04T14:00:00+08:00", 6 * 3600},
+    {"2026-04-04T06:00:00Z", 6 * 3600},
+    {"+6x", -1},
+    {"+h", -1},
+    {"+6", -1},
+    {"6h", -1},
     {"2026-04-04T14:00:00", -1},  // no offset: ambiguous
 };
 
@@ -73,7 +82,8 @@ TEST(Scenario, ParsesEverySection) {
   ASSERT_EQ(s.reports.size(), 1u);
   EXPECT_EQ(s.reports[0].at.epoch_s - s.start.epoch_s, 3600);
   // Relative times are resolved to ISO; quoted scalars stay strings; numbers are numbers.
-  EXPECT_NE(s.reports[0].json.find("\"reported_at\":\"2026-04-04T09:00:00+08:00\""), std::string::npos) << s.reports[0].json;
+  EXPECT_NE(s.reports[0].json.find("\"reported_at\":\"2026-04-04T09:00:00+08:00\""), std::string::npos)
+      << s.reports[0].json;
   EXPECT_NE(s.reports[0].json.find("\"open_fire_since\":\"2026-04-04T08:00:00+08:00\""), std::string::npos);
   EXPECT_NE(s.reports[0].json.find("\"burned_area_ha\":60"), std::string::npos);
   EXPECT_NE(s.reports[0].json.find("\"county\":\"450224\""), std::string::npos);

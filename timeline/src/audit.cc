@@ -553,7 +553,8 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
   const bool en = lang == "en";
   std::ostringstream h;
   std::string heading = title.empty() ? (en ? "Escalation audit" : "响应启动审计") : title;
-  h << "<!DOCTYPE html><html lang='" << (en ? "en" : "zh-CN") << "'><head><meta charset='utf-8'><title>" << HtmlEscape(heading)
+  h << "<!DOCTYPE html><html lang='" << (en ? "en" : "zh-CN") << "'><head><meta charset='utf-8'><title>"
+    << HtmlEscape(heading)
     << "</title><style>"
        "body{font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei',sans-serif;margin:24px 32px;"
        "color:#222;max-width:1100px}"
@@ -567,8 +568,8 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
        "</style></head><body>";
   h << "<h1>" << HtmlEscape(heading) << "</h1><div class='meta'>" << (en ? "Rules " : "规则 ") << HtmlEscape(a.rules_id)
     << " · sha256 " << HtmlEscape(a.rules_sha256.substr(0, 16)) << "… · " << HtmlEscape(FormatIso8601(a.from)) << " – "
-    << HtmlEscape(FormatIso8601(a.until)) << " · " << (en ? "tolerance " : "容许延迟 ") << a.options.declaration_tolerance_min
-    << (en ? " min" : " 分钟") << "</div>";
+    << HtmlEscape(FormatIso8601(a.until)) << " · " << (en ? "tolerance " : "容许延迟 ")
+    << a.options.declaration_tolerance_min << (en ? " min" : " 分钟") << "</div>";
   for (const auto& inc : a.incidents) {
     const IncidentTimeline* it = t.Find(inc.incident_id);
     h << "<h2>" << (en ? "Incident " : "火情 ") << HtmlEscape(inc.incident_id);
@@ -589,12 +590,12 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
     for (const auto& e : inc.escalations) {
       std::string by = e.declared_by.empty() ? "—" : rules.NameOf(e.declared_by, lang);
       if (e.role == "superior") by += en ? " (superior)" : "（上级）";
-      h << "<tr><td>" << HtmlEscape(LevelText(e.to, lang)) << "</td><td>" << HtmlEscape(FormatShort(e.due_at)) << "</td><td>"
-        << HtmlEscape(Join(e.clauses, ", ")) << "</td><td>" << HtmlEscape(Names(e.should_decide, rules, lang))
-        << " <span class='note'>" << HtmlEscape(e.decider_clause) << "</span></td><td>"
-        << HtmlEscape(e.declared_at ? FormatShort(*e.declared_at) : "—") << "</td><td>" << HtmlEscape(by) << "</td><td>"
-        << HtmlEscape(e.delay_s ? Duration(*e.delay_s) : "—") << "</td><td class='" << (e.verdict == "ok" ? "ok" : "bad")
-        << "'>" << HtmlEscape(VerdictText(e.verdict, lang)) << "</td></tr>";
+      h << "<tr><td>" << HtmlEscape(LevelText(e.to, lang)) << "</td><td>" << HtmlEscape(FormatShort(e.due_at))
+        << "</td><td>" << HtmlEscape(Join(e.clauses, ", ")) << "</td><td>"
+        << HtmlEscape(Names(e.should_decide, rules, lang)) << " <span class='note'>" << HtmlEscape(e.decider_clause)
+        << "</span></td><td>" << HtmlEscape(e.declared_at ? FormatShort(*e.declared_at) : "—") << "</td><td>"
+        << HtmlEscape(by) << "</td><td>" << HtmlEscape(e.delay_s ? Duration(*e.delay_s) : "—") << "</td><td class='"
+        << (e.verdict == "ok" ? "ok" : "bad") << "'>" << HtmlEscape(VerdictText(e.verdict, lang)) << "</td></tr>";
     }
     h << "</table>";
     if (!inc.reporting.empty()) {
@@ -603,8 +604,9 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
         << (en ? "Delay" : "延迟") << "</th><th>" << (en ? "Status" : "结论") << "</th></tr>";
       for (const auto& r : inc.reporting) {
         h << "<tr><td>" << HtmlEscape(r.clause) << "</td><td>" << HtmlEscape(FormatShort(r.due_at)) << "</td><td>"
-          << HtmlEscape(Names(r.recipients, rules, lang)) << "</td><td>" << HtmlEscape(r.made_at ? FormatShort(*r.made_at) : "—")
-          << "</td><td>" << HtmlEscape(r.delay_s ? Duration(*r.delay_s) : "—") << "</td><td class='"
+          << HtmlEscape(Names(r.recipients, rules, lang)) << "</td><td>"
+          << HtmlEscape(r.made_at ? FormatShort(*r.made_at) : "—") << "</td><td>"
+          << HtmlEscape(r.delay_s ? Duration(*r.delay_s) : "—") << "</td><td class='"
           << (r.status == "made" ? "ok" : "bad") << "'>" << HtmlEscape(VerdictText(r.status, lang));
         if (!r.missing_recipients.empty())
           h << " <span class='note'>(" << (en ? "not told: " : "未报：")
@@ -615,7 +617,8 @@ std::string AuditToHtml(const AuditReport& a, const Timeline& t, const RuleSet& 
     }
     for (const auto& f : inc.findings)
       h << "<p class='" << (f.code == "over-declared" || f.code == "not-ended" ? "note" : "bad") << "'>"
-        << HtmlEscape(FormatShort(f.at)) << " · " << HtmlEscape(f.code) << ": " << HtmlEscape(en ? f.detail : f.detail_zh) << "</p>";
+        << HtmlEscape(FormatShort(f.at)) << " · " << HtmlEscape(f.code) << ": "
+        << HtmlEscape(en ? f.detail : f.detail_zh) << "</p>";
   }
   h << "<h2>" << (en ? "Interpretations" : "解释") << "</h2><div class='note' style='white-space:pre-wrap'>"
     << HtmlEscape(InterpretationLines(a, rules, lang)) << "</div></body></html>\n";

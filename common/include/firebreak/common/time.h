@@ -14,8 +14,8 @@
 namespace firebreak {
 
 struct Timestamp {
-  std::int64_t epoch_s = 0;     // seconds since 1970-01-01T00:00:00Z
-  int offset_min = 8 * 60;      // offset used when printing (minutes east of UTC)
+  std::int64_t epoch_s = 0;  // seconds since 1970-01-01T00:00:00Z
+  int offset_min = 8 * 60;   // offset used when printing (minutes east of UTC)
 
   friend bool operator==(const Timestamp& a, const Timestamp& b) { return a.epoch_s == b.epoch_s; }
   friend auto operator<=>(const Timestamp& a, const Timestamp& b) { return a.epoch_s <=> b.epoch_s; }

@@ -9,9 +9,9 @@
 
 #include <cstdint>
 #include <optional>
-#include <utility>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "firebreak/common/time.h"
@@ -66,7 +66,7 @@ struct TriggerFiring : Firing {
 };
 
 struct GradeResult {
-  std::optional<Grade> grade;  // nullopt only if no grading criterion could be evaluated
+  std::optional<Grade> grade;    // nullopt only if no grading criterion could be evaluated
   std::vector<Firing> criteria;  // criteria of the resulting grade that held
 };
 
@@ -79,8 +79,8 @@ struct MeasureOut {
   std::string_view clause;
   TextView text;
   std::vector<std::string_view> lead;  // role/unit ids
-  std::optional<Level> from_level;  // the level whose measures these are (inherited ones keep their level)
-  std::vector<FactUse> facts;       // for situational measures: the facts that made them due
+  std::optional<Level> from_level;     // the level whose measures these are (inherited ones keep their level)
+  std::vector<FactUse> facts;          // for situational measures: the facts that made them due
 };
 
 struct ReportingOut {
@@ -103,15 +103,15 @@ struct Proximity {
   std::optional<double> current;
   double threshold = 0;
   std::string_view word;  // the bound word, e.g. "超过"
-  double gap = 0;    // threshold - current (>= 0)
+  double gap = 0;         // threshold - current (>= 0)
 };
 struct DueTime {
   std::string_view clause;
   Level level = Level::kIV;
-  Timestamp at;  // when it holds if nothing changes (fire stays uncontrolled)
-  double hours = 0;  // the threshold in hours of open fire
-  std::string_view word;    // the bound word ("达到", "超过"...)
-  bool strict = false;  // 超过: holds strictly after since + hours; `at` is then since + hours + 1 s
+  Timestamp at;                  // when it holds if nothing changes (fire stays uncontrolled)
+  double hours = 0;              // the threshold in hours of open fire
+  std::string_view word;         // the bound word ("达到", "超过"...)
+  bool strict = false;           // 超过: holds strictly after since + hours; `at` is then since + hours + 1 s
   std::string_view alternative;  // label of the trigger alternative ("sensitive", "other")
 };
 
@@ -156,7 +156,7 @@ struct Decision {
   std::vector<Notice> warnings;      // what the history merge noticed (owned strings), e.g. a re-ignition
   NextLevel next;
   std::vector<Note> notes;
-  std::vector<FactUse> facts;           // every known fact the decision was made on (with its origin)
+  std::vector<FactUse> facts;               // every known fact the decision was made on (with its origin)
   std::vector<std::string_view> unknown;    // names of facts rules wanted but the report did not give
   std::vector<std::string_view> defaulted;  // names of facts taken from fact_defaults (assumptions)
   std::vector<std::pair<std::string, std::string>> gis_sources;  // fact name -> where gis/ got it

@@ -37,11 +37,11 @@ struct Verdict {
   std::optional<Level> level;
   std::optional<Grade> grade;
   Tier lead = Tier::kCounty;
-  int triggers_held = 0;     // number of triggers (all levels) that hold
-  int measures_due = 0;      // level measures (incl. inherited) + situational measures that hold
-  int reporting_due = 0;     // 5.2 rules that hold
-  int safety_applies = 0;    // safety rules that hold
-  bool terminated = false;   // the response termination holds
+  int triggers_held = 0;    // number of triggers (all levels) that hold
+  int measures_due = 0;     // level measures (incl. inherited) + situational measures that hold
+  int reporting_due = 0;    // 5.2 rules that hold
+  int safety_applies = 0;   // safety rules that hold
+  bool terminated = false;  // the response termination holds
 };
 
 // Compiled, flat form of a RuleSet (predicates as fact index + operator + value). Internal.

@@ -26,8 +26,16 @@ struct LonLat {
 };
 
 // What the report says is threatened (plan 5.2(4), 6.2.2, 6.2.4).
-enum class Threat { kResidential, kKeyFacility, kMilitary, kHazardousChemicals, kOilGasPipeline, kRailway,
-                    kNuclear, kMajorHazard };
+enum class Threat {
+  kResidential,
+  kKeyFacility,
+  kMilitary,
+  kHazardousChemicals,
+  kOilGasPipeline,
+  kRailway,
+  kNuclear,
+  kMajorHazard
+};
 std::optional<Threat> ParseThreat(std::string_view s);  // "residential", "key_facility", "military", ...
 const char* ThreatName(Threat t);
 const std::vector<std::string>& ThreatNames();  // every name ParseThreat accepts, in enum order

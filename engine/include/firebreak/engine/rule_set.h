@@ -24,15 +24,15 @@ enum class Tier : std::uint8_t { kCounty = 1, kCity = 2, kRegion = 3, kNational 
 // Forest fire-risk warning colours (plan 5.1.1), ordered blue < yellow < orange < red. 0 = no warning.
 enum class Colour : std::uint8_t { kNone = 0, kBlue = 1, kYellow = 2, kOrange = 3, kRed = 4 };
 
-const char* LevelName(Level l);                 // "IV", "III", "II", "I"
-const char* LevelNameZh(Level l);               // "Ⅳ级", ...
-std::optional<Level> ParseLevel(std::string_view s);   // accepts IV/III/II/I, 4/3/2/1, Ⅳ/Ⅲ/Ⅱ/Ⅰ
-const char* GradeNameZh(Grade g);               // "一般", "较大", "重大", "特别重大"
-const char* GradeNameEn(Grade g);               // "general", "large", "major", "especially major"
-const char* TierName(Tier t);                   // "county", "city", "region", "national"
-const char* TierNameZh(Tier t);                 // "县级", "市级", "自治区级", "国家级"
-const char* ColourName(Colour c);               // "none", "blue", ...
-const char* ColourNameZh(Colour c);             // "无", "蓝色", ...
+const char* LevelName(Level l);                         // "IV", "III", "II", "I"
+const char* LevelNameZh(Level l);                       // "Ⅳ级", ...
+std::optional<Level> ParseLevel(std::string_view s);    // accepts IV/III/II/I, 4/3/2/1, Ⅳ/Ⅲ/Ⅱ/Ⅰ
+const char* GradeNameZh(Grade g);                       // "一般", "较大", "重大", "特别重大"
+const char* GradeNameEn(Grade g);                       // "general", "large", "major", "especially major"
+const char* TierName(Tier t);                           // "county", "city", "region", "national"
+const char* TierNameZh(Tier t);                         // "县级", "市级", "自治区级", "国家级"
+const char* ColourName(Colour c);                       // "none", "blue", ...
+const char* ColourNameZh(Colour c);                     // "无", "蓝色", ...
 std::optional<Colour> ParseColour(std::string_view s);  // blue/yellow/orange/red/none and 蓝色/黄色/橙色/红色
 
 // Where a rule-file element came from, for messages and lint: "rules/liuzhou-2022.yaml:88:5".
@@ -202,10 +202,10 @@ struct ForceCategory {
   std::string id;  // "main" | "support" | "supplementary" | "assisting"
   Text name;
   std::string clause;
-  int priority = 0;                       // 1 = first
-  std::vector<std::string> unit_types;    // unit types in this category, e.g. "professional_forest_team"
-  std::optional<Level> min_level;         // lowest response level at which it may be mobilised (if any)
-  std::string when_note;                  // e.g. "必要时"
+  int priority = 0;                     // 1 = first
+  std::vector<std::string> unit_types;  // unit types in this category, e.g. "professional_forest_team"
+  std::optional<Level> min_level;       // lowest response level at which it may be mobilised (if any)
+  std::string when_note;                // e.g. "必要时"
   SourceLoc loc;
 };
 
@@ -218,7 +218,7 @@ struct RequestChannel {
   std::string scope;                    // "local" | "cross_county" | "city" | "region" | "army" ...
   std::string requested_by;             // role/unit id
   std::vector<std::string> requested_from;
-  std::string organised_by;             // who carries it out (e.g. the sending county's HQ)
+  std::string organised_by;  // who carries it out (e.g. the sending county's HQ)
   SourceLoc loc;
 };
 
@@ -235,8 +235,8 @@ struct Termination {
   std::string clause;
   Text text;
   Condition when;
-  std::string proposer;  // role/unit id
-  std::string decider_note;  // "按启动响应的相应权限"
+  std::string proposer;                      // role/unit id
+  std::string decider_note;                  // "按启动响应的相应权限"
   std::vector<std::string> interpretations;  // ids, e.g. "level-holds-until-termination"
   SourceLoc loc;
 };
@@ -291,12 +291,12 @@ struct County {
 // Plan 3.1, 3.3, 5.2: a kind of office that records incidents in a shared store (docs/rule-file.md "offices").
 // The city HQ office and one office per county (`counties`): the store module builds the offices from these.
 struct OfficeSpec {
-  std::string kind;                     // "city" | "county"
+  std::string kind;  // "city" | "county"
   std::string clause;
-  Text text;                            // e.g. 森林防灭火指挥部办公室 (the city's or county's name goes before)
-  std::vector<std::string> roles;       // role ids its people act as
-  std::string duty_role;                // the role a record is made by when none is given
-  std::string reports_clause;           // 5.2: its records reach these recipients (逐级报告)
+  Text text;                       // e.g. 森林防灭火指挥部办公室 (the city's or county's name goes before)
+  std::vector<std::string> roles;  // role ids its people act as
+  std::string duty_role;           // the role a record is made by when none is given
+  std::string reports_clause;      // 5.2: its records reach these recipients (逐级报告)
   Text reports_text;
   std::vector<std::string> reports_to;  // role/unit ids
   std::vector<std::string> interpretations;
@@ -328,9 +328,9 @@ struct FactDefault {
 // which warning colour that class SUGGESTS (section `fire_danger`, a named interpretation). Computed by fire/;
 // never the colour in force (Incident::warning_colour, 5.1.3).
 struct DangerClass {
-  int level = 0;  // 1 = lowest
-  Text name;      // e.g. 三级（较高火险） / high
-  double from = 0;  // lowest index value of the class (inclusive)
+  int level = 0;                  // 1 = lowest
+  Text name;                      // e.g. 三级（较高火险） / high
+  double from = 0;                // lowest index value of the class (inclusive)
   Colour colour = Colour::kNone;  // the suggested colour
   SourceLoc loc;
 };
@@ -338,17 +338,17 @@ struct DangerClass {
 struct FireDangerTable {
   std::string clause;  // "5.1.1"
   Text text;
-  std::string index;   // "fwi" (the only index this firebreak classifies)
+  std::string index;                 // "fwi" (the only index this firebreak classifies)
   std::vector<DangerClass> classes;  // ordered by level and by `from`, starting at 0
   std::vector<std::string> interpretations;
   SourceLoc loc;
 };
 
 struct PlanMeta {
-  std::string id;        // "liuzhou-2022"
-  Text title;            // 柳州市森林火灾应急预案（2022年修订）
-  std::string document;  // 柳政办〔2022〕54号
-  std::string issued;    // 2022-06-17
+  std::string id;            // "liuzhou-2022"
+  Text title;                // 柳州市森林火灾应急预案（2022年修订）
+  std::string document;      // 柳政办〔2022〕54号
+  std::string issued;        // 2022-06-17
   std::string jurisdiction;  // "柳州市"
   std::string adcode;        // "450200"
 };
@@ -379,10 +379,10 @@ struct RuleSet {
   std::vector<MobilisationBan> mobilisation_bans;
   std::vector<Termination> terminations;
   std::vector<SensitivePeriod> sensitive_periods;
-  std::vector<ClauseText> clauses;  // everything else worth showing: 3.1 HQ, 3.4, 6.3.5, annex, ...
+  std::vector<ClauseText> clauses;             // everything else worth showing: 3.1 HQ, 3.4, 6.3.5, annex, ...
   std::optional<FireDangerTable> fire_danger;  // 5.1.1 interpretation: FWI class -> suggested colour
-  std::vector<SiteSafetyText> site_safety;  // plan words for gis/ situations (guidance.h)
-  DeploymentText deployment;                // plan words for forces/ deployment plans
+  std::vector<SiteSafetyText> site_safety;     // plan words for gis/ situations (guidance.h)
+  DeploymentText deployment;                   // plan words for forces/ deployment plans
 
   // The site_safety entry for a situation, nullptr if the plan has none.
   const SiteSafetyText* FindSiteSafety(std::string_view situation) const;

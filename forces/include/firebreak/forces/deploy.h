@@ -42,17 +42,17 @@
 namespace firebreak::forces {
 
 struct DeployOptions {
-  Metres walk_in{2000};              // crews leave vehicles this far from the fire when no road layer says more
-  double detour_factor = 1.4;        // straight line x this on estimated legs (documented in docs/forces.md)
-  double fallback_drive_kmh = 40;    // speed on estimated drive legs
-  double fallback_walk_kmh = 2.5;    // speed on estimated walk legs (flat ground, off-trail)
-  Metres max_snap{3000};             // base or fire to the nearest road node
-  Metres access_estimated_above{100};// an access leg (base -> road node) longer than this is flagged estimated
-  Kilometres fallback_radius{250};   // off every map and farther than this from the fire: "outside every map"
+  Metres walk_in{2000};                // crews leave vehicles this far from the fire when no road layer says more
+  double detour_factor = 1.4;          // straight line x this on estimated legs (documented in docs/forces.md)
+  double fallback_drive_kmh = 40;      // speed on estimated drive legs
+  double fallback_walk_kmh = 2.5;      // speed on estimated walk legs (flat ground, off-trail)
+  Metres max_snap{3000};               // base or fire to the nearest road node
+  Metres access_estimated_above{100};  // an access leg (base -> road node) longer than this is flagged estimated
+  Kilometres fallback_radius{250};     // off every map and farther than this from the fire: "outside every map"
   WalkOptions walk;
   // Safety zones and escape routes.
-  Degrees zone_max_slope{5};         // 平 (< 5°)
-  Degrees forbidden_slope{35};       // 急/险 (>= 35°): 悬崖陡坡
+  Degrees zone_max_slope{5};    // 平 (< 5°)
+  Degrees forbidden_slope{35};  // 急/险 (>= 35°): 悬崖陡坡
   // gis::LandformBit flags that escape routes must not enter (十个严禁(8): 山脊线、草塘沟、单口山谷、鞍部, and
   // 悬崖、谷窄). Default: ridge | valley | saddle | narrow valley | box canyon | cliff (see docs/forces.md).
   std::uint8_t forbidden_landforms =
@@ -97,7 +97,7 @@ struct Leg {
   Seconds time;
   Metres length;
   std::vector<engine::LonLat> path;  // from where the leg starts to where it ends
-  bool estimated = false;             // straight line x detour factor
+  bool estimated = false;            // straight line x detour factor
 };
 
 struct PlannedUnit {
@@ -151,7 +151,7 @@ struct SafetyResult {
   bool computed = false;
   engine::Text why_not;  // when !computed
   std::vector<EscapeRoute> routes;
-  std::string rule_id;    // the rule file's deployment.escape_rule (a safety rule id), if it names one
+  std::string rule_id;  // the rule file's deployment.escape_rule (a safety rule id), if it names one
   std::string rule_clause;
   engine::Text rule_text;
   bool all_covered() const {
@@ -173,7 +173,7 @@ struct DeploymentPlan {
   std::string rules_id;
   std::string registry_source;
   bool registry_demo = false;
-  std::string travel_basis;  // e.g. "roads+dem", "dem", "straight-line"
+  std::string travel_basis;                   // e.g. "roads+dem", "dem", "straight-line"
   std::vector<LevelMeasure> level_calls_for;  // deployment.force_measures of the level (and inherited), + situational
   std::vector<PlannedUnit> units;             // in deployment order
   std::vector<ExcludedUnit> excluded;
@@ -196,8 +196,8 @@ DeployInputs LoadDeployInputs(engine::LonLat fire, const std::string& dem_path, 
 // For `assess` / `report`: the plan for a parsed incident. Level: `level` if given, else the engine's
 // Decision::response_level passed by the caller. Throws Error(kInput) if the incident has no location.
 DeploymentPlan PlanForIncident(const engine::RuleSet& rules, const engine::Incident& incident,
-                               std::optional<engine::Level> level, const Registry& registry,
-                               const DeployInputs& in, const DeployOptions& opt = {});
+                               std::optional<engine::Level> level, const Registry& registry, const DeployInputs& in,
+                               const DeployOptions& opt = {});
 
 // Renderers. Text: the duty officer's sheet, lang "zh" (default) or "en". JSON: docs/forces.md.
 // GeoJSON: a FeatureCollection (fire, unit routes, safety zones, escape routes) for QGIS.

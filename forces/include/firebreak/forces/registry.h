@@ -18,13 +18,13 @@
 namespace firebreak::forces {
 
 struct ForceUnit {
-  std::string id;                     // unique in the registry, e.g. "liucheng-pro-1"
-  engine::Text name;                  // zh / en
-  std::string type;                   // a unit type listed in a RuleSet force category (plan 4.1)
-  std::string home_county;            // county name as in RuleSet::counties (empty: outside the jurisdiction)
-  engine::LonLat base;                // WGS84
-  int strength = 0;                   // people
-  Seconds readiness;                  // time from the call to moving off
+  std::string id;                         // unique in the registry, e.g. "liucheng-pro-1"
+  engine::Text name;                      // zh / en
+  std::string type;                       // a unit type listed in a RuleSet force category (plan 4.1)
+  std::string home_county;                // county name as in RuleSet::counties (empty: outside the jurisdiction)
+  engine::LonLat base;                    // WGS84
+  int strength = 0;                       // people
+  Seconds readiness;                      // time from the call to moving off
   std::vector<std::string> capabilities;  // free tags: aviation, heavy_machinery, water_tender, ...
   std::optional<std::string> channel;     // request channel id (RuleSet::request_channels); derived if absent
   // People in the unit with attributes the plan bans from fire fighting (6.2.1), e.g. "minor", "unfit".

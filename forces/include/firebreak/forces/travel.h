@@ -107,7 +107,6 @@ enum class WalkDirection { kOutward, kInward };
 // Node id of cell (r, c) is r * cols + c; nodata cells are isolated nodes.
 TravelGraph BuildWalkGraph(const gis::Grid& dem, WalkDirection dir, const WalkOptions& opt = {});
 
-
 // ---------------------------------------------------------------------------------------------------------
 // Roads.
 

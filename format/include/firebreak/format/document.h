@@ -43,7 +43,7 @@ struct Node {
   std::string scalar;   // kScalar: the text, escapes resolved
   bool quoted = false;  // kScalar written quoted or as a block scalar: always a string
   Mark mark;
-  std::vector<Node> items;                     // kSequence
+  std::vector<Node> items;         // kSequence
   std::vector<NodeEntry> entries;  // kMap, in document order; keys are unique scalars
 
   bool IsNull() const { return kind == Kind::kNull; }

@@ -48,7 +48,7 @@ struct LayersConfig {
   std::string path;  // the config file (for messages)
   std::optional<VectorLayerConfig> counties, city, places, sensitive_areas, key_targets;
   std::optional<FuelConfig> fuel;
-  double county_near_km = 5.0;     // reported: other counties within this distance
+  double county_near_km = 5.0;      // reported: other counties within this distance
   double feature_radius_m = 500.0;  // terrain/fuel facts look this far around the incident point
 };
 
@@ -61,9 +61,9 @@ LayersConfig ParseLayersConfig(const std::string& text, const std::string& path)
 // A feature found near a point.
 struct NearFeature {
   std::string name;
-  std::string code;  // code_field value, if configured
-  std::string type;  // type_field value, if configured
-  double km = 0;     // distance from the point (0 inside a polygon)
+  std::string code;   // code_field value, if configured
+  std::string type;   // type_field value, if configured
+  double km = 0;      // distance from the point (0 inside a polygon)
   std::string layer;  // which config entry: "places", "key_targets", ...
 };
 

@@ -53,8 +53,8 @@ struct SiteHazard {
 
 // A GeoJSON zone: a WGS84 geometry with what it means.
 struct Zone {
-  std::string kind;      // no_fight, no_enter_<landform>, no_rest, dangerous_fuel, no_approach_head, no_approach_downhill
-  SiteHazard hazard;     // the situation it draws
+  std::string kind;   // no_fight, no_enter_<landform>, no_rest, dangerous_fuel, no_approach_head, no_approach_downhill
+  SiteHazard hazard;  // the situation it draws
   // From the rule file's site_safety (WordSiteSafety); empty when the plan says nothing about the situation.
   std::string clause;    // the citation, e.g. "3.3 十个严禁"
   std::string label_zh;  // what to do, Chinese
@@ -79,7 +79,7 @@ struct SiteAnalysis {
   std::vector<std::pair<LandformBit, std::pair<std::size_t, double>>> landforms;
   double steep_share = 0;  // share of valid cells within feature_radius_m with slope >= steep_deg
   // Fuel within feature_radius_m.
-  std::optional<int> fuel_code;             // at the point
+  std::optional<int> fuel_code;  // at the point
   std::optional<double> dangerous_fuel_share;
   std::vector<std::pair<std::string, std::size_t>> fuel_categories;  // plan category -> cells
   // Safety.
@@ -96,7 +96,7 @@ struct SiteAnalysis {
   std::vector<std::pair<engine::FactId, std::string>> sources;
   std::vector<std::string> unknown;     // why facts are unknown (English)
   std::vector<std::string> unknown_zh;  // the same, Chinese
-  double window_cells = 0;           // cells read from the DEM
+  double window_cells = 0;              // cells read from the DEM
 };
 
 // Analyses `at`. `dem` may be null (terrain facts unknown). Throws Error(kGis) only for broken inputs (a

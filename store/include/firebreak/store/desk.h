@@ -133,17 +133,16 @@ timeline::StatusBoard OfficeStatus(const Store& store, const engine::Engine& eng
 // to whom, since when, and by when (the later of due and known, plus the report tolerance).
 struct OwedReport {
   std::string incident_id;
-  std::string clause;              // "5.2(3)"
-  std::string office;              // the owing office's id ("" in a store without offices)
-  std::string reporter;            // the rule's reporter role (city_hq_office)
-  std::vector<std::string> to;     // recipients not told yet
+  std::string clause;           // "5.2(3)"
+  std::string office;           // the owing office's id ("" in a store without offices)
+  std::string reporter;         // the rule's reporter role (city_hq_office)
+  std::vector<std::string> to;  // recipients not told yet
   Timestamp due_at, by;
-  bool overdue = false;            // `by` has passed at the board's moment
+  bool overdue = false;  // `by` has passed at the board's moment
 };
 // Every upward report missing or incomplete on `board` (its audit), in board order.
 std::vector<OwedReport> OwedReports(const timeline::StatusBoard& board, const engine::RuleSet& rules);
 // Lines for the duty officer under the board (lang "zh" | "en"); "" when nothing is owed.
-std::string OwedReportsText(const std::vector<OwedReport>& owed, const engine::RuleSet& rules,
-                            const std::string& lang);
+std::string OwedReportsText(const std::vector<OwedReport>& owed, const engine::RuleSet& rules, const std::string& lang);
 
 }  // namespace firebreak::store

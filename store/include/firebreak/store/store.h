@@ -91,8 +91,8 @@ struct OpenOptions {
   int busy_timeout_ms = 10000;  // how long a writer waits for another process's write lock
   bool create = true;           // create the file if missing (else Error(kNotFound)); kWrite only
   OpenMode mode = OpenMode::kWrite;
-  std::string key_file;         // the office key; empty: DefaultOfficeKeyPath(). Created on first write.
-  std::string vfs;              // SQLite VFS name (tests: fault injection); empty: the default
+  std::string key_file;  // the office key; empty: DefaultOfficeKeyPath(). Created on first write.
+  std::string vfs;       // SQLite VFS name (tests: fault injection); empty: the default
   // The office this store records as (an office id of the rule file, store/offices.h). SQLite: names the
   // store's office (kept in meta; a store of another office is refused); empty: as the store says, or none (one
   // office per file, no office checks). PostgreSQL: must match the database role's office when given.
@@ -104,33 +104,33 @@ struct OpenOptions {
 struct DeclarationRecord {
   std::int64_t id = 0;
   std::string incident_id;
-  std::string kind;                  // "declare" | "raise" | "end"
+  std::string kind;                    // "declare" | "raise" | "end"
   std::optional<engine::Level> level;  // empty for "end"
-  std::string by;                    // role id
+  std::string by;                      // role id
   Timestamp at;
-  std::string office;                // read: the office that wrote it ("" in a store without offices)
+  std::string office;  // read: the office that wrote it ("" in a store without offices)
 };
 
 // An upward report made under plan 5.2 (who was told, when, under which clause).
 struct UpwardReportRecord {
   std::int64_t id = 0;
   std::string incident_id;
-  std::string clause;               // e.g. "5.2(3)"; may be empty ("a report", matched to any due duty)
-  std::vector<std::string> to;      // recipient ids
+  std::string clause;           // e.g. "5.2(3)"; may be empty ("a report", matched to any due duty)
+  std::vector<std::string> to;  // recipient ids
   Timestamp at;
-  std::string office;               // read: the office that wrote it
-  std::string by;                   // the reporting role ("" if not recorded)
+  std::string office;  // read: the office that wrote it
+  std::string by;      // the reporting role ("" if not recorded)
 };
 
 struct ReportRecord {
   std::int64_t id = 0;
   std::string incident_id;
-  Timestamp reported_at;  // the moment the report describes
-  std::string body;    // the report as given (JSON object text)
-  std::string source;  // file name
+  Timestamp reported_at;                 // the moment the report describes
+  std::string body;                      // the report as given (JSON object text)
+  std::string source;                    // file name
   std::optional<Timestamp> recorded_at;  // when the office recorded it (schema >= 5; older rows: none)
-  std::string office;  // the office that recorded it ("" in a store without offices)
-  std::string by;      // the role it was recorded by ("" if not recorded)
+  std::string office;                    // the office that recorded it ("" in a store without offices)
+  std::string by;                        // the role it was recorded by ("" if not recorded)
 };
 
 struct DecisionRecord {
@@ -195,18 +195,18 @@ struct VerifyOptions {
   std::string anchor_text;  // a SignedHead printed earlier (`store head`); empty: none
   std::string anchor_name;  // its file name, for messages
   std::string vfs;
-  std::string key_dir;      // PostgreSQL: the other offices' keys, DIR/<office id>.key (an auditor's)
+  std::string key_dir;  // PostgreSQL: the other offices' keys, DIR/<office id>.key (an auditor's)
 };
 
 // What messages show for a store path: a file path as it is, a postgresql:// URL without its password.
 std::string DisplayPath(const std::string& path);
 
-// Verifies the store at `path` (a file or a postgresql:// URL) without writing anything (read-only; a missing store with a sidecar, an empty
-// file, a hot journal or a corrupt page are findings, not errors). Checks: SQLite integrity and foreign keys;
-// both chains (the keyed one under the office key: a missing key is a finding); every record against its
-// entry; the sidecar PATH.head (signed, and contained in the store); the anchor if given (signed, and the
-// store still contains it and extends it). Throws Error(kNotFound) if neither the store nor its sidecar
-// exist, Error(kStore) for a file that is not a firebreak store.
+// Verifies the store at `path` (a file or a postgresql:// URL) without writing anything (read-only; a missing store
+// with a sidecar, an empty file, a hot journal or a corrupt page are findings, not errors). Checks: SQLite integrity
+// and foreign keys; both chains (the keyed one under the office key: a missing key is a finding); every record against
+// its entry; the sidecar PATH.head (signed, and contained in the store); the anchor if given (signed, and the store
+// still contains it and extends it). Throws Error(kNotFound) if neither the store nor its sidecar exist, Error(kStore)
+// for a file that is not a firebreak store.
 VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options = {});
 
 class Store {
@@ -281,7 +281,7 @@ class Store {
   std::optional<IncidentRecord> FindIncident(const std::string& incident_id) const;
   std::vector<IncidentRecord> Incidents(bool open_only) const;
   IncidentHistory History(const std::string& incident_id) const;  // throws kNotFound
-  std::vector<IncidentHistory> AllHistories() const;               // every incident, by opened_at
+  std::vector<IncidentHistory> AllHistories() const;              // every incident, by opened_at
   // The incident and its reports (no decisions, declarations or upward reports) of each id that exists, in
   // the order given: what the desk re-reads after other offices changed them (PostgreSQL: two queries for all).
   std::vector<IncidentHistory> ReportHistories(const std::vector<std::string>& incident_ids) const;

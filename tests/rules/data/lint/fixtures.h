@@ -20,10 +20,10 @@ using engine::Level;
 using engine::Predicate;
 
 inline Bound B(Cmp op, double v, std::string word = {}) { return Bound{op, v, std::move(word)}; }
-inline Bound Over(double v) { return B(Cmp::kGt, v, "超过"); }       // 超过 strict
-inline Bound AtLeast(double v) { return B(Cmp::kGe, v, "以上"); }    // 以上 includes (9.4)
-inline Bound Below(double v) { return B(Cmp::kLt, v, "以下"); }      // 以下 excludes (9.4)
-inline Bound Within(double v) { return B(Cmp::kLe, v, "以内"); }     // 以内 includes (9.4)
+inline Bound Over(double v) { return B(Cmp::kGt, v, "超过"); }     // 超过 strict
+inline Bound AtLeast(double v) { return B(Cmp::kGe, v, "以上"); }  // 以上 includes (9.4)
+inline Bound Below(double v) { return B(Cmp::kLt, v, "以下"); }    // 以下 excludes (9.4)
+inline Bound Within(double v) { return B(Cmp::kLe, v, "以内"); }   // 以内 includes (9.4)
 inline Bound Reach(double v) { return B(Cmp::kGe, v, "达到"); }
 inline Bound Exactly(double v) { return B(Cmp::kEq, v, "="); }
 
@@ -41,7 +41,9 @@ inline Predicate Is(FactId f, bool v, int line = 0) {
   p.loc = engine::SourceLoc{"fixture.yaml", line, 7};
   return p;
 }
-inline Alternative A(std::string label, std::vector<Predicate> all) { return Alternative{std::move(label), std::move(all)}; }
+inline Alternative A(std::string label, std::vector<Predicate> all) {
+  return Alternative{std::move(label), std::move(all)};
+}
 
 inline engine::Trigger T(std::string clause, Level level, std::vector<Alternative> any,
                          std::vector<std::string> interps = {}) {

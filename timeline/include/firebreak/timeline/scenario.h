@@ -100,9 +100,9 @@ struct ExpectFinding {  // an audit finding (code: ended-early, wrong-role, over
 };
 
 struct ScenarioTerrain {
-  std::string dem;     // file, relative to the scenario file
-  std::string layers;  // file
-  bool demo = false;   // use the bundled demo terrain
+  std::string dem;        // file, relative to the scenario file
+  std::string layers;     // file
+  bool demo = false;      // use the bundled demo terrain
   std::string landscape;  // forecast (issue 10): a FARSITE-style landscape; the drill shows projections
 };
 
