@@ -135,12 +135,25 @@ void Server::Impl::AddForecastRoute() {
                   throw Error(ErrorKind::kUsage, "?ensemble", "must be a whole number of members");
                 q.ensemble = static_cast<int>(members.value_or(0));
                 engine::Incident inc;
+                std::string key;
                 {
                   std::lock_guard<std::mutex> lock(desk_mu);
-                  inc = desk->LatestState(id);
+                  inc = desk->LatestState(id, &key);
                 }
+                key += '\n' + std::to_string(q.hours) + '\n' + std::to_string(q.ensemble);
                 std::lock_guard<std::mutex> glock(geo_mu);
-                return Response::Json(g.Forecast(inc, q));
+                Response r;
+                r.headers.emplace_back("X-Firebreak-Cache", "hit");
+                for (const auto& [k, body] : forecast_cache)
+                  if (k == key) {
+                    r.shared_body = body;
+                    return r;
+                  }
+                r.shared_body = std::make_shared<const std::string>(g.Forecast(inc, q));
+                r.headers.back().second = "miss";
+                forecast_cache.emplace_back(std::move(key), r.shared_body);
+                if (forecast_cache.size() > kForecastCacheSize) forecast_cache.pop_front();
+                return r;
               }});
 }
 

@@ -159,15 +159,18 @@ std::int64_t LastId(store::Store& st, const std::string& tbl) {
 }  // namespace
 
 DeskApi::DeskApi(const engine::RuleSet& rules, const engine::Engine& engine, const std::string& store_path,
-                 store::PasswordCost cost, std::shared_ptr<DeskGeo> geo, std::mutex& geo_mu, int tolerance_min)
+                 store::PasswordCost cost, std::shared_ptr<DeskGeo> geo, std::mutex& geo_mu, int tolerance_min,
+                 store::Clock clock)
     : rules_(rules),
       engine_(engine),
       geo_(std::move(geo)),
       geo_mu_(geo_mu),
       tolerance_min_(tolerance_min),
+      clock_(std::move(clock)),
       store_(store::Store::Open(store_path)),
       accounts_(store_, rules, cost) {
-  desk_ = std::make_unique<store::Desk>(store_, engine_, [this](engine::Incident& i) { Enrich(i); });
+  desk_ = std::make_unique<store::Desk>(
+      store_, engine_, [this](engine::Incident& i) { Enrich(i); }, clock_);
 }
 
 void DeskApi::Enrich(engine::Incident& incident) {
@@ -182,7 +185,8 @@ auto DeskApi::Write(Fn&& fn) -> decltype(fn()) {
     return store_.Transaction(std::forward<Fn>(fn));
   } catch (...) {
     // The Desk keeps open incidents in memory; after a rolled-back write it is rebuilt from the store.
-    desk_ = std::make_unique<store::Desk>(store_, engine_, [this](engine::Incident& i) { Enrich(i); });
+    desk_ = std::make_unique<store::Desk>(
+        store_, engine_, [this](engine::Incident& i) { Enrich(i); }, clock_);
     throw;
   }
 }
@@ -302,11 +306,16 @@ DeskSnapshot DeskApi::Snapshot(const Timestamp& now) {
   return snap;
 }
 
-engine::Incident DeskApi::LatestState(const std::string& incident_id) {
+engine::Incident DeskApi::LatestState(const std::string& incident_id, std::string* version) {
   const store::IncidentHistory h = store_.History(incident_id);  // Error(kNotFound)
   timeline::TimelineInput in = store::TimelineInputFromStore({h});
   if (in.reports.empty())
     throw Error(ErrorKind::kNotFound, incident_id, "incident '" + incident_id + "' has no report");
+  if (version) {
+    std::int64_t last = 0;
+    for (const auto& r : h.reports) last = std::max(last, r.id);
+    *version = incident_id + '\n' + std::to_string(h.reports.size()) + '\n' + std::to_string(last);
+  }
   engine::Incident inc = LatestStates(engine_, in.reports).at(incident_id);
   Enrich(inc);
   return inc;
@@ -323,10 +332,15 @@ std::string DeskApi::IncidentJson(const std::string& incident_id, const Timestam
                    {"closed_by", h.incident.closed_at ? json(h.incident.closed_by) : json(nullptr)}};
   std::string merged = "{}";
   json reports = json::array();
-  for (const auto& r : h.reports) {
+  // Late (迟报): recorded after a report of a later moment — the timeline's own test (timeline/history.h).
+  const std::vector<bool> late = timeline::LateReports(store::TimelineInputFromStore({h}).reports);
+  for (std::size_t k = 0; k < h.reports.size(); ++k) {
+    const auto& r = h.reports[k];
     merged = format::MergeReportJson(merged, r.body, "store: report " + std::to_string(r.id));
     reports.push_back({{"id", r.id},
                        {"reported_at", FormatIso8601(r.reported_at)},
+                       {"recorded_at", Time(r.recorded_at)},
+                       {"late", static_cast<bool>(late[k])},
                        {"source", r.source},
                        {"body", json::parse(r.body, nullptr, false)},
                        {"by_user", Actor(actors, "reports", r.id)}});

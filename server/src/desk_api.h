@@ -33,9 +33,11 @@ struct DeskSnapshot {
 
 class DeskApi {
  public:
-  // `geo` may be null; `geo_mu` guards every call into it.
+  // `geo` may be null; `geo_mu` guards every call into it. `clock` is the desk's (a test clock in test mode):
+  // the moment each report is recorded (recorded_at) and the bounds on reported times.
   DeskApi(const engine::RuleSet& rules, const engine::Engine& engine, const std::string& store_path,
-          store::PasswordCost cost, std::shared_ptr<DeskGeo> geo, std::mutex& geo_mu, int tolerance_min);
+          store::PasswordCost cost, std::shared_ptr<DeskGeo> geo, std::mutex& geo_mu, int tolerance_min,
+          store::Clock clock);
 
   store::Store& store() { return store_; }
   store::Accounts& accounts() { return accounts_; }
@@ -60,8 +62,10 @@ class DeskApi {
   // The escalation audit of one incident (or every one if `incident_id` is empty) as `firebreak audit` gives it.
   std::string Audit(const std::string& incident_id, const std::string& format, const std::string& lang,
                     const Timestamp& now);
-  // The incident's latest state (enriched with maps when there are maps), for deploy. Error(kNotFound).
-  engine::Incident LatestState(const std::string& incident_id);
+  // The incident's latest state (enriched with maps when there are maps), for deploy and forecast.
+  // Error(kNotFound). `version`, if given, receives a key that changes whenever a report of the incident is
+  // recorded (reports are append-only: their count and the last row id), for caches of what the state decides.
+  engine::Incident LatestState(const std::string& incident_id, std::string* version = nullptr);
   // The handover sheet of `who`'s shift (docs/web.md).
   std::string Handover(const store::User& who, const Timestamp& now);
 
@@ -80,6 +84,7 @@ class DeskApi {
   std::shared_ptr<DeskGeo> geo_;
   std::mutex& geo_mu_;
   int tolerance_min_;
+  store::Clock clock_;
   store::Store store_;
   store::Accounts accounts_;
   std::unique_ptr<store::Desk> desk_;

@@ -65,8 +65,8 @@ Server::Impl::Impl(const engine::RuleSet& r, ServerOptions o, std::shared_ptr<De
       sessions(opt.session_idle, opt.session_max),
       work(static_cast<std::size_t>(std::max(1, opt.workers))),
       ticker(ioc) {
-  desk =
-      std::make_unique<DeskApi>(rules, engine, opt.store_path, opt.password_cost, geo, geo_mu, opt.audit_tolerance_min);
+  desk = std::make_unique<DeskApi>(rules, engine, opt.store_path, opt.password_cost, geo, geo_mu,
+                                   opt.audit_tolerance_min, [this] { return clock.Now(); });
   meta_json = BuildMeta();
   AddApiRoutes();
   AddMapRoutes();

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -65,6 +66,10 @@ struct Server::Impl {
   // The map's base layers, computed on first request (guarded by geo_mu).
   std::string layers_cache;
   std::optional<Hillshade> hillshade_cache;
+  // Forecasts by incident state and query (DeskApi::LatestState's version, hours, members), the newest
+  // kForecastCacheSize kept (guarded by geo_mu): the map, the sheet and every open page share one run.
+  static constexpr std::size_t kForecastCacheSize = 16;
+  std::deque<std::pair<std::string, std::shared_ptr<const std::string>>> forecast_cache;
 
   // Recomputes the snapshot and broadcasts it. REQUIRES: desk_mu held.
   void RefreshLocked();

@@ -143,6 +143,14 @@ test('log in and enter a report that requires level III: the sheet and the map m
   assert.match(await page$text(duty, '#forecast-box'), /预测，非预案要求/);
   assert.ok((await duty.$$('#forecast-list li')).length > 0, 'the isochrone hours are listed');
   await shot(duty, 'map');
+  // The sheet's forecast panel runs the same forecast: the server's cached answer, the same isochrones.
+  const isoMap = await duty.$$eval('#forecast-list li', (n) => n.map((x) => x.textContent));
+  await duty.goto(`${base}#/sheet/RA-0404`);
+  await duty.click('#sheet-forecast-run');
+  await duty.waitForSelector('#sheet-forecast .forecast-list li', { timeout: 30000 });
+  assert.match(await page$text(duty, '#sheet-forecast'), /预测，非预案要求/);
+  assert.deepEqual(await duty.$$eval('#sheet-forecast .forecast-list li', (n) => n.map((x) => x.textContent)), isoMap);
+  await shot(duty, 'sheet-forecast');
   await duty.goto(`${base}#/board`);
   await duty.waitForSelector('#board tr[data-incident="RA-0404"]');
   await shot(duty, 'board');
@@ -285,6 +293,7 @@ test('a late report (earlier than one recorded before it) is recorded and marked
   await duty.waitForSelector('.sheet[data-incident="LC-LATE"]');
   const tags = await duty.$$eval('.tag.amber', (n) => n.map((x) => x.textContent));
   assert.deepEqual(tags.filter((x) => x === '迟报'), ['迟报'], 'exactly the late one is marked');
+  assert.deepEqual(await duty.$$eval('.recorded-at', (n) => n.length), 1, 'with the moment the desk recorded it');
 });
 
 async function page$text(page, sel) { return (await page.textContent(sel)) || ''; }

@@ -178,6 +178,30 @@ TEST_F(DeskTest, ReportDeclareUpwardCloseRecordThePersonAndRole) {
   EXPECT_TRUE(v["ok"]) << v.dump();
 }
 
+// A late report (earlier than one recorded before it) is recorded; the incident JSON says when the desk recorded
+// each report and marks exactly the late one — the timeline's own test (timeline::LateReports), both sides.
+TEST_F(DeskTest, IncidentJsonMarksLateReportsWithWhenRecorded) {
+  Client duty = SignedIn("duty");
+  json first = ReportIII(), later = ReportIII(), earlier = ReportIII();
+  first["reported_at"] = "2026-04-04T08:00:00+08:00";
+  later["reported_at"] = "2026-04-04T08:03:00+08:00";
+  earlier["reported_at"] = "2026-04-04T08:01:00+08:00";  // recorded after 08:03: late
+  for (const json* r : {&first, &later, &earlier}) ASSERT_EQ(duty.Post("/api/reports", *r).status, 201);
+  const json reports = duty.Get("/api/incidents/F-1").Json()["reports"];
+  ASSERT_EQ(reports.size(), 3u) << reports.dump();
+  std::map<std::string, bool> late;
+  for (const auto& r : reports) {
+    late[r["reported_at"].get<std::string>()] = r["late"].get<bool>();
+    // The desk's clock (here the test clock, which runs on from kStart), not the machine's.
+    const auto at = ParseIso8601(r["recorded_at"].get<std::string>());
+    ASSERT_TRUE(at) << r.dump();
+    EXPECT_NEAR(static_cast<double>(at->epoch_s - ParseIso8601(kStart)->epoch_s), 30.0, 30.0) << r.dump();
+  }
+  EXPECT_EQ(late, (std::map<std::string, bool>{{"2026-04-04T08:00:00+08:00", false},
+                                               {"2026-04-04T08:01:00+08:00", true},
+                                               {"2026-04-04T08:03:00+08:00", false}}));
+}
+
 // Only roles that decide a level may declare or close; the HQ office's duty officers and the deciders enter
 // reports; a role that decides nothing and reports nothing (the expert group) only looks.
 TEST_F(DeskTest, EachRefusalByRole) {

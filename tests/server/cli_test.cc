@@ -202,6 +202,20 @@ TEST_F(CliTest, ServeForecastIsTheForecastCommand) {
   EXPECT_EQ(desk["forecast"]["projection"], true);
   EXPECT_FALSE(desk["forecast"]["isochrones"].empty());
   EXPECT_EQ(desk["geojson"], nlohmann::json::parse(Read(cli_geojson)));
+  // One run per incident state and query: the same request again is the cached answer byte for byte; another
+  // horizon is another run; a new report of the incident (a new state) runs it again.
+  EXPECT_EQ(reply.headers.at("x-firebreak-cache"), "miss");
+  const auto again = c.Get("/api/forecast?incident=RA-0404");
+  EXPECT_EQ(again.headers.at("x-firebreak-cache"), "hit");
+  EXPECT_EQ(again.body, reply.body);
+  EXPECT_EQ(c.Get("/api/forecast?incident=RA-0404&hours=6").headers.at("x-firebreak-cache"), "miss");
+  nlohmann::json grown = report;
+  grown["reported_at"] = "2026-04-04T08:04:00+08:00";
+  grown["burned_area_ha"] = 150;
+  ASSERT_EQ(c.Post("/api/reports", grown).status, 201);
+  const auto after = c.Get("/api/forecast?incident=RA-0404");
+  EXPECT_EQ(after.headers.at("x-firebreak-cache"), "miss");
+  EXPECT_NE(after.body, reply.body);
   for (const auto& f : desk["geojson"]["features"])
     if (f["properties"]["kind"] == "isochrone") {
       EXPECT_EQ(f["properties"]["projection"], true);

@@ -41,19 +41,26 @@ void SortByMoment(std::vector<ReportEntry>& reports) {
   });
 }
 
-std::vector<Timestamp> KnownTimes(const std::vector<ReportEntry>& reports) {
+std::vector<bool> LateReports(const std::vector<ReportEntry>& reports) {
   std::vector<std::size_t> by_order(reports.size());
   std::iota(by_order.begin(), by_order.end(), std::size_t{0});
   std::stable_sort(by_order.begin(), by_order.end(),
                    [&](std::size_t a, std::size_t b) { return reports[a].order < reports[b].order; });
-  std::vector<Timestamp> known(reports.size());
+  std::vector<bool> late(reports.size(), false);
   std::optional<Timestamp> latest;  // latest moment described by the reports recorded so far
   for (std::size_t k : by_order) {
     const ReportEntry& r = reports[k];
-    const bool late = latest && *latest > r.reported_at;
-    known[k] = late ? std::max(r.recorded_at, r.reported_at) : r.reported_at;
+    late[k] = latest && *latest > r.reported_at;
     if (!latest || r.reported_at > *latest) latest = r.reported_at;
   }
+  return late;
+}
+
+std::vector<Timestamp> KnownTimes(const std::vector<ReportEntry>& reports) {
+  const std::vector<bool> late = LateReports(reports);
+  std::vector<Timestamp> known(reports.size());
+  for (std::size_t k = 0; k < reports.size(); ++k)
+    known[k] = late[k] ? std::max(reports[k].recorded_at, reports[k].reported_at) : reports[k].reported_at;
   return known;
 }
 

@@ -65,6 +65,7 @@ const WORDS = {
   'sheet.declared_ok': ['已宣布', 'Declared'], 'sheet.sign_duty': ['值班员（签字）', 'Duty officer (signature)'],
   'sheet.sign_decider': ['决定人（签字）', 'Decided by (signature)'], 'sheet.sign_time': ['时间', 'Time'],
   'sheet.sign_note': ['备注', 'Notes'], 'sheet.by': ['录入', 'by'], 'sheet.late_badge': ['迟报', 'late'],
+  'sheet.recorded_at': ['{at} 录入', 'recorded {at}'],
   'sheet.closed': ['已结案', 'closed'], 'sheet.none_required': ['无需启动市级响应', 'No city response required'],
   'map.title': ['一张图', 'The map'], 'map.report_here': ['在此上报火情', 'Report a fire here'],
   'map.layers': ['图层', 'Layers'], 'map.hillshade': ['地形晕渲', 'Hillshade'], 'map.counties': ['县（区）界', 'Counties'],

@@ -5,7 +5,8 @@
 // `firebreak forecast`, always labelled projections. A click on the map starts a report there.
 import { api, currentMeta, currentSnapshot, onStatus } from './api.js';
 import { lang, pick, t } from './i18n.js';
-import { banner, clear, duration, el, fill, levelBadge, levelName, short } from './util.js';
+import { banner, clear, duration, el, fill, levelBadge, levelName } from './util.js';
+import { ISO_COLOUR, fetchForecast, forecastSummary, forecastTitle } from './forecast.js';
 
 const LEVEL_COLOUR = { IV: '#1e88e5', III: '#f9a825', II: '#ef6c00', I: '#b71c1c', none: '#78909c' };
 const ZONE_COLOUR = { no_fight: '#c62828', no_rest: '#6a1b9a', dangerous_fuel: '#ef6c00', no_approach_head: '#d32f2f',
@@ -166,47 +167,27 @@ async function select(L, id, side) {
   } catch (e) { fill(dep, el('h3', t('map.deploy')), el('p.field-error', e.text || e.message)); }
 }
 
-// The forecast of `firebreak forecast` for the incident (GET /api/forecast), run on request: perimeters at the
-// isochrone hours (outer first, later = paler), places and boundaries it reaches, and the plan's thresholds it
-// would cross — every one labelled a projection, never a requirement.
-const ISO_COLOUR = ['#b71c1c', '#d84315', '#ef6c00', '#f9a825', '#fdd835', '#fff176'];
+// The forecast for the incident, run on request (forecast.js): the perimeters drawn on the map, the summary
+// beside it.
 function forecastBox(L, id, hours) {
-  const box = el('div#forecast-box', el('h3', t('map.forecast'), ' ', el('span.projection', t('map.projection'))));
+  const box = el('div#forecast-box', forecastTitle());
   const button = el('button#forecast-run', { type: 'button' }, t('map.forecast_run', { h: hours }));
   box.append(button);
   button.addEventListener('click', async () => {
-    fill(box, el('h3', t('map.forecast'), ' ', el('span.projection', t('map.projection'))), el('p.muted', t('map.loading')));
+    fill(box, forecastTitle(), el('p.muted', t('map.loading')));
     forecastLayer.clearLayers();
     try {
-      const r = await api('GET', `/api/forecast?incident=${encodeURIComponent(id)}&hours=${hours}`);
+      const r = await fetchForecast(id, hours);
       drawForecast(L, r.geojson);
-      const f = r.forecast;
-      const isos = (f.isochrones || []).map((i, k) => el('li', swatch(ISO_COLOUR[Math.min(k, 5)]),
-        t('map.forecast_iso', { h: i.hours, ha: Math.round(i.area_ha) })));
-      const crossings = (f.thresholds || []).filter((x) => x.hours !== null).map((x) => el('li',
-        el('b', x.level ? levelName(x.level) : x.clause), ' ', pick(x.starts), ' · ', x.clause, ' · ',
-        t('map.forecast_at', { h: Number(x.hours).toFixed(1) }), x.at ? ` (${short(x.at)})` : ''));
-      const reached = (f.arrivals || []).filter((a) => a.threat_hours !== null).map((a) => el('li', a.name || a.kind, ' · ',
-        t('map.forecast_threat', { km: a.threat_km, h: Number(a.threat_hours).toFixed(1) })));
-      fill(box, el('h3', t('map.forecast'), ' ', el('span.projection', t('map.projection'))),
-        el('p.projection-label', pick(f.label)),
-        el('ul#forecast-list', isos),
-        el('h4', t('map.forecast_thresholds')),
-        crossings.length ? el('ul#forecast-thresholds', crossings) : el('p.muted', t('map.forecast_none')),
-        reached.length ? el('div', el('h4', t('map.forecast_places')), el('ul', reached)) : null,
-        el('details', el('summary', t('map.forecast_notes')), el('ul', ((lang() === 'en' ? f.notes.en : f.notes.zh) || []).map((n) => el('li', n)))));
+      fill(box, forecastTitle(), ...forecastSummary(r.forecast));
+      box.querySelector('.forecast-list').id = 'forecast-list';
+      const th = box.querySelector('.forecast-thresholds');
+      if (th) th.id = 'forecast-thresholds';
     } catch (e) {
       fill(box, el('h3', t('map.forecast')), el('p.field-error', e.text || e.message), button);
     }
   });
   return box;
-}
-
-// A colour key (the CSP forbids style attributes; the CSSOM is allowed).
-function swatch(colour) {
-  const i = el('i.swatch');
-  i.style.background = colour;
-  return i;
 }
 
 function drawForecast(L, geojson) {

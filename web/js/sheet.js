@@ -3,7 +3,8 @@
 // the clauses and facts on demand — the declaration buttons for the roles that decide, and a printable form.
 import { api, currentMeta, currentSession, currentSnapshot, onStatus } from './api.js';
 import { colon, lang, pick, t } from './i18n.js';
-import { append, banner, clear, el, full, levelBadge, levelName, names, short } from './util.js';
+import { append, banner, clear, el, fill, full, levelBadge, levelName, names, short } from './util.js';
+import { fetchForecast, forecastSummary, forecastTitle } from './forecast.js';
 
 let off = null;
 
@@ -35,7 +36,9 @@ function factList(facts) {
   if (!entries.length) return null;
   const meta = currentMeta();
   const label = (n) => { const f = meta.facts.find((x) => x.name === n); return f ? pick(f) : n; };
-  const val = (v) => v === true ? t('report.yes') : v === false ? t('report.no') : v === null ? '?' : String(v);
+  // Numbers as a person reads them (17842.605243 → 17842.61); the JSON keeps the full value.
+  const val = (v) => v === true ? t('report.yes') : v === false ? t('report.no') : v === null ? '?'
+    : typeof v === 'number' ? String(Math.round(v * 100) / 100) : String(v);
   return el('span.facts', ' [', entries.map(([n, v]) => `${label(n)}=${val(v && typeof v === 'object' && 'value' in v ? v.value : v)}`).join('；'), ']');
 }
 function clauseDetails(x) {
@@ -104,6 +107,8 @@ function render(body, inc) {
     el('ul', next.closest.map((c) => el('li', `${c.clause} ${factLabel(c.fact)} ${c.current ?? '?'} → ${c.word}${c.threshold}（${lang() === 'en' ? 'gap' : '差'} ${c.gap}）`)),
       next.due.map((x) => el('li', `${t('sheet.clock')} ${x.clause} ${levelName(x.level)}${colon()}${full(x.at)}`)))));
 
+  if (meta.maps && meta.maps.forecast && !closed) body.append(forecastPanel(inc, meta.maps.forecast_hours));
+
   body.append(el('div.panel', el('details', el('summary', `${t('sheet.assumed')} / ${t('sheet.notes')}`),
     el('p', `${t('sheet.assumed')}${colon()}${(d.defaulted || []).join('、') || '—'}`),
     el('ul', d.notes.map((n) => el('li', el('strong', n.id), ` (${n.clause}) `, pick(n.text)))),
@@ -113,6 +118,28 @@ function render(body, inc) {
   body.append(el('div.signatures',
     el('div', t('sheet.sign_duty')), el('div', t('sheet.sign_decider')),
     el('div', t('sheet.sign_time')), el('div', t('sheet.sign_note'))));
+}
+
+// The spread forecast on the sheet (serve --landscape / --forecast): run on request, kept for this state of the
+// incident (its reports) while the sheet re-renders on live updates; printed with the sheet, labelled a projection.
+let forecastMemo = { key: '', data: null };
+function forecastPanel(inc, hours) {
+  const id = inc.incident.incident_id;
+  const key = `${id}|${hours}|${inc.reports.length}|${Math.max(0, ...inc.reports.map((r) => r.id))}`;
+  const panel = el('div.panel#sheet-forecast', forecastTitle());
+  const show = (f) => { fill(panel, forecastTitle(), ...forecastSummary(f)); };
+  if (forecastMemo.key === key) { show(forecastMemo.data); return panel; }
+  const button = el('button.no-print#sheet-forecast-run', { type: 'button' }, t('map.forecast_run', { h: hours }));
+  button.addEventListener('click', async () => {
+    fill(panel, forecastTitle(), el('p.muted', t('map.loading')));
+    try {
+      const r = await fetchForecast(id, hours);
+      forecastMemo = { key, data: r.forecast };
+      show(r.forecast);
+    } catch (e) { fill(panel, forecastTitle(), el('p.field-error', e.text || e.message), button); }
+  });
+  panel.append(button);
+  return panel;
 }
 
 function reportingPanel(inc, d) {
@@ -140,17 +167,13 @@ function reportingPanel(inc, d) {
 
 function recordsPanel(inc) {
   const meta = currentMeta();
-  // Late (迟报): reported earlier than a report recorded before it. The list is in time order; ids are in the
-  // order the desk recorded them.
-  const lateIds = new Set();
-  let latest = '';
-  for (const r of inc.reports.slice().sort((a, b) => a.id - b.id)) {
-    if (latest && r.reported_at < latest) lateIds.add(r.id); else latest = r.reported_at;
-  }
+  // Late (迟报): the server marks a report recorded after a report of a later moment (the timeline's own test),
+  // and says when the office recorded it.
   const rows = [];
   for (const r of inc.reports) {
-    const late = lateIds.has(r.id);
-    rows.push(el('tr', el('td', short(r.reported_at)), el('td', late ? el('span.tag.amber', t('sheet.late_badge')) : null, r.source),
+    const late = r.late ? [el('span.tag.amber', t('sheet.late_badge')), ' ',
+      r.recorded_at ? el('span.muted.recorded-at', t('sheet.recorded_at', { at: short(r.recorded_at) })) : null, ' '] : null;
+    rows.push(el('tr', el('td', short(r.reported_at)), el('td', late, r.source),
       el('td', r.by_user ? r.by_user.username : '—')));
   }
   for (const x of inc.declarations)

@@ -48,8 +48,12 @@ struct ReportEntry {
 // Sorts reports of one or more incidents by (reported_at, order).
 void SortByMoment(std::vector<ReportEntry>& reports);
 
-// When the office knew each report (parallel to `reports`, one incident): the recorded_at of a late report —
-// one recorded after a report of the same incident describing a later moment — else its reported_at.
+// Which reports are late (parallel to `reports`, one incident, any order): recorded (by `order`) after a report
+// of the same incident describing a later moment.
+std::vector<bool> LateReports(const std::vector<ReportEntry>& reports);
+
+// When the office knew each report (parallel to `reports`, one incident): the recorded_at of a late report
+// (LateReports), not before the moment it describes, else its reported_at.
 std::vector<Timestamp> KnownTimes(const std::vector<ReportEntry>& reports);
 
 // The states of one incident after each of its reports (`reports` sorted by SortByMoment): state k is what the
