@@ -180,7 +180,9 @@ namespace {
 // A station series in three passes (docs/fire.md): (1) every term that depends only on the day's weather, for all
 // days; (2) the moisture codes, the only day-to-day chain; (3) the indices from the codes, for all days. Passes 1
 // and 3 are loops without calls or branches (detail::FExp/FLog, selects), which the compiler vectorises; with
-// GCC on x86-64 they are built twice (AVX2+FMA and baseline) and the CPU picks one at load time.
+// GCC on x86-64 they are built three times (AVX-512, AVX2+FMA and baseline) and the CPU picks one at load time.
+// Pass 3 computes only what is printed, not carried to the next day: it uses the shorter FExpLo/FLogLo (error
+// < 4e-12, fastmath.h), whose log has no division (the one divider of a core was its bottleneck).
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
 #define FIREBREAK_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
@@ -215,7 +217,7 @@ FIREBREAK_SIMD_CLONES void WeatherTerms(detail::Series& s, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {  // eqs. 4, 5
     const double t = tt[i], h = hh[i];
     const bool wet_air = h > 0;
-    const double e1 = FExp((h - 100.0) / 10.0), cold = 0.18 * (21.1 - t) * (1.0 - FExp(-0.115 * h));
+    const double e1 = FExp((h - 100.0) * 0.1), cold = 0.18 * (21.1 - t) * (1.0 - FExp(-0.115 * h));
     const double hd = FExp(0.679 * lh[i]), hw = FExp(0.753 * lh[i]);
     ed[i] = (wet_air ? 0.942 * hd : 0.0) + 11.0 * e1 + cold;
     ew[i] = (wet_air ? 0.618 * hw : 0.0) + 10.0 * e1 + cold;
@@ -224,10 +226,10 @@ FIREBREAK_SIMD_CLONES void WeatherTerms(detail::Series& s, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {  // eqs. 6a, 6b, 8: the drying factor 10^-kd
     const double h = hh[i];
     const double h17 = h > 0 ? FExp(1.7 * (lh[i] - kLn100)) : 0.0;
-    fdry[i] = FExp(-(0.424 * (1.0 - h17) + sw[i] * (1.0 - Pow8(h / 100.0))) * tf[i]);
+    fdry[i] = FExp(-(0.424 * (1.0 - h17) + sw[i] * (1.0 - Pow8(h * 0.01))) * tf[i]);
   }
   for (std::size_t i = 0; i < n; ++i) {  // eqs. 7a, 7b, 9: the wetting factor 10^-kw
-    const double dry = (100.0 - hh[i]) / 100.0;
+    const double dry = (100.0 - hh[i]) * 0.01;
     const bool dry_air = dry > 0;
     const double l = FLog(dry_air ? dry : 1.0);
     const double d17 = dry_air ? FExp(1.7 * l) : 0.0;
@@ -270,8 +272,9 @@ void Codes(detail::Series& s, const FwiCodes& start, std::size_t n) {
 
 // Pass 3: FFMC from m (eq. 10), ISI, BUI, FWI, DSR (eqs. 24-31), every branch computed and chosen by selects.
 FIREBREAK_SIMD_CLONES void Indices(detail::Series& s, std::size_t n) {
-  using detail::FExp;
-  using detail::FLog;
+  // the shorter exp and log (fastmath.h): nothing computed here is carried to the next day
+  using detail::FExpLo;
+  using detail::FLogLo;
   const double* __restrict mm = s.m.data(), * __restrict pp = s.p.data(), * __restrict dd = s.d.data();
   const double* __restrict ww = s.w.data();
   double* __restrict ff = s.f.data(), * __restrict isi = s.isi.data(), * __restrict bui = s.bui.data();
@@ -281,25 +284,28 @@ FIREBREAK_SIMD_CLONES void Indices(detail::Series& s, std::size_t n) {
     ff[i] = 59.5 * (250.0 - m) / (kFfmcScale + m);
     // ISI takes eq. 1 of today's FFMC, which is not m: eqs. 1 and 10 are not exact inverses (147.2, not 147.27723).
     const double mf = kNext * (160.5 * m - 7.8);
-    isi[i] = 0.208 * 91.9 * FExp(0.05039 * ww[i] - 0.1386 * mf) * (1.0 + FExp(5.31 * FLog(mf)) / 4.93e7);
+    isi[i] = 0.208 * 91.9 * FExpLo(0.05039 * ww[i] - 0.1386 * mf) * (1.0 + FExpLo(5.31 * FLogLo(mf)) * (1.0 / 4.93e7));
   }
   for (std::size_t i = 0; i < n; ++i) {  // eqs. 27a, 27b
-    const double p = pp[i], d = dd[i], q = p + 0.4 * d;
-    const double ua = 0.8 * p * d / q;
-    const double ub = p - (1.0 - 0.8 * d / q) * (0.92 + FExp(1.7 * FLog(0.0114 * p)));
+    const double p = pp[i], d = dd[i], dq = 0.8 * d / (p + 0.4 * d);
+    const double ua = p * dq;
+    const double ub = p - (1.0 - dq) * (0.92 + FExpLo(1.7 * FLogLo(0.0114 * p)));
     const double u = p <= 0.4 * d ? ua : ub;
     bui[i] = p > 0 ? std::max(u, 0.0) : 0.0;
   }
-  for (std::size_t i = 0; i < n; ++i) {  // eqs. 28-31
+  // (two loops: each iteration's chain of exp and log is shorter, so more iterations overlap)
+  for (std::size_t i = 0; i < n; ++i) {  // eq. 28: f(D), kept in fwi[] until the next loop
     const double u = bui[i];
     const bool low = u <= 80.0;
-    const double eu = FExp(low ? 0.809 * FLog(u) : -0.023 * u);
-    const double fd = low ? 0.626 * eu + 2.0 : 1000.0 / (25.0 + 108.64 * eu);
-    const double b = 0.1 * isi[i] * fd, lb = FLog(b);
+    const double eu = FExpLo(low ? 0.809 * FLogLo(u) : -0.023 * u);
+    fwi[i] = low ? 0.626 * eu + 2.0 : 1000.0 / (25.0 + 108.64 * eu);
+  }
+  for (std::size_t i = 0; i < n; ++i) {  // eqs. 29-31
+    const double b = 0.1 * isi[i] * fwi[i], lb = FLogLo(b);
     const bool big = b > 1.0;
-    const double lnf = big ? 2.72 * FExp(0.647 * FLog(big ? 0.434 * lb : 1.0)) : lb;
-    fwi[i] = big ? FExp(lnf) : b;
-    dsr[i] = 0.0272 * FExp(1.77 * lnf);
+    const double lnf = big ? 2.72 * FExpLo(0.647 * FLogLo(big ? 0.434 * lb : 1.0)) : lb;
+    fwi[i] = big ? FExpLo(lnf) : b;
+    dsr[i] = 0.0272 * FExpLo(1.77 * lnf);
   }
 }
 
@@ -329,17 +335,25 @@ std::vector<FwiDay> RunFwi(const FwiCodes& start, std::span<const NoonWeather> d
   const std::size_t n = days.size();
   thread_local detail::Series s;
   s.Resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const NoonWeather& w = days[i];
-    s.t[i] = w.temp_c, s.h[i] = w.rh_pct, s.w[i] = w.wind_kmh, s.r[i] = w.rain_mm;
-    const auto mi = static_cast<std::size_t>(MonthIndex(w.month));
-    s.le[i] = dl.le[mi], s.lf[i] = dl.lf[mi];
+  {  // (local pointers: the loops neither reload the thread-local arrays nor assume they alias)
+    double* __restrict t = s.t.data(), * __restrict h = s.h.data(), * __restrict w = s.w.data();
+    double* __restrict r = s.r.data(), * __restrict le = s.le.data(), * __restrict lf = s.lf.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      const NoonWeather& x = days[i];
+      t[i] = x.temp_c, h[i] = x.rh_pct, w[i] = x.wind_kmh, r[i] = x.rain_mm;
+      const auto mi = static_cast<std::size_t>(MonthIndex(x.month));
+      le[i] = dl.le[mi], lf[i] = dl.lf[mi];
+    }
   }
   WeatherTerms(s, n);
   Codes(s, start, n);
   Indices(s, n);
+  const double* __restrict f = s.f.data(), * __restrict p = s.p.data(), * __restrict d = s.d.data();
+  const double* __restrict isi = s.isi.data(), * __restrict bui = s.bui.data(), * __restrict fwi = s.fwi.data();
+  const double* __restrict dsr = s.dsr.data();
   std::vector<FwiDay> out(n);
-  for (std::size_t i = 0; i < n; ++i) out[i] = {s.f[i], s.p[i], s.d[i], s.isi[i], s.bui[i], s.fwi[i], s.dsr[i]};
+  FwiDay* __restrict o = out.data();
+  for (std::size_t i = 0; i < n; ++i) o[i] = {f[i], p[i], d[i], isi[i], bui[i], fwi[i], dsr[i]};
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "firebreak/common/error.h"
+#include "firebreak/common/text.h"
 #include "firebreak/fire/danger.h"
 #include "table_text.h"
 
@@ -20,6 +21,7 @@ namespace {
 
 using detail::Field;
 using detail::Row;
+using text::Fixed;
 
 constexpr std::array<const char*, 6> kColumns = {"month", "day", "temp_c", "rh_pct", "wind_kmh", "rain_mm"};
 
@@ -201,14 +203,6 @@ WeatherSeries ReadWeatherFile(const std::string& path) {
 }
 
 namespace {
-
-std::string Fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v + 0.0);  // + 0.0: no "-0.0"
-  std::string s(buf);
-  if (s.size() > 1 && s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
-  return s;
-}
 
 // Display width of a UTF-8 string: CJK characters count 2.
 std::size_t Width(const std::string& s) {

@@ -1,21 +1,12 @@
 #include "render_util.h"
 
 #include <cmath>
-#include <sstream>
 
 #include "firebreak/forecast/output.h"
 
 namespace firebreak::forecast::internal {
 
 using nlohmann::ordered_json;
-
-std::string Fixed(double v, int digits) {
-  std::ostringstream os;
-  os.setf(std::ios::fixed);
-  os.precision(digits);
-  os << v;
-  return os.str();
-}
 
 std::string HoursText(double hours, const Timestamp& origin, bool zh) {
   if (hours == kNever || std::isinf(hours)) return "—";

@@ -5,11 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "firebreak/common/text.h"
 #include "firebreak/forecast/forecast.h"
 
 namespace firebreak::forecast::internal {
 
-std::string Fixed(double v, int digits);
+// Exactly `digits` decimals, locale-independent (common's one number formatter; never "-0.0").
+using text::Fixed;
 // "+2.4h (03-14 11:54)", "已" / "now" for <= 0, "—" for kNever.
 std::string HoursText(double hours, const Timestamp& origin, bool zh);
 // ISO time of `hours` after `origin`, or null JSON when kNever.

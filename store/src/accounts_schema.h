@@ -1,7 +1,7 @@
 // Internal to store/src: the tables of the web duty desk (accounts.h) — users with hashed passwords, shift
 // sign-in/out with handover sheets, acknowledgements of overdue duties, and which person at the desk made each
 // report, declaration, upward report or closure — as one schema migration, and how each row is audited. store.cc
-// appends kAccountsMigration to its migrations and checks kAccountsTables in Verify.
+// takes AccountsMigrationSql() as its migration 3 -> 4 and checks kAccountsTables in Verify.
 //
 // Like every firebreak table they are append-only (a password change or a disabled user is a new row) and
 // each row names the audit entry that recorded it. A row's audit payload is the SQL expression `payload` over
@@ -83,8 +83,6 @@ inline std::string AccountsMigrationSql() {
   }
   return sql;
 }
-
-inline const std::string kAccountsMigration = AccountsMigrationSql();
 
 // An audited table of this file: its name and the canonical payload of a row (keys sorted; the handover
 // sheet and the password hash enter the payload whole, so an edit to either breaks verification).

@@ -20,6 +20,7 @@
 #include <map>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
@@ -39,11 +40,17 @@ using nlohmann::json;
 
 constexpr const char* kZeroHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-// Migrations: kMigrations[i] takes the schema from version i to i+1. Never edit a shipped entry: append.
+// The SQL of migration v -> v + 1 (0 <= v < kSchemaVersion): kMigrations[v]. Never edit a shipped entry: append.
 // Every data table is append-only (triggers) and each row names the audit entry that recorded it.
-const char* const kMigrations[] = {
-    // 0 -> 1
-    R"sql(
+//
+// A function-local static, built on the first call (opening a store, at run time): migration 3 -> 4 is a string
+// built from accounts_schema.h's table list, and a namespace-scope table holding it would depend on the order of
+// static initialisation across translation units (under clang an earlier table took the .c_str() of an inline
+// std::string before that string was constructed, and read null).
+const std::string& MigrationSql(std::int64_t v) {
+  static const std::string kMigrations[] = {
+      // 0 -> 1
+      R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE audit_log(
   seq INTEGER PRIMARY KEY,
@@ -107,9 +114,9 @@ CREATE TABLE closures(
   by_role TEXT NOT NULL,
   audit_seq INTEGER NOT NULL REFERENCES audit_log(seq) DEFERRABLE INITIALLY DEFERRED);
 )sql",
-    // 1 -> 2: index every child key of the deferred audit_seq foreign keys. Without them SQLite scans the child
-    // tables on every audit_log insert while a deferred constraint is pending (O(n) per record).
-    R"sql(
+      // 1 -> 2: index every child key of the deferred audit_seq foreign keys. Without them SQLite scans the child
+      // tables on every audit_log insert while a deferred constraint is pending (O(n) per record).
+      R"sql(
 CREATE INDEX incidents_by_audit ON incidents(audit_seq);
 CREATE INDEX reports_by_audit ON reports(audit_seq);
 CREATE INDEX decisions_by_audit ON decisions(audit_seq);
@@ -117,27 +124,25 @@ CREATE INDEX declarations_by_audit ON declarations(audit_seq);
 CREATE INDEX upward_by_audit ON upward_reports(audit_seq);
 CREATE INDEX closures_by_audit ON closures(audit_seq);
 )sql",
-    // 2 -> 3 (harden): the keyed chain. Every entry gets mac = HMAC-SHA256(office key, store id, previous mac,
-    // its hash); meta gets store_id and key_id. The C++ step KeyTheChain() signs the existing entries in the same
-    // transaction, after checking their plain chain (docs/tamper-evidence.md).
-    R"sql(
+      // 2 -> 3 (harden): the keyed chain. Every entry gets mac = HMAC-SHA256(office key, store id, previous mac,
+      // its hash); meta gets store_id and key_id. The C++ step KeyTheChain() signs the existing entries in the same
+      // transaction, after checking their plain chain (docs/tamper-evidence.md).
+      R"sql(
 ALTER TABLE audit_log ADD COLUMN mac TEXT;
 )sql",
-    // 3 -> 4 (server): the web desk's users, shift sign-in/out with handovers, acknowledgements: a string built
-    // from accounts_schema.h's table list, read at run time by MigrationSql() (nullptr here: its .c_str() taken
-    // during static initialisation was null under clang, which may initialise the inline variable later).
-    nullptr,
-    // 4 -> 5 (onetruth): when the office recorded each report (late reports: docs/store-schema.md). Rows
-    // recorded before have NULL (taken as recorded in time order, when they describe).
-    R"sql(
+      // 3 -> 4 (server): the web desk's users, shift sign-in/out with handovers, acknowledgements (accounts_schema.h).
+      internal::AccountsMigrationSql(),
+      // 4 -> 5 (onetruth): when the office recorded each report (late reports: docs/store-schema.md). Rows
+      // recorded before have NULL (taken as recorded in time order, when they describe).
+      R"sql(
 ALTER TABLE reports ADD COLUMN recorded_at INTEGER;
 ALTER TABLE reports ADD COLUMN recorded_offset INTEGER;
 )sql",
-    // 5 -> 6 (pg): offices. The office that wrote each record (NULL in a store without offices: one office per
-    // file, as before), the role a report or upward report was made by, and the offices an incident belongs to
-    // (its county; both counties of a fire crossing their boundary, 3.3). Payloads carry them only when set, so
-    // every older row verifies unchanged.
-    R"sql(
+      // 5 -> 6 (pg): offices. The office that wrote each record (NULL in a store without offices: one office per
+      // file, as before), the role a report or upward report was made by, and the offices an incident belongs to
+      // (its county; both counties of a fire crossing their boundary, 3.3). Payloads carry them only when set, so
+      // every older row verifies unchanged.
+      R"sql(
 ALTER TABLE incidents ADD COLUMN office TEXT;
 ALTER TABLE reports ADD COLUMN office TEXT;
 ALTER TABLE reports ADD COLUMN by_role TEXT;
@@ -157,14 +162,10 @@ CREATE INDEX incident_offices_by_audit ON incident_offices(audit_seq);
 CREATE TRIGGER incident_offices_no_update BEFORE UPDATE ON incident_offices BEGIN SELECT RAISE(ABORT, 'firebreak store: incident_offices is append-only'); END;
 CREATE TRIGGER incident_offices_no_delete BEFORE DELETE ON incident_offices BEGIN SELECT RAISE(ABORT, 'firebreak store: incident_offices is append-only'); END;
 )sql",
-};
-constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
-
-// The SQL of migration v -> v + 1.
-const char* MigrationSql(std::int64_t v) {
-  return kMigrations[v] != nullptr ? kMigrations[v] : internal::kAccountsMigration.c_str();
+  };
+  static_assert(std::extent_v<decltype(kMigrations)> == kSchemaVersion, "one migration per schema version");
+  return kMigrations[v];
 }
-static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
 
 const char* const kAppendOnlyTables[] = {"audit_log",    "incidents",      "reports", "decisions",
                                          "declarations", "upward_reports", "closures"};

@@ -2,10 +2,8 @@
 // (its fuel layer uses the Scott & Burgan numbering) gets the fire behaviour at the point and the FWI of a
 // station file as facts with provenance; the rule file ties them to the plan (十个严禁(6) on the computed
 // intensity; the FWI class suggests a colour shown beside, never instead of, the colour in force).
-#include <sys/wait.h>
+#include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,27 +12,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "firebreak/test_support/run.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CmdResult {
-  int code = -1;
-  std::string out;
-};
+using firebreak::test_support::RunResult;
 
-CmdResult Exec(const std::string& args) {
-  const std::string cmd = std::string(FIREBREAK_BINARY) + " " + args + " 2>&1";
-  CmdResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+RunResult Exec(const std::string& args) { return firebreak::test_support::Run(args); }
 
 class AssessFire : public ::testing::Test {
  protected:
@@ -67,7 +53,7 @@ fs::path* AssessFire::dir_ = nullptr;
 const char* kWindy = R"({"temperature_c": 31, "humidity_pct": 22, "wind_speed_ms": 7, "wind_dir_deg": 200})";
 
 TEST_F(AssessFire, BehaviourAtThePointBecomesFactsWithProvenance) {
-  const CmdResult r = Exec("assess --format json " + Report(kWindy) + Maps() + " --fuel-moisture D2L2");
+  const RunResult r = Exec("assess --format json " + Report(kWindy) + Maps() + " --fuel-moisture D2L2");
   ASSERT_EQ(r.code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   const double i = j["facts"]["fireline_intensity_kw_m"]["value"].get<double>();
@@ -96,7 +82,7 @@ TEST_F(AssessFire, BehaviourAtThePointBecomesFactsWithProvenance) {
 
 TEST_F(AssessFire, FwiSuggestsAColourBesideTheColourInForce) {
   const std::string station = (*dir_ / "station.txt").string();
-  const CmdResult r = Exec("assess --format json " + Report(kWindy) + " --fire-weather " + station);
+  const RunResult r = Exec("assess --format json " + Report(kWindy) + " --fire-weather " + station);
   ASSERT_EQ(r.code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   // 14 April at the 46°N tables: FWI 20.0 -> class 4 -> orange suggested; the issued yellow stays in force.
@@ -108,7 +94,7 @@ TEST_F(AssessFire, FwiSuggestsAColourBesideTheColourInForce) {
   EXPECT_EQ(j["facts"]["suggested_warning_colour"]["value"], 3);
   EXPECT_NE(j["gis_sources"]["fwi"].get<std::string>().find("station.txt 4/14"), std::string::npos);
   // Text: both colours with the index values. Liuzhou's latitude band gives another DMC, so another FWI.
-  const CmdResult t = Exec("assess " + Report(kWindy) + " --fire-weather " + station + " --fwi-latitude 24.3");
+  const RunResult t = Exec("assess " + Report(kWindy) + " --fire-weather " + station + " --fwi-latitude 24.3");
   ASSERT_EQ(t.code, 0) << t.out;
   EXPECT_NE(t.out.find("【火险】FWI 18.9（FFMC 92.4 DMC 10.9 DC 23.6 ISI 21.3 BUI 10.8）"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("建议黄色预警"), std::string::npos) << t.out;
@@ -117,7 +103,7 @@ TEST_F(AssessFire, FwiSuggestsAColourBesideTheColourInForce) {
 
 TEST_F(AssessFire, ReportedIndicesWinAndMissingInputsAreSaid) {
   // The weather service's FWI in the report wins over the station file; no maps: no behaviour.
-  const CmdResult r = Exec("assess --format json " + Report(kWindy, R"(, "facts": {"fwi": 35})") + " --fire-weather " +
+  const RunResult r = Exec("assess --format json " + Report(kWindy, R"(, "facts": {"fwi": 35})") + " --fire-weather " +
                            (*dir_ / "station.txt").string());
   ASSERT_EQ(r.code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
@@ -125,13 +111,13 @@ TEST_F(AssessFire, ReportedIndicesWinAndMissingInputsAreSaid) {
   EXPECT_EQ(j["fire_danger"]["suggested_colour"], "red");
   EXPECT_EQ(j["facts"]["fwi"]["from"], "report_facts");
   // No wind in the report: the behaviour is not computed and the sheet says why.
-  const CmdResult n = Exec("--lang en assess " + Report(R"({"temperature_c": 31})") + Maps());
+  const RunResult n = Exec("--lang en assess " + Report(R"({"temperature_c": 31})") + Maps());
   ASSERT_EQ(n.code, 0) << n.out;
   EXPECT_NE(n.out.find("[Fire behaviour] not computed: the report gives no wind"), std::string::npos) << n.out;
   // A station file with a bad value is bad input: exit 4, no decision printed.
   const std::string bad = (*dir_ / "bad.txt").string();
   std::ofstream(bad) << "4 14 20 150 25 0\n";
-  const CmdResult b = Exec("assess " + Report(kWindy) + " --fire-weather " + bad);
+  const RunResult b = Exec("assess " + Report(kWindy) + " --fire-weather " + bad);
   EXPECT_EQ(b.code, 4);
   EXPECT_EQ(b.out.find("【响应】"), std::string::npos);
   EXPECT_NE(b.out.find(bad + ":1:9: column 'rh_pct'"), std::string::npos) << b.out;
@@ -139,7 +125,7 @@ TEST_F(AssessFire, ReportedIndicesWinAndMissingInputsAreSaid) {
   // A station file that does not hold the report's date (4/14): no FWI, and the sheet and the JSON say why.
   const std::string early = (*dir_ / "early.txt").string();
   std::ofstream(early) << "4 12 20 40 25 0\n4 13 20 40 25 0\n";
-  const CmdResult m = Exec("assess " + Report(kWindy) + " --fire-weather " + early);
+  const RunResult m = Exec("assess " + Report(kWindy) + " --fire-weather " + early);
   ASSERT_EQ(m.code, 0) << m.out;
   EXPECT_NE(m.out.find("【火险】未计算 FWI：" + early + " 中没有报告当地日期 4/14"), std::string::npos) << m.out;
   const auto mj =
@@ -149,7 +135,7 @@ TEST_F(AssessFire, ReportedIndicesWinAndMissingInputsAreSaid) {
   // A station file with a gap: the codes cannot be carried; bad input naming the line.
   const std::string gap = (*dir_ / "gap.txt").string();
   std::ofstream(gap) << "4 12 20 40 25 0\n4 14 20 40 25 0\n";
-  const CmdResult gp = Exec("assess " + Report(kWindy) + " --fire-weather " + gap);
+  const RunResult gp = Exec("assess " + Report(kWindy) + " --fire-weather " + gap);
   EXPECT_EQ(gp.code, 4);
   EXPECT_NE(gp.out.find(gap + ":2:1: day 4/14 does not follow 4/12"), std::string::npos) << gp.out;
 }

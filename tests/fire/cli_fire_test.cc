@@ -1,10 +1,8 @@
 // `firebreak fire weather|behavior|grid` end to end (the real binary): the published tables through the
 // commands, formats, exit codes, nothing printed or written on bad input, the geo plugin only for rasters.
-#include <sys/wait.h>
+#include <unistd.h>
 
-#include <array>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -16,14 +14,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "firebreak/test_support/files.h"
+#include "firebreak/test_support/run.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CmdResult {
-  int code = -1;
-  std::string out, err;
-};
+using firebreak::test_support::RunResult;
 
 std::string Slurp(const std::string& path) {
   std::ifstream in(path);
@@ -32,34 +30,18 @@ std::string Slurp(const std::string& path) {
   return s.str();
 }
 
-std::string SharedData(const std::string& rel) {
-  const char* env = std::getenv("FIREBREAK_SHARED_DATA");
-  return std::string(env ? env : FIREBREAK_SHARED_DATA) + "/" + rel;
-}
-
 class CliFire : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("firebreak_cli_fire_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
-    ref_ = SharedData("reference/");
+    ref_ = firebreak::test_support::SharedData("reference/");
     if (!fs::exists(ref_ + "fwi-van-wagner-1985/weather_days_1-18.txt")) GTEST_SKIP() << "shared data not available";
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  CmdResult Exec(const std::string& args, const std::string& env = "") {
-    const std::string err = (dir_ / "stderr.txt").string();
-    const std::string cmd = env + " " + std::string(FIREBREAK_BINARY) + " " + args + " 2>" + err;
-    CmdResult r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int st = pclose(p);
-    r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.err = Slurp(err);
-    return r;
+  static RunResult Exec(const std::string& args, const std::string& env = "") {
+    return firebreak::test_support::Run(args, {.stderr_mode = firebreak::test_support::Stderr::kSeparate, .env = env});
   }
   std::string Write(const std::string& name, const std::string& text) {
     const std::string p = (dir_ / name).string();
@@ -89,7 +71,7 @@ std::vector<std::string> CsvRecord(const std::string& line) {
 }
 
 TEST_F(CliFire, WeatherReproducesThePublishedTable) {
-  const CmdResult r = Exec("fire weather --input " + ref_ + "fwi-van-wagner-1985/weather_days_1-18.txt --format csv");
+  const RunResult r = Exec("fire weather --input " + ref_ + "fwi-van-wagner-1985/weather_days_1-18.txt --format csv");
   ASSERT_EQ(r.code, 0) << r.err;
   std::istringstream got(r.out), want(Slurp(ref_ + "fwi-van-wagner-1985/fwi_days_1-18.txt"));
   std::string line, wl;
@@ -115,7 +97,7 @@ TEST_F(CliFire, WeatherReproducesThePublishedTable) {
           .code,
       0);
   EXPECT_EQ(Slurp(out), r.out);
-  const CmdResult j =
+  const RunResult j =
       Exec("fire weather --input " + ref_ + "fwi-van-wagner-1985/weather_days_1-18.txt --format json --latitude 24.3");
   ASSERT_EQ(j.code, 0) << j.err;
   const auto js = nlohmann::json::parse(j.out);
@@ -128,13 +110,13 @@ TEST_F(CliFire, WeatherReproducesThePublishedTable) {
 TEST_F(CliFire, WeatherBadInputPrintsAndWritesNothing) {
   const std::string out = Write("keep.csv", "OLD\n");
   const std::string bad = Write("bad.txt", "4 13 17.0 42 25 0\n4 14 20.0 121 25 2.4\n");
-  const CmdResult r = Exec("fire weather --input " + bad + " --output " + out);
+  const RunResult r = Exec("fire weather --input " + bad + " --output " + out);
   EXPECT_EQ(r.code, 4);
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find(bad + ":2:11: column 'rh_pct'"), std::string::npos) << r.err;
   EXPECT_EQ(Slurp(out), "OLD\n");
   const std::string rain = Write("rain.csv", "month,day,temp_c,rh_pct,wind_kmh,rain_mm\n4,13,17,42,25,-2\n");
-  const CmdResult r2 = Exec("fire weather --input " + rain);
+  const RunResult r2 = Exec("fire weather --input " + rain);
   EXPECT_EQ(r2.code, 4);
   EXPECT_NE(r2.err.find(rain + ":2:15: column 'rain_mm'"), std::string::npos) << r2.err;
   EXPECT_EQ(Exec("fire weather --input " + bad + " --start-ffmc 120").code, 4);
@@ -143,7 +125,7 @@ TEST_F(CliFire, WeatherBadInputPrintsAndWritesNothing) {
 
 TEST_F(CliFire, BehaviorCasesFileGivesObservedForEveryRow) {
   const std::string cases = ref_ + "behave-surface/surface_cases_public.csv";
-  const CmdResult r = Exec("fire behavior --input " + cases);
+  const RunResult r = Exec("fire behavior --input " + cases);
   ASSERT_EQ(r.code, 0) << r.err;
   std::istringstream in(r.out);
   std::string line;
@@ -162,7 +144,7 @@ TEST_F(CliFire, BehaviorCasesFileGivesObservedForEveryRow) {
     ++rows;
   }
   EXPECT_EQ(rows, 31);
-  const CmdResult j = Exec("fire behavior --input " + cases + " --format json");
+  const RunResult j = Exec("fire behavior --input " + cases + " --format json");
   ASSERT_EQ(j.code, 0);
   EXPECT_NEAR(nlohmann::json::parse(j.out)[0]["observed"].get<double>(), 19.677584, 1e-6);
 }
@@ -176,7 +158,7 @@ TEST_F(CliFire, BehaviorBadCasesExit4WithRowAndColumn) {
   bad_row.replace(bad_row.find(",6,7,8,60,90,"), 13, ",0,7,8,60,90,");
   const std::string f = Write("bad.csv", head + "\n" + row + "\n" + bad_row + "\n");
   const std::string out = (dir_ / "out.csv").string();
-  const CmdResult r = Exec("fire behavior --input " + f + " --output " + out);
+  const RunResult r = Exec("fire behavior --input " + f + " --output " + out);
   EXPECT_EQ(r.code, 4);
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find(f + ":3:"), std::string::npos) << r.err;
@@ -184,19 +166,19 @@ TEST_F(CliFire, BehaviorBadCasesExit4WithRowAndColumn) {
   EXPECT_FALSE(fs::exists(out));
   std::string no_col = head;
   no_col.replace(no_col.find("wind_speed_units"), 16, "wind_speed_unit");
-  const CmdResult m = Exec("fire behavior --input " + Write("nocol.csv", no_col + "\n" + row + "\n"));
+  const RunResult m = Exec("fire behavior --input " + Write("nocol.csv", no_col + "\n" + row + "\n"));
   EXPECT_EQ(m.code, 4);
   EXPECT_NE(m.err.find(":1:1: missing column 'wind_speed_units'"), std::string::npos) << m.err;
 }
 
 TEST_F(CliFire, OneShotForADutyOfficer) {
-  const CmdResult zh = Exec(
+  const RunResult zh = Exec(
       "fire behavior --fuel-model GS2 --moisture-scenario D1L1 --wind 6 --wind-from 270 --slope 20 "
       "--aspect 90 --temp 32 --rh 20 --elapsed 60");
   ASSERT_EQ(zh.code, 0) << zh.err;
   EXPECT_NE(zh.out.find("火头蔓延速度 (m/min)"), std::string::npos);
   EXPECT_NE(zh.out.find("王正非"), std::string::npos);
-  const CmdResult j = Exec(
+  const RunResult j = Exec(
       "fire behavior --fuel-model 122 --moisture 3,4,5,30,60 --wind 6 --wind-from 270 --format json "
       "--temp 32 --rh 20");
   ASSERT_EQ(j.code, 0) << j.err;
@@ -205,7 +187,7 @@ TEST_F(CliFire, OneShotForADutyOfficer) {
   EXPECT_NEAR(js["rothermel"]["direction_of_max_spread_deg"].get<double>(), 90, 1e-6);  // flat: downwind
   EXPECT_NEAR(js["wang_zhengfei"]["direction_of_max_spread_deg"].get<double>(), 90, 1e-3);
   // wang-slope-cap: 69.5° is taken at 35.0° (70 % grade), flagged in JSON and text; 30° is not.
-  const CmdResult steep = Exec(
+  const RunResult steep = Exec(
       "fire behavior --fuel-model GS2 --moisture-scenario D1L1 --wind 0 --slope 69.5 --temp 32 --rh 20 --format json");
   ASSERT_EQ(steep.code, 0) << steep.err;
   const auto sj = nlohmann::json::parse(steep.out)["wang_zhengfei"];
@@ -213,10 +195,10 @@ TEST_F(CliFire, OneShotForADutyOfficer) {
   EXPECT_NEAR(sj["kphi"].get<double>(), 10.0024, 1e-4);
   EXPECT_LT(sj["head_ros_m_min"].get<double>(), 100.0);
   EXPECT_NE(sj["warning"].get<std::string>().find("wang-slope-cap"), std::string::npos);
-  const CmdResult steep_text =
+  const RunResult steep_text =
       Exec("--lang en fire behavior --fuel-model GS2 --moisture-scenario D1L1 --wind 0 --slope 69.5 --temp 32 --rh 20");
   EXPECT_NE(steep_text.out.find("Wang Zhengfei slope factor capped: slope 69.5°"), std::string::npos) << steep_text.out;
-  const CmdResult mild = Exec(
+  const RunResult mild = Exec(
       "fire behavior --fuel-model GS2 --moisture-scenario D1L1 --wind 0 --slope 30 --temp 32 --rh 20 --format json");
   ASSERT_EQ(mild.code, 0) << mild.err;
   const auto mj = nlohmann::json::parse(mild.out)["wang_zhengfei"];
@@ -228,8 +210,8 @@ TEST_F(CliFire, OneShotForADutyOfficer) {
   EXPECT_EQ(Exec("fire behavior --fuel-model GS2 --slope 90.5").code, 4);
   EXPECT_EQ(Exec("fire behavior --fuel-model GS2 --moisture 6,7,0,60,90").code, 4);
   // From a landscape (through the geo plugin).
-  const std::string lcp = SharedData("fallback_dem_montana_idaho/example_lcp.tif");
-  const CmdResult l =
+  const std::string lcp = firebreak::test_support::SharedData("fallback_dem_montana_idaho/example_lcp.tif");
+  const RunResult l =
       Exec("fire behavior --landscape " + lcp + " --at -114.18,46.69 --wind 5 --wind-from 225 --format json");
   ASSERT_EQ(l.code, 0) << l.err;
   EXPECT_EQ(nlohmann::json::parse(l.out)["inputs"]["fuel_model"].get<int>(), 165);
@@ -251,7 +233,7 @@ TEST_F(CliFire, GridThroughThePluginAndWeatherWithoutIt) {
   }
   GDALClose(ds);
   const std::string out = (dir_ / "fwi.tif").string();
-  const CmdResult r = Exec("fire grid --weather " + wx + " --month 4 --output " + out + " --format json");
+  const RunResult r = Exec("fire grid --weather " + wx + " --month 4 --output " + out + " --format json");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto js = nlohmann::json::parse(r.out);
   EXPECT_EQ(js["valid_cells"].get<int>(), 30);

@@ -32,6 +32,23 @@ TEST(FastMath, LogAgreesWithLibmEverywhere) {
   EXPECT_NEAR(FPow(37.5, 0.679), std::pow(37.5, 0.679), 1e-14);
 }
 
+// The short variants of the FWI index pass (fwi.cc; results not carried to the next day) to their documented bounds.
+TEST(FastMath, VariantsWithinTheirDocumentedBounds) {
+  double lo = 0;
+  for (double x = 1e-300; x < 1e300; x *= 1.0137) {
+    const double a = std::log(x);
+    lo = std::max(lo, std::fabs(a - FLogLo(x)) / std::max(1.0, std::fabs(a)));
+  }
+  for (double x = 0.5; x < 2.0; x += 1.3e-6) {
+    lo = std::max(lo, std::fabs(std::log(x) - FLogLo(x)));
+  }
+  EXPECT_LT(lo, 4e-12);
+  EXPECT_EQ(FLogLo(1.0), 0.0);
+  double ex = 0;
+  for (double x = -708; x <= 709; x += 0.00731) ex = std::max(ex, std::fabs(FExpLo(x) - std::exp(x)) / std::exp(x));
+  EXPECT_LT(ex, 4e-13);
+}
+
 }  // namespace
 }  // namespace firebreak::fire::detail
 
