@@ -820,14 +820,21 @@ void Desk::UpwardReport(const std::string& incident_id, const std::string& claus
 // ---------------------------------------------------------------------------------------------------------
 // Stored timelines
 
-timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>& histories, const Enrich& enrich) {
+timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>& histories, const Enrich& enrich,
+                                               const engine::RuleSet* rules) {
   timeline::TimelineInput in;
   in.enrich = enrich;
+  std::set<std::string> counties;  // the rule file's county offices (their records reach the city when recorded)
+  if (rules)
+    for (const Office& o : OfficesOf(*rules))
+      if (o.kind == "county") counties.insert(o.id);
   for (const auto& h : histories) {
-    for (const auto& r : h.reports)
+    for (const auto& r : h.reports) {
       in.reports.push_back(ReportEntry{
           h.incident.incident_id, r.reported_at, r.recorded_at.value_or(r.reported_at), r.id, r.body,
           r.source.empty() ? "store: " + h.incident.incident_id + " report " + std::to_string(r.id) : r.source});
+      in.reports.back().known_when_recorded = counties.count(r.office) > 0;
+    }
     for (const auto& d : h.declarations)
       in.declarations.push_back(timeline::TimelineDeclaration{h.incident.incident_id, d.kind, d.level, d.by, d.at});
     for (const auto& u : h.upward_reports)
@@ -840,7 +847,8 @@ timeline::Timeline StoredTimeline(const Store& store, const engine::Engine& engi
                                   bool open_only) {
   std::vector<IncidentHistory> hs;
   for (const auto& inc : store.Incidents(open_only)) hs.push_back(store.History(inc.incident_id));
-  timeline::TimelineInput in = TimelineInputFromStore(hs);
+  const bool shared = store.kind() == BackendKind::kPostgres;  // a county's records reach the city when recorded
+  timeline::TimelineInput in = TimelineInputFromStore(hs, {}, shared ? &engine.rules() : nullptr);
   in.until = until;
   try {
     return timeline::BuildTimeline(engine, in);

@@ -51,7 +51,7 @@ std::vector<Timestamp> KnownTimes(const std::vector<ReportEntry>& reports) {
   for (std::size_t k : by_order) {
     const ReportEntry& r = reports[k];
     const bool late = latest && *latest > r.reported_at;
-    known[k] = late ? std::max(r.recorded_at, r.reported_at) : r.reported_at;
+    known[k] = late || r.known_when_recorded ? std::max(r.recorded_at, r.reported_at) : r.reported_at;
     if (!latest || r.reported_at > *latest) latest = r.reported_at;
   }
   return known;
