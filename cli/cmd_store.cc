@@ -238,25 +238,31 @@ void RunStatus(const Globals& g, const StoreOptions& o) {
   };
   auto print = [&](const Timestamp& at) {
     timeline::StatusBoard board = store::OfficeStatus(st, eng, at, ao);  // the office's view (docs/postgresql.md)
+    // A store with offices: which office owes which upward report (5.2), by when (JSON: "owed_reports").
+    const std::vector<store::OwedReport> owing =
+        st.office().empty() ? std::vector<store::OwedReport>{} : store::OwedReports(board, rules);
+    const std::string owed = st.office().empty() ? "" : store::OwedReportsJson(owing);
     if (!enricher) {
-      if (o.format == "json")
-        std::cout << timeline::StatusToJson(board, rules) << "\n";
-      else
+      if (o.format == "json") {
+        std::string j = timeline::StatusToJson(board, rules);
+        if (!owed.empty()) j.insert(j.size() - 1, ",\"owed_reports\":" + owed);
+        std::cout << j << "\n";
+      } else {
         std::cout << timeline::StatusToText(board, rules, g.lang);
+      }
     } else if (o.format == "json") {
       auto j = nlohmann::ordered_json::parse(timeline::StatusToJson(board, rules));
       for (const auto& line : board.incidents)
         j["forecasts"][line.incident_id] =
             nlohmann::ordered_json::parse(enricher->Forecast(latest(line.incident_id), g.lang, true));
+      if (!owed.empty()) j["owed_reports"] = nlohmann::ordered_json::parse(owed);
       std::cout << j.dump(2) << "\n";
     } else {
       std::cout << timeline::StatusToText(board, rules, g.lang);
       for (const auto& line : board.incidents)
         std::cout << "\n" << line.incident_id << enricher->Forecast(latest(line.incident_id), g.lang, false);
     }
-    // A store with offices: which office owes which upward report (5.2), by when (JSON: in its audit).
-    if (o.format != "json" && !st.office().empty())
-      std::cout << store::OwedReportsText(store::OwedReports(board, rules), rules, g.lang);
+    if (o.format != "json" && !st.office().empty()) std::cout << store::OwedReportsText(owing, rules, g.lang);
     std::cout.flush();
   };
   if (!o.follow) return print(now);

@@ -30,7 +30,8 @@ timeline::Timeline DeskTimeline(const store::Store& st, const engine::Engine& en
                                 bool open_only, timeline::TimelineInput* input = nullptr) {
   std::vector<store::IncidentHistory> hs;
   for (const auto& inc : st.Incidents(open_only)) hs.push_back(st.History(inc.incident_id));
-  timeline::TimelineInput in = store::TimelineInputFromStore(hs);
+  const bool shared = st.kind() == store::BackendKind::kPostgres;  // as StoredTimeline
+  timeline::TimelineInput in = store::TimelineInputFromStore(hs, {}, shared ? &eng.rules() : nullptr);
   in.until = until;
   timeline::Timeline tl = timeline::BuildTimeline(eng, in);
   if (input) *input = std::move(in);

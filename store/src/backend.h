@@ -22,6 +22,7 @@ class Backend {
   virtual int schema_version() const = 0;
   virtual BackendKind kind() const = 0;
   virtual const std::string& office() const = 0;
+  virtual void RecordAs(const std::string& /*office*/) {}  // Store::RecordAs (SQLite)
 
   virtual void Begin() = 0;
   virtual void Commit() = 0;

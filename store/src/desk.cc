@@ -64,6 +64,7 @@ struct Cached {
   std::optional<std::vector<engine::Incident>> states;  // MergeHistory(reports), when needed
   std::vector<engine::FireState> fire;                  // per state
   std::optional<Timestamp> closed_at;                   // closed incidents (late concurrency only)
+  std::optional<IncidentRecord> record;                 // as read from the store (offices), when read
 };
 
 struct Desk::Impl {
@@ -187,6 +188,7 @@ struct Desk::Impl {
     c.merged = "{}";
     for (const auto& r : c.reports) c.merged = format::MergeReportJson(c.merged, r.json, r.source);
     c.closed_at = h.incident.closed_at;
+    c.record = h.incident;
     Parse(c, h.incident.incident_id);
     return c;
   }
@@ -208,11 +210,15 @@ struct Desk::Impl {
   // not the whole store again (other offices commit all the time).
   std::optional<std::string> cursor;
 
-  // Forgets and re-reads incidents another connection changed (their reports: Store::ReportHistories).
+  // Re-reads incidents another connection changed (their reports: Store::ReportHistories). An open incident whose
+  // new reports all come at or after its last known one is extended (its merge continued: HistoryMerger), not
+  // merged again from its first report; anything else (a late report, a report gone) is loaded afresh.
   void Reload(const std::vector<std::string>& ids) {
+    std::map<std::string, Cached> known;
     for (const auto& id : ids) {
       if (auto it = open.find(id); it != open.end()) {
         Count(it->second, -1);
+        known.emplace(id, std::move(it->second));
         open.erase(it);
       }
       closed.erase(id);
@@ -222,8 +228,62 @@ struct Desk::Impl {
         latest_closure = std::max(latest_closure, h.incident.closed_at->epoch_s);
         continue;
       }
-      if (!h.reports.empty()) PutBack(h.incident.incident_id, Load(h));
+      if (h.reports.empty()) continue;
+      auto k = known.find(h.incident.incident_id);
+      if (k != known.end() && Extend(k->second, h))
+        PutBack(h.incident.incident_id, std::move(k->second));
+      else
+        PutBack(h.incident.incident_id, Load(h));
     }
+  }
+
+  static ReportEntry EntryOf(const IncidentHistory& h, const ReportRecord& r) {
+    return ReportEntry{h.incident.incident_id,
+                       r.reported_at,
+                       r.recorded_at.value_or(r.reported_at),
+                       r.id,
+                       r.body,
+                       r.source.empty() ? "store: report " + std::to_string(r.id) : r.source};
+  }
+
+  // Appends the reports of `h` that `c` lacks when `c` holds the others and they all come at or after its last
+  // (Reload); false when `c` must be loaded afresh.
+  bool Extend(Cached& c, const IncidentHistory& h) {
+    if (c.reports.empty() || h.reports.size() < c.reports.size()) return false;
+    std::set<std::int64_t> have;
+    for (const ReportEntry& e : c.reports) have.insert(e.order);
+    std::vector<ReportEntry> fresh;
+    for (const ReportRecord& r : h.reports)
+      if (!have.count(r.id)) fresh.push_back(EntryOf(h, r));
+    if (have.size() + fresh.size() != h.reports.size()) return false;
+    timeline::SortByMoment(fresh);
+    if (!fresh.empty() &&
+        (fresh.front().reported_at < c.reports.back().reported_at ||
+         (fresh.front().reported_at == c.reports.back().reported_at && fresh.front().order < c.reports.back().order)))
+      return false;  // not after the last: SortByMoment's order (moment, then id) is not an append
+    if (!fresh.empty() && !c.merger) {
+      c.merger.emplace(eng);
+      for (const ReportEntry& r : c.reports) c.merger->Add(r);
+    }
+    try {
+      for (const ReportEntry& e : fresh) {
+        engine::Incident st = c.merger->Add(e);
+        c.reports.push_back(e);
+        if (c.states) {
+          c.states->push_back(st);
+          c.fire.push_back(eng.Fire(st));
+        }
+        c.latest = std::move(st);
+      }
+    } catch (const Error&) {
+      return false;  // Load says what does not parse
+    }
+    if (!fresh.empty()) {
+      c.merged = c.merger->merged();
+      c.latest_fire = eng.Fire(c.latest);
+    }
+    c.record = h.incident;
+    return true;
   }
 
   // Reads the open incidents (again if another connection committed since). Outside or inside a transaction.
@@ -378,6 +438,9 @@ struct Batch {
   std::map<std::string, Cached> work;
   std::set<std::string> created;   // incidents this batch opens
   std::vector<Recorded> recorded;  // parallel to the pending reports
+  // Whether the batch changes the count of burning fires (6.3.2.1(5), 3.3): it opens an incident, a report
+  // arrives late, or a new state's burning/dangerous differs from the incident's latest before the batch.
+  bool changes_count = false;
 };
 
 namespace {
@@ -447,12 +510,14 @@ static Batch Prepare(Desk::Impl& impl, std::vector<Pending>& pending) {
   impl.Refresh();
   const engine::RuleSet& rules = impl.eng.rules();
   Batch b;
+  std::map<std::string, engine::FireState> before;  // each existing incident's latest fire state
   std::int64_t order = std::numeric_limits<std::int64_t>::max() / 2;
   std::map<std::string, std::vector<ReportEntry>> mine;
   for (Pending& p : pending) {
     const std::string& id = p.entry.incident_id;
     if (!b.work.count(id)) {
       if (auto it = impl.open.find(id); it != impl.open.end()) {
+        before.emplace(id, it->second.latest_fire);
         impl.Count(it->second, -1);
         b.work.emplace(id, std::move(it->second));  // moved: the cache is re-read if the batch fails
         impl.open.erase(it);
@@ -485,12 +550,19 @@ static Batch Prepare(Desk::Impl& impl, std::vector<Pending>& pending) {
     Cached& c = b.work[p.entry.incident_id];
     Recorded r;
     r.incident = states.at(p.entry.order);
+    if (!b.changes_count) {  // opened here, or a state whose fire differs from the latest before the batch
+      auto was = before.find(p.entry.incident_id);
+      const engine::FireState now = impl.eng.Fire(r.incident);
+      b.changes_count =
+          was == before.end() || now.burning != was->second.burning || now.dangerous != was->second.dangerous;
+    }
     impl.Enriched(r.incident);  // maps: before any write transaction (desk.h)
     const engine::Concurrency conc = impl.ConcurrencyAt(p.entry.reported_at, b.work);
     impl.eng.AssessInto(r.incident, p.entry.reported_at, conc, r.decision);
     r.late = std::any_of(c.reports.begin(), c.reports.end(), [&](const ReportEntry& x) {
       return x.order < p.entry.order && x.reported_at > p.entry.reported_at;
     });
+    b.changes_count = b.changes_count || r.late;
     b.recorded.push_back(std::move(r));
   }
   return b;
@@ -505,6 +577,8 @@ static void Write(Desk::Impl& impl, Batch& b, const std::vector<Pending>& pendin
     if (b.created.count(e.incident_id))
       impl.store.EnsureIncident(e.incident_id, e.reported_at, r.incident.county,
                                 impl.LinksFor(e.incident_id, r.incident.county));
+    else if (const Cached& c = b.work[e.incident_id]; !impl.offices.empty() && c.record)
+      impl.CheckOffice(*c.record, "", std::nullopt);  // read under the incident's lock (links change it too)
     else if (!impl.offices.empty())
       if (auto inc = impl.store.FindIncident(e.incident_id)) impl.CheckOffice(*inc, "", std::nullopt);
     impl.LinkCrossing(e.incident_id, e.json);
@@ -518,27 +592,50 @@ static void Write(Desk::Impl& impl, Batch& b, const std::vector<Pending>& pendin
   }
 }
 
+// Thrown inside a recording transaction that holds the count of burning fires shared when the batch turns out to
+// change it: the transaction is rolled back and runs again holding it exclusive.
+struct ChangesCount {};
+
 // The shared store (PostgreSQL): other offices commit all the time, so the desk does not read first and check
 // after (it would rarely find the store unchanged). It takes its turn on the count of burning fires first
-// (Store::LockForRecording, exclusive: recordings of all offices take turns), then reads what the others
-// committed meanwhile and decides, inside the transaction: nothing committed elsewhere can slip between the read
-// and the write. Maps are read inside the transaction (with the lock held). A transaction the server rolled back
-// (lost connection) runs again from a fresh read.
+// (Store::LockForRecording), then reads what the others committed meanwhile and decides, inside the transaction:
+// nothing committed elsewhere can slip between the read and the write. Reports that leave every fire's burning and
+// dangerous state as it was hold the count shared (they run side by side: none of them changes what the others
+// count); a batch that opens an incident, arrives late or changes a fire's state holds it exclusive (recordings
+// of all offices wait for it, and it waits for them). Which one a batch is, is known only after reading under the
+// lock: a batch first tried shared that changes the count is rolled back and runs again exclusive. An incident
+// this desk knows not to be open is taken to be opened (exclusive at once; a desk that has not read the store yet
+// tries shared). Maps are read inside the
+// transaction (with the lock held). A transaction the server rolled back (lost connection) runs again from a
+// fresh read.
 static Batch RecordShared(Desk::Impl& impl, std::vector<Pending>& pending) {
   std::vector<std::string> ids;
-  for (const Pending& p : pending) ids.push_back(p.entry.incident_id);
-  bool first = true;
-  return impl.store.Transaction([&] {
-    if (!first) {  // a retry: the failed attempt moved incidents out of the cache
-      impl.version.reset();
-      impl.cursor.reset();
+  bool opens = false;
+  for (const Pending& p : pending) {
+    ids.push_back(p.entry.incident_id);
+    opens = opens || (impl.version && !impl.open.count(p.entry.incident_id));
+  }
+  CountLock count = opens ? CountLock::kExclusive : CountLock::kShared;
+  for (;;) {
+    bool first = true;
+    try {
+      return impl.store.Transaction([&] {
+        if (!first) {  // a retry: the failed attempt moved incidents out of the cache
+          impl.version.reset();
+          impl.cursor.reset();
+        }
+        first = false;
+        impl.store.LockForRecording(ids, count);
+        Batch b = Prepare(impl, pending);
+        if (count == CountLock::kShared && b.changes_count) throw ChangesCount{};
+        Write(impl, b, pending);
+        return b;
+      });
+    } catch (const ChangesCount&) {  // rolled back: the batch's incidents as stored, again
+      impl.Reload(ids);
+      count = CountLock::kExclusive;
     }
-    first = false;
-    impl.store.LockForRecording(ids, CountLock::kExclusive);
-    Batch b = Prepare(impl, pending);
-    Write(impl, b, pending);
-    return b;
-  });
+  }
 }
 
 static std::vector<Recorded> RecordAll(Desk::Impl& impl, std::vector<Pending>& pending) {
@@ -663,6 +760,7 @@ void Desk::Close(const std::string& incident_id, const std::string& by, const Ti
   CheckRole(by);
   CheckTime(at, "--at");
   store_.Transaction([&] {
+    store_.LockForRecording({incident_id}, CountLock::kExclusive);  // a closure changes the count of fires
     if (auto inc = store_.FindIncident(incident_id)) impl_->CheckOffice(*inc, by, std::nullopt);
     const Timestamp first = FirstReportAt(incident_id);
     if (at < first)
@@ -722,14 +820,21 @@ void Desk::UpwardReport(const std::string& incident_id, const std::string& claus
 // ---------------------------------------------------------------------------------------------------------
 // Stored timelines
 
-timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>& histories, const Enrich& enrich) {
+timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>& histories, const Enrich& enrich,
+                                               const engine::RuleSet* rules) {
   timeline::TimelineInput in;
   in.enrich = enrich;
+  std::set<std::string> counties;  // the rule file's county offices (their records reach the city when recorded)
+  if (rules)
+    for (const Office& o : OfficesOf(*rules))
+      if (o.kind == "county") counties.insert(o.id);
   for (const auto& h : histories) {
-    for (const auto& r : h.reports)
+    for (const auto& r : h.reports) {
       in.reports.push_back(ReportEntry{
           h.incident.incident_id, r.reported_at, r.recorded_at.value_or(r.reported_at), r.id, r.body,
           r.source.empty() ? "store: " + h.incident.incident_id + " report " + std::to_string(r.id) : r.source});
+      in.reports.back().known_when_recorded = counties.count(r.office) > 0;
+    }
     for (const auto& d : h.declarations)
       in.declarations.push_back(timeline::TimelineDeclaration{h.incident.incident_id, d.kind, d.level, d.by, d.at});
     for (const auto& u : h.upward_reports)
@@ -742,7 +847,8 @@ timeline::Timeline StoredTimeline(const Store& store, const engine::Engine& engi
                                   bool open_only) {
   std::vector<IncidentHistory> hs;
   for (const auto& inc : store.Incidents(open_only)) hs.push_back(store.History(inc.incident_id));
-  timeline::TimelineInput in = TimelineInputFromStore(hs);
+  const bool shared = store.kind() == BackendKind::kPostgres;  // a county's records reach the city when recorded
+  timeline::TimelineInput in = TimelineInputFromStore(hs, {}, shared ? &engine.rules() : nullptr);
   in.until = until;
   try {
     return timeline::BuildTimeline(engine, in);

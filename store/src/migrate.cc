@@ -53,20 +53,27 @@ std::vector<IncidentHistory> Selected(const Store& from, const std::string& offi
   return out;
 }
 
-// Copies one incident's records; returns how many records (besides the incident) were written.
-int CopyIncident(Store& to, const IncidentHistory& h, const engine::RuleSet* rules) {
+// Copies one incident's records; returns how many records (besides the incident) were written. `keep_offices`
+// (a shared store archived into a SQLite file): each record names the office that made it in the source
+// (Store::RecordAs; a decision its report's, a closure its `end` declaration's).
+int CopyIncident(Store& to, const IncidentHistory& h, const engine::RuleSet* rules, bool keep_offices) {
+  auto as = [&](const std::string& office) {
+    if (keep_offices) to.RecordAs(office);
+  };
   const IncidentRecord& inc = h.incident;
   std::vector<std::string> offices = inc.offices;
   if (offices.empty() && rules && inc.county && !to.office().empty()) {
     const std::vector<Office> all = OfficesOf(*rules);
     if (const Office* o = OfficeOfCounty(*rules, all, *inc.county)) offices.push_back(o->id);
   }
+  as(inc.office);
   to.EnsureIncident(inc.incident_id, inc.opened_at, inc.county, offices);
   int n = 0;
   std::map<std::int64_t, const DecisionRecord*> decision_of;  // report id -> its decision
   for (const auto& d : h.decisions) decision_of[d.report_id] = &d;
   for (const auto& r : h.reports) {
     const Timestamp recorded = r.recorded_at ? *r.recorded_at : r.reported_at;
+    as(r.office);
     const std::int64_t id = to.AddReport(inc.incident_id, r.reported_at, r.body, r.source, recorded, r.by);
     ++n;
     if (auto it = decision_of.find(r.id); it != decision_of.end()) {
@@ -75,20 +82,26 @@ int CopyIncident(Store& to, const IncidentHistory& h, const engine::RuleSet* rul
       ++n;
     }
   }
+  std::string closed_by_office = inc.office;
   for (DeclarationRecord d : h.declarations) {
     d.incident_id = inc.incident_id;
+    if (d.kind == "end") closed_by_office = d.office;
+    as(d.office);
     to.AddDeclaration(d);
     ++n;
   }
   for (UpwardReportRecord u : h.upward_reports) {
     u.incident_id = inc.incident_id;
+    as(u.office);
     to.AddUpwardReport(u);
     ++n;
   }
   if (inc.closed_at) {
+    as(closed_by_office);
     to.CloseIncident(inc.incident_id, *inc.closed_at, inc.closed_by);
     ++n;
   }
+  as("");
   return n;
 }
 
@@ -97,7 +110,8 @@ struct Copied {
 };
 
 // In the destination's transaction: copy, then verify and read every incident back before it commits.
-Copied CopyAll(Store& to, const std::vector<IncidentHistory>& histories, const engine::RuleSet* rules) {
+Copied CopyAll(Store& to, const std::vector<IncidentHistory>& histories, const engine::RuleSet* rules,
+               bool keep_offices) {
   Copied c;
   // As a desk recording new fires: the incidents' locks and the count of burning fires, exclusively (other
   // offices' decisions count these fires from the moment they commit; PostgreSQL advisory locks, SQLite: none).
@@ -115,8 +129,9 @@ Copied CopyAll(Store& to, const std::vector<IncidentHistory>& histories, const e
       continue;
     }
     try {
-      c.records += CopyIncident(to, h, rules);
+      c.records += CopyIncident(to, h, rules, keep_offices);
     } catch (const Error& e) {
+      to.RecordAs("");
       throw Error(e.kind(), e.where(), "incident " + id + ": " + e.message(), e.hint());
     }
     ++c.incidents;
@@ -139,14 +154,14 @@ void RemoveAside(const std::string& aside) {
 // A new SQLite destination: built at PATH.migrating, renamed into place (the store, then its head file) once it
 // is complete and closed. Anything left of an earlier failed run is removed first.
 Copied CopyIntoNewFile(const std::string& to, OpenOptions oo, const std::vector<IncidentHistory>& histories,
-                       const engine::RuleSet* rules) {
+                       const engine::RuleSet* rules, bool keep_offices) {
   const std::string aside = to + ".migrating";
   RemoveAside(aside);
   Copied c;
   try {
     {
       Store dest = Store::Open(aside, oo);
-      c = dest.Transaction([&] { return CopyAll(dest, histories, rules); });
+      c = dest.Transaction([&] { return CopyAll(dest, histories, rules, keep_offices); });
     }
     if (fs::exists(aside + "-wal") && fs::file_size(aside + "-wal") > 0)
       throw Error(ErrorKind::kStore, aside, "the new store's write-ahead log was not checkpointed at close",
@@ -215,9 +230,11 @@ MigrateResult Migrate(const std::string& from, const std::string& to, const Migr
     r.to_before = VerifyStore(to, vo);
     RequireVerified(to, r.to_before, "destination", "before");
   }
+  // An archive of the shared store keeps which office made each record (the SQLite file's office column).
+  const bool keep_offices = source.kind() == BackendKind::kPostgres && IsSqliteFile(to);
   Copied c;
   if (!r.to_existed) {
-    c = CopyIntoNewFile(to, wo, histories, options.rules);
+    c = CopyIntoNewFile(to, wo, histories, options.rules, keep_offices);
     r.office = wo.office;
   } else {
     Store dest = Store::Open(to, wo);
@@ -227,7 +244,7 @@ MigrateResult Migrate(const std::string& from, const std::string& to, const Migr
           ErrorKind::kStore, dest.path(),
           "the source store is office " + source.office() + "'s, the destination records as office " + dest.office(),
           "migrate into the shared store as office " + source.office() + " (its database role)");
-    c = dest.Transaction([&] { return CopyAll(dest, histories, options.rules); });
+    c = dest.Transaction([&] { return CopyAll(dest, histories, options.rules, keep_offices); });
     r.office = dest.office();
   }
   r.incidents_copied = c.incidents;

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "firebreak/common/time.h"
 
 #include "firebreak/store/desk.h"
@@ -58,6 +60,20 @@ std::vector<OwedReport> OwedReports(const timeline::StatusBoard& board, const en
     }
   }
   return out;
+}
+
+std::string OwedReportsJson(const std::vector<OwedReport>& owed) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const OwedReport& o : owed)
+    out.push_back({{"incident_id", o.incident_id},
+                   {"clause", o.clause},
+                   {"office", o.office.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.office)},
+                   {"reporter", o.reporter},
+                   {"to", o.to},
+                   {"due_at", FormatIso8601(o.due_at)},
+                   {"by", FormatIso8601(o.by)},
+                   {"overdue", o.overdue}});
+  return out.dump();
 }
 
 std::string OwedReportsText(const std::vector<OwedReport>& owed, const engine::RuleSet& rules,

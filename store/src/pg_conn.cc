@@ -109,12 +109,25 @@ void PgConn::Connect(int connect_timeout_s) {
       c_, [](void*, const char*) {}, nullptr);  // NOTICEs (e.g. "already exists") are not errors
 }
 
-PgConn::PgConn(PgConn&& o) noexcept : conninfo_(std::move(o.conninfo_)), display_(std::move(o.display_)), c_(o.c_) {
+PgConn::PgConn(PgConn&& o) noexcept
+    : session_sql_(std::move(o.session_sql_)),
+      retry_ms_(o.retry_ms_),
+      generation_(o.generation_),
+      prepared_(std::move(o.prepared_)),
+      prepared_generation_(o.prepared_generation_),
+      conninfo_(std::move(o.conninfo_)),
+      display_(std::move(o.display_)),
+      c_(o.c_) {
   o.c_ = nullptr;
 }
 PgConn& PgConn::operator=(PgConn&& o) noexcept {
   if (this != &o) {
     if (c_) PQfinish(c_);
+    session_sql_ = std::move(o.session_sql_);
+    retry_ms_ = o.retry_ms_;
+    generation_ = o.generation_;
+    prepared_ = std::move(o.prepared_);
+    prepared_generation_ = o.prepared_generation_;
     conninfo_ = std::move(o.conninfo_);
     display_ = std::move(o.display_);
     c_ = o.c_;
@@ -180,8 +193,24 @@ PgResult PgConn::ExecOnce(const std::string& sql, const std::vector<PgParam>& pa
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  // Prepared once per connection (parsed and planned once: the desk runs the same few statements per recording).
+  if (prepared_generation_ != generation_) {
+    prepared_.clear();
+    prepared_generation_ = generation_;
+  }
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end() && prepared_.size() < kMaxPrepared) {
+    const std::string name = "fb" + std::to_string(prepared_.size());
+    pg_result* p = PQprepare(c_, name.c_str(), sql.c_str(), static_cast<int>(params.size()), nullptr);
+    const ExecStatusType pst = p ? PQresultStatus(p) : PGRES_FATAL_ERROR;
+    if (pst != PGRES_COMMAND_OK) Throw(p, sql);
+    PQclear(p);
+    it = prepared_.emplace(sql, name).first;
+  }
   pg_result* r =
-      PQexecParams(c_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr, nullptr, 0);
+      it != prepared_.end()
+          ? PQexecPrepared(c_, it->second.c_str(), static_cast<int>(params.size()), values.data(), nullptr, nullptr, 0)
+          : PQexecParams(c_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr, nullptr, 0);
   const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) Throw(r, sql);
   return PgResult(r);

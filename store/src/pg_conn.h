@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -106,6 +107,10 @@ class PgConn {
   std::string session_sql_;
   int retry_ms_ = 0;
   std::uint64_t generation_ = 0;
+  // Statements prepared on this connection (sql -> name), valid while generation_ is prepared_generation_.
+  static constexpr std::size_t kMaxPrepared = 256;
+  std::map<std::string, std::string> prepared_;
+  std::uint64_t prepared_generation_ = 0;
   std::string conninfo_;
   std::string display_;
   pg_conn* c_ = nullptr;

@@ -237,6 +237,8 @@ void PgBackend::Begin() {
   if (depth_++ > 0) return;
   head_.reset();
   written_.reset();
+  unwritten_.clear();
+  txn_xid_.reset();
   try {
     if (!conn_.Ok()) Reconnect();
     try {
@@ -268,11 +270,30 @@ bool PgBackend::CommittedAfterAll() {
   return r.Rows() == 1;
 }
 
+// The audit entries appended since the last flush (AppendAudit) in one INSERT, noting the transaction id. At
+// commit, and before anything reads the audit log inside the transaction (verify, head, store modules' queries).
+void PgBackend::FlushAudit() const {
+  if (unwritten_.empty()) return;
+  constexpr int kColumns = 10;
+  std::string sql =
+      "INSERT INTO audit_log(office, seq, recorded_at, action, tbl, row_id, payload, prev_hash, hash, mac) "
+      "VALUES";
+  for (std::size_t i = 0; i < unwritten_.size(); i += kColumns) {
+    sql += i ? ", (" : "(";
+    for (int c = 0; c < kColumns; ++c) sql += (c ? ", $" : "$") + std::to_string(i + c + 1);
+    sql += ")";
+  }
+  std::vector<PgParam> params(unwritten_.begin(), unwritten_.end());
+  unwritten_.clear();
+  txn_xid_ = conn_.Exec(sql + " RETURNING pg_current_xact_id()::text", params).Text(0, 0);
+}
+
 void PgBackend::Commit() {
   if (--depth_ > 0) return;
   std::optional<std::string> xid;
   try {
-    if (written_) xid = conn_.Exec("SELECT pg_current_xact_id()::text").Text(0, 0);
+    FlushAudit();
+    if (written_) xid = txn_xid_;
     conn_.Run("COMMIT");
   } catch (const PgError& e) {
     if (e.failure() != PgFailure::kConnectionLost || !xid) {
@@ -292,6 +313,8 @@ void PgBackend::Rollback() {
   if (depth_ == 0 || --depth_ > 0) return;
   head_.reset();
   written_.reset();
+  unwritten_.clear();
+  txn_xid_.reset();
   try {
     if (conn_.Ok()) conn_.Run("ROLLBACK");
   } catch (...) {
@@ -337,10 +360,11 @@ void PgBackend::AppendAudit(std::int64_t seq, const std::string& action, const s
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   const std::string hash = ChainHash(head_->hash, seq, now, action, tbl, row_id, payload);
   const std::string mac = ChainMac(key_->secret, ChainKey(), head_->mac, hash);
-  conn_.Exec(
-      "INSERT INTO audit_log(office, seq, recorded_at, action, tbl, row_id, payload, prev_hash, hash, mac) "
-      "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-      {office_, P(seq), P(now), action, tbl, P(row_id), payload, head_->hash, hash, mac});
+  // Inserted at commit, all of a transaction's entries in one statement (FlushAudit; the records' foreign keys to
+  // their audit entries are checked at commit).
+  for (auto v : {office_, std::to_string(seq), std::to_string(now), action, tbl, std::to_string(row_id), payload,
+                 head_->hash, hash, mac})
+    unwritten_.push_back(std::move(v));
   head_ = ChainHead{seq, hash, mac};
   written_ = head_;
 }
@@ -620,6 +644,7 @@ std::vector<IncidentHistory> PgBackend::ReportHistories(const std::vector<std::s
 }
 
 std::vector<SqlRow> PgBackend::Query(const std::string& sql, const SqlRow& args) const {
+  FlushAudit();
   std::vector<PgParam> params;
   for (const auto& v : args) {
     if (const auto* n = std::get_if<std::int64_t>(&v))
@@ -729,12 +754,20 @@ void PgBackend::LockForRecording(const std::vector<std::string>& incident_ids, C
   std::vector<std::string> ids = incident_ids;
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  for (const auto& id : ids)
-    conn_.Exec("SELECT pg_advisory_xact_lock(hashtextextended('firebreak incident ' || $1, 0))", {id});
+  // Every lock in one statement (one round trip): a SELECT list is evaluated left to right, in the order above.
+  std::string sql = "SELECT 1";
+  std::vector<PgParam> params;
+  for (const auto& id : ids) {
+    params.push_back(id);
+    sql += ", pg_advisory_xact_lock(hashtextextended('firebreak incident ' || $" + std::to_string(params.size()) +
+           "::text, 0))";
+  }
   if (count == CountLock::kShared)
-    conn_.Exec("SELECT pg_advisory_xact_lock_shared(hashtextextended('firebreak count', 0))");
+    sql += ", pg_advisory_xact_lock_shared(hashtextextended('firebreak count', 0))";
   else if (count == CountLock::kExclusive)
-    conn_.Exec("SELECT pg_advisory_xact_lock(hashtextextended('firebreak count', 0))");
+    sql += ", pg_advisory_xact_lock(hashtextextended('firebreak count', 0))";
+  if (params.empty() && count == CountLock::kNone) return;
+  conn_.Exec(sql, params);
 }
 
 bool PgBackend::WaitForChanges(int timeout_ms) {

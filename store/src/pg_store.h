@@ -91,6 +91,7 @@ class PgBackend final : public Backend {
   std::int64_t IncidentRef(const std::string& incident_id) const;
   std::int64_t InsertLink(std::int64_t ref, const std::string& linked);
   bool CommittedAfterAll();
+  void FlushAudit() const;
 
   mutable PgConn conn_;
   OpenOptions options_;
@@ -102,6 +103,8 @@ class PgBackend final : public Backend {
   int depth_ = 0;
   std::optional<ChainHead> head_;                     // the office chain's head: valid while the chain lock is held
   std::optional<ChainHead> written_;                  // the last entry this transaction appended
+  mutable std::vector<std::string> unwritten_;        // audit_log columns of the entries appended, not inserted yet
+  mutable std::optional<std::string> txn_xid_;        // the transaction's id, once an entry was inserted
   mutable std::map<std::string, std::int64_t> refs_;  // incident_id -> row id (rows are never deleted)
   std::vector<std::string> own_xids_;  // transactions this connection committed (ChangedSince skips them)
   bool listening_ = false;

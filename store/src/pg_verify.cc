@@ -291,6 +291,7 @@ void CheckOrphans(PgConn& c, PgVerification& v) {
 }  // namespace
 
 VerifyResult PgBackend::VerifyWith(const VerifyOptions& options) const {
+  FlushAudit();  // this transaction's entries are verified too
   PgVerification v;
   try {
     CheckEnforcement(conn_, v);
@@ -306,6 +307,7 @@ VerifyResult PgBackend::VerifyWith(const VerifyOptions& options) const {
 }
 
 SignedHead PgBackend::Head() const {
+  FlushAudit();
   if (office_.empty()) Fail("a head is signed by an office", "open the store as an office (its database role)");
   if (!key_) Fail("cannot sign the head: " + key_problem_, "set FIREBREAK_OFFICE_KEY to this office's key");
   PgResult r =

@@ -327,8 +327,12 @@ struct SqliteImpl {
   std::optional<std::int64_t> txn_first_seq;
   // WaitForChanges: the data version seen last.
   std::optional<std::int64_t> seen_version;
+  // The office the next records name (Store::RecordAs: an archive of a shared store keeps each record's office);
+  // empty: the store's office.
+  std::string record_as;
+  const std::string& Writer() const { return record_as.empty() ? office : record_as; }
   std::optional<std::string> OfficeOrNull() const {
-    return office.empty() ? std::nullopt : std::optional<std::string>(office);
+    return Writer().empty() ? std::nullopt : std::optional<std::string>(Writer());
   }
   std::vector<std::pair<std::int64_t, std::int64_t>> own_seqs;
 
@@ -942,6 +946,7 @@ class SqliteBackend final : public internal::Backend {
   int schema_version() const override { return impl_->schema_version; }
   BackendKind kind() const override { return BackendKind::kSqlite; }
   const std::string& office() const override { return impl_->office; }
+  void RecordAs(const std::string& office) override { impl_->record_as = office; }
 
   void Begin() override;
   void Commit() override;
@@ -1314,7 +1319,7 @@ bool SqliteBackend::EnsureIncident(const std::string& incident_id, const Timesta
     impl_->incident_refs[incident_id] = id;
     impl_->refs_added_in_txn.push_back(incident_id);
     impl_->AppendAudit(seq, "incident.open", "incidents", id,
-                       IncidentPayload(id, incident_id, at.epoch_s, at.offset_min, county, impl_->office));
+                       IncidentPayload(id, incident_id, at.epoch_s, at.offset_min, county, impl_->Writer()));
     // The offices it belongs to (a store without offices links none, as before).
     std::vector<std::string> links = offices;
     if (links.empty() && !impl_->office.empty()) links.push_back(impl_->office);
@@ -1349,7 +1354,7 @@ std::int64_t SqliteBackend::AddReport(const std::string& incident_id, const Time
     impl_->AppendAudit(
         seq, "report", "reports", id,
         ReportPayload(id, ref, reported_at.epoch_s, reported_at.offset_min, body, source,
-                      std::make_pair(recorded_at.epoch_s, std::int64_t{recorded_at.offset_min}), impl_->office, by));
+                      std::make_pair(recorded_at.epoch_s, std::int64_t{recorded_at.offset_min}), impl_->Writer(), by));
     return id;
   });
 }
@@ -1379,7 +1384,7 @@ std::int64_t SqliteBackend::AddDecision(std::int64_t report_id, const Timestamp&
     if (level) lv = static_cast<std::int64_t>(*level);
     impl_->AppendAudit(
         seq, "decision", "decisions", id,
-        DecisionPayload(id, report_id, at.epoch_s, at.offset_min, lv, rules_id, rules_sha256, js, impl_->office));
+        DecisionPayload(id, report_id, at.epoch_s, at.offset_min, lv, rules_id, rules_sha256, js, impl_->Writer()));
     return id;
   });
 }
@@ -1410,7 +1415,7 @@ std::int64_t SqliteBackend::AddDeclaration(const DeclarationRecord& d) {
     std::optional<std::int64_t> lv;
     if (d.level) lv = static_cast<std::int64_t>(*d.level);
     impl_->AppendAudit(seq, "declaration", "declarations", id,
-                       DeclarationPayload(id, ref, d.kind, lv, d.by, d.at.epoch_s, d.at.offset_min, impl_->office));
+                       DeclarationPayload(id, ref, d.kind, lv, d.by, d.at.epoch_s, d.at.offset_min, impl_->Writer()));
     return id;
   });
 }
@@ -1437,7 +1442,7 @@ std::int64_t SqliteBackend::AddUpwardReport(const UpwardReportRecord& u) {
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
     impl_->AppendAudit(
         seq, "upward_report", "upward_reports", id,
-        UpwardPayload(id, ref, u.clause, recipients, u.at.epoch_s, u.at.offset_min, impl_->office, u.by));
+        UpwardPayload(id, ref, u.clause, recipients, u.at.epoch_s, u.at.offset_min, impl_->Writer(), u.by));
     return id;
   });
 }
@@ -1462,7 +1467,7 @@ void SqliteBackend::CloseIncident(const std::string& incident_id, const Timestam
     }
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
     impl_->AppendAudit(seq, "incident.close", "closures", id,
-                       ClosurePayload(id, ref, at.epoch_s, at.offset_min, by, impl_->office));
+                       ClosurePayload(id, ref, at.epoch_s, at.offset_min, by, impl_->Writer()));
   });
 }
 
@@ -1479,7 +1484,7 @@ std::int64_t SqliteBackend::InsertLink(std::int64_t ref, const std::string& link
     s.Run();
   }
   const std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
-  impl_->AppendAudit(seq, "incident.link", "incident_offices", id, LinkPayload(id, ref, linked, impl_->office));
+  impl_->AppendAudit(seq, "incident.link", "incident_offices", id, LinkPayload(id, ref, linked, impl_->Writer()));
   return id;
 }
 

@@ -29,6 +29,7 @@ const std::string& Store::path() const { return impl_->path(); }
 int Store::schema_version() const { return impl_->schema_version(); }
 BackendKind Store::kind() const { return impl_->kind(); }
 const std::string& Store::office() const { return impl_->office(); }
+void Store::RecordAs(const std::string& office) { impl_->RecordAs(office); }
 
 void Store::Begin() { impl_->Begin(); }
 void Store::Commit() { impl_->Commit(); }

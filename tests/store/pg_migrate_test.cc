@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 
 #include "firebreak/common/error.h"
 #include "firebreak/store/drill.h"
@@ -108,6 +109,49 @@ TEST_F(PgMigrate, AnArchiveOfOneCountyHoldsOnlyItsIncidents) {
   ASSERT_EQ(st.History("LC-1").upward_reports.size(), 2u);           // its 5.2 to the city (desk), and 5.2(1)
   EXPECT_EQ(st.History("LC-1").upward_reports[0].clause, "5.2(1)");  // 10:20
   EXPECT_EQ(st.History("LC-1").upward_reports[1].clause, "5.2");     // when the county recorded it, 12:00
+}
+
+// An archive keeps which office made each record: the city's declaration and closure on a county's fire name the
+// city in the county's SQLite archive (office column, in each audit payload: the archive verifies), the county's
+// own records the county; and the archive migrates back into a shared store and verifies on both sides.
+TEST_F(PgMigrate, AnArchiveKeepsWhichOfficeMadeEachRecord) {
+  {
+    Store lc = Open(kLiucheng);
+    Desk d(lc, eng_, {}, At("2026-03-01T12:00:00+08:00"));
+    d.Report(Report("LC-1", "2026-03-01T10:00:00+08:00", "柳城县", 5, false), "lc.json");
+  }
+  {
+    Store city = Open(kCity);
+    Desk d(city, eng_, {}, At("2026-03-01T12:00:00+08:00"));
+    d.Declare("LC-1", engine::Level::kIV, "office_director", T("2026-03-01T10:30:00+08:00"), "declare");
+    d.Close("LC-1", "deputy_commander", T("2026-03-01T11:30:00+08:00"));
+  }
+  const std::string out = (dir_ / "lc-kept.sqlite").string();
+  Migrate(OfficeUrl(kLiucheng), out, Opts(kLiucheng));
+  Store st = Store::Open(out, As(kLiucheng, OpenMode::kRead));
+  EXPECT_EQ(st.office(), kLiucheng);  // the archive's own office
+  const IncidentHistory h = st.History("LC-1");
+  EXPECT_EQ(h.incident.office, kLiucheng);
+  ASSERT_EQ(h.reports.size(), 1u);
+  EXPECT_EQ(h.reports[0].office, kLiucheng);
+  ASSERT_EQ(h.declarations.size(), 2u);  // IV and the end of the response, both the city's
+  EXPECT_EQ(h.declarations[0].office, kCity);
+  EXPECT_EQ(h.declarations[1].office, kCity);
+  ASSERT_EQ(h.upward_reports.size(), 1u);
+  EXPECT_EQ(h.upward_reports[0].office, kLiucheng);
+  std::set<std::string> closures;  // the closure row: the city's (read as the archive holds it)
+  for (const auto& row : st.Query("SELECT office FROM closures")) closures.insert(std::get<std::string>(row.at(0)));
+  EXPECT_EQ(closures, std::set<std::string>{kCity});
+  VerifyOptions vo;
+  vo.key_file = KeyOf(kLiucheng);
+  EXPECT_TRUE(VerifyStore(out, vo).ok);
+  // Back into the shared store as the county: the same records (offices aside) are there already, both sides
+  // verify before and after.
+  MigrateResult back = Migrate(out, OfficeUrl(kLiucheng), Opts(kLiucheng));
+  EXPECT_EQ(back.incidents_present, 1);
+  EXPECT_EQ(back.incidents_copied, 0);
+  EXPECT_TRUE(back.from_after.ok);
+  EXPECT_TRUE(back.to_after.ok);
 }
 
 // Every refusal leaves the destination as it was: its chain has the same number of entries afterwards.

@@ -1,5 +1,8 @@
 // Issue 12: per-office views of the duty board on the shared store (desk.h, OfficeStatus), against a real server
 // (FIREBREAK_TEST_PG; skipped without it).
+#include <map>
+#include <utility>
+
 #include "firebreak/store/desk.h"
 #include "pg_fixture.h"
 
@@ -84,6 +87,32 @@ TEST_F(PgStore, AFireCrossingIntoASecondCountyIsOnBothCountiesBoards) {
   for (const auto& p : v.problems) ADD_FAILURE() << p;
 }
 
+// Interpretation shared-store-reports-upward: the city knows a county's report from the moment the county recorded
+// it. A back-filled first report (recorded at 12:00, describing 10:00) starts the city's 5.2(3) clock at 12:00 (by
+// 13:00, not yet overdue at 12:30); the same report recorded at 10:00 gives 11:00 (overdue at 12:30).
+TEST_F(PgStore, TheCitysClockForABackFilledCountyReportStartsWhenTheCountyRecordedIt) {
+  for (const auto& [id, recorded] : {std::pair<std::string, std::string>{"LZ-7", "2026-04-04T12:00:00+08:00"},
+                                     std::pair<std::string, std::string>{"LZ-8", "2026-04-04T10:00:00+08:00"}}) {
+    Store lz = Open(kLuzhai);
+    Desk d(lz, eng_, {}, At(recorded));
+    d.Report(R"({"incident_id": ")" + id + R"(", "reported_at": "2026-04-04T10:00:00+08:00", "county": "鹿寨县",
+                 "open_fire_since": "2026-04-04T09:00:00+08:00", "burned_area_ha": 3, "deaths": 1})",
+             "lz.json");
+  }
+  const std::vector<OwedReport> o = OwedReports(
+      OfficeStatus(Store::Open(OfficeUrl(kCity), As(kCity, OpenMode::kRead)), eng_, T("2026-04-04T12:30:00+08:00"), {}),
+      Rules());
+  std::map<std::string, OwedReport> by_id;
+  for (const OwedReport& x : o)
+    if (x.clause == "5.2(3)") by_id[x.incident_id] = x;
+  ASSERT_EQ(by_id.size(), 2u);
+  EXPECT_EQ(by_id["LZ-7"].due_at, T("2026-04-04T10:00:00+08:00"));  // due by the facts
+  EXPECT_EQ(by_id["LZ-7"].by, T("2026-04-04T13:00:00+08:00"));      // known when the county recorded it + 60 min
+  EXPECT_FALSE(by_id["LZ-7"].overdue);
+  EXPECT_EQ(by_id["LZ-8"].by, T("2026-04-04T11:00:00+08:00"));
+  EXPECT_TRUE(by_id["LZ-8"].overdue);
+}
+
 // 5.2 level by level (interpretation shared-store-reports-upward): a county's first record of a fire is its report
 // to the city office, made when recorded; the city's own 5.2(3) report (a death) is owed by the city office from
 // the moment it could know (the county's record), and no longer once made.
@@ -122,6 +151,27 @@ TEST_F(PgStore, UpwardReportsGoCountyToCityToRegionWithTheirClocks) {
   EXPECT_EQ(owed(kLuzhai, "2026-04-04T10:40:00+08:00").size(), 1u);  // the county sees what the city owes on it
   EXPECT_NE(OwedReportsText(o, Rules(), "en").find("LZ-9 5.2(3): office 450200"), std::string::npos)
       << OwedReportsText(o, Rules(), "en");
+  const std::string js = OwedReportsJson(o);
+  EXPECT_NE(js.find(R"j({"incident_id":"LZ-9","clause":"5.2(3)","office":"450200","reporter":"city_hq_office")j"),
+            std::string::npos)
+      << js;
+  EXPECT_NE(js.find(R"("due_at":"2026-04-04T10:00:00+08:00","by":"2026-04-04T11:00:00+08:00","overdue":false})"),
+            std::string::npos)
+      << js;
+  {  // the binary: the county's `status --format json` names the office that owes the report, and by when
+    FILE* p = ::popen((std::string(FIREBREAK_BINARY) +
+                       " status --format json --at 2026-04-04T10:40:00+08:00 --store '" + OfficeUrl(kLuzhai) + "' 2>&1")
+                          .c_str(),
+                      "r");
+    ASSERT_NE(p, nullptr);
+    std::string out;
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    EXPECT_EQ(::pclose(p), 0) << out;
+    EXPECT_NE(out.find(R"j(,"owed_reports":[{"incident_id":"LZ-9","clause":"5.2(3)","office":"450200")j"),
+              std::string::npos)
+        << out;
+  }
   {
     Store city = Open(kCity);
     Desk d(city, eng_, {}, At("2026-04-04T10:50:00+08:00"));

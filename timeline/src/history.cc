@@ -60,7 +60,8 @@ std::vector<Timestamp> KnownTimes(const std::vector<ReportEntry>& reports) {
   const std::vector<bool> late = LateReports(reports);
   std::vector<Timestamp> known(reports.size());
   for (std::size_t k = 0; k < reports.size(); ++k)
-    known[k] = late[k] ? std::max(reports[k].recorded_at, reports[k].reported_at) : reports[k].reported_at;
+    known[k] = late[k] || reports[k].known_when_recorded ? std::max(reports[k].recorded_at, reports[k].reported_at)
+                                                         : reports[k].reported_at;
   return known;
 }
 

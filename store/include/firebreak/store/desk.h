@@ -108,9 +108,12 @@ class Desk {
   std::unique_ptr<Impl> impl_;
 };
 
-// The timeline input of stored incidents (every report as recorded, with recorded_at), for BuildTimeline.
-timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>& histories,
-                                               const Enrich& enrich = {});
+// The timeline input of stored incidents (every report as recorded, with recorded_at), for BuildTimeline. With
+// `rules` (StoredTimeline passes them for a shared store): a report recorded by a county office of the rule file
+// is known (to the city, whose duties and declarations the audit judges) from the moment the county recorded it
+// (interpretation shared-store-reports-upward; timeline::ReportEntry::known_when_recorded).
+timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory>& histories, const Enrich& enrich = {},
+                                               const engine::RuleSet* rules = nullptr);
 
 // The timeline of the stored incidents (open ones only, or all) evaluated up to `until`.
 // Throws Error(kStore) if a stored report no longer parses with these rules.
@@ -142,6 +145,9 @@ struct OwedReport {
 };
 // Every upward report missing or incomplete on `board` (its audit), in board order.
 std::vector<OwedReport> OwedReports(const timeline::StatusBoard& board, const engine::RuleSet& rules);
+// The same as a JSON array (compact): [{"incident_id", "clause", "office" (null without offices), "reporter",
+// "to": [...], "due_at", "by" (ISO 8601), "overdue"}]; `status --format json` puts it under "owed_reports".
+std::string OwedReportsJson(const std::vector<OwedReport>& owed);
 // Lines for the duty officer under the board (lang "zh" | "en"); "" when nothing is owed.
 std::string OwedReportsText(const std::vector<OwedReport>& owed, const engine::RuleSet& rules, const std::string& lang);
 

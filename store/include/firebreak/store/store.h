@@ -225,6 +225,10 @@ class Store {
   BackendKind kind() const;
   // The office this connection records as ("" for a store without offices: a SQLite file of one office).
   const std::string& office() const;
+  // Archives only (`store migrate` out of a shared store into a SQLite file): the office the following records
+  // name (their `office` column and audit payload), instead of the store's; "" back to the store's. PostgreSQL:
+  // ignored (the database role's office makes every record).
+  void RecordAs(const std::string& office);
 
   // Runs `fn` in one write transaction (SQLite: BEGIN IMMEDIATE, retried on busy). Commits if fn returns, rolls
   // back if it throws (and rethrows). Nested calls join the outer transaction. PostgreSQL: when the connection

@@ -43,6 +43,9 @@ struct ReportEntry {
   std::int64_t order = 0;  // the order recorded (store row id, replay order): ties of reported_at
   std::string json;        // the report object as recorded (JSON object text)
   std::string source;      // for messages
+  // Known from recorded_at even when recorded in time order: another office's record reaching the reader (a
+  // county's report to the city on a shared store, interpretation shared-store-reports-upward).
+  bool known_when_recorded = false;
 };
 
 // Sorts reports of one or more incidents by (reported_at, order).
@@ -53,7 +56,7 @@ void SortByMoment(std::vector<ReportEntry>& reports);
 std::vector<bool> LateReports(const std::vector<ReportEntry>& reports);
 
 // When the office knew each report (parallel to `reports`, one incident): the recorded_at of a late report
-// (LateReports), not before the moment it describes, else its reported_at.
+// (LateReports) or of one known_when_recorded, never before the moment it describes; else its reported_at.
 std::vector<Timestamp> KnownTimes(const std::vector<ReportEntry>& reports);
 
 // The states of one incident after each of its reports (`reports` sorted by SortByMoment): state k is what the
