@@ -501,15 +501,9 @@ FireState Engine::Fire(const Incident& incident) const {
 }
 
 Concurrency Engine::ConcurrencyOf(const std::vector<const Incident*>& incidents) const {
-  std::vector<FireState> fires;
-  fires.reserve(incidents.size());
-  for (const Incident* in : incidents) fires.push_back(Fire(*in));
-  return ConcurrencyOf(fires);
-}
-
-Concurrency Engine::ConcurrencyOf(const std::vector<FireState>& fires) {
   Concurrency all{0, 0};
-  for (const FireState& s : fires) {
+  for (const Incident* in : incidents) {
+    FireState s = Fire(*in);
     if (!s.burning) continue;
     ++all.fires;
     all.dangerous_fires += s.dangerous ? 1 : 0;

@@ -157,11 +157,10 @@ class Sweep {
         tr.fire.reset();
       }
       if (tr.done || (tr.ended_at && tr.ended_at->epoch_s <= now)) continue;  // ended: no longer burning for 6.3.2.1(5)
-      if (!tr.fire) tr.fire = eng_.Fire(*tr.states[tr.next - 1]);             // the state's, until the next report
-      burning_.push_back(*tr.fire);
+      burning_.push_back(tr.states[tr.next - 1]);
     }
     // Plan 6.3.2.1(5), 3.3: the fires burning at this moment, as the engine's facts say.
-    const Concurrency conc = Engine::ConcurrencyOf(burning_);
+    const Concurrency conc = eng_.ConcurrencyOf(burning_);
     for (std::size_t i : active_) Evaluate(i, t, conc);
     active_.erase(std::remove_if(active_.begin(), active_.end(), [&](std::size_t i) { return tracks_[i].done; }),
                   active_.end());
@@ -245,7 +244,7 @@ class Sweep {
   std::set<std::int64_t> events_;
   std::map<std::int64_t, std::map<std::size_t, std::pair<StepCause, std::string>>> wake_;
   std::vector<std::size_t> active_;
-  std::vector<FireState> burning_;  // of the incidents not ended at this moment (Step_)
+  std::vector<const Incident*> burning_;  // the states of the incidents not ended at this moment (Step_)
   std::size_t next_start_ = 0;
   Decision d_;
 };

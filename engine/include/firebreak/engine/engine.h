@@ -76,8 +76,6 @@ class Engine {
   // The concurrency facts of a set of incidents at one moment (each given as its state at that moment): the
   // burning ones and, of those, the dangerous ones (at least 1 fire). Plan 6.3.2.1(5), 3.3.
   Concurrency ConcurrencyOf(const std::vector<const Incident*>& incidents) const;
-  // The same from the incidents' FireStates (Fire of each), for callers that keep them between moments.
-  static Concurrency ConcurrencyOf(const std::vector<FireState>& fires);
 
   // The lean path: level, grade, lead and counts only (no strings, no allocation).
   Verdict Evaluate(const Incident& incident, const Timestamp& at, const Concurrency& c) const;

@@ -11,8 +11,7 @@ namespace firebreak::format {
 
 // The two JSON forms (docs/report-format.md §3): kCompact, the default — one line, the plan's texts left out
 // (every element keeps its clause or id: the texts are in the rule file named by rules.id/sha256), roles and
-// units as ids, without response_level_zh and the safety rules' group (the rule file's, by id); kFull (`--full`) —
-// indented, with the plan's texts and the names of roles and units.
+// units as ids; kFull (`--full`) — indented, with the plan's texts and the names of roles and units.
 enum class JsonDetail { kCompact, kFull };
 
 // The decision as JSON (the documented machine format).
