@@ -4,16 +4,55 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <system_error>
 
 namespace firebreak::text {
 
+namespace {
+
+// Whether none of the 8 bytes of w needs escaping in a JSON string (a control byte < 0x20, '"' or '\\'). Bit
+// tricks on one 64-bit word ("has a byte less than n" / "has a zero byte"): exact as a yes/no answer.
+bool PlainWord(std::uint64_t w) {
+  constexpr std::uint64_t k01 = 0x0101010101010101ULL, k80 = 0x8080808080808080ULL;
+  auto has_zero = [&](std::uint64_t x) { return (x - k01) & ~x & k80; };
+  const std::uint64_t below_20 = (w - k01 * 0x20) & ~w & k80;
+  return (below_20 | has_zero(w ^ (k01 * '"')) | has_zero(w ^ (k01 * '\\'))) == 0;
+}
+bool Plain8(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return PlainWord(w);
+}
+
+// Whether the bytes of s from i on (fewer than 8) need no escape: in a longer string, its last 8 bytes (ones already
+// checked); else the bytes assembled in a register, padded with 'a' (no store-and-reload of a partial word).
+bool PlainTail(std::string_view s, std::size_t i) {
+  if (s.size() >= 8) return Plain8(s.data() + s.size() - 8);
+  std::uint64_t w = 0x6161616161616161ULL;
+  for (std::size_t k = i; k < s.size(); ++k) {
+    const auto shift = 8 * (k - i);
+    w = (w & ~(std::uint64_t{0xFF} << shift)) | (std::uint64_t{static_cast<unsigned char>(s[k])} << shift);
+  }
+  return PlainWord(w);
+}
+
+}  // namespace
+
 void AppendJsonString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
+  std::size_t i = 0;
+  while (i + 8 <= s.size() && Plain8(s.data() + i)) i += 8;  // most strings need no escape at all
+  if (i + 8 > s.size() && PlainTail(s, i)) {
+    out.append(s.data(), s.size());
+    out += '"';
+    return;
+  }
   std::size_t run = 0;  // start of the run of bytes copied as they are
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  for (; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + run, i - run);

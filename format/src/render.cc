@@ -17,7 +17,7 @@ namespace {
 // One streaming writer for both forms. kFull: today's documented form (indented, with the plan's texts and the
 // names of roles and units). kCompact (the default): one line, the plan's texts left out (each element keeps
 // its clause or id; the texts are in the rule file the decision names by id and sha256), roles and units as
-// ids, notes as {id, clause}.
+// ids, notes as ids, no response_level_zh (the level's name) and no safety group (the rule file's, by id).
 
 class DecisionJson {
  public:
@@ -31,8 +31,10 @@ class DecisionJson {
     w_.Member("rules", [&] { w_.BeginObject().Member("id", d.rules_id).Member("sha256", d.rules_sha256).EndObject(); });
     w_.Key("response_level");
     d.response_level ? void(w_.String(LevelName(*d.response_level))) : void(w_.Null());
-    w_.Key("response_level_zh");
-    d.response_level ? void(w_.String(std::string(LevelNameZh(*d.response_level)) + "响应")) : void(w_.Null());
+    if (full_) {  // compact: the level's name is the level's (I–IV), not repeated
+      w_.Key("response_level_zh");
+      d.response_level ? void(w_.String(std::string(LevelNameZh(*d.response_level)) + "响应")) : void(w_.Null());
+    }
     w_.Key("triggers").BeginArray();
     for (const TriggerFiring& t : d.triggers) {
       w_.BeginObject().Member("level", LevelName(t.level));
@@ -181,7 +183,8 @@ class DecisionJson {
   void SafetyMember(const Decision& d) {
     w_.Key("safety").BeginArray();
     for (const SafetyOut& s : d.safety) {
-      w_.BeginObject().Member("id", s.id).Member("group", s.group);
+      w_.BeginObject().Member("id", s.id);
+      if (full_) w_.Member("group", s.group);  // compact: the rule file's, by the safety rule's id
       FiringMembers(s.rule);
       if (full_) w_.Key("advice").BeginObject().Member("zh", s.advice.zh).Member("en", s.advice.en).EndObject();
       w_.EndObject();

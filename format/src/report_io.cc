@@ -22,6 +22,7 @@
 #include "firebreak/common/text.h"
 #include "firebreak/format/document.h"
 #include "firebreak/format/report_io.h"
+#include "report_parse.h"
 
 namespace firebreak::format {
 
@@ -209,7 +210,7 @@ class Parser {
       in.warning_colour = *c;
     }
     if (const json* v = field("facts")) ParseFacts(*v, path("facts"), in);
-    in.correction = OptBool(field("correction"), path("correction"));
+    in.correction = OptBool(field("correction"), LazyPath{base, "correction"});
     return in;
   }
 
@@ -217,7 +218,8 @@ class Parser {
   void CheckReportKeys(const json& o, const std::string& base) const {
     for (auto it = o.begin(); it != o.end(); ++it) {
       const std::string& key = it.key();
-      if (std::find(ReportKeys().begin(), ReportKeys().end(), key) != ReportKeys().end()) continue;
+      static const std::unordered_set<std::string_view> kKnown(ReportKeys().begin(), ReportKeys().end());
+      if (kKnown.count(key)) continue;
       std::string hint;
       if (FactByName(key))
         hint = "'" + key + "' is a fact: put it under \"facts\"";
@@ -267,7 +269,7 @@ class Parser {
   // The fire's numbers and flags (an extinguished fire must be controlled, unless partial).
   void ParseFire(const json& o, const std::string& base, Incident& in) const {
     auto field = [&](const char* k) { return Field(o, k); };
-    auto path = [&](const char* k) { return base + "/" + k; };
+    auto path = [&](const char* k) { return LazyPath{base, k}; };
     in.burned_area_ha = OptNumber(field("burned_area_ha"), path("burned_area_ha"), 0, 1e8);
     in.damaged_forest_area_ha = OptNumber(field("damaged_forest_area_ha"), path("damaged_forest_area_ha"), 0, 1e8);
     in.deaths = OptCount(field("deaths"), path("deaths"));
@@ -275,7 +277,7 @@ class Parser {
     in.controlled = OptBool(field("controlled"), path("controlled"));
     in.extinguished = OptBool(field("extinguished"), path("extinguished"));
     if (!partial_ && in.extinguished.value_or(false) && !in.controlled.value_or(false))
-      Fail(path("extinguished"),
+      Fail(path("extinguished").str(),
            std::string("an extinguished fire must be under control, but controlled is ") +
                (in.controlled ? "false" : "missing"),
            "set \"controlled\": true, or \"extinguished\": false if open fire remains");
@@ -287,7 +289,7 @@ class Parser {
     in.crosses_boundary = OptBool(field("crosses_boundary"), path("crosses_boundary"));
     in.crosses_city_boundary = OptBool(field("crosses_city_boundary"), path("crosses_city_boundary"));
     in.km_to_city_boundary = OptNumber(field("km_to_city_boundary"), path("km_to_city_boundary"), 0, 1e5);
-    if (const json* v = field("crosses_into")) CrossesInto(*v, path("crosses_into"), in);
+    if (const json* v = field("crosses_into")) CrossesInto(*v, path("crosses_into").str(), in);
   }
 
   void ParseThreatens(const json& v, const std::string& p, Incident& in) const {
@@ -311,10 +313,10 @@ class Parser {
       if (std::find(kW.begin(), kW.end(), it.key()) == kW.end())
         Fail(wp + "/" + EscapePointer(it.key()), "unknown field '" + it.key() + "'", Hint(it.key(), kW));
     auto wf = [&](const char* k) { return Field(v, k); };
-    in.weather.temperature_c = OptNumber(wf("temperature_c"), wp + "/temperature_c", -60, 60);
-    in.weather.humidity_pct = OptNumber(wf("humidity_pct"), wp + "/humidity_pct", 0, 100);
-    in.weather.wind_speed_ms = OptNumber(wf("wind_speed_ms"), wp + "/wind_speed_ms", 0, 100);
-    in.weather.wind_dir_deg = OptNumber(wf("wind_dir_deg"), wp + "/wind_dir_deg", 0, 360);
+    in.weather.temperature_c = OptNumber(wf("temperature_c"), LazyPath{wp, "temperature_c"}, -60, 60);
+    in.weather.humidity_pct = OptNumber(wf("humidity_pct"), LazyPath{wp, "humidity_pct"}, 0, 100);
+    in.weather.wind_speed_ms = OptNumber(wf("wind_speed_ms"), LazyPath{wp, "wind_speed_ms"}, 0, 100);
+    in.weather.wind_dir_deg = OptNumber(wf("wind_dir_deg"), LazyPath{wp, "wind_dir_deg"}, 0, 360);
   }
 
   void ParseFacts(const json& v, const std::string& p, Incident& in) {
@@ -364,31 +366,44 @@ class Parser {
     return *t;
   }
 
-  double Number(const json& v, const std::string& p, double lo, double hi, bool required) const {
-    if (v.is_null() && required) Fail(p, "missing required number");
-    if (!v.is_number()) Fail(p, "must be a number, got " + Describe(v));
+  // A member's JSON path, written out only for a message (most fields of a report are absent or valid).
+  struct LazyPath {
+    const std::string& base;
+    const char* key;
+    std::string str() const { return base + "/" + key; }
+  };
+  static const std::string& Str(const std::string& p) { return p; }
+  static std::string Str(const LazyPath& p) { return p.str(); }
+
+  template <class P>
+  double Number(const json& v, const P& p, double lo, double hi, bool required) const {
+    if (v.is_null() && required) Fail(Str(p), "missing required number");
+    if (!v.is_number()) Fail(Str(p), "must be a number, got " + Describe(v));
     double x = v.get<double>();
-    if (!std::isfinite(x)) Fail(p, "must be a finite number");
-    if (x < lo) Fail(p, "must be >= " + Num(lo) + ", got " + Num(x));
-    if (x > hi) Fail(p, "must be <= " + Num(hi) + ", got " + Num(x));
+    if (!std::isfinite(x)) Fail(Str(p), "must be a finite number");
+    if (x < lo) Fail(Str(p), "must be >= " + Num(lo) + ", got " + Num(x));
+    if (x > hi) Fail(Str(p), "must be <= " + Num(hi) + ", got " + Num(x));
     return x;
   }
 
-  std::optional<double> OptNumber(const json* v, const std::string& p, double lo, double hi) const {
+  template <class P>
+  std::optional<double> OptNumber(const json* v, const P& p, double lo, double hi) const {
     if (!v) return std::nullopt;
     return Number(*v, p, lo, hi, true);
   }
 
-  std::optional<int> OptCount(const json* v, const std::string& p) const {
+  template <class P>
+  std::optional<int> OptCount(const json* v, const P& p) const {
     if (!v) return std::nullopt;
     double x = Number(*v, p, 0, 1e6, true);
-    if (x != std::floor(x)) Fail(p, "must be a whole number of persons, got " + Num(x));
+    if (x != std::floor(x)) Fail(Str(p), "must be a whole number of persons, got " + Num(x));
     return static_cast<int>(x);
   }
 
-  std::optional<bool> OptBool(const json* v, const std::string& p) const {
+  template <class P>
+  std::optional<bool> OptBool(const json* v, const P& p) const {
     if (!v) return std::nullopt;
-    if (!v->is_boolean()) Fail(p, "must be true or false, got " + Describe(*v));
+    if (!v->is_boolean()) Fail(Str(p), "must be true or false, got " + Describe(*v));
     return v->get<bool>();
   }
 
@@ -502,6 +517,16 @@ std::optional<std::vector<Incident>> FastJson(const std::string& text, const std
 }
 
 }  // namespace
+
+std::optional<Incident> internal::ParseReportValue(const json& object, const std::string& source,
+                                                   const RuleSet& rules) {
+  if (!object.is_object()) return std::nullopt;
+  try {
+    return std::move(Parser(source, rules, nullptr).ParseRoot(object).front());
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
 
 std::vector<Incident> ParseReports(const std::string& text, const std::string& source, const RuleSet& rules) {
   if (auto fast = FastJson(text, source, rules)) return std::move(*fast);

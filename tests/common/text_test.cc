@@ -37,6 +37,26 @@ TEST(JsonString, RandomBytesRoundTrip) {
   }
 }
 
+// The writer skips 8 plain bytes at a time: every byte that needs escaping (and its neighbours that do not) at
+// every position of strings longer than a word, ASCII and UTF-8, is written as nlohmann writes it.
+TEST(JsonString, EveryEscapeAtEveryPositionOfLongStrings) {
+  std::vector<char> specials = {'"', '\\', ' ', '!', '#', '[', ']', '\x7f'};
+  for (int c = 0; c < 0x20; ++c) specials.push_back(static_cast<char>(c));
+  const std::string ascii = "abcdefghijklmnopqrstuvwxyz0123", utf8 = "中文：森林火灾应急预案";
+  int checked = 0;
+  for (const std::string& base : {ascii, utf8}) {
+    for (std::size_t p = 0; p <= base.size(); p += base == utf8 ? 3 : 1)  // between whole characters
+      for (char c : specials) {
+        std::string s = base;
+        s.insert(p, 1, c);
+        ASSERT_EQ(JsonString(s), nlohmann::json(s).dump()) << "byte " << static_cast<int>(c) << " at " << p;
+        ++checked;
+      }
+    ASSERT_EQ(JsonString(base), nlohmann::json(base).dump());
+  }
+  EXPECT_GT(checked, 1000);
+}
+
 TEST(HtmlEscape, Table) {
   static const struct {
     const char *in, *out;

@@ -14,12 +14,14 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <map>
 #include <random>
 #include <set>
 #include <sstream>
 
 #include "firebreak/engine/engine.h"
+#include "firebreak/format/render.h"
 #include "firebreak/rules/loader.h"
 #include "firebreak/timeline/history.h"
 #include "firebreak/timeline/timeline.h"
@@ -312,6 +314,57 @@ TEST(TimelineDiff, TimelineEqualsEngineAssessAtEveryStepAndBetween) {
   RecordProperty("histories", static_cast<int>(histories));
   RecordProperty("checks", static_cast<int>(checks));
   EXPECT_GT(steps, histories);  // the histories do step (the generator is not degenerate)
+}
+
+// The office's view (OfficeStates, known-to-the-office) on the same random histories, against brute force: at
+// each moment reports became known, MergeHistory of exactly the reports known by then (moment order), at that
+// moment, without notices. Compared through Engine::Assess (every fact with its origin, the full decision JSON)
+// at that moment and 7 hours later (the open-fire clock and out periods), and the state's own times.
+TEST(TimelineDiff, OfficeViewEqualsTheKnownReportsMerged) {
+  const std::uint64_t seed = EnvOr("FIREBREAK_DIFF_SEED", 20260412);
+  const std::uint64_t histories = EnvOr("FIREBREAK_DIFF_HISTORIES", 2000) / 4;
+  Engine eng(Rules());
+  Generator gen(seed + 1);
+  std::size_t late = 0, compared = 0;
+  auto decision = [&](const Incident& s, std::int64_t later_s) {
+    return format::DecisionToJson(eng.Assess(s, Timestamp{s.reported_at.epoch_s + later_s, 480}, Concurrency{1, 0}),
+                                  Rules(), format::JsonDetail::kFull);
+  };
+  for (std::uint64_t n = 0; n < histories; ++n) {
+    History h = gen.Make();
+    std::map<std::string, std::vector<ReportEntry>> by_id;
+    for (const auto& r : h.reports) by_id[r.incident_id].push_back(r);
+    for (auto& [id, rs] : by_id) {
+      SortByMoment(rs);
+      const MergedHistory merged = MergeForTimeline(eng, rs);
+      std::deque<Incident> owned;
+      const std::vector<const Incident*> view = OfficeStates(eng, rs, merged, owned);
+      std::set<Timestamp> moments(merged.known.begin(), merged.known.end());
+      ASSERT_EQ(view.size(), moments.size()) << "history " << n << " incident " << id << "\n" << Dump(h);
+      late += merged.any_late ? 1 : 0;
+      std::size_t i = 0;
+      for (const Timestamp& m : moments) {
+        std::vector<ReportEntry> known;
+        for (std::size_t k = 0; k < rs.size(); ++k)
+          if (merged.known[k] <= m) known.push_back(rs[k]);
+        Incident want = MergeHistory(eng, known).back();
+        want.reported_at = m;
+        want.notices.clear();
+        const Incident& got = *view[i++];
+        ++compared;
+        ASSERT_EQ(FormatIso8601(got.reported_at), FormatIso8601(m));
+        ASSERT_TRUE(got.notices.empty());
+        ASSERT_EQ(got.out_periods.size(), want.out_periods.size()) << "history " << n << "\n" << Dump(h);
+        for (std::int64_t later : {std::int64_t{0}, 7 * kH})
+          ASSERT_EQ(decision(got, later), decision(want, later))
+              << "history " << n << " (FIREBREAK_DIFF_SEED=" << seed << "), incident " << id << " known at "
+              << FormatIso8601(m) << "\n"
+              << Dump(h);
+      }
+    }
+  }
+  RecordProperty("compared", static_cast<int>(compared));
+  EXPECT_GT(late, histories / 10);  // late reports do occur
 }
 
 }  // namespace

@@ -15,13 +15,6 @@ using namespace engine;
 
 namespace {
 
-Incident ParseState(const std::string& merged, const ReportEntry& r, const RuleSet& rules) {
-  std::vector<Incident> v = format::ParseReports(merged, r.source.empty() ? r.incident_id : r.source, rules);
-  if (v.size() != 1)
-    throw Error(ErrorKind::kInput, r.source, "a report of incident '" + r.incident_id + "' is not one object");
-  return std::move(v.front());
-}
-
 // The open_fire_since the report itself gives (not the merged one), if any.
 std::optional<Timestamp> OwnSince(const ReportEntry& r, const RuleSet& rules) {
   if (r.json.find("open_fire_since") == std::string::npos) return std::nullopt;
@@ -67,8 +60,8 @@ std::vector<Timestamp> KnownTimes(const std::vector<ReportEntry>& reports) {
 
 Incident HistoryMerger::Add(const ReportEntry& r) {
   const RuleSet& rules = engine_->rules();
-  merged_ = format::MergeReportJson(merged_, r.json, r.source);
-  Incident in = ParseState(merged_, r, rules);
+  merged_.Add(r.json, r.source);
+  Incident in = merged_.Read(r.source.empty() ? r.incident_id : r.source, rules);
   const bool was_out = !periods_.empty() && !periods_.back().until;
   const std::optional<Timestamp> own_since = OwnSince(r, rules);
   in.out_periods = periods_;
@@ -113,6 +106,84 @@ std::vector<Incident> MergeHistory(const Engine& engine, const std::vector<Repor
   for (const ReportEntry& r : reports) {
     out.push_back(m.Add(r));
     if (enrich) enrich(out.back());
+  }
+  return out;
+}
+
+MergedHistory MergeForTimeline(const Engine& eng, const std::vector<ReportEntry>& rs, const Enrich& enrich) {
+  MergedHistory h;
+  h.known = KnownTimes(rs);
+  h.states.reserve(rs.size());
+  HistoryMerger m(eng);
+  for (std::size_t k = 0; k < rs.size(); ++k) {
+    if (h.known[k] != rs[k].reported_at) {  // late: the office's view lacks it for a while (OfficeStates)
+      h.before_late.emplace(k, m);
+      h.any_late = true;
+    }
+    h.states.push_back(m.Add(rs[k]));
+    if (enrich) enrich(h.states.back());
+  }
+  return h;
+}
+
+// The office's view of one incident with late reports: after each report as it became known, the state merged
+// from the reports known by then, effective from that moment. While the known reports are the first ones in
+// moment order, that state is the merged history's; otherwise (a late report still missing) it is merged from
+// the copy made before the first missing report, one known report at a time while they arrive in moment order.
+// A report known at moment t is missing from the view before t only if it is late (known > reported_at), so
+// that copy exists. The states are the merged history's where they are the same (same moment, no notices),
+// else kept in `owned`.
+std::vector<const Incident*> OfficeStates(const Engine& eng, const std::vector<ReportEntry>& rs, const MergedHistory& h,
+                                          std::deque<Incident>& owned, const Enrich& enrich) {
+  const std::vector<Timestamp>& known = h.known;
+  std::vector<std::size_t> arrival(rs.size());
+  for (std::size_t k = 0; k < rs.size(); ++k) arrival[k] = k;
+  std::stable_sort(arrival.begin(), arrival.end(), [&](std::size_t a, std::size_t b) { return known[a] < known[b]; });
+  std::vector<const Incident*> out;
+  out.reserve(rs.size());
+  std::vector<bool> in_set(rs.size(), false);
+  std::size_t count = 0, prefix = 0;  // reports known; the first `prefix` (moment order) are all known
+  HistoryMerger merger(eng);
+  Incident merged;
+  bool in_step = false;  // merger holds exactly the known reports, the last of them being `last_in`
+  std::size_t last_in = 0;
+  for (std::size_t j = 0; j < arrival.size(); ++j) {
+    const std::size_t k = arrival[j];
+    in_set[k] = true;
+    ++count;
+    while (prefix < rs.size() && in_set[prefix]) ++prefix;
+    if (in_step && k > last_in) {
+      merged = merger.Add(rs[k]);
+      last_in = k;
+    } else {
+      in_step = false;
+    }
+    if (j + 1 < arrival.size() && known[arrival[j + 1]] == known[k]) continue;  // same moment: once
+    const Timestamp at = known[arrival[j]];
+    if (count == prefix) {
+      const Incident& same = h.states[prefix - 1];
+      if (same.reported_at == at && same.notices.empty()) {
+        out.push_back(&same);
+        continue;
+      }
+      owned.push_back(same);
+    } else {
+      if (!in_step) {
+        auto copy = h.before_late.find(prefix);
+        merger = copy != h.before_late.end() ? copy->second : HistoryMerger(eng);
+        for (std::size_t m = copy != h.before_late.end() ? prefix : 0; m < rs.size(); ++m)
+          if (in_set[m]) {
+            merged = merger.Add(rs[m]);
+            last_in = m;
+          }
+        in_step = true;
+      }
+      owned.push_back(std::move(merged));  // merged is assigned again before it is read again
+      if (enrich) enrich(owned.back());
+    }
+    owned.back().reported_at = at;
+    owned.back().notices.clear();
+    out.push_back(&owned.back());
   }
   return out;
 }

@@ -2,6 +2,7 @@
 #include "firebreak/timeline/timeline.h"
 
 #include <algorithm>
+#include <deque>
 #include <limits>
 #include <map>
 #include <set>
@@ -36,11 +37,11 @@ bool SameState(const Step& a, const Step& b) {
          a.next_due == b.next_due && a.next_level == b.next_level;
 }
 
-// One incident's input to the sweep: its states in time order (each effective from its reported_at) and when
-// an "end" declaration ended it.
+// One incident's input to the sweep: its states in time order (each effective from its reported_at; owned by
+// BuildTimeline's merged histories or the office's view) and when an "end" declaration ended it.
 struct Track {
   IncidentTimeline* out = nullptr;
-  std::vector<Incident> states;
+  std::vector<const Incident*> states;
   std::optional<Timestamp> ended_at;
   std::string ended_by;
   // Sweep state.
@@ -127,10 +128,10 @@ class Sweep {
   // Runs the sweep; returns the number of engine assessments made.
   int Run() {
     for (std::size_t i = 0; i < tracks_.size(); ++i) {
-      for (const Incident& s : tracks_[i].states) events_.insert(s.reported_at.epoch_s);
+      for (const Incident* s : tracks_[i].states) events_.insert(s->reported_at.epoch_s);
       if (tracks_[i].ended_at) events_.insert(tracks_[i].ended_at->epoch_s);
     }
-    offset_ = tracks_.empty() || tracks_[0].states.empty() ? 480 : tracks_[0].states[0].reported_at.offset_min;
+    offset_ = tracks_.empty() || tracks_[0].states.empty() ? 480 : tracks_[0].states[0]->reported_at.offset_min;
     while (!events_.empty()) {
       const std::int64_t now = *events_.begin();
       events_.erase(events_.begin());
@@ -144,22 +145,22 @@ class Sweep {
  private:
   void Step_(std::int64_t now) {
     const Timestamp t{now, offset_};
-    while (next_start_ < tracks_.size() && tracks_[next_start_].states.front().reported_at.epoch_s <= now)
+    while (next_start_ < tracks_.size() && tracks_[next_start_].states.front()->reported_at.epoch_s <= now)
       active_.push_back(next_start_++);
-    std::vector<const Incident*> burning_set;
+    burning_.clear();
     for (std::size_t i : active_) {
       Track& tr = tracks_[i];
       tr.reported_now = false;
-      while (tr.next < tr.states.size() && tr.states[tr.next].reported_at.epoch_s <= now) {
-        tr.reported_now = tr.reported_now || tr.states[tr.next].reported_at.epoch_s == now;
+      while (tr.next < tr.states.size() && tr.states[tr.next]->reported_at.epoch_s <= now) {
+        tr.reported_now = tr.reported_now || tr.states[tr.next]->reported_at.epoch_s == now;
         ++tr.next;
         tr.fire.reset();
       }
       if (tr.done || (tr.ended_at && tr.ended_at->epoch_s <= now)) continue;  // ended: no longer burning for 6.3.2.1(5)
-      burning_set.push_back(&tr.states[tr.next - 1]);
+      burning_.push_back(tr.states[tr.next - 1]);
     }
     // Plan 6.3.2.1(5), 3.3: the fires burning at this moment, as the engine's facts say.
-    const Concurrency conc = eng_.ConcurrencyOf(burning_set);
+    const Concurrency conc = eng_.ConcurrencyOf(burning_);
     for (std::size_t i : active_) Evaluate(i, t, conc);
     active_.erase(std::remove_if(active_.begin(), active_.end(), [&](std::size_t i) { return tracks_[i].done; }),
                   active_.end());
@@ -179,7 +180,7 @@ class Sweep {
     if (++evaluations_ > limit_)
       throw Error(ErrorKind::kInternal, "timeline", "step limit reached (" + std::to_string(limit_) + " evaluations)",
                   "a clock-driven condition keeps falling due; please report this");
-    const Incident& cur = tr.states[tr.next - 1];
+    const Incident& cur = *tr.states[tr.next - 1];
     eng_.AssessInto(cur, t, conc, d_);
     Step step = MakeStep(eng_.rules(), tr, cur, d_, t, conc);
     if (tr.reported_now) step.warnings = cur.notices;
@@ -228,7 +229,7 @@ class Sweep {
       return;
     }
     const Step& last = tr.out->steps.back();
-    if (!tr.fire) tr.fire = eng_.Fire(tr.states[tr.next - 1]);
+    if (!tr.fire) tr.fire = eng_.Fire(*tr.states[tr.next - 1]);
     if (tr.next == tr.states.size() && !tr.fire->burning && !d_.next.change && (last.terminated || !last.required) &&
         !(tr.ended_at && tr.ended_at->epoch_s > now))
       tr.done = true;
@@ -243,6 +244,7 @@ class Sweep {
   std::set<std::int64_t> events_;
   std::map<std::int64_t, std::map<std::size_t, std::pair<StepCause, std::string>>> wake_;
   std::vector<std::size_t> active_;
+  std::vector<const Incident*> burning_;  // the states of the incidents not ended at this moment (Step_)
   std::size_t next_start_ = 0;
   Decision d_;
 };
@@ -253,54 +255,6 @@ std::map<std::string, std::vector<ReportEntry>> ByIncident(const std::vector<Rep
   for (const auto& r : reports) by_id[r.incident_id].push_back(r);
   for (auto& [id, rs] : by_id) SortByMoment(rs);
   return by_id;
-}
-
-// The office's view of one incident with late reports: after each report as it became known, the state merged
-// from the reports known by then, effective from that moment.
-std::vector<Incident> KnownStates(const Engine& eng, const std::vector<ReportEntry>& rs,
-                                  const std::vector<Incident>& states, const Enrich& enrich) {
-  const std::vector<Timestamp> known = KnownTimes(rs);
-  std::vector<std::size_t> arrival(rs.size());
-  for (std::size_t k = 0; k < rs.size(); ++k) arrival[k] = k;
-  std::stable_sort(arrival.begin(), arrival.end(), [&](std::size_t a, std::size_t b) { return known[a] < known[b]; });
-  std::vector<Incident> out;
-  std::vector<bool> in_set(rs.size(), false);
-  // The known reports merged so far, one at a time while they arrive in moment order; merged again from the
-  // start only after a late one (so n reports with a few late ones cost O(n · late), not O(n²) merges).
-  HistoryMerger merger(eng);
-  Incident merged;
-  bool in_step = true;  // merger holds exactly the reports in in_set
-  std::optional<std::size_t> last_in;
-  for (std::size_t j = 0; j < arrival.size(); ++j) {
-    const std::size_t k = arrival[j];
-    in_set[k] = true;
-    if (in_step && (!last_in || k > *last_in))
-      merged = merger.Add(rs[k]);
-    else
-      in_step = false;
-    last_in = last_in ? std::max(*last_in, k) : k;
-    if (j + 1 < arrival.size() && known[arrival[j + 1]] == known[k]) continue;  // same moment: once
-    std::size_t prefix = 0;
-    while (prefix < rs.size() && in_set[prefix]) ++prefix;
-    bool is_prefix = std::count(in_set.begin(), in_set.end(), true) == static_cast<long>(prefix);
-    Incident s;
-    if (is_prefix) {
-      s = states[prefix - 1];
-    } else {
-      if (!in_step) {
-        merger = HistoryMerger(eng);
-        for (std::size_t m = 0; m < rs.size(); ++m)
-          if (in_set[m]) merged = merger.Add(rs[m]);
-        in_step = true;
-      }
-      s = merged;
-      if (enrich) enrich(s);
-    }
-    s.reported_at = known[arrival[j]];
-    s.notices.clear();
-    out.push_back(std::move(s));
-  }
-  return out;
 }
 
 }  // namespace
@@ -412,28 +366,24 @@ long StepLimit(const std::vector<Track>& tracks, std::int64_t from, std::int64_t
 
 // The office's view of every incident, when one has a late report (the audit's known-to-the-office): the same
 // sweep over the states as the office knew them.
-void BuildKnownViews(const Engine& eng, const TimelineInput& in, std::map<std::string, std::vector<ReportEntry>>& by_id,
-                     const std::vector<std::string>& order, const std::vector<Track>& truth, Timeline& tl,
-                     std::int64_t until, long limit) {
-  bool any_late = false;
-  for (const auto& id : order) {
-    const auto& rs = by_id[id];
-    const auto known = KnownTimes(rs);
-    for (std::size_t k = 0; k < rs.size(); ++k) any_late = any_late || known[k] != rs[k].reported_at;
-  }
-  if (!any_late) return;
+void BuildKnownViews(const Engine& eng, const TimelineInput& in,
+                     const std::map<std::string, std::vector<ReportEntry>>& by_id,
+                     const std::vector<std::string>& order, const std::vector<MergedHistory>& merged,
+                     const std::vector<Track>& truth, Timeline& tl, std::int64_t until, long limit) {
+  if (std::none_of(merged.begin(), merged.end(), [](const MergedHistory& h) { return h.any_late; })) return;
   std::vector<IncidentTimeline> views(order.size());
+  std::deque<Incident> owned;  // the view's own states (OfficeStates)
   std::vector<Track> tracks;
   for (std::size_t i = 0; i < order.size(); ++i) {
     Track tr;
     tr.out = &views[i];
-    tr.states = KnownStates(eng, by_id[order[i]], truth[i].states, in.enrich);
+    tr.states = OfficeStates(eng, by_id.at(order[i]), merged[i], owned, in.enrich);
     tr.ended_at = truth[i].ended_at;
     tr.ended_by = truth[i].ended_by;
     tracks.push_back(std::move(tr));
   }
   std::stable_sort(tracks.begin(), tracks.end(), [](const Track& a, const Track& b) {
-    return a.states.front().reported_at < b.states.front().reported_at;
+    return a.states.front()->reported_at < b.states.front()->reported_at;
   });
   tl.evaluations += Sweep(eng, tracks, until, limit).Run();
   for (std::size_t i = 0; i < order.size(); ++i) tl.incidents[i].known_steps = std::move(views[i].steps);
@@ -464,30 +414,33 @@ Timeline BuildTimeline(const Engine& eng, const TimelineInput& in) {
   tl.incidents.resize(order.size());
   std::map<std::string, std::size_t> index;
   std::int64_t first = std::numeric_limits<std::int64_t>::max(), last = std::numeric_limits<std::int64_t>::min();
+  std::vector<MergedHistory> merged;
+  merged.reserve(order.size());
   for (std::size_t i = 0; i < order.size(); ++i) {
     const auto& rs = by_id[order[i]];
+    merged.push_back(MergeForTimeline(eng, rs, in.enrich));
     Track tr;
     tr.out = &tl.incidents[i];
-    tr.states = MergeHistory(eng, rs, in.enrich);
+    for (const Incident& s : merged.back().states) tr.states.push_back(&s);
     IncidentTimeline& it = tl.incidents[i];
     it.incident_id = order[i];
     it.first_report = rs.front().reported_at;
-    for (const Incident& s : tr.states)
-      if (s.county) it.county = s.county;
+    for (const Incident* s : tr.states)
+      if (s->county) it.county = s->county;
     first = std::min(first, rs.front().reported_at.epoch_s);
-    for (const Timestamp& k : KnownTimes(rs)) last = std::max(last, k.epoch_s);
+    for (const Timestamp& k : merged.back().known) last = std::max(last, k.epoch_s);
     last = std::max(last, rs.back().reported_at.epoch_s);
     tracks.push_back(std::move(tr));
     index[order[i]] = i;
   }
   last = std::max(last, PlaceEvents(in, tl, tracks, index));
-  const int offset = tracks[0].states[0].reported_at.offset_min;
+  const int offset = tracks[0].states[0]->reported_at.offset_min;
   const std::int64_t until = in.until ? in.until->epoch_s : last;
   tl.from = Timestamp{first, offset};
   tl.until = Timestamp{std::max(until, first), offset};
   const long limit = StepLimit(tracks, first, until);
   tl.evaluations = Sweep(eng, tracks, until, limit).Run();
-  BuildKnownViews(eng, in, by_id, order, tracks, tl, until, limit);
+  BuildKnownViews(eng, in, by_id, order, merged, tracks, tl, until, limit);
   return tl;
 }
 

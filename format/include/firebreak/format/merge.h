@@ -1,7 +1,11 @@
 // Incident updates: a later report of an incident gives only what changed (docs/report-format.md, "Updates").
 #pragma once
 
+#include <memory>
 #include <string>
+
+#include "firebreak/engine/incident.h"
+#include "firebreak/engine/rule_set.h"
 
 namespace firebreak::format {
 
@@ -9,5 +13,30 @@ namespace firebreak::format {
 // fields replace, nested objects (location, weather, facts) merge key by key; an explicit null clears a field.
 // Throws Error(kInput) (with `where`) if either is not a JSON object.
 std::string MergeReportJson(const std::string& base, const std::string& update, const std::string& where);
+
+// The same merge applied report by report, with the merged state kept parsed: adding a report reads only that
+// report, and the state is read into an Incident without writing and re-reading the merged text. Every result
+// and error is the one of MergeReportJson and ParseReports on the merged text (anything unusual — a parse error,
+// deep nesting, odd keys, a very large state — goes through exactly those functions). Copyable.
+class ReportMerger {
+ public:
+  ReportMerger();
+  ReportMerger(const ReportMerger& o);
+  ReportMerger& operator=(const ReportMerger& o);
+  ReportMerger(ReportMerger&&) noexcept;
+  ReportMerger& operator=(ReportMerger&&) noexcept;
+  ~ReportMerger();
+
+  // Merges one update (a report object as JSON text). Throws Error(kInput) with `where` like MergeReportJson.
+  void Add(const std::string& update, const std::string& where);
+  // The merged state as JSON text: MergeReportJson over every update added, starting from "{}".
+  const std::string& Text() const;
+  // ParseReports(Text(), source, rules).front(): the same Incident, or the same Error(kInput).
+  engine::Incident Read(const std::string& source, const engine::RuleSet& rules) const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
 
 }  // namespace firebreak::format

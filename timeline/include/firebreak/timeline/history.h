@@ -17,7 +17,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +27,7 @@
 #include "firebreak/common/time.h"
 #include "firebreak/engine/engine.h"
 #include "firebreak/engine/incident.h"
+#include "firebreak/format/merge.h"
 
 namespace firebreak::timeline {
 
@@ -77,14 +80,36 @@ class HistoryMerger {
   // The moment of the last report added (nullopt before the first).
   const std::optional<Timestamp>& last() const { return last_; }
   // The reports added so far merged (JSON object text; format::MergeReportJson).
-  const std::string& merged() const { return merged_; }
+  const std::string& merged() const { return merged_.Text(); }
 
  private:
   const engine::Engine* engine_;
-  std::string merged_ = "{}";
+  format::ReportMerger merged_;  // kept parsed: each report is read once
   std::optional<Timestamp> first_since_;
   std::vector<engine::OutPeriod> periods_;
   std::optional<Timestamp> last_;
 };
+
+// One incident's reports (SortByMoment order) merged for the timeline: the states (MergeHistory), when the office
+// knew each report (KnownTimes) and, before each late report, a copy of the merge so far (copy-on-late-arrival:
+// the office's view continues from it instead of merging the reports before the late one again). Each report's
+// JSON is read once here.
+struct MergedHistory {
+  std::vector<engine::Incident> states;              // MergeHistory(reports, enrich)
+  std::vector<Timestamp> known;                      // KnownTimes(reports)
+  std::map<std::size_t, HistoryMerger> before_late;  // k -> the merge of reports 0..k-1, for each late report k
+  bool any_late = false;                             // some known[k] != reports[k].reported_at
+};
+MergedHistory MergeForTimeline(const engine::Engine& engine, const std::vector<ReportEntry>& reports,
+                               const Enrich& enrich = {});
+
+// The office's view of the incident (interpretation known-to-the-office): one state per moment at which reports
+// became known (KnownTimes; reports known at the same moment give one state), in that order — the reports known
+// by then merged (MergeHistory of them in moment order, enriched), with reported_at = that moment and no
+// notices. `h` is MergeForTimeline(engine, reports, enrich). States equal to the merged history's are pointers
+// into h.states; the others are appended to `owned` (which must outlive the result).
+std::vector<const engine::Incident*> OfficeStates(const engine::Engine& engine, const std::vector<ReportEntry>& reports,
+                                                  const MergedHistory& h, std::deque<engine::Incident>& owned,
+                                                  const Enrich& enrich = {});
 
 }  // namespace firebreak::timeline
