@@ -24,6 +24,7 @@
 #include "firebreak/common/error.h"
 #include "firebreak/gis/layers.h"
 #include "firebreak/gis/raster.h"
+#include "firebreak/test_support/files.h"
 #include "firebreak/test_support/run.h"
 
 namespace firebreak::gis {
@@ -36,11 +37,7 @@ constexpr LonLat kAt{109.32374, 24.97523};
 constexpr double kGt[6] = {330000.0, 30.0, 0.0, 2764000.0, 0.0, -30.0};
 
 fs::path Dir() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("firebreak_odd_inputs_" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
+  static const fs::path dir = firebreak::test_support::ScratchDir("firebreak_odd_inputs");
   return dir;
 }
 

@@ -18,8 +18,7 @@ namespace fs = std::filesystem;
 using test_support::SharedData;
 
 std::string TempPath(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("firebreak_gis_raster_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const fs::path dir = test_support::ScratchDir("firebreak_gis_raster_test");
   return (dir / name).string();
 }
 

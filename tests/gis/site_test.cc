@@ -14,6 +14,7 @@
 #include "firebreak/common/error.h"
 #include "firebreak/gis/demo_data.h"
 #include "firebreak/rules/loader.h"
+#include "firebreak/test_support/files.h"
 
 namespace firebreak::gis {
 namespace {
@@ -38,7 +39,7 @@ engine::RuleSet WithSiteSafety(const std::string& section) {
 }
 
 fs::path TempDir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("firebreak_site_test_" + std::to_string(::getpid())) / name;
+  fs::path dir = fs::path(firebreak::test_support::ScratchDir("firebreak_site_test")) / name;
   fs::create_directories(dir);
   return dir;
 }

@@ -15,6 +15,7 @@
 #include "firebreak/common/error.h"
 #include "firebreak/gis/demo_data.h"
 #include "firebreak/gis/raster.h"
+#include "firebreak/test_support/files.h"
 #include "firebreak/test_support/run.h"
 
 namespace firebreak::gis {
@@ -25,8 +26,7 @@ using json = nlohmann::json;
 
 const DemoFiles& Demo() {
   static const DemoFiles f = [] {
-    const fs::path dir = fs::temp_directory_path() / ("firebreak-web-export-" + std::to_string(::getpid()));
-    return WriteDemoData(dir.string());
+    return WriteDemoData(firebreak::test_support::ScratchDir("firebreak-web-export"));
   }();
   return f;
 }

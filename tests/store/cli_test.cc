@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "firebreak/store/store.h"
+#include "firebreak/test_support/files.h"
 #include "firebreak/test_support/run.h"
 
 namespace firebreak::store {
@@ -33,11 +34,7 @@ Out Fb(const std::string& args) {
 }
 
 std::string Dir() {
-  static std::string d = [] {
-    fs::path p = fs::temp_directory_path() / ("firebreak-cli-test-" + std::to_string(::getpid()));
-    fs::create_directories(p);
-    return p.string();
-  }();
+  static const std::string d = firebreak::test_support::ScratchDir("firebreak-cli-test");
   return d;
 }
 std::string Fresh(const std::string& name) {

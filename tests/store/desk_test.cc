@@ -14,6 +14,7 @@
 #include "firebreak/rules/loader.h"
 #include "firebreak/store/desk.h"
 #include "firebreak/store/store.h"
+#include "firebreak/test_support/files.h"
 
 namespace firebreak::store {
 namespace {
@@ -26,8 +27,7 @@ const engine::RuleSet& Rules() {
 }
 
 std::string Fresh(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("firebreak-desk-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const fs::path dir = firebreak::test_support::ScratchDir("firebreak-desk-test");
   std::string p = (dir / name).string();
   for (const char* s : {"", "-wal", "-shm"}) fs::remove(p + s);
   return p;

@@ -13,6 +13,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/rules/loader.h"
+#include "firebreak/test_support/files.h"
 
 namespace firebreak::store {
 namespace {
@@ -84,8 +85,7 @@ TEST(Drill, MainScenarioShowsTheClockAndTheLateDeclaration) {
 }
 
 TEST(Drill, FileStoreMustNotHoldTheIncidentsAlready) {
-  fs::path p = fs::temp_directory_path() / ("firebreak-drill-" + std::to_string(::getpid()) + ".sqlite");
-  fs::remove(p);
+  const fs::path p = fs::path(firebreak::test_support::ScratchDir("firebreak-drill")) / "drill.sqlite";
   engine::Engine eng(Rules());
   timeline::Scenario sc = timeline::LoadScenario(FIREBREAK_SOURCE_DIR "/scenarios/01-level-iv-area.yaml", &Rules());
   DrillOptions o;

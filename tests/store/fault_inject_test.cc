@@ -13,6 +13,7 @@
 #include "faulty_vfs.h"
 #include "firebreak/common/error.h"
 #include "firebreak/store/store.h"
+#include "firebreak/test_support/files.h"
 
 namespace firebreak::store {
 namespace {
@@ -22,12 +23,7 @@ using testing::Fault;
 using testing::FaultOp;
 
 fs::path Dir() {
-  static const fs::path d = [] {
-    fs::path p = fs::temp_directory_path() / ("firebreak-faults-" + std::to_string(::getpid()));
-    fs::remove_all(p);
-    fs::create_directories(p);
-    return p;
-  }();
+  static const fs::path d = firebreak::test_support::ScratchDir("firebreak-faults");
   return d;
 }
 

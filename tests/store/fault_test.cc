@@ -17,6 +17,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/store/store.h"
+#include "firebreak/test_support/files.h"
 
 namespace firebreak::store {
 namespace {
@@ -24,8 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string TempPath(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("firebreak-fault-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const fs::path dir = firebreak::test_support::ScratchDir("firebreak-fault-test");
   fs::path p = dir / name;
   for (const char* suffix : {"", "-wal", "-shm", ".head"}) fs::remove(p.string() + suffix);
   return p.string();

@@ -27,6 +27,7 @@
 
 #include "firebreak/common/error.h"
 #include "firebreak/store/store.h"
+#include "firebreak/test_support/files.h"
 #include "firebreak/test_support/run.h"
 
 namespace firebreak::store {
@@ -35,12 +36,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path Dir() {
-  static const fs::path d = [] {
-    fs::path p = fs::temp_directory_path() / ("firebreak-hostile-store-" + std::to_string(::getpid()));
-    fs::remove_all(p);
-    fs::create_directories(p);
-    return p;
-  }();
+  static const fs::path d = firebreak::test_support::ScratchDir("firebreak-hostile-store");
   return d;
 }
 

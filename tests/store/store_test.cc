@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "firebreak/common/error.h"
+#include "firebreak/test_support/files.h"
 
 namespace firebreak::store {
 namespace {
@@ -20,8 +21,7 @@ namespace fs = std::filesystem;
 Timestamp T(const char* iso) { return *ParseIso8601(iso); }
 
 std::string TempPath(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("firebreak-store-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const fs::path dir = firebreak::test_support::ScratchDir("firebreak-store-test");
   fs::path p = dir / name;
   fs::remove(p);
   fs::remove(p.string() + "-wal");

@@ -18,6 +18,7 @@
 #include "firebreak/common/error.h"
 #include "firebreak/common/sha256.h"
 #include "firebreak/store/store.h"
+#include "firebreak/test_support/files.h"
 
 namespace firebreak::store {
 namespace {
@@ -28,12 +29,7 @@ using nlohmann::json;
 Timestamp T(const char* iso) { return *ParseIso8601(iso); }
 
 fs::path Dir() {
-  static const fs::path d = [] {
-    fs::path p = fs::temp_directory_path() / ("firebreak-tamper-" + std::to_string(::getpid()));
-    fs::remove_all(p);
-    fs::create_directories(p);
-    return p;
-  }();
+  static const fs::path d = firebreak::test_support::ScratchDir("firebreak-tamper");
   return d;
 }
 

@@ -12,7 +12,8 @@ namespace firebreak::test_support {
 // `rel` under $FIREBREAK_SHARED_DATA if set, else the build's FIREBREAK_SHARED_DATA (../shared/data).
 std::string SharedData(const std::string& rel);
 
-// <temp>/<prefix>-<pid>, created on first use (one directory per prefix and process).
+// <temp>/<prefix>-<pid>, created on first use (one directory per prefix and process) and removed with its
+// contents when the process exits normally (kept if FIREBREAK_KEEP_SCRATCH is set, to look at after a failure).
 std::string ScratchDir(const std::string& prefix);
 
 // Writes `text` (bytes as given) to dir/name; returns the path.
