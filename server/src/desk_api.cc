@@ -293,7 +293,9 @@ DeskSnapshot DeskApi::Snapshot(const Timestamp& now) {
                     {"since", FormatIso8601(e.at)}});
   }
   j["on_duty"] = std::move(duty);
-  // `firebreak status --format json`, verbatim.
+  // `firebreak status --format json`'s timeline and audit of the whole store (a SQLite office file: the same
+  // answer). On a shared PostgreSQL store the CLI gives the office's view and "owed_reports"; the desk does not yet
+  // (docs/postgresql.md, "Not done yet").
   j["status"] = {{"at", FormatIso8601(now)},
                  {"timeline", json::parse(timeline::TimelineToJson(tl, rules_, -1))},
                  {"audit", json::parse(timeline::AuditToJson(audit, rules_, -1))}};
