@@ -25,7 +25,6 @@
 #include "enrich.h"
 #include "firebreak/common/error.h"
 #include "firebreak/engine/engine.h"
-#include "firebreak/format/merge.h"
 #include "firebreak/format/render.h"
 #include "firebreak/format/report_io.h"
 #include "firebreak/store/desk.h"
@@ -33,6 +32,7 @@
 #include "firebreak/store/offices.h"
 #include "firebreak/store/store.h"
 #include "firebreak/timeline/audit.h"
+#include "firebreak/timeline/history.h"
 #include "firebreak/timeline/scenario.h"
 #include "firebreak/timeline/timeline.h"
 
@@ -231,10 +231,10 @@ void RunStatus(const Globals& g, const StoreOptions& o) {
   // Forecast (issue 10): with --landscape, each open incident's latest state projected on the landscape.
   std::optional<Enricher> enricher;
   if (!o.enrich.landscape.empty()) enricher.emplace(o.enrich, rules);
-  auto latest = [&](const std::string& id) {
-    std::string merged = "{}";
-    for (const auto& r : st.History(id).reports) merged = format::MergeReportJson(merged, r.body, "store: " + id);
-    return format::ParseReports(merged, "store: incident " + id, rules).at(0);
+  auto latest = [&](const std::string& id) {  // the timeline's merge (timeline/history.h), as the desk's
+    std::vector<timeline::ReportEntry> reports = store::TimelineInputFromStore({st.History(id)}).reports;
+    timeline::SortByMoment(reports);
+    return timeline::MergeHistory(eng, reports).back();
   };
   auto print = [&](const Timestamp& at) {
     timeline::StatusBoard board = store::OfficeStatus(st, eng, at, ao);  // the office's view (docs/postgresql.md)

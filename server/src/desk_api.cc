@@ -310,7 +310,11 @@ DeskSnapshot DeskApi::Snapshot(const Timestamp& now) {
 }
 
 engine::Incident DeskApi::LatestState(const std::string& incident_id, std::string* version) {
-  const store::IncidentHistory h = store_.History(incident_id);  // Error(kNotFound)
+  return LatestStateOf(store_.History(incident_id), version);  // Error(kNotFound)
+}
+
+engine::Incident DeskApi::LatestStateOf(const store::IncidentHistory& h, std::string* version) {
+  const std::string& incident_id = h.incident.incident_id;
   timeline::TimelineInput in = store::TimelineInputFromStore({h});
   if (in.reports.empty())
     throw Error(ErrorKind::kNotFound, incident_id, "incident '" + incident_id + "' has no report");
@@ -369,7 +373,7 @@ std::string DeskApi::IncidentJson(const std::string& incident_id, const Timestam
   j["upward_reports"] = std::move(ups);
   j["declared"] = Lv(DeclaredNow(incident_id));
   // The decision now (for a closed incident: at its last report), on the latest state, with terrain.
-  engine::Incident inc = LatestState(incident_id);
+  engine::Incident inc = LatestStateOf(h);
   const Timestamp at = h.incident.closed_at ? inc.reported_at : std::max(now, inc.reported_at);
   const engine::Decision d = engine_.Assess(inc, at, desk_->CurrentConcurrency());
   j["assessed_at"] = FormatIso8601(at);

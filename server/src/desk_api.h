@@ -72,6 +72,8 @@ class DeskApi {
   const engine::RuleSet& rules() const { return rules_; }
 
  private:
+  // LatestState of a history already read.
+  engine::Incident LatestStateOf(const store::IncidentHistory& h, std::string* version = nullptr);
   void Enrich(engine::Incident& incident);
   std::optional<engine::Level> DeclaredNow(const std::string& incident_id);
   void CheckExpected(const std::string& incident_id, const std::optional<engine::Level>& expect);

@@ -141,10 +141,10 @@ test('log in and enter a report that requires level III: the sheet and the map m
   await duty.click('#forecast-run');  // the forecast perimeters, labelled projections
   await duty.waitForSelector('path.forecast-perimeter', { timeout: 30000 });
   assert.match(await page$text(duty, '#forecast-box'), /预测，非预案要求/);
-  assert.ok((await duty.$$('#forecast-list li')).length > 0, 'the isochrone hours are listed');
+  assert.ok((await duty.$$('#forecast-box .forecast-list li')).length > 0, 'the isochrone hours are listed');
   await shot(duty, 'map');
   // The sheet's forecast panel runs the same forecast: the server's cached answer, the same isochrones.
-  const isoMap = await duty.$$eval('#forecast-list li', (n) => n.map((x) => x.textContent));
+  const isoMap = await duty.$$eval('#forecast-box .forecast-list li', (n) => n.map((x) => x.textContent));
   await duty.goto(`${base}#/sheet/RA-0404`);
   await duty.click('#sheet-forecast-run');
   await duty.waitForSelector('#sheet-forecast .forecast-list li', { timeout: 30000 });

@@ -180,9 +180,6 @@ function forecastBox(L, id, hours) {
       const r = await fetchForecast(id, hours);
       drawForecast(L, r.geojson);
       fill(box, forecastTitle(), ...forecastSummary(r.forecast));
-      box.querySelector('.forecast-list').id = 'forecast-list';
-      const th = box.querySelector('.forecast-thresholds');
-      if (th) th.id = 'forecast-thresholds';
     } catch (e) {
       fill(box, el('h3', t('map.forecast')), el('p.field-error', e.text || e.message), button);
     }
