@@ -7,6 +7,9 @@
 
 namespace firebreak::fire::detail {
 
+// The vector passes run over whole blocks of 8 elements (no remainder loops): n rounded up to a multiple of 8.
+constexpr std::size_t Padded(std::size_t n) { return (n + 7) & ~std::size_t{7}; }
+
 // Per-element arrays: inputs t, h, w, r (weather), le, lf (day-length factors); the rest are the passes' work and
 // results (f, p, d, isi, bui, fwi, dsr). Resize before use.
 struct Series {
@@ -14,7 +17,7 @@ struct Series {
   void Resize(std::size_t n) {
     for (auto* v : {&t,    &h,  &w,  &r, &le, &lf, &lh, &tf,  &sw,  &ed,  &ew, &fdry,
                     &fwet, &rk, &pe, &m, &f,  &p,  &d,  &isi, &bui, &fwi, &dsr})
-      v->resize(n);
+      v->resize(Padded(n));
   }
 };
 
