@@ -181,8 +181,10 @@ namespace {
 // days; (2) the moisture codes, the only day-to-day chain; (3) the indices from the codes, for all days. Passes 1
 // and 3 are loops without calls or branches (detail::FExp/FLog, selects), which the compiler vectorises; with
 // GCC on x86-64 they are built three times (AVX-512, AVX2+FMA and baseline) and the CPU picks one at load time.
-// Pass 3 computes only what is printed, not carried to the next day: it uses the shorter FExpLo/FLogLo (error
-// < 4e-12, fastmath.h), whose log has no division (the one divider of a core was its bottleneck).
+// Passes 1 and 3 use the shorter FExpLo/FLogLo (error < 4e-12, fastmath.h), whose log has no division (the one
+// divider of a core was the index pass's bottleneck). Pass 1 feeds the FFMC chain, which forgets an error (each
+// dry day moves m a fraction of the way to an equilibrium): the series stays within 1e-9 of Step() (libm) over ten
+// years (tests/fire/fwi_test.cc), and `fire weather` prints the same digits.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
 #define FIREBREAK_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
@@ -343,35 +345,42 @@ void CodesCells(detail::Series& s, const double* f0, const double* p0, const dou
   }
 }
 
+// The weather into the series' arrays, and the results out of them (built for each target too: the compiler
+// vectorises the table look-ups and the interleaving).
+FIREBREAK_SIMD_CLONES void Pack(detail::Series& s, const NoonWeather* days, std::size_t n, const DayLength& dl) {
+  double* __restrict t = s.t.data(), * __restrict h = s.h.data(), * __restrict w = s.w.data();
+  double* __restrict r = s.r.data(), * __restrict le = s.le.data(), * __restrict lf = s.lf.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const NoonWeather& x = days[i];
+    t[i] = x.temp_c, h[i] = x.rh_pct, w[i] = x.wind_kmh, r[i] = x.rain_mm;
+    const auto mi = static_cast<std::size_t>(MonthIndex(x.month));
+    le[i] = dl.le[mi], lf[i] = dl.lf[mi];
+  }
+  for (std::size_t i = n; i < detail::Padded(n); ++i) {  // the padding: any valid day (its results are dropped)
+    t[i] = 20.0, h[i] = 50.0, w[i] = 0.0, r[i] = 0.0, le[i] = 0.0, lf[i] = 0.0;
+    s.m[i] = 10.0, s.p[i] = 10.0, s.d[i] = 100.0;
+  }
+}
+
+FIREBREAK_SIMD_CLONES void Unpack(const detail::Series& s, FwiDay* __restrict o, std::size_t n) {
+  const double* __restrict f = s.f.data(), * __restrict p = s.p.data(), * __restrict d = s.d.data();
+  const double* __restrict isi = s.isi.data(), * __restrict bui = s.bui.data(), * __restrict fwi = s.fwi.data();
+  const double* __restrict dsr = s.dsr.data();
+  for (std::size_t i = 0; i < n; ++i) o[i] = {f[i], p[i], d[i], isi[i], bui[i], fwi[i], dsr[i]};
+}
+
 }  // namespace
 
 std::vector<FwiDay> RunFwi(const FwiCodes& start, std::span<const NoonWeather> days, const DayLength& dl) {
   const std::size_t n = days.size();
   thread_local detail::Series s;
   s.Resize(n);
-  {  // (local pointers: the loops neither reload the thread-local arrays nor assume they alias)
-    double* __restrict t = s.t.data(), * __restrict h = s.h.data(), * __restrict w = s.w.data();
-    double* __restrict r = s.r.data(), * __restrict le = s.le.data(), * __restrict lf = s.lf.data();
-    for (std::size_t i = 0; i < n; ++i) {
-      const NoonWeather& x = days[i];
-      t[i] = x.temp_c, h[i] = x.rh_pct, w[i] = x.wind_kmh, r[i] = x.rain_mm;
-      const auto mi = static_cast<std::size_t>(MonthIndex(x.month));
-      le[i] = dl.le[mi], lf[i] = dl.lf[mi];
-    }
-    for (std::size_t i = n; i < detail::Padded(n); ++i) {  // the padding: any valid day (its results are dropped)
-      t[i] = 20.0, h[i] = 50.0, w[i] = 0.0, r[i] = 0.0, le[i] = 0.0, lf[i] = 0.0;
-      s.m[i] = 10.0, s.p[i] = 10.0, s.d[i] = 100.0;
-    }
-  }
+  Pack(s, days.data(), n, dl);
   WeatherTerms(s, n);
   Codes(s, start, n);
   Indices(s, n);
-  const double* __restrict f = s.f.data(), * __restrict p = s.p.data(), * __restrict d = s.d.data();
-  const double* __restrict isi = s.isi.data(), * __restrict bui = s.bui.data(), * __restrict fwi = s.fwi.data();
-  const double* __restrict dsr = s.dsr.data();
   std::vector<FwiDay> out(n);
-  FwiDay* __restrict o = out.data();
-  for (std::size_t i = 0; i < n; ++i) o[i] = {f[i], p[i], d[i], isi[i], bui[i], fwi[i], dsr[i]};
+  Unpack(s, out.data(), n);
   return out;
 }
 
