@@ -345,15 +345,18 @@ void CodesCells(detail::Series& s, const double* f0, const double* p0, const dou
   }
 }
 
-// The weather into the series' arrays, and the results out of them (built for each target too: the compiler
-// vectorises the table look-ups and the interleaving).
+// The weather into the series' arrays, and the results out of them (built for each target like the passes: the
+// copies are vector loads and stores where the target has them).
 FIREBREAK_SIMD_CLONES void Pack(detail::Series& s, const NoonWeather* days, std::size_t n, const DayLength& dl) {
   double* __restrict t = s.t.data(), * __restrict h = s.h.data(), * __restrict w = s.w.data();
   double* __restrict r = s.r.data(), * __restrict le = s.le.data(), * __restrict lf = s.lf.data();
+  // (one loop a field: GCC vectorises these, not one loop over the whole struct, whose int and doubles it cannot group)
+  for (std::size_t i = 0; i < n; ++i) t[i] = days[i].temp_c;
+  for (std::size_t i = 0; i < n; ++i) h[i] = days[i].rh_pct;
+  for (std::size_t i = 0; i < n; ++i) w[i] = days[i].wind_kmh;
+  for (std::size_t i = 0; i < n; ++i) r[i] = days[i].rain_mm;
   for (std::size_t i = 0; i < n; ++i) {
-    const NoonWeather& x = days[i];
-    t[i] = x.temp_c, h[i] = x.rh_pct, w[i] = x.wind_kmh, r[i] = x.rain_mm;
-    const auto mi = static_cast<std::size_t>(MonthIndex(x.month));
+    const auto mi = static_cast<std::size_t>(MonthIndex(days[i].month));
     le[i] = dl.le[mi], lf[i] = dl.lf[mi];
   }
   for (std::size_t i = n; i < detail::Padded(n); ++i) {  // the padding: any valid day (its results are dropped)
