@@ -11,7 +11,8 @@ namespace firebreak::fire::detail {
 constexpr std::size_t Padded(std::size_t n) { return (n + 7) & ~std::size_t{7}; }
 
 // Per-element arrays: inputs t, h, w, r (weather), le, lf (day-length factors); the rest are the passes' work and
-// results (f, p, d, isi, bui, fwi, dsr). Resize before use.
+// results (f, p, d, isi, bui, fwi, dsr; m is eq. 1 of the day's FFMC, the moisture the next day starts from).
+// Resize before use; the arrays hold Padded(n) elements, and the passes read the padding.
 struct Series {
   std::vector<double> t, h, w, r, le, lf, lh, tf, sw, ed, ew, fdry, fwet, rk, pe, m, f, p, d, isi, bui, fwi, dsr;
   void Resize(std::size_t n) {
