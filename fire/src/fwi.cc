@@ -389,6 +389,10 @@ std::vector<FwiDay> RunFwi(const FwiCodes& start, std::span<const NoonWeather> d
 
 namespace detail {
 void StepCells(Series& s, const double* f0, const double* p0, const double* d0, std::size_t n) {
+  for (std::size_t i = n; i < Padded(n); ++i) {  // the padding: any valid cell (its results are dropped)
+    s.t[i] = 20.0, s.h[i] = 50.0, s.w[i] = 0.0, s.r[i] = 0.0;
+    s.m[i] = 10.0, s.p[i] = 10.0, s.d[i] = 100.0;
+  }
   WeatherTerms(s, n);
   CodesCells(s, f0, p0, d0, n);
   Indices(s, n);

@@ -22,8 +22,8 @@ struct Series {
   }
 };
 
-// One day for n independent cells whose yesterday's codes are in f0, p0, d0 (results in s.f ... s.dsr).
-// REQUIRES: valid, non-NaN inputs (the grid masks nodata cells itself).
+// One day for n independent cells whose yesterday's codes are in f0, p0, d0 (results in s.f ... s.dsr; s resized
+// to at least n, the padding is set here). REQUIRES: valid, non-NaN inputs (the grid masks nodata cells itself).
 void StepCells(Series& s, const double* f0, const double* p0, const double* d0, std::size_t n);
 
 }  // namespace firebreak::fire::detail
