@@ -68,8 +68,9 @@ struct LogParts {
   return e * 0.6931471805599453 + 2.0 * s * poly;
 }
 
-// Shorter variants for results that are printed and not carried on (the FWI index pass: ISI, BUI, FWI, DSR), where
-// 1e-11 is far below the 0.005 a table prints: FExpLo is FExp with e^r to r^10 (relative error < 4e-13 on
+// Shorter variants where 1e-11 is far below what is printed (0.005 in a table) and what is carried does not
+// accumulate it (the FWI index pass: ISI, BUI, FWI, DSR; the weather pass, whose terms feed the FFMC chain, which
+// forgets an error day by day): FExpLo is FExp with e^r to r^10 (relative error < 4e-13 on
 // [-708, 709]); FLogLo is FLog with the series to s^15 and s = (m-1)/(m+1) computed without a division (the
 // divider is the slowest unit of a vector core: a 16-cycle vdivpd each), 1/(m+1) from a quadratic on
 // [1.707, 2.414] (relative error 1.3e-3) and two Newton steps (1.7e-6, 2.8e-12): error < 4e-12, relative for

@@ -181,8 +181,10 @@ namespace {
 // days; (2) the moisture codes, the only day-to-day chain; (3) the indices from the codes, for all days. Passes 1
 // and 3 are loops without calls or branches (detail::FExp/FLog, selects), which the compiler vectorises; with
 // GCC on x86-64 they are built three times (AVX-512, AVX2+FMA and baseline) and the CPU picks one at load time.
-// Pass 3 computes only what is printed, not carried to the next day: it uses the shorter FExpLo/FLogLo (error
-// < 4e-12, fastmath.h), whose log has no division (the one divider of a core was its bottleneck).
+// Passes 1 and 3 use the shorter FExpLo/FLogLo (error < 4e-12, fastmath.h), whose log has no division (the one
+// divider of a core was the index pass's bottleneck). Pass 1 feeds the FFMC chain, which forgets an error (each
+// dry day moves m a fraction of the way to an equilibrium): the series stays within 1e-9 of Step() (libm) over ten
+// years (tests/fire/fwi_test.cc), and `fire weather` prints the same digits.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
 #define FIREBREAK_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
@@ -192,6 +194,7 @@ namespace {
 constexpr double kLn10 = 2.302585092994045684;
 constexpr double kLn100 = 4.605170185988091368;
 constexpr double kNext = kFfmcScale / (59.5 * (250.0 + kFfmcScale));  // eq. 1 after eq. 10: 147.2 / (59.5 · 397.2)
+constexpr double kA = kNext * 160.5, kC = -kNext * 7.8;               // mo' = kNext (160.5 m - 7.8) = kA m + kC
 
 inline double Pow8(double x) {
   const double x2 = x * x, x4 = x2 * x2;
@@ -201,9 +204,10 @@ inline double Pow8(double x) {
 // Pass 1: FFMC equilibria and drying/wetting factors (eqs. 4-9), DMC drying (16), DC evapotranspiration (22).
 // Every term is computed for every day and chosen by selects (no branches), in short loops (one long loop
 // defeats GCC's vectoriser).
-FIREBREAK_SIMD_CLONES void WeatherTerms(detail::Series& s, std::size_t n) {
-  using detail::FExp;
-  using detail::FLog;
+FIREBREAK_SIMD_CLONES void WeatherTerms(detail::Series& s, std::size_t count) {
+  const std::size_t n = detail::Padded(count);
+  constexpr auto FExp = detail::FExpLo;
+  constexpr auto FLog = detail::FLogLo;
   const double* __restrict tt = s.t.data(), * __restrict hh = s.h.data(), * __restrict ww = s.w.data();
   double* __restrict lh = s.lh.data(), * __restrict tf = s.tf.data(), * __restrict sw = s.sw.data();
   double* __restrict ed = s.ed.data(), * __restrict ew = s.ew.data();
@@ -244,34 +248,56 @@ FIREBREAK_SIMD_CLONES void WeatherTerms(detail::Series& s, std::size_t n) {
   }
 }
 
-// Pass 2: the codes, day after day. The FFMC chain runs on the moisture content m: eq. 10 followed by eq. 1 is
-// linear in m (mo' = 147.2 (160.5 m - 7.8) / (59.5 · 397.2)), so the chain has no division; clamping FFMC to
-// [0, 101] is clamping m to [7.8/160.5, 250]. Rain uses the same functions as Ffmc/Dmc/Dc.
+// Pass 2: the codes, day after day. The FFMC chain runs on mo, the moisture content the next day starts from: eq. 10
+// followed by eq. 1 is linear in m (mo' = kA m + kC), so the chain has no division, and clamping FFMC to [0, 101]
+// is clamping mo' to [kA m(101) + kC, kA 250 + kC]. On a dry day the chain is one multiply and one add: eq. 8 (or 9)
+// and the affine map folded into mo' = mo a + b, whose a and b do not depend on the chain. The branches (rain, and
+// drying vs wetting) are predicted; built for the baseline target only (the scalar chain is slower in the AVX-512
+// clone). Rain uses the same equations as Ffmc/Dmc/Dc.
+constexpr double kMinM = (59.5 * 250.0 - 101.0 * kFfmcScale) / (101.0 + 59.5);
+
+inline double FfmcRain(double mo, double r) {  // eqs. 2, 3a, 3b; REQUIRES r > 0.5
+  const double rf = r - 0.5;
+  double wet = 42.5 * rf * std::exp(-100.0 / (251.0 - mo)) * (1.0 - std::exp(-6.93 / rf));
+  if (mo > 150.0) wet += 0.0015 * (mo - 150.0) * (mo - 150.0) * std::sqrt(rf);
+  return std::min(mo + wet, 250.0);
+}
+
+// Eqs. 8/9 (or neither), 10 and tomorrow's eq. 1: mo' = kA m + kC, clamped.
+inline double FfmcDay(double mo, const detail::Series& s, std::size_t i) {
+  constexpr double kLo = kMinM * kA + kC, kHi = 250.0 * kA + kC;
+  const double ed = s.ed[i], ew = s.ew[i];
+  double x = 0;
+  if (mo > ed) {  // kA (ed + (mo - ed) f) + kC
+    const double f = s.fdry[i];
+    x = mo * (kA * f) + (kA * ed * (1.0 - f) + kC);
+  } else if (mo < ew) {  // kA (ew - (ew - mo) f) + kC
+    const double f = s.fwet[i];
+    x = mo * (kA * f) + (kA * ew * (1.0 - f) + kC);
+  } else {
+    x = mo * kA + kC;
+  }
+  if (x < kLo) x = kLo;
+  if (x > kHi) x = kHi;
+  return x;
+}
+
 void Codes(detail::Series& s, const FwiCodes& start, std::size_t n) {
-  constexpr double kMinM = (59.5 * 250.0 - 101.0 * kFfmcScale) / (101.0 + 59.5);
   double mo = FfmcMoisture(start.ffmc), p = start.dmc, d = start.dc;
   for (std::size_t i = 0; i < n; ++i) {
     const double r = s.r[i];
-    if (r > 0.5) {
-      const double rf = r - 0.5;
-      double wet = 42.5 * rf * std::exp(-100.0 / (251.0 - mo)) * (1.0 - std::exp(-6.93 / rf));
-      if (mo > 150.0) wet += 0.0015 * (mo - 150.0) * (mo - 150.0) * std::sqrt(rf);
-      mo = std::min(mo + wet, 250.0);
-    }
-    const double ed = s.ed[i], ew = s.ew[i];
-    double m = mo > ed ? ed + (mo - ed) * s.fdry[i] : mo < ew ? ew - (ew - mo) * s.fwet[i] : mo;
-    m = std::clamp(m, kMinM, 250.0);
-    s.m[i] = m;
-    mo = kNext * (160.5 * m - 7.8);
+    mo = FfmcDay(r > 0.5 ? FfmcRain(mo, r) : mo, s, i);
     p = std::max((r > 1.5 ? DmcAfterRain(p, r) : p) + s.rk[i], 0.0);
     d = std::max((r > 2.8 ? DcAfterRain(d, r) : d) + s.pe[i], 0.0);
+    s.m[i] = mo;
     s.p[i] = p;
     s.d[i] = d;
   }
 }
 
 // Pass 3: FFMC from m (eq. 10), ISI, BUI, FWI, DSR (eqs. 24-31), every branch computed and chosen by selects.
-FIREBREAK_SIMD_CLONES void Indices(detail::Series& s, std::size_t n) {
+FIREBREAK_SIMD_CLONES void Indices(detail::Series& s, std::size_t count) {
+  const std::size_t n = detail::Padded(count);
   // the shorter exp and log (fastmath.h): nothing computed here is carried to the next day
   using detail::FExpLo;
   using detail::FLogLo;
@@ -280,10 +306,10 @@ FIREBREAK_SIMD_CLONES void Indices(detail::Series& s, std::size_t n) {
   double* __restrict ff = s.f.data(), * __restrict isi = s.isi.data(), * __restrict bui = s.bui.data();
   double* __restrict fwi = s.fwi.data(), * __restrict dsr = s.dsr.data();
   for (std::size_t i = 0; i < n; ++i) {  // eqs. 10, 24-26
-    const double m = mm[i];
+    // mm holds eq. 1 of today's FFMC (Codes), which ISI takes; today's m is its inverse through kA, kC (eqs. 1 and
+    // 10 are not exact inverses: 147.2, not 147.27723).
+    const double mf = mm[i], m = (mf - kC) * (1.0 / kA);
     ff[i] = 59.5 * (250.0 - m) / (kFfmcScale + m);
-    // ISI takes eq. 1 of today's FFMC, which is not m: eqs. 1 and 10 are not exact inverses (147.2, not 147.27723).
-    const double mf = kNext * (160.5 * m - 7.8);
     isi[i] = 0.208 * 91.9 * FExpLo(0.05039 * ww[i] - 0.1386 * mf) * (1.0 + FExpLo(5.31 * FLogLo(mf)) * (1.0 / 4.93e7));
   }
   for (std::size_t i = 0; i < n; ++i) {  // eqs. 27a, 27b
@@ -311,22 +337,39 @@ FIREBREAK_SIMD_CLONES void Indices(detail::Series& s, std::size_t n) {
 
 // Pass 2 for independent cells: each cell's codes from its own yesterday (the same equations as Codes).
 void CodesCells(detail::Series& s, const double* f0, const double* p0, const double* d0, std::size_t n) {
-  constexpr double kMinM = (59.5 * 250.0 - 101.0 * kFfmcScale) / (101.0 + 59.5);
   for (std::size_t i = 0; i < n; ++i) {
-    const double r = s.r[i];
-    double mo = FfmcMoisture(f0[i]);
-    if (r > 0.5) {
-      const double rf = r - 0.5;
-      double wet = 42.5 * rf * std::exp(-100.0 / (251.0 - mo)) * (1.0 - std::exp(-6.93 / rf));
-      if (mo > 150.0) wet += 0.0015 * (mo - 150.0) * (mo - 150.0) * std::sqrt(rf);
-      mo = std::min(mo + wet, 250.0);
-    }
-    const double ed = s.ed[i], ew = s.ew[i];
-    const double m = mo > ed ? ed + (mo - ed) * s.fdry[i] : mo < ew ? ew - (ew - mo) * s.fwet[i] : mo;
-    s.m[i] = std::clamp(m, kMinM, 250.0);
+    const double r = s.r[i], mo = FfmcMoisture(f0[i]);
+    s.m[i] = FfmcDay(r > 0.5 ? FfmcRain(mo, r) : mo, s, i);
     s.p[i] = std::max((r > 1.5 ? DmcAfterRain(p0[i], r) : p0[i]) + s.rk[i], 0.0);
     s.d[i] = std::max((r > 2.8 ? DcAfterRain(d0[i], r) : d0[i]) + s.pe[i], 0.0);
   }
+}
+
+// The weather into the series' arrays, and the results out of them (built for each target like the passes: the
+// copies are vector loads and stores where the target has them).
+FIREBREAK_SIMD_CLONES void Pack(detail::Series& s, const NoonWeather* days, std::size_t n, const DayLength& dl) {
+  double* __restrict t = s.t.data(), * __restrict h = s.h.data(), * __restrict w = s.w.data();
+  double* __restrict r = s.r.data(), * __restrict le = s.le.data(), * __restrict lf = s.lf.data();
+  // (one loop a field: GCC vectorises these, not one loop over the whole struct, whose int and doubles it cannot group)
+  for (std::size_t i = 0; i < n; ++i) t[i] = days[i].temp_c;
+  for (std::size_t i = 0; i < n; ++i) h[i] = days[i].rh_pct;
+  for (std::size_t i = 0; i < n; ++i) w[i] = days[i].wind_kmh;
+  for (std::size_t i = 0; i < n; ++i) r[i] = days[i].rain_mm;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto mi = static_cast<std::size_t>(MonthIndex(days[i].month));
+    le[i] = dl.le[mi], lf[i] = dl.lf[mi];
+  }
+  for (std::size_t i = n; i < detail::Padded(n); ++i) {  // the padding: any valid day (its results are dropped)
+    t[i] = 20.0, h[i] = 50.0, w[i] = 0.0, r[i] = 0.0, le[i] = 0.0, lf[i] = 0.0;
+    s.m[i] = 10.0, s.p[i] = 10.0, s.d[i] = 100.0;
+  }
+}
+
+FIREBREAK_SIMD_CLONES void Unpack(const detail::Series& s, FwiDay* __restrict o, std::size_t n) {
+  const double* __restrict f = s.f.data(), * __restrict p = s.p.data(), * __restrict d = s.d.data();
+  const double* __restrict isi = s.isi.data(), * __restrict bui = s.bui.data(), * __restrict fwi = s.fwi.data();
+  const double* __restrict dsr = s.dsr.data();
+  for (std::size_t i = 0; i < n; ++i) o[i] = {f[i], p[i], d[i], isi[i], bui[i], fwi[i], dsr[i]};
 }
 
 }  // namespace
@@ -335,30 +378,21 @@ std::vector<FwiDay> RunFwi(const FwiCodes& start, std::span<const NoonWeather> d
   const std::size_t n = days.size();
   thread_local detail::Series s;
   s.Resize(n);
-  {  // (local pointers: the loops neither reload the thread-local arrays nor assume they alias)
-    double* __restrict t = s.t.data(), * __restrict h = s.h.data(), * __restrict w = s.w.data();
-    double* __restrict r = s.r.data(), * __restrict le = s.le.data(), * __restrict lf = s.lf.data();
-    for (std::size_t i = 0; i < n; ++i) {
-      const NoonWeather& x = days[i];
-      t[i] = x.temp_c, h[i] = x.rh_pct, w[i] = x.wind_kmh, r[i] = x.rain_mm;
-      const auto mi = static_cast<std::size_t>(MonthIndex(x.month));
-      le[i] = dl.le[mi], lf[i] = dl.lf[mi];
-    }
-  }
+  Pack(s, days.data(), n, dl);
   WeatherTerms(s, n);
   Codes(s, start, n);
   Indices(s, n);
-  const double* __restrict f = s.f.data(), * __restrict p = s.p.data(), * __restrict d = s.d.data();
-  const double* __restrict isi = s.isi.data(), * __restrict bui = s.bui.data(), * __restrict fwi = s.fwi.data();
-  const double* __restrict dsr = s.dsr.data();
   std::vector<FwiDay> out(n);
-  FwiDay* __restrict o = out.data();
-  for (std::size_t i = 0; i < n; ++i) o[i] = {f[i], p[i], d[i], isi[i], bui[i], fwi[i], dsr[i]};
+  Unpack(s, out.data(), n);
   return out;
 }
 
 namespace detail {
 void StepCells(Series& s, const double* f0, const double* p0, const double* d0, std::size_t n) {
+  for (std::size_t i = n; i < Padded(n); ++i) {  // the padding: any valid cell (its results are dropped)
+    s.t[i] = 20.0, s.h[i] = 50.0, s.w[i] = 0.0, s.r[i] = 0.0;
+    s.m[i] = 10.0, s.p[i] = 10.0, s.d[i] = 100.0;
+  }
   WeatherTerms(s, n);
   CodesCells(s, f0, p0, d0, n);
   Indices(s, n);

@@ -340,6 +340,33 @@ TEST(FwiSeries, RunEqualsStepByStep) {
   }
 }
 
+// The series carries FFMC as tomorrow's moisture content and clamps it there (fwi.cc, Codes): both ends of the clamp
+// reached and left, as Step() computes them, to 1e-9. FFMC 101 (m at its floor): weeks of hot, bone-dry (RH 0),
+// windy days; FFMC 0 (m = 250): cloudbursts at RH 100 (no drying). Then back to ordinary days from each end.
+TEST(FwiSeries, FfmcClampedAtBothEndsEqualsStep) {
+  std::vector<NoonWeather> days;
+  for (int d = 0; d < 40; ++d) days.push_back({7, 40.0, 0.0, 50.0, 0.0});
+  for (int d = 0; d < 10; ++d) days.push_back({7, 25.0, 40.0, 10.0, 0.0});
+  for (int d = 0; d < 12; ++d) days.push_back({7, 15.0, 100.0, 0.0, 150.0});
+  for (int d = 0; d < 10; ++d) days.push_back({7, 25.0, 40.0, 10.0, 0.0});
+  const DayLength dl = DayLengthFor(24.3);
+  const auto run = RunFwi(FwiCodes{}, days, dl);
+  FwiCodes y;
+  bool top = false, bottom = false;
+  for (std::size_t i = 0; i < days.size(); ++i) {
+    const FwiDay s = Step(y, days[i], dl);
+    y = s.codes();
+    top = top || s.ffmc == 101.0;
+    bottom = bottom || s.ffmc == 0.0;
+    const double a[7] = {s.ffmc, s.dmc, s.dc, s.isi, s.bui, s.fwi, s.dsr};
+    const double b[7] = {run[i].ffmc, run[i].dmc, run[i].dc, run[i].isi, run[i].bui, run[i].fwi, run[i].dsr};
+    for (int k = 0; k < 7; ++k)
+      ASSERT_NEAR(a[k], b[k], 1e-9 * std::max(1.0, std::fabs(a[k]))) << "day " << i << " k " << k;
+  }
+  EXPECT_TRUE(top) << "the dry weeks never reached FFMC 101";
+  EXPECT_TRUE(bottom) << "the cloudbursts never reached FFMC 0";
+}
+
 // Series of every length 0..17 (the vector passes pad to a multiple of 8 and drop the padding): each day as
 // Step() computes it, to 1e-9, rain on every other day (every rain branch taken).
 TEST(FwiSeries, ShortSeriesOfEveryLengthEqualStepByStep) {
