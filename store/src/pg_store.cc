@@ -552,6 +552,16 @@ std::vector<IncidentRecord> PgBackend::Incidents(bool open_only) const {
   return out;
 }
 
+std::vector<std::string> PgBackend::ClosedIncidentIds(std::int64_t from, std::optional<std::int64_t> before) const {
+  PgResult r = conn_.Exec(
+      "SELECT i.incident_id FROM closures c JOIN incidents i ON i.id = c.incident_ref "
+      "WHERE c.at >= $1 AND ($2::bigint IS NULL OR c.at < $2::bigint) ORDER BY c.at, c.id",
+      {std::to_string(from), before ? PgParam(std::to_string(*before)) : PgParam(std::nullopt)});
+  std::vector<std::string> out;
+  for (int i = 0; i < r.Rows(); ++i) out.push_back(r.Text(i, 0));
+  return out;
+}
+
 IncidentHistory PgBackend::History(const std::string& incident_id) const {
   auto inc = FindIncident(incident_id);
   if (!inc)
