@@ -78,7 +78,7 @@ struct Desk::Impl {
   // incident closed at or after it, and no other (LoadClosedSince reads only what is missing).
   std::map<std::string, Cached> closed;
   std::optional<std::int64_t> closed_since;
-  std::optional<std::int64_t> version;   // DataVersion when `open` was read
+  std::optional<std::int64_t> version;  // DataVersion when `open` was read
   std::int64_t latest_closure = std::numeric_limits<std::int64_t>::min();
   // Over `open`: fires burning and dangerous in their latest states, and the latest moment any reports.
   int open_burning = 0, open_dangerous = 0;

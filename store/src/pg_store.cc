@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -741,8 +742,12 @@ Changes PgBackend::ChangedSince(const std::optional<std::string>& cursor) const 
   changed = ReplaceAll(changed, "%W",
                        "xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot) "
                        "AND xid <> ALL($2::xid8[])");
+  // Only this connection's transactions from the cursor's xmin on can be among the rows above (xid >= xmin): the
+  // others are not sent (the list would grow with every transaction the connection made, up to 4096).
+  const std::uint64_t xmin = std::strtoull(cursor->c_str(), nullptr, 10);  // "xmin:xmax:xip,..."
   std::string own = "{";
-  for (std::size_t i = 0; i < own_xids_.size(); ++i) own += (i ? "," : "") + own_xids_[i];
+  for (const std::string& x : own_xids_)
+    if (std::strtoull(x.c_str(), nullptr, 10) >= xmin) own += (own.size() > 1 ? "," : "") + x;
   own += "}";
   PgResult r = conn_.Exec(
       "SELECT s.snap, c.incident_id FROM (SELECT pg_current_snapshot()::text AS snap) s "

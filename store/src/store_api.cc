@@ -21,6 +21,7 @@ VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options) 
 }
 
 Store::Store(std::unique_ptr<internal::Backend> impl) : impl_(std::move(impl)) {}
+Store Store::OverBackend(std::unique_ptr<internal::Backend> backend) { return Store(std::move(backend)); }
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
@@ -64,7 +65,7 @@ std::optional<IncidentRecord> Store::FindIncident(const std::string& incident_id
 std::vector<IncidentRecord> Store::Incidents(bool open_only) const { return impl_->Incidents(open_only); }
 IncidentHistory Store::History(const std::string& incident_id) const { return impl_->History(incident_id); }
 std::vector<IncidentHistory> Store::ClosedHistories(const Timestamp& from,
-                                                   const std::optional<Timestamp>& before) const {
+                                                    const std::optional<Timestamp>& before) const {
   std::optional<std::int64_t> end;
   if (before) end = before->epoch_s;
   return impl_->ReportHistories(impl_->ClosedIncidentIds(from.epoch_s, end));
