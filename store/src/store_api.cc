@@ -22,6 +22,7 @@ VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options) 
 
 Store::Store(std::unique_ptr<internal::Backend> impl) : impl_(std::move(impl)) {}
 Store Store::OverBackend(std::unique_ptr<internal::Backend> backend) { return Store(std::move(backend)); }
+std::unique_ptr<internal::Backend> Store::TakeBackend() && { return std::move(impl_); }
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;

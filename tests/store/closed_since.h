@@ -106,6 +106,13 @@ class SpyBackend : public internal::Backend {
   std::unique_ptr<internal::Backend> b_;
 };
 
+// "C7": an incident id (not "C" + std::to_string(i): g++ 12 -O2 warns falsely, -Wrestrict).
+inline std::string Id(char prefix, int i) {
+  std::string s(1, prefix);
+  s += std::to_string(i);
+  return s;
+}
+
 // A report of fire `id` at `minute` minutes after 2026-02-10T08:00+08:00.
 inline Timestamp At(int minute) { return Timestamp{1770681600 + minute * 60, 480}; }
 inline std::string Fire(const std::string& id, int minute, const std::string& county, bool dangerous) {
@@ -133,8 +140,8 @@ inline void ReadsOnlyTheIncidentsClosedSince(const std::function<Store()>& open_
     Store b = open_b();
     Desk d(b, eng, {}, Noon());
     for (int i = 0; i < 120; ++i) {
-      d.Report(Fire("C" + std::to_string(i), i, county, false), "c");
-      d.Close("C" + std::to_string(i), close_by, At(i + 1));
+      d.Report(Fire(Id('C', i), i, county, false), "c");
+      d.Close(Id('C', i), close_by, At(i + 1));
     }
   }
   auto spy_owner = std::make_unique<SpyBackend>(open_a().TakeBackend());
@@ -146,7 +153,7 @@ inline void ReadsOnlyTheIncidentsClosedSince(const std::function<Store()>& open_
   spy.Reset();
   auto ids = [](int from, int to) {  // C(from) .. C(to - 1)
     std::vector<std::string> v;
-    for (int i = from; i < to; ++i) v.push_back("C" + std::to_string(i));
+    for (int i = from; i < to; ++i) v.push_back(Id('C', i));
     return v;
   };
   auto sorted = [](std::vector<std::string> v) {
@@ -191,12 +198,12 @@ inline void CountsStayExactAsClosuresComeIn(const std::function<Store()>& open_a
   Store b = open_b();
   Desk db(b, eng, {}, Noon());
   auto b_opens = [&](int i) {
-    const std::string id = "D" + std::to_string(i);
+    const std::string id = Id('D', i);
     db.Report(Fire(id, 10 * i, county, true), "b");
     fires[id] = Span{10 * i, -1};
   };
   auto b_closes = [&](int i) {
-    const std::string id = "D" + std::to_string(i);
+    const std::string id = Id('D', i);
     db.Close(id, close_by, At(10 * i + 25));
     fires[id].close = 10 * i + 25;
   };
@@ -241,12 +248,12 @@ inline void ClosedHistoriesTakesTheHalfOpenRange(const std::function<Store()>& o
   Store a = open_a();
   Desk d(a, eng, {}, Noon());
   for (int i = 0; i < 4; ++i) {  // K0..K3 closed at minutes 30, 20, 10, 40; K4 open
-    d.Report(Fire("K" + std::to_string(i), i, county, false), "k");
-    d.Report(Fire("K" + std::to_string(i), i + 5, county, false), "k2");
+    d.Report(Fire(Id('K', i), i, county, false), "k");
+    d.Report(Fire(Id('K', i), i + 5, county, false), "k2");
   }
   d.Report(Fire("K4", 4, county, false), "k");
   const int closes[] = {30, 20, 10, 40};
-  for (int i = 0; i < 4; ++i) d.Close("K" + std::to_string(i), close_by, At(closes[i]));
+  for (int i = 0; i < 4; ++i) d.Close(Id('K', i), close_by, At(closes[i]));
   auto ids = [](const std::vector<IncidentHistory>& hs) {
     std::vector<std::string> v;
     for (const auto& h : hs) v.push_back(h.incident.incident_id);

@@ -342,7 +342,7 @@ class Store {
   // Tests: a store over `backend` (e.g. one that wraps another store's backend to count what it reads), and the
   // backend taken out of a store (which is left empty: only destroying or assigning it is then allowed).
   static Store OverBackend(std::unique_ptr<internal::Backend> backend);
-  std::unique_ptr<internal::Backend> TakeBackend() && { return std::move(impl_); }
+  std::unique_ptr<internal::Backend> TakeBackend() &&;
 
  private:
   explicit Store(std::unique_ptr<internal::Backend> impl);
