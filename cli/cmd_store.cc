@@ -240,22 +240,17 @@ void RunStatus(const Globals& g, const StoreOptions& o) {
     timeline::StatusBoard board = store::OfficeStatus(st, eng, at, ao);  // the office's view (docs/postgresql.md)
     // A store with offices: which office owes which upward report (5.2), by when (JSON: "owed_reports").
     const std::vector<store::OwedReport> owing =
-        st.office().empty() ? std::vector<store::OwedReport>{} : store::OwedReports(board, rules);
-    const std::string owed = st.office().empty() ? "" : store::OwedReportsJson(owing);
+        st.office().empty() || o.format == "json" ? std::vector<store::OwedReport>{} : store::OwedReports(board, rules);
     if (!enricher) {
-      if (o.format == "json") {
-        std::string j = timeline::StatusToJson(board, rules);
-        if (!owed.empty()) j.insert(j.size() - 1, ",\"owed_reports\":" + owed);
-        std::cout << j << "\n";
-      } else {
+      if (o.format == "json")
+        std::cout << store::StatusJson(st, board, rules) << "\n";  // the web desk's status too (one truth)
+      else
         std::cout << timeline::StatusToText(board, rules, g.lang);
-      }
     } else if (o.format == "json") {
-      auto j = nlohmann::ordered_json::parse(timeline::StatusToJson(board, rules));
+      auto j = nlohmann::ordered_json::parse(store::StatusJson(st, board, rules));
       for (const auto& line : board.incidents)
         j["forecasts"][line.incident_id] =
             nlohmann::ordered_json::parse(enricher->Forecast(latest(line.incident_id), g.lang, true));
-      if (!owed.empty()) j["owed_reports"] = nlohmann::ordered_json::parse(owed);
       std::cout << j.dump(2) << "\n";
     } else {
       std::cout << timeline::StatusToText(board, rules, g.lang);

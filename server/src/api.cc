@@ -5,6 +5,7 @@
 #include "firebreak/engine/engine.h"
 #include "firebreak/format/render.h"
 #include "firebreak/format/report_io.h"
+#include "firebreak/store/offices.h"
 #include "json_in.h"
 #include "server_impl.h"
 
@@ -250,11 +251,13 @@ void Server::Impl::AddIncidentRoutes() {
   router.Add({"GET", "/api/incidents", Access::kUser, Where::kBlocking, [this](Request&) {
                 json a = json::array();
                 std::lock_guard<std::mutex> lock(desk_mu);
+                const std::vector<store::Office> offices = store::OfficesOf(desk->rules());
                 for (const auto& i : desk->store().Incidents(false))
-                  a.push_back({{"incident_id", i.incident_id},
-                               {"county", i.county ? json(*i.county) : json(nullptr)},
-                               {"opened_at", FormatIso8601(i.opened_at)},
-                               {"closed_at", i.closed_at ? json(FormatIso8601(*i.closed_at)) : json(nullptr)}});
+                  if (store::Sees(offices, desk->store().office(), i.offices))  // the office's, as its board
+                    a.push_back({{"incident_id", i.incident_id},
+                                 {"county", i.county ? json(*i.county) : json(nullptr)},
+                                 {"opened_at", FormatIso8601(i.opened_at)},
+                                 {"closed_at", i.closed_at ? json(FormatIso8601(*i.closed_at)) : json(nullptr)}});
                 return Response::Json(Dump(a));
               }});
   router.Add({"GET", "/api/incidents/{id}", Access::kUser, Where::kBlocking, [this](Request& req) {

@@ -11,6 +11,7 @@
 #include "firebreak/format/merge.h"
 #include "firebreak/format/render.h"
 #include "firebreak/format/report_io.h"
+#include "firebreak/store/offices.h"
 #include "firebreak/timeline/audit.h"
 #include "firebreak/timeline/history.h"
 #include "firebreak/timeline/timeline.h"
@@ -150,6 +151,15 @@ json Actor(const std::map<std::string, store::DeskAction>& by_row, const std::st
   return json{{"username", it->second.username}, {"role", it->second.role}};
 }
 
+// The office the desk records as (its database role on a shared store): {"id", "kind", "name"}; null without.
+json OfficeJson(const engine::RuleSet& rules, const std::string& office) {
+  if (office.empty()) return nullptr;
+  const std::vector<store::Office> offices = store::OfficesOf(rules);
+  const store::Office* o = store::FindOffice(offices, office);
+  if (!o) return json{{"id", office}, {"kind", nullptr}, {"name", nullptr}};
+  return json{{"id", o->id}, {"kind", o->kind}, {"name", {{"zh", o->name.zh}, {"en", o->name.en}}}};
+}
+
 std::int64_t LastId(store::Store& st, const std::string& tbl) {
   auto rows = st.Query("SELECT max(id) FROM " + tbl);
   const auto* v = rows.empty() ? nullptr : std::get_if<std::int64_t>(&rows[0][0]);
@@ -264,16 +274,21 @@ void DeskApi::Acknowledge(const std::string& incident_id, const std::string& ite
 }
 
 DeskSnapshot DeskApi::Snapshot(const Timestamp& now) {
-  timeline::TimelineInput in;
-  const timeline::Timeline tl = DeskTimeline(store_, engine_, now, true, &in);
-  const timeline::AuditReport audit = timeline::Audit(tl, rules_, AuditOpts(tolerance_min_));
+  // The board `firebreak status` gives (store::OfficeStatus): on a shared store, the office's view — a county its
+  // own incidents and what the city declared for them, the city every county (docs/postgresql.md).
+  const timeline::StatusBoard board = store::OfficeStatus(store_, engine_, now, AuditOpts(tolerance_min_));
+  const timeline::Timeline& tl = board.timeline;
   json j = json::object();
   j["now"] = FormatIso8601(now);
+  j["office"] = OfficeJson(rules_, store_.office());
   std::vector<std::string> ids;
   for (const auto& it : tl.incidents) ids.push_back(it.incident_id);
-  j["board"] = BoardRows(tl, audit, now, accounts_.Acknowledgements(ids));
-  // Where each open incident is (its latest reported state), for the map.
-  const std::map<std::string, engine::Incident> latest = LatestStates(engine_, in.reports);
+  j["board"] = BoardRows(tl, board.audit, now, accounts_.Acknowledgements(ids));
+  // Where each incident of the board is (its latest reported state), for the map.
+  std::vector<store::IncidentHistory> hs;
+  for (const auto& id : ids) hs.push_back(store_.History(id));
+  const std::map<std::string, engine::Incident> latest =
+      LatestStates(engine_, store::TimelineInputFromStore(hs).reports);
   json incidents = json::array();
   for (const auto& [id, state] : latest) {
     const engine::Incident* inc = &state;
@@ -293,12 +308,9 @@ DeskSnapshot DeskApi::Snapshot(const Timestamp& now) {
                     {"since", FormatIso8601(e.at)}});
   }
   j["on_duty"] = std::move(duty);
-  // `firebreak status --format json`'s timeline and audit of the whole store (a SQLite office file: the same
-  // answer). On a shared PostgreSQL store the CLI gives the office's view and "owed_reports"; the desk does not yet
-  // (docs/postgresql.md, "Not done yet").
-  j["status"] = {{"at", FormatIso8601(now)},
-                 {"timeline", json::parse(timeline::TimelineToJson(tl, rules_, -1))},
-                 {"audit", json::parse(timeline::AuditToJson(audit, rules_, -1))}};
+  // `firebreak status --format json` (store::StatusJson): the office's timeline and audit and, on a store with
+  // offices, the upward reports owed (5.2: which office owes which, to whom, by when).
+  j["status"] = json::parse(store::StatusJson(store_, board, rules_));
   DeskSnapshot snap;
   for (const auto& it : tl.incidents) {
     const timeline::Step* s = it.StepAt(now);
@@ -427,7 +439,9 @@ std::string DeskApi::Handover(const store::User& who, const Timestamp& now) {
   const auto actors = ActionsByRow(accounts_);
   json done = {{"reports", json::array()}, {"declarations", json::array()}, {"upward_reports", json::array()}};
   auto in_shift = [&](const Timestamp& t) { return t >= since && t <= now; };
+  const std::vector<store::Office> offices = store::OfficesOf(rules_);
   for (const auto& inc : store_.Incidents(false)) {
+    if (!store::Sees(offices, store_.office(), inc.offices)) continue;  // another county's (the board's rule)
     const auto h = store_.History(inc.incident_id);
     for (const auto& r : h.reports)
       if (in_shift(r.reported_at))

@@ -74,6 +74,9 @@ class Backend {
     return out;
   }
 
+  // The ids of the incidents closed in [from, before) (before: none = no end), by closing moment, then id.
+  virtual std::vector<std::string> ClosedIncidentIds(std::int64_t from, std::optional<std::int64_t> before) const = 0;
+
   virtual VerifyResult Verify() const = 0;
   virtual SignedHead Head() const = 0;
 

@@ -74,8 +74,11 @@ struct Desk::Impl {
   std::map<std::string, std::pair<engine::FactSet, std::vector<std::pair<engine::FactId, std::string>>>> enriched;
   std::map<std::string, engine::Incident> enriched_county;  // county filled by the enricher
   std::map<std::string, Cached> open;                       // open incidents
-  std::map<std::string, Cached> closed;  // closed ones whose end is late enough to matter (loaded on demand)
-  std::optional<std::int64_t> version;   // DataVersion when `open` was read
+  // Closed incidents whose end is late enough to matter (loaded on demand): when closed_since is set, every
+  // incident closed at or after it, and no other (LoadClosedSince reads only what is missing).
+  std::map<std::string, Cached> closed;
+  std::optional<std::int64_t> closed_since;
+  std::optional<std::int64_t> version;  // DataVersion when `open` was read
   std::int64_t latest_closure = std::numeric_limits<std::int64_t>::min();
   // Over `open`: fires burning and dangerous in their latest states, and the latest moment any reports.
   int open_burning = 0, open_dangerous = 0;
@@ -226,6 +229,8 @@ struct Desk::Impl {
     for (const IncidentHistory& h : store.ReportHistories(ids)) {
       if (h.incident.closed_at) {
         latest_closure = std::max(latest_closure, h.incident.closed_at->epoch_s);
+        if (closed_since && h.incident.closed_at->epoch_s >= *closed_since && !h.reports.empty())
+          closed.emplace(h.incident.incident_id, Load(h));  // keeps `closed` complete from closed_since on
         continue;
       }
       if (h.reports.empty()) continue;
@@ -302,6 +307,7 @@ struct Desk::Impl {
     if (version && *version == v) return;
     open.clear();
     closed.clear();
+    closed_since.reset();
     latest_closure = std::numeric_limits<std::int64_t>::min();
     for (const auto& inc : store.Incidents(false)) {
       if (inc.closed_at) {
@@ -367,12 +373,21 @@ struct Desk::Impl {
     return c;
   }
 
+  // Makes `closed` hold every incident closed at or after `t`: reads only those closed in [t, closed_since)
+  // (Store::ClosedHistories), nothing when closed_since <= t. Closures committed later come in through Reload and
+  // Desk::Close. Incidents closed before a later `t` are dropped (they count at no moment from t on).
   void LoadClosedSince(const Timestamp& t) {
-    for (const auto& inc : store.Incidents(false))
-      if (inc.closed_at && *inc.closed_at >= t && !closed.count(inc.incident_id)) {
-        IncidentHistory h = store.History(inc.incident_id);
-        if (!h.reports.empty()) closed.emplace(inc.incident_id, Load(h));
-      }
+    if (closed_since && *closed_since <= t.epoch_s) {
+      for (auto it = closed.begin(); it != closed.end();)
+        it = it->second.closed_at && it->second.closed_at->epoch_s < t.epoch_s ? closed.erase(it) : std::next(it);
+      closed_since = t.epoch_s;
+      return;
+    }
+    std::optional<Timestamp> before;
+    if (closed_since) before = Timestamp{*closed_since, t.offset_min};
+    for (const IncidentHistory& h : store.ClosedHistories(t, before))
+      if (!h.reports.empty() && !closed.count(h.incident.incident_id)) closed.emplace(h.incident.incident_id, Load(h));
+    closed_since = t.epoch_s;
   }
 };
 
@@ -771,11 +786,19 @@ void Desk::Close(const std::string& incident_id, const std::string& by, const Ti
     store_.AddDeclaration(DeclarationRecord{0, incident_id, "end", std::nullopt, by, at});
     store_.CloseIncident(incident_id, at, by);
   });
-  if (auto it = impl_->open.find(incident_id); it != impl_->open.end()) {
-    impl_->Count(it->second, -1);
-    impl_->open.erase(it);
+  Desk::Impl& d = *impl_;
+  if (auto it = d.open.find(incident_id); it != d.open.end()) {
+    d.Count(it->second, -1);
+    if (d.closed_since && at.epoch_s >= *d.closed_since) {  // `closed` stays complete from closed_since on
+      it->second.closed_at = at;
+      d.closed[incident_id] = std::move(it->second);
+    }
+    d.open.erase(it);
+  } else if (d.closed_since && at.epoch_s >= *d.closed_since) {
+    d.closed.clear();  // not known here: read again when needed
+    d.closed_since.reset();
   }
-  impl_->latest_closure = std::max(impl_->latest_closure, at.epoch_s);
+  d.latest_closure = std::max(d.latest_closure, at.epoch_s);
 }
 
 void Desk::UpwardReport(const std::string& incident_id, const std::string& clause, const std::vector<std::string>& to,

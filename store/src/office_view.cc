@@ -27,7 +27,7 @@ timeline::StatusBoard OfficeStatus(const Store& store, const engine::Engine& eng
   const std::vector<Office> offices = OfficesOf(engine.rules());
   std::set<std::string> seen;
   for (const IncidentRecord& inc : store.Incidents(true))
-    if (inc.offices.empty() || MayWrite(offices, store.office(), inc.offices)) seen.insert(inc.incident_id);
+    if (Sees(offices, store.office(), inc.offices)) seen.insert(inc.incident_id);
   KeepOnly(board.incidents, seen);
   KeepOnly(board.timeline.incidents, seen);
   KeepOnly(board.audit.incidents, seen);
@@ -74,6 +74,13 @@ std::string OwedReportsJson(const std::vector<OwedReport>& owed) {
                    {"by", FormatIso8601(o.by)},
                    {"overdue", o.overdue}});
   return out.dump();
+}
+
+std::string StatusJson(const Store& store, const timeline::StatusBoard& board, const engine::RuleSet& rules) {
+  std::string j = timeline::StatusToJson(board, rules);
+  if (!store.office().empty())
+    j.insert(j.size() - 1, ",\"owed_reports\":" + OwedReportsJson(OwedReports(board, rules)));
+  return j;
 }
 
 std::string OwedReportsText(const std::vector<OwedReport>& owed, const engine::RuleSet& rules,

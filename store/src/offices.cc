@@ -92,4 +92,9 @@ bool MayDeclare(const engine::RuleSet& rules, const Office& office, engine::Leve
   return false;
 }
 
+bool Sees(const std::vector<Office>& offices, const std::string& office,
+          const std::vector<std::string>& incident_offices) {
+  return office.empty() || incident_offices.empty() || MayWrite(offices, office, incident_offices);
+}
+
 }  // namespace firebreak::store

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -552,6 +553,16 @@ std::vector<IncidentRecord> PgBackend::Incidents(bool open_only) const {
   return out;
 }
 
+std::vector<std::string> PgBackend::ClosedIncidentIds(std::int64_t from, std::optional<std::int64_t> before) const {
+  PgResult r = conn_.Exec(
+      "SELECT i.incident_id FROM closures c JOIN incidents i ON i.id = c.incident_ref "
+      "WHERE c.at >= $1 AND ($2::bigint IS NULL OR c.at < $2::bigint) ORDER BY c.at, c.id",
+      {std::to_string(from), before ? PgParam(std::to_string(*before)) : PgParam(std::nullopt)});
+  std::vector<std::string> out;
+  for (int i = 0; i < r.Rows(); ++i) out.push_back(r.Text(i, 0));
+  return out;
+}
+
 IncidentHistory PgBackend::History(const std::string& incident_id) const {
   auto inc = FindIncident(incident_id);
   if (!inc)
@@ -731,8 +742,12 @@ Changes PgBackend::ChangedSince(const std::optional<std::string>& cursor) const 
   changed = ReplaceAll(changed, "%W",
                        "xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot) "
                        "AND xid <> ALL($2::xid8[])");
+  // Only this connection's transactions from the cursor's xmin on can be among the rows above (xid >= xmin): the
+  // others are not sent (the list would grow with every transaction the connection made, up to 4096).
+  const std::uint64_t xmin = std::strtoull(cursor->c_str(), nullptr, 10);  // "xmin:xmax:xip,..."
   std::string own = "{";
-  for (std::size_t i = 0; i < own_xids_.size(); ++i) own += (i ? "," : "") + own_xids_[i];
+  for (const std::string& x : own_xids_)
+    if (std::strtoull(x.c_str(), nullptr, 10) >= xmin) own += (own.size() > 1 ? "," : "") + x;
   own += "}";
   PgResult r = conn_.Exec(
       "SELECT s.snap, c.incident_id FROM (SELECT pg_current_snapshot()::text AS snap) s "

@@ -51,6 +51,7 @@ class PgBackend final : public Backend {
 
   std::optional<IncidentRecord> FindIncident(const std::string& incident_id) const override;
   std::vector<IncidentRecord> Incidents(bool open_only) const override;
+  std::vector<std::string> ClosedIncidentIds(std::int64_t from, std::optional<std::int64_t> before) const override;
   IncidentHistory History(const std::string& incident_id) const override;
   std::vector<IncidentHistory> ReportHistories(const std::vector<std::string>& incident_ids) const override;
 

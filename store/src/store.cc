@@ -969,6 +969,7 @@ class SqliteBackend final : public internal::Backend {
   std::optional<IncidentRecord> FindIncident(const std::string& incident_id) const override;
   std::vector<IncidentRecord> Incidents(bool open_only) const override;
   IncidentHistory History(const std::string& incident_id) const override;
+  std::vector<std::string> ClosedIncidentIds(std::int64_t from, std::optional<std::int64_t> before) const override;
 
   VerifyResult Verify() const override;
   SignedHead Head() const override;
@@ -1543,6 +1544,17 @@ std::vector<IncidentRecord> SqliteBackend::Incidents(bool open_only) const {
                           "ORDER BY i.opened_at, i.id");
   std::vector<IncidentRecord> out;
   while (s.Step()) out.push_back(ReadIncident(s));
+  return out;
+}
+
+std::vector<std::string> SqliteBackend::ClosedIncidentIds(std::int64_t from, std::optional<std::int64_t> before) const {
+  Stmt s = impl_->Prepare(std::string("SELECT i.incident_id FROM closures c JOIN incidents i ON i.id = c.incident_ref "
+                                      "WHERE c.at >= ? ") +
+                          (before ? "AND c.at < ? " : "") + "ORDER BY c.at, c.id");
+  s.Bind(1, from);
+  if (before) s.Bind(2, *before);
+  std::vector<std::string> out;
+  while (s.Step()) out.push_back(s.Text(0));
   return out;
 }
 

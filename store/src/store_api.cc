@@ -21,6 +21,8 @@ VerifyResult VerifyStore(const std::string& path, const VerifyOptions& options) 
 }
 
 Store::Store(std::unique_ptr<internal::Backend> impl) : impl_(std::move(impl)) {}
+Store Store::OverBackend(std::unique_ptr<internal::Backend> backend) { return Store(std::move(backend)); }
+std::unique_ptr<internal::Backend> Store::TakeBackend() && { return std::move(impl_); }
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
@@ -63,6 +65,13 @@ std::optional<IncidentRecord> Store::FindIncident(const std::string& incident_id
 }
 std::vector<IncidentRecord> Store::Incidents(bool open_only) const { return impl_->Incidents(open_only); }
 IncidentHistory Store::History(const std::string& incident_id) const { return impl_->History(incident_id); }
+std::vector<IncidentHistory> Store::ClosedHistories(const Timestamp& from,
+                                                    const std::optional<Timestamp>& before) const {
+  std::optional<std::int64_t> end;
+  if (before) end = before->epoch_s;
+  return impl_->ReportHistories(impl_->ClosedIncidentIds(from.epoch_s, end));
+}
+
 std::vector<IncidentHistory> Store::ReportHistories(const std::vector<std::string>& incident_ids) const {
   return impl_->ReportHistories(incident_ids);
 }

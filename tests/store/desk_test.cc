@@ -16,6 +16,8 @@
 #include "firebreak/store/store.h"
 #include "firebreak/test_support/files.h"
 
+#include "closed_since.h"
+
 namespace firebreak::store {
 namespace {
 
@@ -81,6 +83,27 @@ TEST(DeskConcurrency, MapsAreReadWithoutHoldingTheWriteLock) {
   EXPECT_GE(n, 1);
   EXPECT_TRUE(st.FindIncident("OTHER-0").has_value());
   EXPECT_TRUE(st.FindIncident("M1").has_value());
+}
+
+// Recording before the latest closure reads only the incidents closed since (closed_since.h), on SQLite.
+TEST(DeskClosedSince, ReadsOnlyTheIncidentsClosedSince) {
+  engine::Engine eng(Rules());
+  const std::string path = Fresh("closed-since.sqlite");
+  auto open = [&] { return Store::Open(path); };
+  closedtest::ReadsOnlyTheIncidentsClosedSince(open, open, eng, "融安县", "county_hq");
+}
+
+TEST(DeskClosedSince, CountsStayExactAsClosuresComeIn) {
+  engine::Engine eng(Rules());
+  const std::string path = Fresh("closed-counts.sqlite");
+  auto open = [&] { return Store::Open(path); };
+  closedtest::CountsStayExactAsClosuresComeIn(open, open, eng, "融安县", "county_hq");
+}
+
+TEST(DeskClosedSince, ClosedHistoriesTakesTheHalfOpenRange) {
+  engine::Engine eng(Rules());
+  const std::string path = Fresh("closed-range.sqlite");
+  closedtest::ClosedHistoriesTakesTheHalfOpenRange([&] { return Store::Open(path); }, eng, "融安县", "county_hq");
 }
 
 }  // namespace

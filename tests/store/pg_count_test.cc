@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "closed_since.h"
 #include "pg_fixture.h"
 
 #include "firebreak/store/desk.h"
@@ -151,6 +152,22 @@ TEST_F(PgStore, RacedStateChangesAreCountedAsCommittedBeforeEachRecording) {
   EXPECT_EQ(checked, 3 + 4 * kRounds);
   EXPECT_GT(fired, 0);  // the race did make two dangerous fires at once
   EXPECT_TRUE(VerifyAll().ok);
+}
+
+// Recording before the latest closure reads only the incidents closed since (closed_since.h), on PostgreSQL: two
+// connections of one county office.
+TEST_F(PgStore, ARecordingBeforeTheLatestClosureReadsOnlyTheIncidentsClosedSince) {
+  auto open = [&] { return Open(kRongan); };
+  closedtest::ReadsOnlyTheIncidentsClosedSince(open, open, eng_, "融安县", "county_hq");
+}
+
+TEST_F(PgStore, CountsStayExactAsClosuresComeIn) {
+  auto open = [&] { return Open(kRongan); };
+  closedtest::CountsStayExactAsClosuresComeIn(open, open, eng_, "融安县", "county_hq");
+}
+
+TEST_F(PgStore, ClosedHistoriesTakesTheHalfOpenRange) {
+  closedtest::ClosedHistoriesTakesTheHalfOpenRange([&] { return Open(kRongan); }, eng_, "融安县", "county_hq");
 }
 
 }  // namespace

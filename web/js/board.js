@@ -1,7 +1,7 @@
 // 值班台: every open incident — required vs declared level, who must decide, the next clock-driven level counting
 // down (red when due), overdue levels and 5.2 reports first (the server sorts the rows).
 import { api, currentMeta, currentSession, currentSnapshot, onStatus } from './api.js';
-import { colon, t } from './i18n.js';
+import { colon, pick, t } from './i18n.js';
 import { banner, clear, duration, el, levelBadge, levelName, ms, names, serverNow, short } from './util.js';
 
 let off = null, timer = null;
@@ -51,6 +51,24 @@ async function acknowledge(incident, o) {
   } catch (e) { banner(e.text || e.message); }
 }
 
+// On a shared store: which office owes which 5.2 report, to whom, by when (`firebreak status`'s owed_reports).
+function owedReports(meta, owed) {
+  if (!owed.length) return null;
+  const table = el('table#owed', el('thead', el('tr',
+    [t('board.incident'), t('owed.clause'), t('owed.office'), t('owed.to'), t('owed.due'), t('owed.by')].map((h) => el('th', h)))));
+  const tbody = el('tbody');
+  for (const o of owed)
+    tbody.append(el(`tr${o.overdue ? '.overdue' : ''}`, { dataset: { incident: o.incident_id, clause: o.clause } },
+      el('td', el('strong', o.incident_id)),
+      el('td', o.clause),
+      el('td', [o.office || '—', ' ', el('span.muted', names(meta, [o.reporter]))]),
+      el('td', names(meta, o.to)),
+      el('td', short(o.due_at)),
+      el('td', short(o.by), ' ', countdown(o.by))));
+  table.append(tbody);
+  return el('div', el('h2', t('board.owed')), table);
+}
+
 function renderBoard(body, snap) {
   const meta = currentMeta();
   clear(body);
@@ -78,7 +96,11 @@ function renderBoard(body, snap) {
         el('a', { href: `#/audit/${encodeURIComponent(r.incident_id)}` }, t('act.audit'))))));
   }
   table.append(tbody);
+  if (snap.office) body.append(el('p.muted#board-office', `${t('board.office')}${colon()}`,
+    snap.office.name ? pick(snap.office.name) : '', ` [${snap.office.id}]`));
   body.append(rows.length ? table : el('div.panel.empty', t('board.empty')));
+  const owed = owedReports(meta, (snap.status && snap.status.owed_reports) || []);
+  if (owed) body.append(owed);
   const duty = snap.on_duty || [];
   body.append(el('p.muted', `${t('board.onduty')}${colon()}`,
     duty.length ? duty.map((d) => `${d.display_name}（${names(meta, [d.role])}，${short(d.since)}）`).join('；') : t('board.nobody'),

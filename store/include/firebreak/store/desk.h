@@ -148,6 +148,9 @@ std::vector<OwedReport> OwedReports(const timeline::StatusBoard& board, const en
 // The same as a JSON array (compact): [{"incident_id", "clause", "office" (null without offices), "reporter",
 // "to": [...], "due_at", "by" (ISO 8601), "overdue"}]; `status --format json` puts it under "owed_reports".
 std::string OwedReportsJson(const std::vector<OwedReport>& owed);
+// `firebreak status --format json` of a board (OfficeStatus): {"at", "timeline", "audit"} (timeline::StatusToJson)
+// and, on a store with offices, "owed_reports" (OwedReportsJson). The web desk's status is the same text.
+std::string StatusJson(const Store& store, const timeline::StatusBoard& board, const engine::RuleSet& rules);
 // Lines for the duty officer under the board (lang "zh" | "en"); "" when nothing is owed.
 std::string OwedReportsText(const std::vector<OwedReport>& owed, const engine::RuleSet& rules, const std::string& lang);
 

@@ -45,6 +45,10 @@ const Office* OfficeOfCounty(const engine::RuleSet& rules, const std::vector<Off
 // counties of a fire crossing their boundary): it is one of them, or the office above one of them (3.3).
 bool MayWrite(const std::vector<Office>& offices, const std::string& office,
               const std::vector<std::string>& incident_offices);
+// Whether `office` sees an incident that belongs to `incident_offices` on its board (OfficeStatus, the web desk):
+// without an office ("": a store without offices) or an incident of no office, yes; else when it may write it.
+bool Sees(const std::vector<Office>& offices, const std::string& office,
+          const std::vector<std::string>& incident_offices);
 // Whether one of `office`'s roles decides `level` or a higher level (6.3.x.1; superior-role-may-declare).
 bool MayDeclare(const engine::RuleSet& rules, const Office& office, engine::Level level);
 bool HoldsRole(const Office& office, const std::string& role);

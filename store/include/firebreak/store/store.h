@@ -289,6 +289,11 @@ class Store {
   // The incident and its reports (no decisions, declarations or upward reports) of each id that exists, in
   // the order given: what the desk re-reads after other offices changed them (PostgreSQL: two queries for all).
   std::vector<IncidentHistory> ReportHistories(const std::vector<std::string>& incident_ids) const;
+  // The incidents closed at or after `from` and, when given, before `before` (by their closure's moment), each
+  // with its reports as ReportHistories gives them, by closing moment: what the desk reads to count the fires
+  // burning at a moment before the latest closure (6.3.2.1(5), 3.3), instead of every incident.
+  std::vector<IncidentHistory> ClosedHistories(const Timestamp& from,
+                                               const std::optional<Timestamp>& before = std::nullopt) const;
 
   // Recomputes the audit chain (and the keyed chain), cross-checks every record against its audit entry, runs
   // SQLite's integrity and foreign-key checks. Never throws for findings (they go into problems).
@@ -334,6 +339,10 @@ class Store {
 
   // For tests and tools that need the backend itself.
   internal::Backend& backend() { return *impl_; }
+  // Tests: a store over `backend` (e.g. one that wraps another store's backend to count what it reads), and the
+  // backend taken out of a store (which is left empty: only destroying or assigning it is then allowed).
+  static Store OverBackend(std::unique_ptr<internal::Backend> backend);
+  std::unique_ptr<internal::Backend> TakeBackend() &&;
 
  private:
   explicit Store(std::unique_ptr<internal::Backend> impl);
