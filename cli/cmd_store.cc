@@ -378,6 +378,7 @@ void RunAudit(const Globals& g, const StoreOptions& o) {
     std::vector<std::string> only;
     if (!o.incident.empty()) only.push_back(o.incident);
     audit = timeline::Audit(tl, rules, ao, only);
+    if (o.incident.empty()) store::KeepOfficeView(st, rules, tl, audit);  // --all: the office's incidents
   }
   if (o.format == "json")
     Emit(o, timeline::AuditToJson(audit, rules) + "\n");

@@ -407,8 +407,9 @@ std::string DeskApi::Audit(const std::string& incident_id, const std::string& fo
     only.push_back(incident_id);
     title = incident_id;
   }
-  const timeline::Timeline tl = DeskTimeline(store_, engine_, until, false);
-  const timeline::AuditReport a = timeline::Audit(tl, rules_, AuditOpts(tolerance_min_), only);
+  timeline::Timeline tl = DeskTimeline(store_, engine_, until, false);
+  timeline::AuditReport a = timeline::Audit(tl, rules_, AuditOpts(tolerance_min_), only);
+  if (only.empty()) store::KeepOfficeView(store_, rules_, tl, a);  // every incident: the office's (as the board)
   if (format == "json") return timeline::AuditToJson(a, rules_);
   if (format == "html") return timeline::AuditToHtml(a, tl, rules_, lang, title);
   if (format == "text") return timeline::AuditToText(a, rules_, lang);

@@ -1,5 +1,6 @@
 // Per-office views of the duty board (desk.h, OfficeStatus; docs/postgresql.md, "Per-office views").
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -18,21 +19,37 @@ void KeepOnly(std::vector<T>& v, const std::set<std::string>& keep) {
   v.erase(std::remove_if(v.begin(), v.end(), [&](const T& x) { return !keep.count(x.incident_id); }), v.end());
 }
 
+// Keeps the incidents in `seen` of a timeline and its audit; the audit is ok when every incident kept is.
+void KeepSeen(const std::set<std::string>& seen, timeline::Timeline& timeline, timeline::AuditReport& audit) {
+  KeepOnly(timeline.incidents, seen);
+  KeepOnly(audit.incidents, seen);
+  audit.ok = std::all_of(audit.incidents.begin(), audit.incidents.end(),
+                         [](const timeline::IncidentAudit& a) { return a.ok; });
+}
+
 }  // namespace
+
+std::optional<std::set<std::string>> SeenIncidents(const Store& store, const engine::RuleSet& rules) {
+  if (store.office().empty()) return std::nullopt;
+  const std::vector<Office> offices = OfficesOf(rules);
+  std::set<std::string> seen;
+  for (const IncidentRecord& inc : store.Incidents(false))
+    if (Sees(offices, store.office(), inc.offices)) seen.insert(inc.incident_id);
+  return seen;
+}
+
+void KeepOfficeView(const Store& store, const engine::RuleSet& rules, timeline::Timeline& timeline,
+                    timeline::AuditReport& audit) {
+  if (const std::optional<std::set<std::string>> seen = SeenIncidents(store, rules)) KeepSeen(*seen, timeline, audit);
+}
 
 timeline::StatusBoard OfficeStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
                                    const timeline::AuditOptions& options) {
   timeline::StatusBoard board = StoredStatus(store, engine, at, options);
-  if (store.office().empty()) return board;
-  const std::vector<Office> offices = OfficesOf(engine.rules());
-  std::set<std::string> seen;
-  for (const IncidentRecord& inc : store.Incidents(true))
-    if (Sees(offices, store.office(), inc.offices)) seen.insert(inc.incident_id);
-  KeepOnly(board.incidents, seen);
-  KeepOnly(board.timeline.incidents, seen);
-  KeepOnly(board.audit.incidents, seen);
-  board.audit.ok = std::all_of(board.audit.incidents.begin(), board.audit.incidents.end(),
-                               [](const timeline::IncidentAudit& a) { return a.ok; });
+  const std::optional<std::set<std::string>> seen = SeenIncidents(store, engine.rules());
+  if (!seen) return board;
+  KeepOnly(board.incidents, *seen);
+  KeepSeen(*seen, board.timeline, board.audit);
   board.source += " [" + store.office() + "]";  // whose view
   return board;
 }

@@ -92,6 +92,16 @@ class PgDesk : public PgStore {
     std::sort(ids.begin(), ids.end());
     return ids;
   }
+  // The incidents GET /api/audit (the audit of every incident) judges.
+  static std::vector<std::string> AuditIds(Client& c) {
+    const Reply r = c.Get("/api/audit");
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::vector<std::string> ids;
+    const json j = r.Json();
+    for (const auto& a : j["incidents"]) ids.push_back(a["incident_id"]);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
   static std::vector<std::string> Owed(const json& j) {  // "incident clause office overdue"
     std::vector<std::string> out;
     for (const auto& o : j["status"]["owed_reports"])
@@ -123,6 +133,9 @@ TEST_F(PgDesk, ACountysDeskShowsItsOwnIncidentsAndWhatTheCityOwesOnThem) {
   EXPECT_EQ(j.dump().find("LZ-1"), std::string::npos) << "another county's fire on the county's desk";
   EXPECT_EQ(Owed(j), std::vector<std::string>{"LC-1 5.2(3) 450200 overdue"});
   EXPECT_EQ(j["status"], cli);  // `firebreak status --format json` of the office, at the same moment
+  EXPECT_EQ(AuditIds(c), std::vector<std::string>{"LC-1"});  // the audit of every incident: the office's
+  const Reply other = c.Get("/api/incidents/LZ-1/audit");    // named: offices read every record (docs/postgresql.md)
+  EXPECT_EQ(other.status, 200) << other.body;
 }
 
 // The city's desk: every county's fire; the 5.2(3) reports it owes on both (柳城县's overdue, 鹿寨县's due by 14:00).
@@ -136,6 +149,7 @@ TEST_F(PgDesk, TheCitysDeskShowsEveryCountyAndTheReportsItOwes) {
   EXPECT_EQ(j["incidents"].size(), 2u);
   EXPECT_EQ(Owed(j), (std::vector<std::string>{"LC-1 5.2(3) 450200 overdue", "LZ-1 5.2(3) 450200"}));
   EXPECT_EQ(j["status"], cli);
+  EXPECT_EQ(AuditIds(c), (std::vector<std::string>{"LC-1", "LZ-1"}));
 }
 
 // A county without fires sees an empty board and owes nothing; neither the handover sheet nor the incident list
@@ -155,6 +169,11 @@ TEST_F(PgDesk, ACountyWithoutFiresSeesNoneOfTheOthers) {
   const Reply l = c.Get("/api/incidents");
   EXPECT_EQ(l.status, 200) << l.body;
   EXPECT_EQ(l.Json(), json::array()) << l.body;
+  const Reply a = c.Get("/api/audit");  // judged on none of the others' fires, and so nothing missed
+  EXPECT_EQ(a.status, 200) << a.body;
+  const json aj = a.Json();
+  EXPECT_TRUE(aj["incidents"].empty()) << a.body;
+  EXPECT_TRUE(aj["ok"].get<bool>()) << a.body;
 }
 
 }  // namespace

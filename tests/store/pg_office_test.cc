@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "firebreak/store/desk.h"
+#include "firebreak/timeline/audit.h"
 #include "pg_fixture.h"
 
 namespace firebreak::store::pgtest {
@@ -50,6 +51,40 @@ TEST_F(PgStore, EachCountySeesItsOwnIncidentsAndWhatTheCityDeclaredForThem) {
   EXPECT_EQ(lz.incidents[0].required, engine::Level::kIII);
   EXPECT_FALSE(lz.incidents[0].declared.has_value());
   EXPECT_TRUE(Ids(board(kRongan)).empty());  // a county without fires sees none
+}
+
+// `firebreak audit --all` of an office (KeepOfficeView): a county judges its own fires, judged on the whole
+// picture's levels, and not another county's; the city judges every county's. The audit's verdict is over the
+// incidents kept: 融安县, with no fire, has nothing missed even though the others owe 5.2(3) reports.
+TEST_F(PgStore, AnOfficesAuditOfEveryIncidentJudgesTheIncidentsItSees) {
+  for (const auto& [office, id, county, at] : {std::tuple{kLiucheng, "LC-1", "柳城县", "2026-01-28T12:00:00+08:00"},
+                                               std::tuple{kLuzhai, "LZ-1", "鹿寨县", "2026-01-28T13:00:00+08:00"}}) {
+    Store st = Open(office);
+    Desk d(st, eng_, {}, At(at));
+    d.Report(R"({"incident_id": ")" + std::string(id) + R"(", "reported_at": ")" + at + R"(", "county": ")" + county +
+                 R"(", "open_fire_since": ")" + at + R"(", "burned_area_ha": 6, "deaths": 1, "dangerous": true})",
+             std::string(id) + ".json");
+  }
+  auto audit = [&](const char* office) {
+    Store st = Store::Open(OfficeUrl(office), As(office, OpenMode::kRead));
+    timeline::Timeline tl = StoredTimeline(st, eng_, T("2026-01-28T18:00:00+08:00"), false);
+    timeline::AuditReport a = timeline::Audit(tl, Rules(), {});
+    KeepOfficeView(st, Rules(), tl, a);
+    std::vector<std::string> ids, tl_ids;
+    for (const auto& x : a.incidents) ids.push_back(x.incident_id);
+    for (const auto& x : tl.incidents) tl_ids.push_back(x.incident_id);
+    EXPECT_EQ(ids, tl_ids) << office;  // the timeline kept with its audit (the HTML page draws both)
+    return std::pair{ids, a.ok};
+  };
+  const auto [city, city_ok] = audit(kCity);
+  EXPECT_EQ(city, (std::vector<std::string>{"LC-1", "LZ-1"}));
+  EXPECT_FALSE(city_ok);  // the 5.2(3) reports owed on both, and III never declared
+  const auto [lc, lc_ok] = audit(kLiucheng);
+  EXPECT_EQ(lc, std::vector<std::string>{"LC-1"});
+  EXPECT_FALSE(lc_ok);
+  const auto [ra, ra_ok] = audit(kRongan);
+  EXPECT_TRUE(ra.empty());
+  EXPECT_TRUE(ra_ok);
 }
 
 // A fire of 柳城县 burning into 融安县 (3.3): the report names the second county (`crosses_into`); the desk links

@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -131,6 +132,15 @@ timeline::StatusBoard StoredStatus(const Store& store, const engine::Engine& eng
 // office's incidents (concurrency, 6.3.2.1(5), 3.3) and only the board, its timeline and its audit are filtered.
 timeline::StatusBoard OfficeStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
                                    const timeline::AuditOptions& options);
+
+// The incidents the store's office sees (offices.h, Sees: the board's rule), or nullopt on a store without offices
+// (every incident).
+std::optional<std::set<std::string>> SeenIncidents(const Store& store, const engine::RuleSet& rules);
+// `timeline` and `audit` reduced to the incidents the store's office sees, the audit's `ok` over those alone
+// (`firebreak audit --all` and the desk's audit of every incident on a shared store); unchanged without offices.
+// The levels stay those of the whole picture: the timeline was built over every office's incidents.
+void KeepOfficeView(const Store& store, const engine::RuleSet& rules, timeline::Timeline& timeline,
+                    timeline::AuditReport& audit);
 
 // An upward report (5.2) owed on the board: which office owes it (the office holding the rule's reporter role),
 // to whom, since when, and by when (the later of due and known, plus the report tolerance).
