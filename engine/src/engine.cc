@@ -501,9 +501,15 @@ FireState Engine::Fire(const Incident& incident) const {
 }
 
 Concurrency Engine::ConcurrencyOf(const std::vector<const Incident*>& incidents) const {
+  thread_local std::vector<FireState> fires;
+  fires.clear();
+  for (const Incident* in : incidents) fires.push_back(Fire(*in));
+  return ConcurrencyOf(fires);
+}
+
+Concurrency Engine::ConcurrencyOf(const std::vector<FireState>& fires) {
   Concurrency all{0, 0};
-  for (const Incident* in : incidents) {
-    FireState s = Fire(*in);
+  for (const FireState& s : fires) {
     if (!s.burning) continue;
     ++all.fires;
     all.dangerous_fires += s.dangerous ? 1 : 0;

@@ -76,6 +76,9 @@ class Engine {
   // The concurrency facts of a set of incidents at one moment (each given as its state at that moment): the
   // burning ones and, of those, the dangerous ones (at least 1 fire). Plan 6.3.2.1(5), 3.3.
   Concurrency ConcurrencyOf(const std::vector<const Incident*>& incidents) const;
+  // The same from the incidents' FireStates (each Fire of its state at that moment, e.g. kept by a caller whose
+  // states did not change since).
+  static Concurrency ConcurrencyOf(const std::vector<FireState>& fires);
 
   // The lean path: level, grade, lead and counts only (no strings, no allocation).
   Verdict Evaluate(const Incident& incident, const Timestamp& at, const Concurrency& c) const;
