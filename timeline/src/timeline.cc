@@ -260,7 +260,7 @@ class Sweep {
     const MemoKey key{&cur, t.epoch_s, t.offset_min, conc.fires, conc.dangerous_fires};
     if (memo_ && !memo_->record)
       if (auto f = memo_->seen.find(key); f != memo_->seen.end()) return f->second;
-    eng_.AssessInto(cur, t, conc, d_);
+    eng_.AssessInto(cur, t, conc, d_, Engine::Detail::kSteps);
     Summarize(d_, a_);
     if (memo_ && memo_->record) memo_->seen[key] = a_;
     return a_;

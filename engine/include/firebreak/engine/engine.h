@@ -68,8 +68,17 @@ class Engine {
   // Same concurrency, all assessed at `at` (a later moment: what the clock will require).
   std::vector<Decision> AssessAll(const std::vector<Incident>& incidents, const Timestamp& at) const;
 
+  // How much of the Decision AssessInto builds. Both evaluate every rule the same way (one evaluation).
+  //  kFull:  everything (Assess).
+  //  kSteps: what a timeline step needs: response_level, triggers, the decider, grade.grade, lead.tier, reporting,
+  //          warning_colour, response_terminated, warnings, facts/unknown/defaulted/gis_sources, next.due and
+  //          next.change (next.level too). Left empty: grade.criteria, lead.reasons, measures, warning_response,
+  //          safety, terminations, next.closest, notes.
+  enum class Detail : std::uint8_t { kFull, kSteps };
+
   // Same as Assess, but fills `out` reusing its storage (no allocation once `out` has grown).
-  void AssessInto(const Incident& incident, const Timestamp& at, const Concurrency& c, Decision& out) const;
+  void AssessInto(const Incident& incident, const Timestamp& at, const Concurrency& c, Decision& out,
+                  Detail detail = Detail::kFull) const;
 
   // Whether `incident` (its state at its reported_at) burns and is dangerous, by the engine's facts.
   FireState Fire(const Incident& incident) const;
