@@ -82,15 +82,33 @@ ReportMerger::ReportMerger(ReportMerger&&) noexcept = default;
 ReportMerger& ReportMerger::operator=(ReportMerger&&) noexcept = default;
 ReportMerger::~ReportMerger() = default;
 
-void ReportMerger::Add(const std::string& update, const std::string& where) {
-  const ordered u = ParseObject(update, where, "a report must be a JSON object");
-  MergeInto(s_->merged, u);
-  MergeInto(s_->value, nlohmann::json(u));  // numbers survive nlohmann's write-and-read round trip unchanged
+struct ParsedUpdate::Parsed {
+  ordered u;
+  nlohmann::json value;  // u with sorted keys: numbers survive nlohmann's write-and-read round trip unchanged
+  std::size_t bytes = 0;
+  bool plain = false;  // PlainValue(u, 0)
+};
+
+ParsedUpdate::ParsedUpdate(const std::string& update, const std::string& where) {
+  auto p = std::make_shared<Parsed>();
+  p->u = ParseObject(update, where, "a report must be a JSON object");
+  p->value = nlohmann::json(p->u);
+  p->bytes = update.size();
+  p->plain = PlainValue(p->u, 0);
+  p_ = std::move(p);
+}
+
+void ReportMerger::Add(const std::string& update, const std::string& where) { Add(ParsedUpdate(update, where)); }
+
+void ReportMerger::Add(const ParsedUpdate& update) {
+  const ParsedUpdate::Parsed& p = *update.p_;
+  MergeInto(s_->merged, p.u);
+  MergeInto(s_->value, p.value);
   s_->text.reset();
-  s_->update_bytes += update.size();
+  s_->update_bytes += p.bytes;
   // nlohmann writes a number at most ~25 bytes longer than it may be written, so 1 MiB of updates stays far
   // below the reader's 32 MiB limit; beyond it the text is written and read as before.
-  s_->plain = s_->plain && s_->update_bytes <= (std::size_t{1} << 20) && PlainValue(u, 0);
+  s_->plain = s_->plain && s_->update_bytes <= (std::size_t{1} << 20) && p.plain;
 }
 
 const std::string& ReportMerger::Text() const {
