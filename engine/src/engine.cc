@@ -351,7 +351,8 @@ class Builder {
       const FactsWithOrigin& fo = k == 0 ? ev_.facts : later;
       const std::int64_t elapsed = seg.epoch_s - d.at.epoch_s;
       DueInSegment(d, fo.f, seg, fire.total_s + elapsed, fire.current_s + elapsed, seg_end, k == 0, out, n);
-      if (!next) break;
+      // No next segment within the horizon (or the segment limit): the loop would end before using its facts.
+      if (!next || next->epoch_s > horizon || k + 1 >= 8) break;
       seg = *next;
       ComputeFacts(rules_, c_, in_, seg, &d_concurrency_, later);
     }
@@ -424,16 +425,17 @@ class Builder {
 
   void BuildFacts(Decision& d) {
     const FactsWithOrigin& fo = ev_.facts;
+    const std::array<FactInfo, kFactCount>& info = AllFacts();
     std::size_t n = 0, nu = 0, nd = 0, ng = 0;
     for (std::size_t i = 0; i < kFactCount; ++i) {
       auto id = static_cast<FactId>(i);
       if (fo.f.Has(id)) {
         FactUse& u = Slot(d.facts, n);
         u.fact = id;
-        u.value = fo.f.Get(id);
+        u.value = fo.f.KnownValue(id);
         u.origin = fo.origin[i];
         if (fo.origin[i] == FactOrigin::kDefault) {
-          Slot(d.defaulted, nd) = Info(id).name;
+          Slot(d.defaulted, nd) = info[i].name;
           if (fo.rule[i] >= 0)
             for (std::uint16_t ix : c_.default_interps[static_cast<std::size_t>(fo.rule[i])]) used_.set(ix);
         } else if (fo.origin[i] == FactOrigin::kRuleDerived && fo.rule[i] >= 0) {
@@ -442,12 +444,12 @@ class Builder {
           for (const auto& [fid, src] : in_.derived_from)
             if (fid == id) {
               auto& g = Slot(d.gis_sources, ng);
-              g.first = Info(id).name;
+              g.first = info[i].name;
               g.second = src;
             }
         }
-      } else if (c_.referenced.test(i)) {
-        Slot(d.unknown, nu) = Info(id).name;
+      } else if (c_.referenced[i]) {
+        Slot(d.unknown, nu) = info[i].name;
       }
     }
     d.facts.resize(n);

@@ -261,9 +261,9 @@ class Sweep {
     if (memo_ && !memo_->record)
       if (auto f = memo_->seen.find(key); f != memo_->seen.end()) return f->second;
     eng_.AssessInto(cur, t, conc, d_, Engine::Detail::kSteps);
-    Summarize(d_, a_);
-    if (memo_ && memo_->record) memo_->seen[key] = a_;
-    return a_;
+    Assessed& a = memo_ && memo_->record ? memo_->seen[key] : a_;
+    Summarize(d_, a);
+    return a;
   }
 
   static void SetCause(Step& step, const Track& tr, const Incident& cur, bool ending,
