@@ -181,7 +181,9 @@ TEST(ReportMerger, ParsedUpdatesSharedAndTextAskedForLast) {
     a.Add(parsed[i]);
     if (copy) copy->Add(parsed[i]);
     ASSERT_EQ(ReadMerger(a), ReadText(text)) << "update " << i;
-    if (copy) ASSERT_EQ(ReadMerger(*copy), ReadText(text)) << "copy, update " << i;
+    if (copy) {
+      ASSERT_EQ(ReadMerger(*copy), ReadText(text)) << "copy, update " << i;
+    }
     if (i == 1) copy = a;  // two updates pending in its text
   }
   EXPECT_EQ(a.Text(), text);
