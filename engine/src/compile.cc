@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "compiled.h"
@@ -95,7 +96,40 @@ class Compiler {
       cp.op[i] = p.bounds[i].op;
       cp.v[i] = p.bounds[i].value;
     }
+    Band(cp);
     return cp;
+  }
+
+  // CPred::band: the bounds of a numeric predicate as one closed interval, when every bound is finite.
+  static void Band(CPred& cp) {
+    if (cp.is_bool || cp.nb == 0) return;
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    double lo = -kInf, hi = kInf;
+    for (std::uint8_t i = 0; i < cp.nb; ++i) {
+      const double v = cp.v[i];
+      if (!std::isfinite(v)) return;
+      switch (cp.op[i]) {
+        case Cmp::kGt:
+          lo = std::max(lo, std::nextafter(v, kInf));
+          break;
+        case Cmp::kGe:
+          lo = std::max(lo, v);
+          break;
+        case Cmp::kLt:
+          hi = std::min(hi, std::nextafter(v, -kInf));
+          break;
+        case Cmp::kLe:
+          hi = std::min(hi, v);
+          break;
+        case Cmp::kEq:
+          lo = std::max(lo, v);
+          hi = std::min(hi, v);
+          break;
+      }
+    }
+    cp.band = true;
+    cp.lo = lo;
+    cp.hi = hi;
   }
 
   const RuleSet& rules_;

@@ -31,6 +31,10 @@ struct CPred {
   std::uint8_t nb = 0;  // number of bounds used (0..2)
   std::array<Cmp, 2> op{};
   std::array<double, 2> v{};
+  // A numeric predicate with finite bounds as one closed interval: x > v is x >= nextafter(v, +inf) (the next
+  // double), x < v is x <= nextafter(v, -inf); the same truth for every double x (NaN fails both ways).
+  bool band = false;
+  double lo = 0, hi = 0;
 };
 
 struct CAlt {
@@ -178,8 +182,9 @@ inline bool CompareOp(Cmp op, double x, double v) {
 
 inline Tri EvalPred(const CPred& p, const FactSet& f) {
   if (!f.Has(p.fact)) return Tri::kUnknown;
-  const double x = f.ValueOr(p.fact, 0.0);
+  const double x = f.KnownValue(p.fact);
   if (p.is_bool) return ((x != 0.0) == p.is) ? Tri::kTrue : Tri::kFalse;
+  if (p.band) return (x >= p.lo && x <= p.hi) ? Tri::kTrue : Tri::kFalse;
   for (std::uint8_t i = 0; i < p.nb; ++i)
     if (!CompareOp(p.op[i], x, p.v[i])) return Tri::kFalse;
   return Tri::kTrue;

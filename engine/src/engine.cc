@@ -49,8 +49,9 @@ T& Slot(std::vector<T>& v, std::size_t& n) {
 
 class Builder {
  public:
-  Builder(const RuleSet& rules, const CompiledRules& c, const Evaluation& ev, const Incident& in, const Concurrency& cc)
-      : rules_(rules), c_(c), ev_(ev), in_(in), d_concurrency_(cc) {}
+  Builder(const RuleSet& rules, const CompiledRules& c, const Evaluation& ev, const Incident& in, const Concurrency& cc,
+          bool full)
+      : rules_(rules), c_(c), ev_(ev), in_(in), d_concurrency_(cc), full_(full) {}
 
   void Build(const Timestamp& at, Decision& d) {
     Reserve(d);
@@ -121,6 +122,12 @@ class Builder {
   // Lead: the rules that held.
   void BuildGradeAndLead(Decision& d) {
     d.grade.grade = ev_.grade;
+    d.lead.tier = ev_.lead;
+    if (!full_) {
+      d.grade.criteria.clear();
+      d.lead.reasons.clear();
+      return;
+    }
     std::size_t n = 0;
     for (std::uint32_t i = c_.grades.first; i < c_.grades.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
@@ -130,7 +137,6 @@ class Builder {
       Fill(Slot(d.grade.criteria, n), i, g.clause, g.text, g.when, g.interpretations);
     }
     d.grade.criteria.resize(n);
-    d.lead.tier = ev_.lead;
     n = 0;
     for (std::uint32_t i = c_.lead.first; i < c_.lead.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
@@ -143,7 +149,7 @@ class Builder {
   // Measures: the level's own, then the levels it builds on, then situational 6.2.x.
   void BuildMeasures(Decision& d) {
     std::size_t n = 0;
-    if (ev_.level_spec >= 0) {
+    if (full_ && ev_.level_spec >= 0) {
       int li = ev_.level_spec;
       for (std::size_t step = 0; li >= 0 && step < rules_.levels.size(); ++step) {
         const LevelSpec& L = rules_.levels[static_cast<std::size_t>(li)];
@@ -153,7 +159,7 @@ class Builder {
         li = L.builds_on ? c_.level_index[static_cast<std::size_t>(*L.builds_on)] : -1;
       }
     }
-    for (std::uint32_t i = c_.situational.first; i < c_.situational.last; ++i)
+    for (std::uint32_t i = c_.situational.first; full_ && i < c_.situational.last; ++i)
       if (ev_.held[i] != kNotHeld)
         FillMeasure(Slot(d.measures, n), i, rules_.situational_measures[i - c_.situational.first], std::nullopt);
     d.measures.resize(n);
@@ -175,7 +181,7 @@ class Builder {
     d.warning_colour.reset();
     if (auto col = ev_.facts.f.Get(FactId::kWarningColour); col && *col >= 0 && *col <= 4) {
       d.warning_colour = static_cast<Colour>(static_cast<int>(*col));
-      int wi = *col >= 1 ? c_.warning_index[static_cast<std::size_t>(*col)] : -1;
+      int wi = *col >= 1 && full_ ? c_.warning_index[static_cast<std::size_t>(*col)] : -1;
       for (std::size_t step = 0; wi >= 0 && step < rules_.warnings.size(); ++step) {
         const WarningResponse& w = rules_.warnings[static_cast<std::size_t>(wi)];
         Range r = c_.warning_measures[static_cast<std::size_t>(wi)];
@@ -187,7 +193,7 @@ class Builder {
     }
     d.warning_response.resize(n);
     n = 0;
-    for (std::uint32_t i = c_.safety.first; i < c_.safety.last; ++i) {
+    for (std::uint32_t i = c_.safety.first; full_ && i < c_.safety.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
       const SafetyRule& r = rules_.safety[i - c_.safety.first];
       SafetyOut& o = Slot(d.safety, n);
@@ -203,7 +209,7 @@ class Builder {
   // noticed (e.g. a re-ignition without a new open_fire_since), with its interpretation.
   void BuildTerminations(Decision& d) {
     std::size_t n = 0;
-    for (std::uint32_t i = c_.terminations.first; i < c_.terminations.last; ++i) {
+    for (std::uint32_t i = c_.terminations.first; full_ && i < c_.terminations.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
       const Termination& t = rules_.terminations[i - c_.terminations.first];
       Fill(Slot(d.terminations, n), i, t.clause, t.text, t.when, t.interpretations);
@@ -291,9 +297,9 @@ class Builder {
       }
       return false;
     };
-    if (target >= 0) {
+    if (target >= 0) nx.level = rules_.levels[static_cast<std::size_t>(target)].level;
+    if (target >= 0 && full_) {
       const LevelSpec& L = rules_.levels[static_cast<std::size_t>(target)];
-      nx.level = L.level;
       Range r = c_.level_triggers[static_cast<std::size_t>(target)];
       for (std::uint32_t i = r.first; i < r.last; ++i) {
         const CRule& cr = c_.rules[i];
@@ -345,7 +351,8 @@ class Builder {
       const FactsWithOrigin& fo = k == 0 ? ev_.facts : later;
       const std::int64_t elapsed = seg.epoch_s - d.at.epoch_s;
       DueInSegment(d, fo.f, seg, fire.total_s + elapsed, fire.current_s + elapsed, seg_end, k == 0, out, n);
-      if (!next) break;
+      // No next segment within the horizon (or the segment limit): the loop would end before using its facts.
+      if (!next || next->epoch_s > horizon || k + 1 >= 8) break;
       seg = *next;
       ComputeFacts(rules_, c_, in_, seg, &d_concurrency_, later);
     }
@@ -418,16 +425,17 @@ class Builder {
 
   void BuildFacts(Decision& d) {
     const FactsWithOrigin& fo = ev_.facts;
+    const std::array<FactInfo, kFactCount>& info = AllFacts();
     std::size_t n = 0, nu = 0, nd = 0, ng = 0;
     for (std::size_t i = 0; i < kFactCount; ++i) {
       auto id = static_cast<FactId>(i);
       if (fo.f.Has(id)) {
         FactUse& u = Slot(d.facts, n);
         u.fact = id;
-        u.value = fo.f.Get(id);
+        u.value = fo.f.KnownValue(id);
         u.origin = fo.origin[i];
         if (fo.origin[i] == FactOrigin::kDefault) {
-          Slot(d.defaulted, nd) = Info(id).name;
+          Slot(d.defaulted, nd) = info[i].name;
           if (fo.rule[i] >= 0)
             for (std::uint16_t ix : c_.default_interps[static_cast<std::size_t>(fo.rule[i])]) used_.set(ix);
         } else if (fo.origin[i] == FactOrigin::kRuleDerived && fo.rule[i] >= 0) {
@@ -436,12 +444,12 @@ class Builder {
           for (const auto& [fid, src] : in_.derived_from)
             if (fid == id) {
               auto& g = Slot(d.gis_sources, ng);
-              g.first = Info(id).name;
+              g.first = info[i].name;
               g.second = src;
             }
         }
-      } else if (c_.referenced.test(i)) {
-        Slot(d.unknown, nu) = Info(id).name;
+      } else if (c_.referenced[i]) {
+        Slot(d.unknown, nu) = info[i].name;
       }
     }
     d.facts.resize(n);
@@ -452,7 +460,7 @@ class Builder {
 
   void BuildNotes(Decision& d) {
     std::size_t n = 0;
-    const std::size_t total = rules_.interpretations.size() + c_.missing_interps.size();
+    const std::size_t total = full_ ? rules_.interpretations.size() + c_.missing_interps.size() : 0;
     for (std::size_t i = 0; i < total; ++i) {
       if (!used_.test(i)) continue;
       Note& note = Slot(d.notes, n);
@@ -476,6 +484,7 @@ class Builder {
   const Evaluation& ev_;
   const Incident& in_;
   const Concurrency d_concurrency_;
+  const bool full_;  // Engine::Detail::kFull
   std::bitset<kMaxInterps> used_;
 };
 
@@ -501,9 +510,15 @@ FireState Engine::Fire(const Incident& incident) const {
 }
 
 Concurrency Engine::ConcurrencyOf(const std::vector<const Incident*>& incidents) const {
+  thread_local std::vector<FireState> fires;
+  fires.clear();
+  for (const Incident* in : incidents) fires.push_back(Fire(*in));
+  return ConcurrencyOf(fires);
+}
+
+Concurrency Engine::ConcurrencyOf(const std::vector<FireState>& fires) {
   Concurrency all{0, 0};
-  for (const Incident* in : incidents) {
-    FireState s = Fire(*in);
+  for (const FireState& s : fires) {
     if (!s.burning) continue;
     ++all.fires;
     all.dangerous_fires += s.dangerous ? 1 : 0;
@@ -512,11 +527,12 @@ Concurrency Engine::ConcurrencyOf(const std::vector<const Incident*>& incidents)
   return all;
 }
 
-void Engine::AssessInto(const Incident& incident, const Timestamp& at, const Concurrency& c, Decision& out) const {
+void Engine::AssessInto(const Incident& incident, const Timestamp& at, const Concurrency& c, Decision& out,
+                        Detail detail) const {
   // Evaluation is ~4 KB; kept per thread so that repeated assessments do not touch the allocator.
   thread_local Evaluation ev;
   Run(rules_, *compiled_, incident, at, c, ev);
-  Builder(rules_, *compiled_, ev, incident, c).Build(at, out);
+  Builder(rules_, *compiled_, ev, incident, c, detail == Detail::kFull).Build(at, out);
 }
 
 Decision Engine::Assess(const Incident& incident, const Timestamp& at, const Concurrency& c) const {

@@ -2,6 +2,7 @@
 #include "firebreak/format/merge.h"
 
 #include <algorithm>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -28,8 +29,9 @@ void MergeInto(Json& b, const Json& u) {
   }
 }
 
-ordered ParseObject(const std::string& text, const std::string& where, const char* what) {
-  ordered v = ordered::parse(text, nullptr, false);
+template <class Json>
+Json ParseObject(const std::string& text, const std::string& where, const char* what) {
+  Json v = Json::parse(text, nullptr, false);
   if (!v.is_object()) throw Error(ErrorKind::kInput, where, what);
   return v;
 }
@@ -37,7 +39,8 @@ ordered ParseObject(const std::string& text, const std::string& where, const cha
 // Would the text nlohmann writes for `v` pass the report reader's plain-JSON test (report_io.cc PlainJson) with
 // room to spare? Nesting within the document limit and no key that the writer escapes. (Raw NUL bytes, duplicate
 // keys and \ud escapes never occur in nlohmann's output; the size is bounded by the merger.)
-bool PlainValue(const ordered& v, int depth) {
+template <class Json>
+bool PlainValue(const Json& v, int depth) {
   if (!v.is_structured()) return true;
   if (depth + 1 > Limits{}.max_depth) return false;
   if (v.is_object()) {
@@ -47,7 +50,7 @@ bool PlainValue(const ordered& v, int depth) {
       if (!PlainValue(it.value(), depth + 1)) return false;
     }
   } else {
-    for (const ordered& e : v)
+    for (const Json& e : v)
       if (!PlainValue(e, depth + 1)) return false;
   }
   return true;
@@ -65,8 +68,10 @@ std::string MergeReportJson(const std::string& base, const std::string& update, 
 }
 
 struct ReportMerger::State {
-  ordered merged = ordered::object();
-  nlohmann::json value = nlohmann::json::object();  // the same merge with sorted keys: json::parse(merged.dump())
+  // The merge in the updates' key order, for Text(): `merged` with the `pending` updates merged in (when asked for).
+  mutable ordered merged = ordered::object();
+  mutable std::vector<ParsedUpdate> pending;
+  nlohmann::json value = nlohmann::json::object();  // the same merge with sorted keys: json::parse(Text())
   mutable std::optional<std::string> text;          // merged.dump(), when asked for
   std::size_t update_bytes = 0;                     // of every update added
   bool plain = true;                                // every update PlainValue (so is the merge)
@@ -82,19 +87,40 @@ ReportMerger::ReportMerger(ReportMerger&&) noexcept = default;
 ReportMerger& ReportMerger::operator=(ReportMerger&&) noexcept = default;
 ReportMerger::~ReportMerger() = default;
 
-void ReportMerger::Add(const std::string& update, const std::string& where) {
-  const ordered u = ParseObject(update, where, "a report must be a JSON object");
-  MergeInto(s_->merged, u);
-  MergeInto(s_->value, nlohmann::json(u));  // numbers survive nlohmann's write-and-read round trip unchanged
+struct ParsedUpdate::Parsed {
+  std::string text;      // read again in key order only when a merger's Text() is asked for
+  nlohmann::json value;  // with sorted keys: the same object as ordered::parse(text), keys sorted
+  bool plain = false;    // PlainValue(value, 0) (keys and nesting do not depend on their order)
+};
+
+ParsedUpdate::ParsedUpdate(const std::string& update, const std::string& where) {
+  auto p = std::make_shared<Parsed>();
+  p->value = ParseObject<nlohmann::json>(update, where, "a report must be a JSON object");
+  p->text = update;
+  p->plain = PlainValue(p->value, 0);
+  p_ = std::move(p);
+}
+
+void ReportMerger::Add(const std::string& update, const std::string& where) { Add(ParsedUpdate(update, where)); }
+
+void ReportMerger::Add(const ParsedUpdate& update) {
+  const ParsedUpdate::Parsed& p = *update.p_;
+  s_->pending.push_back(update);
+  MergeInto(s_->value, p.value);
   s_->text.reset();
-  s_->update_bytes += update.size();
+  s_->update_bytes += p.text.size();
   // nlohmann writes a number at most ~25 bytes longer than it may be written, so 1 MiB of updates stays far
   // below the reader's 32 MiB limit; beyond it the text is written and read as before.
-  s_->plain = s_->plain && s_->update_bytes <= (std::size_t{1} << 20) && PlainValue(u, 0);
+  s_->plain = s_->plain && s_->update_bytes <= (std::size_t{1} << 20) && p.plain;
 }
 
 const std::string& ReportMerger::Text() const {
-  if (!s_->text) s_->text = s_->merged.dump();
+  if (!s_->text) {
+    // The same parse as ParsedUpdate's (which succeeded), in key order.
+    for (const ParsedUpdate& u : s_->pending) MergeInto(s_->merged, ordered::parse(u.p_->text));
+    s_->pending.clear();
+    s_->text = s_->merged.dump();
+  }
   return *s_->text;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iomanip>
 #include <limits>
 
 #include "firebreak/engine/engine.h"
@@ -51,6 +52,73 @@ TEST_F(MiniEngine, AreaThresholdIsStrictAndNeedsUncontrolled) {
     in.controlled = c.controlled;
     Decision d = eng.Assess(in);
     EXPECT_EQ(d.response_level, c.want) << "area " << c.area;
+  }
+}
+
+// The threshold itself and the next double on each side (the compiled interval form of a strict bound).
+TEST_F(MiniEngine, StrictThresholdAtTheNextDouble) {
+  const double inf = std::numeric_limits<double>::infinity();
+  struct {
+    double area;
+    std::optional<Level> want;
+  } cases[] = {
+      {std::nextafter(40.0, -inf), std::nullopt}, {40.0, std::nullopt}, {std::nextafter(40.0, inf), Level::kIV},
+      {std::nextafter(80.0, -inf), Level::kIV},   {80.0, Level::kIV},   {std::nextafter(80.0, inf), Level::kIII}};
+  for (const auto& c : cases) {
+    Incident in = Base();
+    in.burned_area_ha = c.area;
+    in.controlled = false;
+    EXPECT_EQ(eng.Assess(in).response_level, c.want) << std::setprecision(17) << "area " << c.area;
+  }
+}
+
+// Engine::Detail::kSteps is the full Decision with the lists a timeline step does not read left empty.
+TEST_F(MiniEngine, StepsDetailIsTheFullDecisionCut) {
+  std::vector<Incident> cases;
+  for (double area : {10.0, 60.0, 500.0}) {
+    Incident in = Base();
+    in.burned_area_ha = area;
+    in.open_fire_since = T("2026-05-10T08:00:00+08:00");
+    in.sensitive_period = area > 100;
+    cases.push_back(in);
+    in.controlled = true;
+    cases.push_back(in);
+  }
+  Decision steps;
+  for (const Incident& in : cases) {
+    for (const char* at : {"2026-05-10T10:00:00+08:00", "2026-05-10T19:00:00+08:00"}) {
+      const Decision full = eng.Assess(in, T(at), {});
+      eng.AssessInto(in, T(at), {}, steps, Engine::Detail::kSteps);
+      const std::string label = std::to_string(*in.burned_area_ha) + " at " + at;
+      EXPECT_EQ(steps.response_level, full.response_level) << label;
+      ASSERT_EQ(steps.triggers.size(), full.triggers.size()) << label;
+      for (std::size_t i = 0; i < full.triggers.size(); ++i) {
+        EXPECT_EQ(steps.triggers[i].clause, full.triggers[i].clause) << label;
+        EXPECT_EQ(steps.triggers[i].level, full.triggers[i].level) << label;
+      }
+      EXPECT_EQ(steps.decided_by, full.decided_by) << label;
+      EXPECT_EQ(steps.grade.grade, full.grade.grade) << label;
+      EXPECT_EQ(steps.lead.tier, full.lead.tier) << label;
+      ASSERT_EQ(steps.reporting.size(), full.reporting.size()) << label;
+      for (std::size_t i = 0; i < full.reporting.size(); ++i)
+        EXPECT_EQ(steps.reporting[i].rule.clause, full.reporting[i].rule.clause) << label;
+      EXPECT_EQ(steps.response_terminated, full.response_terminated) << label;
+      ASSERT_EQ(steps.facts.size(), full.facts.size()) << label;
+      for (std::size_t i = 0; i < full.facts.size(); ++i) {
+        EXPECT_EQ(steps.facts[i].fact, full.facts[i].fact) << label;
+        EXPECT_EQ(steps.facts[i].value, full.facts[i].value) << label;
+      }
+      EXPECT_EQ(steps.next.level, full.next.level) << label;
+      ASSERT_EQ(steps.next.due.size(), full.next.due.size()) << label;
+      for (std::size_t i = 0; i < full.next.due.size(); ++i) {
+        EXPECT_EQ(steps.next.due[i].clause, full.next.due[i].clause) << label;
+        EXPECT_EQ(steps.next.due[i].at, full.next.due[i].at) << label;
+      }
+      EXPECT_EQ(steps.next.change, full.next.change) << label;
+      EXPECT_TRUE(steps.measures.empty() && steps.safety.empty() && steps.notes.empty() && steps.next.closest.empty() &&
+                  steps.grade.criteria.empty() && steps.lead.reasons.empty())
+          << label;
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -160,6 +161,35 @@ TEST(ReportMerger, SameAsMergingAndReadingTheTextOnRandomUpdates) {
   }
   EXPECT_GT(errors, 20);  // both outcomes are exercised
   EXPECT_GT(reads, 20);
+}
+
+// Updates read once (ParsedUpdate) and added to two mergers, one a copy taken with updates not yet merged into
+// its text: the same readings as the text merge after each update, and the same text when it is finally asked for.
+TEST(ReportMerger, ParsedUpdatesSharedAndTextAskedForLast) {
+  const std::vector<std::string> updates = {
+      R"({"incident_id":"A","reported_at":"2026-03-14T09:30:00+08:00","burned_area_ha":12,"weather":{"temperature_c":31}})",
+      R"({"reported_at":"2026-03-14T10:30:00+08:00","burned_area_ha":120.5,"weather":{"humidity_pct":25}})",
+      R"({"reported_at":"2026-03-14T11:30:00+08:00","county":"甲县","facts":{"no_smoke":true}})",
+      R"({"reported_at":"2026-03-14T12:30:00+08:00","weather":null,"deaths":1})"};
+  std::vector<ParsedUpdate> parsed;
+  for (const std::string& u : updates) parsed.emplace_back(u, "u");
+  ReportMerger a;
+  std::optional<ReportMerger> copy;
+  std::string text = "{}";
+  for (std::size_t i = 0; i < updates.size(); ++i) {
+    text = MergeReportJson(text, updates[i], "u");
+    a.Add(parsed[i]);
+    if (copy) copy->Add(parsed[i]);
+    ASSERT_EQ(ReadMerger(a), ReadText(text)) << "update " << i;
+    if (copy) {
+      ASSERT_EQ(ReadMerger(*copy), ReadText(text)) << "copy, update " << i;
+    }
+    if (i == 1) copy = a;  // two updates pending in its text
+  }
+  EXPECT_EQ(a.Text(), text);
+  EXPECT_EQ(copy->Text(), text);
+  EXPECT_THROW(ParsedUpdate("[1]", "u"), Error);
+  EXPECT_THROW(ParsedUpdate("{", "u"), Error);
 }
 
 }  // namespace

@@ -25,6 +25,11 @@ std::optional<Timestamp> OwnSince(const ReportEntry& r, const RuleSet& rules) {
 
 std::string Stamp(const Timestamp& t) { return FormatIso8601(t); }
 
+// Report k's JSON as MergeForTimeline read it, if it kept it.
+const format::ParsedUpdate* Update(const MergedHistory& h, std::size_t k) {
+  return k < h.updates.size() ? &h.updates[k] : nullptr;
+}
+
 }  // namespace
 
 void SortByMoment(std::vector<ReportEntry>& reports) {
@@ -58,9 +63,12 @@ std::vector<Timestamp> KnownTimes(const std::vector<ReportEntry>& reports) {
   return known;
 }
 
-Incident HistoryMerger::Add(const ReportEntry& r) {
+Incident HistoryMerger::Add(const ReportEntry& r, const format::ParsedUpdate* parsed) {
   const RuleSet& rules = engine_->rules();
-  merged_.Add(r.json, r.source);
+  if (parsed)
+    merged_.Add(*parsed);
+  else
+    merged_.Add(r.json, r.source);
   Incident in = merged_.Read(r.source.empty() ? r.incident_id : r.source, rules);
   const bool was_out = !periods_.empty() && !periods_.back().until;
   const std::optional<Timestamp> own_since = OwnSince(r, rules);
@@ -114,13 +122,14 @@ MergedHistory MergeForTimeline(const Engine& eng, const std::vector<ReportEntry>
   MergedHistory h;
   h.known = KnownTimes(rs);
   h.states.reserve(rs.size());
+  for (std::size_t k = 0; k < rs.size(); ++k) h.any_late = h.any_late || h.known[k] != rs[k].reported_at;
+  if (h.any_late) h.updates.reserve(rs.size());
   HistoryMerger m(eng);
   for (std::size_t k = 0; k < rs.size(); ++k) {
-    if (h.known[k] != rs[k].reported_at) {  // late: the office's view lacks it for a while (OfficeStates)
+    if (h.known[k] != rs[k].reported_at)  // late: the office's view lacks it for a while (OfficeStates)
       h.before_late.emplace(k, m);
-      h.any_late = true;
-    }
-    h.states.push_back(m.Add(rs[k]));
+    if (h.any_late) h.updates.emplace_back(rs[k].json, rs[k].source);  // read once, added again by OfficeStates
+    h.states.push_back(m.Add(rs[k], h.any_late ? &h.updates.back() : nullptr));
     if (enrich) enrich(h.states.back());
   }
   return h;
@@ -153,7 +162,7 @@ std::vector<const Incident*> OfficeStates(const Engine& eng, const std::vector<R
     ++count;
     while (prefix < rs.size() && in_set[prefix]) ++prefix;
     if (in_step && k > last_in) {
-      merged = merger.Add(rs[k]);
+      merged = merger.Add(rs[k], Update(h, k));
       last_in = k;
     } else {
       in_step = false;
@@ -173,7 +182,7 @@ std::vector<const Incident*> OfficeStates(const Engine& eng, const std::vector<R
         merger = copy != h.before_late.end() ? copy->second : HistoryMerger(eng);
         for (std::size_t m = copy != h.before_late.end() ? prefix : 0; m < rs.size(); ++m)
           if (in_set[m]) {
-            merged = merger.Add(rs[m]);
+            merged = merger.Add(rs[m], Update(h, m));
             last_in = m;
           }
         in_step = true;

@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -59,39 +61,85 @@ std::optional<double> FactValue(const Decision& d, FactId id) {
   return std::nullopt;
 }
 
-// The step for one incident at `t` from the engine's decision on its current state.
-Step MakeStep(const RuleSet& rules, Track& tr, const Incident& cur, const Decision& d, const Timestamp& t,
+// What a sweep takes from the engine's Decision on one state at one moment (views into the RuleSet). The office's
+// sweep reuses the truth's where both assess the same state at the same moment with the same concurrency.
+struct Assessed {
+  std::optional<Level> level;
+  bool terminated = false;
+  std::vector<std::string_view> triggers;  // clauses of the triggers at `level`
+  std::vector<ReportingDuty> reporting;
+  Tier lead = Tier::kCounty;
+  std::optional<Grade> grade;
+  std::optional<double> open_fire_hours;
+  bool controlled = false, extinguished = false;
+  std::vector<DueTime> due;  // Decision::next.due (by time)
+  std::optional<Timestamp> change;
+};
+
+void Summarize(const Decision& d, Assessed& a) {
+  a.level = d.response_level;
+  a.terminated = d.response_terminated;
+  a.triggers.clear();
+  for (const auto& f : d.triggers)
+    if (d.response_level && f.level == *d.response_level) a.triggers.push_back(f.clause);
+  a.reporting.clear();
+  for (const auto& r : d.reporting)
+    a.reporting.push_back(ReportingDuty{std::string(r.rule.clause), {r.recipients.begin(), r.recipients.end()}});
+  a.lead = d.lead.tier;
+  a.grade = d.grade.grade;
+  a.open_fire_hours = FactValue(d, FactId::kOpenFireHours);
+  a.controlled = FactValue(d, FactId::kControlled).value_or(0.0) != 0.0;
+  a.extinguished = FactValue(d, FactId::kExtinguished).value_or(0.0) != 0.0;
+  a.due = d.next.due;
+  a.change = d.next.change;
+}
+
+// The assessments of the truth's sweep, by (state, moment, concurrency): the office's view assesses the same
+// states (the merged history's, shared by address) at the same moments until its first late report.
+struct MemoKey {
+  const Incident* state;
+  std::int64_t at;
+  int offset, fires, dangerous;
+  bool operator<(const MemoKey& o) const {
+    return std::tie(state, at, offset, fires, dangerous) < std::tie(o.state, o.at, o.offset, o.fires, o.dangerous);
+  }
+};
+struct SweepMemo {
+  bool record = false;  // the truth's sweep records; the office's reads
+  std::map<MemoKey, Assessed> seen;
+};
+
+// The step for one incident at `t` from the engine's assessment of its current state.
+Step MakeStep(const RuleSet& rules, Track& tr, const Incident& cur, const Assessed& d, const Timestamp& t,
               const Concurrency& conc) {
   Step step;
   step.at = t;
-  step.assessed = d.response_level;
-  step.terminated = d.response_terminated;
+  step.assessed = d.level;
+  step.terminated = d.terminated;
   if (step.terminated) {
     tr.held.reset();
   } else {
-    step.required = Rank(d.response_level) >= Rank(tr.held) ? d.response_level : tr.held;
+    step.required = Rank(d.level) >= Rank(tr.held) ? d.level : tr.held;
     tr.held = step.required;
   }
   step.held = Rank(step.required) > Rank(step.assessed);
-  for (const auto& f : d.triggers)
-    if (d.response_level && f.level == *d.response_level) step.triggers.emplace_back(f.clause);
+  step.triggers.assign(d.triggers.begin(), d.triggers.end());
   if (step.required)
     if (const LevelSpec* ls = rules.FindLevel(*step.required)) {
       step.deciders = ls->deciders;
       step.decider_clause = ls->decider_clause;
     }
-  for (const auto& r : d.reporting)
-    step.reporting.push_back(ReportingDuty{std::string(r.rule.clause), {r.recipients.begin(), r.recipients.end()}});
-  step.lead = d.lead.tier;
-  step.grade = d.grade.grade;
+  step.reporting = d.reporting;
+  step.lead = d.lead;
+  step.grade = d.grade;
   step.concurrency = conc;
-  step.open_fire_hours = FactValue(d, FactId::kOpenFireHours);
+  step.open_fire_hours = d.open_fire_hours;
   step.burned_area_ha = cur.burned_area_ha;
   step.deaths = cur.deaths;
   step.serious_injuries = cur.serious_injuries;
-  step.controlled = FactValue(d, FactId::kControlled).value_or(0.0) != 0.0;
-  step.extinguished = FactValue(d, FactId::kExtinguished).value_or(0.0) != 0.0;
-  for (const auto& due : d.next.due)  // sorted by time
+  step.controlled = d.controlled;
+  step.extinguished = d.extinguished;
+  for (const auto& due : d.due)  // sorted by time
     if (due.at > t && Rank(due.level) > Rank(step.required)) {
       step.next_due = due.at;
       step.next_level = due.level;
@@ -108,22 +156,22 @@ struct Wake {
   StepCause cause = StepCause::kClock;
   std::string detail;
 };
-std::optional<Wake> NextWake(const Decision& d, const Timestamp& t) {
+std::optional<Wake> NextWake(const Assessed& d, const Timestamp& t) {
   std::optional<Wake> w;
-  for (const auto& due : d.next.due)
+  for (const auto& due : d.due)
     if (due.at > t) {
       w = Wake{due.at, StepCause::kClock, std::string(due.clause)};
       break;
     }
-  if (d.next.change && *d.next.change > t && (!w || *d.next.change < w->at))
-    w = Wake{*d.next.change, StepCause::kCalendar, "calendar"};
+  if (d.change && *d.change > t && (!w || *d.change < w->at)) w = Wake{*d.change, StepCause::kCalendar, "calendar"};
   return w;
 }
 
 class Sweep {
  public:
-  Sweep(const Engine& eng, std::vector<Track>& tracks, std::int64_t until, long limit)
-      : eng_(eng), tracks_(tracks), until_(until), limit_(limit) {}
+  // `memo` (optional) records the assessments made (memo->record) or reuses the ones recorded.
+  Sweep(const Engine& eng, std::vector<Track>& tracks, std::int64_t until, long limit, SweepMemo* memo = nullptr)
+      : eng_(eng), tracks_(tracks), until_(until), limit_(limit), memo_(memo) {}
 
   // Runs the sweep; returns the number of engine assessments made.
   int Run() {
@@ -157,10 +205,11 @@ class Sweep {
         tr.fire.reset();
       }
       if (tr.done || (tr.ended_at && tr.ended_at->epoch_s <= now)) continue;  // ended: no longer burning for 6.3.2.1(5)
-      burning_.push_back(tr.states[tr.next - 1]);
+      if (!tr.fire) tr.fire = eng_.Fire(*tr.states[tr.next - 1]);
+      burning_.push_back(*tr.fire);
     }
     // Plan 6.3.2.1(5), 3.3: the fires burning at this moment, as the engine's facts say.
-    const Concurrency conc = eng_.ConcurrencyOf(burning_);
+    const Concurrency conc = Engine::ConcurrencyOf(burning_);
     for (std::size_t i : active_) Evaluate(i, t, conc);
     active_.erase(std::remove_if(active_.begin(), active_.end(), [&](std::size_t i) { return tracks_[i].done; }),
                   active_.end());
@@ -181,8 +230,8 @@ class Sweep {
       throw Error(ErrorKind::kInternal, "timeline", "step limit reached (" + std::to_string(limit_) + " evaluations)",
                   "a clock-driven condition keeps falling due; please report this");
     const Incident& cur = *tr.states[tr.next - 1];
-    eng_.AssessInto(cur, t, conc, d_);
-    Step step = MakeStep(eng_.rules(), tr, cur, d_, t, conc);
+    const Assessed& a = Assess(cur, t, conc);
+    Step step = MakeStep(eng_.rules(), tr, cur, a, t, conc);
     if (tr.reported_now) step.warnings = cur.notices;
     if (ending) {  // the response was ended by its decider: nothing is required from here on
       step.required.reset();
@@ -194,7 +243,7 @@ class Sweep {
       step.next_clause.clear();
     }
     if (!ending)
-      if (auto w = NextWake(d_, t); w && w->at.epoch_s <= until_) {
+      if (auto w = NextWake(a, t); w && w->at.epoch_s <= until_) {
         events_.insert(w->at.epoch_s);
         wake_[w->at.epoch_s][i] = {w->cause, w->detail};
       }
@@ -203,7 +252,18 @@ class Sweep {
     if (steps.empty() || step.cause == StepCause::kReport || step.cause == StepCause::kEnd ||
         !SameState(steps.back(), step))
       steps.push_back(std::move(step));
-    Finish(tr, now, ending);
+    Finish(tr, now, ending, a);
+  }
+
+  // The engine's assessment of `cur` at `t` (Engine::AssessInto), or the same one the memo recorded.
+  const Assessed& Assess(const Incident& cur, const Timestamp& t, const Concurrency& conc) {
+    const MemoKey key{&cur, t.epoch_s, t.offset_min, conc.fires, conc.dangerous_fires};
+    if (memo_ && !memo_->record)
+      if (auto f = memo_->seen.find(key); f != memo_->seen.end()) return f->second;
+    eng_.AssessInto(cur, t, conc, d_, Engine::Detail::kSteps);
+    Assessed& a = memo_ && memo_->record ? memo_->seen[key] : a_;
+    Summarize(d_, a);
+    return a;
   }
 
   static void SetCause(Step& step, const Track& tr, const Incident& cur, bool ending,
@@ -223,14 +283,14 @@ class Sweep {
   }
 
   // Finished: ended, or no more reports, not burning, nothing due: it can no longer change nor count as burning.
-  void Finish(Track& tr, std::int64_t now, bool ending) {
+  void Finish(Track& tr, std::int64_t now, bool ending, const Assessed& a) {
     if (ending) {
       tr.done = true;
       return;
     }
     const Step& last = tr.out->steps.back();
     if (!tr.fire) tr.fire = eng_.Fire(*tr.states[tr.next - 1]);
-    if (tr.next == tr.states.size() && !tr.fire->burning && !d_.next.change && (last.terminated || !last.required) &&
+    if (tr.next == tr.states.size() && !tr.fire->burning && !a.change && (last.terminated || !last.required) &&
         !(tr.ended_at && tr.ended_at->epoch_s > now))
       tr.done = true;
   }
@@ -244,9 +304,11 @@ class Sweep {
   std::set<std::int64_t> events_;
   std::map<std::int64_t, std::map<std::size_t, std::pair<StepCause, std::string>>> wake_;
   std::vector<std::size_t> active_;
-  std::vector<const Incident*> burning_;  // the states of the incidents not ended at this moment (Step_)
+  std::vector<FireState> burning_;  // Engine::Fire of the states of the incidents not ended at this moment (Step_)
   std::size_t next_start_ = 0;
+  SweepMemo* memo_ = nullptr;
   Decision d_;
+  Assessed a_;
 };
 
 // Reports grouped by incident and sorted by moment.
@@ -369,7 +431,7 @@ long StepLimit(const std::vector<Track>& tracks, std::int64_t from, std::int64_t
 void BuildKnownViews(const Engine& eng, const TimelineInput& in,
                      const std::map<std::string, std::vector<ReportEntry>>& by_id,
                      const std::vector<std::string>& order, const std::vector<MergedHistory>& merged,
-                     const std::vector<Track>& truth, Timeline& tl, std::int64_t until, long limit) {
+                     const std::vector<Track>& truth, Timeline& tl, std::int64_t until, long limit, SweepMemo& memo) {
   if (std::none_of(merged.begin(), merged.end(), [](const MergedHistory& h) { return h.any_late; })) return;
   std::vector<IncidentTimeline> views(order.size());
   std::deque<Incident> owned;  // the view's own states (OfficeStates)
@@ -385,7 +447,8 @@ void BuildKnownViews(const Engine& eng, const TimelineInput& in,
   std::stable_sort(tracks.begin(), tracks.end(), [](const Track& a, const Track& b) {
     return a.states.front()->reported_at < b.states.front()->reported_at;
   });
-  tl.evaluations += Sweep(eng, tracks, until, limit).Run();
+  memo.record = false;
+  tl.evaluations += Sweep(eng, tracks, until, limit, &memo).Run();
   for (std::size_t i = 0; i < order.size(); ++i) tl.incidents[i].known_steps = std::move(views[i].steps);
 }
 
@@ -439,8 +502,12 @@ Timeline BuildTimeline(const Engine& eng, const TimelineInput& in) {
   tl.from = Timestamp{first, offset};
   tl.until = Timestamp{std::max(until, first), offset};
   const long limit = StepLimit(tracks, first, until);
-  tl.evaluations = Sweep(eng, tracks, until, limit).Run();
-  BuildKnownViews(eng, in, by_id, order, merged, tracks, tl, until, limit);
+  // The office's view (if any report is late) assesses the same states at the same moments as the truth until
+  // its first late report: the truth's sweep records its assessments for it.
+  SweepMemo memo;
+  memo.record = std::any_of(merged.begin(), merged.end(), [](const MergedHistory& h) { return h.any_late; });
+  tl.evaluations = Sweep(eng, tracks, until, limit, &memo).Run();
+  BuildKnownViews(eng, in, by_id, order, merged, tracks, tl, until, limit, memo);
   return tl;
 }
 

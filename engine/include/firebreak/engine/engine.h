@@ -68,14 +68,26 @@ class Engine {
   // Same concurrency, all assessed at `at` (a later moment: what the clock will require).
   std::vector<Decision> AssessAll(const std::vector<Incident>& incidents, const Timestamp& at) const;
 
+  // How much of the Decision AssessInto builds. Both evaluate every rule the same way (one evaluation).
+  //  kFull:  everything (Assess).
+  //  kSteps: what a timeline step needs: response_level, triggers, the decider, grade.grade, lead.tier, reporting,
+  //          warning_colour, response_terminated, warnings, facts/unknown/defaulted/gis_sources, next.due and
+  //          next.change (next.level too). Left empty: grade.criteria, lead.reasons, measures, warning_response,
+  //          safety, terminations, next.closest, notes.
+  enum class Detail : std::uint8_t { kFull, kSteps };
+
   // Same as Assess, but fills `out` reusing its storage (no allocation once `out` has grown).
-  void AssessInto(const Incident& incident, const Timestamp& at, const Concurrency& c, Decision& out) const;
+  void AssessInto(const Incident& incident, const Timestamp& at, const Concurrency& c, Decision& out,
+                  Detail detail = Detail::kFull) const;
 
   // Whether `incident` (its state at its reported_at) burns and is dangerous, by the engine's facts.
   FireState Fire(const Incident& incident) const;
   // The concurrency facts of a set of incidents at one moment (each given as its state at that moment): the
   // burning ones and, of those, the dangerous ones (at least 1 fire). Plan 6.3.2.1(5), 3.3.
   Concurrency ConcurrencyOf(const std::vector<const Incident*>& incidents) const;
+  // The same from the incidents' FireStates (each Fire of its state at that moment, e.g. kept by a caller whose
+  // states did not change since).
+  static Concurrency ConcurrencyOf(const std::vector<FireState>& fires);
 
   // The lean path: level, grade, lead and counts only (no strings, no allocation).
   Verdict Evaluate(const Incident& incident, const Timestamp& at, const Concurrency& c) const;

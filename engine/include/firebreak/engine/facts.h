@@ -150,13 +150,16 @@ const std::array<FactInfo, kFactCount>& AllFacts();
 // does not hold (and the decision lists the fact as unknown). Cheap to copy (fixed array).
 class FactSet {
  public:
+  // (A FactId is always < kFactCount: the bitset is indexed without its range check.)
   void Set(FactId id, double v) {
     values_[Index(id)] = v;
-    known_.set(Index(id));
+    known_[Index(id)] = true;
   }
   void SetBool(FactId id, bool b) { Set(id, b ? 1.0 : 0.0); }
-  void Clear(FactId id) { known_.reset(Index(id)); }
-  bool Has(FactId id) const { return known_.test(Index(id)); }
+  void Clear(FactId id) { known_[Index(id)] = false; }
+  bool Has(FactId id) const { return known_[Index(id)]; }
+  // REQUIRES: Has(id).
+  double KnownValue(FactId id) const { return values_[Index(id)]; }
   bool Any() const { return known_.any(); }  // at least one fact is known
   std::optional<double> Get(FactId id) const {
     return Has(id) ? std::optional<double>(values_[Index(id)]) : std::nullopt;

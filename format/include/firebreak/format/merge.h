@@ -18,6 +18,19 @@ std::string MergeReportJson(const std::string& base, const std::string& update, 
 // report, and the state is read into an Incident without writing and re-reading the merged text. Every result
 // and error is the one of MergeReportJson and ParseReports on the merged text (anything unusual — a parse error,
 // deep nesting, odd keys, a very large state — goes through exactly those functions). Copyable.
+// One report's JSON text read once, to be added to several mergers (e.g. the merged history and the office's view
+// of it). Cheap to copy (shared, immutable).
+class ParsedUpdate {
+ public:
+  // Throws Error(kInput) with `where` like ReportMerger::Add(update, where).
+  ParsedUpdate(const std::string& update, const std::string& where);
+
+ private:
+  friend class ReportMerger;
+  struct Parsed;
+  std::shared_ptr<const Parsed> p_;
+};
+
 class ReportMerger {
  public:
   ReportMerger();
@@ -29,6 +42,8 @@ class ReportMerger {
 
   // Merges one update (a report object as JSON text). Throws Error(kInput) with `where` like MergeReportJson.
   void Add(const std::string& update, const std::string& where);
+  // The same for an update already read.
+  void Add(const ParsedUpdate& update);
   // The merged state as JSON text: MergeReportJson over every update added, starting from "{}".
   const std::string& Text() const;
   // ParseReports(Text(), source, rules).front(): the same Incident, or the same Error(kInput).

@@ -76,7 +76,8 @@ class HistoryMerger {
  public:
   explicit HistoryMerger(const engine::Engine& engine) : engine_(&engine) {}
   // The state after `r` (not enriched). REQUIRES: r is not before the reports added so far (SortByMoment order).
-  engine::Incident Add(const ReportEntry& r);
+  // `parsed` (optional): r.json already read (format::ParsedUpdate of it), e.g. by MergeForTimeline.
+  engine::Incident Add(const ReportEntry& r, const format::ParsedUpdate* parsed = nullptr);
   // The moment of the last report added (nullopt before the first).
   const std::optional<Timestamp>& last() const { return last_; }
   // The reports added so far merged (JSON object text; format::MergeReportJson).
@@ -99,6 +100,7 @@ struct MergedHistory {
   std::vector<Timestamp> known;                      // KnownTimes(reports)
   std::map<std::size_t, HistoryMerger> before_late;  // k -> the merge of reports 0..k-1, for each late report k
   bool any_late = false;                             // some known[k] != reports[k].reported_at
+  std::vector<format::ParsedUpdate> updates;         // when any_late: each report's JSON read once (for OfficeStates)
 };
 MergedHistory MergeForTimeline(const engine::Engine& engine, const std::vector<ReportEntry>& reports,
                                const Enrich& enrich = {});
