@@ -202,6 +202,40 @@ TEST_F(DeskTest, IncidentJsonMarksLateReportsWithWhenRecorded) {
                                                {"2026-04-04T08:03:00+08:00", false}}));
 }
 
+// The board's overdue items count from when the office owed them (timeline::OwedSince): a death reported late
+// (describing 08:01, recorded after the 08:03 report) makes III and 5.2(3) due at 08:01 by the facts but owed
+// only from its recording, as the audit judges it; a fire reported in order (F-2) owes them from the time due.
+TEST_F(DeskTest, BoardOverdueItemsCountFromWhenTheOfficeCouldKnow) {
+  Client duty = SignedIn("duty");
+  json first = ReportIII(), later = ReportIII(), earlier = ReportIII();
+  first["deaths"] = 0;
+  later.erase("deaths");  // says nothing of casualties
+  later["reported_at"] = "2026-04-04T08:03:00+08:00";
+  earlier["reported_at"] = "2026-04-04T08:01:00+08:00";  // the death, recorded after 08:03: late
+  for (const json* r : {&first, &later, &earlier}) ASSERT_EQ(duty.Post("/api/reports", *r).status, 201);
+  ASSERT_EQ(duty.Post("/api/reports", ReportIII("F-2")).status, 201);
+  ASSERT_EQ(duty.Post("/api/test/clock", json{{"set", "2026-04-04T10:00:00+08:00"}}).status, 200);  // all undone
+  const json status = duty.Get("/api/status").Json();
+  std::map<std::string, json> items;  // "F-1 level:III" -> item
+  for (const auto& row : status["board"])
+    for (const auto& o : row["overdue"])
+      items[row["incident_id"].get<std::string>() + " " + o["item"].get<std::string>()] = o;
+  for (const char* key : {"F-1 level:III", "F-1 report:5.2(3)"}) {
+    ASSERT_TRUE(items.count(key)) << key << " " << status["board"].dump();
+    const json& o = items[key];
+    EXPECT_EQ(o["due_at"], "2026-04-04T08:01:00+08:00") << key;
+    ASSERT_FALSE(o["known_at"].is_null()) << key;
+    EXPECT_EQ(o["since"], o["known_at"]) << key;
+    const auto since = ParseIso8601(o["since"].get<std::string>());
+    ASSERT_TRUE(since) << key;
+    EXPECT_GE(since->epoch_s, ParseIso8601(kStart)->epoch_s) << key;  // recorded on the desk's clock, after 08:05
+  }
+  for (const char* key : {"F-2 level:III", "F-2 report:5.2(3)"}) {
+    ASSERT_TRUE(items.count(key)) << key << " " << status["board"].dump();
+    EXPECT_EQ(items[key]["since"], items[key]["due_at"]) << key;
+  }
+}
+
 // Only roles that decide a level may declare or close; the HQ office's duty officers and the deciders enter
 // reports; a role that decides nothing and reports nothing (the expert group) only looks.
 TEST_F(DeskTest, EachRefusalByRole) {

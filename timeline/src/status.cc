@@ -13,6 +13,14 @@ namespace {
 
 int Rank(std::optional<Level> l) { return l ? static_cast<int>(*l) : 0; }
 
+}  // namespace
+
+Timestamp OwedSince(const Timestamp& due_at, const std::optional<Timestamp>& known_at) {
+  return known_at && *known_at > due_at ? *known_at : due_at;  // interpretation known-to-the-office
+}
+
+namespace {
+
 StatusLine LineOf(const IncidentTimeline& it, const AuditReport& audit, const Timestamp& at) {
   StatusLine line;
   line.incident_id = it.incident_id;
@@ -29,10 +37,11 @@ StatusLine LineOf(const IncidentTimeline& it, const AuditReport& audit, const Ti
   if (const IncidentAudit* a = audit.Find(it.incident_id)) {
     for (const auto& e : a->escalations)
       if (e.timeliness == "missing")
-        line.overdue.push_back(
-            OverdueLevel{e.to, e.due_at, e.clauses.empty() ? std::string() : e.clauses.front(), e.should_decide});
+        line.overdue.push_back(OverdueLevel{e.to, OwedSince(e.due_at, e.known_at),
+                                            e.clauses.empty() ? std::string() : e.clauses.front(), e.should_decide});
     for (const auto& r : a->reporting)
-      if (r.status == "missing") line.reports_missing.push_back(OverdueReport{r.clause, r.due_at});
+      if (r.status == "missing")
+        line.reports_missing.push_back(OverdueReport{r.clause, OwedSince(r.due_at, r.known_at)});
   }
   return line;
 }

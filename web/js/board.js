@@ -42,7 +42,7 @@ function dutyLine(meta, row, o) {
       ? el('button.small', { on: { click: () => acknowledge(row.incident_id, o) } }, t('duty.ack'))
       : null;
   return el(`div.duty${o.ack ? '' : '.red'}`, { dataset: { item: o.item } },
-    what, who, '，', t('duty.since'), ' ', short(o.due_at), ' ', countdown(o.due_at), ' ', ack);
+    what, who, '，', t('duty.since'), ' ', short(o.since || o.due_at), ' ', countdown(o.since || o.due_at), ' ', ack);
 }
 
 async function acknowledge(incident, o) {

@@ -70,7 +70,7 @@ function renderAlarm(snap) {
       : `${o.status === 'incomplete' ? t('duty.incomplete') : t('duty.report')} ${o.clause}`;
     const can = session && session.permissions.ack;
     bar.append(el('span.item', { dataset: { incident: row.incident_id, item: o.item } },
-      `${row.incident_id}: ${what}（${t('duty.since')} ${short(o.due_at)}）`,
+      `${row.incident_id}: ${what}（${t('duty.since')} ${short(o.since || o.due_at)}）`,
       can ? el('button.small', { on: { click: () => acknowledge(row.incident_id, o) } }, t('duty.ack')) : null));
   }
   void meta;

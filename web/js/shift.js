@@ -46,7 +46,7 @@ function sheetPanel(meta, sheet) {
     el('table', el('tbody', (sheet.open_incidents || []).map((r) => el('tr', { dataset: { incident: r.incident_id } },
       el('td', r.incident_id), el('td', levelBadge(r.required), ' / ', levelBadge(r.declared)),
       el('td', (r.overdue || []).map((o) => el(`div.duty${o.ack ? '' : '.red'}`,
-        o.kind === 'level' ? `${t('duty.level')} ${levelName(o.level)}` : `${t('duty.report')} ${o.clause}`, ` ${short(o.due_at)}`,
+        o.kind === 'level' ? `${t('duty.level')} ${levelName(o.level)}` : `${t('duty.report')} ${o.clause}`, ` ${short(o.since || o.due_at)}`,
         o.ack ? ` · ${t('duty.acked')} ${o.ack.username}` : ''))))))),
     el('h3', t('shift.due')),
     el('ul', (sheet.due_next_12h || []).map((d) => el('li', `${d.incident_id} ${levelName(d.level)} ${short(d.due)} (${d.clause})`))),

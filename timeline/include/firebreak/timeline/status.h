@@ -15,17 +15,22 @@
 namespace firebreak::timeline {
 
 // An escalation the plan required that nobody declared (audit timeliness "missing").
+// When an office owed a duty the audit found undone: the later of the time due by the facts and the time the
+// office could know it (AuditReport's known_at; interpretation known-to-the-office). The board's overdue items
+// (text and the web desk) count from it, as the audit judges lateness and `owed_reports` gives `by`.
+Timestamp OwedSince(const Timestamp& due_at, const std::optional<Timestamp>& known_at);
+
 struct OverdueLevel {
   engine::Level level = engine::Level::kIV;
-  Timestamp due_since;
+  Timestamp due_since;                // OwedSince
   std::string clause;                 // first clause that made it due
   std::vector<std::string> deciders;  // role ids (6.3.x.1)
 };
 
 // A 5.2 upward report that fell due and was not made.
 struct OverdueReport {
-  std::string clause;  // "5.2(3)"
-  Timestamp due_since;
+  std::string clause;   // "5.2(3)"
+  Timestamp due_since;  // OwedSince
 };
 
 struct StatusLine {
