@@ -26,19 +26,6 @@ using json = nlohmann::ordered_json;
 json Lv(std::optional<engine::Level> l) { return l ? json(engine::LevelName(*l)) : json(nullptr); }
 json Time(const std::optional<Timestamp>& t) { return t ? json(FormatIso8601(*t)) : json(nullptr); }
 
-// REPOINT: the same library calls as StoredTimeline() in cli/cmd_store.cc (`firebreak status`/`audit`).
-timeline::Timeline DeskTimeline(const store::Store& st, const engine::Engine& eng, const Timestamp& until,
-                                bool open_only, timeline::TimelineInput* input = nullptr) {
-  std::vector<store::IncidentHistory> hs;
-  for (const auto& inc : st.Incidents(open_only)) hs.push_back(st.History(inc.incident_id));
-  const bool shared = st.kind() == store::BackendKind::kPostgres;  // as StoredTimeline
-  timeline::TimelineInput in = store::TimelineInputFromStore(hs, {}, shared ? &eng.rules() : nullptr);
-  in.until = until;
-  timeline::Timeline tl = timeline::BuildTimeline(eng, in);
-  if (input) *input = std::move(in);
-  return tl;
-}
-
 // Each incident's latest state (the one merge, timeline/history.h), not enriched.
 std::map<std::string, engine::Incident> LatestStates(const engine::Engine& eng,
                                                      const std::vector<timeline::ReportEntry>& reports) {
@@ -411,7 +398,7 @@ std::string DeskApi::Audit(const std::string& incident_id, const std::string& fo
     only.push_back(incident_id);
     title = incident_id;
   }
-  timeline::Timeline tl = DeskTimeline(store_, engine_, until, false);
+  timeline::Timeline tl = store::StoredTimeline(store_, engine_, until, false);  // as `firebreak audit`
   timeline::AuditReport a = timeline::Audit(tl, rules_, AuditOpts(tolerance_min_), only);
   if (only.empty()) store::KeepOfficeView(store_, rules_, tl, a);  // every incident: the office's (as the board)
   if (format == "json") return timeline::AuditToJson(a, rules_);

@@ -181,12 +181,19 @@ struct Desk::Impl {
     return [this](engine::Incident& in) { Enriched(in); };
   }
 
+  // A stored report as the timeline reads it (ordered by moment, then row id).
+  static ReportEntry EntryOf(const IncidentHistory& h, const ReportRecord& r) {
+    return ReportEntry{h.incident.incident_id,
+                       r.reported_at,
+                       r.recorded_at.value_or(r.reported_at),
+                       r.id,
+                       r.body,
+                       r.source.empty() ? "store: report " + std::to_string(r.id) : r.source};
+  }
+
   Cached Load(const IncidentHistory& h) const {
     Cached c;
-    for (const auto& r : h.reports)
-      c.reports.push_back(ReportEntry{h.incident.incident_id, r.reported_at, r.recorded_at.value_or(r.reported_at),
-                                      r.id, r.body,
-                                      r.source.empty() ? "store: report " + std::to_string(r.id) : r.source});
+    for (const auto& r : h.reports) c.reports.push_back(EntryOf(h, r));
     timeline::SortByMoment(c.reports);
     c.merged = "{}";
     for (const auto& r : c.reports) c.merged = format::MergeReportJson(c.merged, r.json, r.source);
@@ -240,15 +247,6 @@ struct Desk::Impl {
       else
         PutBack(h.incident.incident_id, Load(h));
     }
-  }
-
-  static ReportEntry EntryOf(const IncidentHistory& h, const ReportRecord& r) {
-    return ReportEntry{h.incident.incident_id,
-                       r.reported_at,
-                       r.recorded_at.value_or(r.reported_at),
-                       r.id,
-                       r.body,
-                       r.source.empty() ? "store: report " + std::to_string(r.id) : r.source};
   }
 
   // Appends the reports of `h` that `c` lacks when `c` holds the others and they all come at or after its last

@@ -164,4 +164,10 @@ inline RuleSet MiniRules() {
   return r;
 }
 
+// MiniRules() built once, for suites that only read it.
+inline const RuleSet& SharedMiniRules() {
+  static const RuleSet r = MiniRules();
+  return r;
+}
+
 }  // namespace firebreak::engine::testing

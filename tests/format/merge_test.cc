@@ -18,10 +18,7 @@ namespace {
 
 using namespace engine;
 
-const RuleSet& Rules() {
-  static const RuleSet r = testing::MiniRules();
-  return r;
-}
+const RuleSet& Rules() { return testing::SharedMiniRules(); }
 
 std::string Opt(const std::optional<double>& v) {
   if (!v) return "-";

@@ -14,10 +14,7 @@ namespace {
 
 using namespace engine;
 
-const RuleSet& Rules() {
-  static const RuleSet r = testing::MiniRules();
-  return r;
-}
+const RuleSet& Rules() { return testing::SharedMiniRules(); }
 
 TEST(ReportIo, ParsesAFullJsonReport) {
   const char* text = R"({

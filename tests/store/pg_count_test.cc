@@ -57,12 +57,15 @@ TEST_F(PgStore, StatePreservingReportsShareTheCountStateChangesWaitForIt) {
   Raw holder(AdminUrl());
   ASSERT_EQ(holder.Run("BEGIN"), "");
   ASSERT_EQ(holder.Run("SELECT pg_advisory_xact_lock_shared(" + lock + ")"), "");
-  auto same =
-      std::async(std::launch::async, [&] { return d.Report(Report("RA-1", Minute(5), "融安县", 3, false), "a"); });
+  auto in_background = [&](int minute, double area, bool dangerous, const char* name) {  // RA-1's next report
+    return std::async(std::launch::async, [&, minute, area, dangerous, name] {
+      return d.Report(Report("RA-1", Minute(minute), "融安县", area, dangerous), name);
+    });
+  };
+  auto same = in_background(5, 3, false, "a");
   ASSERT_EQ(same.wait_for(30s), std::future_status::ready) << "a state-preserving report waited for a shared holder";
   EXPECT_EQ(same.get().size(), 1u);
-  auto change =
-      std::async(std::launch::async, [&] { return d.Report(Report("RA-1", Minute(10), "融安县", 3, true), "b"); });
+  auto change = in_background(10, 3, true, "b");
   EXPECT_EQ(change.wait_for(1500ms), std::future_status::timeout) << "a change of state did not wait for the count";
   ASSERT_EQ(holder.Run("ROLLBACK"), "");
   ASSERT_EQ(change.wait_for(30s), std::future_status::ready);
@@ -70,8 +73,7 @@ TEST_F(PgStore, StatePreservingReportsShareTheCountStateChangesWaitForIt) {
 
   ASSERT_EQ(holder.Run("BEGIN"), "");
   ASSERT_EQ(holder.Run("SELECT pg_advisory_xact_lock(" + lock + ")"), "");
-  auto held =
-      std::async(std::launch::async, [&] { return d.Report(Report("RA-1", Minute(15), "融安县", 4, true), "c"); });
+  auto held = in_background(15, 4, true, "c");
   EXPECT_EQ(held.wait_for(1500ms), std::future_status::timeout) << "a shared recording ignored an exclusive holder";
   ASSERT_EQ(holder.Run("ROLLBACK"), "");
   ASSERT_EQ(held.wait_for(30s), std::future_status::ready);
