@@ -296,6 +296,45 @@ TEST(OneTruth, Case6LateReportIsRecordedAndJudgedFromWhenKnown) {
   EXPECT_NE(same.out.find("same-moment-reports-merge"), std::string::npos) << same.out;
 }
 
+// A late report of a death at 09:30 arrives at 11:00, after an in-order report of 10:00 that said no one had died
+// (written before the office knew). The facts required III from 09:30 and it holds (level-holds-until-termination);
+// the office's merged state at 11:00 says 0 deaths, but by 11:00 it had every report describing 09:30 or earlier,
+// so it knew III was required (history-known): the audit owes the declaration and the 5.2 report from 11:00 —
+// not "not-known" — and the status' owed reports agree.
+TEST(OneTruth, Case6LateDeathBeforeAnInOrderReportOfNoneIsKnownWhenRecorded) {
+  const std::string store = FreshStore("c6b.sqlite");
+  Record(store, Write("c6b-1.json", R"({"incident_id":"L3","reported_at":"2026-05-12T10:00:00+08:00",
+    "open_fire_since":"2026-05-12T09:00:00+08:00","burned_area_ha":20,"deaths":0,"county":"柳城县"})"),
+         "2026-05-12T10:00:00+08:00");
+  Out late = Fb("report --store " + store + " --recorded-at 2026-05-12T11:00:00+08:00 " +
+                Write("c6b-2.json", R"({"incident_id":"L3","reported_at":"2026-05-12T09:30:00+08:00","deaths":1})"));
+  ASSERT_EQ(late.code, 0) << late.err;
+  EXPECT_EQ(StatusAt(store, "L3", "2026-05-12T10:30:00+08:00").first, "III");  // held after the 10:00 report
+  Out a = Fb("audit L3 --store " + store + " --until 2026-05-12T12:00:00+08:00 --format json");
+  ASSERT_EQ(a.code, 0) << a.err;
+  json j = Json(a);
+  EXPECT_EQ(j["ok"], false);  // the declaration and the report are missing
+  const json& e = j["incidents"][0]["escalations"][0];
+  EXPECT_EQ(e["to"], "III");
+  EXPECT_EQ(e["due_at"], "2026-05-12T09:30:00+08:00");
+  EXPECT_EQ(e["known_at"], "2026-05-12T11:00:00+08:00");
+  EXPECT_EQ(e["verdict"], "missing");
+  bool death_duty = false;
+  for (const auto& r : j["incidents"][0]["reporting"]) {
+    if (r["due_at"] != "2026-05-12T09:30:00+08:00") continue;
+    death_duty = true;
+    EXPECT_EQ(r["known_at"], "2026-05-12T11:00:00+08:00") << r.dump();
+    EXPECT_EQ(r["status"], "missing") << r.dump();
+  }
+  EXPECT_TRUE(death_duty) << j.dump();
+  EXPECT_NE(j["interpretations"].dump().find("history-known"), std::string::npos);
+  // Declared 40 minutes after it could be known: on time.
+  Out decl = Fb("declare L3 III --by deputy_commander --at 2026-05-12T11:40:00+08:00 --store " + store);
+  ASSERT_EQ(decl.code, 0) << decl.err;
+  json j2 = Json(Fb("audit L3 --store " + store + " --until 2026-05-12T12:00:00+08:00 --format json"));
+  EXPECT_EQ(j2["incidents"][0]["escalations"][0]["verdict"], "ok") << j2.dump();
+}
+
 // The same through a drill: a scenario report with `recorded_at` after later reports.
 TEST(OneTruth, Case6LateReportInADrill) {
   const std::string sc = Write("c6.yaml", R"(scenario: late

@@ -70,8 +70,8 @@ std::string VerdictText(const std::string& v, const std::string& lang) {
 
 // Escalations: every rise of the required level, each matched to the declaration that met it (its index goes
 // to `matched`).
-void AuditEscalations(const IncidentTimeline& it, const RuleSet& rules, std::int64_t decl_tol, IncidentAudit& a,
-                      std::set<std::size_t>& matched_declarations) {
+void AuditEscalations(const Timeline& tl, const IncidentTimeline& it, const RuleSet& rules, std::int64_t decl_tol,
+                      IncidentAudit& a, std::set<std::size_t>& matched_declarations) {
   std::optional<Level> prev;
   for (const auto& s : it.steps) {
     if (Rank(s.required) > Rank(prev)) {
@@ -79,7 +79,7 @@ void AuditEscalations(const IncidentTimeline& it, const RuleSet& rules, std::int
       e.from = prev;
       e.to = *s.required;
       e.due_at = s.at;
-      e.known_at = it.KnownLevelAt(e.to, e.due_at);
+      e.known_at = it.KnownLevelAt(e.to, e.due_at, tl.HistoryKnownAt(it, s));
       e.cause = s.cause;
       e.clauses = s.triggers;
       e.should_decide = s.deciders;
@@ -170,7 +170,7 @@ void AuditDeclarations(const IncidentTimeline& it, const RuleSet& rules,
 }
 
 // Upward reports: each reporting duty once, with the first report made for it and whom it told.
-void AuditReporting(const IncidentTimeline& it, std::int64_t rep_tol, IncidentAudit& a) {
+void AuditReporting(const Timeline& tl, const IncidentTimeline& it, std::int64_t rep_tol, IncidentAudit& a) {
   std::set<std::string> seen;
   for (const auto& s : it.steps) {
     for (const auto& duty : s.reporting) {
@@ -178,7 +178,7 @@ void AuditReporting(const IncidentTimeline& it, std::int64_t rep_tol, IncidentAu
       ReportingAudit r;
       r.clause = duty.clause;
       r.due_at = s.at;
-      r.known_at = it.KnownDutyAt(duty.clause, s.at);
+      r.known_at = it.KnownDutyAt(duty.clause, s.at, tl.HistoryKnownAt(it, s));
       r.recipients = duty.recipients;
       const TimelineUpwardReport* first = nullptr;
       std::set<std::string> to;
@@ -205,16 +205,17 @@ void AuditReporting(const IncidentTimeline& it, std::int64_t rep_tol, IncidentAu
   }
 }
 
-IncidentAudit AuditIncident(const IncidentTimeline& it, const RuleSet& rules, const AuditOptions& opt) {
+IncidentAudit AuditIncident(const Timeline& tl, const IncidentTimeline& it, const RuleSet& rules,
+                            const AuditOptions& opt) {
   IncidentAudit a;
   a.incident_id = it.incident_id;
   a.county = it.county;
   const std::int64_t decl_tol = static_cast<std::int64_t>(opt.declaration_tolerance_min) * 60;
   const std::int64_t rep_tol = static_cast<std::int64_t>(opt.report_tolerance_min) * 60;
   std::set<std::size_t> matched_declarations;
-  AuditEscalations(it, rules, decl_tol, a, matched_declarations);
+  AuditEscalations(tl, it, rules, decl_tol, a, matched_declarations);
   AuditDeclarations(it, rules, matched_declarations, a);
-  AuditReporting(it, rep_tol, a);
+  AuditReporting(tl, it, rep_tol, a);
   return a;
 }
 
@@ -235,10 +236,10 @@ AuditReport Audit(const Timeline& t, const RuleSet& rules, const AuditOptions& o
   a.from = t.from;
   a.until = t.until;
   a.interpretations = {kLevelHoldsInterpretation, kTimelinessInterpretation, kKnownInterpretation,
-                       kSuperiorInterpretation};
+                       kHistoryKnownInterpretation, kSuperiorInterpretation};
   for (const auto& it : t.incidents) {
     if (!only.empty() && std::find(only.begin(), only.end(), it.incident_id) == only.end()) continue;
-    a.incidents.push_back(AuditIncident(it, rules, options));
+    a.incidents.push_back(AuditIncident(t, it, rules, options));
     a.ok = a.ok && a.incidents.back().ok;
   }
   return a;
@@ -277,6 +278,11 @@ std::string InterpretationLines(const AuditReport& a, const RuleSet& rules, cons
     else if (id == kKnownInterpretation)
       out << (en ? ": lateness counts from the later of due by the facts and known to the office (late reports)\n"
                  : "：迟延自“按事实应启动”与“值班室获知”二者中较晚者起算（迟到报告）\n");
+    else if (id == kHistoryKnownInterpretation)
+      out << (en ? ": the office knows what the facts required at a moment once it has every report describing that "
+                   "moment or earlier, even if a later report gives a smaller figure\n"
+                 : "：值班室收到描述某一时刻及其以前的全部报告之时，即获知该时刻按事实应启动（应报告）的事项，"
+                   "后续报告数值较小亦然\n");
     else if (id == kLevelHoldsInterpretation)
       out << (en ? ": once required, a level stays required until the termination conditions" +
                        Cite(TerminationClause(rules), lang) + " hold\n"

@@ -357,7 +357,26 @@ std::optional<Level> IncidentTimeline::DeclaredAt(const Timestamp& t) const {
   return out;
 }
 
-std::optional<Timestamp> IncidentTimeline::KnownLevelAt(Level level, const Timestamp& due) const {
+namespace {
+
+// The earlier of two moments either of which may be unknown.
+std::optional<Timestamp> Earlier(const std::optional<Timestamp>& a, const std::optional<Timestamp>& b) {
+  if (!a) return b;
+  if (!b) return a;
+  return *b < *a ? b : a;
+}
+
+// The latest moment a report of `it` describing `t` or earlier became known (t if none came late).
+std::int64_t KnownThrough(const IncidentTimeline& it, const Timestamp& t, std::int64_t out) {
+  for (const auto& k : it.known_late)
+    if (k.describes <= t) out = std::max(out, k.known.epoch_s);
+  return out;
+}
+
+}  // namespace
+
+std::optional<Timestamp> IncidentTimeline::KnownLevelAt(Level level, const Timestamp& due,
+                                                        const std::optional<Timestamp>& history_known) const {
   const std::vector<Step>& view = known_steps.empty() ? steps : known_steps;
   const Step* before = nullptr;
   for (const Step& s : view) {
@@ -367,24 +386,34 @@ std::optional<Timestamp> IncidentTimeline::KnownLevelAt(Level level, const Times
     }
     if (before && Rank(before->required) >= Rank(level)) return due;
     before = nullptr;
-    if (Rank(s.required) >= Rank(level)) return s.at;
+    if (Rank(s.required) >= Rank(level)) return Earlier(s.at, history_known);
   }
   if (before && Rank(before->required) >= Rank(level)) return due;
-  return std::nullopt;
+  return history_known;
 }
 
-std::optional<Timestamp> IncidentTimeline::KnownDutyAt(const std::string& clause, const Timestamp& due) const {
+std::optional<Timestamp> IncidentTimeline::KnownDutyAt(const std::string& clause, const Timestamp& due,
+                                                       const std::optional<Timestamp>& history_known) const {
   const std::vector<Step>& view = known_steps.empty() ? steps : known_steps;
   for (const Step& s : view)
     for (const auto& r : s.reporting)
-      if (r.clause == clause) return s.at <= due ? due : s.at;
-  return std::nullopt;
+      if (r.clause == clause) return s.at <= due ? due : Earlier(s.at, history_known);
+  return history_known;
 }
 
 const IncidentTimeline* Timeline::Find(const std::string& incident_id) const {
   for (const auto& i : incidents)
     if (i.incident_id == incident_id) return &i;
   return nullptr;
+}
+
+Timestamp Timeline::HistoryKnownAt(const IncidentTimeline& it, const Step& s) const {
+  std::int64_t known = s.at.epoch_s;
+  if (s.concurrency.fires > 1)
+    for (const auto& other : incidents) known = KnownThrough(other, s.at, known);
+  else
+    known = KnownThrough(it, s.at, known);
+  return Timestamp{known, s.at.offset_min};
 }
 
 namespace {
@@ -491,6 +520,9 @@ Timeline BuildTimeline(const Engine& eng, const TimelineInput& in) {
     for (const Incident* s : tr.states)
       if (s->county) it.county = s->county;
     first = std::min(first, rs.front().reported_at.epoch_s);
+    for (std::size_t k = 0; k < rs.size(); ++k)
+      if (merged.back().known[k] > rs[k].reported_at)
+        it.known_late.push_back({rs[k].reported_at, merged.back().known[k]});
     for (const Timestamp& k : merged.back().known) last = std::max(last, k.epoch_s);
     last = std::max(last, rs.back().reported_at.epoch_s);
     tracks.push_back(std::move(tr));

@@ -34,6 +34,7 @@ namespace firebreak::timeline {
 inline constexpr const char* kReignitionInterpretation = "reignition-at-report";
 inline constexpr const char* kSameMomentInterpretation = "same-moment-reports-merge";
 inline constexpr const char* kKnownInterpretation = "known-to-the-office";
+inline constexpr const char* kHistoryKnownInterpretation = "history-known";
 
 // Adds facts to an incident state before it is assessed (e.g. GIS terrain from its location).
 using Enrich = std::function<void(engine::Incident&)>;

@@ -113,12 +113,24 @@ struct IncidentTimeline {
   // each moment; empty when every report was recorded in time order: the view is `steps`).
   std::vector<Step> known_steps;
 
+  // This incident's reports the office knew only after the moment they describe (late ones, another office's
+  // records: KnownTimes), by the moment they describe.
+  struct KnownLate {
+    Timestamp describes, known;
+  };
+  std::vector<KnownLate> known_late;
+
   const Step* StepAt(const Timestamp& t) const;  // last step at or before t (nullptr before the first report)
-  // The first moment at or after `due` at which the office's view required `level` or above (`due` itself if it
-  // already did; nullopt if never up to the end of the timeline). Interpretation known-to-the-office.
-  std::optional<Timestamp> KnownLevelAt(engine::Level level, const Timestamp& due) const;
-  // The same for a 5.2 duty (`clause`) that fell due at `due`.
-  std::optional<Timestamp> KnownDutyAt(const std::string& clause, const Timestamp& due) const;
+  // When the office could know that the facts required `level` from `due` (interpretations known-to-the-office
+  // and history-known): the first moment at or after `due` at which the office's view required `level` or above
+  // (`due` itself if it already did), or `history_known` (Timeline::HistoryKnownAt of the step at `due`: by then
+  // the office had every report the facts at `due` rest on), whichever is earlier. REQUIRES: the timeline's
+  // required level at `due` is `level` or above.
+  std::optional<Timestamp> KnownLevelAt(engine::Level level, const Timestamp& due,
+                                        const std::optional<Timestamp>& history_known) const;
+  // The same for a 5.2 duty (`clause`) that fell due at `due` (REQUIRES: the step at `due` owes it).
+  std::optional<Timestamp> KnownDutyAt(const std::string& clause, const Timestamp& due,
+                                       const std::optional<Timestamp>& history_known) const;
   std::optional<engine::Level> RequiredAt(const Timestamp& t) const;
   std::optional<engine::Level> DeclaredAt(const Timestamp& t) const;  // last declaration at or before t
 };
@@ -129,6 +141,10 @@ struct Timeline {
   std::vector<IncidentTimeline> incidents;  // by first report
   int evaluations = 0;                      // engine assessments made
   const IncidentTimeline* Find(const std::string& incident_id) const;
+  // The moment by which the office had every report the facts of `s` (a step of `it`) rest on: the reports of
+  // `it` describing s.at or earlier — of every incident when s counted other fires (its concurrency) — at the
+  // latest moment one of them became known (never before s.at). Interpretation history-known.
+  Timestamp HistoryKnownAt(const IncidentTimeline& it, const Step& s) const;
 };
 
 // Builds the timeline. Throws Error(kInternal) if the step limit (200 evaluations per report) is hit.
