@@ -135,6 +135,40 @@ TEST(Timeline, TwoDangerousFiresRaiseBothAndConcurrencyIsCounted) {
   EXPECT_EQ(t.Find("C")->StepAt(At(2 * kH))->lead, Tier::kCity);  // 3.3: three fires, one level up
 }
 
+// Interpretation history-known over concurrency: A's III (two dangerous fires, 6.3.2.1(5)) rests on B's report of
+// 09:00, which the office had only at 11:00 (recorded after B's 10:00 report that B is no longer dangerous). The
+// office's merged states never show two dangerous fires, yet at 11:00 it had every report the facts of 09:00 rest
+// on: III is known at 11:00, not "not-known" for good.
+TEST(Audit, HistoryKnownCountsTheOtherFiresReportsWhenTheyWereCounted) {
+  TimelineInput in;
+  auto entry = [&](const std::string& id, std::int64_t at, std::int64_t recorded, const std::string& fields) {
+    const std::string obj = "{\"incident_id\":\"" + id + "\",\"reported_at\":\"" + FormatIso8601(At(at)) + "\"," +
+                            Since0() + ",\"burned_area_ha\":3,\"sensitive_period\":false," + fields + "}";
+    const auto order = static_cast<std::int64_t>(in.reports.size());
+    in.reports.push_back(ReportEntry{id, At(at), At(recorded), order, obj, "test"});
+  };
+  entry("A", 0, 0, "\"dangerous\":true");
+  entry("B", 2 * kH, 2 * kH, "\"dangerous\":false");
+  entry("B", kH, 3 * kH, "\"dangerous\":true");  // late: B already had a report of 10:00
+  in.until = At(4 * kH);
+  Engine e(Rules());
+  const Timeline t = BuildTimeline(e, in);
+  const IncidentTimeline* a = t.Find("A");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->RequiredAt(At(kH - 1)), std::nullopt);
+  EXPECT_EQ(a->RequiredAt(At(kH)), Level::kIII);      // two dangerous fires
+  EXPECT_EQ(a->RequiredAt(At(2 * kH)), Level::kIII);  // held
+  EXPECT_EQ(t.HistoryKnownAt(*a, *a->StepAt(At(kH))), At(3 * kH));
+  EXPECT_EQ(t.HistoryKnownAt(*a, *a->StepAt(At(0))), At(0));  // one fire counted: A's own reports only
+  const AuditReport r = Audit(t, Rules(), AuditOptions{});
+  const IncidentAudit* ia = r.Find("A");
+  ASSERT_NE(ia, nullptr);
+  ASSERT_EQ(ia->escalations.size(), 1u);
+  EXPECT_EQ(ia->escalations[0].due_at, At(kH));
+  EXPECT_EQ(ia->escalations[0].known_at, At(3 * kH));
+  EXPECT_EQ(ia->escalations[0].verdict, "missing");
+}
+
 TEST(Timeline, EndDeclarationStopsTheIncident) {
   Builder b;
   b.Report("F", 0, Since0() + ",\"burned_area_ha\":60,\"sensitive_period\":false")
