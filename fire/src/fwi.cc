@@ -361,7 +361,7 @@ const ChainTables kChainTables;
 // the chain: DC is often a sum of short decimals (pe is linear in a temperature with one decimal), which lands exactly
 // on a printed digit's halfway point, where another order of the additions would print another digit.
 // REQUIRES start.dmc >= 0, start.dc >= 0 (RunFwi).
-void Codes(detail::Series& s, const FwiCodes& start, std::size_t n) {
+[[gnu::always_inline]] inline void CodesBody(detail::Series& s, const FwiCodes& start, std::size_t n) {
   constexpr double kLo = kMinM * kA + kC, kHi = 250.0 * kA + kC;
   double mo = FfmcMoisture(start.ffmc);
   double dmc = start.dmc, rk_sum = 0.0, dmc_out = start.dmc;  // DMC after the last rain, rk since, today's DMC
@@ -411,6 +411,8 @@ void Codes(detail::Series& s, const FwiCodes& start, std::size_t n) {
     dd[i] = dc_out;
   }
 }
+
+void Codes(detail::Series& s, const FwiCodes& start, std::size_t n) { CodesBody(s, start, n); }
 
 // Pass 3: FFMC from m (eq. 10), ISI, BUI, FWI, DSR (eqs. 24-31), every branch computed and chosen by selects.
 FIREBREAK_SIMD_CLONES void Indices(detail::Series& s, std::size_t count) {
@@ -521,6 +523,9 @@ FIREBREAK_AVX512 void Indices512(detail::Series& s, std::size_t count) {
   }
 }
 
+// The chain built with FMA (the dry day's multiply-add in one rounding less and one latency less).
+FIREBREAK_AVX512 void Codes512(detail::Series& s, const FwiCodes& start, std::size_t n) { CodesBody(s, start, n); }
+
 bool HasAvx512() {
   static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
                           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
@@ -594,7 +599,7 @@ std::vector<FwiDay> RunFwiSeries(const FwiCodes& start, std::span<const NoonWeat
   if (avx512 && HasAvx512()) {
 #ifdef FIREBREAK_FWI_AVX512
     WeatherTerms512(s, n);
-    Codes(s, start, n);
+    Codes512(s, start, n);
     Indices512(s, n);
 #endif
   } else {
