@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 namespace firebreak::fire {
@@ -566,6 +567,44 @@ FIREBREAK_SIMD_CLONES void Pack(detail::Series& s, const NoonWeather* days, std:
   }
 }
 
+#ifdef FIREBREAK_FWI_AVX512
+// Pack on AVX-512: each field of 8 days by one gather (a day is 5 doubles: the month's int with its padding, then
+// the four observations), the day-length factors by a permute of the 12-entry tables; the days after the last
+// whole block as Pack does.
+static_assert(sizeof(NoonWeather) == 5 * sizeof(double) && offsetof(NoonWeather, temp_c) == sizeof(double) &&
+              offsetof(NoonWeather, rh_pct) == 2 * sizeof(double) &&
+              offsetof(NoonWeather, wind_kmh) == 3 * sizeof(double) &&
+              offsetof(NoonWeather, rain_mm) == 4 * sizeof(double) && offsetof(NoonWeather, month) == 0);
+FIREBREAK_AVX512 void Pack512(detail::Series& s, const NoonWeather* days, std::size_t n, const DayLength& dl) {
+  const __m512i day = _mm512_setr_epi64(0, 5, 10, 15, 20, 25, 30, 35);     // in doubles
+  const __m256i day32 = _mm256_setr_epi32(0, 10, 20, 30, 40, 50, 60, 70);  // in ints
+  const __m512d le0 = _mm512_loadu_pd(&dl.le[0]), le1 = _mm512_maskz_loadu_pd(0x0F, &dl.le[8]);
+  const __m512d lf0 = _mm512_loadu_pd(&dl.lf[0]), lf1 = _mm512_maskz_loadu_pd(0x0F, &dl.lf[8]);
+  std::size_t o = 0;
+  for (; o + 8 <= n; o += 8) {
+    const auto* base = reinterpret_cast<const char*>(days + o);
+    _mm512_storeu_pd(&s.t[o], _mm512_i64gather_pd(day, base + offsetof(NoonWeather, temp_c), 8));
+    _mm512_storeu_pd(&s.h[o], _mm512_i64gather_pd(day, base + offsetof(NoonWeather, rh_pct), 8));
+    _mm512_storeu_pd(&s.w[o], _mm512_i64gather_pd(day, base + offsetof(NoonWeather, wind_kmh), 8));
+    _mm512_storeu_pd(&s.r[o], _mm512_i64gather_pd(day, base + offsetof(NoonWeather, rain_mm), 8));
+    __m256i month = _mm256_i32gather_epi32(reinterpret_cast<const int*>(base), day32, 4);
+    month = _mm256_min_epi32(_mm256_max_epi32(month, _mm256_set1_epi32(1)), _mm256_set1_epi32(12));  // MonthIndex
+    const __m512i mi = _mm512_cvtepi32_epi64(_mm256_sub_epi32(month, _mm256_set1_epi32(1)));
+    _mm512_storeu_pd(&s.le[o], _mm512_permutex2var_pd(le0, mi, le1));
+    _mm512_storeu_pd(&s.lf[o], _mm512_permutex2var_pd(lf0, mi, lf1));
+  }
+  for (std::size_t i = o; i < n; ++i) {
+    const auto mi = static_cast<std::size_t>(MonthIndex(days[i].month));
+    s.t[i] = days[i].temp_c, s.h[i] = days[i].rh_pct, s.w[i] = days[i].wind_kmh, s.r[i] = days[i].rain_mm;
+    s.le[i] = dl.le[mi], s.lf[i] = dl.lf[mi];
+  }
+  for (std::size_t i = n; i < detail::Padded(n); ++i) {  // the padding, as Pack
+    s.t[i] = 20.0, s.h[i] = 50.0, s.w[i] = 0.0, s.r[i] = 0.0, s.le[i] = 0.0, s.lf[i] = 0.0;
+    s.m[i] = 10.0, s.p[i] = 10.0, s.d[i] = 100.0;
+  }
+}
+#endif
+
 FIREBREAK_SIMD_CLONES void Unpack(const detail::Series& s, FwiDay* __restrict o, std::size_t n) {
   const double* __restrict f = s.f.data(), * __restrict p = s.p.data(), * __restrict d = s.d.data();
   const double* __restrict isi = s.isi.data(), * __restrict bui = s.bui.data(), * __restrict fwi = s.fwi.data();
@@ -595,14 +634,15 @@ std::vector<FwiDay> RunFwiSeries(const FwiCodes& start, std::span<const NoonWeat
   }
   thread_local detail::Series s;
   s.Resize(n);
-  Pack(s, days.data(), n, dl);
   if (avx512 && HasAvx512()) {
 #ifdef FIREBREAK_FWI_AVX512
+    Pack512(s, days.data(), n, dl);
     WeatherTerms512(s, n);
     Codes512(s, start, n);
     Indices512(s, n);
 #endif
   } else {
+    Pack(s, days.data(), n, dl);
     WeatherTerms(s, n);
     Codes(s, start, n);
     Indices(s, n);
