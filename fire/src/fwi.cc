@@ -570,7 +570,8 @@ FIREBREAK_SIMD_CLONES void Pack(detail::Series& s, const NoonWeather* days, std:
 #ifdef FIREBREAK_FWI_AVX512
 // Pack on AVX-512: each field of 8 days by one gather (a day is 5 doubles: the month's int with its padding, then
 // the four observations), the day-length factors by a permute of the 12-entry tables; the days after the last
-// whole block as Pack does.
+// whole block as Pack does. (The zero-masked forms of the intrinsics, all lanes selected: GCC 12 warns about the
+// undefined source of the plain ones.)
 static_assert(sizeof(NoonWeather) == 5 * sizeof(double) && offsetof(NoonWeather, temp_c) == sizeof(double) &&
               offsetof(NoonWeather, rh_pct) == 2 * sizeof(double) &&
               offsetof(NoonWeather, wind_kmh) == 3 * sizeof(double) &&
@@ -583,13 +584,17 @@ FIREBREAK_AVX512 void Pack512(detail::Series& s, const NoonWeather* days, std::s
   std::size_t o = 0;
   for (; o + 8 <= n; o += 8) {
     const auto* base = reinterpret_cast<const char*>(days + o);
-    _mm512_storeu_pd(&s.t[o], _mm512_i64gather_pd(day, base + offsetof(NoonWeather, temp_c), 8));
-    _mm512_storeu_pd(&s.h[o], _mm512_i64gather_pd(day, base + offsetof(NoonWeather, rh_pct), 8));
-    _mm512_storeu_pd(&s.w[o], _mm512_i64gather_pd(day, base + offsetof(NoonWeather, wind_kmh), 8));
-    _mm512_storeu_pd(&s.r[o], _mm512_i64gather_pd(day, base + offsetof(NoonWeather, rain_mm), 8));
+    _mm512_storeu_pd(&s.t[o],
+                     _mm512_mask_i64gather_pd(_mm512_setzero_pd(), 0xFF, day, base + offsetof(NoonWeather, temp_c), 8));
+    _mm512_storeu_pd(&s.h[o],
+                     _mm512_mask_i64gather_pd(_mm512_setzero_pd(), 0xFF, day, base + offsetof(NoonWeather, rh_pct), 8));
+    _mm512_storeu_pd(
+        &s.w[o], _mm512_mask_i64gather_pd(_mm512_setzero_pd(), 0xFF, day, base + offsetof(NoonWeather, wind_kmh), 8));
+    _mm512_storeu_pd(
+        &s.r[o], _mm512_mask_i64gather_pd(_mm512_setzero_pd(), 0xFF, day, base + offsetof(NoonWeather, rain_mm), 8));
     __m256i month = _mm256_i32gather_epi32(reinterpret_cast<const int*>(base), day32, 4);
     month = _mm256_min_epi32(_mm256_max_epi32(month, _mm256_set1_epi32(1)), _mm256_set1_epi32(12));  // MonthIndex
-    const __m512i mi = _mm512_cvtepi32_epi64(_mm256_sub_epi32(month, _mm256_set1_epi32(1)));
+    const __m512i mi = _mm512_maskz_cvtepi32_epi64(0xFF, _mm256_sub_epi32(month, _mm256_set1_epi32(1)));
     _mm512_storeu_pd(&s.le[o], _mm512_permutex2var_pd(le0, mi, le1));
     _mm512_storeu_pd(&s.lf[o], _mm512_permutex2var_pd(lf0, mi, lf1));
   }
