@@ -317,7 +317,7 @@ const ChainTables kChainTables;
   FIREBREAK_CLAMP_RARELY(x < -708.0, x, -708.0)
   const double kd = x * (64.0 * 1.4426950408889634) + kShift;
   const double k = kd - kShift;
-  const double r = (x - k * (6.93147180369123816490e-01 / 64)) - k * (1.90821492927058770002e-10 / 64);
+  const double r = x - k * (0.6931471805599453 / 64);  // (one step: |k| < 2^16 here, the error < 6e-14 of r)
   const std::int64_t ki = std::bit_cast<std::int64_t>(kd) - std::bit_cast<std::int64_t>(kShift);
   const std::uint64_t scale = static_cast<std::uint64_t>(ki >> 6) << 52;  // 2^floor(k/64) in the exponent bits
   const double t = std::bit_cast<double>(std::bit_cast<std::uint64_t>(kChainTables.exp2j[ki & 63]) + scale);
@@ -332,7 +332,7 @@ const ChainTables kChainTables;
   const double m = std::bit_cast<double>((b & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull);
   const double r = m * kChainTables.rc[j] - 1.0;  // |r| < 1/129: ln(1 + r) to r^6
   const double r2 = r * r;
-  const double p = r + r2 * ((-0.5 + r * (1.0 / 3)) + r2 * ((-0.25 + r * 0.2) + r2 * (-1.0 / 6)));
+  const double p = (r + r2 * (-0.5 + r * (1.0 / 3))) + (r2 * r2) * ((-0.25 + r * 0.2) + r2 * (-1.0 / 6));
   return (e * 0.6931471805599453 + kChainTables.lnc[j]) + p;
 }
 
@@ -340,7 +340,7 @@ const ChainTables kChainTables;
 // 14's and 280/e^x as 280 e^-x (the exp and one division side by side). REQUIRES rain > 1.5 mm.
 [[gnu::always_inline]] inline double DmcRainChain(double po, double rain) {
   const double re = 0.92 * rain - 1.27;
-  const double mo = 20.0 + 280.0 * ChainExp(-0.023 * po);
+  const double mo20 = 280.0 * ChainExp(-0.023 * po);  // eq. 12's mo - 20
   double add = 0;
   if (po <= 33.0) {  // 1000 re / (48.77 + b re) with b = 100 / (0.5 + 0.3 po)
     const double a = 0.5 + 0.3 * po;
@@ -349,7 +349,7 @@ const ChainTables kChainTables;
     const double b = po <= 65.0 ? 14.0 - 1.3 * ChainLog(po) : 6.2 * ChainLog(po) - 17.2;
     add = 1000.0 * re / (48.77 + b * re);
   }
-  double p = 244.72 - 43.43 * ChainLog(mo + add - 20.0);
+  double p = 244.72 - 43.43 * ChainLog(mo20 + add);  // eqs. 14, 15: ln(mr - 20)
   FIREBREAK_CLAMP_RARELY(p < 0.0, p, 0.0)
   return p;
 }
@@ -375,7 +375,8 @@ const ChainTables kChainTables;
     const double r = rr[i];
     if (r > 0.5) {  // eqs. 2, 3a, 3b
       const double rf = r - 0.5;
-      double wet = 42.5 * rf * ChainExp(-100.0 / (251.0 - mo)) * (1.0 - ChainExp(-6.93 / rf));
+      double wet =
+          42.5 * rf * (1.0 - ChainExp(-6.93 / rf)) * ChainExp(-100.0 / (251.0 - mo));  // (the chain's exp last)
       if FIREBREAK_RARELY (mo > 150.0) wet += 0.0015 * (mo - 150.0) * (mo - 150.0) * std::sqrt(rf);
       mo += wet;
       FIREBREAK_CLAMP_RARELY(mo > 250.0, mo, 250.0)
