@@ -3,10 +3,14 @@
 #include "firebreak/fire/fwi.h"
 
 #include "fastmath.h"
+#include "fastmath512.h"
 #include "fwi_kernel.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 
 namespace firebreak::fire {
 
@@ -252,8 +256,8 @@ FIREBREAK_SIMD_CLONES void WeatherTerms(detail::Series& s, std::size_t count) {
 // followed by eq. 1 is linear in m (mo' = kA m + kC), so the chain has no division, and clamping FFMC to [0, 101]
 // is clamping mo' to [kA m(101) + kC, kA 250 + kC]. On a dry day the chain is one multiply and one add: eq. 8 (or 9)
 // and the affine map folded into mo' = mo a + b, whose a and b do not depend on the chain. The branches (rain, and
-// drying vs wetting) are predicted; built for the baseline target only (the scalar chain is slower in the AVX-512
-// clone). Rain uses the same equations as Ffmc/Dmc/Dc.
+// drying vs wetting) are predicted. FfmcRain and FfmcDay are the grid's (CodesCells, libm); the series' chain
+// (CodesBody) is below. Rain uses the same equations as Ffmc/Dmc/Dc.
 constexpr double kMinM = (59.5 * 250.0 - 101.0 * kFfmcScale) / (101.0 + 59.5);
 
 inline double FfmcRain(double mo, double r) {  // eqs. 2, 3a, 3b; REQUIRES r > 0.5
@@ -282,18 +286,136 @@ inline double FfmcDay(double mo, const detail::Series& s, std::size_t i) {
   return x;
 }
 
-void Codes(detail::Series& s, const FwiCodes& start, std::size_t n) {
-  double mo = FfmcMoisture(start.ffmc), p = start.dmc, d = start.dc;
+// Scalar exp and log for the series chain, where latency counts, not throughput: table-driven (2^(j/64); 1/c and
+// ln c on 64 subintervals of [1, 2)), degree-5 and degree-6 polynomials, no division and no call (around a call the
+// compiler stores and reloads the chain's carried values, which lengthens every chain). ChainExp: relative error
+// < 1e-13 for x in [-708, 700] (e^-708 below); ChainLog: error < 1e-15 for normal x > 0 (relative for |ln x| >= 1,
+// absolute below; ln 1 is 2e-16, not 0: callers that need 0 select it). Measured against libm over 2 million
+// arguments; the series stays within 1e-9 of Step() (libm) (tests/fire/fwi_test.cc).
+struct ChainTables {
+  double exp2j[64], rc[64], lnc[64];
+  ChainTables() {
+    for (int j = 0; j < 64; ++j) {
+      exp2j[j] = std::exp2(j / 64.0);
+      rc[j] = 1.0 / (1.0 + (j + 0.5) / 64.0);
+      lnc[j] = -std::log(rc[j]);
+    }
+  }
+};
+const ChainTables kChainTables;
+
+// A branch the compiler must keep as a branch (not turn into min/max, which would sit on the chain's latency):
+// for clamps that real weather never reaches.
+#define FIREBREAK_RARELY(cond) (__builtin_expect(static_cast<bool>(cond), 0))
+#define FIREBREAK_CLAMP_RARELY(cond, v, to) \
+  if FIREBREAK_RARELY (cond) {              \
+    asm volatile("");                       \
+    (v) = (to);                             \
+  }
+
+[[gnu::always_inline]] inline double ChainExp(double x) {
+  constexpr double kShift = 6755399441055744.0;  // 1.5·2^52: adding it rounds to an integer in the low bits
+  FIREBREAK_CLAMP_RARELY(x < -708.0, x, -708.0)
+  const double kd = x * (64.0 * 1.4426950408889634) + kShift;
+  const double k = kd - kShift;
+  const double r = x - k * (0.6931471805599453 / 64);  // (one step: |k| < 2^16 here, the error < 6e-14 of r)
+  const std::int64_t ki = std::bit_cast<std::int64_t>(kd) - std::bit_cast<std::int64_t>(kShift);
+  const std::uint64_t scale = static_cast<std::uint64_t>(ki >> 6) << 52;  // 2^floor(k/64) in the exponent bits
+  const double t = std::bit_cast<double>(std::bit_cast<std::uint64_t>(kChainTables.exp2j[ki & 63]) + scale);
+  const double r2 = r * r;
+  return t * ((1.0 + r) + r2 * ((0.5 + r * (1.0 / 6)) + r2 * (1.0 / 24 + r * (1.0 / 120))));
+}
+
+[[gnu::always_inline]] inline double ChainLog(double x) {
+  const std::uint64_t b = std::bit_cast<std::uint64_t>(x);
+  const auto j = static_cast<std::size_t>((b >> 46) & 63);  // the subinterval of the mantissa m in [1, 2)
+  const double e = static_cast<double>(static_cast<std::int64_t>(b >> 52) - 1023);
+  const double m = std::bit_cast<double>((b & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull);
+  const double r = m * kChainTables.rc[j] - 1.0;  // |r| < 1/129: ln(1 + r) to r^6
+  const double r2 = r * r;
+  const double p = (r + r2 * (-0.5 + r * (1.0 / 3))) + (r2 * r2) * ((-0.25 + r * 0.2) + r2 * (-1.0 / 6));
+  return (e * 0.6931471805599453 + kChainTables.lnc[j]) + p;
+}
+
+// DMC after rain (eqs. 11-15) as DmcAfterRain on the chain's exp and log, with eq. 13a's division folded into eq.
+// 14's and 280/e^x as 280 e^-x (the exp and one division side by side). REQUIRES rain > 1.5 mm.
+[[gnu::always_inline]] inline double DmcRainChain(double po, double rain) {
+  const double re = 0.92 * rain - 1.27;
+  const double mo20 = 280.0 * ChainExp(-0.023 * po);  // eq. 12's mo - 20
+  double add = 0;
+  if (po <= 33.0) {  // 1000 re / (48.77 + b re) with b = 100 / (0.5 + 0.3 po)
+    const double a = 0.5 + 0.3 * po;
+    add = 1000.0 * re * a / (48.77 * a + 100.0 * re);
+  } else {
+    const double b = po <= 65.0 ? 14.0 - 1.3 * ChainLog(po) : 6.2 * ChainLog(po) - 17.2;
+    add = 1000.0 * re / (48.77 + b * re);
+  }
+  double p = 244.72 - 43.43 * ChainLog(mo20 + add);  // eqs. 14, 15: ln(mr - 20)
+  FIREBREAK_CLAMP_RARELY(p < 0.0, p, 0.0)
+  return p;
+}
+
+// The three chains of the series. FFMC as FfmcDay and FfmcRain (the clamps as branches that are never taken on real
+// weather). DMC and DC jump from rain day to rain day: a day without rain (on them) only adds rk >= 0 (eq. 16) or
+// pe >= 0 (eq. 22) to a code >= 0, so the chain carries the code after the last rain and the sum of the terms since,
+// and the next rain day starts from their sum; DC's rain day needs Q = e^(-DC/400) (eq. 19), which the chain carries
+// (times e^(-sum/400)). The codes written out are added day by day from the last rain's value, in Step()'s order, off
+// the chain: DC is often a sum of short decimals (pe is linear in a temperature with one decimal), which lands exactly
+// on a printed digit's halfway point, where another order of the additions would print another digit.
+// REQUIRES start.dmc >= 0, start.dc >= 0 (RunFwi).
+[[gnu::always_inline]] inline void CodesBody(detail::Series& s, const FwiCodes& start, std::size_t n) {
+  constexpr double kLo = kMinM * kA + kC, kHi = 250.0 * kA + kC;
+  double mo = FfmcMoisture(start.ffmc);
+  double dmc = start.dmc, rk_sum = 0.0, dmc_out = start.dmc;  // DMC after the last rain, rk since, today's DMC
+  double q = std::exp(-start.dc / 400.0), pe_sum = 0.0, dc_out = start.dc;  // Q after the last rain, pe since, DC
+  const double* __restrict rr = s.r.data(), * __restrict ed = s.ed.data(), * __restrict ew = s.ew.data();
+  const double* __restrict fdry = s.fdry.data(), * __restrict fwet = s.fwet.data();
+  const double* __restrict rk = s.rk.data(), * __restrict pe = s.pe.data();
+  double* __restrict mm = s.m.data(), * __restrict pp = s.p.data(), * __restrict dd = s.d.data();
   for (std::size_t i = 0; i < n; ++i) {
-    const double r = s.r[i];
-    mo = FfmcDay(r > 0.5 ? FfmcRain(mo, r) : mo, s, i);
-    p = std::max((r > 1.5 ? DmcAfterRain(p, r) : p) + s.rk[i], 0.0);
-    d = std::max((r > 2.8 ? DcAfterRain(d, r) : d) + s.pe[i], 0.0);
-    s.m[i] = mo;
-    s.p[i] = p;
-    s.d[i] = d;
+    const double r = rr[i];
+    if (r > 0.5) {  // eqs. 2, 3a, 3b
+      const double rf = r - 0.5;
+      double wet =
+          42.5 * rf * (1.0 - ChainExp(-6.93 / rf)) * ChainExp(-100.0 / (251.0 - mo));  // (the chain's exp last)
+      if FIREBREAK_RARELY (mo > 150.0) wet += 0.0015 * (mo - 150.0) * (mo - 150.0) * std::sqrt(rf);
+      mo += wet;
+      FIREBREAK_CLAMP_RARELY(mo > 250.0, mo, 250.0)
+    }
+    double x = 0;  // eqs. 8/9, 10, 1: mo' = kA m + kC
+    if (mo > ed[i]) {
+      const double f = fdry[i];
+      x = mo * (kA * f) + (kA * ed[i] * (1.0 - f) + kC);
+    } else if (mo < ew[i]) {
+      const double f = fwet[i];
+      x = mo * (kA * f) + (kA * ew[i] * (1.0 - f) + kC);
+    } else {
+      x = mo * kA + kC;
+    }
+    FIREBREAK_CLAMP_RARELY(x < kLo, x, kLo)
+    FIREBREAK_CLAMP_RARELY(x > kHi, x, kHi)
+    mo = x;
+    mm[i] = mo;
+    if (r > 1.5) {  // eqs. 11-15 on yesterday's DMC
+      dmc = DmcRainChain(dmc + rk_sum, r);
+      rk_sum = 0.0;
+      dmc_out = dmc;
+    }
+    rk_sum += rk[i];
+    dmc_out += rk[i];
+    pp[i] = dmc_out;
+    if (r > 2.8) {  // eqs. 18-21 on yesterday's DC: Q' = min(Q + 3.937 rd / 800, 1), DC = -400 ln Q' (0 at Q' = 1)
+      q = std::min(q * ChainExp(pe_sum * (-1.0 / 400)) + 3.937 * (0.83 * r - 1.27) * (1.0 / 800), 1.0);
+      pe_sum = 0.0;
+      dc_out = q < 1.0 ? -400.0 * ChainLog(q) : 0.0;
+    }
+    pe_sum += pe[i];
+    dc_out += pe[i];
+    dd[i] = dc_out;
   }
 }
+
+void Codes(detail::Series& s, const FwiCodes& start, std::size_t n) { CodesBody(s, start, n); }
 
 // Pass 3: FFMC from m (eq. 10), ISI, BUI, FWI, DSR (eqs. 24-31), every branch computed and chosen by selects.
 FIREBREAK_SIMD_CLONES void Indices(detail::Series& s, std::size_t count) {
@@ -335,6 +457,88 @@ FIREBREAK_SIMD_CLONES void Indices(detail::Series& s, std::size_t count) {
   }
 }
 
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define FIREBREAK_FWI_AVX512 1
+// Passes 1 and 3 for CPUs with AVX-512 (the series only; RunFwi checks the CPU): the same equations as WeatherTerms
+// and Indices, written on 8-lane vectors with fastmath512.h's exp and log, whose AVX-512 instructions (a table of
+// 2^(j/16) in two registers, scalef, getexp/getmant, rcp14) the compiler does not produce from portable code:
+// fewer instructions per exp and log than FExpLo/FLogLo, at least their accuracy.
+FIREBREAK_AVX512 void WeatherTerms512(detail::Series& s, std::size_t count) {
+  using namespace detail;
+  const std::size_t n = Padded(count);
+  const V8 zero = V8Set(0.0), one = V8Set(1.0);
+  for (std::size_t o = 0; o < n; o += 8) {  // eqs. 4-9
+    const V8 t = V8Load(&s.t[o]), h = V8Load(&s.h[o]), w = V8Load(&s.w[o]);
+    const auto wet_air = h > 0.0;
+    // ln(h/100), so that RH 100 gives (h/100)^1.7 = 1 exactly (as pow does; then eq. 8 leaves m where it was)
+    const V8 hh = h * 0.01, lh = V8LogLo(V8Sel(wet_air, hh, one));
+    const V8 tf = 0.581 * kLn10 * V8ExpLo(0.0365 * t);
+    const V8 sw = 0.0694 * V8Sqrt(w);
+    const V8 e1 = V8ExpLo((h - 100.0) * 0.1), cold = 0.18 * (21.1 - t) * (1.0 - V8ExpLo(-0.115 * h));
+    const V8 hd = V8ExpLo(0.679 * lh + 0.679 * kLn100), hw = V8ExpLo(0.753 * lh + 0.753 * kLn100);
+    V8Store(&s.ed[o], V8Sel(wet_air, 0.942 * hd, zero) + 11.0 * e1 + cold);  // eq. 4
+    V8Store(&s.ew[o], V8Sel(wet_air, 0.618 * hw, zero) + 10.0 * e1 + cold);  // eq. 5
+    const V8 h17 = V8Sel(wet_air, V8ExpLo(1.7 * lh), zero), hh2 = hh * hh, hh4 = hh2 * hh2;
+    V8Store(&s.fdry[o], V8ExpLo(-(0.424 * (1.0 - h17) + sw * (1.0 - hh4 * hh4)) * tf));  // eqs. 6a, 6b, 8
+    const V8 dry = (100.0 - h) * 0.01, dd2 = dry * dry, dd4 = dd2 * dd2;
+    const auto dry_air = dry > 0.0;
+    const V8 d17 = V8Sel(dry_air, V8ExpLo(1.7 * V8LogLo(V8Sel(dry_air, dry, one))), zero);
+    V8Store(&s.fwet[o], V8ExpLo(-(0.424 * (1.0 - d17) + sw * (1.0 - dd4 * dd4)) * tf));  // eqs. 7a, 7b, 9
+  }
+  for (std::size_t o = 0; o < n; o += 8) {  // eqs. 16, 22
+    const V8 t = V8Load(&s.t[o]), h = V8Load(&s.h[o]);
+    V8Store(&s.rk[o], 1.894 * (V8Max(t, V8Set(-1.1)) + 1.1) * (100.0 - h) * V8Load(&s.le[o]) * 1e-4);
+    // (the product rounded before the sum, as in Dc(): DC is a running sum of these, printed)
+    V8Store(&s.pe[o], V8Max((V8Rounded(0.36 * (V8Max(t, V8Set(-2.8)) + 2.8)) + V8Load(&s.lf[o])) / 2.0, zero));
+  }
+}
+
+FIREBREAK_AVX512 void Indices512(detail::Series& s, std::size_t count) {
+  using namespace detail;
+  const std::size_t n = Padded(count);
+  const V8 zero = V8Set(0.0), one = V8Set(1.0);
+  for (std::size_t o = 0; o < n; o += 8) {  // eqs. 10, 24-26 (as Indices)
+    // (m rounded before 250 - m, as in Indices: FFMC 0 at the clamp prints the same)
+    const V8 mf = V8Load(&s.m[o]), m = V8Rounded((mf - kC) * (1.0 / kA));
+    V8Store(&s.f[o], 59.5 * (250.0 - m) / (kFfmcScale + m));
+    V8Store(&s.isi[o], 0.208 * 91.9 * V8ExpLo(0.05039 * V8Load(&s.w[o]) - 0.1386 * mf) *
+                           (1.0 + V8ExpLo(5.31 * V8LogLo(mf)) * (1.0 / 4.93e7)));
+  }
+  for (std::size_t o = 0; o < n; o += 8) {  // eqs. 27a, 27b
+    const V8 p = V8Load(&s.p[o]), d = V8Load(&s.d[o]), dq = 0.8 * d / (p + 0.4 * d);
+    const auto pos = p > 0.0;
+    const V8 ub = p - (1.0 - dq) * (0.92 + V8ExpLo(1.7 * V8LogLo(V8Sel(pos, 0.0114 * p, one))));
+    const V8 u = V8Sel(p <= 0.4 * d, p * dq, ub);
+    V8Store(&s.bui[o], V8Sel(pos, V8Max(u, zero), zero));
+  }
+  for (std::size_t o = 0; o < n; o += 8) {  // eq. 28: f(D), kept in fwi[] until the next loop
+    const V8 u = V8Load(&s.bui[o]);
+    const auto low = u <= 80.0, pos = u > 0.0;
+    const V8 eu = V8ExpLo(V8Sel(low, 0.809 * V8LogLo(V8Sel(pos, u, one)), -0.023 * u));
+    V8Store(&s.fwi[o], V8Sel(low, V8Sel(pos, 0.626 * eu, zero) + 2.0, 1000.0 / (25.0 + 108.64 * eu)));
+  }
+  for (std::size_t o = 0; o < n; o += 8) {  // eqs. 29-31
+    const V8 b = 0.1 * V8Load(&s.isi[o]) * V8Load(&s.fwi[o]), lb = V8LogLo(b);
+    const auto big = b > 1.0;
+    const V8 lnf = V8Sel(big, 2.72 * V8ExpLo(0.647 * V8LogLo(V8Sel(big, 0.434 * lb, one))), lb);
+    V8Store(&s.fwi[o], V8Sel(big, V8ExpLo(lnf), b));
+    V8Store(&s.dsr[o], 0.0272 * V8ExpLo(1.77 * lnf));
+  }
+}
+
+// The chain built with FMA (the dry day's multiply-add in one rounding less and one latency less).
+FIREBREAK_AVX512 void Codes512(detail::Series& s, const FwiCodes& start, std::size_t n) { CodesBody(s, start, n); }
+
+bool HasAvx512() {
+  static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
+                          __builtin_cpu_supports("fma");
+  return yes;
+}
+#else
+bool HasAvx512() { return false; }
+#endif
+
 // Pass 2 for independent cells: each cell's codes from its own yesterday (the same equations as Codes).
 void CodesCells(detail::Series& s, const double* f0, const double* p0, const double* d0, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
@@ -365,6 +569,49 @@ FIREBREAK_SIMD_CLONES void Pack(detail::Series& s, const NoonWeather* days, std:
   }
 }
 
+#ifdef FIREBREAK_FWI_AVX512
+// Pack on AVX-512: each field of 8 days by one gather (a day is 5 doubles: the month's int with its padding, then
+// the four observations), the day-length factors by a permute of the 12-entry tables; the days after the last
+// whole block as Pack does. (The zero-masked forms of the intrinsics, all lanes selected: GCC 12 warns about the
+// undefined source of the plain ones.)
+static_assert(sizeof(NoonWeather) == 5 * sizeof(double) && offsetof(NoonWeather, temp_c) == sizeof(double) &&
+              offsetof(NoonWeather, rh_pct) == 2 * sizeof(double) &&
+              offsetof(NoonWeather, wind_kmh) == 3 * sizeof(double) &&
+              offsetof(NoonWeather, rain_mm) == 4 * sizeof(double) && offsetof(NoonWeather, month) == 0);
+FIREBREAK_AVX512 void Pack512(detail::Series& s, const NoonWeather* days, std::size_t n, const DayLength& dl) {
+  const __m512i day = _mm512_setr_epi64(0, 5, 10, 15, 20, 25, 30, 35);     // in doubles
+  const __m256i day32 = _mm256_setr_epi32(0, 10, 20, 30, 40, 50, 60, 70);  // in ints
+  const __m512d le0 = _mm512_loadu_pd(&dl.le[0]), le1 = _mm512_maskz_loadu_pd(0x0F, &dl.le[8]);
+  const __m512d lf0 = _mm512_loadu_pd(&dl.lf[0]), lf1 = _mm512_maskz_loadu_pd(0x0F, &dl.lf[8]);
+  std::size_t o = 0;
+  for (; o + 8 <= n; o += 8) {
+    const auto* base = reinterpret_cast<const char*>(days + o);
+    _mm512_storeu_pd(&s.t[o],
+                     _mm512_mask_i64gather_pd(_mm512_setzero_pd(), 0xFF, day, base + offsetof(NoonWeather, temp_c), 8));
+    _mm512_storeu_pd(&s.h[o],
+                     _mm512_mask_i64gather_pd(_mm512_setzero_pd(), 0xFF, day, base + offsetof(NoonWeather, rh_pct), 8));
+    _mm512_storeu_pd(
+        &s.w[o], _mm512_mask_i64gather_pd(_mm512_setzero_pd(), 0xFF, day, base + offsetof(NoonWeather, wind_kmh), 8));
+    _mm512_storeu_pd(
+        &s.r[o], _mm512_mask_i64gather_pd(_mm512_setzero_pd(), 0xFF, day, base + offsetof(NoonWeather, rain_mm), 8));
+    __m256i month = _mm256_i32gather_epi32(reinterpret_cast<const int*>(base), day32, 4);
+    month = _mm256_min_epi32(_mm256_max_epi32(month, _mm256_set1_epi32(1)), _mm256_set1_epi32(12));  // MonthIndex
+    const __m512i mi = _mm512_maskz_cvtepi32_epi64(0xFF, _mm256_sub_epi32(month, _mm256_set1_epi32(1)));
+    _mm512_storeu_pd(&s.le[o], _mm512_permutex2var_pd(le0, mi, le1));
+    _mm512_storeu_pd(&s.lf[o], _mm512_permutex2var_pd(lf0, mi, lf1));
+  }
+  for (std::size_t i = o; i < n; ++i) {
+    const auto mi = static_cast<std::size_t>(MonthIndex(days[i].month));
+    s.t[i] = days[i].temp_c, s.h[i] = days[i].rh_pct, s.w[i] = days[i].wind_kmh, s.r[i] = days[i].rain_mm;
+    s.le[i] = dl.le[mi], s.lf[i] = dl.lf[mi];
+  }
+  for (std::size_t i = n; i < detail::Padded(n); ++i) {  // the padding, as Pack
+    s.t[i] = 20.0, s.h[i] = 50.0, s.w[i] = 0.0, s.r[i] = 0.0, s.le[i] = 0.0, s.lf[i] = 0.0;
+    s.m[i] = 10.0, s.p[i] = 10.0, s.d[i] = 100.0;
+  }
+}
+#endif
+
 FIREBREAK_SIMD_CLONES void Unpack(const detail::Series& s, FwiDay* __restrict o, std::size_t n) {
   const double* __restrict f = s.f.data(), * __restrict p = s.p.data(), * __restrict d = s.d.data();
   const double* __restrict isi = s.isi.data(), * __restrict bui = s.bui.data(), * __restrict fwi = s.fwi.data();
@@ -375,19 +622,43 @@ FIREBREAK_SIMD_CLONES void Unpack(const detail::Series& s, FwiDay* __restrict o,
 }  // namespace
 
 std::vector<FwiDay> RunFwi(const FwiCodes& start, std::span<const NoonWeather> days, const DayLength& dl) {
+  return detail::RunFwiSeries(start, days, dl, true);
+}
+
+namespace detail {
+
+bool FwiHasAvx512() { return HasAvx512(); }
+
+std::vector<FwiDay> RunFwiSeries(const FwiCodes& start, std::span<const NoonWeather> days, const DayLength& dl,
+                                 bool avx512) {
   const std::size_t n = days.size();
+  if (!(start.dmc >= 0 && start.dc >= 0)) {  // outside the chains' REQUIRES (and the CLI's): day by day
+    std::vector<FwiDay> out;
+    out.reserve(n);
+    FwiCodes y = start;
+    for (const NoonWeather& w : days) y = out.emplace_back(Step(y, w, dl)).codes();
+    return out;
+  }
   thread_local detail::Series s;
   s.Resize(n);
-  Pack(s, days.data(), n, dl);
-  WeatherTerms(s, n);
-  Codes(s, start, n);
-  Indices(s, n);
+  if (avx512 && HasAvx512()) {
+#ifdef FIREBREAK_FWI_AVX512
+    Pack512(s, days.data(), n, dl);
+    WeatherTerms512(s, n);
+    Codes512(s, start, n);
+    Indices512(s, n);
+#endif
+  } else {
+    Pack(s, days.data(), n, dl);
+    WeatherTerms(s, n);
+    Codes(s, start, n);
+    Indices(s, n);
+  }
   std::vector<FwiDay> out(n);
   Unpack(s, out.data(), n);
   return out;
 }
 
-namespace detail {
 void StepCells(Series& s, const double* f0, const double* p0, const double* d0, std::size_t n) {
   for (std::size_t i = n; i < Padded(n); ++i) {  // the padding: any valid cell (its results are dropped)
     s.t[i] = 20.0, s.h[i] = 50.0, s.w[i] = 0.0, s.r[i] = 0.0;

@@ -2,7 +2,10 @@
 // cells (the grid, fwi_grid.cc) share the same vectorised passes.
 #pragma once
 
+#include "firebreak/fire/fwi.h"
+
 #include <cstddef>
+#include <span>
 #include <vector>
 
 namespace firebreak::fire::detail {
@@ -24,6 +27,12 @@ struct Series {
 
 // One day for n independent cells whose yesterday's codes are in f0, p0, d0 (results in s.f ... s.dsr; s resized
 // to at least n, the padding is set here). REQUIRES: valid, non-NaN inputs (the grid masks nodata cells itself).
+// RunFwi with the AVX-512 passes allowed or not (RunFwi allows them; they run only if the CPU has AVX-512F/DQ/VL/BW;
+// tests run both).
+std::vector<FwiDay> RunFwiSeries(const FwiCodes& start, std::span<const NoonWeather> days, const DayLength& dl,
+                                 bool avx512);
+bool FwiHasAvx512();  // whether RunFwi takes the AVX-512 passes on this CPU
+
 void StepCells(Series& s, const double* f0, const double* p0, const double* d0, std::size_t n);
 
 }  // namespace firebreak::fire::detail

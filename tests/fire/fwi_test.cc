@@ -19,6 +19,8 @@
 #include "firebreak/fire/weather_io.h"
 #include "firebreak/rules/loader.h"
 
+#include "../../fire/src/fwi_kernel.h"
+
 namespace firebreak::fire {
 namespace {
 
@@ -311,8 +313,35 @@ TEST(StationDay, TheYearPicksTheDayWhenTheFileHasOne) {
 namespace firebreak::fire {
 namespace {
 
-// The vectorised series (RunFwi) against Step() day after day: the same numbers to 1e-9 over ten random years,
-// with the limits of RH (0, 100), heavy rain, frost and calm days included.
+// The series' paths on this CPU: the portable passes always, the AVX-512 passes where the CPU has them (RunFwi takes
+// those there).
+std::vector<bool> SeriesPaths() {
+  std::vector<bool> paths{false};
+  if (detail::FwiHasAvx512()) paths.push_back(true);
+  return paths;
+}
+
+// Each path's series against Step() day after day, every code and index to 1e-9 (relative above 1).
+void ExpectSeriesEqualsStep(const FwiCodes& start, std::span<const NoonWeather> days, const DayLength& dl,
+                            const std::string& what) {
+  for (const bool avx512 : SeriesPaths()) {
+    const auto run = detail::RunFwiSeries(start, days, dl, avx512);
+    ASSERT_EQ(run.size(), days.size());
+    FwiCodes y = start;
+    for (std::size_t i = 0; i < days.size(); ++i) {
+      const FwiDay s = Step(y, days[i], dl);
+      y = s.codes();
+      const double a[7] = {s.ffmc, s.dmc, s.dc, s.isi, s.bui, s.fwi, s.dsr};
+      const double b[7] = {run[i].ffmc, run[i].dmc, run[i].dc, run[i].isi, run[i].bui, run[i].fwi, run[i].dsr};
+      for (int k = 0; k < 7; ++k)
+        ASSERT_NEAR(a[k], b[k], 1e-9 * std::max(1.0, std::fabs(a[k])))
+            << what << (avx512 ? ", AVX-512" : ", portable") << ": day " << i << " k " << k;
+    }
+  }
+}
+
+// The vectorised series (RunFwi, both paths) against Step() day after day: the same numbers to 1e-9 over ten random
+// years, with the limits of RH (0, 100), heavy rain, frost and calm days included.
 TEST(FwiSeries, RunEqualsStepByStep) {
   std::mt19937_64 rng(std::getenv("FIREBREAK_TEST_SEED") ? std::stoull(std::getenv("FIREBREAK_TEST_SEED")) : 11);
   std::uniform_real_distribution<double> t(-10, 40), h(0, 100), w(0, 70), u(0, 1);
@@ -325,17 +354,52 @@ TEST(FwiSeries, RunEqualsStepByStep) {
     if (d % 53 == 0) x.wind_kmh = 0;
     days.push_back(x);
   }
-  for (std::optional<double> lat : {std::optional<double>(), std::optional<double>(24.3)}) {
-    const DayLength dl = DayLengthFor(lat);
-    const auto run = RunFwi(FwiCodes{}, days, dl);
-    FwiCodes y;
-    for (std::size_t i = 0; i < days.size(); ++i) {
-      const FwiDay s = Step(y, days[i], dl);
-      y = s.codes();
-      const double a[7] = {s.ffmc, s.dmc, s.dc, s.isi, s.bui, s.fwi, s.dsr};
-      const double b[7] = {run[i].ffmc, run[i].dmc, run[i].dc, run[i].isi, run[i].bui, run[i].fwi, run[i].dsr};
-      for (int k = 0; k < 7; ++k)
-        ASSERT_NEAR(a[k], b[k], 1e-9 * std::max(1.0, std::fabs(a[k]))) << "day " << i << " k " << k;
+  EXPECT_EQ(RunFwi(FwiCodes{}, days, DayLengthFor(24.3)).size(), days.size());
+  for (std::optional<double> lat : {std::optional<double>(), std::optional<double>(24.3)})
+    ExpectSeriesEqualsStep(FwiCodes{}, days, DayLengthFor(lat), lat ? "24.3N" : "46N");
+  // the rain thresholds of eqs. 2, 11 and 18 exactly and just above, every other day, from other start-up codes
+  std::vector<NoonWeather> edges;
+  for (int d = 0; d < 400; ++d) {
+    const double rains[] = {0.5, 0.50001, 1.5, 1.50001, 2.8, 2.80001, 0.0, 40.0};
+    edges.push_back({d / 31 % 12 + 1, 5.0 + d % 30, 20.0 + d % 80, 1.0 * (d % 40), d % 2 ? rains[d / 2 % 8] : 0.0});
+  }
+  ExpectSeriesEqualsStep(FwiCodes{60, 40, 300}, edges, DayLengthFor(24.3), "rain thresholds");
+}
+
+// Start-up codes below zero (outside eqs. 16 and 23's range; the CLI refuses them): RunFwi still equals Step().
+TEST(FwiSeries, NegativeStartCodesEqualStep) {
+  std::vector<NoonWeather> days;
+  for (int d = 0; d < 30; ++d) days.push_back({6, 20.0 + d % 5, 50.0, 10.0, d % 4 == 1 ? 8.0 : 0.0});
+  ExpectSeriesEqualsStep(FwiCodes{85, -5, -20}, days, DayLengthFor(24.3), "negative start");
+  const auto run = RunFwi(FwiCodes{85, -5, -20}, days, DayLengthFor(24.3));
+  FwiCodes y{85, -5, -20};
+  for (std::size_t i = 0; i < days.size(); ++i) {
+    const FwiDay s = Step(y, days[i], DayLengthFor(24.3));
+    y = s.codes();
+    EXPECT_EQ(run[i].dc, s.dc) << "day " << i;
+  }
+}
+
+// DMC and DC are running sums of short decimals on days without their rain (pe = (0.36 (T + 2.8) + Lf) / 2 with T
+// to 0.1 °C), which land exactly on the halfway point of a printed digit: the series must add them in Step()'s order
+// to print the same digit. Bit for bit equal to Step() from the start-up codes and from a rain day that wets DC and
+// DMC to exactly 0, over 60 days without rain on them (rain of 1 mm wets FFMC only).
+TEST(FwiSeries, PrintedCodesAddedInStepsOrder) {
+  const DayLength dl = DayLengthFor(24.3);
+  for (const FwiCodes start : {FwiCodes{85, 6, 15}, FwiCodes{85, 0, 0}}) {
+    std::vector<NoonWeather> days;
+    if (start.dc == 0) days.push_back({5, 20.0, 60.0, 10.0, 200.0});  // DC 0 + 200 mm: Q capped, DC after rain 0
+    for (int d = 0; d < 60; ++d)
+      days.push_back({5 + d / 31, 0.1 * (150 + d * 7 % 190), 30.0 + d % 60, 1.0 * (d % 30), d % 7 == 3 ? 1.0 : 0.0});
+    for (const bool avx512 : SeriesPaths()) {
+      const auto run = detail::RunFwiSeries(start, days, dl, avx512);
+      FwiCodes y = start;
+      for (std::size_t i = 0; i < days.size(); ++i) {
+        const FwiDay s = Step(y, days[i], dl);
+        y = s.codes();
+        ASSERT_EQ(run[i].dc, s.dc) << (avx512 ? "AVX-512" : "portable") << " day " << i;
+        ASSERT_EQ(run[i].dmc, s.dmc) << (avx512 ? "AVX-512" : "portable") << " day " << i;
+      }
     }
   }
 }
@@ -350,7 +414,6 @@ TEST(FwiSeries, FfmcClampedAtBothEndsEqualsStep) {
   for (int d = 0; d < 12; ++d) days.push_back({7, 15.0, 100.0, 0.0, 150.0});
   for (int d = 0; d < 10; ++d) days.push_back({7, 25.0, 40.0, 10.0, 0.0});
   const DayLength dl = DayLengthFor(24.3);
-  const auto run = RunFwi(FwiCodes{}, days, dl);
   FwiCodes y;
   bool top = false, bottom = false;
   for (std::size_t i = 0; i < days.size(); ++i) {
@@ -358,13 +421,10 @@ TEST(FwiSeries, FfmcClampedAtBothEndsEqualsStep) {
     y = s.codes();
     top = top || s.ffmc == 101.0;
     bottom = bottom || s.ffmc == 0.0;
-    const double a[7] = {s.ffmc, s.dmc, s.dc, s.isi, s.bui, s.fwi, s.dsr};
-    const double b[7] = {run[i].ffmc, run[i].dmc, run[i].dc, run[i].isi, run[i].bui, run[i].fwi, run[i].dsr};
-    for (int k = 0; k < 7; ++k)
-      ASSERT_NEAR(a[k], b[k], 1e-9 * std::max(1.0, std::fabs(a[k]))) << "day " << i << " k " << k;
   }
   EXPECT_TRUE(top) << "the dry weeks never reached FFMC 101";
   EXPECT_TRUE(bottom) << "the cloudbursts never reached FFMC 0";
+  ExpectSeriesEqualsStep(FwiCodes{}, days, dl, "clamps");
 }
 
 // Series of every length 0..17 (the vector passes pad to a multiple of 8 and drop the padding): each day as
@@ -374,19 +434,8 @@ TEST(FwiSeries, ShortSeriesOfEveryLengthEqualStepByStep) {
   std::vector<NoonWeather> all;
   for (int d = 0; d < 17; ++d) all.push_back({4 + d / 9, 12.0 + d, 20.0 + 4 * d, 3.0 * d, d % 2 ? 0.6 + 1.7 * d : 0.0});
   const DayLength dl = DayLengthFor(24.3);
-  for (std::size_t n = 1; n <= all.size(); ++n) {
-    const auto run = RunFwi(FwiCodes{}, std::span<const NoonWeather>(all.data(), n), dl);
-    ASSERT_EQ(run.size(), n);
-    FwiCodes y;
-    for (std::size_t i = 0; i < n; ++i) {
-      const FwiDay s = Step(y, all[i], dl);
-      y = s.codes();
-      const double a[7] = {s.ffmc, s.dmc, s.dc, s.isi, s.bui, s.fwi, s.dsr};
-      const double b[7] = {run[i].ffmc, run[i].dmc, run[i].dc, run[i].isi, run[i].bui, run[i].fwi, run[i].dsr};
-      for (int k = 0; k < 7; ++k)
-        ASSERT_NEAR(a[k], b[k], 1e-9 * std::max(1.0, std::fabs(a[k]))) << "n " << n << " day " << i << " k " << k;
-    }
-  }
+  for (std::size_t n = 0; n <= all.size(); ++n)
+    ExpectSeriesEqualsStep(FwiCodes{}, std::span<const NoonWeather>(all.data(), n), dl, "n " + std::to_string(n));
 }
 
 }  // namespace
