@@ -30,10 +30,22 @@ std::string Stamp(const Timestamp& t) { return FormatIso8601(t); }
 }  // namespace
 
 void SortByMoment(std::vector<ReportEntry>& reports) {
-  std::stable_sort(reports.begin(), reports.end(), [](const ReportEntry& a, const ReportEntry& b) {
+  // Sorted by index, then moved once (a ReportEntry holds its JSON text: moving it at every merge step costs).
+  std::vector<std::size_t> by(reports.size());
+  std::iota(by.begin(), by.end(), std::size_t{0});
+  std::stable_sort(by.begin(), by.end(), [&](std::size_t i, std::size_t j) {
+    const ReportEntry& a = reports[i];
+    const ReportEntry& b = reports[j];
     if (a.incident_id != b.incident_id) return a.incident_id < b.incident_id;
     return a.reported_at != b.reported_at ? a.reported_at < b.reported_at : a.order < b.order;
   });
+  bool sorted = true;
+  for (std::size_t k = 0; k < by.size() && sorted; ++k) sorted = by[k] == k;
+  if (sorted) return;
+  std::vector<ReportEntry> out;
+  out.reserve(reports.size());
+  for (std::size_t k : by) out.push_back(std::move(reports[k]));
+  reports = std::move(out);
 }
 
 std::vector<bool> LateReports(const std::vector<ReportEntry>& reports) {
@@ -134,11 +146,14 @@ std::string MergeTree::KeyOf(const ReportEntry& r) {
   return k;
 }
 
-const format::ParsedUpdate& MergeTree::Update(const std::string& key, const ReportEntry& r) {
+MergeTree::Read& MergeTree::Update(const std::string& key, const ReportEntry& r) {
   auto it = updates_.find(key);
-  if (it == updates_.end()) it = updates_.emplace(key, Read{format::ParsedUpdate(r.json, r.source), 0}).first;
+  if (it == updates_.end()) {
+    it = updates_.emplace(key, Read{format::ParsedUpdate(r.json, r.source), 0}).first;
+    it->second.key = &it->first;
+  }
   it->second.used = generation_;
-  return it->second.update;
+  return it->second;
 }
 
 // The merge after node `n`: its kept merger (moved, or copied when a late report follows it), else the merge of the
@@ -163,29 +178,29 @@ HistoryMerger MergeTree::TakeMerger(MergeNode* n) {
 
 MergeNode* MergeTree::Child(MergeNode* n, const ReportEntry& r, const std::string& key, bool keep_merger) {
   MergeNode* c = nullptr;
-  for (auto& [k, child] : n->children)
-    if (k == key) {
+  for (auto& child : n->children)
+    if (*child->key == key) {
       c = child.get();
       break;
     }
   if (!c) {
-    const format::ParsedUpdate& u = Update(key, r);  // throws before anything changes
+    Read& read = Update(key, r);  // throws before anything changes
     HistoryMerger m = TakeMerger(n);
     auto made = std::make_unique<MergeNode>();
-    made->state = m.Add(r, &u);  // throws: nothing added
+    made->state = m.Add(r, &read.update);  // throws: nothing added
     if (enrich_) enrich_(made->state);
     made->parent = n;
-    made->update = u;
+    made->update = read.update;
+    made->key = read.key;
+    made->key_used = &read.used;
     made->first_since = m.first_since_;
     made->last = m.last_;
     made->periods = m.periods_;
     made->merger = std::move(m);
     c = made.get();
-    n->children.emplace_back(key, std::move(made));
-  } else if (const auto it = updates_.find(key); it != updates_.end()) {
-    it->second.used = generation_;
+    n->children.push_back(std::move(made));
   }
-  c->used = generation_;
+  c->used = *c->key_used = generation_;
   if (keep_merger) c->keep_merger = true;
   return c;
 }
@@ -203,13 +218,13 @@ void MergeTree::Free(std::unique_ptr<MergeNode> n) {
     std::unique_ptr<MergeNode> p = std::move(todo.back());
     todo.pop_back();
     if (!p) continue;
-    for (auto& c : p->children) todo.push_back(std::move(c.second));
+    for (auto& c : p->children) todo.push_back(std::move(c));
     p->children.clear();
   }
 }
 
 MergeTree::~MergeTree() {
-  for (auto& c : root_.children) Free(std::move(c.second));
+  for (auto& c : root_.children) Free(std::move(c));
 }
 
 void MergeTree::Prune() {
@@ -220,15 +235,13 @@ void MergeTree::Prune() {
     todo.pop_back();
     while (n) {
       auto& ch = n->children;
-      const auto unused =
-          std::partition(ch.begin(), ch.end(), [&](const auto& c) { return c.second->used == generation_; });
-      for (auto it = unused; it != ch.end(); ++it) Free(std::move(it->second));
+      const auto unused = std::partition(ch.begin(), ch.end(), [&](const auto& c) { return c->used == generation_; });
+      for (auto it = unused; it != ch.end(); ++it) Free(std::move(*it));
       ch.erase(unused, ch.end());
-      for (auto it = n->assessed.begin(); it != n->assessed.end();)
-        it = it->second.used != generation_ ? n->assessed.erase(it) : std::next(it);
+      std::erase_if(n->assessed, [&](const MergeNode::Memo& m) { return m.used != generation_; });
       n->keep_merger = false;
-      for (std::size_t i = 1; i < ch.size(); ++i) todo.push_back(ch[i].second.get());
-      n = ch.empty() ? nullptr : ch[0].second.get();
+      for (std::size_t i = 1; i < ch.size(); ++i) todo.push_back(ch[i].get());
+      n = ch.empty() ? nullptr : ch[0].get();
     }
   }
   for (auto it = updates_.begin(); it != updates_.end();)

@@ -42,16 +42,6 @@ struct AssessKey {
     return at == o.at && offset == o.offset && fires == o.fires && dangerous == o.dangerous;
   }
 };
-struct AssessKeyHash {
-  std::size_t operator()(const AssessKey& k) const {
-    std::uint64_t h = static_cast<std::uint64_t>(k.at) * 0x9e3779b97f4a7c15ULL;
-    h ^= (static_cast<std::uint64_t>(static_cast<std::uint32_t>(k.offset)) << 40) ^
-         (static_cast<std::uint64_t>(static_cast<std::uint32_t>(k.fires)) << 20) ^
-         static_cast<std::uint64_t>(static_cast<std::uint32_t>(k.dangerous));
-    return static_cast<std::size_t>(h ^ (h >> 29));
-  }
-};
-
 // The state after the reports on the path from the root to this node (each node adds one report).
 struct MergeNode {
   MergeNode* parent = nullptr;
@@ -64,12 +54,15 @@ struct MergeNode {
   bool keep_merger = false;               // copied, not moved: a late report follows (the office's view resumes here)
   std::optional<engine::FireState> fire;  // Engine::Fire(state), once asked
   struct Memo {
+    AssessKey key;
     Assessed a;
     std::uint64_t used = 0;
   };
-  std::unordered_map<AssessKey, Memo, AssessKeyHash> assessed;
-  std::vector<std::pair<std::string, std::unique_ptr<MergeNode>>> children;  // by report key
-  std::uint64_t used = 0;                                                    // the derivation that last used it
+  std::vector<Memo> assessed;                        // a state is assessed at few moments: searched in order
+  std::vector<std::unique_ptr<MergeNode>> children;  // each with a report of its own (`key`)
+  const std::string* key = nullptr;                  // this node's report's key (MergeTree's, lives as long)
+  std::uint64_t* key_used = nullptr;                 // when that key was last used
+  std::uint64_t used = 0;                            // the derivation that last used it
 };
 
 class MergeTree {
@@ -98,7 +91,8 @@ class MergeTree {
  private:
   HistoryMerger TakeMerger(MergeNode* n);
   static void Free(std::unique_ptr<MergeNode> n);
-  const format::ParsedUpdate& Update(const std::string& key, const ReportEntry& r);
+  struct Read;
+  Read& Update(const std::string& key, const ReportEntry& r);
 
   const engine::Engine& engine_;
   Enrich enrich_;
@@ -107,6 +101,7 @@ class MergeTree {
   struct Read {
     format::ParsedUpdate update;
     std::uint64_t used;
+    const std::string* key = nullptr;  // the map's own (stable)
   };
   std::unordered_map<std::string, Read> updates_;  // each report's JSON read once, by key
 };

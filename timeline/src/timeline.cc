@@ -157,6 +157,7 @@ class Sweep {
       if (tracks_[i].ended_at) events_.insert(tracks_[i].ended_at->epoch_s);
     }
     offset_ = tracks_.empty() || tracks_[0].states.empty() ? 480 : tracks_[0].states[0]->reported_at.offset_min;
+    for (Track& tr : tracks_) tr.out->steps.reserve(tr.states.size() + 8);  // a step per report, and a few more
     while (!events_.empty()) {
       const std::int64_t now = *events_.begin();
       events_.erase(events_.begin());
@@ -241,12 +242,14 @@ class Sweep {
       return a_;
     }
     const internal::AssessKey key{t.epoch_s, t.offset_min, conc.fires, conc.dangerous_fires};
-    if (auto f = node->assessed.find(key); f != node->assessed.end()) {
-      f->second.used = tree_.generation();
-      return f->second.a;
-    }
+    for (MergeNode::Memo& m : node->assessed)
+      if (m.key == key) {
+        m.used = tree_.generation();
+        return m.a;
+      }
     eng_.AssessInto(cur, t, conc, d_, Engine::Detail::kSteps);
-    MergeNode::Memo& m = node->assessed[key];
+    MergeNode::Memo& m = node->assessed.emplace_back();
+    m.key = key;
     m.used = tree_.generation();
     Summarize(d_, m.a);
     return m.a;
