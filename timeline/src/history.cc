@@ -228,7 +228,7 @@ MergeTree::~MergeTree() {
 }
 
 void MergeTree::Prune() {
-  // Iterative over a deep chain (a history of many reports): the recursion below is per branch point only.
+  // Without recursion (a history of many reports is a deep chain): along each chain, branches pushed on `todo`.
   std::vector<MergeNode*> todo{&root_};
   while (!todo.empty()) {
     MergeNode* n = todo.back();
@@ -260,7 +260,9 @@ MergedHistory MergeForTimeline(const Engine& eng, const std::vector<ReportEntry>
     throw Error(ErrorKind::kInternal, "timeline", "a derivation cache used with another engine",
                 "keep one DerivationCache per engine");
   MergedHistory h;
-  h.tree = cache && !enrich ? cache->tree() : std::make_shared<internal::MergeTree>(eng);
+  // A cache kept between derivations never holds enriched states (history.h).
+  const bool use = cache && (!enrich || cache->tree()->one_derivation());
+  h.tree = use ? cache->tree() : std::make_shared<internal::MergeTree>(eng);
   h.tree->set_enrich(enrich);
   h.known = KnownTimes(rs);
   for (std::size_t k = 0; k < rs.size(); ++k) h.any_late = h.any_late || h.known[k] != rs[k].reported_at;

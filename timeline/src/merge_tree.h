@@ -75,6 +75,9 @@ class MergeTree {
   MergeNode* root() { return &root_; }
   std::uint64_t generation() const { return generation_; }
   void set_enrich(const Enrich& e) { enrich_ = e; }
+  // A tree for one derivation only (BuildTimeline without a cache): it may hold enriched states.
+  bool one_derivation() const { return one_derivation_; }
+  void set_one_derivation() { one_derivation_ = true; }
 
   // The key of a report in the tree: everything the merge reads of it.
   static std::string KeyOf(const ReportEntry& r);
@@ -98,6 +101,7 @@ class MergeTree {
   Enrich enrich_;
   MergeNode root_;
   std::uint64_t generation_ = 1;
+  bool one_derivation_ = false;
   struct Read {
     format::ParsedUpdate update;
     std::uint64_t used;

@@ -460,7 +460,10 @@ Timeline BuildTimeline(const Engine& eng, const TimelineInput& in, DerivationCac
     throw Error(ErrorKind::kInternal, "timeline", "a derivation cache used with another engine",
                 "keep one DerivationCache per engine");
   std::optional<DerivationCache> local;  // no cache, or states with an Enrich hook (never kept: history.h)
-  if (!cache || in.enrich) cache = &local.emplace(eng);
+  if (!cache || in.enrich) {
+    cache = &local.emplace(eng);
+    cache->tree()->set_one_derivation();
+  }
   MergeTree& tree = *cache->tree();
   tree.Begin();
   Timeline tl = Derive(eng, in, *cache);
