@@ -170,7 +170,8 @@ DeskApi::DeskApi(const engine::RuleSet& rules, const engine::Engine& engine, con
       tolerance_min_(tolerance_min),
       clock_(std::move(clock)),
       store_(store::Store::Open(store_path)),
-      accounts_(store_, rules, cost) {
+      accounts_(store_, rules, cost),
+      timelines_(engine) {
   desk_ = std::make_unique<store::Desk>(
       store_, engine_, [this](engine::Incident& i) { Enrich(i); }, clock_);
 }
@@ -267,7 +268,7 @@ void DeskApi::Acknowledge(const std::string& incident_id, const std::string& ite
 DeskSnapshot DeskApi::Snapshot(const Timestamp& now) {
   // The board `firebreak status` gives (store::OfficeStatus): on a shared store, the office's view — a county its
   // own incidents and what the city declared for them, the city every county (docs/postgresql.md).
-  const timeline::StatusBoard board = store::OfficeStatus(store_, engine_, now, AuditOpts(tolerance_min_));
+  const timeline::StatusBoard board = store::OfficeStatus(store_, engine_, now, AuditOpts(tolerance_min_), &timelines_);
   const timeline::Timeline& tl = board.timeline;
   json j = json::object();
   j["now"] = FormatIso8601(now);
@@ -398,7 +399,7 @@ std::string DeskApi::Audit(const std::string& incident_id, const std::string& fo
     only.push_back(incident_id);
     title = incident_id;
   }
-  timeline::Timeline tl = store::StoredTimeline(store_, engine_, until, false);  // as `firebreak audit`
+  timeline::Timeline tl = store::StoredTimeline(store_, engine_, until, false, &timelines_);  // as `firebreak audit`
   timeline::AuditReport a = timeline::Audit(tl, rules_, AuditOpts(tolerance_min_), only);
   if (only.empty()) store::KeepOfficeView(store_, rules_, tl, a);  // every incident: the office's (as the board)
   if (format == "json") return timeline::AuditToJson(a, rules_);

@@ -90,6 +90,9 @@ class DeskApi {
   store::Store store_;
   store::Accounts accounts_;
   std::unique_ptr<store::Desk> desk_;
+  // The board's and the audit's timeline derivations, each continuing from the last (timeline/history.h): after a
+  // report, only what it changed is merged and assessed again.
+  timeline::DerivationCache timelines_;
 };
 
 }  // namespace firebreak::server

@@ -865,14 +865,14 @@ timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory
 }
 
 timeline::Timeline StoredTimeline(const Store& store, const engine::Engine& engine, const Timestamp& until,
-                                  bool open_only) {
+                                  bool open_only, timeline::DerivationCache* cache) {
   std::vector<IncidentHistory> hs;
   for (const auto& inc : store.Incidents(open_only)) hs.push_back(store.History(inc.incident_id));
   const bool shared = store.kind() == BackendKind::kPostgres;  // a county's records reach the city when recorded
   timeline::TimelineInput in = TimelineInputFromStore(hs, {}, shared ? &engine.rules() : nullptr);
   in.until = until;
   try {
-    return timeline::BuildTimeline(engine, in);
+    return timeline::BuildTimeline(engine, in, cache);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::kInput) throw;
     throw Error(ErrorKind::kStore, e.where(), "a stored report no longer parses with these rules: " + e.message(),
@@ -881,8 +881,9 @@ timeline::Timeline StoredTimeline(const Store& store, const engine::Engine& engi
 }
 
 timeline::StatusBoard StoredStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
-                                   const timeline::AuditOptions& options) {
-  return timeline::BuildStatusBoard(StoredTimeline(store, engine, at, true), engine.rules(), at, options, store.path());
+                                   const timeline::AuditOptions& options, timeline::DerivationCache* cache) {
+  return timeline::BuildStatusBoard(StoredTimeline(store, engine, at, true, cache), engine.rules(), at, options,
+                                    store.path());
 }
 
 }  // namespace firebreak::store

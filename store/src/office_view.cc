@@ -44,8 +44,8 @@ void KeepOfficeView(const Store& store, const engine::RuleSet& rules, timeline::
 }
 
 timeline::StatusBoard OfficeStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
-                                   const timeline::AuditOptions& options) {
-  timeline::StatusBoard board = StoredStatus(store, engine, at, options);
+                                   const timeline::AuditOptions& options, timeline::DerivationCache* cache) {
+  timeline::StatusBoard board = StoredStatus(store, engine, at, options, cache);
   const std::optional<std::set<std::string>> seen = SeenIncidents(store, engine.rules());
   if (!seen) return board;
   KeepOnly(board.incidents, *seen);

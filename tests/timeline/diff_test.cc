@@ -8,6 +8,8 @@
 // The reference evaluates every incident at every event (reports, ends, and every due time or calendar change
 // any assessment names); the timeline under test evaluates incrementally and keeps only changed steps.
 //
+// The same histories derived through a DerivationCache, once after each report recorded, give exactly the same.
+//
 // FIREBREAK_DIFF_HISTORIES (default 2000) histories from FIREBREAK_DIFF_SEED (default 20260412); a failure
 // prints the seed and the history as JSON reports to reproduce it.
 #include <gtest/gtest.h>
@@ -20,6 +22,7 @@
 #include <set>
 #include <sstream>
 
+#include "firebreak/common/error.h"
 #include "firebreak/engine/engine.h"
 #include "firebreak/format/render.h"
 #include "firebreak/rules/loader.h"
@@ -365,6 +368,91 @@ TEST(TimelineDiff, OfficeViewEqualsTheKnownReportsMerged) {
   }
   RecordProperty("compared", static_cast<int>(compared));
   EXPECT_GT(late, histories / 10);  // late reports do occur
+}
+
+// Everything a derivation gives (the steps as TimelineToJson writes them, the office's view, the evaluations).
+std::string Everything(const Timeline& tl) {
+  Timeline office = tl;
+  for (auto& it : office.incidents) it.steps = it.known_steps;
+  return TimelineToJson(tl, Rules(), -1) + "\n" + TimelineToJson(office, Rules(), -1) + "\n" +
+         std::to_string(tl.evaluations);
+}
+
+// DerivationCache (history.h) changes nothing but the work: on the same random histories, a desk re-deriving the
+// timeline through one cache after each report recorded (late ones included; until = when it was recorded, so
+// clock steps come and go, and the cache drops what a derivation no longer uses) gets at every derivation exactly
+// what a derivation without the cache gets, and again the same when nothing changed (everything from the cache).
+TEST(TimelineDiff, DerivationCacheChangesNothing) {
+  const std::uint64_t seed = EnvOr("FIREBREAK_DIFF_SEED", 20260412);
+  const std::uint64_t histories = EnvOr("FIREBREAK_DIFF_HISTORIES", 2000) / 8;
+  Engine eng(Rules());
+  Generator gen(seed + 2);
+  std::size_t derivations = 0, reused = 0;
+  for (std::uint64_t n = 0; n < histories; ++n) {
+    History h = gen.Make();
+    DerivationCache cache(eng);
+    for (std::size_t k = 1; k <= h.reports.size(); ++k) {
+      TimelineInput in;
+      in.reports.assign(h.reports.begin(), h.reports.begin() + static_cast<std::ptrdiff_t>(k));
+      in.declarations = h.ends;
+      in.until = k == h.reports.size() ? h.until : h.reports[k - 1].recorded_at;
+      const std::string want = Everything(BuildTimeline(eng, in));
+      ASSERT_EQ(Everything(BuildTimeline(eng, in, &cache)), want)
+          << "history " << n << " (FIREBREAK_DIFF_SEED=" << seed << "), after report " << k << "\n"
+          << Dump(h);
+      ++derivations;
+      if (k % 3 == 0) {  // the same again: all from the cache
+        ASSERT_EQ(Everything(BuildTimeline(eng, in, &cache)), want) << "history " << n << "\n" << Dump(h);
+        ++reused;
+      }
+    }
+  }
+  RecordProperty("derivations", static_cast<int>(derivations));
+  EXPECT_GT(reused, histories);
+}
+
+// An enrich hook's states never enter a cache kept between derivations (their facts cannot be keyed): a derivation
+// with the hook through the cache gets what one without the cache gets, and the next derivation without the hook
+// through the same cache gets what it would have got without.
+TEST(TimelineDiff, DerivationCacheKeepsNoEnrichedState) {
+  Engine eng(Rules());
+  Generator gen(11);
+  int differing = 0;
+  for (int n = 0; n < 200 && differing < 5; ++n) {
+    History h = gen.Make();
+    TimelineInput plain;
+    plain.reports = h.reports;
+    plain.declarations = h.ends;
+    plain.until = h.until;
+    TimelineInput enriched = plain;
+    enriched.enrich = [](Incident& i) { i.dangerous = true; };  // every fire 危险性较大 (6.3.2.1(5))
+    const std::string want_plain = Everything(BuildTimeline(eng, plain));
+    const std::string want_enriched = Everything(BuildTimeline(eng, enriched));
+    if (want_plain == want_enriched) continue;
+    ++differing;
+    DerivationCache cache(eng);
+    ASSERT_EQ(Everything(BuildTimeline(eng, plain, &cache)), want_plain) << Dump(h);
+    ASSERT_EQ(Everything(BuildTimeline(eng, enriched, &cache)), want_enriched) << Dump(h);
+    ASSERT_EQ(Everything(BuildTimeline(eng, plain, &cache)), want_plain) << Dump(h);
+  }
+  EXPECT_EQ(differing, 5);  // the hook does change timelines
+}
+
+// A cache is one engine's: another engine's derivation through it is refused (its assessments view that engine's
+// rules).
+TEST(TimelineDiff, DerivationCacheRefusesAnotherEngine) {
+  Engine a(Rules()), b(Rules());
+  DerivationCache cache(a);
+  Generator gen(7);
+  TimelineInput in;
+  in.reports = gen.Make().reports;
+  EXPECT_NO_THROW(BuildTimeline(a, in, &cache));
+  try {
+    BuildTimeline(b, in, &cache);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInternal);
+  }
 }
 
 }  // namespace

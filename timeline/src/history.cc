@@ -9,6 +9,8 @@
 #include "firebreak/format/merge.h"
 #include "firebreak/format/report_io.h"
 
+#include "merge_tree.h"
+
 namespace firebreak::timeline {
 
 using namespace engine;
@@ -25,18 +27,25 @@ std::optional<Timestamp> OwnSince(const ReportEntry& r, const RuleSet& rules) {
 
 std::string Stamp(const Timestamp& t) { return FormatIso8601(t); }
 
-// Report k's JSON as MergeForTimeline read it, if it kept it.
-const format::ParsedUpdate* Update(const MergedHistory& h, std::size_t k) {
-  return k < h.updates.size() ? &h.updates[k] : nullptr;
-}
-
 }  // namespace
 
 void SortByMoment(std::vector<ReportEntry>& reports) {
-  std::stable_sort(reports.begin(), reports.end(), [](const ReportEntry& a, const ReportEntry& b) {
+  // Sorted by index, then moved once (a ReportEntry holds its JSON text: moving it at every merge step costs).
+  std::vector<std::size_t> by(reports.size());
+  std::iota(by.begin(), by.end(), std::size_t{0});
+  std::stable_sort(by.begin(), by.end(), [&](std::size_t i, std::size_t j) {
+    const ReportEntry& a = reports[i];
+    const ReportEntry& b = reports[j];
     if (a.incident_id != b.incident_id) return a.incident_id < b.incident_id;
     return a.reported_at != b.reported_at ? a.reported_at < b.reported_at : a.order < b.order;
   });
+  bool sorted = true;
+  for (std::size_t k = 0; k < by.size() && sorted; ++k) sorted = by[k] == k;
+  if (sorted) return;
+  std::vector<ReportEntry> out;
+  out.reserve(reports.size());
+  for (std::size_t k : by) out.push_back(std::move(reports[k]));
+  reports = std::move(out);
 }
 
 std::vector<bool> LateReports(const std::vector<ReportEntry>& reports) {
@@ -118,43 +127,180 @@ std::vector<Incident> MergeHistory(const Engine& engine, const std::vector<Repor
   return out;
 }
 
-MergedHistory MergeForTimeline(const Engine& eng, const std::vector<ReportEntry>& rs, const Enrich& enrich) {
+// ---------------------------------------------------------------- the merge tree (merge_tree.h)
+
+namespace internal {
+
+std::string MergeTree::KeyOf(const ReportEntry& r) {
+  std::string k;
+  k.reserve(r.incident_id.size() + r.source.size() + r.json.size() + 32);
+  k += r.incident_id;
+  k += '\x1f';
+  k += std::to_string(r.reported_at.epoch_s);
+  k += ':';
+  k += std::to_string(r.reported_at.offset_min);
+  k += '\x1f';
+  k += r.source;
+  k += '\x1f';
+  k += r.json;
+  return k;
+}
+
+MergeTree::Read& MergeTree::Update(const std::string& key, const ReportEntry& r) {
+  auto it = updates_.find(key);
+  if (it == updates_.end()) {
+    it = updates_.emplace(key, Read{format::ParsedUpdate(r.json, r.source), 0}).first;
+    it->second.key = &it->first;
+  }
+  it->second.used = generation_;
+  return it->second;
+}
+
+// The merge after node `n`: its kept merger (moved, or copied when a late report follows it), else the merge of the
+// reports on its path again (each as read, none read into a state again) resumed with n's own merger state.
+HistoryMerger MergeTree::TakeMerger(MergeNode* n) {
+  if (n->merger) {
+    if (n->keep_merger) return *n->merger;
+    HistoryMerger m = std::move(*n->merger);
+    n->merger.reset();
+    return m;
+  }
+  std::vector<const MergeNode*> path;
+  for (const MergeNode* p = n; p->parent; p = p->parent) path.push_back(p);
+  HistoryMerger m(engine_);
+  for (auto it = path.rbegin(); it != path.rend(); ++it) m.merged_.Add(*(*it)->update);
+  m.first_since_ = n->first_since;
+  m.periods_ = n->periods;
+  m.last_ = n->last;
+  if (n->keep_merger) n->merger = m;
+  return m;
+}
+
+MergeNode* MergeTree::Child(MergeNode* n, const ReportEntry& r, const std::string& key, bool keep_merger) {
+  MergeNode* c = nullptr;
+  for (auto& child : n->children)
+    if (*child->key == key) {
+      c = child.get();
+      break;
+    }
+  if (!c) {
+    Read& read = Update(key, r);  // throws before anything changes
+    HistoryMerger m = TakeMerger(n);
+    auto made = std::make_unique<MergeNode>();
+    made->state = m.Add(r, &read.update);  // throws: nothing added
+    if (enrich_) enrich_(made->state);
+    made->parent = n;
+    made->update = read.update;
+    made->key = read.key;
+    made->key_used = &read.used;
+    made->first_since = m.first_since_;
+    made->last = m.last_;
+    made->periods = m.periods_;
+    made->merger = std::move(m);
+    c = made.get();
+    n->children.push_back(std::move(made));
+  }
+  c->used = *c->key_used = generation_;
+  if (keep_merger) c->keep_merger = true;
+  return c;
+}
+
+const engine::FireState& MergeTree::Fire(MergeNode& n) {
+  if (!n.fire) n.fire = engine_.Fire(n.state);
+  return *n.fire;
+}
+
+// Frees a subtree without recursion (a chain of many reports is deep).
+void MergeTree::Free(std::unique_ptr<MergeNode> n) {
+  std::vector<std::unique_ptr<MergeNode>> todo;
+  todo.push_back(std::move(n));
+  while (!todo.empty()) {
+    std::unique_ptr<MergeNode> p = std::move(todo.back());
+    todo.pop_back();
+    if (!p) continue;
+    for (auto& c : p->children) todo.push_back(std::move(c));
+    p->children.clear();
+  }
+}
+
+MergeTree::~MergeTree() {
+  for (auto& c : root_.children) Free(std::move(c));
+}
+
+void MergeTree::Prune() {
+  // Without recursion (a history of many reports is a deep chain): along each chain, branches pushed on `todo`.
+  std::vector<MergeNode*> todo{&root_};
+  while (!todo.empty()) {
+    MergeNode* n = todo.back();
+    todo.pop_back();
+    while (n) {
+      auto& ch = n->children;
+      const auto unused = std::partition(ch.begin(), ch.end(), [&](const auto& c) { return c->used == generation_; });
+      for (auto it = unused; it != ch.end(); ++it) Free(std::move(*it));
+      ch.erase(unused, ch.end());
+      std::erase_if(n->assessed, [&](const MergeNode::Memo& m) { return m.used != generation_; });
+      n->keep_merger = false;
+      for (std::size_t i = 1; i < ch.size(); ++i) todo.push_back(ch[i].get());
+      n = ch.empty() ? nullptr : ch[0].get();
+    }
+  }
+  for (auto it = updates_.begin(); it != updates_.end();)
+    it = it->second.used != generation_ ? updates_.erase(it) : std::next(it);
+}
+
+}  // namespace internal
+
+DerivationCache::DerivationCache(const Engine& engine) : tree_(std::make_shared<internal::MergeTree>(engine)) {}
+DerivationCache::~DerivationCache() = default;
+const Engine& DerivationCache::engine() const { return tree_->engine(); }
+
+MergedHistory MergeForTimeline(const Engine& eng, const std::vector<ReportEntry>& rs, const Enrich& enrich,
+                               DerivationCache* cache) {
+  if (cache && &cache->engine() != &eng)
+    throw Error(ErrorKind::kInternal, "timeline", "a derivation cache used with another engine",
+                "keep one DerivationCache per engine");
   MergedHistory h;
+  // A cache kept between derivations never holds enriched states (history.h).
+  const bool use = cache && (!enrich || cache->tree()->one_derivation());
+  h.tree = use ? cache->tree() : std::make_shared<internal::MergeTree>(eng);
+  h.tree->set_enrich(enrich);
   h.known = KnownTimes(rs);
-  h.states.reserve(rs.size());
   for (std::size_t k = 0; k < rs.size(); ++k) h.any_late = h.any_late || h.known[k] != rs[k].reported_at;
-  if (h.any_late) h.updates.reserve(rs.size());
-  HistoryMerger m(eng);
+  h.states.reserve(rs.size());
+  h.nodes.reserve(rs.size());
+  h.keys.reserve(rs.size());
+  internal::MergeNode* n = h.tree->root();
   for (std::size_t k = 0; k < rs.size(); ++k) {
-    if (h.known[k] != rs[k].reported_at)  // late: the office's view lacks it for a while (OfficeStates)
-      h.before_late.emplace(k, m);
-    if (h.any_late) h.updates.emplace_back(rs[k].json, rs[k].source);  // read once, added again by OfficeStates
-    h.states.push_back(m.Add(rs[k], h.any_late ? &h.updates.back() : nullptr));
-    if (enrich) enrich(h.states.back());
+    h.keys.push_back(internal::MergeTree::KeyOf(rs[k]));
+    // Before a late report: the office's view lacks it for a while and resumes the merge here (OfficeStates).
+    const bool late_next = k + 1 < rs.size() && h.known[k + 1] != rs[k + 1].reported_at;
+    n = h.tree->Child(n, rs[k], h.keys.back(), late_next);
+    h.nodes.push_back(n);
+    h.states.push_back(&n->state);
   }
   return h;
 }
 
 // The office's view of one incident with late reports: after each report as it became known, the state merged
 // from the reports known by then, effective from that moment. While the known reports are the first ones in
-// moment order, that state is the merged history's; otherwise (a late report still missing) it is merged from
-// the copy made before the first missing report, one known report at a time while they arrive in moment order.
-// A report known at moment t is missing from the view before t only if it is late (known > reported_at), so
-// that copy exists. The states are the merged history's where they are the same (same moment, no notices),
-// else kept in `owned`.
+// moment order, that state is the merged history's; otherwise (a late report still missing) it is the merge tree's
+// node after the first reports up to the first missing one, then the known ones after it in moment order, one known
+// report at a time while they arrive in moment order. States are the tree's where they are the same (same moment,
+// no notices), else kept in `owned`.
 std::vector<const Incident*> OfficeStates(const Engine& eng, const std::vector<ReportEntry>& rs, const MergedHistory& h,
-                                          std::deque<Incident>& owned, const Enrich& enrich) {
+                                          std::deque<Incident>& owned, std::vector<internal::MergeNode*>* nodes) {
+  (void)eng;
   const std::vector<Timestamp>& known = h.known;
   std::vector<std::size_t> arrival(rs.size());
   for (std::size_t k = 0; k < rs.size(); ++k) arrival[k] = k;
   std::stable_sort(arrival.begin(), arrival.end(), [&](std::size_t a, std::size_t b) { return known[a] < known[b]; });
   std::vector<const Incident*> out;
   out.reserve(rs.size());
+  if (nodes) nodes->clear();
   std::vector<bool> in_set(rs.size(), false);
   std::size_t count = 0, prefix = 0;  // reports known; the first `prefix` (moment order) are all known
-  HistoryMerger merger(eng);
-  Incident merged;
-  bool in_step = false;  // merger holds exactly the known reports, the last of them being `last_in`
+  internal::MergeNode* at_node = nullptr;
+  bool in_step = false;  // at_node is the merge of exactly the known reports, the last of them being `last_in`
   std::size_t last_in = 0;
   for (std::size_t j = 0; j < arrival.size(); ++j) {
     const std::size_t k = arrival[j];
@@ -162,37 +308,38 @@ std::vector<const Incident*> OfficeStates(const Engine& eng, const std::vector<R
     ++count;
     while (prefix < rs.size() && in_set[prefix]) ++prefix;
     if (in_step && k > last_in) {
-      merged = merger.Add(rs[k], Update(h, k));
+      at_node = h.tree->Child(at_node, rs[k], h.keys[k]);
       last_in = k;
     } else {
       in_step = false;
     }
     if (j + 1 < arrival.size() && known[arrival[j + 1]] == known[k]) continue;  // same moment: once
     const Timestamp at = known[arrival[j]];
+    internal::MergeNode* node = nullptr;
     if (count == prefix) {
-      const Incident& same = h.states[prefix - 1];
-      if (same.reported_at == at && same.notices.empty()) {
-        out.push_back(&same);
-        continue;
-      }
-      owned.push_back(same);
+      node = h.nodes[prefix - 1];
     } else {
       if (!in_step) {
-        auto copy = h.before_late.find(prefix);
-        merger = copy != h.before_late.end() ? copy->second : HistoryMerger(eng);
-        for (std::size_t m = copy != h.before_late.end() ? prefix : 0; m < rs.size(); ++m)
+        at_node = prefix > 0 ? h.nodes[prefix - 1] : h.tree->root();
+        for (std::size_t m = prefix; m < rs.size(); ++m)
           if (in_set[m]) {
-            merged = merger.Add(rs[m], Update(h, m));
+            at_node = h.tree->Child(at_node, rs[m], h.keys[m]);
             last_in = m;
           }
         in_step = true;
       }
-      owned.push_back(std::move(merged));  // merged is assigned again before it is read again
-      if (enrich) enrich(owned.back());
+      node = at_node;
     }
+    if (node->state.reported_at == at && node->state.notices.empty()) {
+      out.push_back(&node->state);
+      if (nodes) nodes->push_back(node);
+      continue;
+    }
+    owned.push_back(node->state);
     owned.back().reported_at = at;
     owned.back().notices.clear();
     out.push_back(&owned.back());
+    if (nodes) nodes->push_back(nullptr);
   }
   return out;
 }

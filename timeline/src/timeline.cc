@@ -14,12 +14,16 @@
 
 #include "firebreak/common/error.h"
 
+#include "merge_tree.h"
 #include "text_util.h"
 
 namespace firebreak::timeline {
 
 using namespace engine;
 using namespace text;  // LevelText, Join, Names, Width, Pad (text_util.h)
+using internal::Assessed;
+using internal::MergeNode;
+using internal::MergeTree;
 
 namespace {
 
@@ -44,6 +48,7 @@ bool SameState(const Step& a, const Step& b) {
 struct Track {
   IncidentTimeline* out = nullptr;
   std::vector<const Incident*> states;
+  std::vector<MergeNode*> nodes;  // parallel to states: the merge tree's node of each (nullptr: a state of its own)
   std::optional<Timestamp> ended_at;
   std::string ended_by;
   // Sweep state.
@@ -60,21 +65,6 @@ std::optional<double> FactValue(const Decision& d, FactId id) {
     if (u.fact == id) return u.value;
   return std::nullopt;
 }
-
-// What a sweep takes from the engine's Decision on one state at one moment (views into the RuleSet). The office's
-// sweep reuses the truth's where both assess the same state at the same moment with the same concurrency.
-struct Assessed {
-  std::optional<Level> level;
-  bool terminated = false;
-  std::vector<std::string_view> triggers;  // clauses of the triggers at `level`
-  std::vector<ReportingDuty> reporting;
-  Tier lead = Tier::kCounty;
-  std::optional<Grade> grade;
-  std::optional<double> open_fire_hours;
-  bool controlled = false, extinguished = false;
-  std::vector<DueTime> due;  // Decision::next.due (by time)
-  std::optional<Timestamp> change;
-};
 
 void Summarize(const Decision& d, Assessed& a) {
   a.level = d.response_level;
@@ -93,21 +83,6 @@ void Summarize(const Decision& d, Assessed& a) {
   a.due = d.next.due;
   a.change = d.next.change;
 }
-
-// The assessments of the truth's sweep, by (state, moment, concurrency): the office's view assesses the same
-// states (the merged history's, shared by address) at the same moments until its first late report.
-struct MemoKey {
-  const Incident* state;
-  std::int64_t at;
-  int offset, fires, dangerous;
-  bool operator<(const MemoKey& o) const {
-    return std::tie(state, at, offset, fires, dangerous) < std::tie(o.state, o.at, o.offset, o.fires, o.dangerous);
-  }
-};
-struct SweepMemo {
-  bool record = false;  // the truth's sweep records; the office's reads
-  std::map<MemoKey, Assessed> seen;
-};
 
 // The step for one incident at `t` from the engine's assessment of its current state.
 Step MakeStep(const RuleSet& rules, Track& tr, const Incident& cur, const Assessed& d, const Timestamp& t,
@@ -169,9 +144,11 @@ std::optional<Wake> NextWake(const Assessed& d, const Timestamp& t) {
 
 class Sweep {
  public:
-  // `memo` (optional) records the assessments made (memo->record) or reuses the ones recorded.
-  Sweep(const Engine& eng, std::vector<Track>& tracks, std::int64_t until, long limit, SweepMemo* memo = nullptr)
-      : eng_(eng), tracks_(tracks), until_(until), limit_(limit), memo_(memo) {}
+  // The assessments of states of the merge tree `tree` are kept in their nodes (and reused: the office's view
+  // assesses the truth's states at the same moments until its first late report; a DerivationCache keeps them for
+  // the next derivation).
+  Sweep(const Engine& eng, std::vector<Track>& tracks, std::int64_t until, long limit, MergeTree& tree)
+      : eng_(eng), tracks_(tracks), until_(until), limit_(limit), tree_(tree) {}
 
   // Runs the sweep; returns the number of engine assessments made.
   int Run() {
@@ -180,6 +157,7 @@ class Sweep {
       if (tracks_[i].ended_at) events_.insert(tracks_[i].ended_at->epoch_s);
     }
     offset_ = tracks_.empty() || tracks_[0].states.empty() ? 480 : tracks_[0].states[0]->reported_at.offset_min;
+    for (Track& tr : tracks_) tr.out->steps.reserve(tr.states.size() + 8);  // a step per report, and a few more
     while (!events_.empty()) {
       const std::int64_t now = *events_.begin();
       events_.erase(events_.begin());
@@ -205,7 +183,7 @@ class Sweep {
         tr.fire.reset();
       }
       if (tr.done || (tr.ended_at && tr.ended_at->epoch_s <= now)) continue;  // ended: no longer burning for 6.3.2.1(5)
-      if (!tr.fire) tr.fire = eng_.Fire(*tr.states[tr.next - 1]);
+      if (!tr.fire) tr.fire = FireOf(tr, tr.next - 1);
       burning_.push_back(*tr.fire);
     }
     // Plan 6.3.2.1(5), 3.3: the fires burning at this moment, as the engine's facts say.
@@ -230,7 +208,7 @@ class Sweep {
       throw Error(ErrorKind::kInternal, "timeline", "step limit reached (" + std::to_string(limit_) + " evaluations)",
                   "a clock-driven condition keeps falling due; please report this");
     const Incident& cur = *tr.states[tr.next - 1];
-    const Assessed& a = Assess(cur, t, conc);
+    const Assessed& a = Assess(cur, tr.nodes[tr.next - 1], t, conc);
     Step step = MakeStep(eng_.rules(), tr, cur, a, t, conc);
     if (tr.reported_now) step.warnings = cur.notices;
     if (ending) {  // the response was ended by its decider: nothing is required from here on
@@ -255,15 +233,30 @@ class Sweep {
     Finish(tr, now, ending, a);
   }
 
-  // The engine's assessment of `cur` at `t` (Engine::AssessInto), or the same one the memo recorded.
-  const Assessed& Assess(const Incident& cur, const Timestamp& t, const Concurrency& conc) {
-    const MemoKey key{&cur, t.epoch_s, t.offset_min, conc.fires, conc.dangerous_fires};
-    if (memo_ && !memo_->record)
-      if (auto f = memo_->seen.find(key); f != memo_->seen.end()) return f->second;
+  // The engine's assessment of `cur` at `t` (Engine::AssessInto), or the same one made before on the same state
+  // (its merge-tree node) at the same moment with the same concurrency: the engine is pure.
+  const Assessed& Assess(const Incident& cur, MergeNode* node, const Timestamp& t, const Concurrency& conc) {
+    if (!node) {
+      eng_.AssessInto(cur, t, conc, d_, Engine::Detail::kSteps);
+      Summarize(d_, a_);
+      return a_;
+    }
+    const internal::AssessKey key{t.epoch_s, t.offset_min, conc.fires, conc.dangerous_fires};
+    for (MergeNode::Memo& m : node->assessed)
+      if (m.key == key) {
+        m.used = tree_.generation();
+        return m.a;
+      }
     eng_.AssessInto(cur, t, conc, d_, Engine::Detail::kSteps);
-    Assessed& a = memo_ && memo_->record ? memo_->seen[key] : a_;
-    Summarize(d_, a);
-    return a;
+    MergeNode::Memo& m = node->assessed.emplace_back();
+    m.key = key;
+    m.used = tree_.generation();
+    Summarize(d_, m.a);
+    return m.a;
+  }
+
+  FireState FireOf(const Track& tr, std::size_t k) {
+    return tr.nodes[k] ? tree_.Fire(*tr.nodes[k]) : eng_.Fire(*tr.states[k]);
   }
 
   static void SetCause(Step& step, const Track& tr, const Incident& cur, bool ending,
@@ -289,7 +282,7 @@ class Sweep {
       return;
     }
     const Step& last = tr.out->steps.back();
-    if (!tr.fire) tr.fire = eng_.Fire(*tr.states[tr.next - 1]);
+    if (!tr.fire) tr.fire = FireOf(tr, tr.next - 1);
     if (tr.next == tr.states.size() && !tr.fire->burning && !a.change && (last.terminated || !last.required) &&
         !(tr.ended_at && tr.ended_at->epoch_s > now))
       tr.done = true;
@@ -306,7 +299,7 @@ class Sweep {
   std::vector<std::size_t> active_;
   std::vector<FireState> burning_;  // Engine::Fire of the states of the incidents not ended at this moment (Step_)
   std::size_t next_start_ = 0;
-  SweepMemo* memo_ = nullptr;
+  MergeTree& tree_;
   Decision d_;
   Assessed a_;
 };
@@ -454,13 +447,13 @@ std::int64_t PlaceEvents(const TimelineInput& in, Timeline& tl, std::vector<Trac
 }
 
 long StepLimit(const std::vector<Track>& tracks, std::int64_t from, std::int64_t until);
+Timeline Derive(const Engine& eng, const TimelineInput& in, DerivationCache& cache);
 
 // The office's view of every incident, when one has a late report (the audit's known-to-the-office): the same
 // sweep over the states as the office knew them.
-void BuildKnownViews(const Engine& eng, const TimelineInput& in,
-                     const std::map<std::string, std::vector<ReportEntry>>& by_id,
+void BuildKnownViews(const Engine& eng, const std::map<std::string, std::vector<ReportEntry>>& by_id,
                      const std::vector<std::string>& order, const std::vector<MergedHistory>& merged,
-                     const std::vector<Track>& truth, Timeline& tl, std::int64_t until, long limit, SweepMemo& memo) {
+                     const std::vector<Track>& truth, Timeline& tl, std::int64_t until, long limit, MergeTree& tree) {
   if (std::none_of(merged.begin(), merged.end(), [](const MergedHistory& h) { return h.any_late; })) return;
   std::vector<IncidentTimeline> views(order.size());
   std::deque<Incident> owned;  // the view's own states (OfficeStates)
@@ -468,7 +461,7 @@ void BuildKnownViews(const Engine& eng, const TimelineInput& in,
   for (std::size_t i = 0; i < order.size(); ++i) {
     Track tr;
     tr.out = &views[i];
-    tr.states = OfficeStates(eng, by_id.at(order[i]), merged[i], owned, in.enrich);
+    tr.states = OfficeStates(eng, by_id.at(order[i]), merged[i], owned, &tr.nodes);
     tr.ended_at = truth[i].ended_at;
     tr.ended_by = truth[i].ended_by;
     tracks.push_back(std::move(tr));
@@ -476,8 +469,7 @@ void BuildKnownViews(const Engine& eng, const TimelineInput& in,
   std::stable_sort(tracks.begin(), tracks.end(), [](const Track& a, const Track& b) {
     return a.states.front()->reported_at < b.states.front()->reported_at;
   });
-  memo.record = false;
-  tl.evaluations += Sweep(eng, tracks, until, limit, &memo).Run();
+  tl.evaluations += Sweep(eng, tracks, until, limit, tree).Run();
   for (std::size_t i = 0; i < order.size(); ++i) tl.incidents[i].known_steps = std::move(views[i].steps);
 }
 
@@ -490,7 +482,27 @@ long StepLimit(const std::vector<Track>& tracks, std::int64_t from, std::int64_t
 
 }  // namespace
 
-Timeline BuildTimeline(const Engine& eng, const TimelineInput& in) {
+Timeline BuildTimeline(const Engine& eng, const TimelineInput& in) { return BuildTimeline(eng, in, nullptr); }
+
+Timeline BuildTimeline(const Engine& eng, const TimelineInput& in, DerivationCache* cache) {
+  if (cache && &cache->engine() != &eng)
+    throw Error(ErrorKind::kInternal, "timeline", "a derivation cache used with another engine",
+                "keep one DerivationCache per engine");
+  std::optional<DerivationCache> local;  // no cache, or states with an Enrich hook (never kept: history.h)
+  if (!cache || in.enrich) {
+    cache = &local.emplace(eng);
+    cache->tree()->set_one_derivation();
+  }
+  MergeTree& tree = *cache->tree();
+  tree.Begin();
+  Timeline tl = Derive(eng, in, *cache);
+  tree.Prune();
+  return tl;
+}
+
+namespace {
+
+Timeline Derive(const Engine& eng, const TimelineInput& in, DerivationCache& cache) {
   const RuleSet& rules = eng.rules();
   Timeline tl;
   tl.rules_id = rules.meta.id;
@@ -510,10 +522,11 @@ Timeline BuildTimeline(const Engine& eng, const TimelineInput& in) {
   merged.reserve(order.size());
   for (std::size_t i = 0; i < order.size(); ++i) {
     const auto& rs = by_id[order[i]];
-    merged.push_back(MergeForTimeline(eng, rs, in.enrich));
+    merged.push_back(MergeForTimeline(eng, rs, in.enrich, &cache));
     Track tr;
     tr.out = &tl.incidents[i];
-    for (const Incident& s : merged.back().states) tr.states.push_back(&s);
+    tr.states = merged.back().states;
+    tr.nodes = merged.back().nodes;
     IncidentTimeline& it = tl.incidents[i];
     it.incident_id = order[i];
     it.first_report = rs.front().reported_at;
@@ -534,14 +547,13 @@ Timeline BuildTimeline(const Engine& eng, const TimelineInput& in) {
   tl.from = Timestamp{first, offset};
   tl.until = Timestamp{std::max(until, first), offset};
   const long limit = StepLimit(tracks, first, until);
-  // The office's view (if any report is late) assesses the same states at the same moments as the truth until
-  // its first late report: the truth's sweep records its assessments for it.
-  SweepMemo memo;
-  memo.record = std::any_of(merged.begin(), merged.end(), [](const MergedHistory& h) { return h.any_late; });
-  tl.evaluations = Sweep(eng, tracks, until, limit, &memo).Run();
-  BuildKnownViews(eng, in, by_id, order, merged, tracks, tl, until, limit, memo);
+  MergeTree& tree = *cache.tree();
+  tl.evaluations = Sweep(eng, tracks, until, limit, tree).Run();
+  BuildKnownViews(eng, by_id, order, merged, tracks, tl, until, limit, tree);
   return tl;
 }
+
+}  // namespace
 
 // ---------------------------------------------------------------- rendering
 

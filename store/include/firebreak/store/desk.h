@@ -118,12 +118,14 @@ timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory
 
 // The timeline of the stored incidents (open ones only, or all) evaluated up to `until`.
 // Throws Error(kStore) if a stored report no longer parses with these rules.
+// `cache` (optional): kept by a long-lived caller (the web desk) from its previous derivation (timeline/history.h,
+// DerivationCache: the same timeline, with only what changed since merged and assessed again).
 timeline::Timeline StoredTimeline(const Store& store, const engine::Engine& engine, const Timestamp& until,
-                                  bool open_only);
+                                  bool open_only, timeline::DerivationCache* cache = nullptr);
 
 // The duty board of the store's open incidents at `at` (timeline::BuildStatusBoard over StoredTimeline).
 timeline::StatusBoard StoredStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
-                                   const timeline::AuditOptions& options);
+                                   const timeline::AuditOptions& options, timeline::DerivationCache* cache = nullptr);
 
 // The duty board as the store's office sees it (docs/postgresql.md, "Per-office views"): the city (the level
 // above every county) and a store without offices see every open incident; a county sees the incidents linked to
@@ -131,7 +133,7 @@ timeline::StatusBoard StoredStatus(const Store& store, const engine::Engine& eng
 // included, and no other county's. The levels are those of the whole picture: the timeline is built over every
 // office's incidents (concurrency, 6.3.2.1(5), 3.3) and only the board, its timeline and its audit are filtered.
 timeline::StatusBoard OfficeStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
-                                   const timeline::AuditOptions& options);
+                                   const timeline::AuditOptions& options, timeline::DerivationCache* cache = nullptr);
 
 // The incidents the store's office sees (offices.h, Sees: the board's rule), or nullopt on a store without offices
 // (every incident).

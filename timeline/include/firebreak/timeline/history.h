@@ -20,6 +20,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,11 @@ inline constexpr const char* kHistoryKnownInterpretation = "history-known";
 
 // Adds facts to an incident state before it is assessed (e.g. GIS terrain from its location).
 using Enrich = std::function<void(engine::Incident&)>;
+
+namespace internal {
+class MergeTree;  // merge_tree.h
+struct MergeNode;
+}  // namespace internal
 
 // One report of an incident as recorded (a store row, a scenario report, an object of a report file).
 struct ReportEntry {
@@ -85,6 +91,7 @@ class HistoryMerger {
   const std::string& merged() const { return merged_.Text(); }
 
  private:
+  friend class internal::MergeTree;  // resumes a merge after a sequence of reports it merged before
   const engine::Engine* engine_;
   format::ReportMerger merged_;  // kept parsed: each report is read once
   std::optional<Timestamp> first_since_;
@@ -92,27 +99,53 @@ class HistoryMerger {
   std::optional<Timestamp> last_;
 };
 
-// One incident's reports (SortByMoment order) merged for the timeline: the states (MergeHistory), when the office
-// knew each report (KnownTimes) and, before each late report, a copy of the merge so far (copy-on-late-arrival:
-// the office's view continues from it instead of merging the reports before the late one again). Each report's
-// JSON is read once here.
+// What one derivation of a timeline can keep for the next (BuildTimeline, MergeForTimeline): each report's JSON as
+// read, the state merged after every sequence of reports merged (a tree: the states after reports r1..rk are
+// keyed by the reports themselves — incident, moment, source and JSON text — so a sequence merged before is
+// never merged nor read again), and the engine's assessments of those states by (moment, concurrency). The
+// engine is pure and the merge deterministic, so a derivation through a cache gives exactly what one without
+// gives (tests/timeline/diff_test.cc checks it); only the work differs. A desk re-deriving its timeline after
+// a late report merges and assesses again only the states from the late report's moment on.
+// After each BuildTimeline with it, what that derivation did not use is dropped (memory stays that of one
+// derivation). Keeps a reference to the engine, which must outlive it; states with an Enrich hook are never
+// cached (a hook's facts cannot be keyed). Not thread-safe: one derivation at a time.
+class DerivationCache {
+ public:
+  explicit DerivationCache(const engine::Engine& engine);
+  explicit DerivationCache(const engine::Engine&& engine) = delete;
+  ~DerivationCache();
+  DerivationCache(const DerivationCache&) = delete;
+  DerivationCache& operator=(const DerivationCache&) = delete;
+  const engine::Engine& engine() const;
+  const std::shared_ptr<internal::MergeTree>& tree() const { return tree_; }
+
+ private:
+  std::shared_ptr<internal::MergeTree> tree_;
+};
+
+// One incident's reports (SortByMoment order) merged for the timeline: the states (MergeHistory) and when the office
+// knew each report (KnownTimes). The states live in a merge tree (DerivationCache): `cache`'s when given (and
+// `enrich` is empty), else one of its own, shared with the office's view (OfficeStates). Each report's JSON is read
+// once.
 struct MergedHistory {
-  std::vector<engine::Incident> states;              // MergeHistory(reports, enrich)
-  std::vector<Timestamp> known;                      // KnownTimes(reports)
-  std::map<std::size_t, HistoryMerger> before_late;  // k -> the merge of reports 0..k-1, for each late report k
-  bool any_late = false;                             // some known[k] != reports[k].reported_at
-  std::vector<format::ParsedUpdate> updates;         // when any_late: each report's JSON read once (for OfficeStates)
+  std::vector<const engine::Incident*> states;  // MergeHistory(reports, enrich), owned by `tree`
+  std::vector<Timestamp> known;                 // KnownTimes(reports)
+  bool any_late = false;                        // some known[k] != reports[k].reported_at
+  std::shared_ptr<internal::MergeTree> tree;
+  std::vector<internal::MergeNode*> nodes;  // of states[k]
+  std::vector<std::string> keys;            // report k's key in the tree
 };
 MergedHistory MergeForTimeline(const engine::Engine& engine, const std::vector<ReportEntry>& reports,
-                               const Enrich& enrich = {});
+                               const Enrich& enrich = {}, DerivationCache* cache = nullptr);
 
 // The office's view of the incident (interpretation known-to-the-office): one state per moment at which reports
 // became known (KnownTimes; reports known at the same moment give one state), in that order — the reports known
-// by then merged (MergeHistory of them in moment order, enriched), with reported_at = that moment and no
-// notices. `h` is MergeForTimeline(engine, reports, enrich). States equal to the merged history's are pointers
-// into h.states; the others are appended to `owned` (which must outlive the result).
+// by then merged (MergeHistory of them in moment order, enriched as h's), with reported_at = that moment and no
+// notices. `h` is MergeForTimeline(engine, reports, ...). States of h's merge tree (the same sequence of reports,
+// the same moment, no notices) are pointers into it (and `nodes`, if given, gets their nodes; nullptr for the
+// others); the others are appended to `owned` (which must outlive the result).
 std::vector<const engine::Incident*> OfficeStates(const engine::Engine& engine, const std::vector<ReportEntry>& reports,
                                                   const MergedHistory& h, std::deque<engine::Incident>& owned,
-                                                  const Enrich& enrich = {});
+                                                  std::vector<internal::MergeNode*>* nodes = nullptr);
 
 }  // namespace firebreak::timeline

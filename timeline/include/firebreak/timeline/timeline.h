@@ -149,6 +149,10 @@ struct Timeline {
 
 // Builds the timeline. Throws Error(kInternal) if the step limit (200 evaluations per report) is hit.
 Timeline BuildTimeline(const engine::Engine& engine, const TimelineInput& in);
+// The same through `cache` (history.h; nullptr: none), kept from the previous derivation for the next: the result is
+// the same; what was merged and assessed before is not again (a desk re-deriving after a late report merges and
+// assesses only from the late report's moment on). Throws Error(kInternal) if `cache` is another engine's.
+Timeline BuildTimeline(const engine::Engine& engine, const TimelineInput& in, DerivationCache* cache);
 
 // Renderers: the duty officer's table (lang "zh" or "en") and JSON.
 std::string TimelineToText(const Timeline& t, const engine::RuleSet& rules, const std::string& lang);
