@@ -293,6 +293,10 @@ void RuleTemplates(const RuleSet& rules, CompiledRules& c) {
     text(i, rules.reporting[i - c.reporting.first].clause, rules.reporting[i - c.reporting.first].text);
   for (std::uint32_t i = c.safety.first; i < c.safety.last; ++i)
     text(i, rules.safety[i - c.safety.first].clause, rules.safety[i - c.safety.first].text);
+  for (std::uint32_t i = c.safety.first; i < c.safety.last; ++i) {
+    const SafetyRule& r = rules.safety[i - c.safety.first];
+    c.safety_tpl.push_back(SafetyOut{r.id, r.group, c.firing_tpl[i], r.advice});
+  }
   for (std::uint32_t i = c.terminations.first; i < c.terminations.last; ++i)
     text(i, rules.terminations[i - c.terminations.first].clause, rules.terminations[i - c.terminations.first].text);
   for (std::uint32_t i = c.situational.first; i < c.situational.last; ++i)

@@ -141,6 +141,7 @@ struct CompiledRules {
   // interpretation indices (use_mask) or, when one is beyond, as a list (use_first/use_count into use_ix).
   std::vector<Firing> firing_tpl;
   std::vector<MeasureOut> measure_tpl;
+  std::vector<SafetyOut> safety_tpl;  // parallel to rules.safety
   std::vector<std::uint64_t> use_mask;
   std::vector<Range> use_list;  // empty when use_mask says it all
   std::vector<std::uint16_t> use_ix;

@@ -46,17 +46,11 @@ namespace {
 // The interpretations used (their notes), as bits; iterated in index order.
 class InterpSet {
  public:
-  void Set(std::size_t i) {
-    w_[i >> 6] |= std::uint64_t{1} << (i & 63);
-    top_ = std::max(top_, (i >> 6) + 1);
-  }
-  void Or(std::uint64_t word0) {
-    w_[0] |= word0;
-    top_ = std::max<std::size_t>(top_, 1);
-  }
+  explicit InterpSet(std::size_t words) : top_(words) {}  // words: of the interpretation indices in use
+  void Set(std::size_t i) { w_[i >> 6] |= std::uint64_t{1} << (i & 63); }
+  void Or(std::uint64_t word0) { w_[0] |= word0; }
   void Or(const std::uint64_t* words, std::size_t n) {
     for (std::size_t k = 0; k < n; ++k) w_[k] |= words[k];
-    top_ = std::max(top_, n);
   }
   template <class Fn>
   void ForEach(Fn&& fn) const {
@@ -67,14 +61,14 @@ class InterpSet {
 
  private:
   std::array<std::uint64_t, kMaxInterps / 64> w_{};
-  std::size_t top_ = 0;
+  std::size_t top_;
 };
 
 class Builder {
  public:
   Builder(const RuleSet& rules, const CompiledRules& c, const Evaluation& ev, const Incident& in, const Concurrency& cc,
           bool full)
-      : rules_(rules), c_(c), ev_(ev), in_(in), d_concurrency_(cc), full_(full) {}
+      : rules_(rules), c_(c), ev_(ev), in_(in), d_concurrency_(cc), full_(full), used_(c.chain_words) {}
 
   void Build(const Timestamp& at, Decision& d) {
     Reserve(d);
@@ -208,8 +202,8 @@ class Builder {
     d.safety.clear();
     for (std::uint32_t i = c_.safety.first; full_ && i < c_.safety.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
-      const SafetyRule& r = rules_.safety[i - c_.safety.first];
-      d.safety.push_back(SafetyOut{r.id, r.group, Fire(d, i), r.advice});
+      d.safety.push_back(c_.safety_tpl[i - c_.safety.first]);
+      Complete(d, d.safety.back().rule, i);
     }
   }
 
@@ -232,6 +226,7 @@ class Builder {
 
   void Use(std::uint32_t rule) {
     used_.Or(c_.use_mask[rule]);
+    if (c_.use_ix.empty()) return;  // every rule's interpretations are among the first 64
     const Range l = c_.use_list[rule];
     for (std::uint32_t k = l.first; k < l.last; ++k) used_.Set(c_.use_ix[k]);
   }
@@ -252,14 +247,18 @@ class Builder {
 
   // A rule that held, from its template: the alternative that held and the facts it used.
   Firing Fire(Decision& d, std::uint32_t rule) {
-    Use(rule);
     Firing o = c_.firing_tpl[rule];
+    Complete(d, o, rule);
+    return o;
+  }
+  // What a firing says that depends on the facts (its interpretations are noted as used).
+  void Complete(Decision& d, Firing& o, std::uint32_t rule) {
+    Use(rule);
     const std::int16_t a = ev_.held[rule];
     const CRule& cr = c_.rules[rule];
     if (a >= 0 && a != kAlways && static_cast<std::uint32_t>(a) < cr.alt_count)
       o.alternative = c_.alt_labels[cr.alt_first + static_cast<std::uint32_t>(a)];
     o.facts = AppendUses(d, rule);
-    return o;
   }
 
   void FillMeasure(Decision& d, std::vector<MeasureOut>& out, std::uint32_t rule) {
