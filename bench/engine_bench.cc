@@ -3,6 +3,7 @@
 //   BM_AssessFull      Engine::Assess -> a fresh Decision (every text, fact, note, next-level item): what the CLI
 //                      renders. Allocates the Decision's strings each time.
 //   BM_AssessInto      the same full Decision, written into one reused Decision (its storage is recycled).
+//                      Counter allocs: operator new calls per assessment after the first (0: none).
 //   BM_EvaluateLean    level, grade, lead and counts only (no strings).
 //   BM_AssessAndJson / BM_AssessAndText   full assessment plus rendering.
 //   BM_RenderJsonCompact / BM_RenderJsonFull / BM_RenderText   rendering one decision (default JSON, --full, text).
@@ -10,10 +11,25 @@
 //   BM_LoadRules       loading and validating rules/liuzhou-2022.yaml (+ compiling it into an Engine).
 #include <benchmark/benchmark.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
 #include "firebreak/engine/engine.h"
 #include "firebreak/format/render.h"
 #include "firebreak/format/report_io.h"
 #include "firebreak/rules/loader.h"
+
+// Counts operator new calls (BM_AssessInto's allocs counter).
+std::atomic<std::uint64_t> g_allocs{0};
+
+void* operator new(std::size_t n) {
+  g_allocs.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -58,11 +74,14 @@ void BM_AssessInto(benchmark::State& st) {
   const Incident& in = Report();
   Concurrency c{1, 1};
   Decision d;
+  eng.AssessInto(in, in.reported_at, c, d);  // the first one grows the lists
+  const std::uint64_t allocs = g_allocs.load();
   for (auto _ : st) {
     eng.AssessInto(in, in.reported_at, c, d);
     benchmark::DoNotOptimize(d);
   }
   st.SetItemsProcessed(st.iterations());
+  st.counters["allocs"] = static_cast<double>(g_allocs.load() - allocs) / static_cast<double>(st.iterations());
   st.counters["measures"] = static_cast<double>(d.measures.size());
   st.counters["safety"] = static_cast<double>(d.safety.size());
   st.counters["notes"] = static_cast<double>(d.notes.size());

@@ -32,9 +32,25 @@ class Compiler {
         if (std::find(c_.alt_facts.begin() + ca.facts_first, c_.alt_facts.end(), p.fact) == c_.alt_facts.end())
           c_.alt_facts.push_back(p.fact);
       ca.facts_count = static_cast<std::uint32_t>(c_.alt_facts.size()) - ca.facts_first;
+      for (std::uint32_t k = ca.first; k < ca.first + ca.count; ++k) {
+        const std::uint32_t u = c_.pred_u[k];
+        if (k == ca.first) ca.word = u / 64;
+        if (u / 64 != ca.word) {  // tests in two words: AltTrue checks them one by one
+          ca.mask = 0;
+          break;
+        }
+        ca.mask |= std::uint64_t{1} << (u % 64);
+      }
       c_.alts.push_back(ca);
+      c_.alt_labels.push_back(a.label);
     }
     r.alt_count = static_cast<std::uint32_t>(cond.any.size());
+    r.shape = r.alt_count == 0 ? CRule::kAlwaysHolds : CRule::kGeneral;
+    if (r.alt_count == 1 && c_.alts.back().mask != 0) {
+      r.shape = CRule::kOne;
+      r.word = c_.alts.back().word;
+      r.mask = c_.alts.back().mask;
+    }
     for (const Alternative& a : cond.any)
       for (const Predicate& p : a.all)
         r.tests_calendar = r.tests_calendar || p.fact == FactId::kCalendarSensitiveNow ||
@@ -97,7 +113,43 @@ class Compiler {
       cp.v[i] = p.bounds[i].value;
     }
     Band(cp);
+    // The same test on the same fact is evaluated once: predicates share their EPred.
+    EPred e = Two(cp);
+    e.pred = static_cast<std::uint32_t>(c_.preds.size());
+    auto same = [&](const EPred& x) {
+      return x.kind != EPred::kOther && x.slot == e.slot && x.lo == e.lo && x.hi == e.hi;
+    };
+    auto it = e.kind == EPred::kOther ? c_.epreds.end() : std::find_if(c_.epreds.begin(), c_.epreds.end(), same);
+    const auto u = static_cast<std::uint32_t>(it - c_.epreds.begin());
+    c_.pred_u.push_back(u);
+    if (it != c_.epreds.end()) return cp;
+    if (p.fact == FactId::kGrade) c_.grade_preds.push_back(u);
+    if (p.fact == FactId::kResponseLevel) c_.level_preds.push_back(u);
+    if (e.kind == EPred::kOther) c_.other_preds.push_back(u);
+    c_.epreds.push_back(e);
+    if (c_.epreds.size() > kMaxPreds)
+      throw Error(ErrorKind::kRuleFile, p.loc.ToString(),
+                  "the rule file has more than " + std::to_string(kMaxPreds) + " predicates",
+                  "the engine's evaluation buffer is sized for plans of city scale");
     return cp;
+  }
+
+  // The two-valued form of a compiled predicate (EPred).
+  static EPred Two(const CPred& cp) {
+    EPred e;
+    e.fact = cp.fact;
+    e.slot = static_cast<std::uint32_t>(Ix(cp.fact));
+    if (cp.is_bool) {
+      e.kind = EPred::kFlag;
+      e.slot += static_cast<std::uint32_t>(kFactCount);
+      e.lo = e.hi = cp.is ? 1.0 : 0.0;
+    } else if (cp.band) {
+      e.lo = cp.lo;
+      e.hi = cp.hi;
+    } else {
+      e.kind = EPred::kOther;
+    }
+    return e;
   }
 
   // CPred::band: the bounds of a numeric predicate as one closed interval, when every bound is finite.
@@ -135,6 +187,163 @@ class Compiler {
   const RuleSet& rules_;
   CompiledRules& c_;
 };
+
+// The next-level candidates of one level's triggers: numeric lower bounds (CNear) and clock bounds (CDue).
+void LevelCandidates(const CompiledRules& c, const LevelSpec& L, Range r, std::vector<CNear>& near,
+                     std::vector<CDue>& due) {
+  for (std::uint32_t i = r.first; i < r.last; ++i) {
+    const CRule& cr = c.rules[i];
+    const Trigger& t = L.triggers[i - r.first];
+    for (std::uint32_t a = 0; a < cr.alt_count; ++a) {
+      const CAlt& alt = c.alts[cr.alt_first + a];
+      const Alternative& src = t.when.any[a];
+      int hk = -1;
+      for (std::uint32_t k = 0; k < alt.count; ++k) {
+        const CPred& p = c.preds[alt.first + k];
+        if (IsClockFact(p.fact)) hk = static_cast<int>(k);
+        if (p.is_bool || p.fact == FactId::kOpenFireHours) continue;
+        for (std::uint8_t b = 0; b < p.nb; ++b)
+          if (p.op[b] == Cmp::kGt || p.op[b] == Cmp::kGe)
+            near.push_back({cr.alt_first + a, alt.first + k, b, t.clause, src.all[k].bounds[b].word});
+      }
+      if (hk < 0) continue;
+      const CPred& p = c.preds[alt.first + static_cast<std::uint32_t>(hk)];
+      for (std::uint8_t b = 0; b < p.nb; ++b) {
+        if (p.op[b] != Cmp::kGt && p.op[b] != Cmp::kGe) continue;
+        const bool strict = p.op[b] == Cmp::kGt;
+        CDue d;
+        d.alt = cr.alt_first + a;
+        d.pred = alt.first + static_cast<std::uint32_t>(hk);
+        d.strict = strict;
+        d.need_s = static_cast<std::int64_t>(std::ceil(p.v[b] * 3600.0)) + (strict ? 1 : 0);
+        d.hours = p.v[b];
+        d.level = L.level;
+        d.clause = t.clause;
+        d.word = src.all[static_cast<std::size_t>(hk)].bounds[b].word;
+        d.label = src.label;
+        due.push_back(d);
+      }
+    }
+  }
+}
+
+// What the Decision views or copies as a block: deciders, notes, next-level candidates, the size of the pool of
+// used facts.
+void Tables(const RuleSet& rules, CompiledRules& c) {
+  for (const LevelSpec& L : rules.levels) {
+    Range d{static_cast<std::uint32_t>(c.deciders.size()), 0};
+    for (const std::string& id : L.deciders) c.deciders.push_back(id);
+    d.last = static_cast<std::uint32_t>(c.deciders.size());
+    c.level_deciders.push_back(d);
+  }
+  for (const Interpretation& it : rules.interpretations) c.notes.push_back(Note{it.id, it.clause, it.text});
+  for (std::string_view id : c.missing_interps) c.notes.push_back(Note{id, {}, TextView{}});
+  for (const CRule& r : c.rules) {
+    std::uint32_t widest = 0;
+    for (std::uint32_t a = 0; a < r.alt_count; ++a) widest = std::max(widest, c.alts[r.alt_first + a].facts_count);
+    c.max_uses += widest;
+  }
+  for (std::size_t li = 0; li < rules.levels.size(); ++li) {
+    Range n{static_cast<std::uint32_t>(c.near.size()), 0}, d{static_cast<std::uint32_t>(c.due.size()), 0};
+    LevelCandidates(c, rules.levels[li], c.level_triggers[li], c.near, c.due);
+    n.last = static_cast<std::uint32_t>(c.near.size());
+    d.last = static_cast<std::uint32_t>(c.due.size());
+    c.level_near.push_back(n);
+    c.level_due.push_back(d);
+  }
+}
+
+// The per-rule templates and interpretation bits (CompiledRules::firing_tpl ... use_ix).
+void RuleTemplates(const RuleSet& rules, CompiledRules& c) {
+  const std::size_t n = c.rules.size();
+  c.firing_tpl.resize(n);
+  c.measure_tpl.resize(n);
+  c.use_mask.assign(n, 0);
+  c.use_list.assign(n, Range{});
+  for (std::size_t i = 0; i < n; ++i) {
+    const CRule& r = c.rules[i];
+    std::vector<std::uint16_t> ix(c.interps.begin() + r.interp_first,
+                                  c.interps.begin() + r.interp_first + r.interp_count);
+    if (r.tests_calendar) ix.insert(ix.end(), c.calendar_interps.begin(), c.calendar_interps.end());
+    const bool small = std::all_of(ix.begin(), ix.end(), [](std::uint16_t k) { return k < 64; });
+    if (small) {
+      for (std::uint16_t k : ix) c.use_mask[i] |= std::uint64_t{1} << k;
+    } else {
+      c.use_list[i].first = static_cast<std::uint32_t>(c.use_ix.size());
+      c.use_ix.insert(c.use_ix.end(), ix.begin(), ix.end());
+      c.use_list[i].last = static_cast<std::uint32_t>(c.use_ix.size());
+    }
+    c.firing_tpl[i].interpretations = Ids(c.interp_ids.data() + r.interp_first, r.interp_count);
+    c.measure_tpl[i].lead = Ids(c.names.data() + r.names_first, r.names_count);
+  }
+  auto text = [&](std::uint32_t i, const std::string& clause, const Text& t) {
+    c.firing_tpl[i].clause = clause;
+    c.firing_tpl[i].text = t;
+  };
+  auto measure = [&](std::uint32_t i, const Measure& m, std::optional<Level> level) {
+    c.measure_tpl[i].clause = m.clause;
+    c.measure_tpl[i].text = m.text;
+    c.measure_tpl[i].from_level = level;
+  };
+  for (std::uint32_t i = c.grades.first; i < c.grades.last; ++i)
+    text(i, rules.grades[i - c.grades.first].clause, rules.grades[i - c.grades.first].text);
+  for (std::uint32_t i = c.lead.first; i < c.lead.last; ++i)
+    text(i, rules.lead_rules[i - c.lead.first].clause, rules.lead_rules[i - c.lead.first].text);
+  for (std::uint32_t i = c.reporting.first; i < c.reporting.last; ++i)
+    text(i, rules.reporting[i - c.reporting.first].clause, rules.reporting[i - c.reporting.first].text);
+  for (std::uint32_t i = c.safety.first; i < c.safety.last; ++i)
+    text(i, rules.safety[i - c.safety.first].clause, rules.safety[i - c.safety.first].text);
+  for (std::uint32_t i = c.safety.first; i < c.safety.last; ++i) {
+    const SafetyRule& r = rules.safety[i - c.safety.first];
+    c.safety_tpl.push_back(SafetyOut{r.id, r.group, c.firing_tpl[i], r.advice});
+  }
+  for (std::uint32_t i = c.terminations.first; i < c.terminations.last; ++i)
+    text(i, rules.terminations[i - c.terminations.first].clause, rules.terminations[i - c.terminations.first].text);
+  for (std::uint32_t i = c.situational.first; i < c.situational.last; ++i)
+    measure(i, rules.situational_measures[i - c.situational.first], std::nullopt);
+  for (std::size_t li = 0; li < rules.levels.size(); ++li) {
+    const LevelSpec& L = rules.levels[li];
+    for (std::uint32_t i = c.level_triggers[li].first; i < c.level_triggers[li].last; ++i)
+      text(i, L.triggers[i - c.level_triggers[li].first].clause, L.triggers[i - c.level_triggers[li].first].text);
+    for (std::uint32_t i = c.level_measures[li].first; i < c.level_measures[li].last; ++i)
+      measure(i, L.measures[i - c.level_measures[li].first], L.level);
+  }
+  for (std::size_t wi = 0; wi < rules.warnings.size(); ++wi)
+    for (std::uint32_t i = c.warning_measures[wi].first; i < c.warning_measures[wi].last; ++i)
+      measure(i, rules.warnings[wi].measures[i - c.warning_measures[wi].first], std::nullopt);
+}
+
+// Per level: its measure chain as one block when no measure of it has a condition (CompiledRules::chain_*).
+void MeasureChains(const RuleSet& rules, CompiledRules& c) {
+  const std::size_t words = (rules.interpretations.size() + c.missing_interps.size() + 63) / 64;
+  c.chain_words = words;
+  for (std::size_t start = 0; start < rules.levels.size(); ++start) {
+    bool always = true;
+    Range block{static_cast<std::uint32_t>(c.measure_block.size()), 0};
+    std::vector<std::uint64_t> use(words, 0);
+    int li = static_cast<int>(start);
+    for (std::size_t step = 0; li >= 0 && step < rules.levels.size(); ++step) {
+      const Range r = c.level_measures[static_cast<std::size_t>(li)];
+      for (std::uint32_t i = r.first; i < r.last; ++i) {
+        always = always && c.rules[i].alt_count == 0;
+        c.measure_block.push_back(c.measure_tpl[i]);
+        const CRule& cr = c.rules[i];
+        for (std::uint32_t k = 0; k < cr.interp_count; ++k)
+          use[c.interps[cr.interp_first + k] / 64] |= std::uint64_t{1} << (c.interps[cr.interp_first + k] % 64);
+        if (cr.tests_calendar)
+          for (std::uint16_t k : c.calendar_interps) use[k / 64] |= std::uint64_t{1} << (k % 64);
+      }
+      const auto& b = rules.levels[static_cast<std::size_t>(li)].builds_on;
+      li = b ? c.level_index[static_cast<std::size_t>(*b)] : -1;
+    }
+    block.last = static_cast<std::uint32_t>(c.measure_block.size());
+    c.chain_always.push_back(always);
+    c.chain_block.push_back(block);
+    c.chain_use.insert(c.chain_use.end(), use.begin(), use.end());
+  }
+  for (std::size_t i = 0; i < kFactCount; ++i)
+    if (c.referenced.test(i)) c.referenced_words[i / 64] |= std::uint64_t{1} << (i % 64);
+}
 
 int ParseMmdd(const std::string& s) {
   // "MM-DD" -> MM*100+DD; -1 if malformed.
@@ -222,6 +431,9 @@ std::shared_ptr<const CompiledRules> Compile(const RuleSet& rules) {
         c.max_clock_s = std::max(c.max_clock_s, static_cast<std::int64_t>(std::ceil(p.v[b] * 3600.0)) + 1);
   if (rules.interpretations.size() + c.missing_interps.size() > kMaxInterps)
     throw Error(ErrorKind::kRuleFile, rules.source_file, "too many interpretations");
+  Tables(rules, c);
+  RuleTemplates(rules, c);
+  MeasureChains(rules, c);
   return out;
 }
 

@@ -40,6 +40,22 @@ struct CPred {
 struct CAlt {
   std::uint32_t first = 0, count = 0;              // into CompiledRules::preds
   std::uint32_t facts_first = 0, facts_count = 0;  // into CompiledRules::alt_facts: the facts tested, each once
+  // The predicates' tests (CompiledRules::pred_u) as bits of Evaluation::truth when they lie in one word
+  // (mask != 0): the alternative is TRUE when (truth[word] & mask) == mask.
+  std::uint32_t word = 0;
+  std::uint64_t mask = 0;
+};
+
+// A predicate in the two-valued form the batch evaluation uses (Evaluation::truth): TRUE iff its fact is known
+// and y lies in [lo, hi], where y = (x != 0 ? 1 : 0) for a flag (kFlag) and x for a band (kBand); kOther (a
+// bound no band expresses, e.g. an infinite one) is evaluated by EvalPred. Parallel to CompiledRules::preds.
+struct EPred {
+  enum Kind : std::uint8_t { kBand, kFlag, kOther };
+  double lo = 0, hi = 0;
+  std::uint32_t slot = 0;  // into Evaluation::slots: the fact (kBand), kFactCount + the fact (kFlag)
+  std::uint32_t pred = 0;  // the first predicate of CompiledRules::preds it stands for
+  FactId fact{};
+  Kind kind = kBand;
 };
 
 // One rule of any group.
@@ -49,15 +65,20 @@ struct CRule {
   // Role/unit ids a measure names as lead, or a reporting rule's recipients: into CompiledRules::names.
   std::uint32_t names_first = 0, names_count = 0;
   bool tests_calendar = false;  // a predicate tests a calendar fact (its use cites the calendar's interpretation)
+  // kOne: one alternative whose tests lie in one word of Evaluation::truth (its CAlt word/mask copied here).
+  enum Shape : std::uint8_t { kAlwaysHolds, kOne, kGeneral } shape = kAlwaysHolds;
+  std::uint32_t word = 0;
+  std::uint64_t mask = 0;
 };
 
-// A half-open range of rule indices.
+// A half-open range of indices (rules, or entries of another table).
 struct Range {
   std::uint32_t first = 0, last = 0;
   std::uint32_t size() const { return last - first; }
 };
 
 inline constexpr std::size_t kMaxRules = 2048;
+inline constexpr std::size_t kMaxPreds = 8192;
 inline constexpr std::size_t kMaxInterps = 1024;
 inline constexpr std::int16_t kNotHeld = -1;
 inline constexpr std::int16_t kAlways = 0x7fff;
@@ -70,14 +91,68 @@ struct CalendarWindow {
   bool Contains(int md) const { return from <= to ? (md >= from && md <= to) : (md >= from || md <= to); }
 };
 
+// A lower bound of a trigger's numeric predicate the next level up may reach (Decision::next.closest), in the
+// order the triggers, alternatives, predicates and bounds appear. Facts growing with the clock excepted.
+struct CNear {
+  std::uint32_t alt = 0;   // index into CompiledRules::alts
+  std::uint32_t pred = 0;  // index into CompiledRules::preds
+  std::uint8_t b = 0;      // bound of the predicate (a > or >= bound)
+  std::string_view clause, word;
+};
+
+// A clock bound of a trigger (hours of open fire >, >= v): when it falls due (Decision::next.due). One per
+// alternative's last clock predicate and > / >= bound, in rule order.
+struct CDue {
+  std::uint32_t alt = 0;    // index into CompiledRules::alts
+  std::uint32_t pred = 0;   // the clock predicate, index into CompiledRules::preds
+  bool strict = false;      // >: holds strictly after the threshold
+  std::int64_t need_s = 0;  // seconds of the clock at which it holds (ceil(v * 3600) + strict)
+  double hours = 0;
+  Level level = Level::kIV;
+  std::string_view clause, word, label;
+};
+
 struct CompiledRules {
   std::vector<CPred> preds;
+  std::vector<EPred> epreds;               // the distinct tests of the predicates
+  std::vector<std::uint32_t> pred_u;       // parallel to preds: its test, index into epreds
+  std::vector<std::uint32_t> grade_preds;  // tests (epreds) of the engine's grade
+  std::vector<std::uint32_t> level_preds;  // tests (epreds) of the engine's response_level
+  std::vector<std::uint32_t> other_preds;  // EPred::kOther tests (epreds)
   std::vector<CAlt> alts;
   std::vector<CRule> rules;
   std::vector<std::uint16_t> interps;        // interpretation indices, referenced by CRule
   std::vector<FactId> alt_facts;             // per CAlt: the distinct facts its predicates test, in predicate order
   std::vector<std::string_view> interp_ids;  // parallel to interps: the ids as the rule cites them (RuleSet views)
   std::vector<std::string_view> names;       // role/unit ids (RuleSet views), referenced by CRule::names_*
+  std::vector<std::string_view> alt_labels;  // parallel to alts: each alternative's label (RuleSet views)
+
+  // Tables the Decision views (Ids spans; the Decision keeps them alive through Decision::tables).
+  std::vector<std::string_view> deciders;  // role ids of every level's deciders
+  std::vector<Range> level_deciders;       // per rules.levels index: its deciders, into `deciders`
+  std::vector<Note> notes;                 // per interpretation index (interps, then missing_interps)
+  std::uint32_t max_uses = 0;              // an upper bound of Decision::uses (every rule's widest alternative)
+  std::vector<CNear> near;                 // next-level candidates, grouped by level
+  std::vector<Range> level_near;           // per rules.levels index, into `near`
+  std::vector<CDue> due;                   // clock candidates, grouped by level
+  std::vector<Range> level_due;            // per rules.levels index, into `due`
+  // Per rule: what a Firing / MeasureOut of it says whatever the facts (facts and alternative left empty), and
+  // the interpretations its use cites (with the calendar's when it tests the calendar) as bits of the first 64
+  // interpretation indices (use_mask) or, when one is beyond, as a list (use_first/use_count into use_ix).
+  std::vector<Firing> firing_tpl;
+  std::vector<MeasureOut> measure_tpl;
+  std::vector<SafetyOut> safety_tpl;  // parallel to rules.safety
+  std::vector<std::uint64_t> use_mask;
+  std::vector<Range> use_list;  // empty when use_mask says it all
+  std::vector<std::uint16_t> use_ix;
+  // Per rules.levels index: the measures of the level and the levels it builds on, in order, when none has a
+  // condition (chain_always), as one block of measure_block, with the interpretations they cite (chain_use).
+  std::vector<bool> chain_always;
+  std::vector<Range> chain_block;
+  std::vector<MeasureOut> measure_block;
+  std::vector<std::uint64_t> chain_use;  // chain_words words per level
+  std::size_t chain_words = 0;
+  std::array<std::uint64_t, FactSet::kWords> referenced_words{};  // `referenced` as FactSet words
 
   Range derived, grades, lead, situational, reporting, safety, terminations;
   std::vector<Range> level_triggers;                     // per rules.levels index
@@ -143,6 +218,9 @@ struct FactsWithOrigin {
 struct Evaluation {
   FactsWithOrigin facts;
   std::array<std::int16_t, kMaxRules> held{};
+  std::array<std::uint64_t, kMaxPreds / 64> truth{};  // per test (epreds): TRUE (bit set) or not, as facts stand
+  // Per fact: its value, then its value as a flag (1 if non-zero, else 0); NaN when unknown (no band holds).
+  std::array<double, 2 * kFactCount> slots{};
   std::optional<Level> level;
   std::optional<Grade> grade;
   Tier lead = Tier::kCounty;
@@ -216,6 +294,33 @@ inline std::int16_t EvalRule(const CompiledRules& c, const CRule& r, const FactS
     if (t == Tri::kUnknown) any_unknown = true;
   }
   if (tri) *tri = any_unknown ? Tri::kUnknown : Tri::kFalse;
+  return kNotHeld;
+}
+
+// The two-valued truth of test u (TRUE, or not: false and unknown alike), from Evaluation::slots.
+inline bool PredTrue(const CompiledRules& c, std::size_t u, const FactSet& f, const double* slots) {
+  const EPred& p = c.epreds[u];
+  if (p.kind == EPred::kOther) return EvalPred(c.preds[p.pred], f) == Tri::kTrue;
+  const double y = slots[p.slot];
+  return (y >= p.lo) & (y <= p.hi);
+}
+
+// Whether every predicate of an alternative is TRUE, from Evaluation::truth.
+inline bool AltTrue(const CompiledRules& c, const CAlt& alt, const std::uint64_t* truth) {
+  if (alt.mask) return (truth[alt.word] & alt.mask) == alt.mask;
+  for (std::uint32_t i = alt.first; i < alt.first + alt.count; ++i) {
+    const std::uint32_t u = c.pred_u[i];
+    if (!((truth[u >> 6] >> (u & 63)) & 1)) return false;
+  }
+  return true;
+}
+
+// EvalRule's result (the first alternative that is TRUE, kAlways, or kNotHeld) from Evaluation::truth.
+inline std::int16_t HeldAlt(const CompiledRules& c, const CRule& r, const std::uint64_t* truth) {
+  if (r.shape == CRule::kOne) return (truth[r.word] & r.mask) == r.mask ? 0 : kNotHeld;
+  if (r.alt_count == 0) return kAlways;
+  for (std::uint32_t a = 0; a < r.alt_count; ++a)
+    if (AltTrue(c, c.alts[r.alt_first + a], truth)) return static_cast<std::int16_t>(a);
   return kNotHeld;
 }
 

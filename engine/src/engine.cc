@@ -4,6 +4,7 @@
 #include "firebreak/engine/engine.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <string>
 
@@ -39,19 +40,35 @@ const char* FactOriginName(FactOrigin o) {
 namespace {
 
 // ---------------------------------------------------------------------------------------------------------
-// Building the Decision, reusing the storage of `out` (slot-by-slot assignment keeps string capacity).
+// Building the Decision, reusing the storage of `out`. Every element is trivially copyable (decision.h: FLAT):
+// a list is cleared and refilled, its capacity kept.
 
-template <class T>
-T& Slot(std::vector<T>& v, std::size_t& n) {
-  if (n == v.size()) v.emplace_back();
-  return v[n++];
-}
+// The interpretations used (their notes), as bits; iterated in index order.
+class InterpSet {
+ public:
+  explicit InterpSet(std::size_t words) : top_(words) {}  // words: of the interpretation indices in use
+  void Set(std::size_t i) { w_[i >> 6] |= std::uint64_t{1} << (i & 63); }
+  void Or(std::uint64_t word0) { w_[0] |= word0; }
+  void Or(const std::uint64_t* words, std::size_t n) {
+    for (std::size_t k = 0; k < n; ++k) w_[k] |= words[k];
+  }
+  template <class Fn>
+  void ForEach(Fn&& fn) const {
+    for (std::size_t k = 0; k < top_; ++k)
+      for (std::uint64_t bits = w_[k]; bits; bits &= bits - 1)
+        fn(k * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+  }
+
+ private:
+  std::array<std::uint64_t, kMaxInterps / 64> w_{};
+  std::size_t top_;
+};
 
 class Builder {
  public:
   Builder(const RuleSet& rules, const CompiledRules& c, const Evaluation& ev, const Incident& in, const Concurrency& cc,
           bool full)
-      : rules_(rules), c_(c), ev_(ev), in_(in), d_concurrency_(cc), full_(full) {}
+      : rules_(rules), c_(c), ev_(ev), in_(in), d_concurrency_(cc), full_(full), used_(c.chain_words) {}
 
   void Build(const Timestamp& at, Decision& d) {
     Reserve(d);
@@ -60,6 +77,7 @@ class Builder {
     d.rules_id = rules_.meta.id;
     d.rules_sha256 = rules_.source_sha256;
     d.response_level = ev_.level;
+    d.uses.clear();
     BuildTriggers(d);
     BuildGradeAndLead(d);
     BuildMeasures(d);
@@ -76,45 +94,44 @@ class Builder {
     auto reserve = [](auto& v, std::size_t n) {
       if (v.capacity() < n) v.reserve(n);
     };
-    std::size_t n_measures = c_.situational.size(), n_triggers = 0, n_warn = 0;
-    for (const Range& r : c_.level_measures) n_measures += r.size();
-    for (const Range& r : c_.level_triggers) n_triggers += r.size();
-    for (const Range& r : c_.warning_measures) n_warn += r.size();
-    reserve(d.triggers, n_triggers);
-    reserve(d.measures, n_measures);
-    reserve(d.warning_response, n_warn);
-    reserve(d.reporting, c_.reporting.size());
-    reserve(d.safety, c_.safety.size());
-    reserve(d.notes, rules_.interpretations.size() + c_.missing_interps.size());
-    reserve(d.facts, kFactCount);
-    reserve(d.unknown, kFactCount);
-    reserve(d.defaulted, rules_.fact_defaults.size());
+    if (d.facts.capacity() < kFactCount) {  // a fresh Decision: its lists grow once, to the rule file's bounds
+      std::size_t n_measures = c_.situational.size(), n_triggers = 0, n_warn = 0;
+      for (const Range& r : c_.level_measures) n_measures += r.size();
+      for (const Range& r : c_.level_triggers) n_triggers += r.size();
+      for (const Range& r : c_.warning_measures) n_warn += r.size();
+      reserve(d.triggers, n_triggers);
+      reserve(d.measures, n_measures);
+      reserve(d.warning_response, n_warn);
+      reserve(d.reporting, c_.reporting.size());
+      reserve(d.safety, c_.safety.size());
+      reserve(d.notes, c_.notes.size());
+      reserve(d.facts, kFactCount);
+      reserve(d.unknown, kFactCount);
+      reserve(d.defaulted, rules_.fact_defaults.size());
+    }
+    reserve(d.uses, c_.max_uses);  // never reallocated while building: UseRanges index it
   }
 
   // Triggers that hold, highest level first, and the decider of the response level (6.3.x.1).
   void BuildTriggers(Decision& d) {
-    std::size_t n = 0;
+    d.triggers.clear();
     for (int li : c_.levels_by_severity) {
       const LevelSpec& L = rules_.levels[static_cast<std::size_t>(li)];
       Range r = c_.level_triggers[static_cast<std::size_t>(li)];
       for (std::uint32_t i = r.first; i < r.last; ++i) {
         if (ev_.held[i] == kNotHeld) continue;
-        const Trigger& t = L.triggers[i - r.first];
-        TriggerFiring& tf = Slot(d.triggers, n);
-        tf.level = L.level;
-        Fill(tf, i, t.clause, t.text, t.when, t.interpretations);
+        d.triggers.push_back(TriggerFiring{Fire(d, i), L.level});
       }
     }
-    d.triggers.resize(n);
     if (ev_.level_spec >= 0) {
       const LevelSpec& L = rules_.levels[static_cast<std::size_t>(ev_.level_spec)];
       d.decider_clause = L.decider_clause;
       d.decider_text = L.decider_text;
-      d.decided_by.assign(L.deciders.begin(), L.deciders.end());
+      d.decided_by = Span(c_.deciders, c_.level_deciders[static_cast<std::size_t>(ev_.level_spec)]);
     } else {
       d.decider_clause = {};
       d.decider_text = TextView{};
-      d.decided_by.clear();
+      d.decided_by = {};
     }
   }
 
@@ -123,61 +140,53 @@ class Builder {
   void BuildGradeAndLead(Decision& d) {
     d.grade.grade = ev_.grade;
     d.lead.tier = ev_.lead;
-    if (!full_) {
-      d.grade.criteria.clear();
-      d.lead.reasons.clear();
-      return;
-    }
-    std::size_t n = 0;
+    d.grade.criteria.clear();
+    d.lead.reasons.clear();
+    if (!full_) return;
     for (std::uint32_t i = c_.grades.first; i < c_.grades.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
-      const GradeCriterion& g = rules_.grades[i - c_.grades.first];
       Use(i);
-      if (g.grade != ev_.grade) continue;
-      Fill(Slot(d.grade.criteria, n), i, g.clause, g.text, g.when, g.interpretations);
+      if (rules_.grades[i - c_.grades.first].grade != ev_.grade) continue;
+      d.grade.criteria.push_back(Fire(d, i));
     }
-    d.grade.criteria.resize(n);
-    n = 0;
     for (std::uint32_t i = c_.lead.first; i < c_.lead.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
-      const LeadRule& r = rules_.lead_rules[i - c_.lead.first];
-      Fill(Slot(d.lead.reasons, n), i, r.clause, r.text, r.when, r.interpretations);
+      d.lead.reasons.push_back(Fire(d, i));
     }
-    d.lead.reasons.resize(n);
   }
 
   // Measures: the level's own, then the levels it builds on, then situational 6.2.x.
   void BuildMeasures(Decision& d) {
-    std::size_t n = 0;
-    if (full_ && ev_.level_spec >= 0) {
+    d.measures.clear();
+    if (!full_) return;
+    const auto ls = static_cast<std::size_t>(ev_.level_spec);
+    if (ev_.level_spec >= 0 && c_.chain_always[ls]) {  // the level's measures whatever the facts: one block
+      const Range b = c_.chain_block[ls];
+      d.measures.insert(d.measures.end(), c_.measure_block.begin() + b.first, c_.measure_block.begin() + b.last);
+      used_.Or(c_.chain_use.data() + ls * c_.chain_words, c_.chain_words);
+    } else if (ev_.level_spec >= 0) {
       int li = ev_.level_spec;
       for (std::size_t step = 0; li >= 0 && step < rules_.levels.size(); ++step) {
         const LevelSpec& L = rules_.levels[static_cast<std::size_t>(li)];
         Range r = c_.level_measures[static_cast<std::size_t>(li)];
         for (std::uint32_t i = r.first; i < r.last; ++i)
-          if (ev_.held[i] != kNotHeld) FillMeasure(Slot(d.measures, n), i, L.measures[i - r.first], L.level);
+          if (ev_.held[i] != kNotHeld) FillMeasure(d, d.measures, i);
         li = L.builds_on ? c_.level_index[static_cast<std::size_t>(*L.builds_on)] : -1;
       }
     }
-    for (std::uint32_t i = c_.situational.first; full_ && i < c_.situational.last; ++i)
-      if (ev_.held[i] != kNotHeld)
-        FillMeasure(Slot(d.measures, n), i, rules_.situational_measures[i - c_.situational.first], std::nullopt);
-    d.measures.resize(n);
+    for (std::uint32_t i = c_.situational.first; i < c_.situational.last; ++i)
+      if (ev_.held[i] != kNotHeld) FillMeasure(d, d.measures, i);
   }
 
   // Reporting (5.2), the warning response (5.1.3) with the colours it builds on, safety (3.3).
   void BuildDuties(Decision& d) {
-    std::size_t n = 0;
+    d.reporting.clear();
     for (std::uint32_t i = c_.reporting.first; i < c_.reporting.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
-      const ReportingRule& r = rules_.reporting[i - c_.reporting.first];
-      ReportingOut& o = Slot(d.reporting, n);
-      Fill(o.rule, i, r.clause, r.text, r.when, r.interpretations);
-      o.reporter = r.reporter;
-      AssignNames(o.recipients, i);
+      d.reporting.push_back(
+          ReportingOut{Fire(d, i), rules_.reporting[i - c_.reporting.first].reporter, c_.measure_tpl[i].lead});
     }
-    d.reporting.resize(n);
-    n = 0;
+    d.warning_response.clear();
     d.warning_colour.reset();
     if (auto col = ev_.facts.f.Get(FactId::kWarningColour); col && *col >= 0 && *col <= 4) {
       d.warning_colour = static_cast<Colour>(static_cast<int>(*col));
@@ -186,99 +195,87 @@ class Builder {
         const WarningResponse& w = rules_.warnings[static_cast<std::size_t>(wi)];
         Range r = c_.warning_measures[static_cast<std::size_t>(wi)];
         for (std::uint32_t i = r.first; i < r.last; ++i)
-          if (ev_.held[i] != kNotHeld)
-            FillMeasure(Slot(d.warning_response, n), i, w.measures[i - r.first], std::nullopt);
+          if (ev_.held[i] != kNotHeld) FillMeasure(d, d.warning_response, i);
         wi = w.builds_on ? c_.warning_index[static_cast<std::size_t>(*w.builds_on)] : -1;
       }
     }
-    d.warning_response.resize(n);
-    n = 0;
+    d.safety.clear();
     for (std::uint32_t i = c_.safety.first; full_ && i < c_.safety.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
-      const SafetyRule& r = rules_.safety[i - c_.safety.first];
-      SafetyOut& o = Slot(d.safety, n);
-      o.id = r.id;
-      o.group = r.group;
-      Fill(o.rule, i, r.clause, r.text, r.when, r.interpretations);
-      o.advice = r.advice;
+      d.safety.push_back(c_.safety_tpl[i - c_.safety.first]);
+      Complete(d, d.safety.back().rule, i);
     }
-    d.safety.resize(n);
   }
 
   // Terminations (6.3.6, 6.2.8, 6.2.7) that hold; whether the response termination holds; what the history merge
   // noticed (e.g. a re-ignition without a new open_fire_since), with its interpretation.
   void BuildTerminations(Decision& d) {
-    std::size_t n = 0;
+    d.terminations.clear();
     for (std::uint32_t i = c_.terminations.first; full_ && i < c_.terminations.last; ++i) {
       if (ev_.held[i] == kNotHeld) continue;
-      const Termination& t = rules_.terminations[i - c_.terminations.first];
-      Fill(Slot(d.terminations, n), i, t.clause, t.text, t.when, t.interpretations);
+      d.terminations.push_back(Fire(d, i));
     }
-    d.terminations.resize(n);
     d.response_terminated = ev_.terminated;
     d.warnings = in_.notices;
     for (const Notice& w : in_.notices)
       for (std::size_t i = 0; i < rules_.interpretations.size(); ++i)
-        if (rules_.interpretations[i].id == w.interpretation) used_.set(i);
+        if (rules_.interpretations[i].id == w.interpretation) used_.Set(i);
   }
+
+  static Ids Span(const std::vector<std::string_view>& v, Range r) { return Ids(v.data() + r.first, r.size()); }
 
   void Use(std::uint32_t rule) {
-    const CRule& r = c_.rules[rule];
-    for (std::uint32_t k = 0; k < r.interp_count; ++k) used_.set(c_.interps[r.interp_first + k]);
-    if (r.tests_calendar)
-      for (std::uint16_t ix : c_.calendar_interps) used_.set(ix);
+    used_.Or(c_.use_mask[rule]);
+    if (c_.use_ix.empty()) return;  // every rule's interpretations are among the first 64
+    const Range l = c_.use_list[rule];
+    for (std::uint32_t k = l.first; k < l.last; ++k) used_.Set(c_.use_ix[k]);
   }
 
-  // The facts an alternative tested, each once, with their values and origins.
-  void FillFacts(std::vector<FactUse>& out, std::uint32_t rule) {
-    std::int16_t a = ev_.held[rule];
+  // The facts the alternative that held tested, each once, with their values and origins, appended to the pool.
+  UseRange AppendUses(Decision& d, std::uint32_t rule) {
+    const std::int16_t a = ev_.held[rule];
     const CRule& r = c_.rules[rule];
-    if (a < 0 || a == kAlways || static_cast<std::uint32_t>(a) >= r.alt_count) {
-      out.clear();
-      return;
-    }
+    UseRange out{static_cast<std::uint32_t>(d.uses.size()), 0};
+    if (a < 0 || a == kAlways || static_cast<std::uint32_t>(a) >= r.alt_count) return out;
     const CAlt& alt = c_.alts[r.alt_first + static_cast<std::uint32_t>(a)];
-    out.resize(alt.facts_count);
     const FactId* ids = c_.alt_facts.data() + alt.facts_first;
-    for (std::uint32_t k = 0; k < alt.facts_count; ++k) {
-      FactUse& u = out[k];
-      u.fact = ids[k];
-      u.value = ev_.facts.f.Get(ids[k]);
-      u.origin = ev_.facts.origin[Ix(ids[k])];
+    for (std::uint32_t k = 0; k < alt.facts_count; ++k)
+      d.uses.push_back(FactUse{ids[k], ev_.facts.f.Get(ids[k]), ev_.facts.origin[Ix(ids[k])]});
+    out.count = alt.facts_count;
+    return out;
+  }
+
+  // A rule that held, from its template: the alternative that held and the facts it used.
+  Firing Fire(Decision& d, std::uint32_t rule) {
+    Firing o = c_.firing_tpl[rule];
+    Complete(d, o, rule);
+    return o;
+  }
+  // What a firing says that depends on the facts (its interpretations are noted as used).
+  void Complete(Decision& d, Firing& o, std::uint32_t rule) {
+    Use(rule);
+    const std::int16_t a = ev_.held[rule];
+    const CRule& cr = c_.rules[rule];
+    if (a >= 0 && a != kAlways && static_cast<std::uint32_t>(a) < cr.alt_count)
+      o.alternative = c_.alt_labels[cr.alt_first + static_cast<std::uint32_t>(a)];
+    o.facts = AppendUses(d, rule);
+  }
+
+  void FillMeasure(Decision& d, std::vector<MeasureOut>& out, std::uint32_t rule) {
+    Use(rule);
+    out.push_back(c_.measure_tpl[rule]);
+    out.back().facts = AppendUses(d, rule);
+  }
+
+  // An alternative none of whose predicates (but the clock's, when `clock` is false) is false.
+  bool Open(const FactSet& f, std::uint32_t alt_index, bool bools_only) const {
+    const CAlt& alt = c_.alts[alt_index];
+    for (std::uint32_t k = 0; k < alt.count; ++k) {
+      const CPred& p = c_.preds[alt.first + k];
+      if (bools_only ? !p.is_bool : IsClockFact(p.fact)) continue;
+      if (EvalPred(p, f) == Tri::kFalse) return false;
     }
-  }
-
-  void Fill(Firing& o, std::uint32_t rule, const std::string& clause, const Text& text, const Condition& cond,
-            const std::vector<std::string>& interps) {
-    Use(rule);
-    o.clause = clause;
-    o.text.zh = text.zh;
-    o.text.en = text.en;
-    std::int16_t a = ev_.held[rule];
-    if (a >= 0 && a != kAlways && static_cast<std::size_t>(a) < cond.any.size())
-      o.alternative = cond.any[a].label;
-    else
-      o.alternative = {};
-    FillFacts(o.facts, rule);
-    const CRule& cr = c_.rules[rule];
-    o.interpretations.assign(c_.interp_ids.begin() + cr.interp_first,
-                             c_.interp_ids.begin() + cr.interp_first + cr.interp_count);
-    (void)interps;
-  }
-
-  void AssignNames(std::vector<std::string_view>& out, std::uint32_t rule) {
-    const CRule& cr = c_.rules[rule];
-    out.assign(c_.names.begin() + cr.names_first, c_.names.begin() + cr.names_first + cr.names_count);
-  }
-
-  void FillMeasure(MeasureOut& o, std::uint32_t rule, const Measure& m, std::optional<Level> level) {
-    Use(rule);
-    o.clause = m.clause;
-    o.text.zh = m.text.zh;
-    o.text.en = m.text.en;
-    AssignNames(o.lead, rule);
-    o.from_level = level;
-    FillFacts(o.facts, rule);
+    return true;
   }
 
   void BuildNext(Decision& d) {
@@ -289,46 +286,21 @@ class Builder {
     int target = -1;
     for (int v = ev_.level ? static_cast<int>(*ev_.level) + 1 : 1; v <= 4 && target < 0; ++v)
       if (c_.level_index[static_cast<std::size_t>(v)] >= 0) target = c_.level_index[static_cast<std::size_t>(v)];
-    std::size_t n_close = 0;
-    auto bool_blocked = [&](const CAlt& alt) {
-      for (std::uint32_t k = 0; k < alt.count; ++k) {
-        const CPred& p = c_.preds[alt.first + k];
-        if (p.is_bool && EvalPred(p, f) == Tri::kFalse) return true;
-      }
-      return false;
-    };
     if (target >= 0) nx.level = rules_.levels[static_cast<std::size_t>(target)].level;
+    nx.closest.clear();
     if (target >= 0 && full_) {
-      const LevelSpec& L = rules_.levels[static_cast<std::size_t>(target)];
-      Range r = c_.level_triggers[static_cast<std::size_t>(target)];
+      const Range r = c_.level_near[static_cast<std::size_t>(target)];
       for (std::uint32_t i = r.first; i < r.last; ++i) {
-        const CRule& cr = c_.rules[i];
-        const Trigger& t = L.triggers[i - r.first];
-        for (std::uint32_t a = 0; a < cr.alt_count; ++a) {
-          const CAlt& alt = c_.alts[cr.alt_first + a];
-          if (bool_blocked(alt)) continue;
-          for (std::uint32_t k = 0; k < alt.count; ++k) {
-            const CPred& p = c_.preds[alt.first + k];
-            if (p.is_bool || p.fact == FactId::kOpenFireHours) continue;
-            auto cur = f.Get(p.fact);
-            if (!cur || EvalPred(p, f) == Tri::kTrue) continue;
-            for (std::uint8_t b = 0; b < p.nb; ++b) {
-              if (p.op[b] != Cmp::kGt && p.op[b] != Cmp::kGe) continue;
-              if (CompareOp(p.op[b], *cur, p.v[b])) continue;  // the lower bound holds; an upper bound fails
-              Proximity& px = Slot(nx.closest, n_close);
-              px.clause = t.clause;
-              px.fact = p.fact;
-              px.current = cur;
-              px.threshold = p.v[b];
-              px.word = WordOf(t.when, a, k, b);
-              px.gap = p.v[b] - *cur;
-            }
-          }
-        }
+        const CNear& cand = c_.near[i];
+        const CPred& p = c_.preds[cand.pred];
+        if (!f.Has(p.fact) || EvalPred(p, f) == Tri::kTrue || !Open(f, cand.alt, true)) continue;
+        const double cur = f.KnownValue(p.fact);
+        if (CompareOp(p.op[cand.b], cur, p.v[cand.b])) continue;  // the lower bound holds; an upper bound fails
+        nx.closest.push_back(Proximity{cand.clause, p.fact, cur, p.v[cand.b], cand.word, p.v[cand.b] - cur});
       }
     }
-    nx.closest.resize(n_close);
-    nx.due.resize(ForecastDue(d, nx.due));
+    nx.due.clear();
+    ForecastDue(d, nx.due);
     // Stable insertion sort by time (a handful of items; std::stable_sort would allocate a buffer).
     for (std::size_t i = 1; i < nx.due.size(); ++i)
       for (std::size_t j = i; j > 0 && nx.due[j].at < nx.due[j - 1].at; --j) std::swap(nx.due[j], nx.due[j - 1]);
@@ -338,10 +310,9 @@ class Builder {
   // Clock-driven conditions of every level above the assessed one: when each falls due if the fire keeps
   // burning uncontrolled and nothing else is reported. The calendar is known in advance, so the forecast runs
   // over segments between calendar changes (facts re-computed at each), up to the longest clock threshold.
-  std::size_t ForecastDue(const Decision& d, std::vector<DueTime>& out) {
-    std::size_t n = 0;
+  void ForecastDue(const Decision& d, std::vector<DueTime>& out) {
     const OpenFire& fire = ev_.facts.fire;
-    if (!fire.known || !fire.burning) return 0;
+    if (!fire.known || !fire.burning) return;
     Timestamp seg = d.at;
     const std::int64_t horizon = d.at.epoch_s + c_.max_clock_s;
     thread_local FactsWithOrigin later;
@@ -350,133 +321,75 @@ class Builder {
       const std::int64_t seg_end = next ? next->epoch_s : INT64_MAX;
       const FactsWithOrigin& fo = k == 0 ? ev_.facts : later;
       const std::int64_t elapsed = seg.epoch_s - d.at.epoch_s;
-      DueInSegment(d, fo.f, seg, fire.total_s + elapsed, fire.current_s + elapsed, seg_end, k == 0, out, n);
+      DueInSegment(d, fo.f, seg, fire.total_s + elapsed, fire.current_s + elapsed, seg_end, k == 0, out);
       // No next segment within the horizon (or the segment limit): the loop would end before using its facts.
       if (!next || next->epoch_s > horizon || k + 1 >= 8) break;
       seg = *next;
       ComputeFacts(rules_, c_, in_, seg, &d_concurrency_, later);
     }
-    return n;
   }
 
   void DueInSegment(const Decision& d, const FactSet& f, const Timestamp& seg, std::int64_t total_s,
-                    std::int64_t current_s, std::int64_t seg_end, bool first, std::vector<DueTime>& out,
-                    std::size_t& n) {
-    auto bool_blocked = [&](const CAlt& alt) {
-      for (std::uint32_t k = 0; k < alt.count; ++k) {
-        const CPred& p = c_.preds[alt.first + k];
-        if (p.is_bool && EvalPred(p, f) == Tri::kFalse) return true;
-      }
-      return false;
-    };
+                    std::int64_t current_s, std::int64_t seg_end, bool first, std::vector<DueTime>& out) {
     for (std::size_t li = 0; li < rules_.levels.size(); ++li) {
-      const LevelSpec& L = rules_.levels[li];
-      if (ev_.level && L.level <= *ev_.level) continue;
-      Range r = c_.level_triggers[li];
+      if (ev_.level && rules_.levels[li].level <= *ev_.level) continue;
+      const Range r = c_.level_due[li];
+      std::uint32_t open_alt = UINT32_MAX;  // the last alternative found open (candidates of one come together)
       for (std::uint32_t i = r.first; i < r.last; ++i) {
-        const CRule& cr = c_.rules[i];
-        const Trigger& t = L.triggers[i - r.first];
-        for (std::uint32_t a = 0; a < cr.alt_count; ++a) {
-          const CAlt& alt = c_.alts[cr.alt_first + a];
-          if (bool_blocked(alt)) continue;
-          bool other_fails = false;
-          int hk = -1;
-          for (std::uint32_t k = 0; k < alt.count; ++k) {
-            const CPred& p = c_.preds[alt.first + k];
-            if (IsClockFact(p.fact))
-              hk = static_cast<int>(k);
-            else if (EvalPred(p, f) == Tri::kFalse)
-              other_fails = true;
-          }
-          if (hk < 0 || other_fails) continue;
-          const CPred& p = c_.preds[alt.first + static_cast<std::uint32_t>(hk)];
-          const std::int64_t clock_s = p.fact == FactId::kOpenFireHours ? total_s : current_s;
-          for (std::uint8_t b = 0; b < p.nb; ++b) {
-            if (p.op[b] != Cmp::kGt && p.op[b] != Cmp::kGe) continue;
-            const bool strict = p.op[b] == Cmp::kGt;
-            const std::int64_t need = static_cast<std::int64_t>(std::ceil(p.v[b] * 3600.0)) + (strict ? 1 : 0);
-            if (first && clock_s >= need) continue;  // already reached: the trigger holds or fails on another fact
-            const std::int64_t at = seg.epoch_s + std::max<std::int64_t>(0, need - clock_s);
-            if (at >= seg_end) continue;
-            bool seen = false;  // the same bound found in an earlier segment
-            for (std::size_t j = 0; j < n && !seen; ++j)
-              seen = out[j].clause.data() == t.clause.data() &&
-                     out[j].alternative.data() == t.when.any[a].label.data() && out[j].hours == p.v[b];
-            if (seen) continue;
-            DueTime& dt = Slot(out, n);
-            dt.clause = t.clause;
-            dt.level = L.level;
-            dt.hours = p.v[b];
-            dt.strict = strict;
-            dt.at = Timestamp{at, d.at.offset_min};
-            dt.word = WordOf(t.when, a, static_cast<std::uint32_t>(hk), b);
-            dt.alternative = t.when.any[a].label;
-          }
+        const CDue& cand = c_.due[i];
+        if (cand.alt != open_alt) {
+          if (!Open(f, cand.alt, false)) continue;
+          open_alt = cand.alt;
         }
+        const std::int64_t clock_s = c_.preds[cand.pred].fact == FactId::kOpenFireHours ? total_s : current_s;
+        if (first && clock_s >= cand.need_s) continue;  // already reached: the trigger holds or fails on another fact
+        const std::int64_t at = seg.epoch_s + std::max<std::int64_t>(0, cand.need_s - clock_s);
+        if (at >= seg_end) continue;
+        bool seen = false;  // the same bound found in an earlier segment
+        for (std::size_t j = 0; j < out.size() && !seen; ++j)
+          seen = out[j].clause.data() == cand.clause.data() && out[j].alternative.data() == cand.label.data() &&
+                 out[j].hours == cand.hours;
+        if (seen) continue;
+        out.push_back(DueTime{cand.clause, cand.level, Timestamp{at, d.at.offset_min}, cand.hours, cand.word,
+                              cand.strict, cand.label});
       }
     }
-  }
-
-  static const std::string& WordOf(const Condition& cond, std::uint32_t a, std::uint32_t k, std::uint8_t b) {
-    static const std::string kEmpty;
-    if (a >= cond.any.size() || k >= cond.any[a].all.size() || b >= cond.any[a].all[k].bounds.size()) return kEmpty;
-    return cond.any[a].all[k].bounds[b].word;
   }
 
   void BuildFacts(Decision& d) {
     const FactsWithOrigin& fo = ev_.facts;
     const std::array<FactInfo, kFactCount>& info = AllFacts();
-    std::size_t n = 0, nu = 0, nd = 0, ng = 0;
-    for (std::size_t i = 0; i < kFactCount; ++i) {
-      auto id = static_cast<FactId>(i);
-      if (fo.f.Has(id)) {
-        FactUse& u = Slot(d.facts, n);
-        u.fact = id;
-        u.value = fo.f.KnownValue(id);
-        u.origin = fo.origin[i];
-        if (fo.origin[i] == FactOrigin::kDefault) {
-          Slot(d.defaulted, nd) = info[i].name;
-          if (fo.rule[i] >= 0)
-            for (std::uint16_t ix : c_.default_interps[static_cast<std::size_t>(fo.rule[i])]) used_.set(ix);
-        } else if (fo.origin[i] == FactOrigin::kRuleDerived && fo.rule[i] >= 0) {
-          Use(c_.derived.first + static_cast<std::uint32_t>(fo.rule[i]));
-        } else if (fo.origin[i] == FactOrigin::kGis) {
-          for (const auto& [fid, src] : in_.derived_from)
-            if (fid == id) {
-              auto& g = Slot(d.gis_sources, ng);
-              g.first = info[i].name;
-              g.second = src;
-            }
-        }
-      } else if (c_.referenced[i]) {
-        Slot(d.unknown, nu) = info[i].name;
+    d.facts.clear();
+    d.defaulted.clear();
+    std::size_t ng = 0;  // gis_sources hold owned strings: slots are reassigned, keeping their capacity
+    fo.f.ForEachKnown([&](std::size_t i) {
+      const auto id = static_cast<FactId>(i);
+      d.facts.push_back(FactUse{id, fo.f.KnownValue(id), fo.origin[i]});
+      if (fo.origin[i] == FactOrigin::kDefault) {
+        d.defaulted.push_back(info[i].name);
+        if (fo.rule[i] >= 0)
+          for (std::uint16_t ix : c_.default_interps[static_cast<std::size_t>(fo.rule[i])]) used_.Set(ix);
+      } else if (fo.origin[i] == FactOrigin::kRuleDerived && fo.rule[i] >= 0) {
+        Use(c_.derived.first + static_cast<std::uint32_t>(fo.rule[i]));
+      } else if (fo.origin[i] == FactOrigin::kGis) {
+        for (const auto& [fid, src] : in_.derived_from)
+          if (fid == id) {
+            if (ng == d.gis_sources.size()) d.gis_sources.emplace_back();
+            d.gis_sources[ng].first = info[i].name;
+            d.gis_sources[ng++].second = src;
+          }
       }
-    }
-    d.facts.resize(n);
-    d.unknown.resize(nu);
-    d.defaulted.resize(nd);
+    });
     d.gis_sources.resize(ng);
+    d.unknown.clear();
+    for (std::size_t k = 0; k < FactSet::kWords; ++k)
+      for (std::uint64_t bits = c_.referenced_words[k] & ~fo.f.KnownWord(k); bits; bits &= bits - 1)
+        d.unknown.push_back(info[k * 64 + static_cast<std::size_t>(std::countr_zero(bits))].name);
   }
 
   void BuildNotes(Decision& d) {
-    std::size_t n = 0;
-    const std::size_t total = full_ ? rules_.interpretations.size() + c_.missing_interps.size() : 0;
-    for (std::size_t i = 0; i < total; ++i) {
-      if (!used_.test(i)) continue;
-      Note& note = Slot(d.notes, n);
-      if (i < rules_.interpretations.size()) {
-        const Interpretation& it = rules_.interpretations[i];
-        note.id = it.id;
-        note.clause = it.clause;
-        note.text.zh = it.text.zh;
-        note.text.en = it.text.en;
-      } else {
-        note.id = c_.missing_interps[i - rules_.interpretations.size()];
-        note.clause = {};
-        note.text = TextView{};
-      }
-    }
-    d.notes.resize(n);
+    d.notes.clear();
+    if (full_) used_.ForEach([&](std::size_t i) { d.notes.push_back(c_.notes[i]); });
   }
 
   const RuleSet& rules_;
@@ -485,7 +398,7 @@ class Builder {
   const Incident& in_;
   const Concurrency d_concurrency_;
   const bool full_;  // Engine::Detail::kFull
-  std::bitset<kMaxInterps> used_;
+  InterpSet used_;
 };
 
 }  // namespace
@@ -533,6 +446,7 @@ void Engine::AssessInto(const Incident& incident, const Timestamp& at, const Con
   thread_local Evaluation ev;
   Run(rules_, *compiled_, incident, at, c, ev);
   Builder(rules_, *compiled_, ev, incident, c, detail == Detail::kFull).Build(at, out);
+  if (out.tables.get() != compiled_.get()) out.tables = compiled_;
 }
 
 Decision Engine::Assess(const Incident& incident, const Timestamp& at, const Concurrency& c) const {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include "compiled.h"
 
@@ -250,42 +251,57 @@ void ComputeFacts(const RuleSet& rules, const CompiledRules& c, const Incident& 
 // ---------------------------------------------------------------------------------------------------------
 // Evaluation (no allocation)
 
-void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const Timestamp& at, const Concurrency& cc,
-         Evaluation& ev) {
-  ComputeFacts(rules, c, in, at, &cc, ev.facts);
-  FactSet& f = ev.facts.f;
-  std::fill(ev.held.begin(), ev.held.begin() + static_cast<std::ptrdiff_t>(c.rules.size()), kNotHeld);
-  auto eval = [&](Range r) {
-    for (std::uint32_t i = r.first; i < r.last; ++i) ev.held[i] = EvalRule(c, c.rules[i], f);
-  };
-  // Grade: the highest any criterion reaches (1.5 / art. 40).
-  eval(c.grades);
-  ev.grade.reset();
-  for (std::uint32_t i = c.grades.first; i < c.grades.last; ++i)
-    if (ev.held[i] != kNotHeld) {
-      Grade g = rules.grades[i - c.grades.first].grade;
-      if (!ev.grade || g > *ev.grade) ev.grade = g;
+namespace {
+
+// Evaluation::slots from the facts: NaN for an unknown fact.
+void FillSlots(const FactSet& f, double* slots) {
+  std::fill(slots, slots + 2 * kFactCount, std::numeric_limits<double>::quiet_NaN());
+  const double* v = f.Values();
+  f.ForEachKnown([&](std::size_t i) {
+    slots[i] = v[i];
+    slots[kFactCount + i] = v[i] != 0.0 ? 1.0 : 0.0;
+  });
+}
+
+// Sets one fact's slots again (after the engine set or cleared it).
+void SetSlots(const FactSet& f, FactId id, double* slots) {
+  const double x = f.Has(id) ? f.KnownValue(id) : std::numeric_limits<double>::quiet_NaN();
+  slots[Ix(id)] = x;
+  slots[kFactCount + Ix(id)] = f.Has(id) ? (x != 0.0 ? 1.0 : 0.0) : x;
+}
+
+// Evaluation::truth for every predicate, as the facts stand.
+void EvalTruth(const CompiledRules& c, const FactSet& f, const double* slots, std::uint64_t* truth) {
+  const std::size_t n = c.epreds.size();
+  const EPred* p = c.epreds.data();
+  for (std::size_t w = 0; w * 64 < n; ++w) {
+    std::uint64_t bits = 0;
+    const std::size_t end = std::min<std::size_t>(64, n - w * 64);
+    for (std::size_t j = 0; j < end; ++j, ++p) {
+      const double y = slots[p->slot];
+      bits |= static_cast<std::uint64_t>((y >= p->lo) & (y <= p->hi)) << j;
     }
-  f.Clear(FactId::kGrade);
-  if (ev.grade) {
-    f.Set(FactId::kGrade, static_cast<double>(*ev.grade));
-    ev.facts.origin[Ix(FactId::kGrade)] = FactOrigin::kEngine;
+    truth[w] = bits;
   }
-  // Response level: the highest level with a trigger that holds (6.3).
-  ev.level.reset();
-  ev.level_spec = -1;
-  for (std::size_t li = 0; li < rules.levels.size(); ++li) {
-    Range r = c.level_triggers[li];
-    eval(r);
-    for (std::uint32_t i = r.first; i < r.last; ++i)
-      if (ev.held[i] != kNotHeld && (!ev.level || rules.levels[li].level > *ev.level)) {
-        ev.level = rules.levels[li].level;
-        ev.level_spec = static_cast<int>(li);
-      }
+  for (std::uint32_t u : c.other_preds) {
+    const std::uint64_t bit = std::uint64_t{1} << (u & 63);
+    truth[u >> 6] = EvalPred(c.preds[c.epreds[u].pred], f) == Tri::kTrue ? truth[u >> 6] | bit : truth[u >> 6] & ~bit;
   }
-  f.Clear(FactId::kResponseLevel);
-  f.Set(FactId::kResponseLevel, ev.level ? static_cast<double>(*ev.level) : 0.0);
-  ev.facts.origin[Ix(FactId::kResponseLevel)] = FactOrigin::kEngine;
+}
+
+// Re-evaluates the predicates `which` (those testing a fact the engine just set).
+void ReevalTruth(const CompiledRules& c, const FactSet& f, const double* slots, const std::vector<std::uint32_t>& which,
+                 std::uint64_t* truth) {
+  for (std::uint32_t i : which) {
+    const std::uint64_t bit = std::uint64_t{1} << (i & 63);
+    truth[i >> 6] = PredTrue(c, i, f, slots) ? truth[i >> 6] | bit : truth[i >> 6] & ~bit;
+  }
+}
+
+// After the response level: lead, measures, reporting, safety, the warning response, terminations.
+template <class Eval>
+void RunDuties(const RuleSet& rules, const CompiledRules& c, Evaluation& ev, Eval&& eval) {
+  const FactSet& f = ev.facts.f;
   // Lead (6.1, 3.3, 9.1): highest `lead` among rules that hold (else the default), then raises.
   eval(c.lead);
   std::optional<Tier> lead;
@@ -323,6 +339,58 @@ void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const
   eval(c.terminations);
   ev.terminated = c.response_termination >= 0 &&
                   ev.held[c.terminations.first + static_cast<std::uint32_t>(c.response_termination)] != kNotHeld;
+}
+
+}  // namespace
+
+// Every predicate is evaluated once (EvalTruth) on the facts as computed; those testing the grade and the
+// response level again once the engine has set them. Each group then sees the facts it saw when rules were
+// evaluated one by one: grades the facts as given, triggers the grade, later groups the response level.
+void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const Timestamp& at, const Concurrency& cc,
+         Evaluation& ev) {
+  ComputeFacts(rules, c, in, at, &cc, ev.facts);
+  FactSet& f = ev.facts.f;
+  std::fill(ev.held.begin(), ev.held.begin() + static_cast<std::ptrdiff_t>(c.rules.size()), kNotHeld);
+  std::uint64_t* truth = ev.truth.data();
+  double* slots = ev.slots.data();
+  FillSlots(f, slots);
+  EvalTruth(c, f, slots, truth);
+  auto eval = [&](Range r) {
+    for (std::uint32_t i = r.first; i < r.last; ++i) ev.held[i] = HeldAlt(c, c.rules[i], truth);
+  };
+  // Grade: the highest any criterion reaches (1.5 / art. 40).
+  eval(c.grades);
+  ev.grade.reset();
+  for (std::uint32_t i = c.grades.first; i < c.grades.last; ++i)
+    if (ev.held[i] != kNotHeld) {
+      Grade g = rules.grades[i - c.grades.first].grade;
+      if (!ev.grade || g > *ev.grade) ev.grade = g;
+    }
+  f.Clear(FactId::kGrade);
+  if (ev.grade) {
+    f.Set(FactId::kGrade, static_cast<double>(*ev.grade));
+    ev.facts.origin[Ix(FactId::kGrade)] = FactOrigin::kEngine;
+  }
+  SetSlots(f, FactId::kGrade, slots);
+  ReevalTruth(c, f, slots, c.grade_preds, truth);
+  // Response level: the highest level with a trigger that holds (6.3).
+  ev.level.reset();
+  ev.level_spec = -1;
+  for (std::size_t li = 0; li < rules.levels.size(); ++li) {
+    Range r = c.level_triggers[li];
+    eval(r);
+    for (std::uint32_t i = r.first; i < r.last; ++i)
+      if (ev.held[i] != kNotHeld && (!ev.level || rules.levels[li].level > *ev.level)) {
+        ev.level = rules.levels[li].level;
+        ev.level_spec = static_cast<int>(li);
+      }
+  }
+  f.Clear(FactId::kResponseLevel);
+  f.Set(FactId::kResponseLevel, ev.level ? static_cast<double>(*ev.level) : 0.0);
+  ev.facts.origin[Ix(FactId::kResponseLevel)] = FactOrigin::kEngine;
+  SetSlots(f, FactId::kResponseLevel, slots);
+  ReevalTruth(c, f, slots, c.level_preds, truth);
+  RunDuties(rules, c, ev, eval);
 }
 
 int CountHeld(const Evaluation& ev, Range r) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
+#include <span>
 
 namespace firebreak::forecast {
 
@@ -153,31 +155,31 @@ std::vector<ThresholdId> HoldingThresholds(const engine::Decision& d) {
 
 namespace {
 
-// The firing behind a threshold in a decision (nullptr if it does not hold there).
-const std::vector<engine::FactUse>* FactsOf(const engine::Decision& d, const ThresholdId& id) {
+// The facts of the firing behind a threshold in a decision (nullopt if it does not hold there).
+std::optional<std::span<const engine::FactUse>> FactsOf(const engine::Decision& d, const ThresholdId& id) {
   switch (id.kind) {
     case ThresholdKind::kLevel:
       for (const auto& t : d.triggers) {
-        if (t.clause == id.clause && t.level == id.level) return &t.facts;
+        if (t.clause == id.clause && t.level == id.level) return d.Uses(t);
       }
       break;
     case ThresholdKind::kReport:
       for (const auto& r : d.reporting) {
-        if (r.rule.clause == id.clause) return &r.rule.facts;
+        if (r.rule.clause == id.clause) return d.Uses(r.rule);
       }
       break;
     case ThresholdKind::kMeasure:
       for (const auto& m : d.measures) {
-        if (!m.from_level && m.clause == id.clause) return &m.facts;
+        if (!m.from_level && m.clause == id.clause) return d.Uses(m);
       }
       break;
     case ThresholdKind::kLead:
       for (const auto& f : d.lead.reasons) {
-        if (f.clause == id.clause) return &f.facts;
+        if (f.clause == id.clause) return d.Uses(f);
       }
       break;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 // Decisions at event times, computed once each.
@@ -196,7 +198,7 @@ class Timeline {
     const Timestamp at = Plus(report_.reported_at, Seconds(std::round(h * 3600.0)));
     return cache_.emplace(k, e_.Assess(inc, at, engine::Concurrency{})).first->second;
   }
-  bool Holds(std::size_t k, const ThresholdId& id) { return FactsOf(At(k), id) != nullptr; }
+  bool Holds(std::size_t k, const ThresholdId& id) { return FactsOf(At(k), id).has_value(); }
 
  private:
   const engine::Engine& e_;
@@ -270,11 +272,12 @@ std::vector<Crossing> FindCrossings(const engine::Engine& engine, const engine::
     c.id = id;
     c.hours = ev[hi];
     const engine::Decision& d = tl.At(hi);
-    c.facts = *FactsOf(d, id);
+    const std::span<const engine::FactUse> facts = *FactsOf(d, id);
+    c.facts.assign(facts.begin(), facts.end());
     c.required_level = d.response_level;
     // Driven by the clock alone when the report as it stands (no projected fact) already gives it at that time.
     const Timestamp at = Plus(report.reported_at, Seconds(std::round(c.hours * 3600.0)));
-    c.clock_only = FactsOf(engine.Assess(report, at, engine::Concurrency{}), id) != nullptr;
+    c.clock_only = FactsOf(engine.Assess(report, at, engine::Concurrency{}), id).has_value();
     out.push_back(std::move(c));
   }
   std::stable_sort(out.begin(), out.end(), [](const Crossing& a, const Crossing& b) { return a.hours < b.hours; });

@@ -1,5 +1,6 @@
 // Decisions out: the documented JSON (docs/report-format.md) and the duty officer's text sheet.
 #include <cmath>
+#include <span>
 #include <sstream>
 
 #include "firebreak/common/text.h"
@@ -25,6 +26,7 @@ class DecisionJson {
       : w_(out, detail == JsonDetail::kFull ? 2 : -1), rules_(rules), full_(detail == JsonDetail::kFull) {}
 
   void Write(const Decision& d) {
+    d_ = &d;
     w_.BeginObject();
     w_.Member("incident_id", d.incident_id);
     w_.Member("at", FormatIso8601(d.at));
@@ -86,12 +88,12 @@ class DecisionJson {
         .Member("en", rules_.NameOf(s, "en"))
         .EndObject();
   }
-  void Strings(const std::vector<std::string_view>& v) {
+  void Strings(engine::Ids v) {
     w_.BeginArray();
     for (std::string_view s : v) w_.String(s);
     w_.EndArray();
   }
-  void FactMap(const std::vector<FactUse>& facts) {
+  void FactMap(std::span<const FactUse> facts) {
     w_.BeginObject();
     for (const FactUse& u : facts) {
       w_.Key(Info(u.fact).name);
@@ -105,7 +107,7 @@ class DecisionJson {
     if (!f.alternative.empty()) w_.Member("alternative", f.alternative);
     if (full_ || !f.facts.empty()) {  // compact: a standing rule (no facts) has no "facts"
       w_.Key("facts");
-      FactMap(f.facts);
+      FactMap(d_->Uses(f));
     }
     if (!f.interpretations.empty()) {
       w_.Key("interpretations");
@@ -127,7 +129,7 @@ class DecisionJson {
     m.from_level ? void(w_.String(LevelName(*m.from_level))) : void(w_.Null());
     if ((situational && full_) || !m.facts.empty()) {
       w_.Key("facts");
-      FactMap(m.facts);
+      FactMap(d_->Uses(m));
     }
     w_.EndObject();
   }
@@ -271,6 +273,7 @@ class DecisionJson {
   internal::JsonWriter w_;
   const RuleSet& rules_;
   bool full_;
+  const Decision* d_ = nullptr;  // the decision being written (its pool of used facts)
 };
 
 // --- text sheet ----------------------------------------------------------------------------------------------
@@ -350,7 +353,7 @@ std::string FactText(FactId id, const std::optional<double>& v, const Words& w) 
   return s;
 }
 
-std::string FactsText(const std::vector<FactUse>& facts, const Words& w) {
+std::string FactsText(std::span<const FactUse> facts, const Words& w) {
   if (facts.empty()) return {};
   std::string s = " [";
   for (std::size_t i = 0; i < facts.size(); ++i)
@@ -385,7 +388,7 @@ void TextResponse(std::ostringstream& o, const Decision& d, [[maybe_unused]] con
       << "\n";
   }
   for (const TriggerFiring& t : d.triggers)
-    o << "  ✓ " << LevelName(t.level) << " " << t.clause << " " << Cut(Pick(t.text, w), kCut) << FactsText(t.facts, w)
+    o << "  ✓ " << LevelName(t.level) << " " << t.clause << " " << Cut(Pick(t.text, w), kCut) << FactsText(d.Uses(t), w)
       << "\n";
 }
 
@@ -396,14 +399,14 @@ void TextGradeAndLead(std::ostringstream& o, const Decision& d, [[maybe_unused]]
   o << w.Pick("【等级】", "[Grade] ");
   if (d.grade.grade) {
     o << (w.en ? GradeNameEn(*d.grade.grade) : GradeNameZh(*d.grade.grade)) << w.Pick("森林火灾", " forest fire");
-    for (const Firing& f : d.grade.criteria) o << "  " << f.clause << FactsText(f.facts, w);
+    for (const Firing& f : d.grade.criteria) o << "  " << f.clause << FactsText(d.Uses(f), w);
   } else {
     o << w.Pick("无法判定（缺少面积与伤亡）", "cannot be graded (no area or casualties)");
   }
   o << "\n"
     << w.Pick("【指挥】", "[Lead] ") << (w.en ? TierName(d.lead.tier) : TierNameZh(d.lead.tier))
     << w.Pick("为主", " level leads");
-  for (const Firing& f : d.lead.reasons) o << "  " << f.clause << FactsText(f.facts, w);
+  for (const Firing& f : d.lead.reasons) o << "  " << f.clause << FactsText(d.Uses(f), w);
   o << "\n";
 }
 
@@ -448,8 +451,8 @@ void TextSafety(std::ostringstream& o, const Decision& d, [[maybe_unused]] const
       standing += s.id;
       continue;
     }
-    o << w.Pick("【安全】", "[Safety] ") << s.id << " " << Cut(Pick(s.rule.text, w), kCut) << FactsText(s.rule.facts, w)
-      << "\n";
+    o << w.Pick("【安全】", "[Safety] ") << s.id << " " << Cut(Pick(s.rule.text, w), kCut)
+      << FactsText(d.Uses(s.rule), w) << "\n";
   }
   if (!standing.empty()) o << w.Pick("【安全·常设】", "[Safety, standing] ") << standing << "\n";
 }

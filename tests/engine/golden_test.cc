@@ -109,7 +109,8 @@ TEST(GoldenFacts, WhatTheReviewedFilesSay) {
   EXPECT_EQ(night[0].response_level, Level::kIII);
   EXPECT_EQ(night[0].grade.grade, Grade::kLarge);
   EXPECT_EQ(night[0].lead.tier, Tier::kCity);  // 6.1: large grade, burned area over 100 ha
-  EXPECT_EQ(night[0].decided_by, std::vector<std::string_view>{"deputy_commander"});
+  EXPECT_EQ(std::vector<std::string_view>(night[0].decided_by.begin(), night[0].decided_by.end()),
+            std::vector<std::string_view>{"deputy_commander"});
   std::set<std::string> safety;
   for (const auto& s : night[0].safety) safety.insert(std::string(s.id));
   EXPECT_TRUE(safety.count("四不打(3)"));  // 21:30 is night

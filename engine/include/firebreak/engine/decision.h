@@ -5,10 +5,19 @@
 // ids, deciders, reporters, recipients, safety ids/groups, bound words, fact names) is a view into the RuleSet
 // the Engine was built on — a Decision must not outlive that RuleSet. Copy with std::string(view) to keep one.
 // Only incident_id, rules_id, rules_sha256 and gis_sources are owned strings.
+// The id lists (Ids: interpretations, lead, recipients, decided_by) are spans into tables the Engine built from
+// the RuleSet once; the Decision shares their ownership (Decision::tables), so they live as long as the Decision
+// (and the RuleSet their views point into). Copy one to keep it beyond.
+//
+// FLAT: no vector inside a vector. The facts each rule used are one pool (Decision::uses); a Firing or
+// MeasureOut holds an index range into it (UseRange), read with Decision::Uses(firing). Every element is
+// trivially copyable, so a reused Decision (Engine::AssessInto) is rewritten without allocating.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,13 +61,24 @@ struct FactUse {
   FactOrigin origin = FactOrigin::kUnknown;
 };
 
+// A run of Decision::uses: the facts one rule used (read with Decision::Uses).
+struct UseRange {
+  std::uint32_t first = 0;
+  std::uint32_t count = 0;
+  bool empty() const { return count == 0; }
+  std::uint32_t size() const { return count; }
+};
+
+// Ids (role/unit/interpretation ids) viewed in the tables the Decision shares with its Engine (LIFETIME above).
+using Ids = std::span<const std::string_view>;
+
 // One rule that held: its clause, the plan's words, the alternative that held and the facts it used.
 struct Firing {
   std::string_view clause;
   TextView text;
   std::string_view alternative;  // label of the alternative that held, if any
-  std::vector<FactUse> facts;
-  std::vector<std::string_view> interpretations;  // interpretation ids
+  UseRange facts;                // the facts it used: Decision::Uses(firing)
+  Ids interpretations;           // interpretation ids
 };
 
 struct TriggerFiring : Firing {
@@ -78,15 +98,15 @@ struct LeadResult {
 struct MeasureOut {
   std::string_view clause;
   TextView text;
-  std::vector<std::string_view> lead;  // role/unit ids
-  std::optional<Level> from_level;     // the level whose measures these are (inherited ones keep their level)
-  std::vector<FactUse> facts;          // for situational measures: the facts that made them due
+  Ids lead;                         // role/unit ids
+  std::optional<Level> from_level;  // the level whose measures these are (inherited ones keep their level)
+  UseRange facts;                   // for situational measures: the facts that made them due (Decision::Uses)
 };
 
 struct ReportingOut {
   Firing rule;
   std::string_view reporter;
-  std::vector<std::string_view> recipients;
+  Ids recipients;
 };
 
 struct SafetyOut {
@@ -143,7 +163,7 @@ struct Decision {
   // Decider of response_level (6.3.x.1 first sentence).
   std::string_view decider_clause;
   TextView decider_text;
-  std::vector<std::string_view> decided_by;  // role ids
+  Ids decided_by;  // role ids
   GradeResult grade;
   LeadResult lead;
   std::vector<MeasureOut> measures;
@@ -160,6 +180,15 @@ struct Decision {
   std::vector<std::string_view> unknown;    // names of facts rules wanted but the report did not give
   std::vector<std::string_view> defaulted;  // names of facts taken from fact_defaults (assumptions)
   std::vector<std::pair<std::string, std::string>> gis_sources;  // fact name -> where gis/ got it
+
+  // The pool of the facts each rule used (Firing::facts, MeasureOut::facts index it).
+  std::vector<FactUse> uses;
+  // Keeps the Engine's tables the Ids spans view alive (LIFETIME above); null in a default Decision.
+  std::shared_ptr<const void> tables;
+
+  std::span<const FactUse> Uses(UseRange r) const { return {uses.data() + r.first, r.count}; }
+  std::span<const FactUse> Uses(const Firing& f) const { return Uses(f.facts); }
+  std::span<const FactUse> Uses(const MeasureOut& m) const { return Uses(m.facts); }
 };
 
 }  // namespace firebreak::engine

@@ -6,7 +6,7 @@
 #pragma once
 
 #include <array>
-#include <bitset>
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -150,26 +150,42 @@ const std::array<FactInfo, kFactCount>& AllFacts();
 // does not hold (and the decision lists the fact as unknown). Cheap to copy (fixed array).
 class FactSet {
  public:
-  // (A FactId is always < kFactCount: the bitset is indexed without its range check.)
+  // (A FactId is always < kFactCount.)
   void Set(FactId id, double v) {
     values_[Index(id)] = v;
-    known_[Index(id)] = true;
+    known_[Index(id) >> 6] |= Bit(id);
   }
   void SetBool(FactId id, bool b) { Set(id, b ? 1.0 : 0.0); }
-  void Clear(FactId id) { known_[Index(id)] = false; }
-  bool Has(FactId id) const { return known_[Index(id)]; }
+  void Clear(FactId id) { known_[Index(id) >> 6] &= ~Bit(id); }
+  bool Has(FactId id) const { return (known_[Index(id) >> 6] & Bit(id)) != 0; }
   // REQUIRES: Has(id).
   double KnownValue(FactId id) const { return values_[Index(id)]; }
-  bool Any() const { return known_.any(); }  // at least one fact is known
+  bool Any() const {  // at least one fact is known
+    for (std::uint64_t w : known_)
+      if (w) return true;
+    return false;
+  }
   std::optional<double> Get(FactId id) const {
     return Has(id) ? std::optional<double>(values_[Index(id)]) : std::nullopt;
   }
   double ValueOr(FactId id, double fallback) const { return Has(id) ? values_[Index(id)] : fallback; }
+  // The known facts as bits (fact i: bit i % 64 of word i / 64), and every value slot (unknown ones hold any value).
+  static constexpr std::size_t kWords = (kFactCount + 63) / 64;
+  std::uint64_t KnownWord(std::size_t k) const { return known_[k]; }
+  const double* Values() const { return values_.data(); }
+  // Calls fn(index) for every known fact, in FactId order.
+  template <class Fn>
+  void ForEachKnown(Fn&& fn) const {
+    for (std::size_t k = 0; k < kWords; ++k)
+      for (std::uint64_t bits = known_[k]; bits; bits &= bits - 1)
+        fn(k * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+  }
 
  private:
   static std::size_t Index(FactId id) { return static_cast<std::size_t>(id); }
+  static std::uint64_t Bit(FactId id) { return std::uint64_t{1} << (Index(id) & 63); }
   std::array<double, kFactCount> values_{};
-  std::bitset<kFactCount> known_;
+  std::array<std::uint64_t, kWords> known_{};
 };
 
 }  // namespace firebreak::engine
