@@ -1273,10 +1273,12 @@ void SqliteBackend::Begin() {
 void SqliteBackend::Commit() {
   if (--impl_->depth == 0) {
     try {
-      const std::optional<std::int64_t> last =
-          impl_->head ? std::optional<std::int64_t>(impl_->head->seq) : std::nullopt;
+      // The last audit sequence number this transaction wrote (a plain pair, not std::optional: g++ 12 -O3 reports
+      // a false maybe-uninitialized on the optional here).
+      const bool wrote = static_cast<bool>(impl_->head);
+      const std::int64_t last = wrote ? impl_->head->seq : 0;
       impl_->Exec("COMMIT");
-      if (impl_->txn_first_seq && last) impl_->own_seqs.emplace_back(*impl_->txn_first_seq, *last);
+      if (impl_->txn_first_seq && wrote) impl_->own_seqs.emplace_back(*impl_->txn_first_seq, last);
       impl_->txn_first_seq.reset();
       impl_->ForgetTransaction(false);
     } catch (...) {
