@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 #include "firebreak/store/store.h"
 #include "fuzz_util.h"
@@ -19,10 +20,22 @@ namespace {
 namespace fs = std::filesystem;
 using namespace firebreak;
 
+// The harness's scratch directory, removed when the process that made it exits (a fuzzing run left two behind
+// in /tmp each time).
+fs::path g_work;
+pid_t g_work_owner = 0;
+void RemoveWork() {
+  std::error_code ec;
+  if (::getpid() == g_work_owner) fs::remove_all(g_work, ec);
+}
+
 fs::path Work() {
   static const fs::path d = [] {
     fs::path p = fs::temp_directory_path() / ("firebreak-fuzz-store-" + std::to_string(::getpid()));
     fs::create_directories(p);
+    g_work = p;
+    g_work_owner = ::getpid();
+    std::atexit(RemoveWork);
     // A fixed key, so that seeds made by one process verify in another.
     std::ofstream(p / "office.key") << "firebreak office key v1\n" << std::string(64, 'a') << "\n";
     fs::permissions(p / "office.key", fs::perms::owner_read | fs::perms::owner_write);
