@@ -54,9 +54,7 @@ class InterpSet {
   }
   template <class Fn>
   void ForEach(Fn&& fn) const {
-    for (std::size_t k = 0; k < top_; ++k)
-      for (std::uint64_t bits = w_[k]; bits; bits &= bits - 1)
-        fn(k * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+    ForEachBit(w_.data(), top_, fn);
   }
 
  private:
@@ -382,9 +380,9 @@ class Builder {
     });
     d.gis_sources.resize(ng);
     d.unknown.clear();
-    for (std::size_t k = 0; k < FactSet::kWords; ++k)
-      for (std::uint64_t bits = c_.referenced_words[k] & ~fo.f.KnownWord(k); bits; bits &= bits - 1)
-        d.unknown.push_back(info[k * 64 + static_cast<std::size_t>(std::countr_zero(bits))].name);
+    std::array<std::uint64_t, FactSet::kWords> wanted{};  // referenced by a rule, not known
+    for (std::size_t k = 0; k < FactSet::kWords; ++k) wanted[k] = c_.referenced_words[k] & ~fo.f.KnownWord(k);
+    ForEachBit(wanted.data(), wanted.size(), [&](std::size_t i) { d.unknown.push_back(info[i].name); });
   }
 
   void BuildNotes(Decision& d) {

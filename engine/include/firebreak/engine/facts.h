@@ -146,6 +146,14 @@ std::optional<FactId> FactByName(std::string_view name);
 // All names, for "did you mean".
 const std::array<FactInfo, kFactCount>& AllFacts();
 
+// Calls fn(i) for every set bit i of `words` (bit i: bit i % 64 of word i / 64), in increasing order.
+template <class Fn>
+void ForEachBit(const std::uint64_t* words, std::size_t n, Fn&& fn) {
+  for (std::size_t k = 0; k < n; ++k)
+    for (std::uint64_t bits = words[k]; bits; bits &= bits - 1)
+      fn(k * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+}
+
 // A set of known fact values. Bools are 0/1. Unknown facts have no value: a predicate on an unknown fact
 // does not hold (and the decision lists the fact as unknown). Cheap to copy (fixed array).
 class FactSet {
@@ -176,9 +184,7 @@ class FactSet {
   // Calls fn(index) for every known fact, in FactId order.
   template <class Fn>
   void ForEachKnown(Fn&& fn) const {
-    for (std::size_t k = 0; k < kWords; ++k)
-      for (std::uint64_t bits = known_[k]; bits; bits &= bits - 1)
-        fn(k * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+    ForEachBit(known_.data(), kWords, fn);
   }
 
  private:
