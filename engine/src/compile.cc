@@ -62,6 +62,10 @@ class Compiler {
       c_.interp_ids.push_back(id);
     }
     r.interp_count = static_cast<std::uint32_t>(interps.size());
+    if (c_.alts.size() > kMaxAlts)
+      throw Error(ErrorKind::kRuleFile, loc.ToString(),
+                  "the rule file has more than " + std::to_string(kMaxAlts) + " alternatives",
+                  "the engine's evaluation buffer is sized for plans of city scale");
     if (c_.rules.size() >= kMaxRules)
       throw Error(ErrorKind::kRuleFile, loc.ToString(),
                   "the rule file has more than " + std::to_string(kMaxRules) + " rules",
@@ -345,6 +349,58 @@ void MeasureChains(const RuleSet& rules, CompiledRules& c) {
     if (c.referenced.test(i)) c.referenced_words[i / 64] |= std::uint64_t{1} << (i % 64);
 }
 
+// Run's evaluation plan (CompiledRules::need ... held_init) and the tests as arrays.
+void Phases(CompiledRules& c) {
+  const auto n = static_cast<std::uint32_t>(c.rules.size());
+  std::vector<std::uint8_t> phase(n, kPhaseDuties);
+  for (std::uint32_t i = c.derived.first; i < c.derived.last; ++i) phase[i] = 0xff;  // ComputeFacts derives them
+  for (std::uint32_t i = c.grades.first; i < c.grades.last; ++i) phase[i] = kPhaseGrades;
+  for (const Range& r : c.level_triggers)
+    for (std::uint32_t i = r.first; i < r.last; ++i) phase[i] = kPhaseTriggers;
+  const std::size_t tests = c.epreds.size();
+  c.rule_words = (n + 63) / 64;
+  c.alt_words = (c.alts.size() + 63) / 64;
+  c.test_words = (tests + 63) / 64;
+  c.always_bits.assign(c.rule_words, 0);
+  c.held_init.assign(n, kNotHeld);
+  c.need.assign(tests * c.alt_words, 0);
+  for (auto& v : c.phase_alts) v.assign(c.alt_words, 0);
+  c.alt_rule.assign(c.alts.size(), 0);
+  c.alt_pos.assign(c.alts.size(), 0);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const CRule& r = c.rules[i];
+    if (r.alt_count == 0 && phase[i] != 0xff) {
+      c.always_bits[i / 64] |= std::uint64_t{1} << (i % 64);
+      c.held_init[i] = kAlways;
+    }
+    for (std::uint32_t a = r.alt_first; a < r.alt_first + r.alt_count; ++a) {
+      c.alt_rule[a] = i;
+      c.alt_pos[a] = static_cast<std::int16_t>(a - r.alt_first);
+      if (phase[i] == 0xff) continue;
+      c.phase_alts[phase[i]][a / 64] |= std::uint64_t{1} << (a % 64);
+      const CAlt& alt = c.alts[a];
+      for (std::uint32_t k = alt.first; k < alt.first + alt.count; ++k)
+        c.need[c.pred_u[k] * c.alt_words + a / 64] |= std::uint64_t{1} << (a % 64);
+    }
+  }
+  c.phase_tests = c.grade_preds;
+  c.phase_tests.insert(c.phase_tests.end(), c.level_preds.begin(), c.level_preds.end());
+  c.base_tests.assign(c.test_words, 0);
+  for (std::size_t u = 0; u < tests; ++u)
+    if (std::find(c.phase_tests.begin(), c.phase_tests.end(), u) == c.phase_tests.end())
+      c.base_tests[u / 64] |= std::uint64_t{1} << (u % 64);
+  for (const EPred& e : c.epreds) {
+    c.test_lo.push_back(e.lo);
+    c.test_hi.push_back(e.hi);
+    c.test_slot.push_back(e.slot);
+  }
+  if (tests % 2) {  // the pad: never holds
+    c.test_lo.push_back(std::numeric_limits<double>::infinity());
+    c.test_hi.push_back(-std::numeric_limits<double>::infinity());
+    c.test_slot.push_back(0);
+  }
+}
+
 int ParseMmdd(const std::string& s) {
   // "MM-DD" -> MM*100+DD; -1 if malformed.
   if (s.size() != 5 || s[2] != '-') return -1;
@@ -434,6 +490,7 @@ std::shared_ptr<const CompiledRules> Compile(const RuleSet& rules) {
   Tables(rules, c);
   RuleTemplates(rules, c);
   MeasureChains(rules, c);
+  Phases(c);
   return out;
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <bitset>
 #include <cstdint>
 #include <memory>
@@ -77,9 +78,13 @@ struct Range {
   std::uint32_t size() const { return last - first; }
 };
 
+// Run's phases: the grades see the facts as given, the triggers the grade, every later group the level.
+enum PhaseId : std::uint8_t { kPhaseGrades, kPhaseTriggers, kPhaseDuties };
+
 inline constexpr std::size_t kMaxRules = 2048;
 inline constexpr std::size_t kMaxPreds = 8192;
 inline constexpr std::size_t kMaxInterps = 1024;
+inline constexpr std::size_t kMaxAlts = 8192;
 inline constexpr std::int16_t kNotHeld = -1;
 inline constexpr std::int16_t kAlways = 0x7fff;
 
@@ -114,7 +119,10 @@ struct CDue {
 
 struct CompiledRules {
   std::vector<CPred> preds;
-  std::vector<EPred> epreds;               // the distinct tests of the predicates
+  std::vector<EPred> epreds;  // the distinct tests of the predicates
+  // The tests' bands as arrays (EvalTruth), padded to an even count with a test that never holds.
+  std::vector<double> test_lo, test_hi;
+  std::vector<std::uint32_t> test_slot;
   std::vector<std::uint32_t> pred_u;       // parallel to preds: its test, index into epreds
   std::vector<std::uint32_t> grade_preds;  // tests (epreds) of the engine's grade
   std::vector<std::uint32_t> level_preds;  // tests (epreds) of the engine's response_level
@@ -155,6 +163,21 @@ struct CompiledRules {
   std::array<std::uint64_t, FactSet::kWords> referenced_words{};  // `referenced` as FactSet words
 
   Range derived, grades, lead, situational, reporting, safety, terminations;
+  // Rule evaluation (Run), bit-sliced over alternatives: an alternative holds unless a test it needs is not
+  // TRUE. need: per test, the alternatives needing it (alt_words words each); the tests of the grade and the
+  // response level (phase_tests) change between phases, every other test (base_tests, as words of tests) not.
+  // phase_alts: per phase, the alternatives of its rules (alt_words words each); alt_rule / alt_pos: an
+  // alternative's rule and its index there. Rules without a condition hold: always_bits (rule_words words),
+  // held_init (kAlways there).
+  std::vector<std::uint64_t> need;
+  std::vector<std::uint64_t> base_tests;
+  std::vector<std::uint32_t> phase_tests;
+  std::array<std::vector<std::uint64_t>, 3> phase_alts;
+  std::vector<std::uint32_t> alt_rule;
+  std::vector<std::int16_t> alt_pos;
+  std::vector<std::uint64_t> always_bits;
+  std::size_t rule_words = 0, alt_words = 0, test_words = 0;
+  std::vector<std::int16_t> held_init;
   std::vector<Range> level_triggers;                     // per rules.levels index
   std::vector<Range> level_measures;                     // per rules.levels index
   std::vector<Range> warning_measures;                   // per rules.warnings index
@@ -205,20 +228,30 @@ struct FactsWithOrigin {
   std::array<std::int16_t, kFactCount> rule{};  // derived_facts / fact_defaults index, for notes
   OpenFire fire;
 
+  // Facts whose origin the Decision notes (kDefault, kRuleDerived, kGis), as FactSet words.
+  std::array<std::uint64_t, FactSet::kWords> noted{};
+
   void SetIf(FactId id, double v, FactOrigin o, std::int16_t r = -1) {
     if (f.Has(id)) return;
     f.Set(id, v);
-    origin[static_cast<std::size_t>(id)] = o;
-    rule[static_cast<std::size_t>(id)] = r;
+    const auto i = static_cast<std::size_t>(id);
+    origin[i] = o;
+    rule[i] = r;
+    if (o == FactOrigin::kDefault || o == FactOrigin::kRuleDerived || o == FactOrigin::kGis)
+      noted[i >> 6] |= std::uint64_t{1} << (i & 63);
   }
 };
 
-// The result of evaluating every rule once: per rule, kNotHeld or the index of the alternative that held
-// (kAlways for conditions without alternatives).
+// The result of evaluating every rule once: which rules hold (bits, read with Held/ForEachHeld) and, for a rule
+// that holds, the index of the alternative that held (kAlways for conditions without alternatives).
 struct Evaluation {
   FactsWithOrigin facts;
-  std::array<std::int16_t, kMaxRules> held{};
+  std::array<std::uint64_t, kMaxRules / 64> held_bits{};
+  std::array<std::int16_t, kMaxRules> held{};         // valid where held_bits says the rule holds
+  std::uint64_t held_for = 0;                         // CompiledRules::id whose held_init `held` was set from
   std::array<std::uint64_t, kMaxPreds / 64> truth{};  // per test (epreds): TRUE (bit set) or not, as facts stand
+  std::array<std::uint64_t, kMaxAlts / 64>
+      alt_fail{};  // per alternative: a test it needs, other than phase_tests, fails
   // Per fact: its value, then its value as a flag (1 if non-zero, else 0); NaN when unknown (no band holds).
   std::array<double, 2 * kFactCount> slots{};
   std::optional<Level> level;
@@ -237,6 +270,21 @@ void ComputeFacts(const RuleSet& rules, const CompiledRules& c, const Incident& 
 void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const Timestamp& at, const Concurrency& cc,
          Evaluation& ev);
 int CountHeld(const Evaluation& ev, Range r);
+
+inline bool Held(const Evaluation& ev, std::uint32_t rule) { return (ev.held_bits[rule >> 6] >> (rule & 63)) & 1; }
+
+// Calls fn(rule) for every rule of `r` that holds, in index order.
+template <class Fn>
+void ForEachHeld(const Evaluation& ev, Range r, Fn&& fn) {
+  if (r.first >= r.last) return;
+  const std::uint32_t k0 = r.first >> 6, k1 = (r.last - 1) >> 6;
+  for (std::uint32_t k = k0; k <= k1; ++k) {
+    std::uint64_t bits = ev.held_bits[k];
+    if (k == k0) bits &= ~std::uint64_t{0} << (r.first & 63);
+    if (k == k1) bits &= ~std::uint64_t{0} >> (63 - ((r.last - 1) & 63));
+    for (; bits; bits &= bits - 1) fn(k * 64 + static_cast<std::uint32_t>(std::countr_zero(bits)));
+  }
+}
 
 // The next instant after `at` at which a calendar fact that some rule tests changes its value, assuming the
 // fire keeps burning (nullopt: none within a year).

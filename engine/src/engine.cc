@@ -115,11 +115,10 @@ class Builder {
     d.triggers.clear();
     for (int li : c_.levels_by_severity) {
       const LevelSpec& L = rules_.levels[static_cast<std::size_t>(li)];
-      Range r = c_.level_triggers[static_cast<std::size_t>(li)];
-      for (std::uint32_t i = r.first; i < r.last; ++i) {
-        if (ev_.held[i] == kNotHeld) continue;
-        d.triggers.push_back(TriggerFiring{Fire(d, i), L.level});
-      }
+      ForEachHeld(ev_, c_.level_triggers[static_cast<std::size_t>(li)], [&](std::uint32_t i) {
+        d.triggers.push_back(TriggerFiring{c_.firing_tpl[i], L.level});
+        Complete(d, d.triggers.back(), i);
+      });
     }
     if (ev_.level_spec >= 0) {
       const LevelSpec& L = rules_.levels[static_cast<std::size_t>(ev_.level_spec)];
@@ -141,16 +140,11 @@ class Builder {
     d.grade.criteria.clear();
     d.lead.reasons.clear();
     if (!full_) return;
-    for (std::uint32_t i = c_.grades.first; i < c_.grades.last; ++i) {
-      if (ev_.held[i] == kNotHeld) continue;
+    ForEachHeld(ev_, c_.grades, [&](std::uint32_t i) {
       Use(i);
-      if (rules_.grades[i - c_.grades.first].grade != ev_.grade) continue;
-      d.grade.criteria.push_back(Fire(d, i));
-    }
-    for (std::uint32_t i = c_.lead.first; i < c_.lead.last; ++i) {
-      if (ev_.held[i] == kNotHeld) continue;
-      d.lead.reasons.push_back(Fire(d, i));
-    }
+      if (rules_.grades[i - c_.grades.first].grade == ev_.grade) Fire(d, d.grade.criteria, i);
+    });
+    ForEachHeld(ev_, c_.lead, [&](std::uint32_t i) { Fire(d, d.lead.reasons, i); });
   }
 
   // Measures: the level's own, then the levels it builds on, then situational 6.2.x.
@@ -166,24 +160,22 @@ class Builder {
       int li = ev_.level_spec;
       for (std::size_t step = 0; li >= 0 && step < rules_.levels.size(); ++step) {
         const LevelSpec& L = rules_.levels[static_cast<std::size_t>(li)];
-        Range r = c_.level_measures[static_cast<std::size_t>(li)];
-        for (std::uint32_t i = r.first; i < r.last; ++i)
-          if (ev_.held[i] != kNotHeld) FillMeasure(d, d.measures, i);
+        ForEachHeld(ev_, c_.level_measures[static_cast<std::size_t>(li)],
+                    [&](std::uint32_t i) { FillMeasure(d, d.measures, i); });
         li = L.builds_on ? c_.level_index[static_cast<std::size_t>(*L.builds_on)] : -1;
       }
     }
-    for (std::uint32_t i = c_.situational.first; i < c_.situational.last; ++i)
-      if (ev_.held[i] != kNotHeld) FillMeasure(d, d.measures, i);
+    ForEachHeld(ev_, c_.situational, [&](std::uint32_t i) { FillMeasure(d, d.measures, i); });
   }
 
   // Reporting (5.2), the warning response (5.1.3) with the colours it builds on, safety (3.3).
   void BuildDuties(Decision& d) {
     d.reporting.clear();
-    for (std::uint32_t i = c_.reporting.first; i < c_.reporting.last; ++i) {
-      if (ev_.held[i] == kNotHeld) continue;
+    ForEachHeld(ev_, c_.reporting, [&](std::uint32_t i) {
       d.reporting.push_back(
-          ReportingOut{Fire(d, i), rules_.reporting[i - c_.reporting.first].reporter, c_.measure_tpl[i].lead});
-    }
+          ReportingOut{c_.firing_tpl[i], rules_.reporting[i - c_.reporting.first].reporter, c_.measure_tpl[i].lead});
+      Complete(d, d.reporting.back().rule, i);
+    });
     d.warning_response.clear();
     d.warning_colour.reset();
     if (auto col = ev_.facts.f.Get(FactId::kWarningColour); col && *col >= 0 && *col <= 4) {
@@ -191,28 +183,24 @@ class Builder {
       int wi = *col >= 1 && full_ ? c_.warning_index[static_cast<std::size_t>(*col)] : -1;
       for (std::size_t step = 0; wi >= 0 && step < rules_.warnings.size(); ++step) {
         const WarningResponse& w = rules_.warnings[static_cast<std::size_t>(wi)];
-        Range r = c_.warning_measures[static_cast<std::size_t>(wi)];
-        for (std::uint32_t i = r.first; i < r.last; ++i)
-          if (ev_.held[i] != kNotHeld) FillMeasure(d, d.warning_response, i);
+        ForEachHeld(ev_, c_.warning_measures[static_cast<std::size_t>(wi)],
+                    [&](std::uint32_t i) { FillMeasure(d, d.warning_response, i); });
         wi = w.builds_on ? c_.warning_index[static_cast<std::size_t>(*w.builds_on)] : -1;
       }
     }
     d.safety.clear();
-    for (std::uint32_t i = c_.safety.first; full_ && i < c_.safety.last; ++i) {
-      if (ev_.held[i] == kNotHeld) continue;
-      d.safety.push_back(c_.safety_tpl[i - c_.safety.first]);
-      Complete(d, d.safety.back().rule, i);
-    }
+    if (full_)
+      ForEachHeld(ev_, c_.safety, [&](std::uint32_t i) {
+        d.safety.push_back(c_.safety_tpl[i - c_.safety.first]);
+        Complete(d, d.safety.back().rule, i);
+      });
   }
 
   // Terminations (6.3.6, 6.2.8, 6.2.7) that hold; whether the response termination holds; what the history merge
   // noticed (e.g. a re-ignition without a new open_fire_since), with its interpretation.
   void BuildTerminations(Decision& d) {
     d.terminations.clear();
-    for (std::uint32_t i = c_.terminations.first; full_ && i < c_.terminations.last; ++i) {
-      if (ev_.held[i] == kNotHeld) continue;
-      d.terminations.push_back(Fire(d, i));
-    }
+    if (full_) ForEachHeld(ev_, c_.terminations, [&](std::uint32_t i) { Fire(d, d.terminations, i); });
     d.response_terminated = ev_.terminated;
     d.warnings = in_.notices;
     for (const Notice& w : in_.notices)
@@ -237,17 +225,17 @@ class Builder {
     if (a < 0 || a == kAlways || static_cast<std::uint32_t>(a) >= r.alt_count) return out;
     const CAlt& alt = c_.alts[r.alt_first + static_cast<std::uint32_t>(a)];
     const FactId* ids = c_.alt_facts.data() + alt.facts_first;
+    const double* v = ev_.facts.f.Values();  // an alternative that held tested known facts only
     for (std::uint32_t k = 0; k < alt.facts_count; ++k)
-      d.uses.push_back(FactUse{ids[k], ev_.facts.f.Get(ids[k]), ev_.facts.origin[Ix(ids[k])]});
+      d.uses.push_back(FactUse{ids[k], v[Ix(ids[k])], ev_.facts.origin[Ix(ids[k])]});
     out.count = alt.facts_count;
     return out;
   }
 
-  // A rule that held, from its template: the alternative that held and the facts it used.
-  Firing Fire(Decision& d, std::uint32_t rule) {
-    Firing o = c_.firing_tpl[rule];
-    Complete(d, o, rule);
-    return o;
+  // A rule that held, from its template, appended to `out`: the alternative that held and the facts it used.
+  void Fire(Decision& d, std::vector<Firing>& out, std::uint32_t rule) {
+    out.push_back(c_.firing_tpl[rule]);
+    Complete(d, out.back(), rule);
   }
   // What a firing says that depends on the facts (its interpretations are noted as used).
   void Complete(Decision& d, Firing& o, std::uint32_t rule) {
@@ -354,15 +342,26 @@ class Builder {
     }
   }
 
+  // Every known fact with its origin; the assumptions, rule-derived and GIS facts noted; the facts wanted.
   void BuildFacts(Decision& d) {
     const FactsWithOrigin& fo = ev_.facts;
     const std::array<FactInfo, kFactCount>& info = AllFacts();
-    d.facts.clear();
+    std::array<std::uint64_t, FactSet::kWords> noted{}, wanted{};  // wanted: referenced by a rule, not known
+    std::size_t n_known = 0, n_wanted = 0;
+    for (std::size_t k = 0; k < FactSet::kWords; ++k) {
+      const std::uint64_t known = fo.f.KnownWord(k);
+      noted[k] = fo.noted[k] & known;
+      wanted[k] = c_.referenced_words[k] & ~known;
+      n_known += static_cast<std::size_t>(std::popcount(known));
+      n_wanted += static_cast<std::size_t>(std::popcount(wanted[k]));
+    }
+    d.facts.resize(n_known);  // trivially copyable: nothing is written when the size is that of the last use
+    FactUse* out = d.facts.data();
+    const double* v = fo.f.Values();
+    fo.f.ForEachKnown([&](std::size_t i) { *out++ = FactUse{static_cast<FactId>(i), v[i], fo.origin[i]}; });
     d.defaulted.clear();
     std::size_t ng = 0;  // gis_sources hold owned strings: slots are reassigned, keeping their capacity
-    fo.f.ForEachKnown([&](std::size_t i) {
-      const auto id = static_cast<FactId>(i);
-      d.facts.push_back(FactUse{id, fo.f.KnownValue(id), fo.origin[i]});
+    ForEachBit(noted.data(), noted.size(), [&](std::size_t i) {
       if (fo.origin[i] == FactOrigin::kDefault) {
         d.defaulted.push_back(info[i].name);
         if (fo.rule[i] >= 0)
@@ -371,7 +370,7 @@ class Builder {
         Use(c_.derived.first + static_cast<std::uint32_t>(fo.rule[i]));
       } else if (fo.origin[i] == FactOrigin::kGis) {
         for (const auto& [fid, src] : in_.derived_from)
-          if (fid == id) {
+          if (static_cast<std::size_t>(fid) == i) {
             if (ng == d.gis_sources.size()) d.gis_sources.emplace_back();
             d.gis_sources[ng].first = info[i].name;
             d.gis_sources[ng++].second = src;
@@ -379,10 +378,9 @@ class Builder {
       }
     });
     d.gis_sources.resize(ng);
-    d.unknown.clear();
-    std::array<std::uint64_t, FactSet::kWords> wanted{};  // referenced by a rule, not known
-    for (std::size_t k = 0; k < FactSet::kWords; ++k) wanted[k] = c_.referenced_words[k] & ~fo.f.KnownWord(k);
-    ForEachBit(wanted.data(), wanted.size(), [&](std::size_t i) { d.unknown.push_back(info[i].name); });
+    d.unknown.resize(n_wanted);
+    std::string_view* name = d.unknown.data();
+    ForEachBit(wanted.data(), wanted.size(), [&](std::size_t i) { *name++ = info[i].name; });
   }
 
   void BuildNotes(Decision& d) {

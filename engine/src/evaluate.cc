@@ -2,8 +2,13 @@
 // evaluated once in the plan's order. No allocation.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <limits>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "compiled.h"
 
@@ -167,6 +172,7 @@ void ComputeFacts(const RuleSet& rules, const CompiledRules& c, const Incident& 
   fo.f = FactSet{};
   fo.origin.fill(FactOrigin::kUnknown);
   fo.rule.fill(-1);
+  fo.noted.fill(0);
   fo.fire = OpenFire{};
   const auto R = FactOrigin::kReport;
   auto num = [&](FactId id, const auto& opt) {
@@ -270,22 +276,84 @@ void SetSlots(const FactSet& f, FactId id, double* slots) {
   slots[kFactCount + Ix(id)] = f.Has(id) ? (x != 0.0 ? 1.0 : 0.0) : x;
 }
 
-// Evaluation::truth for every predicate, as the facts stand.
+// Evaluation::truth for every predicate, as the facts stand: two tests at a time (SSE2, x86-64's baseline).
 void EvalTruth(const CompiledRules& c, const FactSet& f, const double* slots, std::uint64_t* truth) {
   const std::size_t n = c.epreds.size();
-  const EPred* p = c.epreds.data();
+  const double* lo = c.test_lo.data();
+  const double* hi = c.test_hi.data();
+  const std::uint32_t* slot = c.test_slot.data();
   for (std::size_t w = 0; w * 64 < n; ++w) {
     std::uint64_t bits = 0;
-    const std::size_t end = std::min<std::size_t>(64, n - w * 64);
-    for (std::size_t j = 0; j < end; ++j, ++p) {
-      const double y = slots[p->slot];
-      bits |= static_cast<std::uint64_t>((y >= p->lo) & (y <= p->hi)) << j;
+    const std::size_t base = w * 64, end = std::min<std::size_t>(64, n - base);
+    for (std::size_t j = 0; j < end; j += 2) {  // the arrays are padded to an even count
+      const std::size_t t = base + j;
+#if defined(__SSE2__)
+      const __m128d y = _mm_set_pd(slots[slot[t + 1]], slots[slot[t]]);
+      const __m128d in = _mm_and_pd(_mm_cmpge_pd(y, _mm_loadu_pd(lo + t)), _mm_cmple_pd(y, _mm_loadu_pd(hi + t)));
+      bits |= static_cast<std::uint64_t>(_mm_movemask_pd(in)) << j;
+#else
+      for (std::size_t k = t; k < t + 2; ++k) {
+        const double y = slots[slot[k]];
+        bits |= static_cast<std::uint64_t>((y >= lo[k]) & (y <= hi[k])) << (k - base);
+      }
+#endif
     }
-    truth[w] = bits;
+    truth[w] = bits & (end == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << end) - 1);
   }
   for (std::uint32_t u : c.other_preds) {
     const std::uint64_t bit = std::uint64_t{1} << (u & 63);
     truth[u >> 6] = EvalPred(c.preds[c.epreds[u].pred], f) == Tri::kTrue ? truth[u >> 6] | bit : truth[u >> 6] & ~bit;
+  }
+}
+
+// Evaluation::alt_fail: the alternatives needing a test that is not TRUE, the phase tests aside. N: the number
+// of words of alternatives when the compiler may keep them in registers (0: any number).
+template <std::size_t N>
+void FailBaseN(const CompiledRules& c, const std::uint64_t* truth, std::uint64_t* fail) {
+  const std::size_t aw = N ? N : c.alt_words;
+  std::array<std::uint64_t, N ? N : 1> acc{};
+  if (!N) std::fill(fail, fail + aw, 0);
+  const std::uint64_t* need = c.need.data();
+  for (std::size_t w = 0; w < c.test_words; ++w)
+    for (std::uint64_t bits = ~truth[w] & c.base_tests[w]; bits; bits &= bits - 1) {
+      const std::uint64_t* nu = need + (w * 64 + static_cast<std::size_t>(std::countr_zero(bits))) * aw;
+      for (std::size_t k = 0; k < aw; ++k) (N ? acc[k] : fail[k]) |= nu[k];
+    }
+  if (N) std::copy(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(aw), fail);
+}
+
+void FailBase(const CompiledRules& c, const std::uint64_t* truth, Evaluation& ev) {
+  switch (c.alt_words) {
+    case 1:
+      return FailBaseN<1>(c, truth, ev.alt_fail.data());
+    case 2:
+      return FailBaseN<2>(c, truth, ev.alt_fail.data());
+    case 3:
+      return FailBaseN<3>(c, truth, ev.alt_fail.data());
+    case 4:
+      return FailBaseN<4>(c, truth, ev.alt_fail.data());
+    default:
+      return FailBaseN<0>(c, truth, ev.alt_fail.data());
+  }
+}
+
+// Decides the rules of one phase: each holds on its first alternative none of whose tests fails.
+void EvalPhase(const CompiledRules& c, PhaseId p, const std::uint64_t* truth, Evaluation& ev) {
+  std::uint64_t* hb = ev.held_bits.data();
+  const std::uint64_t* mine = c.phase_alts[p].data();
+  for (std::size_t w = 0; w < c.alt_words; ++w) {
+    if (!mine[w]) continue;
+    std::uint64_t fail = ev.alt_fail[w];
+    for (std::uint32_t u : c.phase_tests)
+      if (!((truth[u >> 6] >> (u & 63)) & 1)) fail |= c.need[u * c.alt_words + w];
+    for (std::uint64_t bits = ~fail & mine[w]; bits; bits &= bits - 1) {
+      const std::size_t a = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+      const std::uint32_t r = c.alt_rule[a];
+      const std::uint64_t bit = std::uint64_t{1} << (r & 63);
+      if (hb[r >> 6] & bit) continue;  // an earlier alternative held
+      hb[r >> 6] |= bit;
+      ev.held[r] = c.alt_pos[a];
+    }
   }
 }
 
@@ -298,47 +366,22 @@ void ReevalTruth(const CompiledRules& c, const FactSet& f, const double* slots, 
   }
 }
 
-// After the response level: lead, measures, reporting, safety, the warning response, terminations.
-template <class Eval>
-void RunDuties(const RuleSet& rules, const CompiledRules& c, Evaluation& ev, Eval&& eval) {
-  const FactSet& f = ev.facts.f;
+// After the response level: lead (the measures, reporting, safety, warning and termination rules are evaluated
+// with it: kPhaseDuties).
+void RunDuties(const RuleSet& rules, const CompiledRules& c, Evaluation& ev) {
   // Lead (6.1, 3.3, 9.1): highest `lead` among rules that hold (else the default), then raises.
-  eval(c.lead);
   std::optional<Tier> lead;
   int raise = 0;
-  for (std::uint32_t i = c.lead.first; i < c.lead.last; ++i) {
-    if (ev.held[i] == kNotHeld) continue;
+  ForEachHeld(ev, c.lead, [&](std::uint32_t i) {
     const LeadRule& lr = rules.lead_rules[i - c.lead.first];
     if (lr.lead && (!lead || *lr.lead > *lead)) lead = *lr.lead;
     raise += lr.raise;
-  }
+  });
   int tier = static_cast<int>(lead.value_or(rules.default_lead)) + raise;
   ev.lead = static_cast<Tier>(std::clamp(tier, static_cast<int>(Tier::kCounty), static_cast<int>(Tier::kNational)));
-  // Measures of the level and the levels it builds on (step limit: the number of levels).
-  if (ev.level_spec >= 0) {
-    int li = ev.level_spec;
-    for (std::size_t step = 0; li >= 0 && step < rules.levels.size(); ++step) {
-      eval(c.level_measures[static_cast<std::size_t>(li)]);
-      const auto& b = rules.levels[static_cast<std::size_t>(li)].builds_on;
-      li = b ? c.level_index[static_cast<std::size_t>(*b)] : -1;
-    }
-  }
-  eval(c.situational);
-  eval(c.reporting);
-  eval(c.safety);
-  // Warning response for the current colour (5.1.3), with the colours it builds on.
-  if (auto col = f.Get(FactId::kWarningColour); col && *col >= 1 && *col <= 4) {
-    int wi = c.warning_index[static_cast<std::size_t>(*col)];
-    for (std::size_t step = 0; wi >= 0 && step < rules.warnings.size(); ++step) {
-      eval(c.warning_measures[static_cast<std::size_t>(wi)]);
-      const auto& b = rules.warnings[static_cast<std::size_t>(wi)].builds_on;
-      wi = b ? c.warning_index[static_cast<std::size_t>(*b)] : -1;
-    }
-  }
-  // Terminations (6.3.6, 6.2.8, 6.2.7): each evaluated; the response termination ends a held level.
-  eval(c.terminations);
+  // Terminations (6.3.6, 6.2.8, 6.2.7): the response termination ends a held level.
   ev.terminated = c.response_termination >= 0 &&
-                  ev.held[c.terminations.first + static_cast<std::uint32_t>(c.response_termination)] != kNotHeld;
+                  Held(ev, c.terminations.first + static_cast<std::uint32_t>(c.response_termination));
 }
 
 }  // namespace
@@ -350,22 +393,23 @@ void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const
          Evaluation& ev) {
   ComputeFacts(rules, c, in, at, &cc, ev.facts);
   FactSet& f = ev.facts.f;
-  std::fill(ev.held.begin(), ev.held.begin() + static_cast<std::ptrdiff_t>(c.rules.size()), kNotHeld);
+  if (ev.held_for != c.id) {
+    std::copy(c.held_init.begin(), c.held_init.end(), ev.held.begin());
+    ev.held_for = c.id;
+  }
+  std::copy(c.always_bits.begin(), c.always_bits.end(), ev.held_bits.begin());
   std::uint64_t* truth = ev.truth.data();
   double* slots = ev.slots.data();
   FillSlots(f, slots);
   EvalTruth(c, f, slots, truth);
-  auto eval = [&](Range r) {
-    for (std::uint32_t i = r.first; i < r.last; ++i) ev.held[i] = HeldAlt(c, c.rules[i], truth);
-  };
+  FailBase(c, truth, ev);
   // Grade: the highest any criterion reaches (1.5 / art. 40).
-  eval(c.grades);
+  EvalPhase(c, kPhaseGrades, truth, ev);
   ev.grade.reset();
-  for (std::uint32_t i = c.grades.first; i < c.grades.last; ++i)
-    if (ev.held[i] != kNotHeld) {
-      Grade g = rules.grades[i - c.grades.first].grade;
-      if (!ev.grade || g > *ev.grade) ev.grade = g;
-    }
+  ForEachHeld(ev, c.grades, [&](std::uint32_t i) {
+    const Grade g = rules.grades[i - c.grades.first].grade;
+    if (!ev.grade || g > *ev.grade) ev.grade = g;
+  });
   f.Clear(FactId::kGrade);
   if (ev.grade) {
     f.Set(FactId::kGrade, static_cast<double>(*ev.grade));
@@ -374,28 +418,29 @@ void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const
   SetSlots(f, FactId::kGrade, slots);
   ReevalTruth(c, f, slots, c.grade_preds, truth);
   // Response level: the highest level with a trigger that holds (6.3).
+  EvalPhase(c, kPhaseTriggers, truth, ev);
   ev.level.reset();
   ev.level_spec = -1;
   for (std::size_t li = 0; li < rules.levels.size(); ++li) {
-    Range r = c.level_triggers[li];
-    eval(r);
-    for (std::uint32_t i = r.first; i < r.last; ++i)
-      if (ev.held[i] != kNotHeld && (!ev.level || rules.levels[li].level > *ev.level)) {
-        ev.level = rules.levels[li].level;
-        ev.level_spec = static_cast<int>(li);
-      }
+    bool any = false;
+    ForEachHeld(ev, c.level_triggers[li], [&](std::uint32_t) { any = true; });
+    if (any && (!ev.level || rules.levels[li].level > *ev.level)) {
+      ev.level = rules.levels[li].level;
+      ev.level_spec = static_cast<int>(li);
+    }
   }
   f.Clear(FactId::kResponseLevel);
   f.Set(FactId::kResponseLevel, ev.level ? static_cast<double>(*ev.level) : 0.0);
   ev.facts.origin[Ix(FactId::kResponseLevel)] = FactOrigin::kEngine;
   SetSlots(f, FactId::kResponseLevel, slots);
   ReevalTruth(c, f, slots, c.level_preds, truth);
-  RunDuties(rules, c, ev, eval);
+  EvalPhase(c, kPhaseDuties, truth, ev);
+  RunDuties(rules, c, ev);
 }
 
 int CountHeld(const Evaluation& ev, Range r) {
   int n = 0;
-  for (std::uint32_t i = r.first; i < r.last; ++i) n += ev.held[i] != kNotHeld;
+  ForEachHeld(ev, r, [&](std::uint32_t) { ++n; });
   return n;
 }
 
