@@ -383,13 +383,39 @@ void Phases(CompiledRules& c) {
         c.need[c.pred_u[k] * c.alt_words + a / 64] |= std::uint64_t{1} << (a % 64);
     }
   }
-  c.phase_tests = c.grade_preds;
-  c.phase_tests.insert(c.phase_tests.end(), c.level_preds.begin(), c.level_preds.end());
+  std::vector<std::uint32_t> changing = c.grade_preds;
+  changing.insert(changing.end(), c.level_preds.begin(), c.level_preds.end());
+  for (std::uint32_t u : changing)
+    for (std::size_t p = 0; p < c.phase_tests.size(); ++p)
+      for (std::size_t w = 0; w < c.alt_words; ++w)
+        if (c.need[u * c.alt_words + w] & c.phase_alts[p][w]) {
+          c.phase_tests[p].push_back(u);
+          break;
+        }
   c.base_tests.assign(c.test_words, 0);
   for (std::size_t u = 0; u < tests; ++u)
-    if (std::find(c.phase_tests.begin(), c.phase_tests.end(), u) == c.phase_tests.end())
+    if (std::find(changing.begin(), changing.end(), u) == changing.end())
       c.base_tests[u / 64] |= std::uint64_t{1} << (u % 64);
+  auto terms = [&](const CAlt& alt, bool flags) {
+    Range r{static_cast<std::uint32_t>(c.open_terms.size()), 0};
+    for (std::uint32_t k = alt.first; k < alt.first + alt.count; ++k) {
+      if (flags ? !c.preds[k].is_bool : IsClockFact(c.preds[k].fact)) continue;
+      const std::uint32_t u = c.pred_u[k];
+      auto it = std::find_if(c.open_terms.begin() + r.first, c.open_terms.end(),
+                             [&](const TestTerm& t) { return t.word == u / 64; });
+      if (it == c.open_terms.end()) it = c.open_terms.insert(c.open_terms.end(), TestTerm{u / 64, 0});
+      it->mask |= std::uint64_t{1} << (u % 64);
+    }
+    r.last = static_cast<std::uint32_t>(c.open_terms.size());
+    return r;
+  };
+  for (const CAlt& alt : c.alts) {
+    c.open_flags.push_back(terms(alt, true));
+    c.open_other.push_back(terms(alt, false));
+  }
   for (const EPred& e : c.epreds) {
+    std::vector<FactId>& read = e.kind == EPred::kFlag ? c.flag_facts : c.value_facts;
+    if (e.kind != EPred::kOther && std::find(read.begin(), read.end(), e.fact) == read.end()) read.push_back(e.fact);
     c.test_lo.push_back(e.lo);
     c.test_hi.push_back(e.hi);
     c.test_slot.push_back(e.slot);

@@ -117,16 +117,23 @@ struct CDue {
   std::string_view clause, word, label;
 };
 
+// Tests of one word of Evaluation::truth / known_tests (a set of tests as words: a list of these).
+struct TestTerm {
+  std::uint32_t word = 0;
+  std::uint64_t mask = 0;
+};
+
 struct CompiledRules {
   std::vector<CPred> preds;
   std::vector<EPred> epreds;  // the distinct tests of the predicates
   // The tests' bands as arrays (EvalTruth), padded to an even count with a test that never holds.
   std::vector<double> test_lo, test_hi;
   std::vector<std::uint32_t> test_slot;
-  std::vector<std::uint32_t> pred_u;       // parallel to preds: its test, index into epreds
-  std::vector<std::uint32_t> grade_preds;  // tests (epreds) of the engine's grade
-  std::vector<std::uint32_t> level_preds;  // tests (epreds) of the engine's response_level
-  std::vector<std::uint32_t> other_preds;  // EPred::kOther tests (epreds)
+  std::vector<FactId> value_facts, flag_facts;  // the facts whose value / flag slot a test reads (FillSlots)
+  std::vector<std::uint32_t> pred_u;            // parallel to preds: its test, index into epreds
+  std::vector<std::uint32_t> grade_preds;       // tests (epreds) of the engine's grade
+  std::vector<std::uint32_t> level_preds;       // tests (epreds) of the engine's response_level
+  std::vector<std::uint32_t> other_preds;       // EPred::kOther tests (epreds)
   std::vector<CAlt> alts;
   std::vector<CRule> rules;
   std::vector<std::uint16_t> interps;        // interpretation indices, referenced by CRule
@@ -143,7 +150,11 @@ struct CompiledRules {
   std::vector<CNear> near;                 // next-level candidates, grouped by level
   std::vector<Range> level_near;           // per rules.levels index, into `near`
   std::vector<CDue> due;                   // clock candidates, grouped by level
-  std::vector<Range> level_due;            // per rules.levels index, into `due`
+  // Per alternative: the tests of its flag predicates (open_flags) and of its predicates but the clock's
+  // (open_other), as TestTerms (ranges into open_terms). The alternative is open when none of them is FALSE.
+  std::vector<Range> open_flags, open_other;
+  std::vector<TestTerm> open_terms;
+  std::vector<Range> level_due;  // per rules.levels index, into `due`
   // Per rule: what a Firing / MeasureOut of it says whatever the facts (facts and alternative left empty), and
   // the interpretations its use cites (with the calendar's when it tests the calendar) as bits of the first 64
   // interpretation indices (use_mask) or, when one is beyond, as a list (use_first/use_count into use_ix).
@@ -165,13 +176,13 @@ struct CompiledRules {
   Range derived, grades, lead, situational, reporting, safety, terminations;
   // Rule evaluation (Run), bit-sliced over alternatives: an alternative holds unless a test it needs is not
   // TRUE. need: per test, the alternatives needing it (alt_words words each); the tests of the grade and the
-  // response level (phase_tests) change between phases, every other test (base_tests, as words of tests) not.
+  // response level change between phases (phase_tests), every other test (base_tests, as words of tests) not.
   // phase_alts: per phase, the alternatives of its rules (alt_words words each); alt_rule / alt_pos: an
   // alternative's rule and its index there. Rules without a condition hold: always_bits (rule_words words),
   // held_init (kAlways there).
   std::vector<std::uint64_t> need;
   std::vector<std::uint64_t> base_tests;
-  std::vector<std::uint32_t> phase_tests;
+  std::array<std::vector<std::uint32_t>, 3> phase_tests;  // per phase: those its alternatives need
   std::array<std::vector<std::uint64_t>, 3> phase_alts;
   std::vector<std::uint32_t> alt_rule;
   std::vector<std::int16_t> alt_pos;
@@ -247,9 +258,10 @@ struct FactsWithOrigin {
 struct Evaluation {
   FactsWithOrigin facts;
   std::array<std::uint64_t, kMaxRules / 64> held_bits{};
-  std::array<std::int16_t, kMaxRules> held{};         // valid where held_bits says the rule holds
-  std::uint64_t held_for = 0;                         // CompiledRules::id whose held_init `held` was set from
-  std::array<std::uint64_t, kMaxPreds / 64> truth{};  // per test (epreds): TRUE (bit set) or not, as facts stand
+  std::array<std::int16_t, kMaxRules> held{};               // valid where held_bits says the rule holds
+  std::uint64_t held_for = 0;                               // CompiledRules::id whose held_init `held` was set from
+  std::array<std::uint64_t, kMaxPreds / 64> truth{};        // per test (epreds): TRUE (bit set) or not, as facts stand
+  std::array<std::uint64_t, kMaxPreds / 64> known_tests{};  // per test: its fact is known (FALSE: known, not TRUE)
   std::array<std::uint64_t, kMaxAlts / 64>
       alt_fail{};  // per alternative: a test it needs, other than phase_tests, fails
   // Per fact: its value, then its value as a flag (1 if non-zero, else 0); NaN when unknown (no band holds).
@@ -278,6 +290,13 @@ template <class Fn>
 void ForEachHeld(const Evaluation& ev, Range r, Fn&& fn) {
   if (r.first >= r.last) return;
   const std::uint32_t k0 = r.first >> 6, k1 = (r.last - 1) >> 6;
+  if (k0 == k1) {  // the usual case: a group within one word
+    const std::uint32_t n = r.last - r.first;
+    std::uint64_t bits = ev.held_bits[k0] >> (r.first & 63);
+    if (n < 64) bits &= (std::uint64_t{1} << n) - 1;
+    for (; bits; bits &= bits - 1) fn(r.first + static_cast<std::uint32_t>(std::countr_zero(bits)));
+    return;
+  }
   for (std::uint32_t k = k0; k <= k1; ++k) {
     std::uint64_t bits = ev.held_bits[k];
     if (k == k0) bits &= ~std::uint64_t{0} << (r.first & 63);

@@ -253,7 +253,21 @@ class Builder {
     out.back().facts = AppendUses(d, rule);
   }
 
-  // An alternative none of whose predicates (but the clock's, when `clock` is false) is false.
+  // Open() on the evaluation's own facts: no test of `terms` is FALSE (known and not TRUE).
+  bool OpenNow(Range terms) const {
+    for (std::uint32_t k = terms.first; k < terms.last; ++k) {
+      const TestTerm& t = c_.open_terms[k];
+      if (ev_.known_tests[t.word] & ~ev_.truth[t.word] & t.mask) return false;
+    }
+    return true;
+  }
+  bool TestTrue(std::uint32_t pred) const {
+    const std::uint32_t u = c_.pred_u[pred];
+    return (ev_.truth[u >> 6] >> (u & 63)) & 1;
+  }
+
+  // An alternative none of whose predicates (only the flags' when `bools_only`, else all but the clock's) is
+  // FALSE on the facts `f`.
   bool Open(const FactSet& f, std::uint32_t alt_index, bool bools_only) const {
     const CAlt& alt = c_.alts[alt_index];
     for (std::uint32_t k = 0; k < alt.count; ++k) {
@@ -279,7 +293,7 @@ class Builder {
       for (std::uint32_t i = r.first; i < r.last; ++i) {
         const CNear& cand = c_.near[i];
         const CPred& p = c_.preds[cand.pred];
-        if (!f.Has(p.fact) || EvalPred(p, f) == Tri::kTrue || !Open(f, cand.alt, true)) continue;
+        if (!f.Has(p.fact) || TestTrue(cand.pred) || !OpenNow(c_.open_flags[cand.alt])) continue;
         const double cur = f.KnownValue(p.fact);
         if (CompareOp(p.op[cand.b], cur, p.v[cand.b])) continue;  // the lower bound holds; an upper bound fails
         nx.closest.push_back(Proximity{cand.clause, p.fact, cur, p.v[cand.b], cand.word, p.v[cand.b] - cur});
@@ -324,7 +338,7 @@ class Builder {
       for (std::uint32_t i = r.first; i < r.last; ++i) {
         const CDue& cand = c_.due[i];
         if (cand.alt != open_alt) {
-          if (!Open(f, cand.alt, false)) continue;
+          if (first ? !OpenNow(c_.open_other[cand.alt]) : !Open(f, cand.alt, false)) continue;
           open_alt = cand.alt;
         }
         const std::int64_t clock_s = c_.preds[cand.pred].fact == FactId::kOpenFireHours ? total_s : current_s;

@@ -169,7 +169,7 @@ std::optional<Timestamp> NextCalendarChange(const CompiledRules& c, const FactsW
 void ComputeFacts(const RuleSet& rules, const CompiledRules& c, const Incident& in, const Timestamp& at,
                   const Concurrency* cc, FactsWithOrigin& fo) {
   // Reset in place (no temporary: FactsWithOrigin is ~700 bytes).
-  fo.f = FactSet{};
+  fo.f.Reset();
   fo.origin.fill(FactOrigin::kUnknown);
   fo.rule.fill(-1);
   fo.noted.fill(0);
@@ -201,12 +201,11 @@ void ComputeFacts(const RuleSet& rules, const CompiledRules& c, const Incident& 
   num(FactId::kWindSpeedMs, in.weather.wind_speed_ms);
   num(FactId::kWindDirDeg, in.weather.wind_dir_deg);
   if (in.warning_colour) fo.SetIf(FactId::kWarningColour, static_cast<double>(*in.warning_colour), R);
-  if (in.threatens_reported || !in.threatens.empty()) {
-    for (const auto& [t, f] : kThreatFacts) {
-      bool listed = std::find(in.threatens.begin(), in.threatens.end(), t) != in.threatens.end();
-      if (listed || in.threatens_reported) fo.SetIf(f, listed ? 1.0 : 0.0, R);
-    }
-  }
+  for (Threat t : in.threatens)  // listed: 1; every other threat 0 when the report gave the list
+    for (const auto& [tt, f] : kThreatFacts)
+      if (tt == t) fo.SetIf(f, 1.0, R);
+  if (in.threatens_reported)
+    for (const auto& [t, f] : kThreatFacts) fo.SetIf(f, 0.0, R);
   fo.SetIf(FactId::kLocalHour, static_cast<double>(LocalHour(at)), R);
   // 2. The report's "facts" object.
   for (std::size_t i = 0; in.extra.Any() && i < kFactCount; ++i) {
@@ -259,14 +258,12 @@ void ComputeFacts(const RuleSet& rules, const CompiledRules& c, const Incident& 
 
 namespace {
 
-// Evaluation::slots from the facts: NaN for an unknown fact.
-void FillSlots(const FactSet& f, double* slots) {
-  std::fill(slots, slots + 2 * kFactCount, std::numeric_limits<double>::quiet_NaN());
+// Evaluation::slots the tests read, from the facts: NaN for an unknown fact.
+void FillSlots(const CompiledRules& c, const FactSet& f, double* slots) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   const double* v = f.Values();
-  f.ForEachKnown([&](std::size_t i) {
-    slots[i] = v[i];
-    slots[kFactCount + i] = v[i] != 0.0 ? 1.0 : 0.0;
-  });
+  for (FactId id : c.value_facts) slots[Ix(id)] = f.Has(id) ? v[Ix(id)] : kNaN;
+  for (FactId id : c.flag_facts) slots[kFactCount + Ix(id)] = f.Has(id) ? (v[Ix(id)] != 0.0 ? 1.0 : 0.0) : kNaN;
 }
 
 // Sets one fact's slots again (after the engine set or cleared it).
@@ -277,13 +274,14 @@ void SetSlots(const FactSet& f, FactId id, double* slots) {
 }
 
 // Evaluation::truth for every predicate, as the facts stand: two tests at a time (SSE2, x86-64's baseline).
-void EvalTruth(const CompiledRules& c, const FactSet& f, const double* slots, std::uint64_t* truth) {
+void EvalTruth(const CompiledRules& c, const FactSet& f, const double* slots, std::uint64_t* truth,
+               std::uint64_t* known) {
   const std::size_t n = c.epreds.size();
   const double* lo = c.test_lo.data();
   const double* hi = c.test_hi.data();
   const std::uint32_t* slot = c.test_slot.data();
   for (std::size_t w = 0; w * 64 < n; ++w) {
-    std::uint64_t bits = 0;
+    std::uint64_t bits = 0, has = 0;
     const std::size_t base = w * 64, end = std::min<std::size_t>(64, n - base);
     for (std::size_t j = 0; j < end; j += 2) {  // the arrays are padded to an even count
       const std::size_t t = base + j;
@@ -291,18 +289,23 @@ void EvalTruth(const CompiledRules& c, const FactSet& f, const double* slots, st
       const __m128d y = _mm_set_pd(slots[slot[t + 1]], slots[slot[t]]);
       const __m128d in = _mm_and_pd(_mm_cmpge_pd(y, _mm_loadu_pd(lo + t)), _mm_cmple_pd(y, _mm_loadu_pd(hi + t)));
       bits |= static_cast<std::uint64_t>(_mm_movemask_pd(in)) << j;
+      has |= static_cast<std::uint64_t>(_mm_movemask_pd(_mm_cmpord_pd(y, y))) << j;
 #else
       for (std::size_t k = t; k < t + 2; ++k) {
         const double y = slots[slot[k]];
         bits |= static_cast<std::uint64_t>((y >= lo[k]) & (y <= hi[k])) << (k - base);
+        has |= static_cast<std::uint64_t>(y == y) << (k - base);
       }
 #endif
     }
-    truth[w] = bits & (end == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << end) - 1);
+    const std::uint64_t valid = end == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << end) - 1;
+    truth[w] = bits & valid;
+    known[w] = has & valid;
   }
   for (std::uint32_t u : c.other_preds) {
     const std::uint64_t bit = std::uint64_t{1} << (u & 63);
     truth[u >> 6] = EvalPred(c.preds[c.epreds[u].pred], f) == Tri::kTrue ? truth[u >> 6] | bit : truth[u >> 6] & ~bit;
+    known[u >> 6] = f.Has(c.epreds[u].fact) ? known[u >> 6] | bit : known[u >> 6] & ~bit;
   }
 }
 
@@ -344,7 +347,7 @@ void EvalPhase(const CompiledRules& c, PhaseId p, const std::uint64_t* truth, Ev
   for (std::size_t w = 0; w < c.alt_words; ++w) {
     if (!mine[w]) continue;
     std::uint64_t fail = ev.alt_fail[w];
-    for (std::uint32_t u : c.phase_tests)
+    for (std::uint32_t u : c.phase_tests[p])
       if (!((truth[u >> 6] >> (u & 63)) & 1)) fail |= c.need[u * c.alt_words + w];
     for (std::uint64_t bits = ~fail & mine[w]; bits; bits &= bits - 1) {
       const std::size_t a = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
@@ -359,10 +362,11 @@ void EvalPhase(const CompiledRules& c, PhaseId p, const std::uint64_t* truth, Ev
 
 // Re-evaluates the predicates `which` (those testing a fact the engine just set).
 void ReevalTruth(const CompiledRules& c, const FactSet& f, const double* slots, const std::vector<std::uint32_t>& which,
-                 std::uint64_t* truth) {
+                 std::uint64_t* truth, std::uint64_t* known) {
   for (std::uint32_t i : which) {
     const std::uint64_t bit = std::uint64_t{1} << (i & 63);
     truth[i >> 6] = PredTrue(c, i, f, slots) ? truth[i >> 6] | bit : truth[i >> 6] & ~bit;
+    known[i >> 6] = f.Has(c.epreds[i].fact) ? known[i >> 6] | bit : known[i >> 6] & ~bit;
   }
 }
 
@@ -400,8 +404,8 @@ void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const
   std::copy(c.always_bits.begin(), c.always_bits.end(), ev.held_bits.begin());
   std::uint64_t* truth = ev.truth.data();
   double* slots = ev.slots.data();
-  FillSlots(f, slots);
-  EvalTruth(c, f, slots, truth);
+  FillSlots(c, f, slots);
+  EvalTruth(c, f, slots, truth, ev.known_tests.data());
   FailBase(c, truth, ev);
   // Grade: the highest any criterion reaches (1.5 / art. 40).
   EvalPhase(c, kPhaseGrades, truth, ev);
@@ -416,7 +420,7 @@ void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const
     ev.facts.origin[Ix(FactId::kGrade)] = FactOrigin::kEngine;
   }
   SetSlots(f, FactId::kGrade, slots);
-  ReevalTruth(c, f, slots, c.grade_preds, truth);
+  ReevalTruth(c, f, slots, c.grade_preds, truth, ev.known_tests.data());
   // Response level: the highest level with a trigger that holds (6.3).
   EvalPhase(c, kPhaseTriggers, truth, ev);
   ev.level.reset();
@@ -433,7 +437,7 @@ void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const
   f.Set(FactId::kResponseLevel, ev.level ? static_cast<double>(*ev.level) : 0.0);
   ev.facts.origin[Ix(FactId::kResponseLevel)] = FactOrigin::kEngine;
   SetSlots(f, FactId::kResponseLevel, slots);
-  ReevalTruth(c, f, slots, c.level_preds, truth);
+  ReevalTruth(c, f, slots, c.level_preds, truth, ev.known_tests.data());
   EvalPhase(c, kPhaseDuties, truth, ev);
   RunDuties(rules, c, ev);
 }

@@ -165,6 +165,7 @@ class FactSet {
   }
   void SetBool(FactId id, bool b) { Set(id, b ? 1.0 : 0.0); }
   void Clear(FactId id) { known_[Index(id) >> 6] &= ~Bit(id); }
+  void Reset() { known_.fill(0); }  // no fact known (the value slots keep what they held)
   bool Has(FactId id) const { return (known_[Index(id) >> 6] & Bit(id)) != 0; }
   // REQUIRES: Has(id).
   double KnownValue(FactId id) const { return values_[Index(id)]; }
