@@ -29,13 +29,9 @@ json Time(const std::optional<Timestamp>& t) { return t ? json(FormatIso8601(*t)
 // Each incident's latest state (the one merge, timeline/history.h), not enriched.
 std::map<std::string, engine::Incident> LatestStates(const engine::Engine& eng,
                                                      const std::vector<timeline::ReportEntry>& reports) {
-  std::map<std::string, std::vector<timeline::ReportEntry>> by_incident;
-  for (const auto& r : reports) by_incident[r.incident_id].push_back(r);
   std::map<std::string, engine::Incident> out;
-  for (auto& [id, rs] : by_incident) {
-    timeline::SortByMoment(rs);
+  for (const auto& [id, rs] : timeline::ReportsByIncident(reports))
     out.emplace(id, timeline::MergeHistory(eng, rs).back());
-  }
   return out;
 }
 

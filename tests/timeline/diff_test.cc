@@ -151,10 +151,7 @@ class Generator {
 class Reference {
  public:
   Reference(const Engine& eng, const History& h) : eng_(eng), h_(h) {
-    std::map<std::string, std::vector<ReportEntry>> by_id;
-    for (const auto& r : h.reports) by_id[r.incident_id].push_back(r);
-    for (auto& [id, rs] : by_id) {
-      SortByMoment(rs);
+    for (const auto& [id, rs] : ReportsByIncident(h.reports)) {
       Inc& inc = incs_[id];
       inc.reports = rs;
       inc.states = MergeHistory(eng, rs);
@@ -335,10 +332,7 @@ TEST(TimelineDiff, OfficeViewEqualsTheKnownReportsMerged) {
   };
   for (std::uint64_t n = 0; n < histories; ++n) {
     History h = gen.Make();
-    std::map<std::string, std::vector<ReportEntry>> by_id;
-    for (const auto& r : h.reports) by_id[r.incident_id].push_back(r);
-    for (auto& [id, rs] : by_id) {
-      SortByMoment(rs);
+    for (const auto& [id, rs] : ReportsByIncident(h.reports)) {
       const MergedHistory merged = MergeForTimeline(eng, rs);
       std::deque<Incident> owned;
       const std::vector<const Incident*> view = OfficeStates(eng, rs, merged, owned);

@@ -48,6 +48,13 @@ void SortByMoment(std::vector<ReportEntry>& reports) {
   reports = std::move(out);
 }
 
+std::map<std::string, std::vector<ReportEntry>> ReportsByIncident(const std::vector<ReportEntry>& reports) {
+  std::map<std::string, std::vector<ReportEntry>> by_id;
+  for (const auto& r : reports) by_id[r.incident_id].push_back(r);
+  for (auto& [id, rs] : by_id) SortByMoment(rs);
+  return by_id;
+}
+
 std::vector<bool> LateReports(const std::vector<ReportEntry>& reports) {
   std::vector<std::size_t> by_order(reports.size());
   std::iota(by_order.begin(), by_order.end(), std::size_t{0});

@@ -304,14 +304,6 @@ class Sweep {
   Assessed a_;
 };
 
-// Reports grouped by incident and sorted by moment.
-std::map<std::string, std::vector<ReportEntry>> ByIncident(const std::vector<ReportEntry>& reports) {
-  std::map<std::string, std::vector<ReportEntry>> by_id;
-  for (const auto& r : reports) by_id[r.incident_id].push_back(r);
-  for (auto& [id, rs] : by_id) SortByMoment(rs);
-  return by_id;
-}
-
 }  // namespace
 
 const char* StepCauseName(StepCause c) {
@@ -507,7 +499,7 @@ Timeline Derive(const Engine& eng, const TimelineInput& in, DerivationCache& cac
   Timeline tl;
   tl.rules_id = rules.meta.id;
   tl.rules_sha256 = rules.source_sha256;
-  auto by_id = ByIncident(in.reports);
+  auto by_id = ReportsByIncident(in.reports);
   if (by_id.empty()) return tl;
   std::vector<Track> tracks;
   std::vector<std::string> order;

@@ -60,6 +60,8 @@ struct ReportEntry {
 
 // Sorts reports of one or more incidents by (reported_at, order).
 void SortByMoment(std::vector<ReportEntry>& reports);
+// The reports grouped by incident, each incident's sorted by SortByMoment.
+std::map<std::string, std::vector<ReportEntry>> ReportsByIncident(const std::vector<ReportEntry>& reports);
 
 // Which reports are late (parallel to `reports`, one incident, any order): recorded (by `order`) after a report
 // of the same incident describing a later moment.
