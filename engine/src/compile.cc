@@ -32,25 +32,10 @@ class Compiler {
         if (std::find(c_.alt_facts.begin() + ca.facts_first, c_.alt_facts.end(), p.fact) == c_.alt_facts.end())
           c_.alt_facts.push_back(p.fact);
       ca.facts_count = static_cast<std::uint32_t>(c_.alt_facts.size()) - ca.facts_first;
-      for (std::uint32_t k = ca.first; k < ca.first + ca.count; ++k) {
-        const std::uint32_t u = c_.pred_u[k];
-        if (k == ca.first) ca.word = u / 64;
-        if (u / 64 != ca.word) {  // tests in two words: AltTrue checks them one by one
-          ca.mask = 0;
-          break;
-        }
-        ca.mask |= std::uint64_t{1} << (u % 64);
-      }
       c_.alts.push_back(ca);
       c_.alt_labels.push_back(a.label);
     }
     r.alt_count = static_cast<std::uint32_t>(cond.any.size());
-    r.shape = r.alt_count == 0 ? CRule::kAlwaysHolds : CRule::kGeneral;
-    if (r.alt_count == 1 && c_.alts.back().mask != 0) {
-      r.shape = CRule::kOne;
-      r.word = c_.alts.back().word;
-      r.mask = c_.alts.back().mask;
-    }
     for (const Alternative& a : cond.any)
       for (const Predicate& p : a.all)
         r.tests_calendar = r.tests_calendar || p.fact == FactId::kCalendarSensitiveNow ||

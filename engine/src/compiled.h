@@ -41,10 +41,6 @@ struct CPred {
 struct CAlt {
   std::uint32_t first = 0, count = 0;              // into CompiledRules::preds
   std::uint32_t facts_first = 0, facts_count = 0;  // into CompiledRules::alt_facts: the facts tested, each once
-  // The predicates' tests (CompiledRules::pred_u) as bits of Evaluation::truth when they lie in one word
-  // (mask != 0): the alternative is TRUE when (truth[word] & mask) == mask.
-  std::uint32_t word = 0;
-  std::uint64_t mask = 0;
 };
 
 // A predicate in the two-valued form the batch evaluation uses (Evaluation::truth): TRUE iff its fact is known
@@ -66,10 +62,6 @@ struct CRule {
   // Role/unit ids a measure names as lead, or a reporting rule's recipients: into CompiledRules::names.
   std::uint32_t names_first = 0, names_count = 0;
   bool tests_calendar = false;  // a predicate tests a calendar fact (its use cites the calendar's interpretation)
-  // kOne: one alternative whose tests lie in one word of Evaluation::truth (its CAlt word/mask copied here).
-  enum Shape : std::uint8_t { kAlwaysHolds, kOne, kGeneral } shape = kAlwaysHolds;
-  std::uint32_t word = 0;
-  std::uint64_t mask = 0;
 };
 
 // A half-open range of indices (rules, or entries of another table).
@@ -262,8 +254,7 @@ struct Evaluation {
   std::uint64_t held_for = 0;                               // CompiledRules::id whose held_init `held` was set from
   std::array<std::uint64_t, kMaxPreds / 64> truth{};        // per test (epreds): TRUE (bit set) or not, as facts stand
   std::array<std::uint64_t, kMaxPreds / 64> known_tests{};  // per test: its fact is known (FALSE: known, not TRUE)
-  std::array<std::uint64_t, kMaxAlts / 64>
-      alt_fail{};  // per alternative: a test it needs, other than phase_tests, fails
+  std::array<std::uint64_t, kMaxAlts / 64> alt_fail{};      // per alternative: a needed test (not a phase's) fails
   // Per fact: its value, then its value as a flag (1 if non-zero, else 0); NaN when unknown (no band holds).
   std::array<double, 2 * kFactCount> slots{};
   std::optional<Level> level;
@@ -370,25 +361,6 @@ inline bool PredTrue(const CompiledRules& c, std::size_t u, const FactSet& f, co
   if (p.kind == EPred::kOther) return EvalPred(c.preds[p.pred], f) == Tri::kTrue;
   const double y = slots[p.slot];
   return (y >= p.lo) & (y <= p.hi);
-}
-
-// Whether every predicate of an alternative is TRUE, from Evaluation::truth.
-inline bool AltTrue(const CompiledRules& c, const CAlt& alt, const std::uint64_t* truth) {
-  if (alt.mask) return (truth[alt.word] & alt.mask) == alt.mask;
-  for (std::uint32_t i = alt.first; i < alt.first + alt.count; ++i) {
-    const std::uint32_t u = c.pred_u[i];
-    if (!((truth[u >> 6] >> (u & 63)) & 1)) return false;
-  }
-  return true;
-}
-
-// EvalRule's result (the first alternative that is TRUE, kAlways, or kNotHeld) from Evaluation::truth.
-inline std::int16_t HeldAlt(const CompiledRules& c, const CRule& r, const std::uint64_t* truth) {
-  if (r.shape == CRule::kOne) return (truth[r.word] & r.mask) == r.mask ? 0 : kNotHeld;
-  if (r.alt_count == 0) return kAlways;
-  for (std::uint32_t a = 0; a < r.alt_count; ++a)
-    if (AltTrue(c, c.alts[r.alt_first + a], truth)) return static_cast<std::int16_t>(a);
-  return kNotHeld;
 }
 
 }  // namespace firebreak::engine
