@@ -374,11 +374,12 @@ void RunAudit(const Globals& g, const StoreOptions& o) {
       if (!until) until = inc->closed_at ? *inc->closed_at : Now();
     }
     if (!until) until = Now();
-    tl = store::StoredTimeline(st, eng, *until, false);
+    std::vector<store::IncidentRecord> read;
+    tl = store::StoredTimeline(st, eng, *until, false, nullptr, &read);
     std::vector<std::string> only;
     if (!o.incident.empty()) only.push_back(o.incident);
     audit = timeline::Audit(tl, rules, ao, only);
-    if (o.incident.empty()) store::KeepOfficeView(st, rules, tl, audit);  // --all: the office's incidents
+    if (o.incident.empty()) store::KeepOfficeView(st, rules, read, tl, audit);  // --all: the office's incidents
   }
   if (o.format == "json")
     Emit(o, timeline::AuditToJson(audit, rules) + "\n");

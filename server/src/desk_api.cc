@@ -395,9 +395,10 @@ std::string DeskApi::Audit(const std::string& incident_id, const std::string& fo
     only.push_back(incident_id);
     title = incident_id;
   }
-  timeline::Timeline tl = store::StoredTimeline(store_, engine_, until, false, &timelines_);  // as `firebreak audit`
+  std::vector<store::IncidentRecord> read;
+  timeline::Timeline tl = store::StoredTimeline(store_, engine_, until, false, &timelines_, &read);  // as `audit`
   timeline::AuditReport a = timeline::Audit(tl, rules_, AuditOpts(tolerance_min_), only);
-  if (only.empty()) store::KeepOfficeView(store_, rules_, tl, a);  // every incident: the office's (as the board)
+  if (only.empty()) store::KeepOfficeView(store_, rules_, read, tl, a);  // every incident: the office's (as the board)
   if (format == "json") return timeline::AuditToJson(a, rules_);
   if (format == "html") return timeline::AuditToHtml(a, tl, rules_, lang, title);
   if (format == "text") return timeline::AuditToText(a, rules_, lang);

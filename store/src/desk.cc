@@ -865,9 +865,13 @@ timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory
 }
 
 timeline::Timeline StoredTimeline(const Store& store, const engine::Engine& engine, const Timestamp& until,
-                                  bool open_only, timeline::DerivationCache* cache) {
+                                  bool open_only, timeline::DerivationCache* cache, std::vector<IncidentRecord>* read) {
   std::vector<IncidentHistory> hs;
   for (const auto& inc : store.Incidents(open_only)) hs.push_back(store.History(inc.incident_id));
+  if (read) {
+    read->clear();
+    for (const IncidentHistory& h : hs) read->push_back(h.incident);
+  }
   const bool shared = store.kind() == BackendKind::kPostgres;  // a county's records reach the city when recorded
   timeline::TimelineInput in = TimelineInputFromStore(hs, {}, shared ? &engine.rules() : nullptr);
   in.until = until;
@@ -881,8 +885,9 @@ timeline::Timeline StoredTimeline(const Store& store, const engine::Engine& engi
 }
 
 timeline::StatusBoard StoredStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
-                                   const timeline::AuditOptions& options, timeline::DerivationCache* cache) {
-  return timeline::BuildStatusBoard(StoredTimeline(store, engine, at, true, cache), engine.rules(), at, options,
+                                   const timeline::AuditOptions& options, timeline::DerivationCache* cache,
+                                   std::vector<IncidentRecord>* read) {
+  return timeline::BuildStatusBoard(StoredTimeline(store, engine, at, true, cache, read), engine.rules(), at, options,
                                     store.path());
 }
 

@@ -27,15 +27,21 @@ void KeepSeen(const std::set<std::string>& seen, timeline::Timeline& timeline, t
                          [](const timeline::IncidentAudit& a) { return a.ok; });
 }
 
+// The incidents among `incidents` that the store's office sees.
+std::set<std::string> SeenAmong(const Store& store, const engine::RuleSet& rules,
+                                const std::vector<IncidentRecord>& incidents) {
+  const std::vector<Office> offices = OfficesOf(rules);
+  std::set<std::string> seen;
+  for (const IncidentRecord& inc : incidents)
+    if (Sees(offices, store.office(), inc.offices)) seen.insert(inc.incident_id);
+  return seen;
+}
+
 }  // namespace
 
 std::optional<std::set<std::string>> SeenIncidents(const Store& store, const engine::RuleSet& rules) {
   if (store.office().empty()) return std::nullopt;
-  const std::vector<Office> offices = OfficesOf(rules);
-  std::set<std::string> seen;
-  for (const IncidentRecord& inc : store.Incidents(false))
-    if (Sees(offices, store.office(), inc.offices)) seen.insert(inc.incident_id);
-  return seen;
+  return SeenAmong(store, rules, store.Incidents(false));
 }
 
 void KeepOfficeView(const Store& store, const engine::RuleSet& rules, timeline::Timeline& timeline,
@@ -43,13 +49,19 @@ void KeepOfficeView(const Store& store, const engine::RuleSet& rules, timeline::
   if (const std::optional<std::set<std::string>> seen = SeenIncidents(store, rules)) KeepSeen(*seen, timeline, audit);
 }
 
+void KeepOfficeView(const Store& store, const engine::RuleSet& rules, const std::vector<IncidentRecord>& incidents,
+                    timeline::Timeline& timeline, timeline::AuditReport& audit) {
+  if (!store.office().empty()) KeepSeen(SeenAmong(store, rules, incidents), timeline, audit);
+}
+
 timeline::StatusBoard OfficeStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
                                    const timeline::AuditOptions& options, timeline::DerivationCache* cache) {
-  timeline::StatusBoard board = StoredStatus(store, engine, at, options, cache);
-  const std::optional<std::set<std::string>> seen = SeenIncidents(store, engine.rules());
-  if (!seen) return board;
-  KeepOnly(board.incidents, *seen);
-  KeepSeen(*seen, board.timeline, board.audit);
+  std::vector<IncidentRecord> read;  // the board and the view from one read of the incident list
+  timeline::StatusBoard board = StoredStatus(store, engine, at, options, cache, &read);
+  if (store.office().empty()) return board;
+  const std::set<std::string> seen = SeenAmong(store, engine.rules(), read);
+  KeepOnly(board.incidents, seen);
+  KeepSeen(seen, board.timeline, board.audit);
   board.source += " [" + store.office() + "]";  // whose view
   return board;
 }

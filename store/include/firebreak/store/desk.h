@@ -120,12 +120,16 @@ timeline::TimelineInput TimelineInputFromStore(const std::vector<IncidentHistory
 // Throws Error(kStore) if a stored report no longer parses with these rules.
 // `cache` (optional): kept by a long-lived caller (the web desk) from its previous derivation (timeline/history.h,
 // DerivationCache: the same timeline, with only what changed since merged and assessed again).
+// `read` (optional): receives the incident records the timeline was built from, so that an office's view is
+// filtered on the same read of the store (KeepOfficeView, OfficeStatus).
 timeline::Timeline StoredTimeline(const Store& store, const engine::Engine& engine, const Timestamp& until,
-                                  bool open_only, timeline::DerivationCache* cache = nullptr);
+                                  bool open_only, timeline::DerivationCache* cache = nullptr,
+                                  std::vector<IncidentRecord>* read = nullptr);
 
 // The duty board of the store's open incidents at `at` (timeline::BuildStatusBoard over StoredTimeline).
 timeline::StatusBoard StoredStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
-                                   const timeline::AuditOptions& options, timeline::DerivationCache* cache = nullptr);
+                                   const timeline::AuditOptions& options, timeline::DerivationCache* cache = nullptr,
+                                   std::vector<IncidentRecord>* read = nullptr);
 
 // The duty board as the store's office sees it (docs/postgresql.md, "Per-office views"): the city (the level
 // above every county) and a store without offices see every open incident; a county sees the incidents linked to
@@ -143,6 +147,10 @@ std::optional<std::set<std::string>> SeenIncidents(const Store& store, const eng
 // The levels stay those of the whole picture: the timeline was built over every office's incidents.
 void KeepOfficeView(const Store& store, const engine::RuleSet& rules, timeline::Timeline& timeline,
                     timeline::AuditReport& audit);
+// The same, deciding from `incidents` (those the timeline was built from: StoredTimeline's `read`) rather than
+// reading the store's incident list again.
+void KeepOfficeView(const Store& store, const engine::RuleSet& rules, const std::vector<IncidentRecord>& incidents,
+                    timeline::Timeline& timeline, timeline::AuditReport& audit);
 
 // An upward report (5.2) owed on the board: which office owes it (the office holding the rule's reporter role),
 // to whom, since when, and by when (the later of due and known, plus the report tolerance).
