@@ -391,8 +391,10 @@ void RunDuties(const RuleSet& rules, const CompiledRules& c, Evaluation& ev) {
 }  // namespace
 
 // Every predicate is evaluated once (EvalTruth) on the facts as computed; those testing the grade and the
-// response level again once the engine has set them. Each group then sees the facts it saw when rules were
-// evaluated one by one: grades the facts as given, triggers the grade, later groups the response level.
+// response level again once the engine has set them. The rules are then decided from those bits (FailBase once,
+// EvalPhase per phase), each group on the facts it saw when rules were evaluated one by one: grades the facts as
+// given, triggers the grade, later groups the response level (tests/engine/evaluator_test.cc checks it against
+// EvalRule).
 void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const Timestamp& at, const Concurrency& cc,
          Evaluation& ev) {
   ComputeFacts(rules, c, in, at, &cc, ev.facts);
