@@ -89,7 +89,7 @@ class Compiler {
   CPred CompilePred(const Predicate& p) {
     CPred cp;
     cp.fact = p.fact;
-    c_.referenced.set(Ix(p.fact));
+    c_.referenced[Ix(p.fact) / 64] |= std::uint64_t{1} << (Ix(p.fact) % 64);
     if (p.is.has_value()) {
       cp.is_bool = true;
       cp.is = *p.is;
@@ -102,43 +102,43 @@ class Compiler {
       cp.v[i] = p.bounds[i].value;
     }
     Band(cp);
-    // The same test on the same fact is evaluated once: predicates share their EPred.
-    EPred e = Two(cp);
-    e.pred = static_cast<std::uint32_t>(c_.preds.size());
-    auto same = [&](const EPred& x) {
-      return x.kind != EPred::kOther && x.slot == e.slot && x.lo == e.lo && x.hi == e.hi;
-    };
-    auto it = e.kind == EPred::kOther ? c_.epreds.end() : std::find_if(c_.epreds.begin(), c_.epreds.end(), same);
-    const auto u = static_cast<std::uint32_t>(it - c_.epreds.begin());
-    c_.pred_u.push_back(u);
-    if (it != c_.epreds.end()) return cp;
-    if (p.fact == FactId::kGrade) c_.grade_preds.push_back(u);
-    if (p.fact == FactId::kResponseLevel) c_.level_preds.push_back(u);
-    if (e.kind == EPred::kOther) c_.other_preds.push_back(u);
-    c_.epreds.push_back(e);
-    if (c_.epreds.size() > kMaxPreds)
-      throw Error(ErrorKind::kRuleFile, p.loc.ToString(),
-                  "the rule file has more than " + std::to_string(kMaxPreds) + " predicates",
-                  "the engine's evaluation buffer is sized for plans of city scale");
+    AddTest(cp, p.loc);
     return cp;
   }
 
-  // The two-valued form of a compiled predicate (EPred).
-  static EPred Two(const CPred& cp) {
-    EPred e;
-    e.fact = cp.fact;
-    e.slot = static_cast<std::uint32_t>(Ix(cp.fact));
+  // The predicate's two-valued test (EPred, CompiledRules::test_*), shared with every earlier predicate making the
+  // same test on the same fact (CompiledRules::pred_u).
+  void AddTest(const CPred& cp, const SourceLoc& loc) {
+    EPred e{static_cast<std::uint32_t>(c_.preds.size()), cp.fact, EPred::kBand};
+    auto slot = static_cast<std::uint32_t>(Ix(cp.fact));
+    double lo = 0, hi = 0;
     if (cp.is_bool) {
       e.kind = EPred::kFlag;
-      e.slot += static_cast<std::uint32_t>(kFactCount);
-      e.lo = e.hi = cp.is ? 1.0 : 0.0;
+      slot += static_cast<std::uint32_t>(kFactCount);
+      lo = hi = cp.is ? 1.0 : 0.0;
     } else if (cp.band) {
-      e.lo = cp.lo;
-      e.hi = cp.hi;
+      lo = cp.lo;
+      hi = cp.hi;
     } else {
       e.kind = EPred::kOther;
     }
-    return e;
+    std::uint32_t u = 0;
+    while (u < c_.epreds.size() && (e.kind == EPred::kOther || c_.epreds[u].kind == EPred::kOther ||
+                                    c_.test_slot[u] != slot || c_.test_lo[u] != lo || c_.test_hi[u] != hi))
+      ++u;
+    c_.pred_u.push_back(u);
+    if (u < c_.epreds.size()) return;
+    if (cp.fact == FactId::kGrade) c_.grade_preds.push_back(u);
+    if (cp.fact == FactId::kResponseLevel) c_.level_preds.push_back(u);
+    if (e.kind == EPred::kOther) c_.other_preds.push_back(u);
+    c_.epreds.push_back(e);
+    c_.test_lo.push_back(lo);
+    c_.test_hi.push_back(hi);
+    c_.test_slot.push_back(slot);
+    if (c_.epreds.size() > kMaxPreds)
+      throw Error(ErrorKind::kRuleFile, loc.ToString(),
+                  "the rule file has more than " + std::to_string(kMaxPreds) + " predicates",
+                  "the engine's evaluation buffer is sized for plans of city scale");
   }
 
   // CPred::band: the bounds of a numeric predicate as one closed interval, when every bound is finite.
@@ -265,41 +265,36 @@ void RuleTemplates(const RuleSet& rules, CompiledRules& c) {
     c.firing_tpl[i].interpretations = Ids(c.interp_ids.data() + r.interp_first, r.interp_count);
     c.measure_tpl[i].lead = Ids(c.names.data() + r.names_first, r.names_count);
   }
-  auto text = [&](std::uint32_t i, const std::string& clause, const Text& t) {
-    c.firing_tpl[i].clause = clause;
-    c.firing_tpl[i].text = t;
+  // The clause and the plan's words of every rule of `r`, from the rule-file entries `v` parallel to it.
+  auto texts = [&](Range r, const auto& v) {
+    for (std::uint32_t i = r.first; i < r.last; ++i) {
+      c.firing_tpl[i].clause = v[i - r.first].clause;
+      c.firing_tpl[i].text = v[i - r.first].text;
+    }
   };
-  auto measure = [&](std::uint32_t i, const Measure& m, std::optional<Level> level) {
-    c.measure_tpl[i].clause = m.clause;
-    c.measure_tpl[i].text = m.text;
-    c.measure_tpl[i].from_level = level;
+  auto measures = [&](Range r, const std::vector<Measure>& v, std::optional<Level> level) {
+    for (std::uint32_t i = r.first; i < r.last; ++i) {
+      c.measure_tpl[i].clause = v[i - r.first].clause;
+      c.measure_tpl[i].text = v[i - r.first].text;
+      c.measure_tpl[i].from_level = level;
+    }
   };
-  for (std::uint32_t i = c.grades.first; i < c.grades.last; ++i)
-    text(i, rules.grades[i - c.grades.first].clause, rules.grades[i - c.grades.first].text);
-  for (std::uint32_t i = c.lead.first; i < c.lead.last; ++i)
-    text(i, rules.lead_rules[i - c.lead.first].clause, rules.lead_rules[i - c.lead.first].text);
-  for (std::uint32_t i = c.reporting.first; i < c.reporting.last; ++i)
-    text(i, rules.reporting[i - c.reporting.first].clause, rules.reporting[i - c.reporting.first].text);
-  for (std::uint32_t i = c.safety.first; i < c.safety.last; ++i)
-    text(i, rules.safety[i - c.safety.first].clause, rules.safety[i - c.safety.first].text);
+  texts(c.grades, rules.grades);
+  texts(c.lead, rules.lead_rules);
+  texts(c.reporting, rules.reporting);
+  texts(c.safety, rules.safety);
+  texts(c.terminations, rules.terminations);
   for (std::uint32_t i = c.safety.first; i < c.safety.last; ++i) {
     const SafetyRule& r = rules.safety[i - c.safety.first];
     c.safety_tpl.push_back(SafetyOut{r.id, r.group, c.firing_tpl[i], r.advice});
   }
-  for (std::uint32_t i = c.terminations.first; i < c.terminations.last; ++i)
-    text(i, rules.terminations[i - c.terminations.first].clause, rules.terminations[i - c.terminations.first].text);
-  for (std::uint32_t i = c.situational.first; i < c.situational.last; ++i)
-    measure(i, rules.situational_measures[i - c.situational.first], std::nullopt);
+  measures(c.situational, rules.situational_measures, std::nullopt);
   for (std::size_t li = 0; li < rules.levels.size(); ++li) {
-    const LevelSpec& L = rules.levels[li];
-    for (std::uint32_t i = c.level_triggers[li].first; i < c.level_triggers[li].last; ++i)
-      text(i, L.triggers[i - c.level_triggers[li].first].clause, L.triggers[i - c.level_triggers[li].first].text);
-    for (std::uint32_t i = c.level_measures[li].first; i < c.level_measures[li].last; ++i)
-      measure(i, L.measures[i - c.level_measures[li].first], L.level);
+    texts(c.level_triggers[li], rules.levels[li].triggers);
+    measures(c.level_measures[li], rules.levels[li].measures, rules.levels[li].level);
   }
   for (std::size_t wi = 0; wi < rules.warnings.size(); ++wi)
-    for (std::uint32_t i = c.warning_measures[wi].first; i < c.warning_measures[wi].last; ++i)
-      measure(i, rules.warnings[wi].measures[i - c.warning_measures[wi].first], std::nullopt);
+    measures(c.warning_measures[wi], rules.warnings[wi].measures, std::nullopt);
 }
 
 // Per level: its measure chain as one block when no measure of it has a condition (CompiledRules::chain_*).
@@ -316,11 +311,9 @@ void MeasureChains(const RuleSet& rules, CompiledRules& c) {
       for (std::uint32_t i = r.first; i < r.last; ++i) {
         always = always && c.rules[i].alt_count == 0;
         c.measure_block.push_back(c.measure_tpl[i]);
-        const CRule& cr = c.rules[i];
-        for (std::uint32_t k = 0; k < cr.interp_count; ++k)
-          use[c.interps[cr.interp_first + k] / 64] |= std::uint64_t{1} << (c.interps[cr.interp_first + k] % 64);
-        if (cr.tests_calendar)
-          for (std::uint16_t k : c.calendar_interps) use[k / 64] |= std::uint64_t{1} << (k % 64);
+        if (c.use_mask[i]) use[0] |= c.use_mask[i];  // the interpretations its use cites (RuleTemplates)
+        for (std::uint32_t k = c.use_list[i].first; k < c.use_list[i].last; ++k)
+          use[c.use_ix[k] / 64] |= std::uint64_t{1} << (c.use_ix[k] % 64);
       }
       const auto& b = rules.levels[static_cast<std::size_t>(li)].builds_on;
       li = b ? c.level_index[static_cast<std::size_t>(*b)] : -1;
@@ -330,45 +323,46 @@ void MeasureChains(const RuleSet& rules, CompiledRules& c) {
     c.chain_block.push_back(block);
     c.chain_use.insert(c.chain_use.end(), use.begin(), use.end());
   }
-  for (std::size_t i = 0; i < kFactCount; ++i)
-    if (c.referenced.test(i)) c.referenced_words[i / 64] |= std::uint64_t{1} << (i % 64);
 }
 
-// Run's evaluation plan (CompiledRules::need ... held_init) and the tests as arrays.
-void Phases(CompiledRules& c) {
-  const auto n = static_cast<std::uint32_t>(c.rules.size());
-  std::vector<std::uint8_t> phase(n, kPhaseDuties);
-  for (std::uint32_t i = c.derived.first; i < c.derived.last; ++i) phase[i] = 0xff;  // ComputeFacts derives them
+// Which phase of Run decides each rule (0xff: a derived fact, decided by ComputeFacts).
+std::vector<std::uint8_t> PhaseOfRules(const CompiledRules& c) {
+  std::vector<std::uint8_t> phase(c.rules.size(), kPhaseDuties);
+  for (std::uint32_t i = c.derived.first; i < c.derived.last; ++i) phase[i] = 0xff;
   for (std::uint32_t i = c.grades.first; i < c.grades.last; ++i) phase[i] = kPhaseGrades;
   for (const Range& r : c.level_triggers)
     for (std::uint32_t i = r.first; i < r.last; ++i) phase[i] = kPhaseTriggers;
+  return phase;
+}
+
+// Run's evaluation plan: the rules that always hold, each alternative's rule, phase and needed tests
+// (CompiledRules::need ... base_tests).
+void Phases(CompiledRules& c) {
+  const std::vector<std::uint8_t> phase = PhaseOfRules(c);
+  const auto n = static_cast<std::uint32_t>(c.rules.size());
   const std::size_t tests = c.epreds.size();
   c.rule_words = (n + 63) / 64;
   c.alt_words = (c.alts.size() + 63) / 64;
   c.test_words = (tests + 63) / 64;
   c.always_bits.assign(c.rule_words, 0);
-  c.held_init.assign(n, kNotHeld);
   c.need.assign(tests * c.alt_words, 0);
   for (auto& v : c.phase_alts) v.assign(c.alt_words, 0);
   c.alt_rule.assign(c.alts.size(), 0);
   c.alt_pos.assign(c.alts.size(), 0);
   for (std::uint32_t i = 0; i < n; ++i) {
     const CRule& r = c.rules[i];
-    if (r.alt_count == 0 && phase[i] != 0xff) {
-      c.always_bits[i / 64] |= std::uint64_t{1} << (i % 64);
-      c.held_init[i] = kAlways;
-    }
+    if (phase[i] == 0xff) continue;
+    if (r.alt_count == 0) c.always_bits[i / 64] |= std::uint64_t{1} << (i % 64);
     for (std::uint32_t a = r.alt_first; a < r.alt_first + r.alt_count; ++a) {
       c.alt_rule[a] = i;
       c.alt_pos[a] = static_cast<std::int16_t>(a - r.alt_first);
-      if (phase[i] == 0xff) continue;
       c.phase_alts[phase[i]][a / 64] |= std::uint64_t{1} << (a % 64);
       const CAlt& alt = c.alts[a];
       for (std::uint32_t k = alt.first; k < alt.first + alt.count; ++k)
         c.need[c.pred_u[k] * c.alt_words + a / 64] |= std::uint64_t{1} << (a % 64);
     }
   }
-  std::vector<std::uint32_t> changing = c.grade_preds;
+  std::vector<std::uint32_t> changing = c.grade_preds;  // set by the engine between phases
   changing.insert(changing.end(), c.level_preds.begin(), c.level_preds.end());
   for (std::uint32_t u : changing)
     for (std::size_t p = 0; p < c.phase_tests.size(); ++p)
@@ -381,6 +375,10 @@ void Phases(CompiledRules& c) {
   for (std::size_t u = 0; u < tests; ++u)
     if (std::find(changing.begin(), changing.end(), u) == changing.end())
       c.base_tests[u / 64] |= std::uint64_t{1} << (u % 64);
+}
+
+// Per alternative, the tests that make it closed when FALSE (CompiledRules::open_flags, open_other).
+void OpenTerms(CompiledRules& c) {
   auto terms = [&](const CAlt& alt, bool flags) {
     Range r{static_cast<std::uint32_t>(c.open_terms.size()), 0};
     for (std::uint32_t k = alt.first; k < alt.first + alt.count; ++k) {
@@ -398,14 +396,15 @@ void Phases(CompiledRules& c) {
     c.open_flags.push_back(terms(alt, true));
     c.open_other.push_back(terms(alt, false));
   }
+}
+
+// The facts whose slots the tests read, and the test arrays' pad.
+void TestSlots(CompiledRules& c) {
   for (const EPred& e : c.epreds) {
     std::vector<FactId>& read = e.kind == EPred::kFlag ? c.flag_facts : c.value_facts;
     if (e.kind != EPred::kOther && std::find(read.begin(), read.end(), e.fact) == read.end()) read.push_back(e.fact);
-    c.test_lo.push_back(e.lo);
-    c.test_hi.push_back(e.hi);
-    c.test_slot.push_back(e.slot);
   }
-  if (tests % 2) {  // the pad: never holds
+  if (c.epreds.size() % 2) {  // the pad: never holds
     c.test_lo.push_back(std::numeric_limits<double>::infinity());
     c.test_hi.push_back(-std::numeric_limits<double>::infinity());
     c.test_slot.push_back(0);
@@ -502,6 +501,8 @@ std::shared_ptr<const CompiledRules> Compile(const RuleSet& rules) {
   RuleTemplates(rules, c);
   MeasureChains(rules, c);
   Phases(c);
+  OpenTerms(c);
+  TestSlots(c);
   return out;
 }
 

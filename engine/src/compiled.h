@@ -9,7 +9,6 @@
 
 #include <array>
 #include <bit>
-#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -43,13 +42,12 @@ struct CAlt {
   std::uint32_t facts_first = 0, facts_count = 0;  // into CompiledRules::alt_facts: the facts tested, each once
 };
 
-// A predicate in the two-valued form the batch evaluation uses (Evaluation::truth): TRUE iff its fact is known
-// and y lies in [lo, hi], where y = (x != 0 ? 1 : 0) for a flag (kFlag) and x for a band (kBand); kOther (a
-// bound no band expresses, e.g. an infinite one) is evaluated by EvalPred. Parallel to CompiledRules::preds.
+// A distinct predicate test in the two-valued form the batch evaluation uses (TestBits): TRUE iff its fact is
+// known and y lies in [CompiledRules::test_lo, test_hi], y read from TestBits::slots at test_slot — the fact's
+// value for a band (kBand), its value as a flag (x != 0 ? 1 : 0) for a flag (kFlag); kOther (a bound no band
+// expresses, e.g. an infinite one) is evaluated by EvalPred.
 struct EPred {
   enum Kind : std::uint8_t { kBand, kFlag, kOther };
-  double lo = 0, hi = 0;
-  std::uint32_t slot = 0;  // into Evaluation::slots: the fact (kBand), kFactCount + the fact (kFlag)
   std::uint32_t pred = 0;  // the first predicate of CompiledRules::preds it stands for
   FactId fact{};
   Kind kind = kBand;
@@ -109,7 +107,7 @@ struct CDue {
   std::string_view clause, word, label;
 };
 
-// Tests of one word of Evaluation::truth / known_tests (a set of tests as words: a list of these).
+// Tests of one word of TestBits::truth / known (a set of tests as words: a list of these).
 struct TestTerm {
   std::uint32_t word = 0;
   std::uint64_t mask = 0;
@@ -118,10 +116,11 @@ struct TestTerm {
 struct CompiledRules {
   std::vector<CPred> preds;
   std::vector<EPred> epreds;  // the distinct tests of the predicates
-  // The tests' bands as arrays (EvalTruth), padded to an even count with a test that never holds.
+  // Parallel to epreds, padded to an even count with a test that never holds (EvalTests reads two at a time):
+  // each test's band and the slot of TestBits::slots it reads (the fact; kFactCount + the fact for a flag).
   std::vector<double> test_lo, test_hi;
   std::vector<std::uint32_t> test_slot;
-  std::vector<FactId> value_facts, flag_facts;  // the facts whose value / flag slot a test reads (FillSlots)
+  std::vector<FactId> value_facts, flag_facts;  // the facts whose value / flag slot a test reads (EvalTests)
   std::vector<std::uint32_t> pred_u;            // parallel to preds: its test, index into epreds
   std::vector<std::uint32_t> grade_preds;       // tests (epreds) of the engine's grade
   std::vector<std::uint32_t> level_preds;       // tests (epreds) of the engine's response_level
@@ -163,15 +162,14 @@ struct CompiledRules {
   std::vector<MeasureOut> measure_block;
   std::vector<std::uint64_t> chain_use;  // chain_words words per level
   std::size_t chain_words = 0;
-  std::array<std::uint64_t, FactSet::kWords> referenced_words{};  // `referenced` as FactSet words
+  std::array<std::uint64_t, FactSet::kWords> referenced{};  // facts any rule tests, as FactSet words (References)
 
   Range derived, grades, lead, situational, reporting, safety, terminations;
   // Rule evaluation (Run), bit-sliced over alternatives: an alternative holds unless a test it needs is not
   // TRUE. need: per test, the alternatives needing it (alt_words words each); the tests of the grade and the
   // response level change between phases (phase_tests), every other test (base_tests, as words of tests) not.
   // phase_alts: per phase, the alternatives of its rules (alt_words words each); alt_rule / alt_pos: an
-  // alternative's rule and its index there. Rules without a condition hold: always_bits (rule_words words),
-  // held_init (kAlways there).
+  // alternative's rule and its index there. Rules without a condition hold: always_bits (rule_words words).
   std::vector<std::uint64_t> need;
   std::vector<std::uint64_t> base_tests;
   std::array<std::vector<std::uint32_t>, 3> phase_tests;  // per phase: those its alternatives need
@@ -180,7 +178,6 @@ struct CompiledRules {
   std::vector<std::int16_t> alt_pos;
   std::vector<std::uint64_t> always_bits;
   std::size_t rule_words = 0, alt_words = 0, test_words = 0;
-  std::vector<std::int16_t> held_init;
   std::vector<Range> level_triggers;                     // per rules.levels index
   std::vector<Range> level_measures;                     // per rules.levels index
   std::vector<Range> warning_measures;                   // per rules.warnings index
@@ -188,7 +185,6 @@ struct CompiledRules {
   std::array<int, 5> level_index{-1, -1, -1, -1, -1};    // Level value -> rules.levels index
   std::array<int, 5> warning_index{-1, -1, -1, -1, -1};  // Colour value -> rules.warnings index
   std::array<int, kFactCount> default_index{};           // fact -> rules.fact_defaults index, -1 none
-  std::bitset<kFactCount> referenced;                    // facts any rule tests
   // Interpretation indices cited by each fact_defaults entry (parallel to rules.fact_defaults).
   std::vector<std::vector<std::uint16_t>> default_interps;
   // Interpretation ids cited by the sensitive-period calendar, as indices.
@@ -245,18 +241,22 @@ struct FactsWithOrigin {
   }
 };
 
-// The result of evaluating every rule once: which rules hold (bits, read with Held/ForEachHeld) and, for a rule
-// that holds, the index of the alternative that held (kAlways for conditions without alternatives).
+// Every distinct test (CompiledRules::epreds) on one set of facts (EvalTests).
+struct TestBits {
+  // Per fact: its value, then its value as a flag (1 if non-zero, else 0); NaN when unknown (no band holds).
+  // Only the slots some test reads are written.
+  std::array<double, 2 * kFactCount> slots{};
+  std::array<std::uint64_t, kMaxPreds / 64> truth{};  // per test: TRUE (bit set) or not (false or unknown)
+  std::array<std::uint64_t, kMaxPreds / 64> known{};  // per test: its fact is known (FALSE: known and not TRUE)
+};
+
+// The result of evaluating every rule once: which rules hold (bits, read with Held/ForEachHeld/HeldAlt).
 struct Evaluation {
   FactsWithOrigin facts;
+  TestBits tests;  // as the facts stand after the engine set the grade and the response level
   std::array<std::uint64_t, kMaxRules / 64> held_bits{};
-  std::array<std::int16_t, kMaxRules> held{};               // valid where held_bits says the rule holds
-  std::uint64_t held_for = 0;                               // CompiledRules::id whose held_init `held` was set from
-  std::array<std::uint64_t, kMaxPreds / 64> truth{};        // per test (epreds): TRUE (bit set) or not, as facts stand
-  std::array<std::uint64_t, kMaxPreds / 64> known_tests{};  // per test: its fact is known (FALSE: known, not TRUE)
-  std::array<std::uint64_t, kMaxAlts / 64> alt_fail{};      // per alternative: a needed test (not a phase's) fails
-  // Per fact: its value, then its value as a flag (1 if non-zero, else 0); NaN when unknown (no band holds).
-  std::array<double, 2 * kFactCount> slots{};
+  std::array<std::int16_t, kMaxRules> held{};           // a rule with alternatives that holds: the first that held
+  std::array<std::uint64_t, kMaxAlts / 64> alt_fail{};  // per alternative: a needed test (not a phase's) fails
   std::optional<Level> level;
   std::optional<Grade> grade;
   Tier lead = Tier::kCounty;
@@ -275,6 +275,14 @@ void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const
 int CountHeld(const Evaluation& ev, Range r);
 
 inline bool Held(const Evaluation& ev, std::uint32_t rule) { return (ev.held_bits[rule >> 6] >> (rule & 63)) & 1; }
+// For a rule that holds: the index of the alternative that held, or kAlways for a rule without a condition.
+inline std::int16_t HeldAlt(const CompiledRules& c, const Evaluation& ev, std::uint32_t rule) {
+  return c.rules[rule].alt_count == 0 ? kAlways : ev.held[rule];
+}
+inline bool References(const CompiledRules& c, FactId id) { return (c.referenced[Ix(id) >> 6] >> (Ix(id) & 63)) & 1; }
+
+// TestBits of the facts `f` (the slots the tests read, then every test).
+void EvalTests(const CompiledRules& c, const FactSet& f, TestBits& t);
 
 // Calls fn(rule) for every rule of `r` that holds, in index order.
 template <class Fn>
@@ -353,14 +361,6 @@ inline std::int16_t EvalRule(const CompiledRules& c, const CRule& r, const FactS
   }
   if (tri) *tri = any_unknown ? Tri::kUnknown : Tri::kFalse;
   return kNotHeld;
-}
-
-// The two-valued truth of test u (TRUE, or not: false and unknown alike), from Evaluation::slots.
-inline bool PredTrue(const CompiledRules& c, std::size_t u, const FactSet& f, const double* slots) {
-  const EPred& p = c.epreds[u];
-  if (p.kind == EPred::kOther) return EvalPred(c.preds[p.pred], f) == Tri::kTrue;
-  const double y = slots[p.slot];
-  return (y >= p.lo) & (y <= p.hi);
 }
 
 }  // namespace firebreak::engine

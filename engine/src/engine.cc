@@ -219,11 +219,10 @@ class Builder {
 
   // The facts the alternative that held tested, each once, with their values and origins, appended to the pool.
   UseRange AppendUses(Decision& d, std::uint32_t rule) {
-    const std::int16_t a = ev_.held[rule];
-    const CRule& r = c_.rules[rule];
     UseRange out{static_cast<std::uint32_t>(d.uses.size()), 0};
-    if (a < 0 || a == kAlways || static_cast<std::uint32_t>(a) >= r.alt_count) return out;
-    const CAlt& alt = c_.alts[r.alt_first + static_cast<std::uint32_t>(a)];
+    const std::int16_t a = HeldAlt(c_, ev_, rule);
+    if (a == kAlways) return out;
+    const CAlt& alt = c_.alts[c_.rules[rule].alt_first + static_cast<std::uint32_t>(a)];
     const FactId* ids = c_.alt_facts.data() + alt.facts_first;
     const double* v = ev_.facts.f.Values();  // an alternative that held tested known facts only
     for (std::uint32_t k = 0; k < alt.facts_count; ++k)
@@ -240,10 +239,8 @@ class Builder {
   // What a firing says that depends on the facts (its interpretations are noted as used).
   void Complete(Decision& d, Firing& o, std::uint32_t rule) {
     Use(rule);
-    const std::int16_t a = ev_.held[rule];
-    const CRule& cr = c_.rules[rule];
-    if (a >= 0 && a != kAlways && static_cast<std::uint32_t>(a) < cr.alt_count)
-      o.alternative = c_.alt_labels[cr.alt_first + static_cast<std::uint32_t>(a)];
+    const std::int16_t a = HeldAlt(c_, ev_, rule);
+    if (a != kAlways) o.alternative = c_.alt_labels[c_.rules[rule].alt_first + static_cast<std::uint32_t>(a)];
     o.facts = AppendUses(d, rule);
   }
 
@@ -253,29 +250,18 @@ class Builder {
     out.back().facts = AppendUses(d, rule);
   }
 
-  // Open() on the evaluation's own facts: no test of `terms` is FALSE (known and not TRUE).
-  bool OpenNow(Range terms) const {
+  // An alternative is open when no test of `terms` (CompiledRules::open_flags / open_other of it) is FALSE (its
+  // fact known, the test not TRUE) in `t`.
+  bool Open(const TestBits& t, Range terms) const {
     for (std::uint32_t k = terms.first; k < terms.last; ++k) {
-      const TestTerm& t = c_.open_terms[k];
-      if (ev_.known_tests[t.word] & ~ev_.truth[t.word] & t.mask) return false;
+      const TestTerm& term = c_.open_terms[k];
+      if (t.known[term.word] & ~t.truth[term.word] & term.mask) return false;
     }
     return true;
   }
   bool TestTrue(std::uint32_t pred) const {
     const std::uint32_t u = c_.pred_u[pred];
-    return (ev_.truth[u >> 6] >> (u & 63)) & 1;
-  }
-
-  // An alternative none of whose predicates (only the flags' when `bools_only`, else all but the clock's) is
-  // FALSE on the facts `f`.
-  bool Open(const FactSet& f, std::uint32_t alt_index, bool bools_only) const {
-    const CAlt& alt = c_.alts[alt_index];
-    for (std::uint32_t k = 0; k < alt.count; ++k) {
-      const CPred& p = c_.preds[alt.first + k];
-      if (bools_only ? !p.is_bool : IsClockFact(p.fact)) continue;
-      if (EvalPred(p, f) == Tri::kFalse) return false;
-    }
-    return true;
+    return (ev_.tests.truth[u >> 6] >> (u & 63)) & 1;
   }
 
   void BuildNext(Decision& d) {
@@ -293,18 +279,18 @@ class Builder {
       for (std::uint32_t i = r.first; i < r.last; ++i) {
         const CNear& cand = c_.near[i];
         const CPred& p = c_.preds[cand.pred];
-        if (!f.Has(p.fact) || TestTrue(cand.pred) || !OpenNow(c_.open_flags[cand.alt])) continue;
+        if (!f.Has(p.fact) || TestTrue(cand.pred) || !Open(ev_.tests, c_.open_flags[cand.alt])) continue;
         const double cur = f.KnownValue(p.fact);
         if (CompareOp(p.op[cand.b], cur, p.v[cand.b])) continue;  // the lower bound holds; an upper bound fails
         nx.closest.push_back(Proximity{cand.clause, p.fact, cur, p.v[cand.b], cand.word, p.v[cand.b] - cur});
       }
     }
+    nx.change = NextCalendarChange(c_, ev_.facts, d.at);  // also where ForecastDue's first segment ends
     nx.due.clear();
     ForecastDue(d, nx.due);
     // Stable insertion sort by time (a handful of items; std::stable_sort would allocate a buffer).
     for (std::size_t i = 1; i < nx.due.size(); ++i)
       for (std::size_t j = i; j > 0 && nx.due[j].at < nx.due[j - 1].at; --j) std::swap(nx.due[j], nx.due[j - 1]);
-    nx.change = NextCalendarChange(c_, ev_.facts, d.at);
   }
 
   // Clock-driven conditions of every level above the assessed one: when each falls due if the fire keeps
@@ -315,21 +301,23 @@ class Builder {
     if (!fire.known || !fire.burning) return;
     Timestamp seg = d.at;
     const std::int64_t horizon = d.at.epoch_s + c_.max_clock_s;
-    thread_local FactsWithOrigin later;
+    thread_local FactsWithOrigin later;  // the facts of a later segment, and their tests
+    thread_local TestBits later_tests;
     for (int k = 0; k < 8 && seg.epoch_s <= horizon; ++k) {
-      std::optional<Timestamp> next = NextCalendarChange(c_, k == 0 ? ev_.facts : later, seg);
+      const std::optional<Timestamp> next = k == 0 ? d.next.change : NextCalendarChange(c_, later, seg);
       const std::int64_t seg_end = next ? next->epoch_s : INT64_MAX;
-      const FactsWithOrigin& fo = k == 0 ? ev_.facts : later;
       const std::int64_t elapsed = seg.epoch_s - d.at.epoch_s;
-      DueInSegment(d, fo.f, seg, fire.total_s + elapsed, fire.current_s + elapsed, seg_end, k == 0, out);
+      DueInSegment(d, k == 0 ? ev_.tests : later_tests, seg, fire.total_s + elapsed, fire.current_s + elapsed, seg_end,
+                   k == 0, out);
       // No next segment within the horizon (or the segment limit): the loop would end before using its facts.
       if (!next || next->epoch_s > horizon || k + 1 >= 8) break;
       seg = *next;
       ComputeFacts(rules_, c_, in_, seg, &d_concurrency_, later);
+      EvalTests(c_, later.f, later_tests);
     }
   }
 
-  void DueInSegment(const Decision& d, const FactSet& f, const Timestamp& seg, std::int64_t total_s,
+  void DueInSegment(const Decision& d, const TestBits& tests, const Timestamp& seg, std::int64_t total_s,
                     std::int64_t current_s, std::int64_t seg_end, bool first, std::vector<DueTime>& out) {
     for (std::size_t li = 0; li < rules_.levels.size(); ++li) {
       if (ev_.level && rules_.levels[li].level <= *ev_.level) continue;
@@ -338,7 +326,7 @@ class Builder {
       for (std::uint32_t i = r.first; i < r.last; ++i) {
         const CDue& cand = c_.due[i];
         if (cand.alt != open_alt) {
-          if (first ? !OpenNow(c_.open_other[cand.alt]) : !Open(f, cand.alt, false)) continue;
+          if (!Open(tests, c_.open_other[cand.alt])) continue;
           open_alt = cand.alt;
         }
         const std::int64_t clock_s = c_.preds[cand.pred].fact == FactId::kOpenFireHours ? total_s : current_s;
@@ -365,7 +353,7 @@ class Builder {
     for (std::size_t k = 0; k < FactSet::kWords; ++k) {
       const std::uint64_t known = fo.f.KnownWord(k);
       noted[k] = fo.noted[k] & known;
-      wanted[k] = c_.referenced_words[k] & ~known;
+      wanted[k] = c_.referenced[k] & ~known;
       n_known += static_cast<std::size_t>(std::popcount(known));
       n_wanted += static_cast<std::size_t>(std::popcount(wanted[k]));
     }

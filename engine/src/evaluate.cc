@@ -130,9 +130,9 @@ OpenFire OpenFireAt(const Incident& in, bool extinguished, const Timestamp& at) 
 
 std::optional<Timestamp> NextCalendarChange(const CompiledRules& c, const FactsWithOrigin& fo, const Timestamp& at) {
   if (c.windows.empty()) return std::nullopt;
-  const bool now_used = c.referenced.test(Ix(FactId::kCalendarSensitiveNow)) &&
+  const bool now_used = References(c, FactId::kCalendarSensitiveNow) &&
                         fo.origin[Ix(FactId::kCalendarSensitiveNow)] == FactOrigin::kCalendar;
-  const bool burning_used = c.referenced.test(Ix(FactId::kCalendarSensitiveWhileBurning)) &&
+  const bool burning_used = References(c, FactId::kCalendarSensitiveWhileBurning) &&
                             fo.origin[Ix(FactId::kCalendarSensitiveWhileBurning)] == FactOrigin::kCalendar &&
                             fo.f.ValueOr(FactId::kCalendarSensitiveWhileBurning, 1.0) == 0.0 && fo.fire.burning;
   if (!now_used && !burning_used) return std::nullopt;
@@ -258,56 +258,67 @@ void ComputeFacts(const RuleSet& rules, const CompiledRules& c, const Incident& 
 
 namespace {
 
-// Evaluation::slots the tests read, from the facts: NaN for an unknown fact.
-void FillSlots(const CompiledRules& c, const FactSet& f, double* slots) {
-  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  const double* v = f.Values();
-  for (FactId id : c.value_facts) slots[Ix(id)] = f.Has(id) ? v[Ix(id)] : kNaN;
-  for (FactId id : c.flag_facts) slots[kFactCount + Ix(id)] = f.Has(id) ? (v[Ix(id)] != 0.0 ? 1.0 : 0.0) : kNaN;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// A fact's slots (TestBits::slots): its value, and its value as a flag; NaN when unknown.
+double ValueSlot(const FactSet& f, FactId id) { return f.Has(id) ? f.KnownValue(id) : kNaN; }
+double FlagSlot(const FactSet& f, FactId id) { return f.Has(id) ? (f.KnownValue(id) != 0.0 ? 1.0 : 0.0) : kNaN; }
+
+void SetBit(std::uint64_t* words, std::size_t i, bool on) {
+  const std::uint64_t bit = std::uint64_t{1} << (i & 63);
+  words[i >> 6] = on ? words[i >> 6] | bit : words[i >> 6] & ~bit;
 }
 
-// Sets one fact's slots again (after the engine set or cleared it).
-void SetSlots(const FactSet& f, FactId id, double* slots) {
-  const double x = f.Has(id) ? f.KnownValue(id) : std::numeric_limits<double>::quiet_NaN();
-  slots[Ix(id)] = x;
-  slots[kFactCount + Ix(id)] = f.Has(id) ? (x != 0.0 ? 1.0 : 0.0) : x;
+// The test's two-valued truth (TRUE, or not: false and unknown alike), from t.slots.
+bool TestTrue(const CompiledRules& c, std::size_t u, const FactSet& f, const TestBits& t) {
+  if (c.epreds[u].kind == EPred::kOther) return EvalPred(c.preds[c.epreds[u].pred], f) == Tri::kTrue;
+  const double y = t.slots[c.test_slot[u]];
+  return (y >= c.test_lo[u]) & (y <= c.test_hi[u]);
 }
 
-// Evaluation::truth for every predicate, as the facts stand: two tests at a time (SSE2, x86-64's baseline).
-void EvalTruth(const CompiledRules& c, const FactSet& f, const double* slots, std::uint64_t* truth,
-               std::uint64_t* known) {
+// Every test, two at a time (SSE2, x86-64's baseline), from t.slots.
+void EvalTruth(const CompiledRules& c, const FactSet& f, TestBits& t) {
   const std::size_t n = c.epreds.size();
   const double* lo = c.test_lo.data();
   const double* hi = c.test_hi.data();
   const std::uint32_t* slot = c.test_slot.data();
+  const double* slots = t.slots.data();
   for (std::size_t w = 0; w * 64 < n; ++w) {
     std::uint64_t bits = 0, has = 0;
     const std::size_t base = w * 64, end = std::min<std::size_t>(64, n - base);
     for (std::size_t j = 0; j < end; j += 2) {  // the arrays are padded to an even count
-      const std::size_t t = base + j;
+      const std::size_t k = base + j;
 #if defined(__SSE2__)
-      const __m128d y = _mm_set_pd(slots[slot[t + 1]], slots[slot[t]]);
-      const __m128d in = _mm_and_pd(_mm_cmpge_pd(y, _mm_loadu_pd(lo + t)), _mm_cmple_pd(y, _mm_loadu_pd(hi + t)));
+      const __m128d y = _mm_set_pd(slots[slot[k + 1]], slots[slot[k]]);
+      const __m128d in = _mm_and_pd(_mm_cmpge_pd(y, _mm_loadu_pd(lo + k)), _mm_cmple_pd(y, _mm_loadu_pd(hi + k)));
       bits |= static_cast<std::uint64_t>(_mm_movemask_pd(in)) << j;
       has |= static_cast<std::uint64_t>(_mm_movemask_pd(_mm_cmpord_pd(y, y))) << j;
 #else
-      for (std::size_t k = t; k < t + 2; ++k) {
-        const double y = slots[slot[k]];
-        bits |= static_cast<std::uint64_t>((y >= lo[k]) & (y <= hi[k])) << (k - base);
-        has |= static_cast<std::uint64_t>(y == y) << (k - base);
+      for (std::size_t q = k; q < k + 2; ++q) {
+        const double y = slots[slot[q]];
+        bits |= static_cast<std::uint64_t>((y >= lo[q]) & (y <= hi[q])) << (q - base);
+        has |= static_cast<std::uint64_t>(y == y) << (q - base);
       }
 #endif
     }
     const std::uint64_t valid = end == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << end) - 1;
-    truth[w] = bits & valid;
-    known[w] = has & valid;
+    t.truth[w] = bits & valid;
+    t.known[w] = has & valid;
   }
   for (std::uint32_t u : c.other_preds) {
-    const std::uint64_t bit = std::uint64_t{1} << (u & 63);
-    truth[u >> 6] = EvalPred(c.preds[c.epreds[u].pred], f) == Tri::kTrue ? truth[u >> 6] | bit : truth[u >> 6] & ~bit;
-    known[u >> 6] = f.Has(c.epreds[u].fact) ? known[u >> 6] | bit : known[u >> 6] & ~bit;
+    SetBit(t.truth.data(), u, TestTrue(c, u, f, t));
+    SetBit(t.known.data(), u, f.Has(c.epreds[u].fact));
   }
 }
+
+}  // namespace
+
+void EvalTests(const CompiledRules& c, const FactSet& f, TestBits& t) {
+  for (FactId id : c.value_facts) t.slots[Ix(id)] = ValueSlot(f, id);
+  for (FactId id : c.flag_facts) t.slots[kFactCount + Ix(id)] = FlagSlot(f, id);
+  EvalTruth(c, f, t);
+}
+
+namespace {
 
 // Evaluation::alt_fail: the alternatives needing a test that is not TRUE, the phase tests aside. N: the number
 // of words of alternatives when the compiler may keep them in registers (0: any number).
@@ -360,13 +371,13 @@ void EvalPhase(const CompiledRules& c, PhaseId p, const std::uint64_t* truth, Ev
   }
 }
 
-// Re-evaluates the predicates `which` (those testing a fact the engine just set).
-void ReevalTruth(const CompiledRules& c, const FactSet& f, const double* slots, const std::vector<std::uint32_t>& which,
-                 std::uint64_t* truth, std::uint64_t* known) {
-  for (std::uint32_t i : which) {
-    const std::uint64_t bit = std::uint64_t{1} << (i & 63);
-    truth[i >> 6] = PredTrue(c, i, f, slots) ? truth[i >> 6] | bit : truth[i >> 6] & ~bit;
-    known[i >> 6] = f.Has(c.epreds[i].fact) ? known[i >> 6] | bit : known[i >> 6] & ~bit;
+// Sets the slots of `id` again (the engine set or cleared it) and re-evaluates the tests `which` of it.
+void Retest(const CompiledRules& c, const FactSet& f, FactId id, const std::vector<std::uint32_t>& which, TestBits& t) {
+  t.slots[Ix(id)] = ValueSlot(f, id);
+  t.slots[kFactCount + Ix(id)] = FlagSlot(f, id);
+  for (std::uint32_t u : which) {
+    SetBit(t.truth.data(), u, TestTrue(c, u, f, t));
+    SetBit(t.known.data(), u, f.Has(id));
   }
 }
 
@@ -390,7 +401,7 @@ void RunDuties(const RuleSet& rules, const CompiledRules& c, Evaluation& ev) {
 
 }  // namespace
 
-// Every predicate is evaluated once (EvalTruth) on the facts as computed; those testing the grade and the
+// Every predicate is evaluated once (EvalTests) on the facts as computed; those testing the grade and the
 // response level again once the engine has set them. The rules are then decided from those bits (FailBase once,
 // EvalPhase per phase), each group on the facts it saw when rules were evaluated one by one: grades the facts as
 // given, triggers the grade, later groups the response level (tests/engine/evaluator_test.cc checks it against
@@ -399,15 +410,9 @@ void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const
          Evaluation& ev) {
   ComputeFacts(rules, c, in, at, &cc, ev.facts);
   FactSet& f = ev.facts.f;
-  if (ev.held_for != c.id) {
-    std::copy(c.held_init.begin(), c.held_init.end(), ev.held.begin());
-    ev.held_for = c.id;
-  }
   std::copy(c.always_bits.begin(), c.always_bits.end(), ev.held_bits.begin());
-  std::uint64_t* truth = ev.truth.data();
-  double* slots = ev.slots.data();
-  FillSlots(c, f, slots);
-  EvalTruth(c, f, slots, truth, ev.known_tests.data());
+  const std::uint64_t* truth = ev.tests.truth.data();
+  EvalTests(c, f, ev.tests);
   FailBase(c, truth, ev);
   // Grade: the highest any criterion reaches (1.5 / art. 40).
   EvalPhase(c, kPhaseGrades, truth, ev);
@@ -421,16 +426,13 @@ void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const
     f.Set(FactId::kGrade, static_cast<double>(*ev.grade));
     ev.facts.origin[Ix(FactId::kGrade)] = FactOrigin::kEngine;
   }
-  SetSlots(f, FactId::kGrade, slots);
-  ReevalTruth(c, f, slots, c.grade_preds, truth, ev.known_tests.data());
+  Retest(c, f, FactId::kGrade, c.grade_preds, ev.tests);
   // Response level: the highest level with a trigger that holds (6.3).
   EvalPhase(c, kPhaseTriggers, truth, ev);
   ev.level.reset();
   ev.level_spec = -1;
   for (std::size_t li = 0; li < rules.levels.size(); ++li) {
-    bool any = false;
-    ForEachHeld(ev, c.level_triggers[li], [&](std::uint32_t) { any = true; });
-    if (any && (!ev.level || rules.levels[li].level > *ev.level)) {
+    if (CountHeld(ev, c.level_triggers[li]) > 0 && (!ev.level || rules.levels[li].level > *ev.level)) {
       ev.level = rules.levels[li].level;
       ev.level_spec = static_cast<int>(li);
     }
@@ -438,8 +440,7 @@ void Run(const RuleSet& rules, const CompiledRules& c, const Incident& in, const
   f.Clear(FactId::kResponseLevel);
   f.Set(FactId::kResponseLevel, ev.level ? static_cast<double>(*ev.level) : 0.0);
   ev.facts.origin[Ix(FactId::kResponseLevel)] = FactOrigin::kEngine;
-  SetSlots(f, FactId::kResponseLevel, slots);
-  ReevalTruth(c, f, slots, c.level_preds, truth, ev.known_tests.data());
+  Retest(c, f, FactId::kResponseLevel, c.level_preds, ev.tests);
   EvalPhase(c, kPhaseDuties, truth, ev);
   RunDuties(rules, c, ev);
 }

@@ -56,7 +56,7 @@ void ExpectSameAsReference(const CompiledRules& c, const Evaluation& ev, const s
       const std::int16_t want = EvalRule(c, c.rules[i], phase[p]);
       ASSERT_EQ(Held(ev, i), want != kNotHeld) << what << ": " << group << " rule " << i;
       if (want != kNotHeld) {
-        ASSERT_EQ(ev.held[i], want) << what << ": " << group << " rule " << i << " alternative";
+        ASSERT_EQ(HeldAlt(c, ev, i), want) << what << ": " << group << " rule " << i << " alternative";
       }
     }
   };

@@ -384,6 +384,29 @@ TEST(Liuzhou, NextLevelGapsAndDueTimes) {
   }
 }
 
+// A fire that burns into a calendar window: the forecast's later segment is decided on that segment's facts. At
+// 03-28 00:00 the fire becomes a sensitive-period fire (15 h burned: IV then); the "other" 24 h bound of IV, open
+// before the window, is closed after it and must not be forecast at 03-28 09:00.
+TEST(Liuzhou, DueTimesFollowTheCalendarIntoAWindow) {
+  Incident in = Base();
+  in.reported_at = *ParseIso8601("2026-03-27T10:00:00+08:00");
+  in.open_fire_since = *ParseIso8601("2026-03-27T09:00:00+08:00");
+  Decision d = Eng().Assess(in);
+  EXPECT_FALSE(d.response_level.has_value());
+  ASSERT_FALSE(d.next.due.empty());
+  EXPECT_EQ(FormatIso8601(d.next.due[0].at), "2026-03-28T00:00:00+08:00");
+  EXPECT_EQ(d.next.due[0].level, Level::kIV);
+  EXPECT_EQ(d.next.due[0].alternative, "sensitive-period");
+  for (const auto& t : d.next.due) {  // each forecast is when the engine's level first reaches it
+    const Decision at_due = Eng().Assess(in, t.at, {});
+    ASSERT_TRUE(at_due.response_level.has_value()) << FormatIso8601(t.at);
+    EXPECT_GE(static_cast<int>(*at_due.response_level), static_cast<int>(t.level)) << FormatIso8601(t.at);
+    const Decision before = Eng().Assess(in, Timestamp{t.at.epoch_s - 1, 480}, {});
+    EXPECT_LT(before.response_level ? static_cast<int>(*before.response_level) : 0, static_cast<int>(t.level))
+        << FormatIso8601(t.at) << " " << t.alternative;
+  }
+}
+
 // --- properties ------------------------------------------------------------------------------------------------
 
 unsigned Seed() {
