@@ -1,6 +1,5 @@
 // Per-office views of the duty board (desk.h, OfficeStatus; docs/postgresql.md, "Per-office views").
 #include <algorithm>
-#include <optional>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -38,16 +37,6 @@ std::set<std::string> SeenAmong(const Store& store, const engine::RuleSet& rules
 }
 
 }  // namespace
-
-std::optional<std::set<std::string>> SeenIncidents(const Store& store, const engine::RuleSet& rules) {
-  if (store.office().empty()) return std::nullopt;
-  return SeenAmong(store, rules, store.Incidents(false));
-}
-
-void KeepOfficeView(const Store& store, const engine::RuleSet& rules, timeline::Timeline& timeline,
-                    timeline::AuditReport& audit) {
-  if (const std::optional<std::set<std::string>> seen = SeenIncidents(store, rules)) KeepSeen(*seen, timeline, audit);
-}
 
 void KeepOfficeView(const Store& store, const engine::RuleSet& rules, const std::vector<IncidentRecord>& incidents,
                     timeline::Timeline& timeline, timeline::AuditReport& audit) {

@@ -70,12 +70,7 @@ TEST_F(PgStore, AnOfficesAuditOfEveryIncidentJudgesTheIncidentsItSees) {
     std::vector<IncidentRecord> read;
     timeline::Timeline tl = StoredTimeline(st, eng_, T("2026-01-28T18:00:00+08:00"), false, nullptr, &read);
     timeline::AuditReport a = timeline::Audit(tl, Rules(), {});
-    timeline::Timeline tl2 = tl;  // the view decided from the incidents the timeline was built from (the CLI's)
-    timeline::AuditReport a2 = a;
-    KeepOfficeView(st, Rules(), tl, a);
-    KeepOfficeView(st, Rules(), read, tl2, a2);
-    EXPECT_EQ(timeline::AuditToJson(a2, Rules()), timeline::AuditToJson(a, Rules())) << office;
-    EXPECT_EQ(timeline::TimelineToJson(tl2, Rules(), -1), timeline::TimelineToJson(tl, Rules(), -1)) << office;
+    KeepOfficeView(st, Rules(), read, tl, a);
     std::vector<std::string> ids, tl_ids;
     for (const auto& x : a.incidents) ids.push_back(x.incident_id);
     for (const auto& x : tl.incidents) tl_ids.push_back(x.incident_id);

@@ -335,7 +335,7 @@ TEST(TimelineDiff, OfficeViewEqualsTheKnownReportsMerged) {
     for (const auto& [id, rs] : ReportsByIncident(h.reports)) {
       const MergedHistory merged = MergeForTimeline(eng, rs);
       std::deque<Incident> owned;
-      const std::vector<const Incident*> view = OfficeStates(eng, rs, merged, owned);
+      const std::vector<const Incident*> view = OfficeStates(rs, merged, owned);
       std::set<Timestamp> moments(merged.known.begin(), merged.known.end());
       ASSERT_EQ(view.size(), moments.size()) << "history " << n << " incident " << id << "\n" << Dump(h);
       late += merged.any_late ? 1 : 0;

@@ -197,7 +197,7 @@ MergeNode* MergeTree::Child(MergeNode* n, const ReportEntry& r, const std::strin
     made->state = m.Add(r, &read.update);  // throws: nothing added
     if (enrich_) enrich_(made->state);
     made->parent = n;
-    made->update = read.update;
+    made->update = &read.update;
     made->key = read.key;
     made->key_used = &read.used;
     made->first_since = m.first_since_;
@@ -255,6 +255,12 @@ void MergeTree::Prune() {
     it = it->second.used != generation_ ? updates_.erase(it) : std::next(it);
 }
 
+void MergeTree::RequireEngine(const DerivationCache* cache, const engine::Engine& engine) {
+  if (cache && &cache->engine() != &engine)
+    throw Error(ErrorKind::kInternal, "timeline", "a derivation cache used with another engine",
+                "keep one DerivationCache per engine");
+}
+
 }  // namespace internal
 
 DerivationCache::DerivationCache(const Engine& engine) : tree_(std::make_shared<internal::MergeTree>(engine)) {}
@@ -263,9 +269,7 @@ const Engine& DerivationCache::engine() const { return tree_->engine(); }
 
 MergedHistory MergeForTimeline(const Engine& eng, const std::vector<ReportEntry>& rs, const Enrich& enrich,
                                DerivationCache* cache) {
-  if (cache && &cache->engine() != &eng)
-    throw Error(ErrorKind::kInternal, "timeline", "a derivation cache used with another engine",
-                "keep one DerivationCache per engine");
+  internal::MergeTree::RequireEngine(cache, eng);
   MergedHistory h;
   // A cache kept between derivations never holds enriched states (history.h).
   const bool use = cache && (!enrich || cache->tree()->one_derivation());
@@ -294,9 +298,8 @@ MergedHistory MergeForTimeline(const Engine& eng, const std::vector<ReportEntry>
 // node after the first reports up to the first missing one, then the known ones after it in moment order, one known
 // report at a time while they arrive in moment order. States are the tree's where they are the same (same moment,
 // no notices), else kept in `owned`.
-std::vector<const Incident*> OfficeStates(const Engine& eng, const std::vector<ReportEntry>& rs, const MergedHistory& h,
+std::vector<const Incident*> OfficeStates(const std::vector<ReportEntry>& rs, const MergedHistory& h,
                                           std::deque<Incident>& owned, std::vector<internal::MergeNode*>* nodes) {
-  (void)eng;
   const std::vector<Timestamp>& known = h.known;
   std::vector<std::size_t> arrival(rs.size());
   for (std::size_t k = 0; k < rs.size(); ++k) arrival[k] = k;

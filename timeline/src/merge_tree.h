@@ -45,8 +45,9 @@ struct AssessKey {
 // The state after the reports on the path from the root to this node (each node adds one report).
 struct MergeNode {
   MergeNode* parent = nullptr;
-  std::optional<format::ParsedUpdate> update;  // this node's report, as read (none at the root)
-  engine::Incident state;                      // HistoryMerger::Add's result, enriched
+  // This node's report as read (none at the root): MergeTree's, kept while the node is (both used by a derivation).
+  const format::ParsedUpdate* update = nullptr;
+  engine::Incident state;  // HistoryMerger::Add's result, enriched
   // The HistoryMerger's own state after this node (to resume the merge here): see HistoryMerger.
   std::optional<Timestamp> first_since, last;
   std::vector<engine::OutPeriod> periods;
@@ -90,6 +91,9 @@ class MergeTree {
   // A derivation starts (marks what it uses) / ends (drops what it did not use).
   void Begin() { ++generation_; }
   void Prune();
+
+  // Throws Error(kInternal) unless `cache` (if any) was made for `engine`.
+  static void RequireEngine(const DerivationCache* cache, const engine::Engine& engine);
 
  private:
   HistoryMerger TakeMerger(MergeNode* n);

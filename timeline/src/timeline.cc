@@ -453,7 +453,7 @@ void BuildKnownViews(const Engine& eng, const std::map<std::string, std::vector<
   for (std::size_t i = 0; i < order.size(); ++i) {
     Track tr;
     tr.out = &views[i];
-    tr.states = OfficeStates(eng, by_id.at(order[i]), merged[i], owned, &tr.nodes);
+    tr.states = OfficeStates(by_id.at(order[i]), merged[i], owned, &tr.nodes);
     tr.ended_at = truth[i].ended_at;
     tr.ended_by = truth[i].ended_by;
     tracks.push_back(std::move(tr));
@@ -477,9 +477,7 @@ long StepLimit(const std::vector<Track>& tracks, std::int64_t from, std::int64_t
 Timeline BuildTimeline(const Engine& eng, const TimelineInput& in) { return BuildTimeline(eng, in, nullptr); }
 
 Timeline BuildTimeline(const Engine& eng, const TimelineInput& in, DerivationCache* cache) {
-  if (cache && &cache->engine() != &eng)
-    throw Error(ErrorKind::kInternal, "timeline", "a derivation cache used with another engine",
-                "keep one DerivationCache per engine");
+  MergeTree::RequireEngine(cache, eng);
   std::optional<DerivationCache> local;  // no cache, or states with an Enrich hook (never kept: history.h)
   if (!cache || in.enrich) {
     cache = &local.emplace(eng);

@@ -139,16 +139,11 @@ timeline::StatusBoard StoredStatus(const Store& store, const engine::Engine& eng
 timeline::StatusBoard OfficeStatus(const Store& store, const engine::Engine& engine, const Timestamp& at,
                                    const timeline::AuditOptions& options, timeline::DerivationCache* cache = nullptr);
 
-// The incidents the store's office sees (offices.h, Sees: the board's rule), or nullopt on a store without offices
-// (every incident).
-std::optional<std::set<std::string>> SeenIncidents(const Store& store, const engine::RuleSet& rules);
-// `timeline` and `audit` reduced to the incidents the store's office sees, the audit's `ok` over those alone
-// (`firebreak audit --all` and the desk's audit of every incident on a shared store); unchanged without offices.
-// The levels stay those of the whole picture: the timeline was built over every office's incidents.
-void KeepOfficeView(const Store& store, const engine::RuleSet& rules, timeline::Timeline& timeline,
-                    timeline::AuditReport& audit);
-// The same, deciding from `incidents` (those the timeline was built from: StoredTimeline's `read`) rather than
-// reading the store's incident list again.
+// `timeline` and `audit` reduced to the incidents the store's office sees (offices.h, Sees: the board's rule) among
+// `incidents` — those the timeline was built from (StoredTimeline's `read`), so the store is not read again — the
+// audit's `ok` over those alone (`firebreak audit --all` and the desk's audit of every incident on a shared store);
+// unchanged without offices. The levels stay those of the whole picture: the timeline was built over every
+// office's incidents.
 void KeepOfficeView(const Store& store, const engine::RuleSet& rules, const std::vector<IncidentRecord>& incidents,
                     timeline::Timeline& timeline, timeline::AuditReport& audit);
 

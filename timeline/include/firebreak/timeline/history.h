@@ -143,11 +143,11 @@ MergedHistory MergeForTimeline(const engine::Engine& engine, const std::vector<R
 // The office's view of the incident (interpretation known-to-the-office): one state per moment at which reports
 // became known (KnownTimes; reports known at the same moment give one state), in that order — the reports known
 // by then merged (MergeHistory of them in moment order, enriched as h's), with reported_at = that moment and no
-// notices. `h` is MergeForTimeline(engine, reports, ...). States of h's merge tree (the same sequence of reports,
-// the same moment, no notices) are pointers into it (and `nodes`, if given, gets their nodes; nullptr for the
-// others); the others are appended to `owned` (which must outlive the result).
-std::vector<const engine::Incident*> OfficeStates(const engine::Engine& engine, const std::vector<ReportEntry>& reports,
-                                                  const MergedHistory& h, std::deque<engine::Incident>& owned,
+// notices. `h` is MergeForTimeline(engine, reports, ...); the view's merges are made in h's tree. States of the tree
+// (the same sequence of reports, the same moment, no notices) are pointers into it (and `nodes`, if given, gets
+// their nodes; nullptr for the others); the others are appended to `owned` (which must outlive the result).
+std::vector<const engine::Incident*> OfficeStates(const std::vector<ReportEntry>& reports, const MergedHistory& h,
+                                                  std::deque<engine::Incident>& owned,
                                                   std::vector<internal::MergeNode*>* nodes = nullptr);
 
 }  // namespace firebreak::timeline
