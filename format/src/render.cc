@@ -307,9 +307,7 @@ std::string UnitText(std::string_view unit, const Words& w) {
     if (unit == "ha") return "公顷";
     if (unit == "°C" || unit == "%" || unit == "°") return std::string(unit);
   }
-  std::string out(1, ' ');  // not " " + std::string(unit): GCC 12's -Wrestrict false positive (bug 105329) at -O3
-  out.append(unit);
-  return out;
+  return " " + std::string(unit);
 }
 
 // A fact's label; the vocabulary's English labels of coded facts carry their coding, which the sheet decodes.

@@ -74,10 +74,7 @@ std::string StatusToText(const StatusBoard& b, const RuleSet& rules, const std::
     out << "\n";
     for (const auto& o : line.overdue) {
       std::string roles;
-      for (const auto& id : o.deciders) {  // appended piece by piece: "" + std::string trips GCC 12's -Wrestrict
-        if (!roles.empty()) roles += '/';
-        roles += rules.NameOf(id, lang);
-      }
+      for (const auto& id : o.deciders) roles += (roles.empty() ? "" : "/") + rules.NameOf(id, lang);
       out << "    ! " << (en ? "OVERDUE: " : "逾期未宣布：") << lv(o.level) << (en ? " due since " : "，应于 ")
           << FormatShort(o.due_since) << " (" << o.clause << ")" << (en ? ", decides: " : "，由 ") << roles << "\n";
     }
